@@ -1,0 +1,25 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { trpc, getQueryClient } from "@/server/api/server";
+import { HydrateClient } from "@/components/trpc/hydrate";
+import { FlowBuilder } from "@/components/builder/builder";
+
+export const metadata: Metadata = { title: "Flow builder" };
+
+export default async function FlowBuilderPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  if (!z.uuid().safeParse(id).success) notFound();
+  try {
+    await getQueryClient().fetchQuery(trpc.flows.get.queryOptions({ id }));
+  } catch (error) {
+    if (error instanceof TRPCError && error.code === "NOT_FOUND") notFound();
+    throw error;
+  }
+  return (
+    <HydrateClient>
+      <FlowBuilder flowId={id} />
+    </HydrateClient>
+  );
+}

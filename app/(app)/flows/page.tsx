@@ -1,0 +1,15 @@
+import type { Metadata } from "next";
+import { trpc, getQueryClient } from "@/server/api/server";
+import { HydrateClient } from "@/components/trpc/hydrate";
+import { FlowsList } from "@/components/flows/flows-list";
+
+export const metadata: Metadata = { title: "Flows" };
+
+export default async function FlowsPage() {
+  await getQueryClient().prefetchQuery(trpc.flows.list.queryOptions());
+  return (
+    <HydrateClient>
+      <FlowsList />
+    </HydrateClient>
+  );
+}

@@ -1,0 +1,130 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import Link from "next/link";
+import { Inbox, LayoutGrid } from "lucide-react";
+import { getCaller } from "@/server/api/server";
+import { PageHeader } from "@/components/shell/page-header";
+import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+import { CHANNELS, OutboxTable, STATUSES } from "@/components/outbox/outbox-table";
+
+export const metadata: Metadata = { title: "Outbox" };
+
+const PAGE = 50;
+type Channel = "email" | "sms" | "push";
+type Status = (typeof STATUSES)[number];
+
+function isChannel(v: string | undefined): v is Channel {
+  return v === "email" || v === "sms" || v === "push";
+}
+function isStatus(v: string | undefined): v is Status {
+  return (STATUSES as readonly string[]).includes(v ?? "");
+}
+
+function href(q: { channel?: string | undefined; status?: string | undefined; page?: number }) {
+  const params = new URLSearchParams();
+  if (q.channel) params.set("channel", q.channel);
+  if (q.status) params.set("status", q.status);
+  if (q.page) params.set("page", String(q.page));
+  const s = params.toString();
+  return s ? `/outbox?${s}` : "/outbox";
+}
+
+function Chip({ active, href: to, children }: { active: boolean; href: string; children: ReactNode }) {
+  return (
+    <Link
+      href={to}
+      aria-current={active ? "page" : undefined}
+      className={cn(
+        "rounded-full border px-3 py-1 text-xs font-medium",
+        active ? "border-indigo-300 bg-indigo-50 text-indigo-800" : "border-slate-200 bg-white text-slate-700 hover:bg-slate-50",
+      )}
+    >
+      {children}
+    </Link>
+  );
+}
+
+export default async function OutboxPage({ searchParams }: { searchParams: Promise<{ channel?: string; status?: string; page?: string }> }) {
+  const q = await searchParams;
+  const channel = isChannel(q.channel) ? q.channel : undefined;
+  const status = isStatus(q.status) ? q.status : undefined;
+  const page = Math.max(0, Number.parseInt(q.page ?? "0", 10) || 0);
+  const caller = await getCaller();
+  const [rows, total] = await Promise.all([caller.outbox.list({ channel, status, limit: PAGE, offset: page * PAGE }), caller.outbox.count({ channel, status })]);
+  const filtered = Boolean(channel || status);
+  return (
+    <>
+      <PageHeader
+        title="Outbox"
+        description="Every email, SMS and push your flows and test sends produced. With no provider keys set, messages stay here."
+        actions={
+          <Button asChild variant="secondary">
+            <Link href="/preview">
+              <LayoutGrid aria-hidden /> Email templates
+            </Link>
+          </Button>
+        }
+      />
+      <div className="space-y-4 px-8 py-6">
+        <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
+          <nav aria-label="Channel" className="flex gap-1.5">
+            {CHANNELS.map((c) => (
+              <Chip key={c.label} active={channel === c.value} href={href({ channel: c.value, status })}>
+                {c.label}
+              </Chip>
+            ))}
+          </nav>
+          <nav aria-label="Status" className="flex flex-wrap gap-1.5">
+            <Chip active={!status} href={href({ channel })}>
+              Any status
+            </Chip>
+            {STATUSES.map((s) => (
+              <Chip key={s} active={status === s} href={href({ channel, status: s })}>
+                {s}
+              </Chip>
+            ))}
+          </nav>
+        </div>
+        {rows.length === 0 ? (
+          <div className="flex flex-col items-center rounded-lg border border-dashed border-slate-300 bg-white px-6 py-16 text-center">
+            <Inbox className="mb-3 size-10 text-indigo-500" aria-hidden />
+            <h2 className="text-lg font-semibold">{filtered ? "No messages match" : "Nothing sent yet"}</h2>
+            <p className="mt-1 text-sm text-slate-600">
+              {filtered ? (
+                <Link href="/outbox" className="text-indigo-700 hover:underline">
+                  Show all messages
+                </Link>
+              ) : (
+                <>
+                  Publish a flow, or{" "}
+                  <Link href="/preview" className="text-indigo-700 hover:underline">
+                    send yourself a test email
+                  </Link>
+                  , and the messages appear here.
+                </>
+              )}
+            </p>
+          </div>
+        ) : (
+          <>
+            <OutboxTable rows={rows} />
+            <div className="flex items-center gap-3 text-sm text-slate-600">
+              {page > 0 ? (
+                <Link className="text-indigo-700 hover:underline" href={href({ channel, status, page: page - 1 })}>
+                  ← Newer
+                </Link>
+              ) : null}
+              <span>{`${page * PAGE + 1}–${page * PAGE + rows.length} of ${total.toLocaleString("en")}`}</span>
+              {(page + 1) * PAGE < total ? (
+                <Link className="text-indigo-700 hover:underline" href={href({ channel, status, page: page + 1 })}>
+                  Older →
+                </Link>
+              ) : null}
+            </div>
+          </>
+        )}
+      </div>
+    </>
+  );
+}

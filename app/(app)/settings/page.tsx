@@ -1,0 +1,63 @@
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import { getCaller, getQueryClient, trpc } from "@/server/api/server";
+import { appUrl } from "@/server/env";
+import { HydrateClient } from "@/components/trpc/hydrate";
+import { PageHeader } from "@/components/shell/page-header";
+import { ApiKeysCard } from "@/components/settings/api-keys-card";
+import { ShopifyCard } from "@/components/settings/shopify-card";
+import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+
+export const metadata: Metadata = { title: "Settings" };
+
+/** The public origin: APP_URL when set, else the one this request came in on. */
+async function publicOrigin(): Promise<string> {
+  if (process.env.APP_URL) return appUrl();
+  const h = await headers();
+  const host = h.get("x-forwarded-host") ?? h.get("host");
+  return host ? `${h.get("x-forwarded-proto") ?? "http"}://${host}` : appUrl();
+}
+
+export default async function SettingsPage() {
+  const caller = await getCaller();
+  const queryClient = getQueryClient();
+  const [ws, origin] = await Promise.all([
+    caller.workspace.current(),
+    publicOrigin(),
+    queryClient.prefetchQuery(trpc.apiKeys.list.queryOptions()),
+    queryClient.prefetchQuery(trpc.apiKeys.shopify.queryOptions()),
+  ]);
+  const rows: Array<[string, string]> = [
+    ["Shop name", ws.name],
+    ["Workspace id", ws.slug],
+    ["Default time zone", ws.timezone],
+    ["Your role", ws.role],
+    ["Signed in as", ws.user.email],
+  ];
+  return (
+    <>
+      <PageHeader title="Settings" description="Your shop, your team and your sending setup." />
+      <div className="flex max-w-3xl flex-col gap-6 px-8 py-6">
+        <Card>
+          <CardHeader>
+            <CardTitle>Workspace</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <dl className="divide-y divide-slate-100 text-sm">
+              {rows.map(([k, v]) => (
+                <div key={k} className="grid grid-cols-3 gap-4 py-2">
+                  <dt className="text-slate-600">{k}</dt>
+                  <dd className="col-span-2 font-medium">{v}</dd>
+                </div>
+              ))}
+            </dl>
+          </CardContent>
+        </Card>
+        <HydrateClient>
+          <ApiKeysCard apiBaseUrl={origin} />
+          <ShopifyCard appBaseUrl={origin} />
+        </HydrateClient>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,10 @@
+import { appUrl } from "@/server/env";
+import { handleOpenApi, handlePreflight } from "@/server/ingest/handlers";
+
+export function GET(req: Request) {
+  return handleOpenApi(req, process.env.APP_URL ? appUrl() : undefined);
+}
+
+export function OPTIONS() {
+  return handlePreflight();
+}

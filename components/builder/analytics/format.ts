@@ -1,0 +1,166 @@
+/**
+ * Words and numbers of the analytics canvas: counts, rates, money, skip reasons, branch
+ * shares and date ranges. Pure, so the card, the edge and the tests share them.
+ */
+
+const count = new Intl.NumberFormat("en");
+const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
+
+/** "1,204"; from 100,000 on "123.4K", so a stat cell keeps its width. */
+export function formatCount(n: number): string {
+  return Math.abs(n) >= 100_000 ? compact.format(n) : count.format(n);
+}
+
+/** A share as a percentage: "62%", "4.3%", "<0.1%"; "—" when there is nothing to divide by. */
+export function formatShare(share: number | null): string {
+  if (share === null || !Number.isFinite(share)) return "—";
+  if (share === 0) return "0%";
+  if (share < 0.001) return "<0.1%";
+  const pct = share * 100;
+  return `${pct >= 10 || Number.isInteger(pct) ? Math.round(pct) : pct.toFixed(1)}%`;
+}
+
+/** `part` of `whole` as a percentage, "—" when the whole is zero. */
+export function formatRate(part: number, whole: number): string {
+  return whole > 0 ? formatShare(part / whole) : "—";
+}
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/** Money in the shop's currency (USD when unknown or not a currency code): "$1,240", "$12.50". */
+export function formatMoney(cents: number, currency = "USD"): string {
+  const whole = cents % 100 === 0;
+  const key = `${currency}:${whole}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    try {
+      format = new Intl.NumberFormat("en", { style: "currency", currency, minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: whole ? 0 : 2 });
+    } catch {
+      return formatMoney(cents, "USD");
+    }
+    moneyFormats.set(key, format);
+  }
+  return format.format(cents / 100);
+}
+
+/**
+ * Why a message was not sent, as a marketer says it. The engine skips for no consent,
+ * suppression, smart sending and a missing address; a queued message is cancelled when its
+ * contact leaves the flow first. (Quiet hours hold a message rather than skip it: those
+ * contacts count as waiting.)
+ */
+const SKIP_REASONS: Record<string, string> = {
+  no_consent: "No consent",
+  suppressed: "Suppressed",
+  smart_sending: "Smart sending",
+  quiet_hours: "Quiet hours",
+  no_address: "No address",
+  cancelled: "Left the flow first",
+  other: "Other",
+};
+
+export function skipReasonLabel(reason: string): string {
+  return SKIP_REASONS[reason] ?? reason.replaceAll("_", " ").replace(/^./, (c) => c.toUpperCase());
+}
+
+/** The skip reasons with a count, most common first, in marketer wording. */
+export function skipReasons(skipped: Record<string, number>): { key: string; label: string; count: number }[] {
+  return Object.entries(skipped)
+    .filter(([, n]) => n > 0)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .map(([key, n]) => ({ key, label: skipReasonLabel(key), count: n }));
+}
+
+/** The label on an edge out of a branching step: "62% · 1,204". */
+export function edgeShareLabel(outcome: { count: number; share: number } | undefined): string {
+  if (!outcome) return "0% · 0";
+  return `${formatShare(outcome.share)} · ${formatCount(outcome.count)}`;
+}
+
+/** Steps whose outputs are choices, so each edge out of them carries its share. */
+export const BRANCHING_KINDS: ReadonlySet<string> = new Set(["condition", "split", "wait_for_event"]);
+
+export type RangePreset = "7d" | "30d" | "90d" | "all" | "custom";
+
+export const RANGE_PRESETS: { value: Exclude<RangePreset, "custom">; label: string }[] = [
+  { value: "7d", label: "Last 7 days" },
+  { value: "30d", label: "Last 30 days" },
+  { value: "90d", label: "Last 90 days" },
+  { value: "all", label: "All time" },
+];
+
+/** A day as `YYYY-MM-DD` (UTC, like the daily rollups). */
+export function isoDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+const DAY_MS = 86_400_000;
+
+/** The from/to days of a preset, today included: "Last 7 days" is today and the 6 days before. */
+export function presetRange(preset: Exclude<RangePreset, "custom">, now: number): { from?: string; to?: string } {
+  if (preset === "all") return {};
+  const days = preset === "7d" ? 7 : preset === "30d" ? 30 : 90;
+  return { from: isoDay(now - (days - 1) * DAY_MS), to: isoDay(now) };
+}
+
+/** A custom range the server will take: both ends real days, the end not before the start; a missing end is open. */
+export function customRange(from: string, to: string): { range: { from?: string; to?: string } } | { error: string } {
+  const valid = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && isoDay(Date.parse(`${d}T00:00:00Z`)) === d;
+  if (from && !valid(from)) return { error: "The start date is not a date" };
+  if (to && !valid(to)) return { error: "The end date is not a date" };
+  if (from && to && from > to) return { error: "The end date is before the start date" };
+  return { range: { ...(from ? { from } : {}), ...(to ? { to } : {}) } };
+}
+
+export type StatCell = { key: string; label: string; value: string; detail?: string; title?: string };
+
+export type NodeStatsLike = {
+  entered: number;
+  waiting: number;
+  passed: number;
+  exited: number;
+  sent: number;
+  delivered: number;
+  opened: number;
+  clicked: number;
+  bounced: number;
+  unsubscribed: number;
+  skipped: Record<string, number>;
+  conversions: number;
+  revenueCents: number;
+};
+
+export const MESSAGE_KINDS: ReadonlySet<string> = new Set(["email", "sms", "push"]);
+
+/**
+ * The cells of a card's stats block. Every step: entered, now waiting, passed on, exited
+ * here. Messages also: sent, delivered, opened and clicked (unique, with their rate of the
+ * delivered — of the sent while no delivery reports came in), bounced, unsubscribed,
+ * conversions and revenue; and the skips by reason.
+ */
+export function nodeStatCells(kind: string, s: NodeStatsLike, currency = "USD") {
+  const flow: StatCell[] = [
+    { key: "entered", label: "Entered", value: formatCount(s.entered), title: "Contacts who reached this step" },
+    { key: "waiting", label: "Waiting", value: formatCount(s.waiting), title: "Contacts at this step now" },
+    { key: "passed", label: "Passed on", value: formatCount(s.passed), title: "Contacts who went on to the next step" },
+    { key: "exited", label: "Exited", value: formatCount(s.exited), title: "Contacts whose journey ended here (goal reached, exit, or the flow's end)" },
+  ];
+  if (!MESSAGE_KINDS.has(kind)) return { flow, message: null };
+  const base = s.delivered > 0 ? s.delivered : s.sent;
+  const skipped = skipReasons(s.skipped);
+  return {
+    flow,
+    message: {
+      cells: [
+        { key: "sent", label: "Sent", value: formatCount(s.sent) },
+        { key: "delivered", label: "Delivered", value: formatCount(s.delivered), detail: formatRate(s.delivered, s.sent) },
+        { key: "bounced", label: "Bounced", value: formatCount(s.bounced) },
+        { key: "opened", label: "Opened", value: formatCount(s.opened), detail: formatRate(s.opened, base) },
+        { key: "clicked", label: "Clicked", value: formatCount(s.clicked), detail: formatRate(s.clicked, base) },
+        { key: "unsubscribed", label: "Unsubs", value: formatCount(s.unsubscribed) },
+      ] satisfies StatCell[],
+      conversions: { count: formatCount(s.conversions), revenue: formatMoney(s.revenueCents, currency) },
+      skipped: { total: skipped.reduce((n, r) => n + r.count, 0), reasons: skipped },
+    },
+  };
+}

@@ -1,0 +1,45 @@
+"use client";
+import { memo } from "react";
+import type { NodeProps } from "@xyflow/react";
+import { MessageSquare } from "lucide-react";
+import { SMS_MAX_LENGTH } from "@/server/engine/nodes/sms";
+import type { CanvasNodeOf } from "../graph-canvas";
+import { appendTag, CategoryField, MergeFieldInsert } from "../inspector/common-fields";
+import { useNodeForm } from "../inspector/use-node-form";
+import { TextAreaField } from "../ui/form";
+import { NodeCard } from "./node-card";
+import type { InspectorProps, NodeUi } from "./types";
+
+/** GSM-7 segments of 160 (153 when concatenated); any other character makes it UCS-2 (70 / 67). */
+export function smsSegments(text: string): number {
+  if (text.length === 0) return 0;
+  const gsm = /^[\n\r -~£¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ¤¡ÄÖÑÜ§¿äöñüà€^{}\\[~\]|]*$/.test(text);
+  const single = gsm ? 160 : 70;
+  const multi = gsm ? 153 : 67;
+  return text.length <= single ? 1 : Math.ceil(text.length / multi);
+}
+
+function SmsInspector({ nodeId, config }: InspectorProps<"sms">) {
+  const { draft, change, error } = useNodeForm("sms", nodeId, config);
+  const segments = smsSegments(draft.body);
+  return (
+    <>
+      <TextAreaField
+        label="Message"
+        rows={6}
+        value={draft.body}
+        onChange={(body) => change({ ...draft, body })}
+        error={error("body")}
+        hint={`${draft.body.length} / ${SMS_MAX_LENGTH} characters · ${segments} ${segments === 1 ? "segment" : "segments"}. Include how to opt out (Reply STOP).`}
+      />
+      <MergeFieldInsert label="Insert a merge field" onInsert={(tag) => change({ ...draft, body: appendTag(draft.body, tag) })} />
+      <CategoryField value={draft.category} onChange={(category) => change({ ...draft, category })} />
+    </>
+  );
+}
+
+const SmsCard = memo(function SmsCard({ id, data, selected }: NodeProps<CanvasNodeOf<"sms">>) {
+  return <NodeCard id={id} kind="sms" config={data} selected={selected} icon={MessageSquare} tone="emerald" />;
+});
+
+export const smsUi: NodeUi<"sms"> = { icon: MessageSquare, tone: "emerald", Card: SmsCard, Inspector: SmsInspector };

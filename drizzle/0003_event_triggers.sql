@@ -1,0 +1,2 @@
+ALTER TABLE "events" ADD COLUMN "triggered_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "events_untriggered_idx" ON "events" USING btree ("received_at") WHERE "events"."triggered_at" is null;

@@ -1,0 +1,71 @@
+import { test, expect } from "./fixtures";
+
+test("a shopper checks out in the demo store and the marketer sees the events on the contact", async ({ signedIn: page, browser }) => {
+  const email = `shopper.${Date.now()}@example.com`;
+  const shop = await browser.newPage();
+
+  await shop.goto("/store/demo");
+  await expect(shop.getByTestId("store-product").first()).toBeVisible();
+  await shop.getByRole("link", { name: /House Espresso Blend/ }).click();
+  await expect(shop.getByRole("heading", { name: /House Espresso Blend/ })).toBeVisible();
+  await shop.getByRole("button", { name: "Add to cart" }).click();
+  await expect(shop.getByRole("status")).toContainText("Added");
+  await expect(shop.getByTestId("cart-count")).toHaveText("1");
+
+  await shop.getByRole("link", { name: /^Cart/ }).click();
+  await expect(shop.getByTestId("cart-items")).toContainText("House Espresso Blend");
+  await shop.getByRole("button", { name: "Check out" }).click();
+  await expect(shop).toHaveURL(/\/store\/demo\/checkout\/cart_/);
+  await shop.getByLabel("Email").fill(email);
+  await shop.getByLabel("Name").fill("Robin Shopper");
+  await shop.getByRole("button", { name: "Place order" }).click();
+  await expect(shop.getByTestId("order-id")).toHaveText(/^ord_/);
+  await expect(shop.getByTestId("cart-count")).toHaveText("0");
+  await shop.close();
+
+  await page.goto(`/contacts?q=${encodeURIComponent(email)}`);
+  await expect(page.getByTestId("contact-row")).toHaveCount(1);
+  await page.getByTestId("contact-row").getByRole("link").click();
+  await expect(page.getByRole("heading", { name: "Robin Shopper" })).toBeVisible();
+  const timeline = page.getByTestId("contact-timeline");
+  for (const name of ["Placed Order", "Started Checkout", "Added to Cart", "Viewed Product"]) {
+    await expect(timeline.getByTestId("timeline-event").filter({ hasText: name }).first()).toBeVisible();
+  }
+  await expect(timeline.getByTestId("timeline-event").first()).toContainText("Placed Order");
+  await expect(timeline).toContainText("1 × House Espresso Blend");
+});
+
+test("a signed-up shopper turns on notifications; the contact's push consent becomes subscribed", async ({ signedIn: page, browser }) => {
+  const email = `notify.${Date.now()}@example.com`;
+  const context = await browser.newContext();
+  await context.grantPermissions(["notifications"]);
+  // The browser's push service is out of reach here: subscribe() answers a subscription as a
+  // browser would (a real P-256 key and auth secret, an https endpoint), the rest is real.
+  await context.addInitScript(() => {
+    const b64 = (bytes: ArrayBuffer | Uint8Array) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    PushManager.prototype.subscribe = async function () {
+      const pair = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"]);
+      const p256dh = b64(await crypto.subtle.exportKey("raw", pair.publicKey));
+      const json = { endpoint: `https://push.example/send/${crypto.randomUUID()}`, expirationTime: null, keys: { p256dh, auth: b64(crypto.getRandomValues(new Uint8Array(16))) } };
+      return { toJSON: () => json } as unknown as PushSubscription;
+    };
+  });
+  const shop = await context.newPage();
+  await shop.goto("/store/demo/sign-up");
+  await shop.getByLabel("Name").fill("Nora Notify");
+  await shop.getByLabel("Email").fill(email);
+  await shop.getByRole("button", { name: "Sign up" }).click();
+  await expect(shop.getByRole("status")).toContainText("You are signed up");
+
+  const saved = shop.waitForResponse((r) => r.url().endsWith("/api/v1/push/subscriptions") && r.request().method() === "POST");
+  await shop.getByRole("button", { name: "Get notified" }).click();
+  expect((await saved).status()).toBe(201);
+  await expect(shop.getByTestId("store-notify")).toHaveAttribute("data-state", "on");
+  await shop.screenshot({ path: "test-results/store-notifications-on.png" });
+  await context.close();
+
+  await page.goto(`/contacts?q=${encodeURIComponent(email)}`);
+  await page.getByTestId("contact-row").getByRole("link").click();
+  await expect(page.getByRole("heading", { name: "Nora Notify" })).toBeVisible();
+  await expect(page.getByText("Push: subscribed")).toBeVisible();
+});

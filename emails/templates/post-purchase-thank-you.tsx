@@ -1,0 +1,13 @@
+import { EmailFrame } from "../components/frame";
+import { ProductGrid } from "../components/product-grid";
+import { resolveEmailData } from "../data";
+import type { EmailTemplateProps } from "../types";
+
+export function PostPurchaseThankYouEmail(props: EmailTemplateProps) {
+  const data = resolveEmailData(props);
+  return (
+    <EmailFrame props={props} data={data}>
+      <ProductGrid data={data} products={data.shown} title="Your order" />
+    </EmailFrame>
+  );
+}

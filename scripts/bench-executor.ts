@@ -1,0 +1,300 @@
+/**
+ * `npm run bench:executor` — executor figures on local Postgres (BENCH_DATABASE_URL, default
+ * postgres://postgres@127.0.0.1:5432/postgres; a scratch database is created and dropped):
+ *  1. node-steps per second with 1 and 2 worker processes, and graphile-worker processing the
+ *     same number of no-op jobs on the same server, as a ratio;
+ *  2. trigger-to-send latency: POST /api/v1/track → the email reaches a local Resend-protocol
+ *     server, p50/p99 over 1,000 events;
+ *  3. claim time with 10k vs 1M waiting (not due) enrollments.
+ * Sizes: BENCH_ENROLLMENTS (default 10000), BENCH_EVENTS (1000), BENCH_WAITING (1000000).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:http";
+import { randomUUID } from "node:crypto";
+import postgres from "postgres";
+import { and, count, eq, sql } from "drizzle-orm";
+import { run as runGraphile, makeWorkerUtils, Logger } from "graphile-worker";
+import { openDb } from "@/server/db/client";
+import { contacts, enrollments, enrollmentSteps, flows, users } from "@/server/db/schema";
+import { createWorkspace } from "@/server/workspaces/workspaces";
+import { publishFlow } from "@/server/flows/publish";
+import { emptyState } from "@/server/engine/facts";
+import { getFlowTemplate } from "@/server/engine";
+import type { FlowGraph } from "@/server/engine/graph";
+import { runDueEnrollments } from "@/server/executor/runner";
+import { createExecutor } from "@/server/executor/instance";
+import { startFakeResend } from "@/server/channels/fake-resend-server";
+import { createResendEmailProvider } from "@/server/channels/email-resend";
+import { createChannels } from "@/server/channels";
+import { createApiKey } from "@/server/api-keys/api-keys";
+import { handleTrack } from "@/server/ingest/handlers";
+import { onEventsStored } from "@/server/ingest/hooks";
+
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const ENROLLMENTS = Number(process.env.BENCH_ENROLLMENTS ?? 10_000);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000);
+const WAITING = Number(process.env.BENCH_WAITING ?? 1_000_000);
+const dbName = `tidings_bench_${process.pid}`;
+const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database ${dbName}`);
+const url = Object.assign(new URL(ADMIN_URL), { pathname: `/${dbName}` }).toString();
+const handle = await openDb({ url, maxConnections: 8 });
+const { db } = handle;
+const log = (line: string) => console.log(line);
+const children: ChildProcess[] = [];
+
+try {
+  const userId = randomUUID();
+  await db.insert(users).values({ id: userId, name: "Bench", email: `bench-${userId}@example.com` });
+  const workspace = await createWorkspace(db, { name: "Bench shop", ownerUserId: userId });
+  log(`Tidings executor benchmark — Postgres ${(await admin`show server_version`)[0]?.server_version}, ${process.env.BENCH_NOTE ?? "2 cores"}`);
+
+  // ------------------------------------------------------------------ 1. steps per second
+  const contactIds = await insertContacts(workspace.id, ENROLLMENTS);
+  const stepsFlow = await publish(workspace.id, userId, branchingFlow());
+  const results: Record<string, number> = {};
+  for (const workers of [1, 2]) {
+    const r = await runOurs(workspace.id, stepsFlow, contactIds, workers);
+    results[`ours${workers}`] = r.stepsPerSecond;
+    log(`  executor, ${workers} worker process${workers > 1 ? "es" : ""}: ${r.steps} node-steps in ${r.seconds.toFixed(2)} s = ${Math.round(r.stepsPerSecond)} steps/s`);
+  }
+  const jobs = ENROLLMENTS * 4;
+  const graphile = await runGraphileNoop(jobs);
+  log(`  graphile-worker 0.16 (1 process, concurrency 8): ${jobs} no-op jobs in ${graphile.seconds.toFixed(2)} s = ${Math.round(graphile.jobsPerSecond)} jobs/s`);
+  log(`  ratio: 1 worker ${(results.ours1! / graphile.jobsPerSecond).toFixed(2)}× graphile-worker, 2 workers ${(results.ours2! / graphile.jobsPerSecond).toFixed(2)}× (target ≥ 1.0×)`);
+
+  // ------------------------------------------------------------------ 2. trigger-to-send latency
+  const latency = await measureLatency(workspace.id, userId);
+  log(`  trigger-to-send over ${latency.n} events (POST /api/v1/track → local Resend server): p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms (target p99 ≤ 1000 ms)`);
+
+  // ------------------------------------------------------------------ 3. claim time vs waiting rows
+  const claim10k = await claimTime(workspace.id, stepsFlow, 10_000);
+  log(`  claim with ${claim10k.waiting.toLocaleString("en")} waiting: nothing due ${claim10k.idleMs.toFixed(2)} ms, 100 due ${claim10k.dueMs.toFixed(2)} ms (median of 20)`);
+  const claim1m = await claimTime(workspace.id, stepsFlow, WAITING);
+  log(`  claim with ${claim1m.waiting.toLocaleString("en")} waiting: nothing due ${claim1m.idleMs.toFixed(2)} ms, 100 due ${claim1m.dueMs.toFixed(2)} ms (median of 20)`);
+} finally {
+  for (const c of children) c.kill("SIGKILL");
+  await handle.close();
+  await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+  await admin.end();
+}
+
+// ====================================================================== helpers
+
+function branchingFlow(): FlowGraph {
+  return {
+    schema: 1,
+    nodes: [
+      { id: "trigger", kind: "trigger", position: { x: 0, y: 0 }, config: { type: "event", event: "Placed Order", filter: null } },
+      { id: "big", kind: "condition", position: { x: 0, y: 200 }, config: { mode: "if", predicate: { type: "property", source: "trigger", path: "value", op: "gt", value: 50 } } },
+      { id: "ab", kind: "split", position: { x: 0, y: 400 }, config: { branches: [{ id: "a", label: "A", percent: 50 }, { id: "b", label: "B", percent: 50 }] } },
+      { id: "exit_big", kind: "exit", position: { x: -200, y: 400 }, config: {} },
+      { id: "exit_a", kind: "exit", position: { x: -100, y: 600 }, config: {} },
+      { id: "exit_b", kind: "exit", position: { x: 100, y: 600 }, config: {} },
+    ],
+    edges: [
+      { id: "e1", source: "trigger", sourceHandle: "next", target: "big" },
+      { id: "e2", source: "big", sourceHandle: "yes", target: "exit_big" },
+      { id: "e3", source: "big", sourceHandle: "no", target: "ab" },
+      { id: "e4", source: "ab", sourceHandle: "a", target: "exit_a" },
+      { id: "e5", source: "ab", sourceHandle: "b", target: "exit_b" },
+    ],
+    settings: { goal: null, filter: null, reentry: { mode: "every_time" }, entryKey: null, smartSendingHours: 0, quietHours: { enabled: false, start: "21:00", end: "08:00" }, attributionDays: 5 },
+  };
+}
+
+async function publish(workspaceId: string, userId: string, graph: FlowGraph) {
+  const [flow] = await db.insert(flows).values({ workspaceId, name: "Bench", draftGraph: graph, updatedBy: userId }).returning();
+  const published = await publishFlow(db, { workspaceId, flowId: flow!.id, userId, moveInFlight: false });
+  return { flowId: flow!.id, versionId: published.versionId };
+}
+
+async function insertContacts(workspaceId: string, n: number, withEmail = false) {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i += 2000) {
+    const rows = await db
+      .insert(contacts)
+      .values(
+        Array.from({ length: Math.min(2000, n - i) }, (_, k) => ({
+          workspaceId,
+          externalId: withEmail ? `lat_${i + k}` : `cus_${i + k}`,
+          email: withEmail ? `buyer${i + k}@example.com` : null,
+          emailConsent: "subscribed" as const,
+        })),
+      )
+      .returning({ id: contacts.id });
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids;
+}
+
+async function enroll(workspaceId: string, flow: { flowId: string; versionId: string }, contactIds: string[], nextRunAt: Date, keyPrefix: string) {
+  for (let i = 0; i < contactIds.length; i += 2000) {
+    await db.insert(enrollments).values(
+      contactIds.slice(i, i + 2000).map((contactId, k) => ({
+        workspaceId,
+        flowId: flow.flowId,
+        versionId: flow.versionId,
+        contactId,
+        currentNodeId: "trigger",
+        nextRunAt,
+        triggerData: { eventId: null, name: "Placed Order", properties: { value: 20 }, occurredAt: Date.now() },
+        occurrenceKey: `${keyPrefix}:${i + k}`,
+        state: emptyState(),
+      })),
+    );
+  }
+}
+
+function startWorker(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    env: { ...process.env, DATABASE_URL: url, WORKER_POLL_MS: "50", WORKER_BATCH: "200", WORKER_CONNECTIONS: "4", TIDINGS_EXECUTOR: "off", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  children.push(child);
+  return new Promise((resolve) => child.stdout?.on("data", (d: Buffer) => d.toString().includes("running") && resolve(child)));
+}
+
+async function runOurs(workspaceId: string, flow: { flowId: string; versionId: string }, contactIds: string[], workers: number) {
+  await db.delete(enrollments).where(eq(enrollments.flowId, flow.flowId));
+  const far = new Date(Date.now() + 365 * 86_400_000);
+  await enroll(workspaceId, flow, contactIds, far, `w${workers}`);
+  const procs = await Promise.all(Array.from({ length: workers }, () => startWorker({})));
+  const started = performance.now();
+  await db.update(enrollments).set({ nextRunAt: new Date() }).where(eq(enrollments.flowId, flow.flowId));
+  await handle.notify("tidings_work");
+  for (;;) {
+    const [row] = await db.select({ n: count() }).from(enrollments).where(and(eq(enrollments.flowId, flow.flowId), eq(enrollments.status, "active")));
+    if (row?.n === 0) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  for (const p of procs) p.kill("SIGTERM");
+  const [steps] = await db.select({ n: count() }).from(enrollmentSteps).where(eq(enrollmentSteps.flowId, flow.flowId));
+  await db.delete(enrollmentSteps).where(eq(enrollmentSteps.flowId, flow.flowId));
+  return { steps: steps?.n ?? 0, seconds, stepsPerSecond: (steps?.n ?? 0) / seconds };
+}
+
+async function runGraphileNoop(n: number) {
+  const utils = await makeWorkerUtils({ connectionString: url, logger: new Logger(() => () => {}) });
+  await utils.migrate();
+  await utils.release();
+  const sqlClient = postgres(url, { max: 1, onnotice: () => {} });
+  await sqlClient`select graphile_worker.add_job('noop', '{}'::json) from generate_series(1, ${n})`;
+  await sqlClient.end();
+  let done = 0;
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const started = performance.now();
+  const runner = await runGraphile({
+    connectionString: url,
+    concurrency: 8,
+    noHandleSignals: true,
+    pollInterval: 50,
+    logger: new Logger(() => () => {}),
+    taskList: {
+      noop: () => {
+        if (++done === n) finish();
+        return Promise.resolve();
+      },
+    },
+  });
+  await finished;
+  const seconds = (performance.now() - started) / 1000;
+  await runner.stop();
+  return { seconds, jobsPerSecond: n / seconds };
+}
+
+async function measureLatency(workspaceId: string, userId: string) {
+  const fake = await startFakeResend();
+  const template = getFlowTemplate("order_confirmation");
+  if (!template) throw new Error("order confirmation template missing");
+  await publish(workspaceId, userId, template.graph);
+  await insertContacts(workspaceId, EVENTS, true);
+  const channels = { ...createChannels({}), email: createResendEmailProvider({ apiKey: "re_bench", baseUrl: fake.url }) };
+  const executor = await createExecutor(handle, { channels, pollMs: 1000 });
+  await executor.start();
+  const off = onEventsStored((_ws, rows) => {
+    void executor.handleEvents(rows);
+  });
+  const { key } = await createApiKey(db, { workspaceId, name: "bench", kind: "secret" });
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
+      void handleTrack(db, request).then(async (response) => {
+        res.writeHead(response.status, { "content-type": "application/json" });
+        res.end(await response.text());
+      });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const port = (server.address() as { port: number }).port;
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const order = (i: number) => ({ order_id: `ord_${i}`, value: 42.5, currency: "USD", items: [{ product_id: "p1", title: "Tea", price: 21.25, quantity: 2, url: "/p/p1" }] });
+  const concurrency = 4;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < EVENTS; i = next++) {
+        const to = `buyer${i}@example.com`;
+        sentAt.set(to, Date.now());
+        const res = await fetch(`http://127.0.0.1:${port}/api/v1/track`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          body: JSON.stringify({ userId: `lat_${i}`, event: "Placed Order", properties: order(i), messageId: `lat-${i}` }),
+        });
+        if (res.status !== 200) throw new Error(`track answered ${res.status}: ${await res.text()}`);
+        // Pace like a shop: one event at a time per connection, the next when the email has gone out.
+        for (let waited = 0; waited < 5000 && !fake.received().some((e) => e.to.includes(to)); waited += 2) await new Promise((r) => setTimeout(r, 2));
+      }
+    }),
+  );
+  for (const email of fake.received()) {
+    const to = email.to[0] ?? "";
+    const start = sentAt.get(to);
+    if (start !== undefined) latencies.push(Date.parse(email.createdAt) - start);
+  }
+  off();
+  await executor.stop();
+  server.close();
+  await fake.close();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  if (latencies.length !== EVENTS) throw new Error(`only ${latencies.length} of ${EVENTS} emails arrived`);
+  return { n: latencies.length, p50: pct(50), p99: pct(99), max: latencies[latencies.length - 1] ?? NaN };
+}
+
+async function claimTime(workspaceId: string, flow: { flowId: string; versionId: string }, waiting: number) {
+  const [existing] = await db.select({ n: count() }).from(enrollments).where(and(eq(enrollments.status, "active")));
+  const missing = waiting - (existing?.n ?? 0);
+  if (missing > 0) {
+    // One contact, many entries (distinct entry keys), all due in 30 days.
+    const [c] = await db.insert(contacts).values({ workspaceId, externalId: `waiting_${waiting}` }).returning({ id: contacts.id });
+    await db.execute(sql`
+      insert into enrollments (workspace_id, flow_id, version_id, contact_id, current_node_id, status, next_run_at, trigger_data, entry_key, occurrence_key, state)
+      select ${workspaceId}, ${flow.flowId}, ${flow.versionId}, ${c!.id}, 'trigger', 'active', now() + interval '30 days', '{"name":"Placed Order","properties":{},"occurredAt":0,"eventId":null}'::jsonb,
+             'k' || g, 'wait:' || ${waiting} || ':' || g, '{"visits":{},"waiting":null}'::jsonb
+      from generate_series(1, ${missing}) g`);
+    await db.execute(sql`analyze enrollments`);
+  }
+  const idle: number[] = [];
+  const due: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    let t0 = performance.now();
+    await runDueEnrollments(db, { now: Date.now(), limit: 100 });
+    idle.push(performance.now() - t0);
+    // 100 due rows: time the claim plus their run.
+    const ids = await db.execute(sql`select id from enrollments where flow_id = ${flow.flowId} and status = 'active' limit 100`);
+    const list = (Array.isArray(ids) ? ids : (ids as { rows: unknown[] }).rows) as Array<{ id: string }>;
+    await db.execute(sql`update enrollments set next_run_at = now() - interval '1 second' where id in ${sql.raw(`(${list.map((r) => `'${r.id}'`).join(",")})`)}`);
+    t0 = performance.now();
+    await runDueEnrollments(db, { now: Date.now(), limit: 100 });
+    due.push(performance.now() - t0);
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  const [total] = await db.select({ n: count() }).from(enrollments).where(eq(enrollments.status, "active"));
+  return { waiting: total?.n ?? 0, idleMs: median(idle), dueMs: median(due) };
+}

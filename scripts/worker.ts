@@ -1,0 +1,33 @@
+/**
+ * `npm run worker`: one executor process against Postgres (`DATABASE_URL`). Start as many
+ * as you like, on one machine or several: they share the work through SKIP LOCKED claims
+ * and wake each other with NOTIFY.
+ */
+import { openDb } from "@/server/db/client";
+import { createExecutor } from "@/server/executor/instance";
+
+const url = process.env.DATABASE_URL;
+if (!url) {
+  console.error("npm run worker needs DATABASE_URL (on the embedded default the executor runs inside the web server).");
+  process.exit(1);
+}
+const handle = await openDb({ url, maxConnections: Number(process.env.WORKER_CONNECTIONS ?? 4) });
+const executor = await createExecutor(handle, {
+  pollMs: Number(process.env.WORKER_POLL_MS ?? 1000),
+  batchSize: Number(process.env.WORKER_BATCH ?? 100),
+  leaseMs: process.env.WORKER_LEASE_MS ? Number(process.env.WORKER_LEASE_MS) : undefined,
+});
+await executor.start();
+console.log(`[worker ${process.pid}] running`);
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void executor
+      .stop()
+      .then(() => handle.close())
+      .then(() => process.exit(0));
+  });
+}

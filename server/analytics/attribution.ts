@@ -1,0 +1,120 @@
+/**
+ * Conversion attribution. A flow's goal event (default `Placed Order`) is credited, once
+ * per flow, to the last message of that flow the contact opened or clicked within the
+ * flow's window: `attributionDays` (default 5) after an email open or click, 24 hours after
+ * an SMS or push click. Revenue is the event's value. An order nobody touched is not
+ * credited to any message (a goal exit still records it, unattributed).
+ */
+import { and, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/server/db/client";
+import { conversions, messageEvents, messages } from "@/server/db/schema";
+import type { FlowGraph } from "@/server/engine/graph";
+import { eventValueCents } from "@/server/engine";
+
+export const DEFAULT_CONVERSION_EVENT = "Placed Order";
+export const CLICK_WINDOW_SMS_PUSH_MS = 24 * 3_600_000;
+const DAY = 86_400_000;
+
+export function conversionEventOf(graph: FlowGraph): string {
+  return graph.settings.goal?.event ?? DEFAULT_CONVERSION_EVENT;
+}
+
+export interface Touch {
+  messageId: string;
+  nodeId: string | null;
+  channel: "email" | "sms" | "push";
+  type: "opened" | "clicked";
+  at: number;
+}
+
+/** Pure: which touch (if any) gets the credit for a conversion at `at`. */
+export function creditedTouch(touches: readonly Touch[], at: number, attributionDays: number): Touch | null {
+  let best: Touch | null = null;
+  for (const t of touches) {
+    if (t.at > at) continue;
+    const window = t.channel === "email" ? attributionDays * DAY : CLICK_WINDOW_SMS_PUSH_MS;
+    if (t.channel !== "email" && t.type !== "clicked") continue;
+    if (at - t.at > window) continue;
+    if (!best || t.at > best.at) best = t;
+  }
+  return best;
+}
+
+export interface ConversionInput {
+  workspaceId: string;
+  flowId: string;
+  graph: FlowGraph;
+  contactId: string;
+  enrollmentId: string | null;
+  event: { id: string; properties: Record<string, unknown>; occurredAt: number };
+}
+
+/** Records the conversion (once per flow and event), credited to the touch that earned it. Returns whether a row was written. */
+export async function recordConversion(db: DbOrTx, input: ConversionInput): Promise<boolean> {
+  const windowDays = input.graph.settings.attributionDays;
+  const since = new Date(input.event.occurredAt - Math.max(windowDays * DAY, CLICK_WINDOW_SMS_PUSH_MS));
+  const rows = await db
+    .select({ messageId: messages.id, nodeId: messages.nodeId, channel: messages.channel, type: messageEvents.type, at: messageEvents.occurredAt })
+    .from(messageEvents)
+    .innerJoin(messages, eq(messages.id, messageEvents.messageId))
+    .where(
+      and(
+        eq(messageEvents.workspaceId, input.workspaceId),
+        eq(messages.flowId, input.flowId),
+        eq(messages.contactId, input.contactId),
+        inArray(messageEvents.type, ["opened", "clicked"]),
+        gte(messageEvents.occurredAt, since),
+        lte(messageEvents.occurredAt, new Date(input.event.occurredAt)),
+      ),
+    )
+    .orderBy(desc(messageEvents.occurredAt))
+    .limit(50);
+  const touch = creditedTouch(
+    rows.map((r) => ({ messageId: r.messageId, nodeId: r.nodeId, channel: r.channel, type: r.type as Touch["type"], at: r.at.getTime() })),
+    input.event.occurredAt,
+    windowDays,
+  );
+  if (!touch && !input.enrollmentId) return false;
+  const currency = typeof input.event.properties.currency === "string" ? input.event.properties.currency.slice(0, 3).toUpperCase() : "USD";
+  const inserted = await db
+    .insert(conversions)
+    .values({
+      workspaceId: input.workspaceId,
+      flowId: input.flowId,
+      enrollmentId: input.enrollmentId,
+      contactId: input.contactId,
+      eventId: input.event.id,
+      messageId: touch?.messageId ?? null,
+      nodeId: touch?.nodeId ?? null,
+      valueCents: eventValueCents(input.event.properties),
+      currency,
+      occurredAt: new Date(input.event.occurredAt),
+    })
+    .onConflictDoUpdate({
+      target: [conversions.flowId, conversions.eventId],
+      // A goal exit and the event path may both see the order: keep one row, credited if either found the touch.
+      set: {
+        messageId: sql`coalesce(${conversions.messageId}, excluded.message_id)`,
+        nodeId: sql`coalesce(${conversions.nodeId}, excluded.node_id)`,
+        enrollmentId: sql`coalesce(${conversions.enrollmentId}, excluded.enrollment_id)`,
+      },
+    })
+    .returning({ id: conversions.id });
+  return inserted.length > 0;
+}
+
+/** Flows whose messages reached this contact recently: candidates for crediting an order. */
+export async function flowsTouchingContact(db: DbOrTx, input: { workspaceId: string; contactId: string; at: number; lookbackDays: number }) {
+  const rows = await db
+    .selectDistinct({ flowId: messages.flowId })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.workspaceId, input.workspaceId),
+        eq(messages.contactId, input.contactId),
+        gte(messages.createdAt, new Date(input.at - input.lookbackDays * DAY)),
+        lte(messages.createdAt, new Date(input.at)),
+      ),
+    );
+  return rows.flatMap((r) => (r.flowId ? [r.flowId] : []));
+}

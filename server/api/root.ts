@@ -1,0 +1,25 @@
+import { createCallerFactory, router } from "./trpc";
+import { analyticsRouter } from "./routers/analytics";
+import { apiKeysRouter } from "./routers/api-keys";
+import { contactsRouter } from "./routers/contacts";
+import { dashboardRouter } from "./routers/dashboard";
+import { enrollmentsRouter } from "./routers/enrollments";
+import { flowsRouter } from "./routers/flows";
+import { outboxRouter } from "./routers/outbox";
+import { previewRouter } from "./routers/preview";
+import { workspaceRouter } from "./routers/workspace";
+
+export const appRouter = router({
+  workspace: workspaceRouter,
+  analytics: analyticsRouter,
+  dashboard: dashboardRouter,
+  flows: flowsRouter,
+  contacts: contactsRouter,
+  enrollments: enrollmentsRouter,
+  outbox: outboxRouter,
+  apiKeys: apiKeysRouter,
+  preview: previewRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

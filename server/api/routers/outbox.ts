@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { router, workspaceProcedure } from "@/server/api/trpc";
+import { appUrl } from "@/server/env";
+import { senderOf } from "@/server/messages/preview";
+import { countOutbox, getOutboxMessage, listOutbox } from "@/server/outbox/outbox";
+
+const Channel = z.enum(["email", "sms", "push"], "Pick email, sms or push");
+const Status = z.enum(["queued", "sending", "sent", "delivered", "failed", "skipped", "bounced"], "Not a message status");
+
+const Filter = z.object({
+  channel: Channel.optional(),
+  status: Status.optional(),
+});
+
+export const outboxRouter = router({
+  list: workspaceProcedure
+    .input(
+      Filter.extend({
+        limit: z.number().int().min(1).max(500).default(100),
+        offset: z.number().int().min(0).default(0),
+      }).default({ limit: 100, offset: 0 }),
+    )
+    .query(({ ctx, input }) => listOutbox(ctx.db, { workspaceId: ctx.workspaceId, ...input })),
+  count: workspaceProcedure.input(Filter.default({})).query(({ ctx, input }) => countOutbox(ctx.db, { workspaceId: ctx.workspaceId, ...input })),
+  get: workspaceProcedure
+    .input(z.object({ id: z.uuid("Not a message id") }))
+    .query(async ({ ctx, input }) => ({
+      ...(await getOutboxMessage(ctx.db, { workspaceId: ctx.workspaceId, id: input.id, appUrl: appUrl() })),
+      sender: senderOf(ctx.workspace),
+      shopName: ctx.workspace.name,
+    })),
+});

@@ -1,0 +1,81 @@
+/**
+ * tRPC v11 setup: context, error formatter (field errors for bad input), and the
+ * middleware that requires a session and narrows the context to its workspace.
+ */
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import type { Db } from "@/server/db/client";
+import { DomainError } from "@/server/errors";
+import { getWorkspaceForUser } from "@/server/workspaces/workspaces";
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export interface Context {
+  db: Db;
+  user: SessionUser | null;
+}
+
+export function createContext(input: { db: Db; user: SessionUser | null }): Context {
+  return { db: input.db, user: input.user };
+}
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** Reads validation issues from a Standard Schema / zod error (tRPC puts it in `cause`). */
+export function fieldIssuesOf(cause: unknown): FieldIssue[] | null {
+  if (!cause || typeof cause !== "object" || !("issues" in cause) || !Array.isArray(cause.issues)) return null;
+  return (cause.issues as Array<{ path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>; message: string }>).map((issue) => ({
+    path: (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join("."),
+    message: issue.message,
+  }));
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const issues = fieldIssuesOf(error.cause);
+    const domainField = error.cause instanceof DomainError ? error.cause.field : undefined;
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of issues ?? []) (fieldErrors[issue.path || "(input)"] ??= []).push(issue.message);
+    if (domainField) (fieldErrors[domainField] ??= []).push(error.message);
+    return {
+      ...shape,
+      message: issues?.length ? issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ") : shape.message,
+      data: { ...shape.data, stack: undefined, fieldErrors: Object.keys(fieldErrors).length ? fieldErrors : null },
+    };
+  },
+});
+
+export const createCallerFactory = t.createCallerFactory;
+export const router = t.router;
+
+/** Maps domain errors to tRPC errors, once. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(domainErrors);
+
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+/** Every product query goes through this: the context carries a non-null workspace. */
+export const workspaceProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  const membership = await getWorkspaceForUser(ctx.db, ctx.user.id);
+  if (!membership) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of any workspace" });
+  return next({ ctx: { ...ctx, workspaceId: membership.workspace.id, workspace: membership.workspace, role: membership.role } });
+});

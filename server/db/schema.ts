@@ -1,0 +1,583 @@
+/**
+ * The whole product's data model. One schema, two drivers (PGlite and postgres.js).
+ * Every row that belongs to a workspace carries `workspace_id`, and it leads the indexes.
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import type { FlowGraph } from "@/server/engine/graph";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+const tz = (name: string) => timestamp(name, { withTimezone: true });
+
+// ---------------------------------------------------------------- auth (better-auth, plural table names)
+
+export const users = pgTable("users", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  email: text("email").notNull().unique(),
+  emailVerified: boolean("email_verified").notNull().default(false),
+  image: text("image"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    expiresAt: tz("expires_at").notNull(),
+    token: text("token").notNull().unique(),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+export const accounts = pgTable(
+  "accounts",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    providerId: text("provider_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    accessToken: text("access_token"),
+    refreshToken: text("refresh_token"),
+    idToken: text("id_token"),
+    accessTokenExpiresAt: tz("access_token_expires_at"),
+    refreshTokenExpiresAt: tz("refresh_token_expires_at"),
+    scope: text("scope"),
+    password: text("password"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("accounts_user_idx").on(t.userId)],
+);
+
+export const verifications = pgTable("verifications", {
+  id: text("id").primaryKey(),
+  identifier: text("identifier").notNull(),
+  value: text("value").notNull(),
+  expiresAt: tz("expires_at").notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+// ---------------------------------------------------------------- workspaces
+
+export const workspaces = pgTable("workspaces", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  slug: text("slug").notNull().unique(),
+  /** IANA zone used when a contact has none. */
+  timezone: text("timezone").notNull().default("UTC"),
+  brandColor: text("brand_color").notNull().default("#4f46e5"),
+  logoUrl: text("logo_url"),
+  postalAddress: text("postal_address").notNull().default(""),
+  senderEmail: text("sender_email").notNull().default("hello@example.com"),
+  /** Signing secret of the shop's Shopify webhooks (HMAC-SHA256 of the body); null until set in Settings. */
+  shopifyWebhookSecret: text("shopify_webhook_secret"),
+  createdAt: createdAt(),
+});
+
+export const memberRole = pgEnum("member_role", ["owner", "member"]);
+
+export const members = pgTable(
+  "members",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: memberRole("role").notNull().default("member"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("members_workspace_user_uq").on(t.workspaceId, t.userId), index("members_user_idx").on(t.userId)],
+);
+
+export const apiKeyKind = pgEnum("api_key_kind", ["secret", "publishable"]);
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    kind: apiKeyKind("kind").notNull().default("secret"),
+    /** First characters of the key, shown in Settings so a member can tell keys apart. */
+    prefix: text("prefix").notNull(),
+    /** SHA-256 of the whole key; the key itself is shown once and never stored. */
+    hash: text("hash").notNull().unique(),
+    createdAt: createdAt(),
+    lastUsedAt: tz("last_used_at"),
+    revokedAt: tz("revoked_at"),
+  },
+  (t) => [index("api_keys_workspace_idx").on(t.workspaceId)],
+);
+
+/** Key/value settings owned by the installation (auth secret, VAPID keys, link-signing key). */
+export const appSettings = pgTable("app_settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  createdAt: createdAt(),
+});
+
+// ---------------------------------------------------------------- contacts and events
+
+export const consentStatus = pgEnum("consent_status", ["subscribed", "unsubscribed", "none"]);
+
+export const contacts = pgTable(
+  "contacts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    /** The shop's own id for the customer (Segment `userId`). */
+    externalId: text("external_id"),
+    anonymousIds: text("anonymous_ids").array().notNull().default(sql`'{}'::text[]`),
+    email: text("email"),
+    phone: text("phone"),
+    firstName: text("first_name"),
+    lastName: text("last_name"),
+    /** IANA zone; null falls back to the workspace zone. */
+    timezone: text("timezone"),
+    /** Calendar date, `YYYY-MM-DD`. */
+    birthday: date("birthday", { mode: "string" }),
+    country: text("country"),
+    properties: jsonb("properties").$type<Record<string, unknown>>().notNull().default({}),
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    emailConsent: consentStatus("email_consent").notNull().default("none"),
+    smsConsent: consentStatus("sms_consent").notNull().default("none"),
+    pushConsent: consentStatus("push_consent").notNull().default("none"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("contacts_workspace_external_uq").on(t.workspaceId, t.externalId),
+    index("contacts_workspace_email_idx").on(t.workspaceId, t.email),
+    index("contacts_workspace_created_idx").on(t.workspaceId, t.createdAt),
+    /** Finds the contact an anonymous id was merged into (`anonymous_ids && array[...]`). */
+    index("contacts_anonymous_ids_idx").using("gin", t.anonymousIds),
+  ],
+);
+
+export const events = pgTable(
+  "events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    contactId: uuid("contact_id").references(() => contacts.id, { onDelete: "cascade" }),
+    anonymousId: text("anonymous_id"),
+    name: text("name").notNull(),
+    properties: jsonb("properties").$type<Record<string, unknown>>().notNull().default({}),
+    occurredAt: tz("occurred_at").notNull(),
+    receivedAt: tz("received_at").notNull().defaultNow(),
+    /** Segment `messageId`: the same event sent twice is stored once. */
+    idempotencyKey: text("idempotency_key").notNull(),
+    /** Set once flow triggers have seen the event; the executor sweeps events left unset (a crash mid-ingest). */
+    triggeredAt: tz("triggered_at"),
+  },
+  (t) => [
+    uniqueIndex("events_workspace_idempotency_uq").on(t.workspaceId, t.idempotencyKey),
+    index("events_workspace_contact_name_time_idx").on(t.workspaceId, t.contactId, t.name, t.occurredAt),
+    index("events_workspace_name_time_idx").on(t.workspaceId, t.name, t.occurredAt),
+    index("events_untriggered_idx").on(t.receivedAt).where(sql`${t.triggeredAt} is null`),
+    index("events_workspace_anonymous_idx")
+      .on(t.workspaceId, t.anonymousId)
+      .where(sql`${t.anonymousId} is not null and ${t.contactId} is null`),
+  ],
+);
+
+// ---------------------------------------------------------------- catalog
+
+export const products = pgTable(
+  "products",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    /** The shop's product id. */
+    id: text("id").notNull(),
+    title: text("title").notNull(),
+    url: text("url"),
+    imageUrl: text("image_url"),
+    priceCents: integer("price_cents").notNull().default(0),
+    currency: text("currency").notNull().default("USD"),
+    category: text("category"),
+    inventory: integer("inventory").notNull().default(0),
+    /** For replenishment: how many days one unit lasts (consumables only). */
+    daysPerUnit: integer("days_per_unit"),
+    properties: jsonb("properties").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), index("products_workspace_category_idx").on(t.workspaceId, t.category)],
+);
+
+export const backInStockSubscriptions = pgTable(
+  "back_in_stock_subscriptions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    productId: text("product_id").notNull(),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    /** Set when the restock notice was emitted; a subscriber is told once per subscription. */
+    notifiedAt: tz("notified_at"),
+  },
+  (t) => [
+    uniqueIndex("bis_workspace_product_contact_uq").on(t.workspaceId, t.productId, t.contactId),
+    index("bis_workspace_product_pending_idx").on(t.workspaceId, t.productId).where(sql`${t.notifiedAt} is null`),
+  ],
+);
+
+// ---------------------------------------------------------------- flows
+
+export const flowStatus = pgEnum("flow_status", ["draft", "live", "paused", "archived"]);
+
+export const flows = pgTable(
+  "flows",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    status: flowStatus("status").notNull().default("draft"),
+    /** The editable draft; publish copies it into an immutable flow_versions row. */
+    draftGraph: jsonb("draft_graph").$type<FlowGraph>().notNull(),
+    /** Bumped on every draft save; a save that names an older revision is refused as stale. */
+    draftRevision: integer("draft_revision").notNull().default(1),
+    liveVersionId: uuid("live_version_id"),
+    /** The template the flow was created from, if any. */
+    templateKey: text("template_key"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    updatedBy: text("updated_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [index("flows_workspace_status_idx").on(t.workspaceId, t.status)],
+);
+
+export const flowVersions = pgTable(
+  "flow_versions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    flowId: uuid("flow_id")
+      .notNull()
+      .references(() => flows.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    graph: jsonb("graph").$type<FlowGraph>().notNull(),
+    publishedAt: tz("published_at").notNull().defaultNow(),
+    publishedBy: text("published_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [uniqueIndex("flow_versions_flow_version_uq").on(t.flowId, t.version), index("flow_versions_workspace_flow_idx").on(t.workspaceId, t.flowId)],
+);
+
+// ---------------------------------------------------------------- execution
+
+export const enrollmentStatus = pgEnum("enrollment_status", ["active", "completed", "exited", "failed", "cancelled"]);
+
+export const enrollments = pgTable(
+  "enrollments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    flowId: uuid("flow_id")
+      .notNull()
+      .references(() => flows.id, { onDelete: "cascade" }),
+    versionId: uuid("version_id")
+      .notNull()
+      .references(() => flowVersions.id, { onDelete: "cascade" }),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    currentNodeId: text("current_node_id").notNull(),
+    status: enrollmentStatus("status").notNull().default("active"),
+    /** When the executor should next look at it; null while it waits for an event with no timeout. */
+    nextRunAt: tz("next_run_at"),
+    triggerEventId: uuid("trigger_event_id"),
+    triggerData: jsonb("trigger_data").$type<Record<string, unknown>>().notNull().default({}),
+    /** Separates concurrent enrollments of one contact (e.g. a cart id); '' when the flow allows one at a time. */
+    entryKey: text("entry_key").notNull().default(""),
+    /** Engine state carried between steps (visit counts, what a wait is waiting for). */
+    state: jsonb("state").$type<Record<string, unknown>>().notNull().default({}),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    exitReason: text("exit_reason"),
+    /**
+     * What made this entry happen, unique per flow and contact: `event:<id>` for an event
+     * trigger, `date:2027-03-14` for a yearly date, `schedule:<iso>` for a scheduled send.
+     * The same occurrence never enrolls a contact twice, whatever retries or sweeps do.
+     */
+    occurrenceKey: text("occurrence_key").notNull(),
+    /** Lease for work done outside a transaction (e.g. a webhook action); null when free. */
+    lockedUntil: tz("locked_until"),
+    enteredAt: tz("entered_at").notNull().defaultNow(),
+    endedAt: tz("ended_at"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("enrollments_due_idx").on(t.nextRunAt).where(sql`${t.status} = 'active'`),
+    index("enrollments_workspace_flow_status_idx").on(t.workspaceId, t.flowId, t.status),
+    index("enrollments_workspace_contact_idx").on(t.workspaceId, t.contactId),
+    uniqueIndex("enrollments_one_active_uq")
+      .on(t.flowId, t.contactId, t.entryKey)
+      .where(sql`${t.status} = 'active'`),
+    uniqueIndex("enrollments_occurrence_uq").on(t.flowId, t.contactId, t.occurrenceKey),
+  ],
+);
+
+export const enrollmentSteps = pgTable(
+  "enrollment_steps",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    enrollmentId: uuid("enrollment_id")
+      .notNull()
+      .references(() => enrollments.id, { onDelete: "cascade" }),
+    flowId: uuid("flow_id").notNull(),
+    versionId: uuid("version_id").notNull(),
+    nodeId: text("node_id").notNull(),
+    visit: integer("visit").notNull().default(1),
+    /** The output taken (`next`, `yes`, `timeout`, a split branch), or what stopped here (`exit`, `goal`, `wait`). */
+    outcome: text("outcome").notNull(),
+    detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
+    at: tz("at").notNull(),
+  },
+  (t) => [
+    index("enrollment_steps_workspace_enrollment_idx").on(t.workspaceId, t.enrollmentId, t.id),
+    index("enrollment_steps_workspace_flow_node_idx").on(t.workspaceId, t.flowId, t.nodeId, t.at),
+  ],
+);
+
+export const channel = pgEnum("channel", ["email", "sms", "push"]);
+export const messageCategory = pgEnum("message_category", ["marketing", "transactional"]);
+export const messageStatus = pgEnum("message_status", ["queued", "sending", "sent", "delivered", "failed", "skipped", "bounced"]);
+
+export const messages = pgTable(
+  "messages",
+  {
+    /** Also the provider idempotency key. */
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    /** Null for test sends from the editor. */
+    enrollmentId: uuid("enrollment_id").references(() => enrollments.id, { onDelete: "cascade" }),
+    flowId: uuid("flow_id"),
+    nodeId: text("node_id"),
+    visit: integer("visit").notNull().default(1),
+    contactId: uuid("contact_id").references(() => contacts.id, { onDelete: "set null" }),
+    channel: channel("channel").notNull(),
+    category: messageCategory("category").notNull().default("marketing"),
+    status: messageStatus("status").notNull().default("queued"),
+    skipReason: text("skip_reason"),
+    toAddress: text("to_address"),
+    subject: text("subject"),
+    /** Rendered content as sent: `{ html, text }` for email, `{ text }` for SMS, `{ title, body, url }` for push. */
+    content: jsonb("content").$type<Record<string, unknown>>().notNull().default({}),
+    provider: text("provider"),
+    providerMessageId: text("provider_message_id"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    /** When the dispatcher may (re)try it: now on creation, later after a retryable error or quiet hours. */
+    nextAttemptAt: tz("next_attempt_at").notNull().defaultNow(),
+    /** Lease of the dispatcher that is sending it; an expired lease means that sender died, so resend with the same key. */
+    lockedUntil: tz("locked_until"),
+    createdAt: createdAt(),
+    sentAt: tz("sent_at"),
+    /** First time each engagement happened (set by a trigger on message_events); unique counts read these. */
+    deliveredAt: tz("delivered_at"),
+    openedAt: tz("opened_at"),
+    clickedAt: tz("clicked_at"),
+    bouncedAt: tz("bounced_at"),
+    complainedAt: tz("complained_at"),
+    unsubscribedAt: tz("unsubscribed_at"),
+  },
+  (t) => [
+    uniqueIndex("messages_enrollment_node_visit_uq").on(t.enrollmentId, t.nodeId, t.visit),
+    index("messages_workspace_flow_node_idx").on(t.workspaceId, t.flowId, t.nodeId, t.createdAt),
+    index("messages_workspace_contact_created_idx").on(t.workspaceId, t.contactId, t.createdAt),
+    index("messages_provider_message_idx").on(t.providerMessageId),
+    index("messages_dispatch_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} in ('queued', 'sending')`),
+  ],
+);
+
+export const messageEventType = pgEnum("message_event_type", [
+  "delivered",
+  "opened",
+  "clicked",
+  "bounced",
+  "complained",
+  "unsubscribed",
+  "delayed",
+]);
+
+export const messageEvents = pgTable(
+  "message_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    messageId: uuid("message_id")
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    type: messageEventType("type").notNull(),
+    url: text("url"),
+    /** Provider's event id (e.g. `svix-id`): a replayed webhook is recorded once. */
+    providerEventId: text("provider_event_id"),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
+    occurredAt: tz("occurred_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("message_events_workspace_provider_event_uq").on(t.workspaceId, t.providerEventId),
+    index("message_events_workspace_message_type_idx").on(t.workspaceId, t.messageId, t.type),
+  ],
+);
+
+export const conversions = pgTable(
+  "conversions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    flowId: uuid("flow_id")
+      .notNull()
+      .references(() => flows.id, { onDelete: "cascade" }),
+    enrollmentId: uuid("enrollment_id").references(() => enrollments.id, { onDelete: "set null" }),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    eventId: uuid("event_id").notNull(),
+    /** The message credited (last opened or clicked within the attribution window), if any. */
+    messageId: uuid("message_id").references(() => messages.id, { onDelete: "set null" }),
+    nodeId: text("node_id"),
+    valueCents: bigint("value_cents", { mode: "number" }).notNull().default(0),
+    currency: text("currency").notNull().default("USD"),
+    occurredAt: tz("occurred_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("conversions_flow_event_uq").on(t.flowId, t.eventId),
+    index("conversions_workspace_flow_time_idx").on(t.workspaceId, t.flowId, t.occurredAt),
+  ],
+);
+
+export const suppressionReason = pgEnum("suppression_reason", ["hard_bounce", "complaint", "manual"]);
+
+export const suppressions = pgTable(
+  "suppressions",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    channel: channel("channel").notNull(),
+    /** Email address or E.164 phone number, lower-cased. */
+    address: text("address").notNull(),
+    reason: suppressionReason("reason").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.channel, t.address] })],
+);
+
+/**
+ * Browsers that accepted Web Push for a shop (`PushSubscription.toJSON()`). A subscription
+ * made before the visitor was identified keeps its anonymous id and reaches the contact that
+ * id is merged into. The push service's 404/410 removes the row.
+ */
+export const pushSubscriptions = pgTable(
+  "push_subscriptions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    contactId: uuid("contact_id").references(() => contacts.id, { onDelete: "cascade" }),
+    anonymousId: text("anonymous_id"),
+    endpoint: text("endpoint").notNull(),
+    /** The browser's P-256 public key, base64url. */
+    p256dh: text("p256dh").notNull(),
+    /** The browser's 16-byte auth secret, base64url. */
+    auth: text("auth").notNull(),
+    userAgent: text("user_agent"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    lastSuccessAt: tz("last_success_at"),
+  },
+  (t) => [
+    uniqueIndex("push_subscriptions_workspace_endpoint_uq").on(t.workspaceId, t.endpoint),
+    index("push_subscriptions_workspace_contact_idx").on(t.workspaceId, t.contactId),
+    index("push_subscriptions_workspace_anonymous_idx").on(t.workspaceId, t.anonymousId).where(sql`${t.anonymousId} is not null`),
+  ],
+);
+
+// ---------------------------------------------------------------- analytics
+
+/**
+ * Daily per-node counters for the canvas and the dashboard, kept by statement-level
+ * triggers on enrollment_steps, enrollments, messages, message_events and conversions
+ * (see the analytics migration). Writers spread over `shard` so concurrent workers do not
+ * queue on one row; readers sum the shards.
+ */
+export const flowStatsDaily = pgTable(
+  "flow_stats_daily",
+  {
+    workspaceId: uuid("workspace_id").notNull(),
+    flowId: uuid("flow_id").notNull(),
+    versionId: uuid("version_id").notNull(),
+    nodeId: text("node_id").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    /** e.g. `step:next`, `step:yes`, `ended:completed`, `sent`, `opened`, `skipped:no_consent`, `conversions`, `revenue_cents`. */
+    metric: text("metric").notNull(),
+    shard: integer("shard").notNull().default(0),
+    value: bigint("value", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex("flow_stats_daily_uq").on(t.flowId, t.versionId, t.nodeId, t.day, t.metric, t.shard),
+    index("flow_stats_daily_workspace_flow_day_idx").on(t.workspaceId, t.flowId, t.day),
+  ],
+);

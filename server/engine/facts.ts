@@ -1,0 +1,108 @@
+/**
+ * What the interpreter is given: the enrollment it moves and the facts about the contact
+ * that the executor loaded. Plain data; nothing here reads a clock or a database.
+ */
+import { z } from "zod";
+
+export const Channel = z.enum(["email", "sms", "push"]);
+export type Channel = z.infer<typeof Channel>;
+
+export const MessageCategory = z.enum(["marketing", "transactional"]);
+export type MessageCategory = z.infer<typeof MessageCategory>;
+
+export type ConsentStatus = "subscribed" | "unsubscribed" | "none";
+
+export type ContactFacts = {
+  id: string;
+  email: string | null;
+  phone: string | null;
+  firstName: string | null;
+  /** IANA zone; null (or an unknown zone) falls back to the workspace zone, then UTC. */
+  timezone: string | null;
+  /** Calendar date, `YYYY-MM-DD`. */
+  birthday: string | null;
+  country: string | null;
+  properties: Record<string, unknown>;
+  tags: string[];
+  consent: Record<Channel, ConsentStatus>;
+  /** Hard bounce, complaint or manual suppression of the contact's address on a channel. */
+  suppressed: Record<Channel, boolean>;
+};
+
+export type EventFact = {
+  id: string;
+  name: string;
+  properties: Record<string, unknown>;
+  /** Epoch ms. */
+  occurredAt: number;
+};
+
+export type Facts = {
+  contact: ContactFacts;
+  /** IANA zone of the workspace, used when the contact has none. */
+  workspaceTimezone: string;
+  /** The contact's events whose names `requiredEventNames(graph)` lists. */
+  events: EventFact[];
+  /** Last marketing message sent to the contact per channel, from any flow (epoch ms). */
+  lastMarketingSentAt: Partial<Record<Channel, number>>;
+  /** The event that woke a `wait_for_event`, if that is why the enrollment runs now. */
+  wakeEvent?: EventFact | null;
+  /**
+   * Splits of this flow version whose automatic winner the executor has decided:
+   * node id → winning branch id. Everyone who reaches such a split takes that branch.
+   */
+  splitWinners?: Readonly<Record<string, string>>;
+};
+
+/** The event (or schedule) that enrolled the contact, as stored on the enrollment. */
+export const TriggerData = z.object({
+  /** The trigger event's id; null for date-property, schedule and inactivity triggers. */
+  eventId: z.string().nullable().default(null),
+  name: z.string(),
+  properties: z.record(z.string(), z.unknown()).default({}),
+  /** Epoch ms. */
+  occurredAt: z.number(),
+});
+export type TriggerData = z.infer<typeof TriggerData>;
+
+export function triggerDataFromEvent(event: EventFact): TriggerData {
+  return { eventId: event.id, name: event.name, properties: event.properties, occurredAt: event.occurredAt };
+}
+
+export const WaitReason = z.enum(["delay", "event", "quiet_hours"]);
+export type WaitReason = z.infer<typeof WaitReason>;
+
+/** What a parked enrollment is waiting for. */
+export const WaitingState = z.object({
+  nodeId: z.string(),
+  visit: z.number().int().min(1),
+  reason: WaitReason,
+  /** When the wait began (epoch ms); a `wait_for_event` only accepts events from then on. */
+  since: z.number(),
+  /** When it wakes (epoch ms); null waits for an event only. */
+  until: z.number().nullable(),
+  /** The output taken when `until` passes; null re-runs the node (a message held by quiet hours). */
+  then: z.string().nullable(),
+});
+export type WaitingState = z.infer<typeof WaitingState>;
+
+/** Engine state carried between steps (stored as jsonb on the enrollment). */
+export const EnrollmentState = z.object({
+  /** How many times each node has been entered; the visit number keys messages. */
+  visits: z.record(z.string(), z.number().int().min(0)).default({}),
+  waiting: WaitingState.nullable().default(null),
+});
+export type EnrollmentState = z.infer<typeof EnrollmentState>;
+
+export function emptyState(): EnrollmentState {
+  return { visits: {}, waiting: null };
+}
+
+export type Enrollment = {
+  id: string;
+  currentNodeId: string;
+  /** Epoch ms. */
+  enteredAt: number;
+  state: EnrollmentState;
+  triggerData: TriggerData;
+};

@@ -1,0 +1,82 @@
+/** The contract every node kind fulfils; one file per kind implements it. */
+import type { z } from "zod";
+import type { Effect } from "../effects";
+import type { Channel, ContactFacts, EventFact, TriggerData, WaitReason, WaitingState } from "../facts";
+import type { Issue } from "../issues";
+import type { PredicateScope } from "../predicate";
+import type { FlowSettings } from "../settings";
+import type { TriggerConfig } from "./trigger";
+
+export type ValidateContext = {
+  nodeId: string;
+  /** The flow's trigger config, when there is exactly one valid trigger. */
+  trigger: TriggerConfig | null;
+};
+
+export type StepContext<C> = {
+  nodeId: string;
+  config: C;
+  /** 1 on the first entry into this node, 2 on the second (a loop), … */
+  visit: number;
+  now: number;
+  /** Set when the enrollment was parked at this node and is being woken. */
+  resumed: WaitingState | null;
+  enrollmentId: string;
+  enteredAt: number;
+  trigger: TriggerData;
+  /** The contact as of this step (actions earlier in the same run are applied). */
+  contact: ContactFacts;
+  /** The contact's events at or before `now`, the wake event included. */
+  events: readonly EventFact[];
+  settings: FlowSettings;
+  /** The contact's zone (or the workspace's, or UTC). */
+  zone: string;
+  /** Last marketing send per channel, including sends earlier in this run. */
+  lastMarketingSentAt: Readonly<Partial<Record<Channel, number>>>;
+  scope: PredicateScope;
+  /** Decided automatic winners of splits in this flow version: node id → branch id. */
+  splitWinners?: Readonly<Record<string, string>>;
+};
+
+export type StepResult =
+  | { type: "next"; handle: string; effects?: Effect[]; note?: string }
+  | {
+      type: "wait";
+      reason: WaitReason;
+      until: number | null;
+      /** The output to take when `until` passes; null runs the node again. */
+      then: string | null;
+      effects?: Effect[];
+    }
+  | { type: "exit" };
+
+export type NodeDefinition<K extends string, C> = {
+  readonly kind: K;
+  /** Palette name. */
+  readonly label: string;
+  /** Palette help text. */
+  readonly description: string;
+  readonly configSchema: z.ZodType<C>;
+  /** Output handle ids, in display order. */
+  outputs(config: C): string[];
+  /** The words on an output handle ("Yes", "Timed out", a branch label). */
+  outputLabel(config: C, handle: string): string;
+  /** A marketer-readable one-liner for the node card. */
+  summary(config: C): string;
+  /** What must be fixed before publishing (the schema already holds the shape). */
+  validate(config: C, ctx: ValidateContext): Issue[];
+  step(ctx: StepContext<C>): StepResult;
+  defaultConfig(): C;
+  /** Event names this node reads, so the executor loads them. */
+  eventNames(config: C): string[];
+};
+
+/** Ties a definition's config type to its schema. */
+export function defineNode<K extends string, C>(definition: NodeDefinition<K, C>): NodeDefinition<K, C> {
+  return definition;
+}
+
+/** Ids a marketer can give branches: letters, digits, `_` and `-`. */
+export const HANDLE_ID = /^[A-Za-z0-9_-]{1,40}$/;
+
+export const next = (handle: string, effects?: Effect[]): StepResult => (effects ? { type: "next", handle, effects } : { type: "next", handle });

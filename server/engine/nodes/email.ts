@@ -1,0 +1,75 @@
+/** `email`: send an email built from a react-email template and the node's copy. */
+import { z } from "zod";
+import { blank, compactMergeFields, excerpt, isLinkLike, mergeFieldIssues } from "../content";
+import { deliver } from "../delivery";
+import { MessageCategory } from "../facts";
+import { issue, type Issue } from "../issues";
+import { defineNode } from "./define";
+
+/** Where the product block of the email takes its products from. */
+export const ProductSource = z.enum(["none", "cart", "order", "last_viewed", "recommendations"]);
+export type ProductSource = z.infer<typeof ProductSource>;
+
+export const EmailConfig = z.strictObject({
+  /** Key of an email template, e.g. `abandoned_cart_1`. */
+  template: z.string(),
+  subject: z.string(),
+  /** The inbox preview line. */
+  preheader: z.string().default(""),
+  heading: z.string().default(""),
+  body: z.string(),
+  buttonText: z.string().default(""),
+  buttonUrl: z.string().default(""),
+  couponCode: z.string().optional(),
+  productSource: ProductSource.default("none"),
+  category: MessageCategory.default("marketing"),
+});
+export type EmailConfig = z.infer<typeof EmailConfig>;
+
+function validateEmail(config: EmailConfig): Issue[] {
+  const issues: Issue[] = [];
+  if (blank(config.template)) issues.push(issue("missing_field", "Choose an email template."));
+  if (blank(config.subject)) issues.push(issue("missing_content", "Add a subject line."));
+  if (blank(config.body)) issues.push(issue("missing_content", "Add the email's body text."));
+  if (!blank(config.buttonText) && blank(config.buttonUrl)) issues.push(issue("missing_content", "Add the link the button opens."));
+  if (blank(config.buttonText) && !blank(config.buttonUrl)) issues.push(issue("missing_content", "Add the button's text."));
+  if (!blank(config.buttonUrl) && !isLinkLike(config.buttonUrl)) {
+    issues.push(issue("invalid_url", "The button link must start with https:// (or be a merge field like {{ checkout_url }})."));
+  }
+  if (config.couponCode !== undefined && blank(config.couponCode)) issues.push(issue("missing_content", "Enter the coupon code, or remove it."));
+  const fields: [string, string | undefined][] = [
+    ["Subject", config.subject],
+    ["Preview text", config.preheader],
+    ["Heading", config.heading],
+    ["Body", config.body],
+    ["Button text", config.buttonText],
+    ["Button link", config.buttonUrl],
+    ["Coupon code", config.couponCode],
+  ];
+  for (const [field, text] of fields) if (text) issues.push(...mergeFieldIssues(text, field));
+  return issues;
+}
+
+export const email = defineNode({
+  kind: "email",
+  label: "Email",
+  description: "Send an email.",
+  configSchema: EmailConfig,
+  outputs: () => ["next"],
+  outputLabel: () => "Next",
+  summary: (config) => `Email: ${blank(config.subject) ? "(no subject)" : excerpt(compactMergeFields(config.subject), 60)}`,
+  validate: (config) => validateEmail(config),
+  step: (ctx) => deliver(ctx, { channel: "email", content: ctx.config }),
+  defaultConfig: (): EmailConfig => ({
+    template: "standard",
+    subject: "",
+    preheader: "",
+    heading: "",
+    body: "",
+    buttonText: "",
+    buttonUrl: "",
+    productSource: "none",
+    category: "marketing",
+  }),
+  eventNames: () => [],
+});

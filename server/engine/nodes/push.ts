@@ -1,0 +1,42 @@
+/** `push`: send a web push notification. Marketing push waits out quiet hours. */
+import { z } from "zod";
+import { blank, compactMergeFields, excerpt, isLinkLike, mergeFieldIssues } from "../content";
+import { deliver } from "../delivery";
+import { MessageCategory } from "../facts";
+import { issue, type Issue } from "../issues";
+import { defineNode } from "./define";
+
+export const PushConfig = z.strictObject({
+  title: z.string(),
+  body: z.string(),
+  /** Opened on click; merge fields allowed (`{{ product_url }}`). */
+  url: z.string().optional(),
+  category: MessageCategory.default("marketing"),
+});
+export type PushConfig = z.infer<typeof PushConfig>;
+
+function validatePush(config: PushConfig): Issue[] {
+  const issues: Issue[] = [];
+  if (blank(config.title)) issues.push(issue("missing_content", "Add the notification title."));
+  if (blank(config.body)) issues.push(issue("missing_content", "Add the notification text."));
+  if (config.url !== undefined && !blank(config.url) && !isLinkLike(config.url)) {
+    issues.push(issue("invalid_url", "The link must start with https:// (or be a merge field like {{ product_url }})."));
+  }
+  issues.push(...mergeFieldIssues(config.title, "Title"), ...mergeFieldIssues(config.body, "Text"));
+  if (config.url) issues.push(...mergeFieldIssues(config.url, "Link"));
+  return issues;
+}
+
+export const push = defineNode({
+  kind: "push",
+  label: "Push",
+  description: "Send a web push notification.",
+  configSchema: PushConfig,
+  outputs: () => ["next"],
+  outputLabel: () => "Next",
+  summary: (config) => `Push: ${blank(config.title) ? "(no title)" : excerpt(compactMergeFields(config.title))}`,
+  validate: (config) => validatePush(config),
+  step: (ctx) => deliver(ctx, { channel: "push", content: ctx.config }),
+  defaultConfig: (): PushConfig => ({ title: "", body: "", category: "marketing" }),
+  eventNames: () => [],
+});

@@ -1,0 +1,40 @@
+/** `sms`: send a text message. Marketing SMS waits out quiet hours. */
+import { z } from "zod";
+import { blank, compactMergeFields, excerpt, mergeFieldIssues } from "../content";
+import { deliver } from "../delivery";
+import { MessageCategory } from "../facts";
+import { issue, type Issue } from "../issues";
+import { defineNode } from "./define";
+
+/** Ten concatenated segments; carriers refuse longer. */
+export const SMS_MAX_LENGTH = 1600;
+
+export const SmsConfig = z.strictObject({
+  body: z.string(),
+  category: MessageCategory.default("marketing"),
+});
+export type SmsConfig = z.infer<typeof SmsConfig>;
+
+function validateSms(config: SmsConfig): Issue[] {
+  const issues: Issue[] = [];
+  if (blank(config.body)) issues.push(issue("missing_content", "Write the text message."));
+  if (config.body.length > SMS_MAX_LENGTH) {
+    issues.push(issue("invalid_value", `The text message is ${config.body.length} characters; keep it under ${SMS_MAX_LENGTH}.`));
+  }
+  issues.push(...mergeFieldIssues(config.body, "Message"));
+  return issues;
+}
+
+export const sms = defineNode({
+  kind: "sms",
+  label: "SMS",
+  description: "Send a text message.",
+  configSchema: SmsConfig,
+  outputs: () => ["next"],
+  outputLabel: () => "Next",
+  summary: (config) => `SMS: ${blank(config.body) ? "(empty)" : excerpt(compactMergeFields(config.body))}`,
+  validate: (config) => validateSms(config),
+  step: (ctx) => deliver(ctx, { channel: "sms", content: ctx.config }),
+  defaultConfig: (): SmsConfig => ({ body: "", category: "marketing" }),
+  eventNames: () => [],
+});

@@ -1,0 +1,85 @@
+/**
+ * `wait_for_event`: hold the contact until they do something (e.g. `Review Submitted`),
+ * optionally matching the trigger on a property (`order_id`), or until a timeout.
+ * Outputs `event` and `timeout`.
+ */
+import { z } from "zod";
+import type { EventFact } from "../facts";
+import { issue, type Issue } from "../issues";
+import { getPath } from "../json";
+import { compare, describePredicate, evaluatePredicate, Predicate, predicateEventNames, predicateProblems } from "../predicate";
+import { addDuration, describeDuration, Duration } from "../time";
+import { defineNode, next, type StepContext, type StepResult } from "./define";
+
+export const WaitForEventConfig = z.strictObject({
+  event: z.string(),
+  /** Evaluated with the awaited event as `event` (e.g. `rating exists`). */
+  filter: Predicate.nullable().default(null),
+  /** When set, the awaited event's property must equal the trigger's (e.g. `order_id`). */
+  matchTriggerProperty: z.string().nullable().default(null),
+  timeout: Duration,
+});
+export type WaitForEventConfig = z.infer<typeof WaitForEventConfig>;
+
+/** The first event that satisfies the wait, among those from `since` to `until`. */
+export function findAwaitedEvent(
+  config: WaitForEventConfig,
+  ctx: Pick<StepContext<WaitForEventConfig>, "events" | "trigger" | "scope">,
+  since: number,
+  until: number,
+): EventFact | null {
+  const candidates = ctx.events
+    // The event that enrolled the contact never answers a wait of the same name.
+    .filter((e) => e.name === config.event && e.occurredAt >= since && e.occurredAt <= until && e.id !== ctx.trigger.eventId)
+    .sort((a, b) => a.occurredAt - b.occurredAt || a.id.localeCompare(b.id));
+  for (const e of candidates) {
+    if (config.matchTriggerProperty) {
+      const wanted = getPath(ctx.trigger.properties, config.matchTriggerProperty);
+      if (typeof wanted !== "string" && typeof wanted !== "number" && typeof wanted !== "boolean") continue;
+      if (!compare("eq", getPath(e.properties, config.matchTriggerProperty), wanted)) continue;
+    }
+    if (config.filter && !evaluatePredicate(config.filter, { ...ctx.scope, event: e })) continue;
+    return e;
+  }
+  return null;
+}
+
+function step(ctx: StepContext<WaitForEventConfig>): StepResult {
+  const { config, now, resumed } = ctx;
+  const since = resumed?.since ?? now;
+  const timeoutAt = resumed?.until ?? addDuration(now, config.timeout, ctx.zone);
+  if (findAwaitedEvent(config, ctx, since, Math.min(now, timeoutAt))) return next("event");
+  if (now >= timeoutAt) return next("timeout");
+  return { type: "wait", reason: "event", until: timeoutAt, then: "timeout" };
+}
+
+function validateWaitForEvent(config: WaitForEventConfig, hasEventTrigger: boolean): Issue[] {
+  const issues: Issue[] = [];
+  if (config.event.trim() === "") issues.push(issue("missing_field", "Choose the event to wait for."));
+  if (config.timeout.amount < 1) issues.push(issue("invalid_value", "Enter how long to wait before timing out (at least 1)."));
+  if (config.matchTriggerProperty !== null && config.matchTriggerProperty.trim() === "") {
+    issues.push(issue("missing_field", "Name the property that must match the trigger, or turn matching off."));
+  }
+  if (config.matchTriggerProperty && !hasEventTrigger) {
+    issues.push(issue("invalid_value", "Matching a trigger property needs a flow triggered by an event."));
+  }
+  if (config.filter) issues.push(...predicateProblems(config.filter).map((p) => issue("invalid_condition", `Event filter: ${p}`)));
+  return issues;
+}
+
+export const wait_for_event = defineNode({
+  kind: "wait_for_event",
+  label: "Wait for event",
+  description: "Hold the contact until they do something, or until a timeout.",
+  configSchema: WaitForEventConfig,
+  outputs: () => ["event", "timeout"],
+  outputLabel: (config, handle) => (handle === "event" ? config.event || "Event" : `No event in ${describeDuration(config.timeout)}`),
+  summary: (config) =>
+    `Wait for ${config.event || "(event)"}${config.filter ? ` where ${describePredicate(config.filter)}` : ""}${
+      config.matchTriggerProperty ? ` (same ${config.matchTriggerProperty})` : ""
+    }, up to ${describeDuration(config.timeout)}`,
+  validate: (config, ctx) => validateWaitForEvent(config, ctx.trigger?.type === "event" || ctx.trigger?.type === "back_in_stock"),
+  step,
+  defaultConfig: (): WaitForEventConfig => ({ event: "", filter: null, matchTriggerProperty: null, timeout: { amount: 3, unit: "days" } }),
+  eventNames: (config) => [...(config.event ? [config.event] : []), ...predicateEventNames(config.filter)],
+});

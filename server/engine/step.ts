@@ -1,0 +1,209 @@
+/**
+ * The interpreter. `advance` moves one enrollment from its current node until it parks at
+ * a wait, ends, exits or fails, and returns the new position with the effects for the
+ * executor to carry out. Pure and deterministic: the same inputs give the same output, so
+ * a retried run sends nothing twice.
+ */
+import type { Advance, Effect } from "./effects";
+import type { ContactFacts, Enrollment, EnrollmentState, EventFact, Facts, TriggerData, WaitingState } from "./facts";
+import { edgeFrom, nodesById, type FlowGraph } from "./graph";
+import { toNumber, toText } from "./json";
+import { definitionOf, nodeDefinitions } from "./nodes";
+import type { ActionConfig } from "./nodes/action";
+import type { StepResult } from "./nodes/define";
+import { evaluatePredicate, predicateEventNames, type PredicateScope } from "./predicate";
+import type { FlowSettings } from "./settings";
+import { resolveZone } from "./time";
+
+export { evaluateEntry, migrateEnrollment, startEnrollment } from "./entry";
+export type { EntryDecision, EntryInput, EntryReason, Migration } from "./entry";
+
+/** A run that passes this many steps without parking fails (a loop without a real wait). */
+export const MAX_STEPS_PER_ADVANCE = 100;
+
+/** Event names the executor must load into `facts.events` for this graph. */
+export function requiredEventNames(graph: FlowGraph): string[] {
+  const names = new Set<string>();
+  if (graph.settings.goal?.event) names.add(graph.settings.goal.event);
+  predicateEventNames(graph.settings.goal?.filter ?? null, names);
+  predicateEventNames(graph.settings.filter, names);
+  for (const node of graph.nodes) for (const name of definitionOf(node.kind).eventNames(node.config)) names.add(name);
+  return [...names].filter((n) => n.trim() !== "").sort();
+}
+
+/** The order value in cents: `value_cents` if present, else `value` (currency units) × 100. */
+export function eventValueCents(properties: Record<string, unknown>): number {
+  const cents = toNumber(properties.value_cents);
+  if (cents !== undefined) return Math.round(cents);
+  const value = toNumber(properties.value) ?? toNumber(properties.total);
+  return value === undefined ? 0 : Math.round(value * 100);
+}
+
+function eventCurrency(properties: Record<string, unknown>): string {
+  return toText(properties.currency)?.toUpperCase() ?? "USD";
+}
+
+/** The contact's events up to `now`, the wake event and the trigger event included once each. */
+function collectEvents(facts: Facts, trigger: TriggerData, now: number): EventFact[] {
+  const byId = new Map<string, EventFact>();
+  for (const e of facts.events) byId.set(e.id, e);
+  if (facts.wakeEvent) byId.set(facts.wakeEvent.id, facts.wakeEvent);
+  if (trigger.eventId && !byId.has(trigger.eventId)) {
+    byId.set(trigger.eventId, { id: trigger.eventId, name: trigger.name, properties: trigger.properties, occurredAt: trigger.occurredAt });
+  }
+  return [...byId.values()]
+    .filter((e) => e.occurredAt <= now)
+    .sort((a, b) => a.occurredAt - b.occurredAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The first goal event since the contact entered (never the trigger event itself). */
+function findGoal(settings: FlowSettings, scope: PredicateScope, enteredAt: number, triggerEventId: string | null): EventFact | null {
+  const goal = settings.goal;
+  if (!goal || goal.event.trim() === "") return null;
+  for (const e of scope.events) {
+    if (e.name !== goal.event || e.occurredAt < enteredAt || e.id === triggerEventId) continue;
+    if (goal.filter && !evaluatePredicate(goal.filter, { ...scope, event: e })) continue;
+    return e;
+  }
+  return null;
+}
+
+function applyAction(contact: ContactFacts, action: ActionConfig): ContactFacts {
+  switch (action.type) {
+    case "update_property":
+      return { ...contact, properties: { ...contact.properties, [action.property]: action.value } };
+    case "add_tag":
+      return contact.tags.includes(action.tag) ? contact : { ...contact, tags: [...contact.tags, action.tag] };
+    case "remove_tag":
+      return { ...contact, tags: contact.tags.filter((t) => t !== action.tag) };
+    case "webhook":
+      return contact;
+  }
+}
+
+function copyState(state: EnrollmentState): EnrollmentState {
+  return { visits: { ...state.visits }, waiting: state.waiting ? { ...state.waiting } : null };
+}
+
+export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, now: number): Advance {
+  const effects: Effect[] = [];
+  const state = copyState(enrollment.state);
+  const settings = graph.settings;
+  const nodes = nodesById(graph);
+  const trigger = enrollment.triggerData;
+  const events = collectEvents(facts, trigger, now);
+  const zone = resolveZone(facts.contact.timezone, facts.workspaceTimezone);
+  const lastSent = { ...facts.lastMarketingSentAt };
+  let contact = facts.contact;
+  let nodeId = enrollment.currentNodeId;
+
+  const finish = (status: Advance["status"], nextRunAt: number | null, error: string | null = null): Advance => {
+    if (status !== "active") state.waiting = null;
+    return { status, currentNodeId: nodeId, nextRunAt, state, effects, error };
+  };
+  const leave = (reason: "goal" | "filter" | "exit_node" | "end" | "node_removed", status: "exited" | "completed"): Advance => {
+    effects.push({ type: "exit", nodeId, reason });
+    return finish(status, null);
+  };
+
+  for (let steps = 0; ; steps++) {
+    const node = nodes.get(nodeId);
+    if (!node) return leave("node_removed", "exited");
+
+    const scope: PredicateScope = { contact, trigger, event: null, events, enteredAt: enrollment.enteredAt, now };
+    const goal = findGoal(settings, scope, enrollment.enteredAt, trigger.eventId);
+    if (goal) {
+      effects.push({
+        type: "convert",
+        nodeId,
+        eventId: goal.id,
+        valueCents: eventValueCents(goal.properties),
+        currency: eventCurrency(goal.properties),
+        occurredAt: goal.occurredAt,
+      });
+      return leave("goal", "exited");
+    }
+    if (settings.filter && !evaluatePredicate(settings.filter, scope)) return leave("filter", "exited");
+
+    if (steps >= MAX_STEPS_PER_ADVANCE) {
+      return finish(
+        "failed",
+        null,
+        `Stopped after ${MAX_STEPS_PER_ADVANCE} steps in a row without a wait, at step ${nodeId}. The flow probably loops without a wait.`,
+      );
+    }
+
+    const resumed: WaitingState | null = state.waiting?.nodeId === nodeId ? state.waiting : null;
+    let visit: number;
+    if (resumed) {
+      visit = resumed.visit;
+    } else {
+      visit = (state.visits[nodeId] ?? 0) + 1;
+      state.visits[nodeId] = visit;
+    }
+
+    let result: StepResult;
+    try {
+      result = definitionOf(node.kind).step({
+        nodeId,
+        config: node.config,
+        visit,
+        now,
+        resumed,
+        enrollmentId: enrollment.id,
+        enteredAt: enrollment.enteredAt,
+        trigger,
+        contact,
+        events,
+        settings,
+        zone,
+        lastMarketingSentAt: lastSent,
+        scope,
+        ...(facts.splitWinners ? { splitWinners: facts.splitWinners } : {}),
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return finish("failed", null, `Step ${nodeId} (${nodeDefinitions[node.kind].label}) failed: ${message}`);
+    }
+
+    if (result.type !== "exit") {
+      for (const effect of result.effects ?? []) {
+        effects.push(effect);
+        if (effect.type === "send" && effect.category === "marketing") lastSent[effect.channel] = now;
+        if (effect.type === "action") contact = applyAction(contact, effect.action);
+      }
+    }
+
+    switch (result.type) {
+      case "wait": {
+        const waiting: WaitingState = {
+          nodeId,
+          visit,
+          reason: result.reason,
+          since: resumed?.since ?? now,
+          until: result.until,
+          then: result.then,
+        };
+        if (!resumed || resumed.reason !== waiting.reason || resumed.until !== waiting.until) {
+          effects.push({ type: "step", nodeId, visit, outcome: "wait", detail: { wakeAt: waiting.until, waitingFor: waiting.reason } });
+        }
+        state.waiting = waiting;
+        return finish("active", waiting.until);
+      }
+      case "exit":
+        effects.push({ type: "step", nodeId, visit, outcome: "exit" });
+        return leave("exit_node", "completed");
+      case "next": {
+        state.waiting = null;
+        effects.push(
+          result.note === undefined
+            ? { type: "step", nodeId, visit, outcome: result.handle }
+            : { type: "step", nodeId, visit, outcome: result.handle, detail: { note: result.note } },
+        );
+        const edge = edgeFrom(graph, nodeId, result.handle);
+        if (!edge) return leave("end", "completed");
+        nodeId = edge.target;
+      }
+    }
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * Events in → contacts enrolled. For each newly stored event: every live flow whose
+ * trigger matches it enrolls the contact (subject to the flow's re-entry rules), and the
+ * contact's active enrollments that care about that event name (goal, wait-for-event,
+ * filter, conditions) are woken to run now. Idempotent: an event enrolls a contact in a
+ * flow at most once (`occurrence_key = event:<id>`), so a retried or swept event is safe.
+ */
+import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import type { Db, DbOrTx } from "@/server/db/client";
+import { enrollments, events, flows, flowVersions } from "@/server/db/schema";
+import { evaluateEntry, requiredEventNames } from "@/server/engine";
+import { FlowGraph, triggerNode } from "@/server/engine/graph";
+import { BACK_IN_STOCK_EVENT } from "@/server/engine/nodes/trigger";
+import { emptyState, type EventFact } from "@/server/engine/facts";
+import { loadFacts, loadGraphs } from "./load";
+import { conversionEventOf, DEFAULT_CONVERSION_EVENT, flowsTouchingContact, recordConversion } from "@/server/analytics/attribution";
+
+export interface StoredEvent {
+  id: string;
+  workspaceId: string;
+  contactId: string | null;
+  name: string;
+  properties: Record<string, unknown>;
+  occurredAt: Date;
+}
+
+export interface LiveFlow {
+  flowId: string;
+  versionId: string;
+  graph: FlowGraph;
+  watches: Set<string>;
+}
+
+const LIVE_TTL_MS = 2_000;
+/** Events older than this (backfills, late imports) never start a flow; they still wake and convert. */
+export const MAX_TRIGGER_AGE_MS = 24 * 3_600_000;
+const liveCache = new Map<string, { at: number; flows: LiveFlow[] }>();
+
+/** Publishing, pausing or resuming a flow calls this so the next event sees it at once. */
+export function invalidateLiveFlows(workspaceId?: string) {
+  if (workspaceId) liveCache.delete(workspaceId);
+  else liveCache.clear();
+}
+
+export async function getLiveFlows(db: DbOrTx, workspaceId: string, now = Date.now()): Promise<LiveFlow[]> {
+  const cached = liveCache.get(workspaceId);
+  if (cached && now - cached.at < LIVE_TTL_MS) return cached.flows;
+  const rows = await db
+    .select({ flowId: flows.id, versionId: flowVersions.id, graph: flowVersions.graph })
+    .from(flows)
+    .innerJoin(flowVersions, eq(flowVersions.id, flows.liveVersionId))
+    .where(and(eq(flows.workspaceId, workspaceId), eq(flows.status, "live")));
+  const live = rows.map((r) => {
+    const graph = FlowGraph.parse(r.graph);
+    return { flowId: r.flowId, versionId: r.versionId, graph, watches: new Set(requiredEventNames(graph)) };
+  });
+  liveCache.set(workspaceId, { at: now, flows: live });
+  return live;
+}
+
+export interface EnrollResult {
+  enrolled: string[];
+  woken: string[];
+}
+
+export async function enrollFromEvents(db: Db, stored: readonly StoredEvent[], now: number): Promise<EnrollResult> {
+  const result: EnrollResult = { enrolled: [], woken: [] };
+  const withContact = stored.filter((e): e is StoredEvent & { contactId: string } => e.contactId !== null);
+  const byWorkspace = new Map<string, Array<StoredEvent & { contactId: string }>>();
+  for (const e of withContact) byWorkspace.set(e.workspaceId, [...(byWorkspace.get(e.workspaceId) ?? []), e]);
+
+  for (const [workspaceId, list] of byWorkspace) {
+    const live = await getLiveFlows(db, workspaceId, now);
+    if (live.length === 0) continue;
+    const fresh = list.filter((e) => e.occurredAt.getTime() >= now - MAX_TRIGGER_AGE_MS);
+    for (const flow of live) {
+      const trigger = triggerNode(flow.graph);
+      if (!trigger) continue;
+      const config = trigger.config;
+      const candidates = fresh.filter((e) => (config.type === "event" ? config.event === e.name : config.type === "back_in_stock" && e.name === BACK_IN_STOCK_EVENT));
+      if (candidates.length) result.enrolled.push(...(await enrollBatch(db, { workspaceId, flow, triggerNodeId: trigger.id, events: candidates, now })));
+    }
+    // Wake active enrollments that watch these event names.
+    const watching = live.filter((f) => list.some((e) => f.watches.has(e.name)));
+    if (watching.length) {
+      const woken = await db
+        .update(enrollments)
+        .set({ nextRunAt: new Date(now) })
+        .where(
+          and(
+            eq(enrollments.workspaceId, workspaceId),
+            eq(enrollments.status, "active"),
+            inArray(enrollments.contactId, [...new Set(list.map((e) => e.contactId))]),
+            inArray(enrollments.flowId, watching.map((f) => f.flowId)),
+            sql`(${enrollments.nextRunAt} is null or ${enrollments.nextRunAt} > ${new Date(now).toISOString()}::timestamptz)`,
+          ),
+        )
+        .returning({ id: enrollments.id });
+      result.woken.push(...woken.map((w) => w.id));
+    }
+  }
+  await creditConversions(db, withContact, now);
+  const ids = withContact.map((e) => e.id);
+  if (ids.length) await db.update(events).set({ triggeredAt: new Date(now) }).where(and(inArray(events.id, ids), isNull(events.triggeredAt)));
+  return result;
+}
+
+/** Enrolls the contacts of these events into one flow: facts and past entries loaded once, one insert. */
+async function enrollBatch(
+  db: Db,
+  input: { workspaceId: string; flow: LiveFlow; triggerNodeId: string; events: ReadonlyArray<StoredEvent & { contactId: string }>; now: number },
+): Promise<string[]> {
+  const { flow, now } = input;
+  const contactIds = [...new Set(input.events.map((e) => e.contactId))];
+  const [facts, past] = await Promise.all([
+    loadFacts(db, contactIds.map((contactId) => ({ workspaceId: input.workspaceId, contactId, graph: flow.graph })), now),
+    db
+      .select({ contactId: enrollments.contactId, entryKey: enrollments.entryKey, status: enrollments.status, enteredAt: enrollments.enteredAt })
+      .from(enrollments)
+      .where(and(eq(enrollments.flowId, flow.flowId), inArray(enrollments.contactId, contactIds))),
+  ]);
+  const rows: Array<typeof enrollments.$inferInsert> = [];
+  for (const stored of input.events) {
+    const f = facts.get(stored.contactId);
+    if (!f) continue;
+    const event: EventFact = { id: stored.id, name: stored.name, properties: stored.properties, occurredAt: stored.occurredAt.getTime() };
+    const mine = past.filter((p) => p.contactId === stored.contactId);
+    const decision = evaluateEntry(
+      flow.graph,
+      {
+        contact: f.contact,
+        event,
+        activeEnrollmentKeys: mine.filter((p) => p.status === "active").map((p) => p.entryKey),
+        pastEnrollments: mine.map((p) => ({ enteredAt: p.enteredAt.getTime() })),
+        events: f.events.some((e) => e.id === event.id) ? f.events : [...f.events, event],
+      },
+      now,
+    );
+    if (!decision.enter) continue;
+    // Later events in this batch see this entry (one active enrollment per contact and key).
+    past.push({ contactId: stored.contactId, entryKey: decision.entryKey, status: "active", enteredAt: new Date(now) });
+    rows.push({
+      workspaceId: input.workspaceId,
+      flowId: flow.flowId,
+      versionId: flow.versionId,
+      contactId: stored.contactId,
+      currentNodeId: input.triggerNodeId,
+      status: "active",
+      nextRunAt: new Date(now),
+      triggerEventId: event.id,
+      triggerData: { eventId: event.id, name: event.name, properties: event.properties, occurredAt: event.occurredAt },
+      entryKey: decision.entryKey,
+      occurrenceKey: `event:${event.id}`,
+      state: emptyState(),
+      enteredAt: new Date(now),
+    });
+  }
+  if (rows.length === 0) return [];
+  const inserted = await db.insert(enrollments).values(rows).onConflictDoNothing().returning({ id: enrollments.id });
+  return inserted.map((r) => r.id);
+}
+
+/** An order (a flow's conversion event) credits the last message of each flow the contact opened or clicked. */
+async function creditConversions(db: Db, list: ReadonlyArray<StoredEvent & { contactId: string }>, now: number) {
+  const conversionNames = new Map<string, Set<string>>();
+  for (const event of list) {
+    if (event.occurredAt.getTime() > now) continue;
+    let names = conversionNames.get(event.workspaceId);
+    if (!names) {
+      names = new Set([DEFAULT_CONVERSION_EVENT, ...(await getLiveFlows(db, event.workspaceId, now)).map((f) => conversionEventOf(f.graph))]);
+      conversionNames.set(event.workspaceId, names);
+    }
+    if (!names.has(event.name)) continue;
+    const flowIds = await flowsTouchingContact(db, { workspaceId: event.workspaceId, contactId: event.contactId, at: event.occurredAt.getTime(), lookbackDays: 90 });
+    if (flowIds.length === 0) continue;
+    const versions = await db.select({ flowId: flows.id, versionId: flows.liveVersionId }).from(flows).where(inArray(flows.id, flowIds));
+    const graphs = await loadGraphs(db, versions.flatMap((v) => (v.versionId ? [v.versionId] : [])));
+    for (const v of versions) {
+      const graph = v.versionId ? graphs.get(v.versionId) : undefined;
+      if (!graph || conversionEventOf(graph) !== event.name) continue;
+      await recordConversion(db, {
+        workspaceId: event.workspaceId,
+        flowId: v.flowId,
+        graph,
+        contactId: event.contactId,
+        enrollmentId: null,
+        event: { id: event.id, properties: event.properties, occurredAt: event.occurredAt.getTime() },
+      });
+    }
+  }
+}
+
+/** Events the fast path missed (a crash between storing and enrolling): picked up by the loop. */
+export async function sweepUntriggeredEvents(db: Db, now: number, graceMs = 5_000, limit = 500): Promise<EnrollResult> {
+  const rows = await db
+    .select({ id: events.id, workspaceId: events.workspaceId, contactId: events.contactId, name: events.name, properties: events.properties, occurredAt: events.occurredAt })
+    .from(events)
+    .where(and(isNull(events.triggeredAt), lte(events.receivedAt, new Date(now - graceMs))))
+    .limit(limit);
+  if (rows.length === 0) return { enrolled: [], woken: [] };
+  const result = await enrollFromEvents(db, rows, now);
+  const anonymous = rows.filter((r) => r.contactId === null).map((r) => r.id);
+  if (anonymous.length) await db.update(events).set({ triggeredAt: new Date(now) }).where(inArray(events.id, anonymous));
+  return result;
+}

@@ -1,0 +1,166 @@
+/**
+ * The executor loop. It runs due enrollments, sends queued messages, and sweeps events
+ * the fast path missed, until there is nothing due; then it sleeps until the next poll,
+ * an in-process kick, or a Postgres NOTIFY from another process. Any number of these
+ * may run against one Postgres: claims use FOR UPDATE SKIP LOCKED.
+ */
+import type { DbHandle } from "@/server/db/client";
+import type { Channels } from "@/server/channels";
+import { dispatchMessages } from "./dispatch";
+import { enrollFromEvents, sweepUntriggeredEvents, type StoredEvent } from "./enroll";
+import { runDueEnrollments, runEnrollmentsNow } from "./runner";
+import { sweepTimeTriggers } from "./scheduler";
+
+export interface Clock {
+  now(): number;
+}
+export const systemClock: Clock = { now: () => Date.now() };
+
+export const WORK_CHANNEL = "tidings_work";
+
+export interface ExecutorOptions {
+  handle: DbHandle;
+  channels: Channels;
+  appUrl: string;
+  linkSigningKey: string;
+  clock?: Clock;
+  pollMs?: number;
+  batchSize?: number;
+  /** How long a claimed message belongs to this process before another may resend it. */
+  leaseMs?: number;
+  /** How often time-based triggers are swept (default every 30 s; 0 = every tick). */
+  sweepEveryMs?: number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+export interface TickResult {
+  steps: number;
+  enrollments: number;
+  sent: number;
+  failedSends: number;
+  swept: number;
+}
+
+export class Executor {
+  private running = false;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private unlisten: (() => Promise<void>) | null = null;
+  private readonly clock: Clock;
+  private lastSweep = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly options: ExecutorOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** Events just stored: enroll, run the first steps and send, without waiting for a poll. */
+  async handleEvents(stored: readonly StoredEvent[]): Promise<TickResult> {
+    const { db } = this.options.handle;
+    const now = this.clock.now();
+    const { enrolled, woken } = await enrollFromEvents(db, stored, now);
+    const total = emptyTick();
+    const ids = [...enrolled, ...woken];
+    if (ids.length === 0) return total;
+    const run = await runEnrollmentsNow(db, ids, now);
+    total.steps += run.steps;
+    total.enrollments += run.enrollments;
+    if (run.queuedMessageIds.length) {
+      const sent = await this.dispatch();
+      total.sent += sent.sent;
+      total.failedSends += sent.failed;
+    }
+    // Other workers may own what follows (e.g. a zero-length wait); let them know.
+    await this.options.handle.notify(WORK_CHANNEL).catch(() => {});
+    return total;
+  }
+
+  /** One pass: due enrollments, then queued messages, then missed events. */
+  async tick(): Promise<TickResult> {
+    const { db } = this.options.handle;
+    const total = emptyTick();
+    const now = this.clock.now();
+    const run = await runDueEnrollments(db, { now, limit: this.options.batchSize ?? 100 });
+    total.steps += run.steps;
+    total.enrollments += run.enrollments;
+    const sent = await this.dispatch();
+    total.sent += sent.sent;
+    total.failedSends += sent.failed;
+    const swept = await sweepUntriggeredEvents(db, now);
+    total.swept += swept.enrolled.length + swept.woken.length;
+    if (now - this.lastSweep >= (this.options.sweepEveryMs ?? 30_000)) {
+      this.lastSweep = now;
+      const timed = await sweepTimeTriggers(db, now);
+      total.swept += timed.enrolled;
+    }
+    return total;
+  }
+
+  /** Ticks until nothing is due (for tests with a fake clock, and for catching up). */
+  async drain(maxTicks = 10_000): Promise<TickResult> {
+    const total = emptyTick();
+    for (let i = 0; i < maxTicks; i++) {
+      const t = await this.tick();
+      total.steps += t.steps;
+      total.enrollments += t.enrollments;
+      total.sent += t.sent;
+      total.failedSends += t.failedSends;
+      total.swept += t.swept;
+      if (t.enrollments === 0 && t.sent === 0 && t.failedSends === 0 && t.swept === 0) break;
+    }
+    return total;
+  }
+
+  private dispatch() {
+    return dispatchMessages(this.options.handle.db, this.options.channels, {
+      now: this.clock.now(),
+      appUrl: this.options.appUrl,
+      linkSigningKey: this.options.linkSigningKey,
+      leaseMs: this.options.leaseMs,
+    });
+  }
+
+  kick() {
+    this.wake?.();
+  }
+
+  async start() {
+    if (this.running) return;
+    this.running = true;
+    if (this.options.handle.listen) this.unlisten = await this.options.handle.listen(WORK_CHANNEL, () => this.kick());
+    this.loop = this.run();
+  }
+
+  async stop() {
+    this.running = false;
+    this.kick();
+    await this.loop;
+    await this.unlisten?.();
+  }
+
+  private async run() {
+    const pollMs = this.options.pollMs ?? 1_000;
+    while (this.running) {
+      let busy = false;
+      try {
+        const t = await this.tick();
+        busy = t.enrollments > 0 || t.sent > 0 || t.failedSends > 0 || t.swept > 0;
+      } catch (error) {
+        this.options.log?.("executor tick failed", error);
+      }
+      if (!busy && this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = null;
+      }
+    }
+  }
+}
+
+function emptyTick(): TickResult {
+  return { steps: 0, enrollments: 0, sent: 0, failedSends: 0, swept: 0 };
+}

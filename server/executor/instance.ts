@@ -1,0 +1,38 @@
+/**
+ * Builds an executor from the environment: the database, the channels picked by env
+ * (Outbox by default), the link-signing key. The web server runs one in-process on the
+ * embedded default; `npm run worker` runs one per process against Postgres.
+ */
+import type { DbHandle } from "@/server/db/client";
+import { getOrCreateSecret } from "@/server/db/settings";
+import type { Channels } from "@/server/channels";
+import { createAppChannels } from "@/server/push/channels";
+import { appUrl, env } from "@/server/env";
+import { Executor, type Clock } from "./executor";
+
+export async function createExecutor(handle: DbHandle, overrides: { channels?: Channels; clock?: Clock; pollMs?: number; batchSize?: number; sweepEveryMs?: number; leaseMs?: number } = {}) {
+  const e = env();
+  const linkSigningKey = await getOrCreateSecret(handle.db, "link_signing_key");
+  return new Executor({
+    handle,
+    channels: overrides.channels ?? (await createAppChannels(handle.db, e)),
+    appUrl: appUrl(),
+    linkSigningKey,
+    clock: overrides.clock,
+    pollMs: overrides.pollMs,
+    batchSize: overrides.batchSize,
+    sweepEveryMs: overrides.sweepEveryMs,
+    leaseMs: overrides.leaseMs,
+    log: (message, error) => console.error(`[executor] ${message}:`, error),
+  });
+}
+
+const KEY = Symbol.for("tidings.executor");
+type Holder = { [KEY]?: Promise<Executor> };
+
+/** The web server's own executor (one per process). */
+export function getProcessExecutor(handle: DbHandle): Promise<Executor> {
+  const g = globalThis as Holder;
+  g[KEY] ??= createExecutor(handle);
+  return g[KEY];
+}

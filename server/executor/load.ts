@@ -1,0 +1,144 @@
+/**
+ * Loads what the engine needs, for a whole batch of enrollments at once: flow graphs
+ * (immutable versions, cached), contacts with their suppressions, the events the graphs
+ * look at, and the last marketing send per channel.
+ */
+import { and, eq, gte, inArray, max, or, type SQL } from "drizzle-orm";
+import type { DbOrTx } from "@/server/db/client";
+import { contacts, events, flowVersions, messages, suppressions, workspaces } from "@/server/db/schema";
+import { FlowGraph } from "@/server/engine/graph";
+import type { Channel, ContactFacts, EventFact, Facts } from "@/server/engine/facts";
+import { requiredEventNames } from "@/server/engine";
+
+const graphCache = new Map<string, FlowGraph>();
+const MAX_CACHED_GRAPHS = 5_000;
+
+/** Flow versions never change once published, so a process caches them for good. */
+export async function loadGraphs(db: DbOrTx, versionIds: readonly string[]): Promise<Map<string, FlowGraph>> {
+  const out = new Map<string, FlowGraph>();
+  const missing: string[] = [];
+  for (const id of new Set(versionIds)) {
+    const cached = graphCache.get(id);
+    if (cached) out.set(id, cached);
+    else missing.push(id);
+  }
+  if (missing.length) {
+    const rows = await db.select({ id: flowVersions.id, graph: flowVersions.graph }).from(flowVersions).where(inArray(flowVersions.id, missing));
+    if (graphCache.size > MAX_CACHED_GRAPHS) graphCache.clear();
+    for (const row of rows) {
+      const graph = FlowGraph.parse(row.graph);
+      graphCache.set(row.id, graph);
+      out.set(row.id, graph);
+    }
+  }
+  return out;
+}
+
+export type ContactRow = typeof contacts.$inferSelect;
+
+export function toContactFacts(row: ContactRow, suppressed: Record<Channel, boolean>): ContactFacts {
+  return {
+    id: row.id,
+    email: row.email,
+    phone: row.phone,
+    firstName: row.firstName,
+    timezone: row.timezone,
+    birthday: row.birthday,
+    country: row.country,
+    properties: { ...row.properties, first_name: row.firstName, last_name: row.lastName, email: row.email, phone: row.phone },
+    tags: row.tags,
+    consent: { email: row.emailConsent, sms: row.smsConsent, push: row.pushConsent },
+    suppressed,
+  };
+}
+
+/** How far back behaviour conditions may look ("count of X in the last N days"). */
+export const EVENT_LOOKBACK_DAYS = 400;
+
+export interface FactsRequest {
+  workspaceId: string;
+  contactId: string;
+  graph: FlowGraph;
+}
+
+/** Facts for many (workspace, contact, graph) at once; keyed by contact id. */
+export async function loadFacts(db: DbOrTx, requests: readonly FactsRequest[], now: number): Promise<Map<string, Facts>> {
+  const out = new Map<string, Facts>();
+  if (requests.length === 0) return out;
+  const contactIds = [...new Set(requests.map((r) => r.contactId))];
+  const workspaceIds = [...new Set(requests.map((r) => r.workspaceId))];
+  const names = new Set<string>();
+  for (const r of requests) for (const n of requiredEventNames(r.graph)) names.add(n);
+
+  const [contactRows, workspaceRows, lastSends] = await Promise.all([
+    db.select().from(contacts).where(inArray(contacts.id, contactIds)),
+    db.select({ id: workspaces.id, timezone: workspaces.timezone }).from(workspaces).where(inArray(workspaces.id, workspaceIds)),
+    db
+      .select({ contactId: messages.contactId, channel: messages.channel, at: max(messages.createdAt) })
+      .from(messages)
+      .where(
+        and(
+          inArray(messages.workspaceId, workspaceIds),
+          inArray(messages.contactId, contactIds),
+          eq(messages.category, "marketing"),
+          inArray(messages.status, ["queued", "sending", "sent", "delivered"]),
+          gte(messages.createdAt, new Date(now - 7 * 86_400_000)),
+        ),
+      )
+      .groupBy(messages.contactId, messages.channel),
+  ]);
+
+  const eventRows = names.size
+    ? await db
+        .select({ id: events.id, contactId: events.contactId, name: events.name, properties: events.properties, occurredAt: events.occurredAt })
+        .from(events)
+        .where(
+          and(
+            inArray(events.workspaceId, workspaceIds),
+            inArray(events.contactId, contactIds),
+            inArray(events.name, [...names]),
+            gte(events.occurredAt, new Date(now - EVENT_LOOKBACK_DAYS * 86_400_000)),
+          ),
+        )
+    : [];
+
+  // Suppressions are per address, so look up every address the contacts have.
+  const addressConditions: SQL[] = [];
+  for (const c of contactRows) {
+    if (c.email) addressConditions.push(and(eq(suppressions.workspaceId, c.workspaceId), eq(suppressions.channel, "email"), eq(suppressions.address, c.email.toLowerCase()))!);
+    if (c.phone) addressConditions.push(and(eq(suppressions.workspaceId, c.workspaceId), eq(suppressions.channel, "sms"), eq(suppressions.address, c.phone))!);
+  }
+  const suppressed = addressConditions.length
+    ? await db.select({ workspaceId: suppressions.workspaceId, channel: suppressions.channel, address: suppressions.address }).from(suppressions).where(or(...addressConditions))
+    : [];
+  const suppressedSet = new Set(suppressed.map((s) => `${s.workspaceId}|${s.channel}|${s.address}`));
+
+  const zoneOf = new Map(workspaceRows.map((w) => [w.id, w.timezone]));
+  const eventsOf = new Map<string, EventFact[]>();
+  for (const e of eventRows) {
+    if (!e.contactId) continue;
+    const list = eventsOf.get(e.contactId) ?? [];
+    list.push({ id: e.id, name: e.name, properties: e.properties, occurredAt: e.occurredAt.getTime() });
+    eventsOf.set(e.contactId, list);
+  }
+  for (const list of eventsOf.values()) list.sort((a, b) => a.occurredAt - b.occurredAt);
+  const lastOf = new Map<string, Partial<Record<Channel, number>>>();
+  for (const s of lastSends) {
+    if (!s.contactId || !s.at) continue;
+    const entry = lastOf.get(s.contactId) ?? {};
+    entry[s.channel] = new Date(s.at).getTime();
+    lastOf.set(s.contactId, entry);
+  }
+
+  for (const row of contactRows) {
+    const key = (channel: Channel, address: string | null) => (address ? suppressedSet.has(`${row.workspaceId}|${channel}|${channel === "email" ? address.toLowerCase() : address}`) : false);
+    out.set(row.id, {
+      contact: toContactFacts(row, { email: key("email", row.email), sms: key("sms", row.phone), push: false }),
+      workspaceTimezone: zoneOf.get(row.workspaceId) ?? "UTC",
+      events: eventsOf.get(row.id) ?? [],
+      lastMarketingSentAt: lastOf.get(row.id) ?? {},
+    });
+  }
+  return out;
+}
+

@@ -1,0 +1,107 @@
+/**
+ * An A/B split with an automatic winner, on a scripted history where branch B converts and
+ * A does not: before the threshold, and while the difference is not significant, new
+ * contacts split at random; once it is, the winner is recorded once and everyone new takes B.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { and, eq, inArray } from "drizzle-orm";
+import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
+import { createMember } from "@/server/testing/fixtures";
+import { createContact, FakeClock, HOUR, publishGraph, storeEvent, testExecutor } from "@/server/testing/flows";
+import { appSettings, enrollments, enrollmentSteps } from "@/server/db/schema";
+import { edge, graph, node, orderGoal } from "@/server/engine/templates/build";
+import { splitWinnerKey } from "@/server/analytics/splits";
+import { invalidateLiveFlows } from "./enroll";
+
+let t: TestDb;
+const T0 = Date.UTC(2026, 4, 4, 9, 0, 0);
+
+beforeAll(async () => {
+  t = await createTestDb();
+  invalidateLiveFlows();
+});
+afterAll(() => t.close());
+
+const abGraph = graph(
+  [
+    node("trigger", "trigger", 0, 0, { type: "event", event: "Signed Up", filter: null }),
+    node("split", "split", 0, 1, {
+      branches: [
+        { id: "a", label: "A", percent: 50 },
+        { id: "b", label: "B", percent: 50 },
+      ],
+      autoWinner: { after: { contacts: 40 }, metric: "conversion_rate" },
+    }),
+    node("wait_a", "wait", -1, 2, { mode: "duration", amount: 3, unit: "days" }),
+    node("wait_b", "wait", 1, 2, { mode: "duration", amount: 3, unit: "days" }),
+    node("exit_a", "exit", -1, 3, {}),
+    node("exit_b", "exit", 1, 3, {}),
+  ],
+  [edge("trigger", "next", "split"), edge("split", "a", "wait_a"), edge("split", "b", "wait_b"), edge("wait_a", "next", "exit_a"), edge("wait_b", "next", "exit_b")],
+  { goal: orderGoal() },
+);
+
+describe(`automatic split winner (${testDriver()})`, () => {
+  it("sends everyone new down the branch that converts significantly better, once the threshold is met", async () => {
+    const member = await createMember(t.db, "Tester");
+    const ws = member.workspace.id;
+    const clock = new FakeClock(T0);
+    const flow = await publishGraph(t.db, { workspaceId: ws, userId: member.user.id, graph: abGraph, now: T0 });
+    const executor = testExecutor(t, clock);
+
+    const signUp = async (n: number, at: number) => {
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++) {
+        clock.t = at + i * 1000;
+        const contact = await createContact(t.db, ws);
+        await executor.handleEvents([await storeEvent(t.db, { workspaceId: ws, contactId: contact.id, name: "Signed Up", at: clock.t })]);
+        ids.push(contact.id);
+      }
+      return ids;
+    };
+    const branches = async (contactIds: string[]) => {
+      const rows = await t.db
+        .select({ contactId: enrollments.contactId, branch: enrollmentSteps.outcome })
+        .from(enrollmentSteps)
+        .innerJoin(enrollments, eq(enrollments.id, enrollmentSteps.enrollmentId))
+        .where(and(eq(enrollmentSteps.flowId, flow.flowId), eq(enrollmentSteps.nodeId, "split"), inArray(enrollments.contactId, contactIds)));
+      expect(rows).toHaveLength(contactIds.length);
+      return new Map(rows.map((r) => [r.contactId, r.branch]));
+    };
+    const winnerRow = async () => t.db.select().from(appSettings).where(eq(appSettings.key, splitWinnerKey(flow.versionId, "split")));
+
+    // 60 contacts: below, then past the threshold with no conversions yet — random.
+    const first = await branches(await signUp(60, T0));
+    expect(new Set(first.values())).toEqual(new Set(["a", "b"]));
+    // 20 more: threshold met, no difference yet — still random, nothing decided.
+    const second = await branches(await signUp(20, T0 + 30 * 60_000));
+    expect(new Set(second.values())).toEqual(new Set(["a", "b"]));
+    expect(await winnerRow()).toEqual([]);
+
+    // Everyone who took B in the first group orders; nobody on A does.
+    const bTakers = [...first].filter(([, b]) => b === "b").map(([id]) => id);
+    clock.t = T0 + HOUR;
+    for (const id of bTakers) {
+      await executor.handleEvents([await storeEvent(t.db, { workspaceId: ws, contactId: id, name: "Placed Order", properties: { value: 25, currency: "USD" }, at: clock.t })]);
+    }
+
+    // Now B is significantly better: everyone new takes B, and the decision is recorded once.
+    const decidedAt = T0 + 2 * HOUR;
+    const third = await branches(await signUp(20, decidedAt));
+    expect([...third.values()]).toEqual(Array(20).fill("b"));
+    const [row] = await winnerRow();
+    expect(JSON.parse(row!.value)).toEqual({ branchId: "b", decidedAt: new Date(decidedAt).toISOString(), contacts: 80 });
+
+    // Later sign-ups keep going down B; the dashboard shows the winner and the results.
+    const fourth = await branches(await signUp(5, T0 + 3 * HOUR));
+    expect([...fourth.values()]).toEqual(Array(5).fill("b"));
+    expect(await winnerRow()).toHaveLength(1);
+    const summary = await member.caller.dashboard.summary({ flowId: flow.flowId, days: 7, to: "2026-05-04" });
+    const [split] = summary.splits;
+    expect(split?.winner).toMatchObject({ branchId: "b", label: "B", decidedAt: new Date(decidedAt).toISOString() });
+    const aCount = [...first.values(), ...second.values()].filter((b) => b === "a").length;
+    expect(split?.branches[0]).toMatchObject({ branchId: "a", contacts: aCount, conversions: 0 });
+    expect(split?.branches[1]).toMatchObject({ branchId: "b", contacts: 105 - aCount, conversions: bTakers.length, revenueCents: bTakers.length * 2500 });
+    expect(split?.branches[1]?.vsControl?.verdict).toBe("95% confident B beats A");
+  });
+});

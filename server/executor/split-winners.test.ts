@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { compareBranches, significantWinner, type BranchCounts } from "@/server/analytics/splits";
+import type { SplitConfig } from "@/server/engine/nodes/split";
+import { conditionMet } from "./split-winners";
+
+const DAY = 86_400_000;
+const config = (after: NonNullable<SplitConfig["autoWinner"]>["after"]): SplitConfig => ({
+  branches: [
+    { id: "a", label: "A", percent: 50 },
+    { id: "b", label: "B", percent: 50 },
+  ],
+  autoWinner: { after, metric: "conversion_rate" },
+});
+const counts = (a: [number, number], b: [number, number]) =>
+  new Map<string, BranchCounts>([
+    ["a", { contacts: a[0], conversions: a[1], revenueCents: 0, firstAt: 0 }],
+    ["b", { contacts: b[0], conversions: b[1], revenueCents: 0, firstAt: 0 }],
+  ]);
+
+describe("automatic split winner", () => {
+  it("waits for every threshold the split names", () => {
+    const now = 10 * DAY;
+    expect(conditionMet(config({ contacts: 100 }), { contacts: 99, firstAt: 0, now })).toBe(false);
+    expect(conditionMet(config({ contacts: 100 }), { contacts: 100, firstAt: 0, now })).toBe(true);
+    expect(conditionMet(config({ days: 7 }), { contacts: 5, firstAt: now - 7 * DAY + 1, now })).toBe(false);
+    expect(conditionMet(config({ days: 7 }), { contacts: 5, firstAt: now - 7 * DAY, now })).toBe(true);
+    expect(conditionMet(config({ days: 7 }), { contacts: 0, firstAt: null, now })).toBe(false);
+    expect(conditionMet(config({ days: 7, contacts: 100 }), { contacts: 50, firstAt: 0, now })).toBe(false);
+    expect(conditionMet(config({}), { contacts: 1_000, firstAt: 0, now })).toBe(false);
+    expect(conditionMet({ branches: config({}).branches }, { contacts: 1_000, firstAt: 0, now })).toBe(false);
+  });
+
+  it("picks a branch only when it is significantly better than every other", () => {
+    expect(significantWinner(compareBranches(config({ contacts: 10 }), counts([1000, 80], [1000, 120])))).toBe("b");
+    expect(significantWinner(compareBranches(config({ contacts: 10 }), counts([1000, 120], [1000, 80])))).toBe("a");
+    expect(significantWinner(compareBranches(config({ contacts: 10 }), counts([100, 9], [100, 11])))).toBeNull();
+    expect(significantWinner(compareBranches(config({ contacts: 10 }), counts([0, 0], [0, 0])))).toBeNull();
+    const three: SplitConfig = { branches: [...config({}).branches, { id: "c", label: "C", percent: 0 }] };
+    // C beats A clearly but not B: no winner yet.
+    const close = new Map([...counts([1000, 80], [1000, 118]), ["c", { contacts: 1000, conversions: 120, revenueCents: 0, firstAt: 0 }]]);
+    expect(significantWinner(compareBranches(three, close))).toBeNull();
+  });
+
+  it("says how sure we are against the control", () => {
+    const [a, b] = compareBranches(config({ contacts: 10 }), counts([1000, 80], [1000, 120]));
+    expect(a?.vsControl).toBeNull();
+    expect(b?.vsControl?.verdict).toBe("95% confident B beats A");
+    expect(compareBranches(config({ contacts: 10 }), counts([1000, 120], [1000, 80]))[1]?.vsControl?.verdict).toBe("95% confident A beats B");
+    expect(compareBranches(config({ contacts: 10 }), counts([100, 9], [100, 11]))[1]?.vsControl?.verdict).toBe("Not enough data yet");
+  });
+});

@@ -1,0 +1,223 @@
+/** Flow service verbs and queries; every one is scoped by workspace. */
+import { and, count, desc, eq, gte, inArray, ne, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { DbOrTx } from "@/server/db/client";
+import { conversions, enrollments, flows, flowVersions, users } from "@/server/db/schema";
+import { emptyGraph, FlowGraph, triggerNode } from "@/server/engine/graph";
+import { definitionOf } from "@/server/engine/nodes";
+import { getFlowTemplate } from "@/server/engine/templates";
+import { badRequest, DomainError, notFound } from "@/server/errors";
+import { invalidateLiveFlows } from "@/server/executor/enroll";
+
+const DAY_MS = 86_400_000;
+const MAX_NAME = 120;
+
+export type FlowListItem = {
+  id: string;
+  name: string;
+  status: (typeof flows.$inferSelect)["status"];
+  templateKey: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  updatedByName: string | null;
+  /** The trigger in words, from the live version when there is one, else the draft. */
+  trigger: string | null;
+  /** Contacts who entered in the last 7 days. */
+  entered7d: number;
+  conversions: number;
+  /** Attributed revenue per currency, largest first. */
+  revenue: { currency: string; cents: number }[];
+};
+
+/** The trigger of a graph in words ("When Started Checkout"), or null when it has none that parses. */
+export function triggerSummary(graph: unknown): string | null {
+  const parsed = FlowGraph.safeParse(graph);
+  if (!parsed.success) return null;
+  const trigger = triggerNode(parsed.data);
+  return trigger ? definitionOf("trigger").summary(trigger.config) : null;
+}
+
+/**
+ * The flows list with its columns: status, trigger, entered in the last 7 days, conversions
+ * and revenue (from the conversions table), last edited and by whom. Archived flows only
+ * when asked.
+ */
+export async function listFlows(db: DbOrTx, input: { workspaceId: string; archived?: boolean; now?: Date }): Promise<FlowListItem[]> {
+  const now = input.now ?? new Date();
+  const live = alias(flowVersions, "live_version");
+  const rows = await db
+    .select({
+      id: flows.id,
+      name: flows.name,
+      status: flows.status,
+      templateKey: flows.templateKey,
+      createdAt: flows.createdAt,
+      updatedAt: flows.updatedAt,
+      updatedByName: users.name,
+      draftGraph: flows.draftGraph,
+      liveGraph: live.graph,
+    })
+    .from(flows)
+    .leftJoin(users, eq(users.id, flows.updatedBy))
+    .leftJoin(live, and(eq(live.id, flows.liveVersionId), eq(live.workspaceId, flows.workspaceId)))
+    .where(and(eq(flows.workspaceId, input.workspaceId), input.archived ? eq(flows.status, "archived") : ne(flows.status, "archived")))
+    .orderBy(desc(flows.updatedAt));
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+
+  const entered = await db
+    .select({ flowId: enrollments.flowId, n: count() })
+    .from(enrollments)
+    .where(and(eq(enrollments.workspaceId, input.workspaceId), inArray(enrollments.flowId, ids), gte(enrollments.enteredAt, new Date(now.getTime() - 7 * DAY_MS))))
+    .groupBy(enrollments.flowId);
+  const converted = await db
+    .select({
+      flowId: conversions.flowId,
+      currency: conversions.currency,
+      n: count(),
+      cents: sql<string>`coalesce(sum(${conversions.valueCents}), 0)`.mapWith(Number),
+    })
+    .from(conversions)
+    .where(and(eq(conversions.workspaceId, input.workspaceId), inArray(conversions.flowId, ids)))
+    .groupBy(conversions.flowId, conversions.currency);
+
+  const enteredBy = new Map(entered.map((r) => [r.flowId, r.n]));
+  const conversionsBy = new Map<string, { n: number; revenue: { currency: string; cents: number }[] }>();
+  for (const r of converted) {
+    const entry = conversionsBy.get(r.flowId) ?? { n: 0, revenue: [] };
+    entry.n += r.n;
+    entry.revenue.push({ currency: r.currency, cents: Number(r.cents) });
+    conversionsBy.set(r.flowId, entry);
+  }
+  return rows.map(({ draftGraph, liveGraph, ...row }) => ({
+    ...row,
+    trigger: triggerSummary(liveGraph ?? draftGraph),
+    entered7d: enteredBy.get(row.id) ?? 0,
+    conversions: conversionsBy.get(row.id)?.n ?? 0,
+    revenue: (conversionsBy.get(row.id)?.revenue ?? []).sort((a, b) => b.cents - a.cents),
+  }));
+}
+
+export async function getFlow(db: DbOrTx, { workspaceId, flowId }: { workspaceId: string; flowId: string }) {
+  const [flow] = await db
+    .select()
+    .from(flows)
+    .where(and(eq(flows.workspaceId, workspaceId), eq(flows.id, flowId)));
+  if (!flow) throw notFound("Flow");
+  return flow;
+}
+
+/** The flow as the builder opens it: the row, its draft parsed, and who edited it last. */
+export async function getFlowForEditing(db: DbOrTx, input: { workspaceId: string; flowId: string }) {
+  const flow = await getFlow(db, input);
+  const [editor] = flow.updatedBy ? await db.select({ name: users.name }).from(users).where(eq(users.id, flow.updatedBy)) : [];
+  const parsed = FlowGraph.safeParse(flow.draftGraph);
+  return { ...flow, draftGraph: parsed.success ? parsed.data : emptyGraph(), updatedByName: editor?.name ?? null };
+}
+
+export async function createFlow(db: DbOrTx, input: { workspaceId: string; userId: string; name: string; graph?: FlowGraph; templateKey?: string | null }) {
+  const [flow] = await db
+    .insert(flows)
+    .values({
+      workspaceId: input.workspaceId,
+      name: input.name,
+      draftGraph: input.graph ?? emptyGraph(),
+      templateKey: input.templateKey ?? null,
+      updatedBy: input.userId,
+    })
+    .returning();
+  if (!flow) throw new Error("flow insert returned no row");
+  return flow;
+}
+
+/** A new draft flow holding a copy of a seed template. */
+export async function createFlowFromTemplate(db: DbOrTx, input: { workspaceId: string; userId: string; templateKey: string; name?: string }) {
+  const template = getFlowTemplate(input.templateKey);
+  if (!template) throw badRequest(`There is no template “${input.templateKey}”`, "templateKey");
+  return createFlow(db, {
+    workspaceId: input.workspaceId,
+    userId: input.userId,
+    name: input.name ?? template.name,
+    graph: template.graph,
+    templateKey: template.key,
+  });
+}
+
+export async function renameFlow(db: DbOrTx, input: { workspaceId: string; flowId: string; userId: string; name: string }) {
+  const [flow] = await db
+    .update(flows)
+    .set({ name: input.name, updatedAt: new Date(), updatedBy: input.userId })
+    .where(and(eq(flows.workspaceId, input.workspaceId), eq(flows.id, input.flowId)))
+    .returning();
+  if (!flow) throw notFound("Flow");
+  return flow;
+}
+
+function copyName(name: string): string {
+  const suffix = " (copy)";
+  return name.length + suffix.length > MAX_NAME ? `${name.slice(0, MAX_NAME - suffix.length)}${suffix}` : `${name}${suffix}`;
+}
+
+/** A new draft with the same draft graph; the copy has no versions and nobody in it. */
+export async function duplicateFlow(db: DbOrTx, input: { workspaceId: string; flowId: string; userId: string }) {
+  const source = await getFlow(db, input);
+  return createFlow(db, {
+    workspaceId: input.workspaceId,
+    userId: input.userId,
+    name: copyName(source.name),
+    graph: FlowGraph.parse(source.draftGraph),
+    templateKey: source.templateKey,
+  });
+}
+
+/**
+ * Archiving takes a flow off the list and stops it: no one new enters, and contacts in it
+ * stay where they are (they carry on if the flow is restored and resumed).
+ */
+export async function archiveFlow(db: DbOrTx, input: { workspaceId: string; flowId: string; userId: string }) {
+  const flow = await getFlow(db, input);
+  if (flow.status === "archived") return flow;
+  const [row] = await db
+    .update(flows)
+    .set({ status: "archived", updatedAt: new Date(), updatedBy: input.userId })
+    .where(and(eq(flows.workspaceId, input.workspaceId), eq(flows.id, input.flowId)))
+    .returning();
+  if (!row) throw notFound("Flow");
+  if (flow.status === "live") invalidateLiveFlows(input.workspaceId);
+  return row;
+}
+
+/** Back from the archive: paused if it was ever published (resume to run it again), else a draft. */
+export async function unarchiveFlow(db: DbOrTx, input: { workspaceId: string; flowId: string; userId: string }) {
+  const flow = await getFlow(db, input);
+  if (flow.status !== "archived") throw badRequest("This flow isn't archived", "id");
+  const [row] = await db
+    .update(flows)
+    .set({ status: flow.liveVersionId ? "paused" : "draft", updatedAt: new Date(), updatedBy: input.userId })
+    .where(and(eq(flows.workspaceId, input.workspaceId), eq(flows.id, input.flowId)))
+    .returning();
+  if (!row) throw notFound("Flow");
+  return row;
+}
+
+/**
+ * Copies a published version into the draft. The live version keeps running until the
+ * restored draft is published. Bumps the draft revision, so another tab with unsaved
+ * edits is told its copy is stale rather than overwriting the restore.
+ */
+export async function restoreVersionAsDraft(db: DbOrTx, input: { workspaceId: string; flowId: string; versionId: string; userId: string }) {
+  await getFlow(db, input);
+  const [version] = await db
+    .select({ graph: flowVersions.graph, version: flowVersions.version })
+    .from(flowVersions)
+    .where(and(eq(flowVersions.workspaceId, input.workspaceId), eq(flowVersions.flowId, input.flowId), eq(flowVersions.id, input.versionId)));
+  if (!version) throw new DomainError("NOT_FOUND", "Version not found", "versionId");
+  const graph = FlowGraph.parse(version.graph);
+  const [row] = await db
+    .update(flows)
+    .set({ draftGraph: graph, draftRevision: sql`${flows.draftRevision} + 1`, updatedAt: new Date(), updatedBy: input.userId })
+    .where(and(eq(flows.workspaceId, input.workspaceId), eq(flows.id, input.flowId)))
+    .returning();
+  if (!row) throw notFound("Flow");
+  return { ...row, draftGraph: graph, restoredVersion: version.version };
+}

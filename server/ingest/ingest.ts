@@ -1,0 +1,483 @@
+/**
+ * Ingest service: stores track and identify messages for a workspace.
+ *
+ * Messages are applied in order, in groups: a run of consecutive track messages is one
+ * group, each identify is a group of its own. Every group is atomic:
+ * - a run of tracks is ONE SQL statement (data-modifying CTEs: contacts, anonymous-id links,
+ *   events, back-in-stock subscriptions), so it needs no transaction and costs one round trip;
+ * - an identify runs in a transaction of its own.
+ * If a group fails, its messages are retried one by one, so every message is stored whole
+ * or not at all and gets its own outcome.
+ */
+import { randomUUID } from "node:crypto";
+import { and, asc, desc, eq, is, isNull, sql, type SQL } from "drizzle-orm";
+import { PgDialect, PgTransaction } from "drizzle-orm/pg-core";
+import type { DbOrTx } from "@/server/db/client";
+import { backInStockSubscriptions, contacts, events } from "@/server/db/schema";
+import { badRequest, DomainError, HTTP_STATUS } from "@/server/errors";
+import { SUBSCRIBED_TO_BACK_IN_STOCK } from "./events";
+import type { StoredEvent } from "./hooks";
+import type { ContactTraits, IdentifyMessage, IngestMessage, Issue, TrackMessage } from "./schemas";
+
+export type IngestOutcome =
+  | { ok: true; /** Event id (track) or contact id (identify); a duplicate whose original is not visible yet has none. */ id?: string; duplicate: boolean }
+  | { ok: false; status: number; error: { message: string; issues: Issue[] } };
+
+export interface IngestReport {
+  /** One per message, in order. */
+  outcomes: IngestOutcome[];
+  /** Event rows newly stored (not duplicates), for `notifyEventsStored`. */
+  stored: StoredEvent[];
+}
+
+interface Ctx {
+  workspaceId: string;
+  now: Date;
+}
+
+interface GroupResult {
+  outcomes: Array<[number, IngestOutcome]>;
+  stored: StoredEvent[];
+}
+
+/** Stores the messages; each one succeeds or fails on its own. `db` may be a transaction. */
+export async function ingestMessages(db: DbOrTx, input: { workspaceId: string; messages: readonly IngestMessage[]; now?: Date }): Promise<IngestReport> {
+  const ctx: Ctx = { workspaceId: input.workspaceId, now: input.now ?? new Date() };
+  const { messages } = input;
+  const outcomes: IngestOutcome[] = new Array<IngestOutcome>(messages.length);
+  const stored: StoredEvent[] = [];
+  // Inside a caller's transaction a failed statement would abort it: isolate each group in a savepoint.
+  const isolate = is(db as unknown, PgTransaction);
+
+  const runGroup = async (indices: number[]): Promise<void> => {
+    try {
+      const result = isolate ? await db.transaction((sp) => storeGroup(sp, ctx, indices, messages)) : await storeGroup(db, ctx, indices, messages);
+      for (const [index, outcome] of result.outcomes) outcomes[index] = outcome;
+      stored.push(...result.stored);
+    } catch (error) {
+      if (indices.length > 1) {
+        for (const index of indices) await runGroup([index]);
+        return;
+      }
+      outcomes[indices[0]!] = failure(error);
+    }
+  };
+  for (const group of groupsOf(messages)) await runGroup(group);
+  return { outcomes, stored };
+}
+
+/** Stores one track message. */
+export async function trackEvent(db: DbOrTx, input: { workspaceId: string; message: TrackMessage; now?: Date }) {
+  return ingestMessages(db, { workspaceId: input.workspaceId, messages: [input.message], now: input.now });
+}
+
+/** Creates or updates one contact. */
+export async function identifyContact(db: DbOrTx, input: { workspaceId: string; message: IdentifyMessage; now?: Date }) {
+  return ingestMessages(db, { workspaceId: input.workspaceId, messages: [input.message], now: input.now });
+}
+
+/** Consecutive tracks form one group; each identify is a group of its own. */
+function groupsOf(messages: readonly IngestMessage[]): number[][] {
+  const groups: number[][] = [];
+  let i = 0;
+  while (i < messages.length) {
+    const start = i++;
+    if (messages[start]!.type === "track") while (i < messages.length && messages[i]!.type === "track") i++;
+    groups.push(Array.from({ length: i - start }, (_, k) => start + k));
+  }
+  return groups;
+}
+
+function failure(error: unknown): IngestOutcome {
+  if (error instanceof DomainError) {
+    return { ok: false, status: HTTP_STATUS[error.code], error: { message: error.message, issues: error.field ? [{ path: error.field, message: error.message }] : [] } };
+  }
+  console.error("[ingest] could not store a message:", error);
+  return { ok: false, status: 500, error: { message: "Could not store this message; try again", issues: [] } };
+}
+
+async function storeGroup(db: DbOrTx, ctx: Ctx, indices: number[], messages: readonly IngestMessage[]): Promise<GroupResult> {
+  const first = messages[indices[0]!]!;
+  if (first.type === "identify") {
+    const id = await db.transaction((tx) => identifyOne(tx, ctx, first));
+    return { outcomes: [[indices[0]!, { ok: true, id, duplicate: false }]], stored: [] };
+  }
+  return storeTracks(
+    db,
+    ctx,
+    indices.map((index) => ({ index, message: messages[index] as TrackMessage })),
+  );
+}
+
+/** A text or uuid column of a raw query's row. */
+const textOf = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
+
+/** Rows of a raw query, from either driver (postgres.js returns an array, PGlite `{ rows }`). */
+function rowsOf(result: unknown): Array<Record<string, unknown>> {
+  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>;
+}
+
+const dialect = new PgDialect();
+/** Runs of at most this many tracks use a prepared statement on PGlite. */
+const PGLITE_PREPARED_MAX = 10;
+
+interface PostgresJsClient {
+  unsafe: (query: string, params: unknown[], options: { prepare: boolean }) => Promise<Array<Record<string, unknown>>>;
+}
+interface PgliteClient {
+  exec: (query: string) => Promise<unknown>;
+  query: (query: string) => Promise<{ rows: Array<Record<string, unknown>> }>;
+  waitReady: Promise<void>;
+}
+/** Statement names already prepared in each PGlite database (prepared statements live as long as it). */
+const preparedOnPglite = new WeakMap<object, Set<string>>();
+
+/** A SQL string literal (standard_conforming_strings: only quotes are doubled). */
+const literal = (value: unknown) => `'${String(value).replace(/'/g, "''")}'`;
+
+/**
+ * Runs a statement the hot path repeats, keeping its plan: a named prepared statement on
+ * postgres.js (drizzle's `execute` does not prepare), PREPARE/EXECUTE on PGlite (which plans
+ * every query afresh) when `pglite` is set. Inside a caller's transaction it simply executes.
+ */
+async function executePrepared(db: DbOrTx, name: string, statement: SQL, options: { pglite: boolean }): Promise<Array<Record<string, unknown>>> {
+  const client = (db as { $client?: unknown }).$client as Partial<PostgresJsClient & PgliteClient> | undefined;
+  if (client && typeof client.unsafe === "function") {
+    const query = dialect.sqlToQuery(statement);
+    return [...(await client.unsafe(query.sql, query.params, { prepare: true }))];
+  }
+  if (options.pglite && client && typeof client.exec === "function" && typeof client.query === "function" && "waitReady" in client) {
+    const query = dialect.sqlToQuery(statement);
+    let names = preparedOnPglite.get(client);
+    if (!names) preparedOnPglite.set(client, (names = new Set()));
+    if (!names.has(name)) {
+      await client.exec(`prepare ${name} as ${query.sql}`);
+      names.add(name);
+    }
+    return (await client.query(`execute ${name}(${query.params.map(literal).join(", ")})`)).rows;
+  }
+  return rowsOf(await db.execute(statement));
+}
+
+// ---------------------------------------------------------------- track
+
+/** Which parts of the track statement a run of messages needs (fewer parts plan faster). */
+interface TrackShape {
+  /** Some message names its contact by userId. */
+  users: boolean;
+  /** Some message has only an anonymousId. */
+  anonymousOnly: boolean;
+  /** Some message has both ids, linking them. */
+  links: boolean;
+  /** Some message with a userId carries the device time zone. */
+  zones: boolean;
+  /** Some message may record a back-in-stock subscription (or links may attribute one). */
+  backInStock: boolean;
+}
+
+/**
+ * Stores a run of track messages in ONE statement, so the whole run is atomic:
+ * 1. contacts named by userId, created on first sight (with the device time zone and the
+ *    anonymous ids they arrive with); existing ones get an empty time zone filled and new
+ *    anonymous ids appended;
+ * 2. anonymous-only messages resolve to the contact their id was linked to (by this run or before);
+ * 3. the visitor's earlier anonymous events are attributed to the contact they were linked to;
+ * 4. the events, once per idempotency key;
+ * 5. back-in-stock subscriptions from new and newly attributed "Subscribed to Back in Stock" events.
+ * Only the parts the run needs are included. Returns the new events.
+ */
+function trackStatement(ctx: Ctx, input: string, shape: TrackShape): SQL {
+  const ws = sql`${ctx.workspaceId}::uuid`;
+  const now = sql`${ctx.now.toISOString()}::timestamptz`;
+  const parts: SQL[] = [
+    sql`input as (
+      select * from jsonb_to_recordset(${input}::jsonb) as i(
+        k int, user_id text, anonymous_id text, contact_id uuid, name text, properties jsonb,
+        occurred_at timestamptz, idempotency_key text, timezone text, first boolean)
+    )`,
+  ];
+  if (shape.users) {
+    parts.push(
+      sql`wanted as (
+        select user_id,
+          (array_agg(timezone order by k) filter (where timezone is not null))[1] as timezone,
+          coalesce(array_agg(distinct anonymous_id) filter (where anonymous_id is not null), '{}'::text[]) as anonymous_ids
+        from input where user_id is not null and contact_id is null
+        group by user_id
+      )`,
+      sql`known as (
+        select w.user_id, w.timezone as new_timezone, w.anonymous_ids as new_anonymous_ids, c.id, c.timezone, c.anonymous_ids
+        from wanted w left join ${contacts} c on c.workspace_id = ${ws} and c.external_id = w.user_id
+      )`,
+      sql`created as (
+        insert into ${contacts} as c (workspace_id, external_id, timezone, anonymous_ids, created_at, updated_at)
+        select ${ws}, k.user_id, k.new_timezone, k.new_anonymous_ids, ${now}, ${now} from known k
+        where k.id is null
+        order by k.user_id -- one order for every request, so concurrent runs never deadlock on new contacts
+        on conflict (workspace_id, external_id) do update set
+          timezone = coalesce(c.timezone, excluded.timezone),
+          anonymous_ids = c.anonymous_ids || array(select unnest(excluded.anonymous_ids) except select unnest(c.anonymous_ids)),
+          updated_at = excluded.updated_at
+        returning c.id, c.external_id
+      )`,
+    );
+    if (shape.zones || shape.links) {
+      parts.push(sql`updated as (
+        update ${contacts} c set
+          timezone = coalesce(c.timezone, k.new_timezone),
+          anonymous_ids = c.anonymous_ids || array(select unnest(k.new_anonymous_ids) except select unnest(c.anonymous_ids)),
+          updated_at = ${now}
+        from known k
+        where k.id is not null and c.id = k.id
+          and ((k.timezone is null and k.new_timezone is not null) or not (k.anonymous_ids @> k.new_anonymous_ids))
+        returning c.id
+      )`);
+    }
+    parts.push(sql`resolved as (
+      select id, user_id as external_id from known where id is not null
+      union all
+      select id, external_id from created
+    )`);
+  }
+  if (shape.links) {
+    parts.push(
+      sql`links as (
+        select distinct i.anonymous_id, r.id as contact_id
+        from input i join resolved r on r.external_id = i.user_id
+        where i.anonymous_id is not null
+      )`,
+      sql`attributed as (
+        update ${events} ev set contact_id = l.contact_id
+        from links l
+        where ev.workspace_id = ${ws} and ev.anonymous_id = l.anonymous_id and ev.contact_id is null
+        returning ev.name, ev.properties, ev.contact_id
+      )`,
+    );
+  }
+  if (shape.anonymousOnly) {
+    parts.push(
+      shape.links
+        ? sql`anon as (
+            select distinct on (a.anonymous_id) a.anonymous_id, coalesce(l.contact_id, c.id) as contact_id
+            from (select distinct anonymous_id from input where user_id is null and contact_id is null and anonymous_id is not null) a
+            left join links l on l.anonymous_id = a.anonymous_id
+            left join ${contacts} c on c.workspace_id = ${ws} and c.anonymous_ids @> array[a.anonymous_id]
+            order by a.anonymous_id, (l.contact_id is null), c.updated_at desc
+          )`
+        : sql`anon as (
+            select distinct on (a.anonymous_id) a.anonymous_id, c.id as contact_id
+            from (select distinct anonymous_id from input where user_id is null and contact_id is null and anonymous_id is not null) a
+            left join ${contacts} c on c.workspace_id = ${ws} and c.anonymous_ids @> array[a.anonymous_id]
+            order by a.anonymous_id, c.updated_at desc
+          )`,
+    );
+  }
+  const contactId = sql.join([sql`i.contact_id`, ...(shape.users ? [sql`r.id`] : []), ...(shape.anonymousOnly ? [sql`an.contact_id`] : [])], sql`, `);
+  parts.push(sql`inserted as (
+    insert into ${events} (workspace_id, contact_id, anonymous_id, name, properties, occurred_at, received_at, idempotency_key)
+    select ${ws}, coalesce(${contactId}), i.anonymous_id, i.name, i.properties, i.occurred_at, ${now}, i.idempotency_key
+    from input i
+    ${shape.users ? sql`left join resolved r on r.external_id = i.user_id and i.contact_id is null` : sql``}
+    ${shape.anonymousOnly ? sql`left join anon an on i.user_id is null and i.contact_id is null and an.anonymous_id = i.anonymous_id` : sql``}
+    where i.first
+    order by i.k
+    on conflict (workspace_id, idempotency_key) do nothing
+    returning id, idempotency_key, contact_id, name, properties
+  )`);
+  if (shape.backInStock) {
+    parts.push(sql`subscribed as (
+      insert into ${backInStockSubscriptions} as s (workspace_id, product_id, contact_id, created_at)
+      select distinct on (x.product_id, x.contact_id) ${ws}, x.product_id, x.contact_id, ${now}
+      from (
+        select properties->>'product_id' as product_id, contact_id from inserted where name = ${SUBSCRIBED_TO_BACK_IN_STOCK}
+        ${shape.links ? sql`union all select properties->>'product_id', contact_id from attributed where name = ${SUBSCRIBED_TO_BACK_IN_STOCK}` : sql``}
+      ) x
+      where x.contact_id is not null and x.product_id is not null
+      on conflict (workspace_id, product_id, contact_id) do update set id = gen_random_uuid(), created_at = excluded.created_at, notified_at = null
+        where s.notified_at is not null
+      returning s.id
+    )`);
+  }
+  return sql`with ${sql.join(parts, sql`,
+`)}
+select id, idempotency_key, contact_id from inserted`;
+}
+
+async function storeTracks(db: DbOrTx, ctx: Ctx, items: Array<{ index: number; message: TrackMessage }>): Promise<GroupResult> {
+  const keys = items.map(({ message }) => message.messageId ?? randomUUID());
+  const firstWithKey = new Map<string, number>();
+  const input = items.map(({ message: m }, k) => {
+    const key = keys[k]!;
+    const first = !firstWithKey.has(key);
+    if (first) firstWithKey.set(key, k);
+    return {
+      k,
+      user_id: m.userId ?? null,
+      anonymous_id: m.anonymousId ?? null,
+      contact_id: m.contactId ?? null,
+      name: m.event,
+      properties: m.properties,
+      occurred_at: (m.timestamp ?? ctx.now).toISOString(),
+      idempotency_key: key,
+      timezone: m.timezone ?? null,
+      first,
+    };
+  });
+
+  const withUser = items.filter(({ message: m }) => m.contactId === undefined && m.userId !== undefined);
+  const shape: TrackShape = {
+    users: withUser.length > 0,
+    anonymousOnly: items.some(({ message: m }) => m.contactId === undefined && m.userId === undefined && m.anonymousId !== undefined),
+    links: withUser.some(({ message: m }) => m.anonymousId !== undefined),
+    zones: withUser.some(({ message: m }) => m.timezone !== undefined),
+    backInStock: false,
+  };
+  shape.backInStock = shape.links || items.some(({ message: m }) => m.event === SUBSCRIBED_TO_BACK_IN_STOCK);
+
+  const statement = trackStatement(ctx, JSON.stringify(input), shape);
+  const name = `ingest_track_${Object.values(shape).map((on) => (on ? 1 : 0)).join("")}`;
+  // PGlite's generic plan suits a few messages (where planning dominates), not big batches.
+  const stored: StoredEvent[] = (await executePrepared(db, name, statement, { pglite: items.length <= PGLITE_PREPARED_MAX })).map((row) => {
+    const key = textOf(row.idempotency_key);
+    const m = items[firstWithKey.get(key)!]!.message;
+    return {
+      id: textOf(row.id),
+      workspaceId: ctx.workspaceId,
+      contactId: row.contact_id == null ? null : textOf(row.contact_id),
+      anonymousId: m.anonymousId ?? null,
+      name: m.event,
+      properties: m.properties,
+      occurredAt: m.timestamp ?? ctx.now,
+      receivedAt: ctx.now,
+      idempotencyKey: key,
+      triggeredAt: null,
+    };
+  });
+
+  // Keys stored before: report the existing event's id. The events above are committed, so
+  // nothing from here on may throw (a retry would report them as duplicates).
+  const idByKey = new Map(stored.map((row) => [row.idempotencyKey, row.id]));
+  const existingKeys = [...firstWithKey.keys()].filter((key) => !idByKey.has(key));
+  const existing = new Map<string, string>();
+  if (existingKeys.length) {
+    try {
+      const found = await db.execute(sql`
+        select id, idempotency_key from ${events}
+        where workspace_id = ${ctx.workspaceId}::uuid and idempotency_key = any(array(select jsonb_array_elements_text(${JSON.stringify(existingKeys)}::jsonb)))`);
+      for (const row of rowsOf(found)) existing.set(textOf(row.idempotency_key), textOf(row.id));
+    } catch (error) {
+      console.error("[ingest] could not look up the ids of duplicate events:", error);
+    }
+  }
+
+  const outcomes = items.map(({ index }, k): [number, IngestOutcome] => {
+    const key = keys[k]!;
+    const newId = firstWithKey.get(key) === k ? idByKey.get(key) : undefined;
+    if (newId) return [index, { ok: true, id: newId, duplicate: false }];
+    const id = idByKey.get(key) ?? existing.get(key);
+    return [index, id ? { ok: true, id, duplicate: true } : { ok: true, duplicate: true }];
+  });
+  return { outcomes, stored };
+}
+
+// ---------------------------------------------------------------- identify
+
+interface ContactRef {
+  id: string;
+  externalId: string | null;
+  timezone: string | null;
+}
+
+const refColumns = { id: contacts.id, externalId: contacts.externalId, timezone: contacts.timezone };
+
+/**
+ * Links an anonymous id to a contact: remembers it on the contact, attributes the anonymous
+ * events stored so far, and records back-in-stock subscriptions made while anonymous.
+ */
+async function mergeAnonymous(tx: DbOrTx, ctx: Ctx, contactId: string, anonymousId: string): Promise<void> {
+  await tx
+    .update(contacts)
+    .set({ anonymousIds: sql`array_append(${contacts.anonymousIds}, ${anonymousId}::text)`, updatedAt: ctx.now })
+    .where(and(eq(contacts.id, contactId), sql`not (${contacts.anonymousIds} @> array[${anonymousId}::text])`));
+  const merged = await tx
+    .update(events)
+    .set({ contactId })
+    .where(and(eq(events.workspaceId, ctx.workspaceId), eq(events.anonymousId, anonymousId), isNull(events.contactId)))
+    .returning({ name: events.name, properties: events.properties });
+  const products = new Set(merged.filter((e) => e.name === SUBSCRIBED_TO_BACK_IN_STOCK).map((e) => e.properties.product_id));
+  const rows = [...products].filter((p): p is string => typeof p === "string" && p !== "").map((productId) => ({ workspaceId: ctx.workspaceId, productId, contactId, createdAt: ctx.now }));
+  if (rows.length === 0) return;
+  await tx
+    .insert(backInStockSubscriptions)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [backInStockSubscriptions.workspaceId, backInStockSubscriptions.productId, backInStockSubscriptions.contactId],
+      set: { id: sql`gen_random_uuid()`, createdAt: ctx.now, notifiedAt: null },
+      setWhere: sql`${backInStockSubscriptions.notifiedAt} is not null`,
+    });
+}
+
+async function findContact(tx: DbOrTx, ctx: Ctx, match: SQL, onlyWithoutExternalId: boolean, order: SQL): Promise<ContactRef | undefined> {
+  const [row] = await tx
+    .select(refColumns)
+    .from(contacts)
+    .where(and(eq(contacts.workspaceId, ctx.workspaceId), match, onlyWithoutExternalId ? isNull(contacts.externalId) : undefined))
+    .orderBy(order)
+    .limit(1);
+  return row;
+}
+
+function traitColumns(traits: ContactTraits) {
+  const set: Partial<typeof contacts.$inferInsert> = {};
+  if (traits.email !== undefined) set.email = traits.email;
+  if (traits.phone !== undefined) set.phone = traits.phone;
+  if (traits.firstName !== undefined) set.firstName = traits.firstName;
+  if (traits.lastName !== undefined) set.lastName = traits.lastName;
+  if (traits.timezone !== undefined) set.timezone = traits.timezone;
+  if (traits.birthday !== undefined) set.birthday = traits.birthday;
+  if (traits.country !== undefined) set.country = traits.country;
+  if (traits.emailConsent) set.emailConsent = traits.emailConsent;
+  if (traits.smsConsent) set.smsConsent = traits.smsConsent;
+  return set;
+}
+
+/**
+ * Finds the contact by userId, then by email, then by anonymous id (a contact that already
+ * has another userId is never taken over), updates the traits it names — or creates it —
+ * and merges the anonymous id. Returns the contact id.
+ */
+async function identifyOne(tx: DbOrTx, ctx: Ctx, message: IdentifyMessage): Promise<string> {
+  const { userId, anonymousId, traits } = message;
+  const email = traits.email ?? undefined;
+  const loose = userId !== undefined;
+  let contact = userId !== undefined ? await findContact(tx, ctx, eq(contacts.externalId, userId), false, asc(contacts.createdAt)) : undefined;
+  if (!contact && email) contact = await findContact(tx, ctx, eq(contacts.email, email), loose, asc(contacts.createdAt));
+  if (!contact && anonymousId !== undefined) {
+    contact = await findContact(tx, ctx, sql`${contacts.anonymousIds} @> array[${anonymousId}::text]`, loose, desc(contacts.updatedAt));
+  }
+
+  const set = traitColumns(traits);
+  if (traits.timezone === undefined && message.timezone && !contact?.timezone) set.timezone = message.timezone;
+  const properties = sql`${contacts.properties} || ${JSON.stringify(traits.properties)}::jsonb`;
+
+  let contactId: string;
+  if (contact) {
+    await tx
+      .update(contacts)
+      .set({ ...set, ...(userId !== undefined && { externalId: userId }), properties, updatedAt: ctx.now })
+      .where(eq(contacts.id, contact.id));
+    contactId = contact.id;
+  } else if (userId !== undefined || email) {
+    const [row] = await tx
+      .insert(contacts)
+      .values({ ...set, workspaceId: ctx.workspaceId, externalId: userId ?? null, properties: traits.properties, createdAt: ctx.now, updatedAt: ctx.now })
+      .onConflictDoUpdate({ target: [contacts.workspaceId, contacts.externalId], set: { ...set, properties, updatedAt: ctx.now } })
+      .returning({ id: contacts.id });
+    if (!row) throw new Error("contact upsert returned no row");
+    contactId = row.id;
+  } else {
+    throw badRequest("Identify needs a userId, traits.email, or an anonymousId that was identified before", "userId");
+  }
+  if (anonymousId !== undefined) await mergeAnonymous(tx, ctx, contactId, anonymousId);
+  return contactId;
+}

@@ -1,0 +1,230 @@
+/**
+ * The Outbox: every message the workspace's flows and test sends produced, with what was
+ * rendered and what the provider reported since (delivered, opened, clicked, bounced…).
+ */
+import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import type { DbOrTx } from "@/server/db/client";
+import { contacts, flows, messageEvents, messages } from "@/server/db/schema";
+import { notFound } from "@/server/errors";
+
+export type OutboxChannel = (typeof messages.$inferSelect)["channel"];
+export type OutboxStatus = (typeof messages.$inferSelect)["status"];
+export type OutboxEventType = (typeof messageEvents.$inferSelect)["type"];
+
+export type OutboxFilter = {
+  workspaceId: string;
+  limit: number;
+  offset?: number;
+  channel?: OutboxChannel | undefined;
+  status?: OutboxStatus | undefined;
+};
+
+function filterConditions(input: OutboxFilter): SQL[] {
+  const where: SQL[] = [eq(messages.workspaceId, input.workspaceId)];
+  if (input.channel) where.push(eq(messages.channel, input.channel));
+  if (input.status) where.push(eq(messages.status, input.status));
+  return where;
+}
+
+export async function listOutbox(db: DbOrTx, input: OutboxFilter) {
+  const rows = await db
+    .select({
+      id: messages.id,
+      channel: messages.channel,
+      category: messages.category,
+      status: messages.status,
+      toAddress: messages.toAddress,
+      subject: messages.subject,
+      /** The subject as rendered at send time (the column may hold the unmerged one). */
+      renderedSubject: sql<string | null>`${messages.content}->>'subject'`,
+      skipReason: messages.skipReason,
+      lastError: messages.lastError,
+      createdAt: messages.createdAt,
+      sentAt: messages.sentAt,
+      flowId: messages.flowId,
+      flowName: flows.name,
+      enrollmentId: messages.enrollmentId,
+      contactId: messages.contactId,
+      contactFirstName: contacts.firstName,
+      contactLastName: contacts.lastName,
+    })
+    .from(messages)
+    .leftJoin(flows, and(eq(flows.id, messages.flowId), eq(flows.workspaceId, messages.workspaceId)))
+    .leftJoin(contacts, and(eq(contacts.id, messages.contactId), eq(contacts.workspaceId, messages.workspaceId)))
+    .where(and(...filterConditions(input)))
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(input.limit)
+    .offset(input.offset ?? 0);
+  const ids = rows.map((r) => r.id);
+  const eventRows = ids.length
+    ? await db
+        .select({ messageId: messageEvents.messageId, type: messageEvents.type, n: count() })
+        .from(messageEvents)
+        .where(and(eq(messageEvents.workspaceId, input.workspaceId), inArray(messageEvents.messageId, ids)))
+        .groupBy(messageEvents.messageId, messageEvents.type)
+    : [];
+  const eventsOf = new Map<string, Partial<Record<OutboxEventType, number>>>();
+  for (const e of eventRows) {
+    const entry = eventsOf.get(e.messageId) ?? {};
+    entry[e.type] = Number(e.n);
+    eventsOf.set(e.messageId, entry);
+  }
+  return rows.map(({ contactFirstName, contactLastName, enrollmentId, renderedSubject, ...r }) => {
+    const isTest = enrollmentId === null && r.flowId === null;
+    return {
+      ...r,
+      // Test sends store their "[Test] " subject in the column; flow messages the merged one in the content.
+      subject: isTest ? r.subject : (renderedSubject ?? r.subject),
+      isTest,
+      contactName: [contactFirstName, contactLastName].filter(Boolean).join(" ") || null,
+      events: eventsOf.get(r.id) ?? {},
+    };
+  });
+}
+
+export async function countOutbox(db: DbOrTx, input: Omit<OutboxFilter, "limit" | "offset">): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(messages).where(and(...filterConditions({ ...input, limit: 1 })));
+  return Number(row?.n ?? 0);
+}
+
+function str(v: unknown): string | null {
+  return typeof v === "string" ? v : null;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * A sent email as the Outbox shows it: the open pixel removed and tracked links pointing
+ * straight at their destinations, so looking at a message or following one of its links
+ * in the Outbox never counts as the recipient opening or clicking it.
+ */
+export function withoutTracking(html: string, appUrl: string | undefined): string {
+  if (!appUrl) return html;
+  const base = escapeRegExp(appUrl.replace(/\/+$/, ""));
+  return html
+    .replace(new RegExp(`<img\\b[^>]*\\bsrc="${base}/o/[^"]*"[^>]*>`, "g"), "")
+    .replace(new RegExp(`href="${base}/r/([A-Za-z0-9_-]+)\\.[A-Za-z0-9_-]+"`, "g"), (whole, body: string) => {
+      try {
+        const payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as { u?: unknown };
+        if (typeof payload.u === "string" && /^https?:\/\//i.test(payload.u)) return `href="${payload.u.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}"`;
+      } catch {
+        // Not a tracking token after all: leave the link as it is.
+      }
+      return whole;
+    });
+}
+
+export type OutboxLink = { href: string; text: string; kind: "unsubscribe" | "preferences" | "link" };
+
+/** The links of a rendered email, with the unsubscribe and preference links marked. */
+export function linksOf(html: string, appUrl?: string): OutboxLink[] {
+  const out: OutboxLink[] = [];
+  const seen = new Set<string>();
+  const anchor = /<a\b[^>]*?\bhref="([^"]*)"[^>]*>([\s\S]*?)<\/a>/gi;
+  for (let m = anchor.exec(html); m; m = anchor.exec(html)) {
+    const href = (m[1] ?? "").replace(/&amp;/g, "&").replace(/&#x27;|&#39;/g, "'").replace(/&quot;|&#34;/g, '"');
+    if (!/^https?:\/\//i.test(href) || seen.has(href)) continue;
+    seen.add(href);
+    const text = (m[2] ?? "").replace(/<[^>]+>/g, "").replace(/\s+/g, " ").trim();
+    let kind: OutboxLink["kind"] = "link";
+    try {
+      const u = new URL(href);
+      const own = !appUrl || u.origin === new URL(appUrl).origin;
+      if (own && /^\/u\/[^/]+\/preferences\/?$/.test(u.pathname)) kind = "preferences";
+      else if (own && /^\/u\/[^/]+\/?$/.test(u.pathname)) kind = "unsubscribe";
+    } catch {
+      continue;
+    }
+    out.push({ href, text: text || href, kind });
+  }
+  return out;
+}
+
+export async function getOutboxMessage(db: DbOrTx, input: { workspaceId: string; id: string; appUrl?: string }) {
+  const [row] = await db
+    .select({ message: messages, flowName: flows.name })
+    .from(messages)
+    .leftJoin(flows, and(eq(flows.id, messages.flowId), eq(flows.workspaceId, messages.workspaceId)))
+    .where(and(eq(messages.workspaceId, input.workspaceId), eq(messages.id, input.id)))
+    .limit(1);
+  if (!row) throw notFound("Message");
+  const m = row.message;
+  const c = m.content;
+  const test = typeof c.test === "object" && c.test !== null ? (c.test as Record<string, unknown>) : null;
+  const contactId = m.contactId ?? str(test?.previewContactId);
+  const [contact] = contactId
+    ? await db
+        .select({
+          id: contacts.id,
+          firstName: contacts.firstName,
+          lastName: contacts.lastName,
+          email: contacts.email,
+          phone: contacts.phone,
+          emailConsent: contacts.emailConsent,
+          smsConsent: contacts.smsConsent,
+          pushConsent: contacts.pushConsent,
+        })
+        .from(contacts)
+        .where(and(eq(contacts.workspaceId, input.workspaceId), eq(contacts.id, contactId)))
+        .limit(1)
+    : [];
+  const eventRows = await db
+    .select({ id: messageEvents.id, type: messageEvents.type, url: messageEvents.url, data: messageEvents.data, occurredAt: messageEvents.occurredAt })
+    .from(messageEvents)
+    .where(and(eq(messageEvents.workspaceId, input.workspaceId), eq(messageEvents.messageId, m.id)))
+    .orderBy(asc(messageEvents.occurredAt), asc(messageEvents.id));
+  const stored = str(c.html);
+  const html = stored === null ? null : withoutTracking(stored, input.appUrl);
+  const segments = typeof c.segments === "object" && c.segments !== null ? (c.segments as { segments?: unknown; encoding?: unknown; length?: unknown }) : null;
+  return {
+    id: m.id,
+    channel: m.channel,
+    category: m.category,
+    status: m.status,
+    skipReason: m.skipReason,
+    lastError: m.lastError,
+    toAddress: m.toAddress,
+    subject: m.enrollmentId === null && m.flowId === null ? m.subject : (str(c.subject) ?? m.subject),
+    provider: m.provider,
+    providerMessageId: m.providerMessageId,
+    attempts: m.attempts,
+    createdAt: m.createdAt,
+    sentAt: m.sentAt,
+    flowId: m.flowId,
+    flowName: row.flowName,
+    nodeId: m.nodeId,
+    enrollmentId: m.enrollmentId,
+    isTest: m.enrollmentId === null && m.flowId === null,
+    contact: contact
+      ? {
+          id: contact.id,
+          name: [contact.firstName, contact.lastName].filter(Boolean).join(" ") || contact.email || contact.phone || "Contact",
+          email: contact.email,
+          phone: contact.phone,
+          consent: { email: contact.emailConsent, sms: contact.smsConsent, push: contact.pushConsent },
+          /** True when the contact is who the test was rendered for, not who it went to. */
+          previewOnly: m.contactId === null,
+        }
+      : null,
+    triggerName: typeof c.trigger === "object" && c.trigger !== null ? str((c.trigger as Record<string, unknown>).name) : null,
+    email:
+      m.channel === "email"
+        ? { html, text: str(c.text), preheader: str(c.preheader) ?? "", renderedSubject: str(c.subject) ?? m.subject ?? "", links: html ? linksOf(html, input.appUrl) : [] }
+        : null,
+    sms:
+      m.channel === "sms"
+        ? {
+            text: str(c.text),
+            segments: typeof segments?.segments === "number" ? segments.segments : null,
+            encoding: typeof segments?.encoding === "string" ? segments.encoding : null,
+          }
+        : null,
+    push: m.channel === "push" ? { title: str(c.title), body: str(c.body), url: str(c.url) } : null,
+    events: eventRows,
+  };
+}
+
+export type OutboxMessage = Awaited<ReturnType<typeof getOutboxMessage>>;
+export type OutboxListItem = Awaited<ReturnType<typeof listOutbox>>[number];
