@@ -19,7 +19,9 @@ async function statOf(card: Locator, stat: string): Promise<number> {
 
 async function openWithAnalytics(page: Page, flowName: string) {
   await page.goto("/flows");
-  await page.getByRole("link", { name: flowName, exact: true }).click();
+  // The builder spec publishes gallery flows of the same names; the list is newest first, so
+  // the seeded flow with the history is the last link of that name.
+  await page.getByRole("link", { name: flowName, exact: true }).last().click();
   await expect(page.getByTestId("canvas")).toHaveAttribute("data-ready", "true");
   await page.getByTestId("analytics-toggle").click();
   await expect(page.getByTestId("analytics-toggle")).toHaveAttribute("aria-pressed", "true");
