@@ -61,6 +61,8 @@ export type FakeResend = {
   dropNext: (n: number) => void;
   /** Process the next n requests normally (the emails are accepted), then never answer: a sender that dies now has sent them. */
   stallNext: (n: number) => void;
+  /** Once `after` requests have arrived, accept the next `n` but never answer them. */
+  stallAfter: (after: number, n: number) => void;
   reset: () => void;
 };
 
@@ -148,6 +150,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
   let hangs = 0;
   let drops = 0;
   let stalls = 0;
+  let stallFrom: { after: number; n: number } | undefined;
   const hanging = new Set<ServerResponse>();
 
   function answer(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}) {
@@ -204,6 +207,10 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     const entry: FakeResendRequest = { method, path, status: 0, emails: 0, replayed: false };
     if (key !== undefined) entry.idempotencyKey = key;
     log.push(entry);
+    if (stallFrom && log.length > stallFrom.after) {
+      stalls += stallFrom.n;
+      stallFrom = undefined;
+    }
     const dropping = hangs === 0 && drops > 0;
     if (dropping) drops--;
     const stalling = hangs === 0 && !dropping && stalls > 0;
@@ -348,6 +355,9 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     stallNext: (n) => {
       stalls = n;
     },
+    stallAfter: (after, n) => {
+      stallFrom = { after, n };
+    },
     failNext: (n, status, retryAfterSeconds) => {
       failures = { remaining: n, status, retryAfter: retryAfterSeconds };
     },
@@ -364,6 +374,8 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       failures = undefined;
       hangs = 0;
       drops = 0;
+      stalls = 0;
+      stallFrom = undefined;
     },
   };
 }
