@@ -75,22 +75,38 @@ test("the abandoned-cart flow shows its numbers on the email cards", async ({ si
   await expect(page.getByTestId("node-stats")).toHaveCount(0);
 });
 
-test("a condition shows the share of contacts down each branch", async ({ signedIn: page }) => {
-  await openWithAnalytics(page, "Post-purchase");
-  const yes = page.getByTestId("edge-share-e_first_order_yes");
-  const no = page.getByTestId("edge-share-e_first_order_no");
-  await expect(yes).toHaveText(/^\d+(\.\d)?% · [\d,]+$/);
-  await expect(no).toHaveText(/^\d+(\.\d)?% · [\d,]+$/);
-  const read = async (l: Locator) => {
-    const [share, count] = (await l.innerText()).split(" · ");
-    return { share: Number.parseFloat(share!), count: Number(count!.replaceAll(",", "")) };
-  };
-  const y = await read(yes);
-  const n = await read(no);
-  expect(y.count + n.count).toBeGreaterThan(0);
-  expect(y.share + n.share).toBeGreaterThanOrEqual(99);
-  expect(y.share + n.share).toBeLessThanOrEqual(101);
-  // The branch counts are what the condition passed on.
-  expect(y.count + n.count).toBe(await statOf(page.locator('.react-flow__node[data-id="first_order"]'), "passed"));
-  await page.screenshot({ path: "test-results/analytics-branches.png" });
-});
+for (const [flowName, condition] of [
+  ["Abandoned cart", "never_ordered"],
+  ["Post-purchase", "first_order"],
+] as const) {
+  test(`${flowName}: the condition shows the share of contacts down each branch`, async ({ signedIn: page }) => {
+    await openWithAnalytics(page, flowName);
+    const yes = page.getByTestId(`edge-share-e_${condition}_yes`);
+    const no = page.getByTestId(`edge-share-e_${condition}_no`);
+    await expect(yes).toHaveText(/^\d+(\.\d)?% · [\d,]+$/);
+    await expect(no).toHaveText(/^\d+(\.\d)?% · [\d,]+$/);
+    const read = async (l: Locator) => {
+      const [share, count] = (await l.innerText()).split(" · ");
+      return { share: Number.parseFloat(share!), count: Number(count!.replaceAll(",", "")) };
+    };
+    const y = await read(yes);
+    const n = await read(no);
+    expect(y.count + n.count).toBeGreaterThan(0);
+    expect(y.share + n.share).toBeGreaterThanOrEqual(99);
+    expect(y.share + n.share).toBeLessThanOrEqual(101);
+    // The branch counts are what the condition passed on.
+    expect(y.count + n.count).toBe(await statOf(page.locator(`.react-flow__node[data-id="${condition}"]`), "passed"));
+    // Pan the condition and its branches into view for the screenshot (drags on empty canvas).
+    const node = page.locator(`.react-flow__node[data-id="${condition}"]`);
+    for (let i = 0; i < 5; i++) {
+      const box = await node.boundingBox();
+      if (!box || box.y < 450) break;
+      const by = Math.min(box.y - 300, 600);
+      await page.mouse.move(1250, 800);
+      await page.mouse.down();
+      await page.mouse.move(1250, 800 - by, { steps: 8 });
+      await page.mouse.up();
+    }
+    await page.screenshot({ path: `test-results/analytics-branches-${condition}.png` });
+  });
+}

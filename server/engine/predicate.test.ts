@@ -118,6 +118,8 @@ describe("checks and words", () => {
       "country is US and (first-time buyer or tags contains vip)",
     );
     expect(describePredicate(when.count("Viewed Product", "gte", 2, 1))).toBe("Viewed Product count ≥ 2 in the last 1 day");
+    expect(describePredicate(when.count("Placed Order", "eq", 0))).toBe("no Placed Order ever");
+    expect(describePredicate(when.count("Viewed Product", "eq", 0, 7))).toBe("no Viewed Product in the last 7 days");
   });
 
   it("finds what is incomplete", () => {

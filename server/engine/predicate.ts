@@ -388,6 +388,8 @@ export function describePredicate(p: Predicate, depth = 0): string {
     case "event_count": {
       const window = p.days === null ? "" : ` in the last ${p.days} ${p.days === 1 ? "day" : "days"}`;
       const where = p.where ? ` where ${describePredicate(p.where, depth + 1)}` : "";
+      // "= 0" reads better in words: "no Placed Order ever", "no Viewed Product in the last 7 days".
+      if (p.op === "eq" && p.count === 0) return `no ${p.event || "(event)"}${window || " ever"}${where}`;
       return `${p.event || "(event)"} count ${COUNT_WORDS[p.op]} ${p.count}${window}${where}`;
     }
     case "first_time_buyer":

@@ -51,11 +51,20 @@ describe("abandoned cart, run on a fake clock", () => {
       "sms_reminder:next",
       "wait_2d:wait",
       "wait_2d:next",
+      "never_ordered:yes",
       "email_3:next",
       "exit:exit",
     ]);
     expect(run.final.effects.at(-1)).toEqual({ type: "exit", nodeId: "exit", reason: "exit_node" });
     expect(run.final.nextRunAt).toBeNull();
+  });
+
+  it("gives a returning customer the reminders but not the coupon", () => {
+    const earlier = event("Placed Order", T0 - 30 * DAY, { value: 42 }, "ev_earlier_order");
+    const run = runToEnd(cart, enrollment(cart, triggerData(checkout), T0), () => facts({ events: [earlier, checkout] }), T0);
+    expect(run.results.at(-1)?.status).toBe("completed");
+    expect(sends(allEffects(run.results)).map((s) => s.nodeId)).toEqual(["email_1", "email_2", "sms_reminder"]);
+    expect(path(allEffects(run.results)).slice(-2)).toEqual(["never_ordered:no", "exit_returning:exit"]);
   });
 
   it("stops when a Placed Order shows up: the goal converts with its value in cents and exits", () => {

@@ -1,8 +1,10 @@
-import { chain, emailCopy, graph, node, orderGoal } from "./build";
+import { when } from "../predicate";
+import { chain, edge, emailCopy, graph, node, orderGoal } from "./build";
 
 /**
  * Started Checkout → 1 h → email 1 → 1 day → email 2 + SMS → 2 days → email 3 with a
- * coupon. Placing an order (the goal) exits at any point.
+ * coupon for shoppers who have never ordered; returning customers are not trained to wait
+ * for a discount. Placing an order (the goal) exits at any point.
  */
 export const abandonedCart = graph(
   [
@@ -38,7 +40,8 @@ export const abandonedCart = graph(
       category: "marketing",
     }),
     node("wait_2d", "wait", 0, 6, { mode: "duration", amount: 2, unit: "days" }),
-    node("email_3", "email", 0, 7, emailCopy({
+    node("never_ordered", "condition", 0, 7, { mode: "if", predicate: when.count("Placed Order", "eq", 0) }),
+    node("email_3", "email", -1, 8, emailCopy({
       template: "abandoned_cart_3",
       subject: "Here’s 10% off to finish your order",
       preheader: "Last chance — your saved cart expires soon.",
@@ -51,8 +54,14 @@ export const abandonedCart = graph(
       couponCode: "COMEBACK10",
       productSource: "cart",
     })),
-    node("exit", "exit", 0, 8, {}),
+    node("exit", "exit", -1, 9, {}),
+    node("exit_returning", "exit", 1, 8, {}),
   ],
-  chain("trigger", "wait_1h", "email_1", "wait_1d", "email_2", "sms_reminder", "wait_2d", "email_3", "exit"),
+  [
+    ...chain("trigger", "wait_1h", "email_1", "wait_1d", "email_2", "sms_reminder", "wait_2d", "never_ordered"),
+    edge("never_ordered", "yes", "email_3"),
+    edge("never_ordered", "no", "exit_returning"),
+    ...chain("email_3", "exit"),
+  ],
   { goal: orderGoal(), reentry: { mode: "every_time" } },
 );

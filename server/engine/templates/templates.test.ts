@@ -77,8 +77,8 @@ describe("seed flow templates", () => {
     const b = getFlowTemplate("abandoned_cart");
     expect(a?.graph).toEqual(b?.graph);
     a?.graph.nodes.pop();
-    expect(b?.graph.nodes).toHaveLength(9);
-    expect(getFlowTemplate("abandoned_cart")?.graph.nodes).toHaveLength(9);
+    expect(b?.graph.nodes).toHaveLength(11);
+    expect(getFlowTemplate("abandoned_cart")?.graph.nodes).toHaveLength(11);
     expect(getFlowTemplate("nope")).toBeNull();
   });
 
