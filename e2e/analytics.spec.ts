@@ -28,6 +28,8 @@ async function openWithAnalytics(page: Page, flowName: string) {
   await expect(page.getByTestId("analytics-canvas")).toHaveAttribute("data-ready", "true");
   // "All time": the whole seeded history, whatever day the run falls on.
   await page.getByLabel("Date range").selectOption("all");
+  // The previous range's numbers stay on screen while the new ones load: wait for them.
+  await expect(page.getByTestId("analytics-panel")).toHaveAttribute("aria-busy", "false");
   await expect(page.locator('[data-testid="node-stats"][data-loading]')).toHaveCount(0);
 }
 

@@ -139,15 +139,15 @@ function FlowRow({ flow, onRename }: { flow: FlowListItem; onRename: () => void 
       <td className="px-4 py-3">
         <Badge tone={flow.status === "live" ? "live" : flow.status === "paused" ? "paused" : "draft"}>{flow.status}</Badge>
       </td>
-      <td className="max-w-[260px] truncate px-4 py-3 text-slate-700" title={flow.trigger ?? undefined}>
+      <td className="max-w-[220px] truncate px-4 py-3 text-slate-700" title={flow.trigger ?? undefined}>
         {flow.trigger ?? <span className="text-slate-500">No trigger yet</span>}
       </td>
       <td className="px-4 py-3 text-right tabular-nums text-slate-800">{flow.entered7d.toLocaleString("en")}</td>
       <td className="px-4 py-3 text-right tabular-nums text-slate-800">{flow.conversions.toLocaleString("en")}</td>
       <td className="px-4 py-3 text-right tabular-nums text-slate-800">{money(flow.revenue)}</td>
-      <td className="whitespace-nowrap px-4 py-3 text-slate-600" title={dateFormat.format(flow.updatedAt)}>
-        {ago(flow.updatedAt)}
-        {flow.updatedByName && <span className="text-slate-500"> · {flow.updatedByName}</span>}
+      <td className="px-4 py-3 text-slate-600" title={dateFormat.format(flow.updatedAt)}>
+        <span className="block whitespace-nowrap">{ago(flow.updatedAt)}</span>
+        {flow.updatedByName && <span className="block max-w-[160px] truncate text-xs text-slate-500">{flow.updatedByName}</span>}
       </td>
       <td className="px-2 py-3 text-right">
         <DropdownMenu.Root>

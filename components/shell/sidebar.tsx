@@ -2,13 +2,14 @@
 
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { Inbox, LogOut, Settings, Users, Workflow } from "lucide-react";
+import { Inbox, LogOut, Mail, Settings, Users, Workflow } from "lucide-react";
 import { authClient } from "@/components/auth-client";
 import { cn } from "@/components/ui/cn";
 
 const NAV = [
   { href: "/flows", label: "Flows", icon: Workflow },
   { href: "/contacts", label: "Contacts", icon: Users },
+  { href: "/preview", label: "Email templates", icon: Mail },
   { href: "/outbox", label: "Outbox", icon: Inbox },
   { href: "/settings", label: "Settings", icon: Settings },
 ] as const;

@@ -71,7 +71,7 @@ export function AnalyticsPanel({ flowId }: { flowId: string }) {
   }, [graph, statsData, currency]);
 
   return (
-    <div className="flex min-h-0 flex-1 flex-col" data-testid="analytics-panel">
+    <div className="flex min-h-0 flex-1 flex-col" data-testid="analytics-panel" aria-busy={stats.isFetching || shown.isFetching || stats.isPlaceholderData || shown.isPlaceholderData}>
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-slate-200 bg-white px-4 py-2" role="toolbar" aria-label="Analytics filters">
         <label className="flex items-center gap-2 text-sm text-slate-700">
           Dates
