@@ -307,3 +307,30 @@ test("two tabs on one draft: the stale one is told and can reload", async ({ pag
   await expect(node(other, "wait_2d").getByTestId("node-summary")).toHaveText("Wait 4 days");
   await other.close();
 });
+
+test("a random split picks a winner automatically after the contacts it is told", async ({ page }) => {
+  await createBlankFlow(page, "Subject line test");
+  const split = await dropStep(page, "split", 500, 300);
+  const panel = inspector(page);
+  const auto = panel.getByTestId("auto-winner");
+  await auto.getByLabel("Pick a winner automatically").check();
+  await expect(auto.getByLabel("After days")).toHaveValue("7");
+  // Neither days nor contacts: the validator says what is missing, on the step.
+  await auto.getByLabel("After days").fill("");
+  await expect(page.getByText("Automatic winner: say after how many days or contacts to pick it.").first()).toBeVisible();
+  // Fewer than 10 contacts is refused by the step's schema, where it is typed.
+  await auto.getByLabel("After contacts").fill("5");
+  await expect(auto.getByLabel("After contacts")).toHaveAttribute("aria-invalid", "true");
+  await auto.getByLabel("After contacts").fill("400");
+  await expect(auto.getByLabel("After contacts")).not.toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText("Automatic winner: say after how many days or contacts to pick it.")).toHaveCount(0);
+  await page.screenshot({ path: "test-results/builder-split-winner.png" });
+  await expect(page.getByTestId("save-status")).toHaveText("Saved");
+
+  await page.reload();
+  await expect(page.getByTestId("canvas")).toHaveAttribute("data-ready", "true");
+  await select(page, split);
+  await expect(auto.getByLabel("Pick a winner automatically")).toBeChecked();
+  await expect(auto.getByLabel("After days")).toHaveValue("");
+  await expect(auto.getByLabel("After contacts")).toHaveValue("400");
+});
