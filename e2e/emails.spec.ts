@@ -171,3 +171,18 @@ test("the email step's inspector previews the email for a real contact, at deskt
   await preview.getByTestId("phone-frame").scrollIntoViewIfNeeded();
   await page.screenshot({ path: "test-results/emails-inspector-mobile.png" });
 });
+
+test("an email from the demo shop's history opens in the Outbox with its body", async ({ signedIn: page }) => {
+  // The newest page of sent emails: its last row is from the seeded history (no e2e spec sends 100).
+  await page.goto("/outbox?channel=email&status=sent");
+  const rows = page.getByTestId("outbox-row");
+  test.skip((await rows.count()) < 20, "the demo shop was seeded without its history (E2E_SEED_HISTORY=off)");
+  await rows.last().getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/outbox\/[0-9a-f-]{36}$/);
+  await expect(page.getByText("history", { exact: true })).toBeVisible(); // the provider: a replayed send, stored unrendered
+  await expect(page.getByText("No rendered copy of this email was stored.")).toHaveCount(0);
+  const sent = page.frameLocator('iframe[title="Sent email"]');
+  await expect(sent.locator("body")).toContainText("Juniper Roasters");
+  await expect(sent.getByRole("link").first()).toBeVisible();
+  await page.screenshot({ path: "test-results/emails-outbox-history.png", fullPage: true });
+});

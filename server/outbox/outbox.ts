@@ -4,8 +4,12 @@
  */
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
-import { contacts, flows, messageEvents, messages } from "@/server/db/schema";
+import { contacts, flows, messageEvents, messages, workspaces } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
+import type { EmailContent } from "@/emails/types";
+import { renderEmail } from "@/server/channels/render-email";
+import { signUnsubscribe } from "@/server/channels/unsubscribe-token";
+import { linkSigningKey } from "@/server/messages/consent";
 
 export type OutboxChannel = (typeof messages.$inferSelect)["channel"];
 export type OutboxStatus = (typeof messages.$inferSelect)["status"];
@@ -175,7 +179,8 @@ export async function getOutboxMessage(db: DbOrTx, input: { workspaceId: string;
     .from(messageEvents)
     .where(and(eq(messageEvents.workspaceId, input.workspaceId), eq(messageEvents.messageId, m.id)))
     .orderBy(asc(messageEvents.occurredAt), asc(messageEvents.id));
-  const stored = str(c.html);
+  const rendered = str(c.html) === null && m.channel === "email" && SENT_STATUSES.has(m.status) ? await renderUnstored(db, m, input.appUrl) : null;
+  const stored = rendered?.html ?? str(c.html);
   const html = stored === null ? null : withoutTracking(stored, input.appUrl);
   const segments = typeof c.segments === "object" && c.segments !== null ? (c.segments as { segments?: unknown; encoding?: unknown; length?: unknown }) : null;
   return {
@@ -186,7 +191,7 @@ export async function getOutboxMessage(db: DbOrTx, input: { workspaceId: string;
     skipReason: m.skipReason,
     lastError: m.lastError,
     toAddress: m.toAddress,
-    subject: m.enrollmentId === null && m.flowId === null ? m.subject : (str(c.subject) ?? m.subject),
+    subject: m.enrollmentId === null && m.flowId === null ? m.subject : (str(c.subject) ?? rendered?.subject ?? m.subject),
     provider: m.provider,
     providerMessageId: m.providerMessageId,
     attempts: m.attempts,
@@ -211,7 +216,13 @@ export async function getOutboxMessage(db: DbOrTx, input: { workspaceId: string;
     triggerName: typeof c.trigger === "object" && c.trigger !== null ? str((c.trigger as Record<string, unknown>).name) : null,
     email:
       m.channel === "email"
-        ? { html, text: str(c.text), preheader: str(c.preheader) ?? "", renderedSubject: str(c.subject) ?? m.subject ?? "", links: html ? linksOf(html, input.appUrl) : [] }
+        ? {
+            html,
+            text: rendered?.text ?? str(c.text),
+            preheader: rendered?.preheader ?? str(c.preheader) ?? "",
+            renderedSubject: rendered?.subject ?? str(c.subject) ?? m.subject ?? "",
+            links: html ? linksOf(html, input.appUrl) : [],
+          }
         : null,
     sms:
       m.channel === "sms"
@@ -224,6 +235,35 @@ export async function getOutboxMessage(db: DbOrTx, input: { workspaceId: string;
     push: m.channel === "push" ? { title: str(c.title), body: str(c.body), url: str(c.url) } : null,
     events: eventRows,
   };
+}
+
+const SENT_STATUSES = new Set(["sent", "delivered", "bounced"]);
+
+/**
+ * Messages recorded as sent without a stored copy (the demo shop's history replay records
+ * its sends without rendering them) are rendered for viewing from the step's content, the
+ * contact and the trigger they were sent for, just as the dispatcher would have. Nothing is
+ * stored; a message that cannot be rendered any more shows without its body.
+ */
+async function renderUnstored(db: DbOrTx, m: typeof messages.$inferSelect, appUrl: string | undefined) {
+  const stored = m.content as { config?: Record<string, unknown>; trigger?: { name?: string; properties?: Record<string, unknown> } };
+  if (!stored.config || !appUrl) return null;
+  const [workspace] = await db.select().from(workspaces).where(eq(workspaces.id, m.workspaceId)).limit(1);
+  const [contact] = m.contactId ? await db.select().from(contacts).where(and(eq(contacts.workspaceId, m.workspaceId), eq(contacts.id, m.contactId))).limit(1) : [];
+  if (!workspace) return null;
+  const token = contact ? signUnsubscribe({ workspaceId: m.workspaceId, contactId: contact.id, channel: "email", messageId: m.id }, await linkSigningKey(db)) : null;
+  try {
+    return await renderEmail({
+      content: stored.config as unknown as EmailContent,
+      workspace: { name: workspace.name, brandColor: workspace.brandColor, logoUrl: workspace.logoUrl, postalAddress: workspace.postalAddress, appUrl },
+      contact: { firstName: contact?.firstName ?? null, lastName: contact?.lastName ?? null, email: contact?.email ?? m.toAddress ?? "" },
+      trigger: { name: stored.trigger?.name ?? "", properties: stored.trigger?.properties ?? {} },
+      unsubscribeUrl: token ? `${appUrl}/u/${token}` : undefined,
+      preferencesUrl: token ? `${appUrl}/u/${token}/preferences` : undefined,
+    });
+  } catch {
+    return null;
+  }
 }
 
 export type OutboxMessage = Awaited<ReturnType<typeof getOutboxMessage>>;

@@ -252,3 +252,33 @@ describe(`preview.sendTest (${testDriver()})`, () => {
     expect(bad.body.error?.json.data.fieldErrors).toEqual({ channel: ["Pick email, sms or push"] });
   });
 });
+
+describe(`outbox.get of a message recorded without its rendered copy (${testDriver()})`, () => {
+  it("renders it from the step's content for the contact and trigger it was sent for, and stores nothing", async () => {
+    // A workspace of its own, so these rows stay out of the other Outbox tests.
+    const c = await createMember(t.db, "Carol");
+    const maya = await createContact(t.db, c.workspace.id, { firstName: "Maya", email: "maya@example.com" });
+    const trigger = { name: "Started Checkout", properties: checkout([["Kenya AA Whole Bean", 18.5, 2]]) };
+    const [row] = await t.db
+      .insert(messages)
+      .values({ workspaceId: c.workspace.id, flowId: crypto.randomUUID(), nodeId: "email_1", contactId: maya.id, channel: "email", status: "sent", provider: "history", toAddress: maya.email, content: { config: cartEmail, trigger } })
+      .returning();
+    const view = await c.caller.outbox.get({ id: row!.id });
+    expect(view.isTest).toBe(false);
+    expect(view.subject).toBe("Maya, you left something behind");
+    expect(view.email).toMatchObject({ renderedSubject: "Maya, you left something behind", preheader: "Your cart is saved and ready when you are." });
+    expect(view.email?.html).toContain("Kenya AA Whole Bean");
+    expect(view.email?.text).toContain("Kenya AA Whole Bean");
+    expect(view.email?.links.map((l) => l.kind)).toEqual(expect.arrayContaining(["unsubscribe", "link"]));
+    const token = /href="[^"]*\/u\/([A-Za-z0-9_.-]+)"/.exec(view.email?.html ?? "")?.[1];
+    expect(verifyUnsubscribe(token ?? "", await getOrCreateSecret(t.db, "link_signing_key"))).toEqual({ workspaceId: c.workspace.id, contactId: maya.id, channel: "email", messageId: row!.id });
+    const [after] = await t.db.select({ content: messages.content }).from(messages).where(eq(messages.id, row!.id));
+    expect(after?.content).not.toHaveProperty("html");
+
+    // Nothing to render from (or not sent): shown without a body, never an error.
+    const [bare] = await t.db.insert(messages).values({ workspaceId: c.workspace.id, flowId: crypto.randomUUID(), nodeId: "email_1", contactId: maya.id, channel: "email", status: "sent", content: {} }).returning();
+    expect((await c.caller.outbox.get({ id: bare!.id })).email?.html).toBeNull();
+    const [skipped] = await t.db.insert(messages).values({ workspaceId: c.workspace.id, flowId: crypto.randomUUID(), nodeId: "email_1", contactId: maya.id, channel: "email", status: "skipped", content: { config: cartEmail, trigger } }).returning();
+    expect((await c.caller.outbox.get({ id: skipped!.id })).email?.html).toBeNull();
+  });
+});
