@@ -71,8 +71,16 @@ test("the abandoned-cart flow shows its numbers on the email cards", async ({ si
   await expect.poll(() => statOf(first, "sent")).toBe(sent);
   await page.screenshot({ path: "test-results/analytics-canvas.png" });
 
+  // The view and its range are in the address: a reload shows the same numbers.
+  await expect(page).toHaveURL(/\?view=analytics&range=all$/);
+  await page.reload();
+  await expect(page.getByTestId("analytics-canvas")).toHaveAttribute("data-ready", "true");
+  await expect(page.getByLabel("Date range")).toHaveValue("all");
+  await expect.poll(() => statOf(first, "sent")).toBe(sent);
+
   // Off again: back to the editable draft.
   await page.getByTestId("analytics-toggle").click();
+  await expect(page).not.toHaveURL(/view=analytics/);
   await expect(page.getByTestId("canvas")).toBeVisible();
   await expect(page.getByTestId("node-stats")).toHaveCount(0);
 });

@@ -18,21 +18,32 @@ import { BuilderStoreProvider } from "./store-provider";
 import { useAutosave } from "./use-autosave";
 import { VersionsDialog } from "./versions-dialog";
 
-export function FlowBuilder({ flowId }: { flowId: string }) {
+/** Opened with `?view=analytics` (and `&range=7d|30d|90d|all`) it starts on the analytics canvas. */
+export function FlowBuilder({ flowId, analytics = null }: { flowId: string; analytics?: { range?: string | undefined } | null }) {
   const trpc = useTRPC();
   const { data: flow } = useSuspenseQuery(trpc.flows.get.queryOptions({ id: flowId }));
   return (
     <ReactFlowProvider key={flowId}>
       <BuilderStoreProvider graph={flow.draftGraph}>
         <CatalogProvider>
-          <BuilderShell flowId={flowId} initialRevision={flow.draftRevision} />
+          <BuilderShell flowId={flowId} initialRevision={flow.draftRevision} initialAnalytics={analytics} />
         </CatalogProvider>
       </BuilderStoreProvider>
     </ReactFlowProvider>
   );
 }
 
-function BuilderShell({ flowId, initialRevision }: { flowId: string; initialRevision: number }) {
+/** Keeps the analytics view and its range in the address, so a reload or a shared link shows the same numbers. */
+function writeQuery(query: Record<string, string | null>) {
+  const url = new URL(window.location.href);
+  for (const [key, value] of Object.entries(query)) {
+    if (value === null) url.searchParams.delete(key);
+    else url.searchParams.set(key, value);
+  }
+  window.history.replaceState(window.history.state, "", url);
+}
+
+function BuilderShell({ flowId, initialRevision, initialAnalytics }: { flowId: string; initialRevision: number; initialAnalytics: { range?: string | undefined } | null }) {
   const trpc = useTRPC();
   const { data: flow } = useSuspenseQuery(trpc.flows.get.queryOptions({ id: flowId }));
   const autosave = useAutosave(flowId, initialRevision);
@@ -41,17 +52,20 @@ function BuilderShell({ flowId, initialRevision }: { flowId: string; initialRevi
   const [publishing, setPublishing] = useState(false);
   const [versionsOpen, setVersionsOpen] = useState(false);
   const [settingsNonce, setSettingsNonce] = useState(0);
-  const [analytics, setAnalytics] = useState(false);
+  const [analytics, setAnalytics] = useState(initialAnalytics !== null);
   return (
     <BuilderContext.Provider value={context}>
       <div className="flex h-full min-h-[560px] flex-col" data-testid="flow-builder">
         <BuilderHeader flow={flow} issuesOpen={issuesOpen} onToggleIssues={() => setIssuesOpen((o) => !o)} onPublish={() => setPublishing(true)} onVersions={() => setVersionsOpen(true)}
           analytics={analytics}
-          onToggleAnalytics={() => setAnalytics((on) => !on)}
+          onToggleAnalytics={() => {
+            writeQuery({ view: analytics ? null : "analytics", range: null });
+            setAnalytics(!analytics);
+          }}
         />
         <ConflictBanner />
         {analytics ? (
-          <AnalyticsPanel flowId={flowId} />
+          <AnalyticsPanel flowId={flowId} initialRange={initialAnalytics?.range} onRangeChange={(range) => writeQuery({ range })} />
         ) : (
           <div className="flex min-h-0 flex-1">
             <Palette />

@@ -37,10 +37,10 @@ function spacedGraph(graph: FlowGraph): FlowGraph {
   return { ...graph, nodes: graph.nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position })) };
 }
 
-export function AnalyticsPanel({ flowId }: { flowId: string }) {
+export function AnalyticsPanel({ flowId, initialRange, onRangeChange }: { flowId: string; initialRange?: string | undefined; onRangeChange?: (range: string | null) => void }) {
   const trpc = useTRPC();
   const [now] = useState(() => Date.now());
-  const [preset, setPreset] = useState<RangePreset>("30d");
+  const [preset, setPreset] = useState<RangePreset>(() => RANGE_PRESETS.find((p) => p.value === initialRange)?.value ?? "30d");
   const [custom, setCustom] = useState({ from: "", to: "" });
   const [versionId, setVersionId] = useState<string>(ALL_VERSIONS);
 
@@ -75,7 +75,17 @@ export function AnalyticsPanel({ flowId }: { flowId: string }) {
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-slate-200 bg-white px-4 py-2" role="toolbar" aria-label="Analytics filters">
         <label className="flex items-center gap-2 text-sm text-slate-700">
           Dates
-          <select className={selectClass} value={preset} onChange={(e) => setPreset(e.target.value as RangePreset)} aria-label="Date range">
+          <select
+            className={selectClass}
+            value={preset}
+            onChange={(e) => {
+              const next = e.target.value as RangePreset;
+              setPreset(next);
+              // Presets go in the address; a custom range is typed, not shared.
+              onRangeChange?.(next === "custom" || next === "30d" ? null : next);
+            }}
+            aria-label="Date range"
+          >
             {RANGE_PRESETS.map((p) => (
               <option key={p.value} value={p.value}>
                 {p.label}

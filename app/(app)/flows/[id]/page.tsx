@@ -8,8 +8,9 @@ import { FlowBuilder } from "@/components/builder/builder";
 
 export const metadata: Metadata = { title: "Flow builder" };
 
-export default async function FlowBuilderPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function FlowBuilderPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ view?: string; range?: string }> }) {
   const { id } = await params;
+  const query = await searchParams;
   if (!z.uuid().safeParse(id).success) notFound();
   try {
     await getQueryClient().fetchQuery(trpc.flows.get.queryOptions({ id }));
@@ -19,7 +20,7 @@ export default async function FlowBuilderPage({ params }: { params: Promise<{ id
   }
   return (
     <HydrateClient>
-      <FlowBuilder flowId={id} />
+      <FlowBuilder flowId={id} analytics={query.view === "analytics" ? { range: query.range } : null} />
     </HydrateClient>
   );
 }
