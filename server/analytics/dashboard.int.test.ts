@@ -147,7 +147,9 @@ describe(`flow dashboard (${testDriver()})`, () => {
       : b!.conversionRate > a!.conversionRate
         ? "95% confident Discount beats Plain"
         : "95% confident Plain beats Discount";
-    expect(b!.vsControl).toMatchObject({ pValue: test.pValue, significant: test.pValue < 0.05, verdict });
+    expect(b!.vsControl).toMatchObject({ pValue: test.pValue, significant: test.significant, verdict });
+    // 12 contacts and 3 orders are too few to call a winner, whatever the split.
+    expect(test.significant).toBe(false);
 
     // Recent enrollments: newest first, with contact, status, where they are and their last step.
     const recent = await member.caller.dashboard.recentEnrollments({ flowId: flow.flowId });

@@ -109,7 +109,15 @@ export async function flowStats(
   return { nodes, flow };
 }
 
-/** Two-proportion z-test: how sure we are that branch A's conversion rate differs from B's. */
+/** Below this many expected conversions (and non-conversions) per branch the normal approximation does not hold. */
+export const MIN_EXPECTED_PER_BRANCH = 5;
+
+/**
+ * Two-proportion z-test: how sure we are that branch A's conversion rate differs from B's.
+ * It only calls a difference significant (p < 0.05) once each branch expects at least
+ * MIN_EXPECTED_PER_BRANCH conversions and non-conversions at the pooled rate; with a
+ * handful of contacts the approximation would claim confidence it does not have.
+ */
 export function twoProportionTest(a: { conversions: number; contacts: number }, b: { conversions: number; contacts: number }) {
   if (a.contacts === 0 || b.contacts === 0) return { z: 0, pValue: 1, significant: false };
   const p1 = a.conversions / a.contacts;
@@ -119,7 +127,8 @@ export function twoProportionTest(a: { conversions: number; contacts: number }, 
   if (se === 0) return { z: 0, pValue: 1, significant: false };
   const z = (p1 - p2) / se;
   const pValue = 2 * (1 - normalCdf(Math.abs(z)));
-  return { z, pValue, significant: pValue < 0.05 };
+  const enough = [a.contacts, b.contacts].every((n) => n * pooled >= MIN_EXPECTED_PER_BRANCH && n * (1 - pooled) >= MIN_EXPECTED_PER_BRANCH);
+  return { z, pValue, significant: enough && pValue < 0.05 };
 }
 
 function normalCdf(x: number): number {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compareBranches, significantWinner, type BranchCounts } from "@/server/analytics/splits";
+import { twoProportionTest } from "@/server/analytics/stats";
 import type { SplitConfig } from "@/server/engine/nodes/split";
 import { conditionMet } from "./split-winners";
 
@@ -39,6 +40,16 @@ describe("automatic split winner", () => {
     // C beats A clearly but not B: no winner yet.
     const close = new Map([...counts([1000, 80], [1000, 118]), ["c", { contacts: 1000, conversions: 120, revenueCents: 0, firstAt: 0 }]]);
     expect(significantWinner(compareBranches(three, close))).toBeNull();
+  });
+
+  it("does not call a winner on a handful of contacts, however lopsided", () => {
+    // 3 of 4 against 0 of 8: p ≈ 0.005, but a branch expects 1 conversion at the pooled rate.
+    const few = counts([8, 0], [4, 3]);
+    expect(twoProportionTest(few.get("b")!, few.get("a")!).pValue).toBeLessThan(0.01);
+    expect(twoProportionTest(few.get("b")!, few.get("a")!).significant).toBe(false);
+    expect(significantWinner(compareBranches(config({ contacts: 10 }), few))).toBeNull();
+    // The same rates on 10× the contacts are enough.
+    expect(significantWinner(compareBranches(config({ contacts: 10 }), counts([80, 0], [40, 30])))).toBe("b");
   });
 
   it("says how sure we are against the control", () => {
