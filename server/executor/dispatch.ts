@@ -13,7 +13,7 @@ import { contacts, enrollments, messages, workspaces } from "@/server/db/schema"
 import type { Channels, SendResult } from "@/server/channels";
 import { renderEmail } from "@/server/channels/render-email";
 import { renderPush, renderSms } from "@/server/channels/render-text";
-import { signUnsubscribe } from "@/server/channels/unsubscribe-token";
+import { messageRenderContext, unsubscribeLinks } from "@/server/channels/message-render";
 import { addTracking } from "@/server/analytics/tracking";
 import type { EmailContent } from "@/emails/types";
 
@@ -123,21 +123,14 @@ async function sendOne(
   const workspace = workspaceOf.get(message.workspaceId);
   const contact = message.contactId ? contactOf.get(message.contactId) : undefined;
   if (!workspace) return { result: { ok: false, retryable: false, error: "workspace not found" }, rendered: null };
-  const stored = message.content as { config?: Record<string, unknown>; trigger?: { name?: string; properties?: Record<string, unknown> } } & Record<string, unknown>;
-  const config = stored.config ?? {};
-  const trigger = { name: stored.trigger?.name ?? "", properties: stored.trigger?.properties ?? {} };
-  const emailWorkspace = { name: workspace.name, brandColor: workspace.brandColor, logoUrl: workspace.logoUrl, postalAddress: workspace.postalAddress, appUrl: options.appUrl };
-  const emailContact = { firstName: contact?.firstName ?? null, lastName: contact?.lastName ?? null, email: contact?.email ?? message.toAddress ?? "" };
+  const { stored, config = {}, trigger, workspace: emailWorkspace, contact: emailContact } = messageRenderContext(message, workspace, contact, options.appUrl);
   const tags = { workspace_id: message.workspaceId, flow_id: message.flowId ?? "none", node_id: message.nodeId ?? "none", message_id: message.id };
 
   if (message.channel === "email") {
     if (!message.toAddress) return { result: { ok: false, retryable: false, error: "no email address" }, rendered: null };
-    const token = contact ? signUnsubscribe({ workspaceId: message.workspaceId, contactId: contact.id, channel: "email", messageId: message.id }, options.linkSigningKey) : null;
-    const unsubscribeUrl = token ? `${options.appUrl}/u/${token}` : undefined;
+    const { unsubscribeUrl, preferencesUrl } = unsubscribeLinks(message, contact, options.appUrl, options.linkSigningKey);
     const previous = readRendered(stored);
-    const rendered =
-      previous ??
-      (await renderEmail({ content: config as unknown as EmailContent, workspace: emailWorkspace, contact: emailContact, trigger, unsubscribeUrl, preferencesUrl: token ? `${options.appUrl}/u/${token}/preferences` : undefined }));
+    const rendered = previous ?? (await renderEmail({ content: config as unknown as EmailContent, workspace: emailWorkspace, contact: emailContact, trigger, unsubscribeUrl, preferencesUrl }));
     if (!previous) {
       // Links go through the click redirect; unsubscribe links stay direct.
       const tracked = addTracking(rendered.html, { messageId: message.id, appUrl: options.appUrl, key: options.linkSigningKey, keep: (url) => url.startsWith(`${options.appUrl}/u/`) });

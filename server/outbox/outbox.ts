@@ -8,7 +8,7 @@ import { contacts, flows, messageEvents, messages, workspaces } from "@/server/d
 import { notFound } from "@/server/errors";
 import type { EmailContent } from "@/emails/types";
 import { renderEmail } from "@/server/channels/render-email";
-import { signUnsubscribe } from "@/server/channels/unsubscribe-token";
+import { messageRenderContext, unsubscribeLinks } from "@/server/channels/message-render";
 import { linkSigningKey } from "@/server/messages/consent";
 
 export type OutboxChannel = (typeof messages.$inferSelect)["channel"];
@@ -246,20 +246,18 @@ const SENT_STATUSES = new Set(["sent", "delivered", "bounced"]);
  * stored; a message that cannot be rendered any more shows without its body.
  */
 async function renderUnstored(db: DbOrTx, m: typeof messages.$inferSelect, appUrl: string | undefined) {
-  const stored = m.content as { config?: Record<string, unknown>; trigger?: { name?: string; properties?: Record<string, unknown> } };
-  if (!stored.config || !appUrl) return null;
+  if (!appUrl || typeof m.content.config !== "object" || m.content.config === null) return null;
   const [workspace] = await db.select().from(workspaces).where(eq(workspaces.id, m.workspaceId)).limit(1);
   const [contact] = m.contactId ? await db.select().from(contacts).where(and(eq(contacts.workspaceId, m.workspaceId), eq(contacts.id, m.contactId))).limit(1) : [];
   if (!workspace) return null;
-  const token = contact ? signUnsubscribe({ workspaceId: m.workspaceId, contactId: contact.id, channel: "email", messageId: m.id }, await linkSigningKey(db)) : null;
+  const context = messageRenderContext(m, workspace, contact, appUrl);
   try {
     return await renderEmail({
-      content: stored.config as unknown as EmailContent,
-      workspace: { name: workspace.name, brandColor: workspace.brandColor, logoUrl: workspace.logoUrl, postalAddress: workspace.postalAddress, appUrl },
-      contact: { firstName: contact?.firstName ?? null, lastName: contact?.lastName ?? null, email: contact?.email ?? m.toAddress ?? "" },
-      trigger: { name: stored.trigger?.name ?? "", properties: stored.trigger?.properties ?? {} },
-      unsubscribeUrl: token ? `${appUrl}/u/${token}` : undefined,
-      preferencesUrl: token ? `${appUrl}/u/${token}/preferences` : undefined,
+      content: context.config as unknown as EmailContent,
+      workspace: context.workspace,
+      contact: context.contact,
+      trigger: context.trigger,
+      ...unsubscribeLinks(m, contact, appUrl, await linkSigningKey(db)),
     });
   } catch {
     return null;

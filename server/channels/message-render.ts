@@ -1,0 +1,35 @@
+/**
+ * What a queued message is rendered from: the step's content and trigger stored on the row,
+ * the workspace's brand and the contact's names, and the signed unsubscribe links. Shared by
+ * the dispatcher (which sends it) and the Outbox (which shows a send recorded unrendered).
+ */
+import type { contacts, messages, workspaces } from "@/server/db/schema";
+import type { EmailContact, EmailWorkspace } from "@/emails/types";
+import { signUnsubscribe } from "./unsubscribe-token";
+
+type MessageRow = typeof messages.$inferSelect;
+
+export function messageRenderContext(
+  message: MessageRow,
+  workspace: typeof workspaces.$inferSelect,
+  contact: typeof contacts.$inferSelect | undefined,
+  appUrl: string,
+) {
+  const stored = message.content as { config?: Record<string, unknown>; trigger?: { name?: string; properties?: Record<string, unknown> } } & Record<string, unknown>;
+  const emailWorkspace: EmailWorkspace = { name: workspace.name, brandColor: workspace.brandColor, logoUrl: workspace.logoUrl, postalAddress: workspace.postalAddress, appUrl };
+  const emailContact: EmailContact = { firstName: contact?.firstName ?? null, lastName: contact?.lastName ?? null, email: contact?.email ?? message.toAddress ?? "" };
+  return {
+    stored,
+    config: stored.config,
+    trigger: { name: stored.trigger?.name ?? "", properties: stored.trigger?.properties ?? {} },
+    workspace: emailWorkspace,
+    contact: emailContact,
+  };
+}
+
+/** The contact's own unsubscribe and preference links for this message, signed; none without a contact. */
+export function unsubscribeLinks(message: MessageRow, contact: { id: string } | undefined, appUrl: string, key: string) {
+  if (!contact) return { unsubscribeUrl: undefined, preferencesUrl: undefined };
+  const token = signUnsubscribe({ workspaceId: message.workspaceId, contactId: contact.id, channel: "email", messageId: message.id }, key);
+  return { unsubscribeUrl: `${appUrl}/u/${token}`, preferencesUrl: `${appUrl}/u/${token}/preferences` };
+}
