@@ -49,6 +49,15 @@ describe("fake Resend server", () => {
     expect(fake.countsByIdempotencyKey()).toEqual({ k: 1 });
   });
 
+  it("counts accepted emails by tag across single and batch sends, not replays", async () => {
+    const tagged = (id: string) => ({ ...email, tags: [{ name: "message_id", value: id }] });
+    await post("/emails", tagged("m1"), { "idempotency-key": "m1" });
+    await post("/emails/batch", [tagged("m2"), tagged("m3")], { "idempotency-key": "b" });
+    await post("/emails/batch", [tagged("m2"), tagged("m3")], { "idempotency-key": "b" });
+    await post("/emails", tagged("m3"));
+    expect(fake.countsByTag("message_id")).toEqual({ m1: 1, m2: 1, m3: 2 });
+  });
+
   it("validates batches and emails like Resend", async () => {
     expect((await post("/emails/batch", Array.from({ length: 101 }, () => email))).status).toBe(422);
     expect((await post("/emails", { ...email, to: "nope" })).status).toBe(422);

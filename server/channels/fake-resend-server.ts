@@ -55,6 +55,8 @@ export type FakeResend = {
   requests: () => FakeResendRequest[];
   /** Accepted emails per idempotency key. */
   countsByIdempotencyKey: () => Record<string, number>;
+  /** Accepted emails per value of one tag (e.g. `message_id`), whether sent alone or in a batch. */
+  countsByTag: (name: string) => Record<string, number>;
   failNext: (n: number, status: number, retryAfterSeconds?: number) => void;
   hangNext: (n: number) => void;
   /** Process the next n requests normally, then drop the connection instead of answering. */
@@ -350,6 +352,14 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     countsByIdempotencyKey: () => {
       const counts: Record<string, number> = {};
       for (const e of emails) if (e.idempotencyKey !== undefined) counts[e.idempotencyKey] = (counts[e.idempotencyKey] ?? 0) + 1;
+      return counts;
+    },
+    countsByTag: (name) => {
+      const counts: Record<string, number> = {};
+      for (const e of emails) {
+        const value = e.tags.find((t) => t.name === name)?.value;
+        if (value !== undefined) counts[value] = (counts[value] ?? 0) + 1;
+      }
       return counts;
     },
     stallNext: (n) => {

@@ -425,6 +425,13 @@ export const messages = pgTable(
     nextAttemptAt: tz("next_attempt_at").notNull().defaultNow(),
     /** Lease of the dispatcher that is sending it; an expired lease means that sender died, so resend with the same key. */
     lockedUntil: tz("locked_until"),
+    /**
+     * Set before the first send when the email goes out in a provider batch call: the batch's
+     * members (this id, ordered by `batch_index`) are then only ever sent together, with the
+     * content frozen on their rows, so a resend after a crash repeats the same request.
+     */
+    batchId: uuid("batch_id"),
+    batchIndex: integer("batch_index"),
     createdAt: createdAt(),
     sentAt: tz("sent_at"),
     /** First time each engagement happened (set by a trigger on message_events); unique counts read these. */
@@ -443,6 +450,9 @@ export const messages = pgTable(
     index("messages_dispatch_idx")
       .on(t.nextAttemptAt)
       .where(sql`${t.status} in ('queued', 'sending')`),
+    index("messages_batch_idx")
+      .on(t.batchId, t.batchIndex)
+      .where(sql`${t.batchId} is not null`),
   ],
 );
 

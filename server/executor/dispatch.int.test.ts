@@ -4,11 +4,11 @@
  * and a lease that expires resends with the same idempotency key (the provider dedupes).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { createMember } from "@/server/testing/fixtures";
 import { createContact, FakeClock, publishGraph, storeEvent, testExecutor } from "@/server/testing/flows";
-import { enrollments, messages } from "@/server/db/schema";
+import { contacts, enrollments, messages, workspaces } from "@/server/db/schema";
 import { getFlowTemplate } from "@/server/engine";
 import { createChannels } from "@/server/channels";
 import { createResendEmailProvider } from "@/server/channels/email-resend";
@@ -46,6 +46,26 @@ async function orderPlaced(clock: FakeClock) {
   if (!message) throw new Error("no message");
   return { flow, executor, channels, message };
 }
+
+/** n buyers place an order at once: their confirmations are due together. */
+async function ordersPlaced(clock: FakeClock, n: number) {
+  const member = await createMember(t.db, "Batch");
+  const template = getFlowTemplate("order_confirmation");
+  if (!template) throw new Error("template");
+  const flow = await publishGraph(t.db, { workspaceId: member.workspace.id, userId: member.user.id, graph: template.graph, now: clock.t });
+  const channels = { ...createChannels({}), email: createResendEmailProvider({ apiKey: "re_test", baseUrl: fake.url }) };
+  const executor = testExecutor(t, clock, channels);
+  const events = [];
+  const buyers = [];
+  for (let i = 0; i < n; i++) {
+    const contact = await createContact(t.db, member.workspace.id, { firstName: `Buyer ${i}` });
+    buyers.push(contact);
+    events.push(await storeEvent(t.db, { workspaceId: member.workspace.id, contactId: contact.id, name: "Placed Order", properties: { order_id: `ord_${i}`, value: 12 }, at: clock.t }));
+  }
+  return { member, flow, executor, channels, events, buyers };
+}
+
+const flowMessages = (flowId: string) => t.db.select().from(messages).where(eq(messages.flowId, flowId)).orderBy(messages.batchIndex);
 
 const options = (now: number) => ({ now, appUrl: "https://shop.example.com", linkSigningKey: "test-link-signing-key-0123456789", random: () => 0.5 });
 
@@ -119,6 +139,123 @@ describe(`dispatcher (${testDriver()})`, () => {
     const result = await dispatchMessages(t.db, channels, options(due + 31_000));
     expect(result.sent).toBe(1);
     expect(fake.countsByIdempotencyKey()).toEqual({ [message.id]: 1 });
+  });
+});
+
+describe(`dispatcher batches (${testDriver()})`, () => {
+  // Messages the tests above left waiting for a retry would join these batches.
+  beforeEach(() => t.db.update(messages).set({ status: "failed" }).where(inArray(messages.status, ["queued", "sending"])));
+
+  it("emails due together go out in one batch call, each with its own provider id and tags", async () => {
+    const clock = new FakeClock(START);
+    const { flow, executor, events, buyers } = await ordersPlaced(clock, 5);
+    await executor.handleEvents(events);
+    const rows = await flowMessages(flow.flowId);
+    expect(rows.map((r) => r.status)).toEqual(["sent", "sent", "sent", "sent", "sent"]);
+    expect(fake.requests().map((r) => [r.path, r.emails])).toEqual([["/emails/batch", 5]]);
+    // One batch, its members in order, each recorded with the id the provider gave it.
+    expect(new Set(rows.map((r) => r.batchId)).size).toBe(1);
+    expect(rows.map((r) => r.batchIndex)).toEqual([0, 1, 2, 3, 4]);
+    const received = fake.received();
+    expect(rows.map((r) => r.providerMessageId)).toEqual(received.map((e) => e.id));
+    expect(received.map((e) => e.tags.find((tag) => tag.name === "message_id")?.value)).toEqual(rows.map((r) => r.id));
+    expect(received.map((e) => e.subject)).toEqual(rows.map((r) => r.subject));
+    const firstName = new Map(buyers.map((b) => [b.id, b.firstName]));
+    rows.forEach((r, i) => expect(received[i]?.html).toContain(`Thanks for your order, ${firstName.get(r.contactId!)}!`));
+  });
+
+  it("a lost answer: the batch is resent as first written, whichever member is claimed, and sent once", async () => {
+    const clock = new FakeClock(START);
+    const { member, flow, executor, channels, events } = await ordersPlaced(clock, 4);
+    fake.dropNext(1); // the provider sends the batch, the answer never arrives
+    await executor.handleEvents(events);
+    let rows = await flowMessages(flow.flowId);
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual(Array.from({ length: 4 }, () => ["queued", 1]));
+    expect(new Set(rows.map((r) => r.nextAttemptAt.getTime())).size).toBe(1); // one delay: they stay due together
+    expect(fake.received()).toHaveLength(4);
+
+    // A re-render would now differ; the resend must not.
+    await t.db.update(workspaces).set({ name: "Renamed Shop" }).where(eq(workspaces.id, member.workspace.id));
+    const due = rows[0]!.nextAttemptAt.getTime();
+    const result = await dispatchMessages(t.db, channels, { ...options(due), limit: 1 });
+    expect(result).toMatchObject({ claimed: 4, sent: 4 });
+    rows = await flowMessages(flow.flowId);
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual(Array.from({ length: 4 }, () => ["sent", 2]));
+    expect(fake.requests().map((r) => [r.path, r.emails, r.replayed])).toEqual([
+      ["/emails/batch", 4, false],
+      ["/emails/batch", 4, true],
+    ]);
+    expect(rows.map((r) => r.providerMessageId)).toEqual(fake.received().map((e) => e.id));
+    expect(Object.values(fake.countsByTag("message_id"))).toEqual([1, 1, 1, 1]);
+    expect(fake.received().every((e) => !e.from.includes("Renamed"))).toBe(true);
+  });
+
+  it("a member already settled is still part of the repeated request, and stays as it was", async () => {
+    const clock = new FakeClock(START);
+    const { flow, executor, channels, events } = await ordersPlaced(clock, 3);
+    fake.failNext(1, 500);
+    await executor.handleEvents(events);
+    let rows = await flowMessages(flow.flowId);
+    expect(rows.map((r) => r.status)).toEqual(["queued", "queued", "queued"]);
+    // One member was recorded as sent by a sender that died before recording the others.
+    await t.db.update(messages).set({ status: "sent", providerMessageId: "kept" }).where(eq(messages.id, rows[0]!.id));
+    await dispatchMessages(t.db, channels, options(rows[1]!.nextAttemptAt.getTime()));
+    rows = await flowMessages(flow.flowId);
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([["sent", 1], ["sent", 2], ["sent", 2]]);
+    expect(rows[0]?.providerMessageId).toBe("kept");
+    expect(fake.requests().map((r) => [r.path, r.status])).toEqual([
+      ["/emails/batch", 500],
+      ["/emails/batch", 200],
+    ]);
+    expect(fake.requests()[1]?.emails).toBe(3);
+  });
+
+  it("an email first tried alone keeps going alone, under its own key", async () => {
+    const clock = new FakeClock(START);
+    const { flow, executor, events } = await ordersPlaced(clock, 4);
+    fake.dropNext(1);
+    await executor.handleEvents(events.slice(0, 1));
+    const [first] = await flowMessages(flow.flowId);
+    expect([first?.status, first?.batchId]).toEqual(["queued", null]);
+    clock.t = first!.nextAttemptAt.getTime();
+    // Due with three new ones: those three form a batch; the first goes alone again.
+    await executor.handleEvents(events.slice(1));
+    const rows = await flowMessages(flow.flowId);
+    expect(rows.every((r) => r.status === "sent")).toBe(true);
+    expect(rows.filter((r) => r.batchId !== null)).toHaveLength(3);
+    expect(fake.requests().map((r) => [r.path, r.emails, r.replayed]).sort()).toEqual([
+      ["/emails", 1, false],
+      ["/emails", 1, true],
+      ["/emails/batch", 3, false],
+    ]);
+    expect(Object.values(fake.countsByTag("message_id"))).toEqual([1, 1, 1, 1]);
+  });
+
+  it("emails claimed again before their batch was written go one by one", async () => {
+    const clock = new FakeClock(START);
+    const { flow, executor, channels, events } = await ordersPlaced(clock, 3);
+    fake.failNext(1, 503);
+    await executor.handleEvents(events);
+    await t.db.update(messages).set({ batchId: null, batchIndex: null }).where(eq(messages.flowId, flow.flowId)); // as if the write had not happened
+    const due = (await flowMessages(flow.flowId))[0]!.nextAttemptAt.getTime();
+    const result = await dispatchMessages(t.db, channels, options(due));
+    expect(result.sent).toBe(3);
+    expect(fake.requests().map((r) => r.path)).toEqual(["/emails/batch", "/emails", "/emails", "/emails"]);
+  });
+
+  it("a refused batch finds the bad email and sends the rest", async () => {
+    const clock = new FakeClock(START);
+    const { flow, executor, events, buyers } = await ordersPlaced(clock, 3);
+    const bad = buyers[1];
+    await t.db.update(contacts).set({ email: "not an address" }).where(eq(contacts.id, bad!.id));
+    await executor.handleEvents(events);
+    const rows = await flowMessages(flow.flowId);
+    const byContact = new Map(rows.map((r) => [r.contactId, r]));
+    expect(byContact.get(bad!.id)?.status).toBe("failed");
+    expect(rows.filter((r) => r.status === "sent")).toHaveLength(2);
+    expect(fake.requests().map((r) => [r.path, r.status])).toEqual([["/emails/batch", 422], ...fake.requests().slice(1).map((r) => ["/emails", r.status])]);
+    expect(fake.requests().map((r) => r.status).sort()).toEqual([200, 200, 422, 422]);
+    expect(fake.received().map((e) => e.to[0]).sort()).toEqual(buyers.filter((b) => b !== bad).map((b) => b.email).sort());
   });
 });
 

@@ -6,11 +6,23 @@
  * send. Provider errors retry with exponential backoff and jitter (429 waits Retry-After);
  * after the last attempt the message and its enrollment are `failed` with the reason. A
  * provider with nothing to deliver to (push without a subscribed browser) marks it skipped.
+ *
+ * Emails due together on their first attempt go out in batch calls (at most 100 each). The
+ * provider takes one idempotency key per batch call, derived from its members, so a batch
+ * must be resent exactly as it was first sent: before the call, each member's rendered
+ * email and its place in the batch (`batch_id`, `batch_index`) are written in one
+ * transaction. From then on a member is only ever sent with its whole batch — whichever
+ * member a later claim picks up, the sender takes the rest of the batch with it and repeats
+ * the same request from the stored content, and the provider answers from its first send.
+ * An email whose first attempt went out alone (or that was claimed again before its batch
+ * was written) keeps going alone, under its own key.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { and, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { contacts, enrollments, messages, workspaces } from "@/server/db/schema";
 import type { Channels, SendResult } from "@/server/channels";
+import type { EmailMessage } from "@/server/channels/types";
 import { renderEmail } from "@/server/channels/render-email";
 import { renderPush, renderSms } from "@/server/channels/render-text";
 import { messageRenderContext, unsubscribeLinks } from "@/server/channels/message-render";
@@ -25,6 +37,8 @@ export interface DispatchOptions {
   maxAttempts?: number;
   /** Provider calls in flight at once. */
   concurrency?: number;
+  /** Emails due together that go out as one batch call; fewer go one by one. */
+  minBatch?: number;
   appUrl: string;
   linkSigningKey: string;
   /** Injected for tests: 0..1; jitter spreads retries. */
@@ -39,9 +53,14 @@ export interface DispatchResult {
 }
 
 type MessageRow = typeof messages.$inferSelect;
+type WorkspaceRow = typeof workspaces.$inferSelect;
+type ContactRow = typeof contacts.$inferSelect;
 
 export const BASE_BACKOFF_MS = 5_000;
 export const MAX_BACKOFF_MS = 60 * 60_000;
+/** Resend's batch endpoint takes at most 100 emails per call. */
+export const EMAIL_BATCH_LIMIT = 100;
+export const MIN_EMAIL_BATCH = 2;
 
 /** Exponential backoff with full jitter, never shorter than a provider's Retry-After. */
 export function retryDelayMs(attempt: number, retryAfterMs: number | undefined, random: () => number): number {
@@ -66,32 +85,78 @@ export async function claimMessages(db: Db, now: number, limit: number, leaseMs:
   return db.select().from(messages).where(inArray(messages.id, ids));
 }
 
+/**
+ * The rest of each batch a claimed message belongs to: members not yet settled are taken
+ * too (whoever held them, the resend is the same request); settled ones are read so the
+ * request can be repeated in full. Answers every member, ordered within its batch.
+ */
+async function claimBatchMembers(db: Db, batchIds: string[], claimedIds: string[], now: number, leaseMs: number): Promise<MessageRow[]> {
+  await db
+    .update(messages)
+    .set({ status: "sending", lockedUntil: new Date(now + leaseMs), attempts: sql`${messages.attempts} + 1` })
+    .where(and(inArray(messages.batchId, batchIds), inArray(messages.status, ["queued", "sending"]), notInArray(messages.id, claimedIds)));
+  return db.select().from(messages).where(inArray(messages.batchId, batchIds)).orderBy(messages.batchId, messages.batchIndex);
+}
+
+interface Context {
+  db: Db;
+  channels: Channels;
+  workspaceOf: Map<string, WorkspaceRow>;
+  contactOf: Map<string, ContactRow>;
+  options: DispatchOptions;
+  record: RecordContext;
+}
+
 export async function dispatchMessages(db: Db, channels: Channels, options: DispatchOptions): Promise<DispatchResult> {
   const { now } = options;
   const leaseMs = options.leaseMs ?? 60_000;
-  const maxAttempts = options.maxAttempts ?? 6;
-  const random = options.random ?? Math.random;
   const claimed = await claimMessages(db, now, options.limit ?? 100, leaseMs);
   const result: DispatchResult = { claimed: claimed.length, sent: 0, retried: 0, failed: 0 };
   if (claimed.length === 0) return result;
 
-  const workspaceRows = await db.select().from(workspaces).where(inArray(workspaces.id, [...new Set(claimed.map((m) => m.workspaceId))]));
-  const contactIds = [...new Set(claimed.flatMap((m) => (m.contactId ? [m.contactId] : [])))];
-  const contactRows = contactIds.length ? await db.select().from(contacts).where(inArray(contacts.id, contactIds)) : [];
-  const workspaceOf = new Map(workspaceRows.map((w) => [w.id, w]));
-  const contactOf = new Map(contactRows.map((c) => [c.id, c]));
+  const batchIds = [...new Set(claimed.flatMap((m) => (m.channel === "email" && m.batchId ? [m.batchId] : [])))];
+  const members = batchIds.length ? await claimBatchMembers(db, batchIds, claimed.map((m) => m.id), now, leaseMs) : [];
+  const unsettled = members.filter((m) => m.status === "sending");
+  result.claimed += unsettled.filter((m) => !claimed.some((c) => c.id === m.id)).length;
+  const rows = [...claimed, ...members];
 
-  const queue = [...claimed];
+  const workspaceRows = await db.select().from(workspaces).where(inArray(workspaces.id, [...new Set(rows.map((m) => m.workspaceId))]));
+  const contactIds = [...new Set(rows.flatMap((m) => (m.contactId ? [m.contactId] : [])))];
+  const contactRows = contactIds.length ? await db.select().from(contacts).where(inArray(contacts.id, contactIds)) : [];
+  const ctx: Context = {
+    db,
+    channels,
+    workspaceOf: new Map(workspaceRows.map((w) => [w.id, w])),
+    contactOf: new Map(contactRows.map((c) => [c.id, c])),
+    options,
+    record: { now, maxAttempts: options.maxAttempts ?? 6, random: options.random ?? Math.random, result },
+  };
+
+  const jobs: (() => Promise<void>)[] = [];
+  for (const batchId of batchIds) {
+    const batch = members.filter((m) => m.batchId === batchId);
+    jobs.push(() => resendBatch(ctx, batch));
+  }
+  // First attempts only: an email claimed again without a batch may have gone out alone.
+  const fresh = claimed.filter((m) => m.channel === "email" && !m.batchId && m.attempts === 1);
+  const batched = fresh.length >= (options.minBatch ?? MIN_EMAIL_BATCH) ? fresh : [];
+  for (let i = 0; i < batched.length; i += EMAIL_BATCH_LIMIT) {
+    const chunk = batched.slice(i, i + EMAIL_BATCH_LIMIT);
+    jobs.push(() => sendNewBatch(ctx, chunk));
+  }
+  for (const message of claimed) {
+    if (message.batchId && message.channel === "email") continue;
+    if (batched.includes(message)) continue;
+    jobs.push(async () => {
+      const outcome = await sendOne(ctx, message).catch((error: unknown) => failure(error));
+      await record(db, message, outcome, ctx.record);
+    });
+  }
+
   const concurrency = options.concurrency ?? 8;
   await Promise.all(
-    Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-      for (let message = queue.shift(); message; message = queue.shift()) {
-        const outcome = await sendOne(db, message, channels, workspaceOf, contactOf, options).catch((error: unknown) => ({
-          result: { ok: false as const, retryable: false, error: error instanceof Error ? error.message : String(error) },
-          rendered: null,
-        }));
-        await record(db, message, outcome, { now, maxAttempts, random, result });
-      }
+    Array.from({ length: Math.min(concurrency, jobs.length) }, async () => {
+      for (let job = jobs.shift(); job; job = jobs.shift()) await job();
     }),
   );
   return result;
@@ -103,48 +168,79 @@ interface SendOutcome {
   rendered: { subject: string | null; content: Record<string, unknown> } | null;
 }
 
+function failure(error: unknown): SendOutcome {
+  return { result: { ok: false, retryable: false, error: error instanceof Error ? error.message : String(error) }, rendered: null };
+}
+
+/** An email as it goes to the provider, plus what is stored on its row so a resend repeats it. */
+type PreparedEmail = { ok: true; email: EmailMessage; content: Record<string, unknown>; stored: boolean } | { ok: false; outcome: SendOutcome };
+
+function tagsOf(message: MessageRow) {
+  return { workspace_id: message.workspaceId, flow_id: message.flowId ?? "none", node_id: message.nodeId ?? "none", message_id: message.id };
+}
+
+/** The email exactly as stored by an earlier attempt, or null when nothing (or an older, partial copy) is stored. */
+function storedEmail(message: MessageRow): EmailMessage | null {
+  const { subject, html, text, from, unsubscribeUrl } = message.content;
+  if (typeof subject !== "string" || typeof html !== "string" || typeof text !== "string" || typeof from !== "string" || !message.toAddress) return null;
+  const email: EmailMessage = { from, to: message.toAddress, subject, html, text, category: message.category, tags: tagsOf(message) };
+  if (typeof unsubscribeUrl === "string") email.unsubscribeUrl = unsubscribeUrl;
+  return email;
+}
+
+async function prepareEmail(ctx: Context, message: MessageRow): Promise<PreparedEmail> {
+  const fail = (error: string): PreparedEmail => ({ ok: false, outcome: { result: { ok: false, retryable: false, error }, rendered: null } });
+  const workspace = ctx.workspaceOf.get(message.workspaceId);
+  if (!workspace) return fail("workspace not found");
+  if (!message.toAddress) return fail("no email address");
+  const frozen = storedEmail(message);
+  if (frozen) return { ok: true, email: frozen, content: message.content, stored: true };
+
+  const contact = message.contactId ? ctx.contactOf.get(message.contactId) : undefined;
+  const { appUrl, linkSigningKey } = ctx.options;
+  const { stored, config = {}, trigger, workspace: emailWorkspace, contact: emailContact } = messageRenderContext(message, workspace, contact, appUrl);
+  const { unsubscribeUrl, preferencesUrl } = unsubscribeLinks(message, contact, appUrl, linkSigningKey);
+  // A copy from before the sender was stored: send what it holds, from the workspace's sender.
+  const previous = readRendered(stored);
+  const rendered = previous ?? (await renderEmail({ content: config as unknown as EmailContent, workspace: emailWorkspace, contact: emailContact, trigger, unsubscribeUrl, preferencesUrl }));
+  let links = stored.links;
+  if (!previous) {
+    // Links go through the click redirect; unsubscribe links stay direct.
+    const tracked = addTracking(rendered.html, { messageId: message.id, appUrl, key: linkSigningKey, keep: (url) => url.startsWith(`${appUrl}/u/`) });
+    rendered.html = tracked.html;
+    links = tracked.links;
+  }
+  const from = `${workspace.name} <${workspace.senderEmail}>`;
+  const email: EmailMessage = { from, to: message.toAddress, subject: rendered.subject, html: rendered.html, text: rendered.text, category: message.category, tags: tagsOf(message) };
+  if (unsubscribeUrl) email.unsubscribeUrl = unsubscribeUrl;
+  const content: Record<string, unknown> = { ...stored, subject: rendered.subject, html: rendered.html, text: rendered.text, preheader: rendered.preheader, links, from };
+  if (unsubscribeUrl) content.unsubscribeUrl = unsubscribeUrl;
+  return { ok: true, email, content, stored: false };
+}
+
 function readRendered(stored: Record<string, unknown>): { subject: string; html: string; text: string; preheader: string } | null {
   const { subject, html, text, preheader } = stored;
   return typeof subject === "string" && typeof html === "string" && typeof text === "string" ? { subject, html, text, preheader: typeof preheader === "string" ? preheader : "" } : null;
 }
 
-async function persistRender(db: Db, id: string, content: Record<string, unknown>, subject: string) {
-  await db.update(messages).set({ content, subject }).where(eq(messages.id, id));
+async function sendEmailAlone(ctx: Context, message: MessageRow, prepared: Extract<PreparedEmail, { ok: true }>): Promise<SendOutcome> {
+  // A retry must send exactly what the first attempt sent under this idempotency key.
+  if (!prepared.stored) await ctx.db.update(messages).set({ content: prepared.content, subject: prepared.email.subject }).where(eq(messages.id, message.id));
+  const result = await ctx.channels.email.send(prepared.email, { idempotencyKey: message.id });
+  return { result, provider: ctx.channels.email.name, rendered: null };
 }
 
-async function sendOne(
-  db: Db,
-  message: MessageRow,
-  channels: Channels,
-  workspaceOf: Map<string, typeof workspaces.$inferSelect>,
-  contactOf: Map<string, typeof contacts.$inferSelect>,
-  options: DispatchOptions,
-): Promise<SendOutcome> {
-  const workspace = workspaceOf.get(message.workspaceId);
-  const contact = message.contactId ? contactOf.get(message.contactId) : undefined;
+async function sendOne(ctx: Context, message: MessageRow): Promise<SendOutcome> {
+  const { channels, options } = ctx;
+  if (message.channel === "email") {
+    const prepared = await prepareEmail(ctx, message);
+    return prepared.ok ? sendEmailAlone(ctx, message, prepared) : prepared.outcome;
+  }
+  const workspace = ctx.workspaceOf.get(message.workspaceId);
+  const contact = message.contactId ? ctx.contactOf.get(message.contactId) : undefined;
   if (!workspace) return { result: { ok: false, retryable: false, error: "workspace not found" }, rendered: null };
   const { stored, config = {}, trigger, workspace: emailWorkspace, contact: emailContact } = messageRenderContext(message, workspace, contact, options.appUrl);
-  const tags = { workspace_id: message.workspaceId, flow_id: message.flowId ?? "none", node_id: message.nodeId ?? "none", message_id: message.id };
-
-  if (message.channel === "email") {
-    if (!message.toAddress) return { result: { ok: false, retryable: false, error: "no email address" }, rendered: null };
-    const { unsubscribeUrl, preferencesUrl } = unsubscribeLinks(message, contact, options.appUrl, options.linkSigningKey);
-    const previous = readRendered(stored);
-    const rendered = previous ?? (await renderEmail({ content: config as unknown as EmailContent, workspace: emailWorkspace, contact: emailContact, trigger, unsubscribeUrl, preferencesUrl }));
-    if (!previous) {
-      // Links go through the click redirect; unsubscribe links stay direct.
-      const tracked = addTracking(rendered.html, { messageId: message.id, appUrl: options.appUrl, key: options.linkSigningKey, keep: (url) => url.startsWith(`${options.appUrl}/u/`) });
-      rendered.html = tracked.html;
-      // A retry must send exactly what the first attempt sent under this idempotency key.
-      await persistRender(db, message.id, { ...stored, subject: rendered.subject, html: rendered.html, text: rendered.text, preheader: rendered.preheader, links: tracked.links }, rendered.subject);
-    }
-    const from = `${workspace.name} <${workspace.senderEmail}>`;
-    const result = await channels.email.send(
-      { from, to: message.toAddress, subject: rendered.subject, html: rendered.html, text: rendered.text, category: message.category, unsubscribeUrl, tags },
-      { idempotencyKey: message.id },
-    );
-    return { result, provider: channels.email.name, rendered: { subject: rendered.subject, content: { ...stored, html: rendered.html, text: rendered.text, preheader: rendered.preheader } } };
-  }
+  const tags = tagsOf(message);
   if (message.channel === "sms") {
     if (!message.toAddress) return { result: { ok: false, retryable: false, error: "no phone number" }, rendered: null };
     const sms = renderSms({ content: config as never, workspace: emailWorkspace, contact: emailContact, trigger });
@@ -156,7 +252,88 @@ async function sendOne(
   return { result, provider: channels.push.name, rendered: { subject: push.title, content: { ...stored, ...push } } };
 }
 
-async function record(db: Db, message: MessageRow, outcome: SendOutcome, ctx: { now: number; maxAttempts: number; random: () => number; result: DispatchResult }) {
+/** First attempt of emails due together: render, write the batch with its content, then one call. */
+async function sendNewBatch(ctx: Context, chunk: MessageRow[]) {
+  const { db, channels } = ctx;
+  const ready: { message: MessageRow; prepared: Extract<PreparedEmail, { ok: true }> }[] = [];
+  for (const message of chunk) {
+    const prepared = await prepareEmail(ctx, message).catch((error: unknown): PreparedEmail => ({ ok: false, outcome: failure(error) }));
+    if (prepared.ok) ready.push({ message, prepared });
+    else await record(db, message, prepared.outcome, ctx.record);
+  }
+  if (ready.length === 0) return;
+  if (ready.length === 1) {
+    const { message, prepared } = ready[0]!;
+    const outcome = await sendEmailAlone(ctx, message, prepared).catch((error: unknown) => failure(error));
+    await record(db, message, outcome, ctx.record);
+    return;
+  }
+  const batchId = randomUUID();
+  const written = await db
+    .transaction(async (tx) => {
+      for (const [batchIndex, { message, prepared }] of ready.entries()) {
+        const row = await tx
+          .update(messages)
+          .set({ content: prepared.content, subject: prepared.email.subject, batchId, batchIndex })
+          // Still this sender's claim: a lease that ran out meanwhile may have been claimed (and sent) by another.
+          .where(and(eq(messages.id, message.id), eq(messages.status, "sending"), eq(messages.attempts, message.attempts), isNull(messages.batchId)))
+          .returning({ id: messages.id });
+        if (row.length === 0) throw new LostClaim();
+      }
+      return true;
+    })
+    .catch((error: unknown) => {
+      if (error instanceof LostClaim) return false;
+      throw error;
+    });
+  if (!written) {
+    // Nothing written, nothing sent: what is still this sender's goes back to the queue, to go one by one.
+    for (const { message } of ready) {
+      await db
+        .update(messages)
+        .set({ status: "queued", lockedUntil: null })
+        .where(and(eq(messages.id, message.id), eq(messages.status, "sending"), eq(messages.attempts, message.attempts)));
+    }
+    return;
+  }
+  const results = await channels.email.sendBatch(ready.map(({ message, prepared }) => ({ ...prepared.email, idempotencyKey: message.id })));
+  await recordBatch(ctx, ready.map((r) => r.message), results);
+}
+
+class LostClaim extends Error {}
+
+/** A batch that was written before: the same request again, from the stored content, for every member. */
+async function resendBatch(ctx: Context, batch: MessageRow[]) {
+  const { db, channels } = ctx;
+  const pending = batch.filter((m) => m.status === "sending");
+  const items = batch.map((m) => storedEmail(m));
+  if (items.some((e) => e === null)) {
+    for (const message of pending) await record(db, message, { result: { ok: false, retryable: false, error: "batch content missing" }, rendered: null }, ctx.record);
+    return;
+  }
+  const results = await channels.email.sendBatch(batch.map((m, i) => ({ ...items[i]!, idempotencyKey: m.id })));
+  await recordBatch(ctx, batch, results);
+}
+
+/** Results in order; members settled by someone else are left as they are. */
+async function recordBatch(ctx: Context, batch: MessageRow[], results: SendResult[]) {
+  // One delay for the whole batch keeps its members due together.
+  const random = ctx.record.random();
+  for (const [i, message] of batch.entries()) {
+    if (message.status !== "sending") continue;
+    const result = results[i] ?? { ok: false, retryable: true, error: "no result for this email" };
+    await record(ctx.db, message, { result, provider: ctx.channels.email.name, rendered: null }, { ...ctx.record, random: () => random });
+  }
+}
+
+interface RecordContext {
+  now: number;
+  maxAttempts: number;
+  random: () => number;
+  result: DispatchResult;
+}
+
+async function record(db: Db, message: MessageRow, outcome: SendOutcome, ctx: RecordContext) {
   const { result } = outcome;
   if (result.ok) {
     ctx.result.sent++;
@@ -171,7 +348,8 @@ async function record(db: Db, message: MessageRow, outcome: SendOutcome, ctx: { 
         lastError: null,
         ...(outcome.rendered ? { subject: outcome.rendered.subject ?? message.subject, content: outcome.rendered.content } : {}),
       })
-      .where(and(eq(messages.id, message.id), eq(messages.status, "sending")));
+      // A batch member retried by another sender meanwhile is still sent by this answer.
+      .where(and(eq(messages.id, message.id), inArray(messages.status, ["queued", "sending"])));
     return;
   }
   if (result.skipReason) {
@@ -194,14 +372,17 @@ async function record(db: Db, message: MessageRow, outcome: SendOutcome, ctx: { 
   ctx.result.failed++;
   const reason = `${message.channel} not sent after ${message.attempts} attempt${message.attempts === 1 ? "" : "s"}: ${result.error}`;
   await db.transaction(async (tx) => {
-    await tx.update(messages).set({ status: "failed", lockedUntil: null, lastError: result.error }).where(eq(messages.id, message.id));
-    if (message.enrollmentId) {
-      await tx
-        .update(enrollments)
-        .set({ status: "failed", lastError: reason, endedAt: new Date(ctx.now), nextRunAt: null, updatedAt: new Date(ctx.now) })
-        // A contact who already reached the end did not get this message either: the journey failed.
-        .where(and(eq(enrollments.id, message.enrollmentId), inArray(enrollments.status, ["active", "completed"])));
-    }
+    const failed = await tx
+      .update(messages)
+      .set({ status: "failed", lockedUntil: null, lastError: result.error })
+      .where(and(eq(messages.id, message.id), eq(messages.status, "sending")))
+      .returning({ id: messages.id });
+    if (failed.length === 0 || !message.enrollmentId) return;
+    await tx
+      .update(enrollments)
+      .set({ status: "failed", lastError: reason, endedAt: new Date(ctx.now), nextRunAt: null, updatedAt: new Date(ctx.now) })
+      // A contact who already reached the end did not get this message either: the journey failed.
+      .where(and(eq(enrollments.id, message.enrollmentId), inArray(enrollments.status, ["active", "completed"])));
   });
 }
 
