@@ -5,8 +5,12 @@
  *     same number of no-op jobs on the same server, as a ratio;
  *  2. trigger-to-send latency: POST /api/v1/track → the email reaches a local Resend-protocol
  *     server, p50/p99 over 1,000 events;
- *  3. claim time with 10k vs 1M waiting (not due) enrollments.
- * Sizes: BENCH_ENROLLMENTS (default 10000), BENCH_EVENTS (1000), BENCH_WAITING (1000000).
+ *  3. claim time with 10k vs 1M waiting (not due) enrollments;
+ *  4. a burst: 2,000 order confirmations due at once, sent to the local Resend-protocol server
+ *     in batch calls and, for contrast, one call per email: time, calls, and what the calls
+ *     cost at Resend's default rate limit (5 requests per second per team).
+ * Sizes: BENCH_ENROLLMENTS (default 10000), BENCH_EVENTS (1000), BENCH_WAITING (1000000),
+ * BENCH_BURST (2000).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:http";
@@ -34,6 +38,8 @@ const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0
 const ENROLLMENTS = Number(process.env.BENCH_ENROLLMENTS ?? 10_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000);
 const WAITING = Number(process.env.BENCH_WAITING ?? 1_000_000);
+const BURST = Number(process.env.BENCH_BURST ?? 2_000);
+const RESEND_REQUESTS_PER_SECOND = 5;
 const dbName = `tidings_bench_${process.pid}`;
 const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
 await admin.unsafe(`create database ${dbName}`);
@@ -66,6 +72,18 @@ try {
   // ------------------------------------------------------------------ 2. trigger-to-send latency
   const latency = await measureLatency(workspace.id, userId);
   log(`  trigger-to-send over ${latency.n} events (POST /api/v1/track → local Resend server): p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms (target p99 ≤ 1000 ms)`);
+
+  // ------------------------------------------------------------------ 4. a burst of emails due at once
+  // (before the claim runs, which leave a million waiting enrollments behind)
+  for (const batched of [true, false]) {
+    const burst = await measureBurst(workspace.id, userId, batched);
+    const atLimit = burst.calls / RESEND_REQUESTS_PER_SECOND;
+    log(
+      `  burst of ${burst.emails.toLocaleString("en")} emails due at once, ${batched ? "batch calls" : "one call per email"}: all sent in ${burst.seconds.toFixed(2)} s ` +
+        `(${Math.round(burst.emails / burst.seconds)} emails/s), ${burst.calls.toLocaleString("en")} provider calls ` +
+        `→ at Resend's default ${RESEND_REQUESTS_PER_SECOND} requests/s the calls alone need ≥ ${atLimit.toFixed(1)} s`,
+    );
+  }
 
   // ------------------------------------------------------------------ 3. claim time vs waiting rows
   const claim10k = await claimTime(workspace.id, stepsFlow, 10_000);
@@ -109,7 +127,7 @@ async function publish(workspaceId: string, userId: string, graph: FlowGraph) {
   return { flowId: flow!.id, versionId: published.versionId };
 }
 
-async function insertContacts(workspaceId: string, n: number, withEmail = false) {
+async function insertContacts(workspaceId: string, n: number, withEmail = false, prefix = "") {
   const ids: string[] = [];
   for (let i = 0; i < n; i += 2000) {
     const rows = await db
@@ -117,8 +135,8 @@ async function insertContacts(workspaceId: string, n: number, withEmail = false)
       .values(
         Array.from({ length: Math.min(2000, n - i) }, (_, k) => ({
           workspaceId,
-          externalId: withEmail ? `lat_${i + k}` : `cus_${i + k}`,
-          email: withEmail ? `buyer${i + k}@example.com` : null,
+          externalId: `${prefix}${withEmail ? "lat" : "cus"}_${i + k}`,
+          email: withEmail ? `${prefix}buyer${i + k}@example.com` : null,
           emailConsent: "subscribed" as const,
         })),
       )
@@ -265,6 +283,44 @@ async function measureLatency(workspaceId: string, userId: string) {
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
   if (latencies.length !== EVENTS) throw new Error(`only ${latencies.length} of ${EVENTS} emails arrived`);
   return { n: latencies.length, p50: pct(50), p99: pct(99), max: latencies[latencies.length - 1] ?? NaN };
+}
+
+async function measureBurst(workspaceId: string, userId: string, batched: boolean) {
+  const fake = await startFakeResend();
+  const template = getFlowTemplate("order_confirmation");
+  if (!template) throw new Error("order confirmation template missing");
+  const flow = await publish(workspaceId, userId, template.graph);
+  const ids = await insertContacts(workspaceId, BURST, true, `burst_${batched ? "b" : "s"}_`);
+  const channels = { ...createChannels({}), email: createResendEmailProvider({ apiKey: "re_bench", baseUrl: fake.url }) };
+  const executor = await createExecutor(handle, { channels, minEmailBatch: batched ? undefined : Number.POSITIVE_INFINITY });
+  const far = new Date(Date.now() + 365 * 86_400_000);
+  for (let i = 0; i < ids.length; i += 2000) {
+    await db.insert(enrollments).values(
+      ids.slice(i, i + 2000).map((contactId, k) => ({
+        workspaceId,
+        flowId: flow.flowId,
+        versionId: flow.versionId,
+        contactId,
+        currentNodeId: "trigger",
+        nextRunAt: far,
+        triggerData: { eventId: null, name: "Placed Order", properties: { order_id: `burst_${i + k}`, value: 42.5, currency: "USD", items: [{ product_id: "p1", title: "Tea", price: 21.25, quantity: 2, url: "/p/p1" }] }, occurredAt: Date.now() },
+        occurrenceKey: `burst:${batched}:${i + k}`,
+        state: emptyState(),
+      })),
+    );
+  }
+  const started = performance.now();
+  await db.update(enrollments).set({ nextRunAt: new Date() }).where(eq(enrollments.flowId, flow.flowId));
+  while (fake.received().length < BURST) {
+    const tick = await executor.tick();
+    if (tick.enrollments === 0 && tick.sent === 0 && tick.failedSends === 0 && fake.received().length < BURST) throw new Error(`only ${fake.received().length} of ${BURST} emails sent`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const calls = fake.requests().length;
+  const counts = Object.values(fake.countsByTag("message_id"));
+  if (counts.length !== BURST || counts.some((n) => n !== 1)) throw new Error("an email was sent twice or not at all");
+  await fake.close();
+  return { emails: BURST, seconds, calls };
 }
 
 async function claimTime(workspaceId: string, flow: { flowId: string; versionId: string }, waiting: number) {

@@ -28,6 +28,8 @@ export interface ExecutorOptions {
   batchSize?: number;
   /** How long a claimed message belongs to this process before another may resend it. */
   leaseMs?: number;
+  /** Emails due together that go out in one batch call (default 2); `Infinity` sends each alone. */
+  minEmailBatch?: number;
   /** How often time-based triggers are swept (default every 30 s; 0 = every tick). */
   sweepEveryMs?: number;
   log?: (message: string, error?: unknown) => void;
@@ -116,6 +118,7 @@ export class Executor {
       appUrl: this.options.appUrl,
       linkSigningKey: this.options.linkSigningKey,
       leaseMs: this.options.leaseMs,
+      minBatch: this.options.minEmailBatch,
     });
   }
 

@@ -10,7 +10,7 @@ import { createAppChannels } from "@/server/push/channels";
 import { appUrl, env } from "@/server/env";
 import { Executor, type Clock } from "./executor";
 
-export async function createExecutor(handle: DbHandle, overrides: { channels?: Channels; clock?: Clock; pollMs?: number; batchSize?: number; sweepEveryMs?: number; leaseMs?: number } = {}) {
+export async function createExecutor(handle: DbHandle, overrides: { channels?: Channels; clock?: Clock; pollMs?: number; batchSize?: number; sweepEveryMs?: number; leaseMs?: number; minEmailBatch?: number } = {}) {
   const e = env();
   const linkSigningKey = await getOrCreateSecret(handle.db, "link_signing_key");
   return new Executor({
@@ -23,6 +23,7 @@ export async function createExecutor(handle: DbHandle, overrides: { channels?: C
     batchSize: overrides.batchSize,
     sweepEveryMs: overrides.sweepEveryMs,
     leaseMs: overrides.leaseMs,
+    minEmailBatch: overrides.minEmailBatch,
     log: (message, error) => console.error(`[executor] ${message}:`, error),
   });
 }
