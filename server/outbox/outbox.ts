@@ -10,6 +10,7 @@ import type { EmailContent } from "@/emails/types";
 import { renderEmail } from "@/server/channels/render-email";
 import { messageRenderContext, unsubscribeLinks } from "@/server/channels/message-render";
 import { linkSigningKey } from "@/server/messages/consent";
+import { buildMergeContext, renderMerge } from "@/server/channels/merge";
 
 export type OutboxChannel = (typeof messages.$inferSelect)["channel"];
 export type OutboxStatus = (typeof messages.$inferSelect)["status"];
@@ -21,6 +22,8 @@ export type OutboxFilter = {
   offset?: number;
   channel?: OutboxChannel | undefined;
   status?: OutboxStatus | undefined;
+  /** For merging the subjects of sends recorded without a rendered copy. */
+  appUrl?: string | undefined;
 };
 
 function filterConditions(input: OutboxFilter): SQL[] {
@@ -41,6 +44,8 @@ export async function listOutbox(db: DbOrTx, input: OutboxFilter) {
       subject: messages.subject,
       /** The subject as rendered at send time (the column may hold the unmerged one). */
       renderedSubject: sql<string | null>`${messages.content}->>'subject'`,
+      trigger: sql<{ name?: string; properties?: Record<string, unknown> } | null>`${messages.content}->'trigger'`,
+      contactEmail: contacts.email,
       skipReason: messages.skipReason,
       lastError: messages.lastError,
       createdAt: messages.createdAt,
@@ -73,12 +78,29 @@ export async function listOutbox(db: DbOrTx, input: OutboxFilter) {
     entry[e.type] = Number(e.n);
     eventsOf.set(e.messageId, entry);
   }
-  return rows.map(({ contactFirstName, contactLastName, enrollmentId, renderedSubject, ...r }) => {
+  // Sends recorded without a rendered copy (the demo history) hold the step's unmerged subject.
+  const unmerged = rows.some((r) => r.renderedSubject === null && r.subject?.includes("{"));
+  const [workspace] = unmerged ? await db.select().from(workspaces).where(eq(workspaces.id, input.workspaceId)) : [];
+  const merged = (r: (typeof rows)[number]) => {
+    if (!workspace || r.renderedSubject !== null || !r.subject?.includes("{")) return null;
+    try {
+      const context = buildMergeContext({
+        workspace: { name: workspace.name, brandColor: workspace.brandColor, logoUrl: workspace.logoUrl, postalAddress: workspace.postalAddress, appUrl: input.appUrl ?? "" },
+        contact: { firstName: r.contactFirstName, lastName: r.contactLastName, email: r.contactEmail ?? r.toAddress ?? "" },
+        trigger: { name: r.trigger?.name ?? "", properties: r.trigger?.properties ?? {} },
+      });
+      return renderMerge(r.subject, context, "text") || null;
+    } catch {
+      return null;
+    }
+  };
+  return rows.map((row) => {
+    const { contactFirstName, contactLastName, contactEmail: _email, trigger: _trigger, enrollmentId, renderedSubject, ...r } = row;
     const isTest = enrollmentId === null && r.flowId === null;
     return {
       ...r,
       // Test sends store their "[Test] " subject in the column; flow messages the merged one in the content.
-      subject: isTest ? r.subject : (renderedSubject ?? r.subject),
+      subject: isTest ? r.subject : (renderedSubject ?? merged(row) ?? r.subject),
       isTest,
       contactName: [contactFirstName, contactLastName].filter(Boolean).join(" ") || null,
       events: eventsOf.get(r.id) ?? {},

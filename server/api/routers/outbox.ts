@@ -20,7 +20,7 @@ export const outboxRouter = router({
         offset: z.number().int().min(0).default(0),
       }).default({ limit: 100, offset: 0 }),
     )
-    .query(({ ctx, input }) => listOutbox(ctx.db, { workspaceId: ctx.workspaceId, ...input })),
+    .query(({ ctx, input }) => listOutbox(ctx.db, { workspaceId: ctx.workspaceId, appUrl: appUrl(), ...input })),
   count: workspaceProcedure.input(Filter.default({})).query(({ ctx, input }) => countOutbox(ctx.db, { workspaceId: ctx.workspaceId, ...input })),
   get: workspaceProcedure
     .input(z.object({ id: z.uuid("Not a message id") }))

@@ -261,8 +261,11 @@ describe(`outbox.get of a message recorded without its rendered copy (${testDriv
     const trigger = { name: "Started Checkout", properties: checkout([["Kenya AA Whole Bean", 18.5, 2]]) };
     const [row] = await t.db
       .insert(messages)
-      .values({ workspaceId: c.workspace.id, flowId: crypto.randomUUID(), nodeId: "email_1", contactId: maya.id, channel: "email", status: "sent", provider: "history", toAddress: maya.email, content: { config: cartEmail, trigger } })
+      .values({ workspaceId: c.workspace.id, flowId: crypto.randomUUID(), nodeId: "email_1", contactId: maya.id, channel: "email", status: "sent", provider: "history", toAddress: maya.email, subject: cartEmail.subject, content: { config: cartEmail, trigger } })
       .returning();
+    // The list merges the subject the row holds unmerged.
+    expect(cartEmail.subject).toContain("{{");
+    expect((await c.caller.outbox.list()).find((m) => m.id === row!.id)?.subject).toBe("Maya, you left something behind");
     const view = await c.caller.outbox.get({ id: row!.id });
     expect(view.isTest).toBe(false);
     expect(view.subject).toBe("Maya, you left something behind");
