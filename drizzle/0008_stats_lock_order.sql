@@ -1,7 +1,8 @@
 -- The daily counters' upserts took their rows in hash order, on a random shard per
 -- statement: two transactions counting the same nodes could lock the same rows in opposite
 -- orders and deadlock. Each upsert now takes its rows in key order, on one shard per
--- transaction, so concurrent writers queue instead of deadlocking.
+-- transaction, so concurrent writers queue instead of deadlocking. (Bodies as last defined:
+-- 0005, and 0006 for the messages update.)
 CREATE OR REPLACE FUNCTION tidings_stats_steps() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE v_shard int := (txid_current() % 8)::int;
 BEGIN
@@ -43,9 +44,10 @@ CREATE OR REPLACE FUNCTION tidings_stats_messages_update() RETURNS trigger LANGU
 DECLARE v_shard int := (txid_current() % 8)::int;
 BEGIN
   INSERT INTO flow_stats_daily (workspace_id, flow_id, version_id, node_id, day, metric, shard, value)
-  SELECT n.workspace_id, n.flow_id, e.version_id, n.node_id, (coalesce(n.sent_at, now()) AT TIME ZONE 'UTC')::date, n.status::text, v_shard, count(*)
+  SELECT n.workspace_id, n.flow_id, e.version_id, n.node_id, (coalesce(n.sent_at, now()) AT TIME ZONE 'UTC')::date,
+    CASE WHEN n.status = 'skipped' THEN 'skipped:' || coalesce(n.skip_reason, 'other') ELSE n.status::text END, v_shard, count(*)
   FROM new_rows n JOIN old_rows o ON o.id = n.id JOIN enrollments e ON e.id = n.enrollment_id
-  WHERE n.status IN ('sent', 'failed') AND o.status <> n.status AND n.flow_id IS NOT NULL AND n.node_id IS NOT NULL
+  WHERE n.status IN ('sent', 'failed', 'skipped') AND o.status <> n.status AND n.flow_id IS NOT NULL AND n.node_id IS NOT NULL
   GROUP BY 1, 2, 3, 4, 5, 6
   ORDER BY 1, 2, 3, 4, 5, 6
   ON CONFLICT (flow_id, version_id, node_id, day, metric, shard) DO UPDATE SET value = flow_stats_daily.value + EXCLUDED.value;
