@@ -170,6 +170,11 @@ test("the email step's inspector previews the email for a real contact, at deskt
   await expect(frame.getByText(firstItem).first()).toBeVisible();
   await preview.getByTestId("phone-frame").scrollIntoViewIfNeeded();
   await page.screenshot({ path: "test-results/emails-inspector-mobile.png" });
+
+  // A long letter (≈ 24,000 characters, more than a URL may carry) still previews.
+  const paragraph = "We roast in small batches every Tuesday and ship the same week, so your beans arrive at their best. ".repeat(12);
+  await inspector.getByRole("textbox", { name: "Body" }).fill(`${Array.from({ length: 20 }, () => paragraph).join("\n\n")}\n\nThat is the end of a long letter.`);
+  await expect(frame.getByText("That is the end of a long letter.")).toBeVisible();
 });
 
 test("an email from the demo shop's history opens in the Outbox with its body", async ({ signedIn: page }) => {

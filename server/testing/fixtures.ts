@@ -21,6 +21,6 @@ export async function callHttp(db: Db, user: { id: string; email: string; name: 
   const body = JSON.stringify({ json: input });
   const url = method === "query" ? `http://test/api/trpc/${path}?input=${encodeURIComponent(body)}` : `http://test/api/trpc/${path}`;
   const req = new Request(url, method === "query" ? { method: "GET" } : { method: "POST", body, headers: { "content-type": "application/json" } });
-  const res = await fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => createContext({ db, user }) });
+  const res = await fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => createContext({ db, user }), allowMethodOverride: true });
   return { status: res.status, body: (await res.json()) as { error?: { json: { message: string; data: { code: string; httpStatus: number; fieldErrors: Record<string, string[]> | null } } }; result?: unknown } };
 }

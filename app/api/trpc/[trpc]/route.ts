@@ -8,6 +8,8 @@ const handler = (req: Request) =>
     req,
     router: appRouter,
     createContext: () => createRequestContext(req.headers),
+    // Previews carry a whole draft as their input: the client sends those queries as POST.
+    allowMethodOverride: true,
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
     },
