@@ -8,6 +8,7 @@ import { users } from "@/server/db/schema";
 import { DEMO_LOGIN, seedDemoShop } from "@/server/seed/demo-shop";
 import { appUrl, env } from "@/server/env";
 import { getProcessExecutor } from "@/server/executor/instance";
+import { isTransientConflict } from "@/server/executor/executor";
 import { onEventsStored } from "@/server/ingest/hooks";
 import { webPushConfigured } from "@/server/channels";
 import { getVapidKeys } from "@/server/push/vapid";
@@ -33,7 +34,11 @@ export async function boot(): Promise<void> {
     // right after. Should the process die in between, the executor's sweep of
     // un-triggered events picks them up.
     onEventsStored((_workspaceId, rows) => {
-      void executor.handleEvents(rows).catch((error: unknown) => console.error("[executor] handling new events failed:", error));
+      void executor.handleEvents(rows).catch((error: unknown) => {
+        // What was enrolled is due now: the loop takes it from here (a deadlock is not worth a log line).
+        executor.kick();
+        if (!isTransientConflict(error)) console.error("[executor] handling new events failed:", error);
+      });
     });
   }
   const db = handle.driver === "pglite" ? `PGlite (embedded, ${process.env.TIDINGS_DATA_DIR ?? ".data"})` : "Postgres (DATABASE_URL)";

@@ -148,7 +148,9 @@ export class Executor {
         const t = await this.tick();
         busy = t.enrollments > 0 || t.sent > 0 || t.failedSends > 0 || t.swept > 0;
       } catch (error) {
-        this.options.log?.("executor tick failed", error);
+        // A deadlock or serialization failure rolled the tick back whole: go again at once.
+        if (isTransientConflict(error)) busy = true;
+        else this.options.log?.("executor tick failed", error);
       }
       if (!busy && this.running) {
         await new Promise<void>((resolve) => {
@@ -162,6 +164,15 @@ export class Executor {
       }
     }
   }
+}
+
+/** Postgres's "try again" errors (deadlock detected, serialization failure), however the driver wraps them. */
+export function isTransientConflict(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === "40P01" || code === "40001") return true;
+  }
+  return false;
 }
 
 function emptyTick(): TickResult {
