@@ -175,6 +175,7 @@ test("the email step's inspector previews the email for a real contact, at deskt
   const paragraph = "We roast in small batches every Tuesday and ship the same week, so your beans arrive at their best. ".repeat(12);
   await inspector.getByRole("textbox", { name: "Body" }).fill(`${Array.from({ length: 20 }, () => paragraph).join("\n\n")}\n\nThat is the end of a long letter.`);
   await expect(frame.getByText("That is the end of a long letter.")).toBeVisible();
+  await page.screenshot({ path: "test-results/emails-inspector-long-letter.png" });
 });
 
 test("an email from the demo shop's history opens in the Outbox with its body", async ({ signedIn: page }) => {

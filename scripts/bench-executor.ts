@@ -146,7 +146,14 @@ async function insertContacts(workspaceId: string, n: number, withEmail = false,
   return ids;
 }
 
-async function enroll(workspaceId: string, flow: { flowId: string; versionId: string }, contactIds: string[], nextRunAt: Date, keyPrefix: string) {
+async function enroll(
+  workspaceId: string,
+  flow: { flowId: string; versionId: string },
+  contactIds: string[],
+  nextRunAt: Date,
+  keyPrefix: string,
+  properties: (i: number) => Record<string, unknown> = () => ({ value: 20 }),
+) {
   for (let i = 0; i < contactIds.length; i += 2000) {
     await db.insert(enrollments).values(
       contactIds.slice(i, i + 2000).map((contactId, k) => ({
@@ -156,7 +163,7 @@ async function enroll(workspaceId: string, flow: { flowId: string; versionId: st
         contactId,
         currentNodeId: "trigger",
         nextRunAt,
-        triggerData: { eventId: null, name: "Placed Order", properties: { value: 20 }, occurredAt: Date.now() },
+        triggerData: { eventId: null, name: "Placed Order", properties: properties(i + k), occurredAt: Date.now() },
         occurrenceKey: `${keyPrefix}:${i + k}`,
         state: emptyState(),
       })),
@@ -294,21 +301,8 @@ async function measureBurst(workspaceId: string, userId: string, batched: boolea
   const channels = { ...createChannels({}), email: createResendEmailProvider({ apiKey: "re_bench", baseUrl: fake.url }) };
   const executor = await createExecutor(handle, { channels, minEmailBatch: batched ? undefined : Number.POSITIVE_INFINITY });
   const far = new Date(Date.now() + 365 * 86_400_000);
-  for (let i = 0; i < ids.length; i += 2000) {
-    await db.insert(enrollments).values(
-      ids.slice(i, i + 2000).map((contactId, k) => ({
-        workspaceId,
-        flowId: flow.flowId,
-        versionId: flow.versionId,
-        contactId,
-        currentNodeId: "trigger",
-        nextRunAt: far,
-        triggerData: { eventId: null, name: "Placed Order", properties: { order_id: `burst_${i + k}`, value: 42.5, currency: "USD", items: [{ product_id: "p1", title: "Tea", price: 21.25, quantity: 2, url: "/p/p1" }] }, occurredAt: Date.now() },
-        occurrenceKey: `burst:${batched}:${i + k}`,
-        state: emptyState(),
-      })),
-    );
-  }
+  const order = (i: number) => ({ order_id: `burst_${i}`, value: 42.5, currency: "USD", items: [{ product_id: "p1", title: "Tea", price: 21.25, quantity: 2, url: "/p/p1" }] });
+  await enroll(workspaceId, flow, ids, far, `burst:${batched}`, order);
   const started = performance.now();
   await db.update(enrollments).set({ nextRunAt: new Date() }).where(eq(enrollments.flowId, flow.flowId));
   while (fake.received().length < BURST) {

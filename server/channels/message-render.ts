@@ -16,7 +16,7 @@ export function messageRenderContext(
   appUrl: string,
 ) {
   const stored = message.content as { config?: Record<string, unknown>; trigger?: { name?: string; properties?: Record<string, unknown> } } & Record<string, unknown>;
-  const emailWorkspace: EmailWorkspace = { name: workspace.name, brandColor: workspace.brandColor, logoUrl: workspace.logoUrl, postalAddress: workspace.postalAddress, appUrl };
+  const emailWorkspace = emailWorkspaceFor(workspace, appUrl);
   const emailContact: EmailContact = { firstName: contact?.firstName ?? null, lastName: contact?.lastName ?? null, email: contact?.email ?? message.toAddress ?? "" };
   return {
     stored,
@@ -25,6 +25,11 @@ export function messageRenderContext(
     workspace: emailWorkspace,
     contact: emailContact,
   };
+}
+
+/** The workspace's brand as templates and merge fields read it. */
+export function emailWorkspaceFor(workspace: Pick<typeof workspaces.$inferSelect, "name" | "brandColor" | "logoUrl" | "postalAddress">, appUrl: string): EmailWorkspace {
+  return { name: workspace.name, brandColor: workspace.brandColor, logoUrl: workspace.logoUrl, postalAddress: workspace.postalAddress, appUrl };
 }
 
 /** The contact's own unsubscribe and preference links for this message, signed; none without a contact. */

@@ -31,17 +31,10 @@ afterAll(async () => {
 beforeEach(() => invalidateLiveFlows());
 afterEach(() => fake.reset());
 
+/** One buyer places an order; the executor handles it (and tries to send) at once. */
 async function orderPlaced(clock: FakeClock) {
-  const member = await createMember(t.db, "Sender");
-  const template = getFlowTemplate("order_confirmation");
-  if (!template) throw new Error("template");
-  const flow = await publishGraph(t.db, { workspaceId: member.workspace.id, userId: member.user.id, graph: template.graph, now: clock.t });
-  const channels = { ...createChannels({}), email: createResendEmailProvider({ apiKey: "re_test", baseUrl: fake.url }) };
-  const executor = testExecutor(t, clock, channels);
-  const contact = await createContact(t.db, member.workspace.id);
-  await executor.handleEvents([
-    await storeEvent(t.db, { workspaceId: member.workspace.id, contactId: contact.id, name: "Placed Order", properties: { order_id: "ord_9", value: 12 }, at: clock.t }),
-  ]);
+  const { flow, executor, channels, events } = await ordersPlaced(clock, 1);
+  await executor.handleEvents(events);
   const [message] = await t.db.select().from(messages).where(eq(messages.flowId, flow.flowId));
   if (!message) throw new Error("no message");
   return { flow, executor, channels, message };

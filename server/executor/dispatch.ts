@@ -18,7 +18,7 @@
  * was written) keeps going alone, under its own key.
  */
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { contacts, enrollments, messages, workspaces } from "@/server/db/schema";
 import type { Channels, SendResult } from "@/server/channels";
@@ -269,17 +269,19 @@ async function sendNewBatch(ctx: Context, chunk: MessageRow[]) {
     return;
   }
   const batchId = randomUUID();
+  const frozen = JSON.stringify(
+    ready.map(({ message, prepared }, batchIndex) => ({ id: message.id, attempts: message.attempts, batch_index: batchIndex, subject: prepared.email.subject, content: prepared.content })),
+  );
   const written = await db
     .transaction(async (tx) => {
-      for (const [batchIndex, { message, prepared }] of ready.entries()) {
-        const row = await tx
-          .update(messages)
-          .set({ content: prepared.content, subject: prepared.email.subject, batchId, batchIndex })
-          // Still this sender's claim: a lease that ran out meanwhile may have been claimed (and sent) by another.
-          .where(and(eq(messages.id, message.id), eq(messages.status, "sending"), eq(messages.attempts, message.attempts), isNull(messages.batchId)))
-          .returning({ id: messages.id });
-        if (row.length === 0) throw new LostClaim();
-      }
+      // One statement for the whole batch, taking only rows still under this sender's claim:
+      // a lease that ran out meanwhile may have been claimed (and sent) by another.
+      const rows = await tx.execute(sql`
+        update messages as m set content = x.content, subject = x.subject, batch_id = ${batchId}::uuid, batch_index = x.batch_index
+        from jsonb_to_recordset(${frozen}::jsonb) as x(id uuid, attempts int, batch_index int, subject text, content jsonb)
+        where m.id = x.id and m.status = 'sending' and m.attempts = x.attempts and m.batch_id is null
+        returning m.id`);
+      if (rowsOf(rows).length !== ready.length) throw new LostClaim();
       return true;
     })
     .catch((error: unknown) => {
@@ -317,13 +319,24 @@ async function resendBatch(ctx: Context, batch: MessageRow[]) {
 
 /** Results in order; members settled by someone else are left as they are. */
 async function recordBatch(ctx: Context, batch: MessageRow[], results: SendResult[]) {
+  const provider = ctx.channels.email.name;
+  const sent: { id: string; provider_message_id: string }[] = [];
   // One delay for the whole batch keeps its members due together.
   const random = ctx.record.random();
   for (const [i, message] of batch.entries()) {
     if (message.status !== "sending") continue;
     const result = results[i] ?? { ok: false, retryable: true, error: "no result for this email" };
-    await record(ctx.db, message, { result, provider: ctx.channels.email.name, rendered: null }, { ...ctx.record, random: () => random });
+    if (result.ok) sent.push({ id: message.id, provider_message_id: result.providerMessageId });
+    else await record(ctx.db, message, { result, provider, rendered: null }, { ...ctx.record, random: () => random });
   }
+  if (sent.length === 0) return;
+  // The sent ones in one statement; a member retried by another sender meanwhile is still sent by this answer.
+  ctx.record.result.sent += sent.length;
+  await ctx.db.execute(sql`
+    update messages as m set status = 'sent', provider = ${provider}, provider_message_id = x.provider_message_id,
+      sent_at = ${new Date(ctx.record.now).toISOString()}::timestamptz, locked_until = null, last_error = null
+    from jsonb_to_recordset(${JSON.stringify(sent)}::jsonb) as x(id uuid, provider_message_id text)
+    where m.id = x.id and m.status in ('queued', 'sending')`);
 }
 
 interface RecordContext {

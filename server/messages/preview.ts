@@ -14,6 +14,7 @@ import { formatMoney, readCart, readOrder, readTriggerProduct } from "@/emails/d
 import { sampleContact, sampleProducts, sampleTriggers } from "@/emails/samples";
 import { buildMergeContext, checkMergeFields, emptyMergeFields, mergeKeysForTrigger, renderMerge, type EmptyMergeField, type MergeProblem } from "@/server/channels/merge";
 import { renderEmail } from "@/server/channels/render-email";
+import { emailWorkspaceFor } from "@/server/channels/message-render";
 import { renderPush, renderSms, type SmsSegmentInfo } from "@/server/channels/render-text";
 import { signUnsubscribe } from "@/server/channels/unsubscribe-token";
 import type { Channel } from "@/server/channels/types";
@@ -22,7 +23,7 @@ import { linkSigningKey, SAMPLE_TOKEN } from "./consent";
 type WorkspaceRow = typeof workspaces.$inferSelect;
 
 export function emailWorkspaceOf(workspace: Pick<WorkspaceRow, "name" | "brandColor" | "logoUrl" | "postalAddress">): EmailWorkspace {
-  return { name: workspace.name, brandColor: workspace.brandColor, logoUrl: workspace.logoUrl, postalAddress: workspace.postalAddress, appUrl: appUrl() };
+  return emailWorkspaceFor(workspace, appUrl());
 }
 
 export function senderOf(workspace: Pick<WorkspaceRow, "name" | "senderEmail">): string {

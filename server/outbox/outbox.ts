@@ -8,7 +8,7 @@ import { contacts, flows, messageEvents, messages, workspaces } from "@/server/d
 import { notFound } from "@/server/errors";
 import type { EmailContent } from "@/emails/types";
 import { renderEmail } from "@/server/channels/render-email";
-import { messageRenderContext, unsubscribeLinks } from "@/server/channels/message-render";
+import { emailWorkspaceFor, messageRenderContext, unsubscribeLinks } from "@/server/channels/message-render";
 import { linkSigningKey } from "@/server/messages/consent";
 import { buildMergeContext, renderMerge } from "@/server/channels/merge";
 
@@ -85,7 +85,7 @@ export async function listOutbox(db: DbOrTx, input: OutboxFilter) {
     if (!workspace || r.renderedSubject !== null || !r.subject?.includes("{")) return null;
     try {
       const context = buildMergeContext({
-        workspace: { name: workspace.name, brandColor: workspace.brandColor, logoUrl: workspace.logoUrl, postalAddress: workspace.postalAddress, appUrl: input.appUrl ?? "" },
+        workspace: emailWorkspaceFor(workspace, input.appUrl ?? ""),
         contact: { firstName: r.contactFirstName, lastName: r.contactLastName, email: r.contactEmail ?? r.toAddress ?? "" },
         trigger: { name: r.trigger?.name ?? "", properties: r.trigger?.properties ?? {} },
       });
