@@ -3,7 +3,8 @@ import { existsSync } from "node:fs";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
-const chromium = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+const chromium =
+  process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 const dataDir = `.data/e2e-${port}`;
 
 export default defineConfig({
@@ -14,7 +15,10 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 15_000 },
   outputDir: "test-results/playwright",
-  reporter: [["list"], ["json", { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? "test-results/e2e.json" }]],
+  reporter: [
+    ["list"],
+    ["json", { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? "test-results/e2e.json" }],
+  ],
   use: {
     baseURL,
     trace: "retain-on-failure",
@@ -44,6 +48,13 @@ export default defineConfig({
     // The demo shop is seeded with its 60-day history replayed (e2e/analytics.spec.ts reads the
     // seeded flows' numbers): the start takes ~50 s instead of ~11 s, more on a busy machine.
     // E2E_SEED_HISTORY=off leaves it out for runs without the analytics specs.
-    env: { TIDINGS_DATA_DIR: dataDir, APP_URL: baseURL, NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), TIDINGS_SIGN_IN_LIMIT: "100", TIDINGS_SEED_HISTORY: process.env.E2E_SEED_HISTORY ?? "on" },
+    env: {
+      TIDINGS_DATA_DIR: dataDir,
+      APP_URL: baseURL,
+      NEXT_TELEMETRY_DISABLED: "1",
+      PORT: String(port),
+      TIDINGS_SIGN_IN_LIMIT: "100",
+      TIDINGS_SEED_HISTORY: process.env.E2E_SEED_HISTORY ?? "on",
+    },
   },
 });

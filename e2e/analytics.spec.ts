@@ -65,7 +65,9 @@ test("the abandoned-cart flow shows its numbers on the email cards", async ({ si
   await page.getByLabel("Date range").selectOption("custom");
   await page.getByLabel("From", { exact: true }).fill("2026-03-10");
   await page.getByLabel("To", { exact: true }).fill("2026-03-01");
-  await expect(page.getByRole("alert").filter({ hasText: "The end date is before the start date" })).toBeVisible();
+  await expect(
+    page.getByRole("alert").filter({ hasText: "The end date is before the start date" }),
+  ).toBeVisible();
 
   await page.getByLabel("Date range").selectOption("all");
   await expect.poll(() => statOf(first, "sent")).toBe(sent);
@@ -89,7 +91,9 @@ for (const [flowName, condition] of [
   ["Abandoned cart", "never_ordered"],
   ["Post-purchase", "first_order"],
 ] as const) {
-  test(`${flowName}: the condition shows the share of contacts down each branch`, async ({ signedIn: page }) => {
+  test(`${flowName}: the condition shows the share of contacts down each branch`, async ({
+    signedIn: page,
+  }) => {
     await openWithAnalytics(page, flowName);
     const yes = page.getByTestId(`edge-share-e_${condition}_yes`);
     const no = page.getByTestId(`edge-share-e_${condition}_no`);
@@ -105,7 +109,9 @@ for (const [flowName, condition] of [
     expect(y.share + n.share).toBeGreaterThanOrEqual(99);
     expect(y.share + n.share).toBeLessThanOrEqual(101);
     // The branch counts are what the condition passed on.
-    expect(y.count + n.count).toBe(await statOf(page.locator(`.react-flow__node[data-id="${condition}"]`), "passed"));
+    expect(y.count + n.count).toBe(
+      await statOf(page.locator(`.react-flow__node[data-id="${condition}"]`), "passed"),
+    );
     // Pan the condition and its branches into view for the screenshot (drags on empty canvas).
     const node = page.locator(`.react-flow__node[data-id="${condition}"]`);
     for (let i = 0; i < 5; i++) {

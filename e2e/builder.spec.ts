@@ -89,11 +89,15 @@ async function readCanvas(page: Page) {
   const nodes = await page.locator(".react-flow__node").evaluateAll((els) =>
     els.map((el) => ({
       id: el.getAttribute("data-id"),
-      kind: [...el.classList].find((c) => c.startsWith("react-flow__node-"))?.slice("react-flow__node-".length),
+      kind: [...el.classList]
+        .find((c) => c.startsWith("react-flow__node-"))
+        ?.slice("react-flow__node-".length),
       summary: el.querySelector('[data-testid="node-summary"]')?.textContent,
     })),
   );
-  const edges = await page.locator(".react-flow__edge").evaluateAll((els) => els.map((el) => el.getAttribute("data-id")));
+  const edges = await page
+    .locator(".react-flow__edge")
+    .evaluateAll((els) => els.map((el) => el.getAttribute("data-id")));
   return { nodes: nodes.sort((a, b) => String(a.id).localeCompare(String(b.id))), edges: edges.sort() };
 }
 
@@ -106,7 +110,9 @@ async function publish(page: Page) {
   await expect(page.getByTestId("flow-status")).toHaveText("live");
 }
 
-test("builds the abandoned-cart flow from a blank canvas, publishes it and finds it again after a reload", async ({ page }) => {
+test("builds the abandoned-cart flow from a blank canvas, publishes it and finds it again after a reload", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   await createBlankFlow(page, "Cart rescue");
   const panel = inspector(page);
@@ -138,12 +144,16 @@ test("builds the abandoned-cart flow from a blank canvas, publishes it and finds
   await expect(node(page, condition).getByTestId("node-card")).toHaveAttribute("data-invalid", "true");
   await page.getByTestId("issues-toggle").click();
   const issues = page.getByTestId("issues-list");
-  await expect(issues.locator(`[data-node-id="${condition}"]`).filter({ hasText: "Add at least one condition." })).toHaveCount(1);
+  await expect(
+    issues.locator(`[data-node-id="${condition}"]`).filter({ hasText: "Add at least one condition." }),
+  ).toHaveCount(1);
   await page.screenshot({ path: "test-results/builder-validation.png" });
   await panel.getByRole("button", { name: "Add condition" }).click();
   await panel.getByTestId("condition-row").getByLabel("Event", { exact: true }).selectOption("Placed Order");
   await expect(node(page, condition).getByTestId("node-summary")).toHaveText("If Placed Order since start");
-  await expect(issues.locator(`[data-node-id="${condition}"]`).filter({ hasText: "Add at least one condition." })).toHaveCount(0);
+  await expect(
+    issues.locator(`[data-node-id="${condition}"]`).filter({ hasText: "Add at least one condition." }),
+  ).toHaveCount(0);
   await connect(page, waitDay, "next", condition);
 
   const couponEmail = await dropStep(page, "email", 560, 300);
@@ -155,7 +165,9 @@ test("builds the abandoned-cart flow from a blank canvas, publishes it and finds
   await connect(page, condition, "yes", exit);
 
   // The coupon email's open output is a problem until it is connected.
-  const open = issues.locator(`[data-node-id="${couponEmail}"]`).filter({ hasText: "Connect this step to a next step (or an Exit)." });
+  const open = issues
+    .locator(`[data-node-id="${couponEmail}"]`)
+    .filter({ hasText: "Connect this step to a next step (or an Exit)." });
   await expect(open).toHaveCount(1);
   await connect(page, couponEmail, "next", exit);
   await expect(open).toHaveCount(0);
@@ -200,12 +212,15 @@ test("opens every gallery template and publishes it without problems", async ({ 
     await expect(page.getByLabel("Flow name")).toHaveValue(template.name);
     await expect(page.locator(".react-flow__node")).toHaveCount(template.graph.nodes.length);
     await expect(page.getByTestId("issues-toggle"), template.key).toHaveText("Ready to publish");
-    if (template.key === "review_request") await page.screenshot({ path: "test-results/builder-template.png" });
+    if (template.key === "review_request")
+      await page.screenshot({ path: "test-results/builder-template.png" });
     await publish(page);
   }
   await page.goto("/flows");
   for (const template of templates) {
-    await expect(page.getByTestId("flow-row").filter({ hasText: template.name }).first()).toContainText("live");
+    await expect(page.getByTestId("flow-row").filter({ hasText: template.name }).first()).toContainText(
+      "live",
+    );
   }
 });
 
@@ -275,7 +290,9 @@ test("shows each step's form, checked against its schema", async ({ page }) => {
   await openTemplate(page, "abandoned_cart");
   await select(page, "email_3");
   const panel = inspector(page);
-  await expect(panel.getByLabel("Subject", { exact: true })).toHaveValue("Here’s 10% off to finish your order");
+  await expect(panel.getByLabel("Subject", { exact: true })).toHaveValue(
+    "Here’s 10% off to finish your order",
+  );
   await expect(panel.locator('[data-slot="email-preview"]')).toHaveCount(1);
   await page.screenshot({ path: "test-results/builder-inspector.png" });
 
@@ -317,13 +334,17 @@ test("a random split picks a winner automatically after the contacts it is told"
   await expect(auto.getByLabel("After days")).toHaveValue("7");
   // Neither days nor contacts: the validator says what is missing, on the step.
   await auto.getByLabel("After days").fill("");
-  await expect(page.getByText("Automatic winner: say after how many days or contacts to pick it.").first()).toBeVisible();
+  await expect(
+    page.getByText("Automatic winner: say after how many days or contacts to pick it.").first(),
+  ).toBeVisible();
   // Fewer than 10 contacts is refused by the step's schema, where it is typed.
   await auto.getByLabel("After contacts").fill("5");
   await expect(auto.getByLabel("After contacts")).toHaveAttribute("aria-invalid", "true");
   await auto.getByLabel("After contacts").fill("400");
   await expect(auto.getByLabel("After contacts")).not.toHaveAttribute("aria-invalid", "true");
-  await expect(page.getByText("Automatic winner: say after how many days or contacts to pick it.")).toHaveCount(0);
+  await expect(
+    page.getByText("Automatic winner: say after how many days or contacts to pick it."),
+  ).toHaveCount(0);
   await page.screenshot({ path: "test-results/builder-split-winner.png" });
   await expect(page.getByTestId("save-status")).toHaveText("Saved");
 

@@ -7,7 +7,9 @@ import { expect, test } from "./fixtures";
 
 test.use({ viewport: { width: 1440, height: 1000 } });
 
-test("a flow's dashboard shows its chart, funnel and enrollments by date range", async ({ signedIn: page }) => {
+test("a flow's dashboard shows its chart, funnel and enrollments by date range", async ({
+  signedIn: page,
+}) => {
   // A flow of its own, from the abandoned-cart template; the builder header links to its dashboard.
   await page.getByRole("button", { name: "Create flow" }).first().click();
   await page.getByTestId("template-abandoned_cart").click();
@@ -21,9 +23,16 @@ test("a flow's dashboard shows its chart, funnel and enrollments by date range",
 
   const range = page.getByRole("radiogroup", { name: "Date range" });
   await expect(range.getByRole("radio", { name: "Last 30 days" })).toHaveAttribute("aria-checked", "true");
-  for (const id of ["entered", "sent", "conversions", "conversion-rate", "revenue"]) await expect(page.getByTestId(`total-${id}`)).toBeVisible();
+  for (const id of ["entered", "sent", "conversions", "conversion-rate", "revenue"])
+    await expect(page.getByTestId(`total-${id}`)).toBeVisible();
   await expect(page.getByTestId("daily-chart").getByRole("application")).toBeVisible();
-  await expect(page.getByTestId("funnel").getByRole("listitem")).toHaveText([/^Entered the flow/, /^Received a message/, /^Opened/, /^Clicked/, /^Converted/]);
+  await expect(page.getByTestId("funnel").getByRole("listitem")).toHaveText([
+    /^Entered the flow/,
+    /^Received a message/,
+    /^Opened/,
+    /^Clicked/,
+    /^Converted/,
+  ]);
   await expect(page.getByText("This flow has no random split.")).toBeVisible();
   await expect(page.getByText("No one has entered this flow yet.")).toBeVisible();
 
@@ -39,7 +48,10 @@ test("a flow's dashboard shows its chart, funnel and enrollments by date range",
   // The flows list reaches it too, from the row's menu.
   await page.getByRole("link", { name: "Flows" }).first().click();
   const flowId = new URL(flowUrl).pathname.split("/").pop() ?? "";
-  await page.locator(`[data-testid="flow-row"][data-flow-id="${flowId}"]`).getByRole("button", { name: `Actions for ${name}` }).click();
+  await page
+    .locator(`[data-testid="flow-row"][data-flow-id="${flowId}"]`)
+    .getByRole("button", { name: `Actions for ${name}` })
+    .click();
   await page.getByRole("menuitem", { name: "Dashboard" }).click();
   await expect(page).toHaveURL(`${flowUrl}/dashboard`);
   await expect(page.getByTestId("flow-dashboard")).toBeVisible();

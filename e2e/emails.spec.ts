@@ -1,6 +1,8 @@
 import { test, expect } from "./fixtures";
 
-test("previews an email for a real contact, sends a test, and unsubscribes from the Outbox", async ({ signedIn: page }) => {
+test("previews an email for a real contact, sends a test, and unsubscribes from the Outbox", async ({
+  signedIn: page,
+}) => {
   // The gallery: every template with sample data.
   await page.goto("/preview");
   await expect(page.getByRole("heading", { name: "Email templates", level: 1 })).toBeVisible();
@@ -13,7 +15,9 @@ test("previews an email for a real contact, sends a test, and unsubscribes from 
   const preview = page.getByTestId("email-preview");
   // Sample data first.
   await expect(preview.getByTestId("preview-subject")).toHaveText("Maya, you left something behind");
-  await expect(page.frameLocator('iframe[title="Email preview"]').getByText("Organic Sencha Green Tea")).toBeVisible();
+  await expect(
+    page.frameLocator('iframe[title="Email preview"]').getByText("Organic Sencha Green Tea"),
+  ).toBeVisible();
 
   // Pick a real, subscribed contact who started a checkout.
   await preview.getByTestId("preview-as").click();
@@ -29,7 +33,13 @@ test("previews an email for a real contact, sends a test, and unsubscribes from 
   await expect(preview.getByTestId("inbox-header")).toContainText(`to ${email}`);
   const summary = (await preview.getByTestId("preview-event-summary").textContent()) ?? "";
   expect(summary).toContain(`${name}’s “Started Checkout”`);
-  const firstItem = summary.split(": ").slice(1).join(": ").split(/ × \d+|, | · /)[0]?.trim() ?? "";
+  const firstItem =
+    summary
+      .split(": ")
+      .slice(1)
+      .join(": ")
+      .split(/ × \d+|, | · /)[0]
+      ?.trim() ?? "";
   expect(firstItem).not.toBe("");
   const frame = page.frameLocator('iframe[title="Email preview"]');
   await expect(frame.getByText(firstItem).first()).toBeVisible();
@@ -65,7 +75,11 @@ test("previews an email for a real contact, sends a test, and unsubscribes from 
   await page.getByRole("navigation", { name: "Channel" }).getByRole("link", { name: "Email" }).click();
 
   // The message view: the email as sent, and who it was rendered for.
-  await page.getByTestId("outbox-row").filter({ hasText: subject }).getByRole("link", { name: subject }).click();
+  await page
+    .getByTestId("outbox-row")
+    .filter({ hasText: subject })
+    .getByRole("link", { name: subject })
+    .click();
   await expect(page).toHaveURL(/\/outbox\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { name: subject, level: 1 })).toBeVisible();
   await expect(page.getByTestId("message-contact")).toContainText(name);
@@ -79,7 +93,9 @@ test("previews an email for a real contact, sends a test, and unsubscribes from 
   await sent.getByRole("link", { name: "Unsubscribe" }).click();
   const unsubscribe = await popupOpened;
   await expect(unsubscribe).toHaveURL(/\/u\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
-  await expect(unsubscribe.getByRole("heading", { name: "Unsubscribe from Juniper Roasters emails?" })).toBeVisible();
+  await expect(
+    unsubscribe.getByRole("heading", { name: "Unsubscribe from Juniper Roasters emails?" }),
+  ).toBeVisible();
   await unsubscribe.screenshot({ path: "test-results/emails-unsubscribe-confirm.png" });
 
   // Opening the page changed nothing yet.
@@ -116,11 +132,15 @@ test("an unsubscribe link that was changed shows a friendly 400 page", async ({ 
 
 test("an unknown template is reported above the gallery", async ({ signedIn: page }) => {
   await page.goto("/preview?template=not_a_template");
-  await expect(page.getByRole("alert").filter({ hasText: "There is no template" })).toHaveText("There is no template called “not_a_template”.");
+  await expect(page.getByRole("alert").filter({ hasText: "There is no template" })).toHaveText(
+    "There is no template called “not_a_template”.",
+  );
   await expect(page.getByTestId("template-card")).toHaveCount(21);
 });
 
-test("the email step's inspector previews the email for a real contact, at desktop and mobile width", async ({ signedIn: page }) => {
+test("the email step's inspector previews the email for a real contact, at desktop and mobile width", async ({
+  signedIn: page,
+}) => {
   await page.setViewportSize({ width: 1600, height: 1000 });
   await page.goto("/flows");
   await page.getByRole("button", { name: "Create flow" }).first().click();
@@ -150,7 +170,13 @@ test("the email step's inspector previews the email for a real contact, at deskt
   await expect(preview.getByTestId("preview-subject")).toHaveText(`${firstName}, you left something behind`);
   const summary = (await preview.getByTestId("preview-event-summary").textContent()) ?? "";
   expect(summary).toContain(`${name}’s “Started Checkout”`);
-  const firstItem = summary.split(": ").slice(1).join(": ").split(/ × \d+|, | · /)[0]?.trim() ?? "";
+  const firstItem =
+    summary
+      .split(": ")
+      .slice(1)
+      .join(": ")
+      .split(/ × \d+|, | · /)[0]
+      ?.trim() ?? "";
   expect(firstItem).not.toBe("");
   await expect(frame.getByText(firstItem).first()).toBeVisible();
   await expect(frame.getByText("Organic Sencha Green Tea")).toHaveCount(0);
@@ -172,13 +198,20 @@ test("the email step's inspector previews the email for a real contact, at deskt
   await page.screenshot({ path: "test-results/emails-inspector-mobile.png" });
 
   // A long letter (≈ 24,000 characters, more than a URL may carry) still previews.
-  const paragraph = "We roast in small batches every Tuesday and ship the same week, so your beans arrive at their best. ".repeat(12);
-  await inspector.getByRole("textbox", { name: "Body" }).fill(`${Array.from({ length: 20 }, () => paragraph).join("\n\n")}\n\nThat is the end of a long letter.`);
+  const paragraph =
+    "We roast in small batches every Tuesday and ship the same week, so your beans arrive at their best. ".repeat(
+      12,
+    );
+  await inspector
+    .getByRole("textbox", { name: "Body" })
+    .fill(`${Array.from({ length: 20 }, () => paragraph).join("\n\n")}\n\nThat is the end of a long letter.`);
   await expect(frame.getByText("That is the end of a long letter.")).toBeVisible();
   await page.screenshot({ path: "test-results/emails-inspector-long-letter.png" });
 });
 
-test("an email from the demo shop's history opens in the Outbox with its body", async ({ signedIn: page }) => {
+test("an email from the demo shop's history opens in the Outbox with its body", async ({
+  signedIn: page,
+}) => {
   // The newest page of sent emails: its last row is from the seeded history (no e2e spec sends 100).
   await page.goto("/outbox?channel=email&status=sent");
   const rows = page.getByTestId("outbox-row");

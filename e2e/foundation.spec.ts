@@ -2,7 +2,8 @@ import { test, expect, signIn } from "./fixtures";
 
 test("signs in with the demo login and sees the sidebar and the flows list", async ({ signedIn: page }) => {
   const nav = page.getByRole("complementary", { name: "Main" });
-  for (const item of ["Flows", "Contacts", "Outbox", "Settings"]) await expect(nav.getByRole("link", { name: item })).toBeVisible();
+  for (const item of ["Flows", "Contacts", "Outbox", "Settings"])
+    await expect(nav.getByRole("link", { name: item })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Flows", level: 1 })).toBeVisible();
   await page.screenshot({ path: "test-results/flows-page.png", fullPage: true });
 

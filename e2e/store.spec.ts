@@ -1,6 +1,9 @@
 import { test, expect } from "./fixtures";
 
-test("a shopper checks out in the demo store and the marketer sees the events on the contact", async ({ signedIn: page, browser }) => {
+test("a shopper checks out in the demo store and the marketer sees the events on the contact", async ({
+  signedIn: page,
+  browser,
+}) => {
   const email = `shopper.${Date.now()}@example.com`;
   const shop = await browser.newPage();
 
@@ -35,18 +38,31 @@ test("a shopper checks out in the demo store and the marketer sees the events on
   await expect(timeline).toContainText("1 × House Espresso Blend");
 });
 
-test("a signed-up shopper turns on notifications; the contact's push consent becomes subscribed", async ({ signedIn: page, browser }) => {
+test("a signed-up shopper turns on notifications; the contact's push consent becomes subscribed", async ({
+  signedIn: page,
+  browser,
+}) => {
   const email = `notify.${Date.now()}@example.com`;
   const context = await browser.newContext();
   await context.grantPermissions(["notifications"]);
   // The browser's push service is out of reach here: subscribe() answers a subscription as a
   // browser would (a real P-256 key and auth secret, an https endpoint), the rest is real.
   await context.addInitScript(() => {
-    const b64 = (bytes: ArrayBuffer | Uint8Array) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const b64 = (bytes: ArrayBuffer | Uint8Array) =>
+      btoa(String.fromCharCode(...new Uint8Array(bytes)))
+        .replace(/\+/g, "-")
+        .replace(/\//g, "_")
+        .replace(/=+$/, "");
     PushManager.prototype.subscribe = async function () {
-      const pair = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"]);
+      const pair = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, [
+        "deriveBits",
+      ]);
       const p256dh = b64(await crypto.subtle.exportKey("raw", pair.publicKey));
-      const json = { endpoint: `https://push.example/send/${crypto.randomUUID()}`, expirationTime: null, keys: { p256dh, auth: b64(crypto.getRandomValues(new Uint8Array(16))) } };
+      const json = {
+        endpoint: `https://push.example/send/${crypto.randomUUID()}`,
+        expirationTime: null,
+        keys: { p256dh, auth: b64(crypto.getRandomValues(new Uint8Array(16))) },
+      };
       return { toJSON: () => json } as unknown as PushSubscription;
     };
   });
@@ -57,7 +73,9 @@ test("a signed-up shopper turns on notifications; the contact's push consent bec
   await shop.getByRole("button", { name: "Sign up" }).click();
   await expect(shop.getByRole("status")).toContainText("You are signed up");
 
-  const saved = shop.waitForResponse((r) => r.url().endsWith("/api/v1/push/subscriptions") && r.request().method() === "POST");
+  const saved = shop.waitForResponse(
+    (r) => r.url().endsWith("/api/v1/push/subscriptions") && r.request().method() === "POST",
+  );
   await shop.getByRole("button", { name: "Get notified" }).click();
   expect((await saved).status()).toBe(201);
   await expect(shop.getByTestId("store-notify")).toHaveAttribute("data-state", "on");

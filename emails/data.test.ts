@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { absoluteUrl, addressLines, brandColor, formatMoney, readCart, readOrder, readTriggerProduct, textColorOn } from "./data";
+import {
+  absoluteUrl,
+  addressLines,
+  brandColor,
+  formatMoney,
+  readCart,
+  readOrder,
+  readTriggerProduct,
+  textColorOn,
+} from "./data";
 import { sampleWorkspace } from "./samples";
 
 describe("absoluteUrl", () => {
@@ -11,7 +20,8 @@ describe("absoluteUrl", () => {
     expect(absoluteUrl("mailto:help@shop.example", base)).toBe("mailto:help@shop.example");
   });
   it("refuses other schemes and empty values", () => {
-    for (const bad of ["javascript:alert(1)", "data:text/html,x", " ", undefined, null, 42, {}]) expect(absoluteUrl(bad, base)).toBeUndefined();
+    for (const bad of ["javascript:alert(1)", "data:text/html,x", " ", undefined, null, 42, {}])
+      expect(absoluteUrl(bad, base)).toBeUndefined();
     expect(absoluteUrl("/x", "not a url")).toBeUndefined();
   });
 });
@@ -34,12 +44,26 @@ describe("money and colours", () => {
 describe("reading event data", () => {
   it("reads a flat cart event and computes what is missing", () => {
     const cart = readCart(
-      { name: "Started Checkout", properties: { checkout_url: "/checkout/1", items: [{ title: "Mug", price: "12.5", quantity: 2, url: "/p/mug" }, { price: 3 }] } },
+      {
+        name: "Started Checkout",
+        properties: {
+          checkout_url: "/checkout/1",
+          items: [{ title: "Mug", price: "12.5", quantity: 2, url: "/p/mug" }, { price: 3 }],
+        },
+      },
       sampleWorkspace,
     );
     expect(cart).toEqual({
       cart_id: "",
-      items: [{ product_id: "Mug", title: "Mug", price: 12.5, quantity: 2, url: "https://shop.leafandkettle.example/p/mug" }],
+      items: [
+        {
+          product_id: "Mug",
+          title: "Mug",
+          price: 12.5,
+          quantity: 2,
+          url: "https://shop.leafandkettle.example/p/mug",
+        },
+      ],
       value: 25,
       currency: "USD",
       checkout_url: "https://shop.leafandkettle.example/checkout/1",
@@ -48,7 +72,17 @@ describe("reading event data", () => {
 
   it("reads a nested order with its address", () => {
     const order = readOrder(
-      { name: "Placed Order", properties: { order: { order_id: 7, value: 10, currency: "eur", shipping_address: { first_name: "Sam", city: "Lyon", country: "FR" } } } },
+      {
+        name: "Placed Order",
+        properties: {
+          order: {
+            order_id: 7,
+            value: 10,
+            currency: "eur",
+            shipping_address: { first_name: "Sam", city: "Lyon", country: "FR" },
+          },
+        },
+      },
       sampleWorkspace,
     );
     expect(order).toMatchObject({ order_id: "7", value: 10, currency: "EUR", items: [] });

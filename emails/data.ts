@@ -144,7 +144,9 @@ function readItem(v: unknown, base: string): CartItem | undefined {
 }
 
 function readItems(v: unknown, base: string): CartItem[] {
-  return Array.isArray(v) ? v.map((i) => readItem(i, base)).filter((i): i is CartItem => i !== undefined) : [];
+  return Array.isArray(v)
+    ? v.map((i) => readItem(i, base)).filter((i): i is CartItem => i !== undefined)
+    : [];
 }
 
 function itemsTotal(items: CartItem[]): number {
@@ -248,7 +250,9 @@ export function readTriggerProduct(trigger: TriggerEvent, workspace: EmailWorksp
 }
 
 export function readProducts(products: readonly unknown[] | undefined, workspace: EmailWorkspace): Product[] {
-  return (products ?? []).map((p) => readProduct(p, workspace.appUrl)).filter((p): p is Product => p !== undefined);
+  return (products ?? [])
+    .map((p) => readProduct(p, workspace.appUrl))
+    .filter((p): p is Product => p !== undefined);
 }
 
 /** A product shown in a grid, optionally with the quantity the contact chose. */
@@ -276,7 +280,13 @@ export type EmailData = {
 
 function fromItems(items: CartItem[]): DisplayProduct[] {
   return items.map((i) => {
-    const p: DisplayProduct = { product_id: i.product_id, title: i.title, price: i.price, url: i.url, quantity: i.quantity };
+    const p: DisplayProduct = {
+      product_id: i.product_id,
+      title: i.title,
+      price: i.price,
+      url: i.url,
+      quantity: i.quantity,
+    };
     if (i.image_url) p.image_url = i.image_url;
     return p;
   });
@@ -284,7 +294,12 @@ function fromItems(items: CartItem[]): DisplayProduct[] {
 
 export function productsFor(
   source: ProductSource,
-  d: { cart?: Cart | undefined; order?: Order | undefined; product?: Product | undefined; products: Product[] },
+  d: {
+    cart?: Cart | undefined;
+    order?: Order | undefined;
+    product?: Product | undefined;
+    products: Product[];
+  },
 ): DisplayProduct[] {
   switch (source) {
     case "cart":

@@ -84,7 +84,7 @@ describe.each(emailTemplateKeys)("template %s", (key) => {
       content: {
         ...template.defaultContent,
         heading: "Hi {{ first_name }}",
-        body: "Dear {{ first_name | default: \"you\" }},\n\nthanks.",
+        body: 'Dear {{ first_name | default: "you" }},\n\nthanks.',
       },
       workspace: props.workspace,
       contact: { firstName: "<script>alert(1)</script>", email: "x@example.com" },
@@ -97,16 +97,25 @@ describe.each(emailTemplateKeys)("template %s", (key) => {
     expect(out.text).toContain("<script>alert(1)</script>");
   });
 
-  it(transactional.has(key) ? "has no unsubscribe link (transactional)" : "has the unsubscribe link and postal address (marketing)", async () => {
-    const props = template.sampleProps();
-    const out = await renderEmail({ ...props, content: template.defaultContent, unsubscribeUrl: sampleUnsubscribeUrl });
-    expect(out.html).toContain(props.workspace.postalAddress);
-    if (transactional.has(key)) {
-      expect(out.html.toLowerCase().includes("unsubscribe")).toBe(false);
-      expect(out.text.toLowerCase().includes("unsubscribe")).toBe(false);
-    } else {
-      expect(links(out.html)).toContain(sampleUnsubscribeUrl);
-      expect(out.text).toContain(sampleUnsubscribeUrl);
-    }
-  });
+  it(
+    transactional.has(key)
+      ? "has no unsubscribe link (transactional)"
+      : "has the unsubscribe link and postal address (marketing)",
+    async () => {
+      const props = template.sampleProps();
+      const out = await renderEmail({
+        ...props,
+        content: template.defaultContent,
+        unsubscribeUrl: sampleUnsubscribeUrl,
+      });
+      expect(out.html).toContain(props.workspace.postalAddress);
+      if (transactional.has(key)) {
+        expect(out.html.toLowerCase().includes("unsubscribe")).toBe(false);
+        expect(out.text.toLowerCase().includes("unsubscribe")).toBe(false);
+      } else {
+        expect(links(out.html)).toContain(sampleUnsubscribeUrl);
+        expect(out.text).toContain(sampleUnsubscribeUrl);
+      }
+    },
+  );
 });

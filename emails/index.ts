@@ -4,8 +4,21 @@
  */
 import type { ComponentType } from "react";
 import { mergeEmailContent } from "@/server/channels/merge";
-import { emailCatalog, emailTemplateKeys, isEmailTemplateKey, type EmailTemplateInfo, type EmailTemplateKey } from "./catalog";
-import { sampleContact, samplePreferencesUrl, sampleProducts, sampleTriggers, sampleUnsubscribeUrl, sampleWorkspace } from "./samples";
+import {
+  emailCatalog,
+  emailTemplateKeys,
+  isEmailTemplateKey,
+  type EmailTemplateInfo,
+  type EmailTemplateKey,
+} from "./catalog";
+import {
+  sampleContact,
+  samplePreferencesUrl,
+  sampleProducts,
+  sampleTriggers,
+  sampleUnsubscribeUrl,
+  sampleWorkspace,
+} from "./samples";
 import { AbandonedCart1Email } from "./templates/abandoned-cart-1";
 import { AbandonedCart2Email } from "./templates/abandoned-cart-2";
 import { AbandonedCart3Email } from "./templates/abandoned-cart-3";
@@ -67,8 +80,16 @@ const components = {
 } satisfies Record<EmailTemplateKey, EmailTemplateComponent>;
 
 /** Sample props for `key`, with `content` (default copy unless given) merged against the sample data. */
-export function sampleEmailProps(key: EmailTemplateKey, content: EmailContent = emailCatalog[key].defaultContent): EmailTemplateProps {
-  const base = { workspace: sampleWorkspace, contact: sampleContact, trigger: sampleTriggers[key], products: sampleProducts };
+export function sampleEmailProps(
+  key: EmailTemplateKey,
+  content: EmailContent = emailCatalog[key].defaultContent,
+): EmailTemplateProps {
+  const base = {
+    workspace: sampleWorkspace,
+    contact: sampleContact,
+    trigger: sampleTriggers[key],
+    products: sampleProducts,
+  };
   return {
     ...base,
     content: mergeEmailContent(content, base),

@@ -36,8 +36,20 @@ const kettle = {
 };
 
 export const sampleProducts: Product[] = [
-  { product_id: "p_matcha", title: "Ceremonial Matcha", price: 32, image_url: img("matcha"), url: "/products/ceremonial-matcha" },
-  { product_id: "p_whisk", title: "Bamboo Matcha Whisk", price: 14, image_url: img("whisk"), url: "/products/bamboo-whisk" },
+  {
+    product_id: "p_matcha",
+    title: "Ceremonial Matcha",
+    price: 32,
+    image_url: img("matcha"),
+    url: "/products/ceremonial-matcha",
+  },
+  {
+    product_id: "p_whisk",
+    title: "Bamboo Matcha Whisk",
+    price: 14,
+    image_url: img("whisk"),
+    url: "/products/bamboo-whisk",
+  },
   {
     product_id: "p_teapot",
     title: "Cast Iron Teapot",
@@ -46,7 +58,13 @@ export const sampleProducts: Product[] = [
     image_url: img("teapot"),
     url: "/products/cast-iron-teapot",
   },
-  { product_id: "p_cups", title: "Stoneware Cup Set", price: 36, image_url: img("cups"), url: "/products/stoneware-cups" },
+  {
+    product_id: "p_cups",
+    title: "Stoneware Cup Set",
+    price: 36,
+    image_url: img("cups"),
+    url: "/products/stoneware-cups",
+  },
 ];
 
 const cartEvent: TriggerEvent = {
@@ -121,7 +139,10 @@ export const sampleTriggers: Record<EmailTemplateKey, TriggerEvent> = {
     name: "Placed Order",
     properties: { order, referral_url: "https://shop.leafandkettle.example/r/maya-7f3k" },
   },
-  referral_reward: { name: "Referral Completed", properties: { friend_first_name: "Sam", reward_code: "MAYA-REWARD-15" } },
+  referral_reward: {
+    name: "Referral Completed",
+    properties: { friend_first_name: "Sam", reward_code: "MAYA-REWARD-15" },
+  },
   win_back: { name: "Inactive", properties: { days_since_last_order: 45 } },
   win_back_last_chance: { name: "Inactive", properties: { days_since_last_order: 75 } },
 };

@@ -26,7 +26,8 @@ const DIST = process.env.BENCH_DIST_DIR ?? ".next-bench";
 const NODES = Number(process.env.BENCH_NODES ?? 500);
 const BASE = `http://127.0.0.1:${PORT}`;
 const DATA = path.join(ROOT, ".data", `bench-canvas-${PORT}`);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+const CHROMIUM =
+  process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
 type Node = FlowGraph["nodes"][number];
 
@@ -38,24 +39,43 @@ const BRANCHES = 10;
  */
 export function generateFlow(count: number): FlowGraph {
   const nodes: Node[] = [
-    { id: "trigger", kind: "trigger", position: { x: 0, y: 0 }, config: { type: "event", event: "Started Checkout", filter: null } },
+    {
+      id: "trigger",
+      kind: "trigger",
+      position: { x: 0, y: 0 },
+      config: { type: "event", event: "Started Checkout", filter: null },
+    },
     {
       id: "split",
       kind: "split",
       position: { x: 0, y: 0 },
-      config: { branches: Array.from({ length: BRANCHES }, (_, b) => ({ id: `p${b}`, label: String.fromCharCode(65 + b), percent: 100 / BRANCHES })) },
+      config: {
+        branches: Array.from({ length: BRANCHES }, (_, b) => ({
+          id: `p${b}`,
+          label: String.fromCharCode(65 + b),
+          percent: 100 / BRANCHES,
+        })),
+      },
     },
   ];
   const edges: FlowGraph["edges"] = [];
-  const link = (source: string, sourceHandle: string, target: string) => edges.push({ id: `e_${source}_${sourceHandle}`, source, sourceHandle, target });
+  const link = (source: string, sourceHandle: string, target: string) =>
+    edges.push({ id: `e_${source}_${sourceHandle}`, source, sourceHandle, target });
   link("trigger", "next", "split");
   const tails = Array.from({ length: BRANCHES }, (_, b) => ({ id: "split", handle: `p${b}` }));
   // Room for one closing exit per path.
   for (let i = 1, b = 0; nodes.length + 5 <= count - BRANCHES; i++, b = (b + 1) % BRANCHES) {
     const tail = tails[b]!;
-    const [wait, email, check, sms, exit] = ["wait", "email", "condition", "sms", "exit"].map((k) => `${k}_${i}`) as [string, string, string, string, string];
+    const [wait, email, check, sms, exit] = ["wait", "email", "condition", "sms", "exit"].map(
+      (k) => `${k}_${i}`,
+    ) as [string, string, string, string, string];
     nodes.push(
-      { id: wait, kind: "wait", position: { x: 0, y: 0 }, config: { mode: "duration", amount: i, unit: "hours" } },
+      {
+        id: wait,
+        kind: "wait",
+        position: { x: 0, y: 0 },
+        config: { mode: "duration", amount: i, unit: "hours" },
+      },
       {
         id: email,
         kind: "email",
@@ -72,8 +92,21 @@ export function generateFlow(count: number): FlowGraph {
           category: "marketing",
         },
       },
-      { id: check, kind: "condition", position: { x: 0, y: 0 }, config: { mode: "if", predicate: { type: "has_done", event: "Placed Order", since: "flow_start", where: null } } },
-      { id: sms, kind: "sms", position: { x: 0, y: 0 }, config: { body: `Reminder ${i}: your cart is saved. Reply STOP to opt out.`, category: "marketing" } },
+      {
+        id: check,
+        kind: "condition",
+        position: { x: 0, y: 0 },
+        config: {
+          mode: "if",
+          predicate: { type: "has_done", event: "Placed Order", since: "flow_start", where: null },
+        },
+      },
+      {
+        id: sms,
+        kind: "sms",
+        position: { x: 0, y: 0 },
+        config: { body: `Reminder ${i}: your cart is saved. Reply STOP to opt out.`, category: "marketing" },
+      },
       { id: exit, kind: "exit", position: { x: 0, y: 0 }, config: {} },
     );
     link(tail.id, tail.handle, wait);
@@ -85,7 +118,12 @@ export function generateFlow(count: number): FlowGraph {
   }
   for (let b = 0; nodes.length < count - BRANCHES; b = (b + 1) % BRANCHES) {
     const id = `wait_extra_${nodes.length}`;
-    nodes.push({ id, kind: "wait", position: { x: 0, y: 0 }, config: { mode: "duration", amount: 1, unit: "days" } });
+    nodes.push({
+      id,
+      kind: "wait",
+      position: { x: 0, y: 0 },
+      config: { mode: "duration", amount: 1, unit: "days" },
+    });
     link(tails[b]!.id, tails[b]!.handle, id);
     tails[b] = { id, handle: "next" };
   }
@@ -94,7 +132,9 @@ export function generateFlow(count: number): FlowGraph {
     link(tail.id, tail.handle, `exit_end_${b}`);
   });
   const graph: FlowGraph = { schema: 1, nodes, edges, settings: defaultSettings() };
-  const positions = layoutGraph(graph, (id) => (id.startsWith("condition") || id === "split" ? { width: 264, height: 110 } : { width: 264, height: 80 }));
+  const positions = layoutGraph(graph, (id) =>
+    id.startsWith("condition") || id === "split" ? { width: 264, height: 110 } : { width: 264, height: 80 },
+  );
   return { ...graph, nodes: nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position })) };
 }
 
@@ -106,7 +146,14 @@ function stats(intervals: number[]) {
   const sorted = [...intervals].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   const mean = intervals.reduce((s, x) => s + x, 0) / Math.max(1, intervals.length);
-  return { frames: intervals.length, mean, p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] ?? 0, slow: intervals.filter((x) => x > 50).length };
+  return {
+    frames: intervals.length,
+    mean,
+    p50: at(0.5),
+    p95: at(0.95),
+    max: sorted[sorted.length - 1] ?? 0,
+    slow: intervals.filter((x) => x > 50).length,
+  };
 }
 
 async function waitForServer(server: ChildProcess, timeoutMs: number) {
@@ -125,8 +172,14 @@ async function waitForServer(server: ChildProcess, timeoutMs: number) {
 }
 
 async function trpc(page: Page, procedure: string, input: unknown) {
-  const res = await page.request.post(`${BASE}/api/trpc/${procedure}`, { data: { json: input }, headers: { "content-type": "application/json" } });
-  const body = (await res.json()) as { result?: { data: { json: unknown } }; error?: { json: { message: string } } };
+  const res = await page.request.post(`${BASE}/api/trpc/${procedure}`, {
+    data: { json: input },
+    headers: { "content-type": "application/json" },
+  });
+  const body = (await res.json()) as {
+    result?: { data: { json: unknown } };
+    error?: { json: { message: string } };
+  };
   if (!res.ok() || !body.result) throw new Error(`${procedure}: ${body.error?.json.message ?? res.status()}`);
   return body.result.data.json;
 }
@@ -190,7 +243,13 @@ const layoutStarted = performance.now();
 const graph = generateFlow(NODES);
 const layoutMs = performance.now() - layoutStarted;
 const problems = validateGraph(graph);
-if (problems.length) throw new Error(`generated flow is invalid: ${problems.slice(0, 3).map((p) => p.message).join("; ")}`);
+if (problems.length)
+  throw new Error(
+    `generated flow is invalid: ${problems
+      .slice(0, 3)
+      .map((p) => p.message)
+      .join("; ")}`,
+  );
 
 const env = { ...process.env, NEXT_DIST_DIR: DIST, NEXT_TELEMETRY_DISABLED: "1" };
 if (process.env.BENCH_BUILD === "1" || !existsSync(path.join(ROOT, DIST, "BUILD_ID"))) {
@@ -219,7 +278,15 @@ process.on("exit", stopServer);
 
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
 });
 try {
   await waitForServer(server, 300_000);
@@ -231,7 +298,9 @@ try {
   await page.getByRole("button", { name: "Create workspace" }).click();
   await page.waitForURL(/\/flows$/, { timeout: 60_000 });
 
-  const flow = (await trpc(page, "flows.create", { name: `Canvas benchmark (${graph.nodes.length} steps)` })) as { id: string };
+  const flow = (await trpc(page, "flows.create", {
+    name: `Canvas benchmark (${graph.nodes.length} steps)`,
+  })) as { id: string };
   await trpc(page, "flows.saveDraft", { id: flow.id, graph, baseRevision: 1 });
 
   // Warm the route once (server compile caches, fonts), then measure a clean load.
@@ -239,7 +308,9 @@ try {
   await page.locator('[data-testid="canvas"][data-ready="true"]').waitFor({ timeout: 120_000 });
   await page.goto(`${BASE}/flows`);
 
-  console.log(`Tidings canvas benchmark — ${graph.nodes.length} steps, ${graph.edges.length} connections, Chromium ${browser.version()}`);
+  console.log(
+    `Tidings canvas benchmark — ${graph.nodes.length} steps, ${graph.edges.length} connections, Chromium ${browser.version()}`,
+  );
   console.log(`  generate + auto-layout (dagre, in Node)           ${ms(layoutMs)}`);
   // Timestamps taken in the page as it happens: when the cards are all in the DOM, and when
   // the canvas has measured them and set the opening view.
@@ -247,31 +318,56 @@ try {
     const w = window as unknown as { __bench: { rendered?: number; ready?: number } };
     w.__bench = {};
     const observer = new MutationObserver(() => {
-      if (!w.__bench.rendered && document.querySelectorAll(".react-flow__node").length >= n) w.__bench.rendered = performance.now();
+      if (!w.__bench.rendered && document.querySelectorAll(".react-flow__node").length >= n)
+        w.__bench.rendered = performance.now();
       if (!w.__bench.ready && document.querySelector('[data-testid="canvas"][data-ready="true"]')) {
         w.__bench.ready = performance.now();
         observer.disconnect();
       }
     });
-    observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-ready"] });
+    observer.observe(document, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeFilter: ["data-ready"],
+    });
   }, graph.nodes.length);
   const loads: { rendered: number; ready: number }[] = [];
   for (let run = 0; run < 3; run++) {
     await page.goto(`${BASE}/flows/${flow.id}`);
-    await page.waitForFunction(() => Boolean((window as unknown as { __bench: { ready?: number } }).__bench.ready), null, { timeout: 120_000 });
-    loads.push(await page.evaluate(() => (window as unknown as { __bench: { rendered: number; ready: number } }).__bench));
+    await page.waitForFunction(
+      () => Boolean((window as unknown as { __bench: { ready?: number } }).__bench.ready),
+      null,
+      { timeout: 120_000 },
+    );
+    loads.push(
+      await page.evaluate(
+        () => (window as unknown as { __bench: { rendered: number; ready: number } }).__bench,
+      ),
+    );
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-  console.log(`  first render: all ${graph.nodes.length} cards in the DOM     ${ms(median(loads.map((l) => l.rendered)))} after navigation start (median of 3: ${loads.map((l) => ms(l.rendered)).join(", ")})`);
-  console.log(`  ready: measured, placed, opening view set         ${ms(median(loads.map((l) => l.ready)))} after navigation start`);
+  console.log(
+    `  first render: all ${graph.nodes.length} cards in the DOM     ${ms(median(loads.map((l) => l.rendered)))} after navigation start (median of 3: ${loads.map((l) => ms(l.rendered)).join(", ")})`,
+  );
+  console.log(
+    `  ready: measured, placed, opening view set         ${ms(median(loads.map((l) => l.ready)))} after navigation start`,
+  );
 
   const viewport = page.locator(".react-flow__viewport");
   const before = await viewport.getAttribute("style");
   const fitStarted = await page.evaluate(() => performance.now());
   await page.getByRole("button", { name: "Fit View" }).click();
-  const fitted = await page.waitForFunction((prev) => (document.querySelector(".react-flow__viewport")?.getAttribute("style") !== prev ? performance.now() : 0), before, { polling: "raf" });
+  const fitted = await page.waitForFunction(
+    (prev) =>
+      document.querySelector(".react-flow__viewport")?.getAttribute("style") !== prev ? performance.now() : 0,
+    before,
+    { polling: "raf" },
+  );
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  const zoom = await viewport.evaluate((el) => Number(/scale\(([\d.]+)\)/.exec((el as HTMLElement).style.transform)?.[1] ?? 1));
+  const zoom = await viewport.evaluate((el) =>
+    Number(/scale\(([\d.]+)\)/.exec((el as HTMLElement).style.transform)?.[1] ?? 1),
+  );
   const onScreen = await page.evaluate(() => {
     const pane = document.querySelector(".react-flow__pane")!.getBoundingClientRect();
     return [...document.querySelectorAll(".react-flow__node")].filter((el) => {
@@ -279,7 +375,9 @@ try {
       return r.right > pane.left && r.left < pane.right && r.bottom > pane.top && r.top < pane.bottom;
     }).length;
   });
-  console.log(`  fit view: whole flow on screen                    ${ms(((await fitted.jsonValue())) - fitStarted)} (zoom ${(zoom * 100).toFixed(0)} %, ${onScreen}/${graph.nodes.length} cards in view)`);
+  console.log(
+    `  fit view: whole flow on screen                    ${ms((await fitted.jsonValue()) - fitStarted)} (zoom ${(zoom * 100).toFixed(0)} %, ${onScreen}/${graph.nodes.length} cards in view)`,
+  );
 
   console.log("  panning (mouse drag on the canvas, 6 strokes of 40 moves):");
   const cdp = process.env.BENCH_PROFILE === "1" ? await page.context().newCDPSession(page) : null;
@@ -289,7 +387,13 @@ try {
   }
   report(`at fit view (${(zoom * 100).toFixed(0)} %, all cards visible)`, await pan(page, 6));
   if (cdp) {
-    const { profile } = (await cdp.send("Profiler.stop")) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } };
+    const { profile } = (await cdp.send("Profiler.stop")) as {
+      profile: {
+        nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+        samples: number[];
+        timeDeltas: number[];
+      };
+    };
     const self = new Map<number, number>();
     profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
     const byName = new Map<string, number>();
@@ -298,15 +402,26 @@ try {
       byName.set(key, (byName.get(key) ?? 0) + (self.get(n.id) ?? 0) / 1000);
     }
     console.log("  CPU profile while panning at fit view (self time):");
-    for (const [name, t] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${ms(t).padStart(9)}  ${name}`);
+    for (const [name, t] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 15))
+      console.log(`    ${ms(t).padStart(9)}  ${name}`);
   }
   // Back to 100 %, around the middle of the flow.
-  for (let i = 0; i < 12 && (await viewport.evaluate((el) => Number(/scale\(([\d.]+)\)/.exec((el as HTMLElement).style.transform)?.[1] ?? 1))) < 0.99; i++) {
+  for (
+    let i = 0;
+    i < 12 &&
+    (await viewport.evaluate((el) =>
+      Number(/scale\(([\d.]+)\)/.exec((el as HTMLElement).style.transform)?.[1] ?? 1),
+    )) < 0.99;
+    i++
+  ) {
     await page.getByRole("button", { name: "Zoom In" }).click();
   }
   report("at 100 %", await pan(page, 6));
-  const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
-  if (heap) console.log(`  JS heap after the run                             ${(heap / 1024 / 1024).toFixed(0)} MB`);
+  const heap = await page.evaluate(
+    () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
+  );
+  if (heap)
+    console.log(`  JS heap after the run                             ${(heap / 1024 / 1024).toFixed(0)} MB`);
 } finally {
   await browser.close();
   stopServer();

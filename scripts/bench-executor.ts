@@ -53,7 +53,9 @@ try {
   const userId = randomUUID();
   await db.insert(users).values({ id: userId, name: "Bench", email: `bench-${userId}@example.com` });
   const workspace = await createWorkspace(db, { name: "Bench shop", ownerUserId: userId });
-  log(`Tidings executor benchmark — Postgres ${(await admin`show server_version`)[0]?.server_version}, ${process.env.BENCH_NOTE ?? "2 cores"}`);
+  log(
+    `Tidings executor benchmark — Postgres ${(await admin`show server_version`)[0]?.server_version}, ${process.env.BENCH_NOTE ?? "2 cores"}`,
+  );
 
   // ------------------------------------------------------------------ 1. steps per second
   const contactIds = await insertContacts(workspace.id, ENROLLMENTS);
@@ -62,16 +64,24 @@ try {
   for (const workers of [1, 2]) {
     const r = await runOurs(workspace.id, stepsFlow, contactIds, workers);
     results[`ours${workers}`] = r.stepsPerSecond;
-    log(`  executor, ${workers} worker process${workers > 1 ? "es" : ""}: ${r.steps} node-steps in ${r.seconds.toFixed(2)} s = ${Math.round(r.stepsPerSecond)} steps/s`);
+    log(
+      `  executor, ${workers} worker process${workers > 1 ? "es" : ""}: ${r.steps} node-steps in ${r.seconds.toFixed(2)} s = ${Math.round(r.stepsPerSecond)} steps/s`,
+    );
   }
   const jobs = ENROLLMENTS * 4;
   const graphile = await runGraphileNoop(jobs);
-  log(`  graphile-worker 0.16 (1 process, concurrency 8): ${jobs} no-op jobs in ${graphile.seconds.toFixed(2)} s = ${Math.round(graphile.jobsPerSecond)} jobs/s`);
-  log(`  ratio: 1 worker ${(results.ours1! / graphile.jobsPerSecond).toFixed(2)}× graphile-worker, 2 workers ${(results.ours2! / graphile.jobsPerSecond).toFixed(2)}× (target ≥ 1.0×)`);
+  log(
+    `  graphile-worker 0.16 (1 process, concurrency 8): ${jobs} no-op jobs in ${graphile.seconds.toFixed(2)} s = ${Math.round(graphile.jobsPerSecond)} jobs/s`,
+  );
+  log(
+    `  ratio: 1 worker ${(results.ours1! / graphile.jobsPerSecond).toFixed(2)}× graphile-worker, 2 workers ${(results.ours2! / graphile.jobsPerSecond).toFixed(2)}× (target ≥ 1.0×)`,
+  );
 
   // ------------------------------------------------------------------ 2. trigger-to-send latency
   const latency = await measureLatency(workspace.id, userId);
-  log(`  trigger-to-send over ${latency.n} events (POST /api/v1/track → local Resend server): p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms (target p99 ≤ 1000 ms)`);
+  log(
+    `  trigger-to-send over ${latency.n} events (POST /api/v1/track → local Resend server): p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms (target p99 ≤ 1000 ms)`,
+  );
 
   // ------------------------------------------------------------------ 4. a burst of emails due at once
   // (before the claim runs, which leave a million waiting enrollments behind)
@@ -87,9 +97,13 @@ try {
 
   // ------------------------------------------------------------------ 3. claim time vs waiting rows
   const claim10k = await claimTime(workspace.id, stepsFlow, 10_000);
-  log(`  claim with ${claim10k.waiting.toLocaleString("en")} waiting: nothing due ${claim10k.idleMs.toFixed(2)} ms, 100 due ${claim10k.dueMs.toFixed(2)} ms (median of 20)`);
+  log(
+    `  claim with ${claim10k.waiting.toLocaleString("en")} waiting: nothing due ${claim10k.idleMs.toFixed(2)} ms, 100 due ${claim10k.dueMs.toFixed(2)} ms (median of 20)`,
+  );
   const claim1m = await claimTime(workspace.id, stepsFlow, WAITING);
-  log(`  claim with ${claim1m.waiting.toLocaleString("en")} waiting: nothing due ${claim1m.idleMs.toFixed(2)} ms, 100 due ${claim1m.dueMs.toFixed(2)} ms (median of 20)`);
+  log(
+    `  claim with ${claim1m.waiting.toLocaleString("en")} waiting: nothing due ${claim1m.idleMs.toFixed(2)} ms, 100 due ${claim1m.dueMs.toFixed(2)} ms (median of 20)`,
+  );
 } finally {
   for (const c of children) c.kill("SIGKILL");
   await handle.close();
@@ -103,9 +117,32 @@ function branchingFlow(): FlowGraph {
   return {
     schema: 1,
     nodes: [
-      { id: "trigger", kind: "trigger", position: { x: 0, y: 0 }, config: { type: "event", event: "Placed Order", filter: null } },
-      { id: "big", kind: "condition", position: { x: 0, y: 200 }, config: { mode: "if", predicate: { type: "property", source: "trigger", path: "value", op: "gt", value: 50 } } },
-      { id: "ab", kind: "split", position: { x: 0, y: 400 }, config: { branches: [{ id: "a", label: "A", percent: 50 }, { id: "b", label: "B", percent: 50 }] } },
+      {
+        id: "trigger",
+        kind: "trigger",
+        position: { x: 0, y: 0 },
+        config: { type: "event", event: "Placed Order", filter: null },
+      },
+      {
+        id: "big",
+        kind: "condition",
+        position: { x: 0, y: 200 },
+        config: {
+          mode: "if",
+          predicate: { type: "property", source: "trigger", path: "value", op: "gt", value: 50 },
+        },
+      },
+      {
+        id: "ab",
+        kind: "split",
+        position: { x: 0, y: 400 },
+        config: {
+          branches: [
+            { id: "a", label: "A", percent: 50 },
+            { id: "b", label: "B", percent: 50 },
+          ],
+        },
+      },
       { id: "exit_big", kind: "exit", position: { x: -200, y: 400 }, config: {} },
       { id: "exit_a", kind: "exit", position: { x: -100, y: 600 }, config: {} },
       { id: "exit_b", kind: "exit", position: { x: 100, y: 600 }, config: {} },
@@ -117,12 +154,23 @@ function branchingFlow(): FlowGraph {
       { id: "e4", source: "ab", sourceHandle: "a", target: "exit_a" },
       { id: "e5", source: "ab", sourceHandle: "b", target: "exit_b" },
     ],
-    settings: { goal: null, filter: null, reentry: { mode: "every_time" }, entryKey: null, smartSendingHours: 0, quietHours: { enabled: false, start: "21:00", end: "08:00" }, attributionDays: 5 },
+    settings: {
+      goal: null,
+      filter: null,
+      reentry: { mode: "every_time" },
+      entryKey: null,
+      smartSendingHours: 0,
+      quietHours: { enabled: false, start: "21:00", end: "08:00" },
+      attributionDays: 5,
+    },
   };
 }
 
 async function publish(workspaceId: string, userId: string, graph: FlowGraph) {
-  const [flow] = await db.insert(flows).values({ workspaceId, name: "Bench", draftGraph: graph, updatedBy: userId }).returning();
+  const [flow] = await db
+    .insert(flows)
+    .values({ workspaceId, name: "Bench", draftGraph: graph, updatedBy: userId })
+    .returning();
   const published = await publishFlow(db, { workspaceId, flowId: flow!.id, userId, moveInFlight: false });
   return { flowId: flow!.id, versionId: published.versionId };
 }
@@ -163,7 +211,12 @@ async function enroll(
         contactId,
         currentNodeId: "trigger",
         nextRunAt,
-        triggerData: { eventId: null, name: "Placed Order", properties: properties(i + k), occurredAt: Date.now() },
+        triggerData: {
+          eventId: null,
+          name: "Placed Order",
+          properties: properties(i + k),
+          occurredAt: Date.now(),
+        },
         occurrenceKey: `${keyPrefix}:${i + k}`,
         state: emptyState(),
       })),
@@ -173,14 +226,29 @@ async function enroll(
 
 function startWorker(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
-    env: { ...process.env, DATABASE_URL: url, WORKER_POLL_MS: "50", WORKER_BATCH: "200", WORKER_CONNECTIONS: "4", TIDINGS_EXECUTOR: "off", ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      WORKER_POLL_MS: "50",
+      WORKER_BATCH: "200",
+      WORKER_CONNECTIONS: "4",
+      TIDINGS_EXECUTOR: "off",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   children.push(child);
-  return new Promise((resolve) => child.stdout?.on("data", (d: Buffer) => d.toString().includes("running") && resolve(child)));
+  return new Promise((resolve) =>
+    child.stdout?.on("data", (d: Buffer) => d.toString().includes("running") && resolve(child)),
+  );
 }
 
-async function runOurs(workspaceId: string, flow: { flowId: string; versionId: string }, contactIds: string[], workers: number) {
+async function runOurs(
+  workspaceId: string,
+  flow: { flowId: string; versionId: string },
+  contactIds: string[],
+  workers: number,
+) {
   await db.delete(enrollments).where(eq(enrollments.flowId, flow.flowId));
   const far = new Date(Date.now() + 365 * 86_400_000);
   await enroll(workspaceId, flow, contactIds, far, `w${workers}`);
@@ -189,13 +257,19 @@ async function runOurs(workspaceId: string, flow: { flowId: string; versionId: s
   await db.update(enrollments).set({ nextRunAt: new Date() }).where(eq(enrollments.flowId, flow.flowId));
   await handle.notify("tidings_work");
   for (;;) {
-    const [row] = await db.select({ n: count() }).from(enrollments).where(and(eq(enrollments.flowId, flow.flowId), eq(enrollments.status, "active")));
+    const [row] = await db
+      .select({ n: count() })
+      .from(enrollments)
+      .where(and(eq(enrollments.flowId, flow.flowId), eq(enrollments.status, "active")));
     if (row?.n === 0) break;
     await new Promise((r) => setTimeout(r, 20));
   }
   const seconds = (performance.now() - started) / 1000;
   for (const p of procs) p.kill("SIGTERM");
-  const [steps] = await db.select({ n: count() }).from(enrollmentSteps).where(eq(enrollmentSteps.flowId, flow.flowId));
+  const [steps] = await db
+    .select({ n: count() })
+    .from(enrollmentSteps)
+    .where(eq(enrollmentSteps.flowId, flow.flowId));
   await db.delete(enrollmentSteps).where(eq(enrollmentSteps.flowId, flow.flowId));
   return { steps: steps?.n ?? 0, seconds, stepsPerSecond: (steps?.n ?? 0) / seconds };
 }
@@ -236,7 +310,10 @@ async function measureLatency(workspaceId: string, userId: string) {
   if (!template) throw new Error("order confirmation template missing");
   await publish(workspaceId, userId, template.graph);
   await insertContacts(workspaceId, EVENTS, true);
-  const channels = { ...createChannels({}), email: createResendEmailProvider({ apiKey: "re_bench", baseUrl: fake.url }) };
+  const channels = {
+    ...createChannels({}),
+    email: createResendEmailProvider({ apiKey: "re_bench", baseUrl: fake.url }),
+  };
   const executor = await createExecutor(handle, { channels, pollMs: 1000 });
   await executor.start();
   const off = onEventsStored((_ws, rows) => {
@@ -247,7 +324,11 @@ async function measureLatency(workspaceId: string, userId: string) {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
+      const request = new Request(`http://127.0.0.1${req.url}`, {
+        method: req.method,
+        headers: req.headers as Record<string, string>,
+        body: Buffer.concat(chunks),
+      });
       void handleTrack(db, request).then(async (response) => {
         res.writeHead(response.status, { "content-type": "application/json" });
         res.end(await response.text());
@@ -258,7 +339,12 @@ async function measureLatency(workspaceId: string, userId: string) {
   const port = (server.address() as { port: number }).port;
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
-  const order = (i: number) => ({ order_id: `ord_${i}`, value: 42.5, currency: "USD", items: [{ product_id: "p1", title: "Tea", price: 21.25, quantity: 2, url: "/p/p1" }] });
+  const order = (i: number) => ({
+    order_id: `ord_${i}`,
+    value: 42.5,
+    currency: "USD",
+    items: [{ product_id: "p1", title: "Tea", price: 21.25, quantity: 2, url: "/p/p1" }],
+  });
   const concurrency = 4;
   let next = 0;
   await Promise.all(
@@ -269,11 +355,17 @@ async function measureLatency(workspaceId: string, userId: string) {
         const res = await fetch(`http://127.0.0.1:${port}/api/v1/track`, {
           method: "POST",
           headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-          body: JSON.stringify({ userId: `lat_${i}`, event: "Placed Order", properties: order(i), messageId: `lat-${i}` }),
+          body: JSON.stringify({
+            userId: `lat_${i}`,
+            event: "Placed Order",
+            properties: order(i),
+            messageId: `lat-${i}`,
+          }),
         });
         if (res.status !== 200) throw new Error(`track answered ${res.status}: ${await res.text()}`);
         // Pace like a shop: one event at a time per connection, the next when the email has gone out.
-        for (let waited = 0; waited < 5000 && !fake.received().some((e) => e.to.includes(to)); waited += 2) await new Promise((r) => setTimeout(r, 2));
+        for (let waited = 0; waited < 5000 && !fake.received().some((e) => e.to.includes(to)); waited += 2)
+          await new Promise((r) => setTimeout(r, 2));
       }
     }),
   );
@@ -287,7 +379,8 @@ async function measureLatency(workspaceId: string, userId: string) {
   server.close();
   await fake.close();
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
   if (latencies.length !== EVENTS) throw new Error(`only ${latencies.length} of ${EVENTS} emails arrived`);
   return { n: latencies.length, p50: pct(50), p99: pct(99), max: latencies[latencies.length - 1] ?? NaN };
 }
@@ -298,31 +391,50 @@ async function measureBurst(workspaceId: string, userId: string, batched: boolea
   if (!template) throw new Error("order confirmation template missing");
   const flow = await publish(workspaceId, userId, template.graph);
   const ids = await insertContacts(workspaceId, BURST, true, `burst_${batched ? "b" : "s"}_`);
-  const channels = { ...createChannels({}), email: createResendEmailProvider({ apiKey: "re_bench", baseUrl: fake.url }) };
-  const executor = await createExecutor(handle, { channels, minEmailBatch: batched ? undefined : Number.POSITIVE_INFINITY });
+  const channels = {
+    ...createChannels({}),
+    email: createResendEmailProvider({ apiKey: "re_bench", baseUrl: fake.url }),
+  };
+  const executor = await createExecutor(handle, {
+    channels,
+    minEmailBatch: batched ? undefined : Number.POSITIVE_INFINITY,
+  });
   const far = new Date(Date.now() + 365 * 86_400_000);
-  const order = (i: number) => ({ order_id: `burst_${i}`, value: 42.5, currency: "USD", items: [{ product_id: "p1", title: "Tea", price: 21.25, quantity: 2, url: "/p/p1" }] });
+  const order = (i: number) => ({
+    order_id: `burst_${i}`,
+    value: 42.5,
+    currency: "USD",
+    items: [{ product_id: "p1", title: "Tea", price: 21.25, quantity: 2, url: "/p/p1" }],
+  });
   await enroll(workspaceId, flow, ids, far, `burst:${batched}`, order);
   const started = performance.now();
   await db.update(enrollments).set({ nextRunAt: new Date() }).where(eq(enrollments.flowId, flow.flowId));
   while (fake.received().length < BURST) {
     const tick = await executor.tick();
-    if (tick.enrollments === 0 && tick.sent === 0 && tick.failedSends === 0 && fake.received().length < BURST) throw new Error(`only ${fake.received().length} of ${BURST} emails sent`);
+    if (tick.enrollments === 0 && tick.sent === 0 && tick.failedSends === 0 && fake.received().length < BURST)
+      throw new Error(`only ${fake.received().length} of ${BURST} emails sent`);
   }
   const seconds = (performance.now() - started) / 1000;
   const calls = fake.requests().length;
   const counts = Object.values(fake.countsByTag("message_id"));
-  if (counts.length !== BURST || counts.some((n) => n !== 1)) throw new Error("an email was sent twice or not at all");
+  if (counts.length !== BURST || counts.some((n) => n !== 1))
+    throw new Error("an email was sent twice or not at all");
   await fake.close();
   return { emails: BURST, seconds, calls };
 }
 
 async function claimTime(workspaceId: string, flow: { flowId: string; versionId: string }, waiting: number) {
-  const [existing] = await db.select({ n: count() }).from(enrollments).where(and(eq(enrollments.status, "active")));
+  const [existing] = await db
+    .select({ n: count() })
+    .from(enrollments)
+    .where(and(eq(enrollments.status, "active")));
   const missing = waiting - (existing?.n ?? 0);
   if (missing > 0) {
     // One contact, many entries (distinct entry keys), all due in 30 days.
-    const [c] = await db.insert(contacts).values({ workspaceId, externalId: `waiting_${waiting}` }).returning({ id: contacts.id });
+    const [c] = await db
+      .insert(contacts)
+      .values({ workspaceId, externalId: `waiting_${waiting}` })
+      .returning({ id: contacts.id });
     await db.execute(sql`
       insert into enrollments (workspace_id, flow_id, version_id, contact_id, current_node_id, status, next_run_at, trigger_data, entry_key, occurrence_key, state)
       select ${workspaceId}, ${flow.flowId}, ${flow.versionId}, ${c!.id}, 'trigger', 'active', now() + interval '30 days', '{"name":"Placed Order","properties":{},"occurredAt":0,"eventId":null}'::jsonb,
@@ -337,9 +449,13 @@ async function claimTime(workspaceId: string, flow: { flowId: string; versionId:
     await runDueEnrollments(db, { now: Date.now(), limit: 100 });
     idle.push(performance.now() - t0);
     // 100 due rows: time the claim plus their run.
-    const ids = await db.execute(sql`select id from enrollments where flow_id = ${flow.flowId} and status = 'active' limit 100`);
+    const ids = await db.execute(
+      sql`select id from enrollments where flow_id = ${flow.flowId} and status = 'active' limit 100`,
+    );
     const list = (Array.isArray(ids) ? ids : (ids as { rows: unknown[] }).rows) as Array<{ id: string }>;
-    await db.execute(sql`update enrollments set next_run_at = now() - interval '1 second' where id in ${sql.raw(`(${list.map((r) => `'${r.id}'`).join(",")})`)}`);
+    await db.execute(
+      sql`update enrollments set next_run_at = now() - interval '1 second' where id in ${sql.raw(`(${list.map((r) => `'${r.id}'`).join(",")})`)}`,
+    );
     t0 = performance.now();
     await runDueEnrollments(db, { now: Date.now(), limit: 100 });
     due.push(performance.now() - t0);

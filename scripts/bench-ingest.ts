@@ -37,7 +37,11 @@ async function toRequest(req: IncomingMessage, origin: string): Promise<Request>
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-  return new Request(new URL(req.url ?? "/", origin), { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
+  return new Request(new URL(req.url ?? "/", origin), {
+    method: req.method,
+    headers,
+    body: chunks.length ? Buffer.concat(chunks) : undefined,
+  });
 }
 
 async function send(res: ServerResponse, response: Response) {
@@ -45,7 +49,10 @@ async function send(res: ServerResponse, response: Response) {
   res.end(Buffer.from(await response.arrayBuffer()));
 }
 
-function startServer(db: Db, routes: Record<string, Handler>): Promise<{ url: string; close: () => Promise<void> }> {
+function startServer(
+  db: Db,
+  routes: Record<string, Handler>,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
     void (async () => {
       const route = routes[new URL(req.url ?? "/", "http://x").pathname];
@@ -60,7 +67,10 @@ function startServer(db: Db, routes: Record<string, Handler>): Promise<{ url: st
   return new Promise((resolve) =>
     server.listen(0, "127.0.0.1", () => {
       const { port } = server.address() as AddressInfo;
-      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((done) => server.close(() => done())) });
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () => new Promise((done) => server.close(() => done())),
+      });
     }),
   );
 }
@@ -73,17 +83,56 @@ function shopEvent(): Record<string, unknown> {
   const n = seq++;
   const userId = `cus_${n % CUSTOMERS}`;
   const product_id = PRODUCTS[n % PRODUCTS.length]!;
-  const item = { product_id, title: `Product ${product_id}`, price: 18.9, quantity: 1 + (n % 3), category: "Coffee", url: `/products/${product_id}` };
+  const item = {
+    product_id,
+    title: `Product ${product_id}`,
+    price: 18.9,
+    quantity: 1 + (n % 3),
+    category: "Coffee",
+    url: `/products/${product_id}`,
+  };
   const kind = n % 10;
-  const base = { type: "track", userId, messageId: `bench-${n}-${randomUUID()}`, timestamp: new Date(Date.now() - (n % 1000) * 1000).toISOString(), context: { timezone: "America/New_York" } };
+  const base = {
+    type: "track",
+    userId,
+    messageId: `bench-${n}-${randomUUID()}`,
+    timestamp: new Date(Date.now() - (n % 1000) * 1000).toISOString(),
+    context: { timezone: "America/New_York" },
+  };
   if (kind < 6) return { ...base, event: "Viewed Product", properties: { ...item, quantity: undefined } };
-  if (kind < 8) return { ...base, event: "Added to Cart", properties: { cart_id: `cart_${n % 500}`, ...item } };
-  if (kind < 9) return { ...base, event: "Started Checkout", properties: { cart_id: `cart_${n % 500}`, items: [item, item], value: 56.7, currency: "USD", checkout_url: "/checkout/x" } };
-  return { ...base, event: "Placed Order", properties: { order_id: `ord_${n}`, cart_id: `cart_${n % 500}`, items: [item], value: 18.9, currency: "USD" } };
+  if (kind < 8)
+    return { ...base, event: "Added to Cart", properties: { cart_id: `cart_${n % 500}`, ...item } };
+  if (kind < 9)
+    return {
+      ...base,
+      event: "Started Checkout",
+      properties: {
+        cart_id: `cart_${n % 500}`,
+        items: [item, item],
+        value: 56.7,
+        currency: "USD",
+        checkout_url: "/checkout/x",
+      },
+    };
+  return {
+    ...base,
+    event: "Placed Order",
+    properties: {
+      order_id: `ord_${n}`,
+      cart_id: `cart_${n % 500}`,
+      items: [item],
+      value: 18.9,
+      currency: "USD",
+    },
+  };
 }
 
 async function post(url: string, key: string, body: unknown): Promise<{ status: number; text: string }> {
-  const res = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, text: await res.text() };
 }
 
@@ -101,7 +150,8 @@ async function pool<T>(count: number, concurrency: number, task: (i: number) => 
   return out;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 // ---------------------------------------------------------------- load generator (child process)
 
@@ -119,18 +169,25 @@ interface JobResult {
 
 async function runJob({ url, key, phase }: Job): Promise<JobResult> {
   if (phase === "warm-up") {
-    await pool(20, 4, () => post(`${url}/api/v1/batch`, key, { batch: Array.from({ length: 20 }, shopEvent) }));
+    await pool(20, 4, () =>
+      post(`${url}/api/v1/batch`, key, { batch: Array.from({ length: 20 }, shopEvent) }),
+    );
     await pool(50, 4, () => post(`${url}/api/v1/track`, key, shopEvent()));
     return { seconds: 0, refused: 0, latencies: [] };
   }
   if (phase === "batch") {
-    const bodies = Array.from({ length: BATCHES }, () => ({ batch: Array.from({ length: BATCH_SIZE }, shopEvent) }));
+    const bodies = Array.from({ length: BATCHES }, () => ({
+      batch: Array.from({ length: BATCH_SIZE }, shopEvent),
+    }));
     let refused = 0;
     const started = performance.now();
     await pool(BATCHES, BATCH_CONCURRENCY, async (i) => {
       const res = await post(`${url}/api/v1/batch`, key, bodies[i]);
       if (res.status !== 200) refused += BATCH_SIZE;
-      else refused += (JSON.parse(res.text) as { results: Array<{ ok: boolean }> }).results.filter((r) => !r.ok).length;
+      else
+        refused += (JSON.parse(res.text) as { results: Array<{ ok: boolean }> }).results.filter(
+          (r) => !r.ok,
+        ).length;
     });
     return { seconds: (performance.now() - started) / 1000, refused, latencies: [] };
   }
@@ -176,22 +233,44 @@ async function main() {
   const dir = url ? null : mkdtempSync(path.join(os.tmpdir(), "tidings-bench-"));
   const opened = Date.now();
   const inMemory = process.env.BENCH_PGLITE === "memory";
-  const handle = await openDb(url ? { url, maxConnections: 10 } : { dataDir: inMemory ? "memory://" : path.join(dir!, "pglite") });
-  const driver = url ? `Postgres (${new URL(url).pathname.slice(1)})` : inMemory ? "PGlite (in memory)" : "PGlite (fresh folder on disk)";
-  console.log(`Database: ${driver}, ready in ${((Date.now() - opened) / 1000).toFixed(1)} s; Node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(1)}`);
+  const handle = await openDb(
+    url ? { url, maxConnections: 10 } : { dataDir: inMemory ? "memory://" : path.join(dir!, "pglite") },
+  );
+  const driver = url
+    ? `Postgres (${new URL(url).pathname.slice(1)})`
+    : inMemory
+      ? "PGlite (in memory)"
+      : "PGlite (fresh folder on disk)";
+  console.log(
+    `Database: ${driver}, ready in ${((Date.now() - opened) / 1000).toFixed(1)} s; Node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(1)}`,
+  );
 
   const userId = randomUUID();
   await handle.db.insert(users).values({ id: userId, name: "Bench", email: `bench-${userId}@example.com` });
   const workspace = await createWorkspace(handle.db, { name: "Bench shop", ownerUserId: userId });
   const { key } = await createApiKey(handle.db, { workspaceId: workspace.id, name: "bench", kind: "secret" });
-  const server = await startServer(handle.db, { "/api/v1/track": handleTrack, "/api/v1/identify": handleIdentify, "/api/v1/batch": handleBatch });
+  const server = await startServer(handle.db, {
+    "/api/v1/track": handleTrack,
+    "/api/v1/identify": handleIdentify,
+    "/api/v1/batch": handleBatch,
+  });
   // The load generator is this same file in a child process.
-  const client = fork(fileURLToPath(import.meta.url), ["--load-generator"], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const client = fork(fileURLToPath(import.meta.url), ["--load-generator"], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
 
   try {
     await inClient(client, { url: server.url, key, phase: "warm-up" });
-    const { result: batch, cpu: batchCpuMs, system: batchSystemMs } = await cpuMs(() => inClient(client, { url: server.url, key, phase: "batch" }));
-    const { result: track, cpu: trackCpuMs, system: trackSystemMs } = await cpuMs(() => inClient(client, { url: server.url, key, phase: "track" }));
+    const {
+      result: batch,
+      cpu: batchCpuMs,
+      system: batchSystemMs,
+    } = await cpuMs(() => inClient(client, { url: server.url, key, phase: "batch" }));
+    const {
+      result: track,
+      cpu: trackCpuMs,
+      system: trackSystemMs,
+    } = await cpuMs(() => inClient(client, { url: server.url, key, phase: "track" }));
 
     const eventsPerSecond = (BATCHES * BATCH_SIZE) / batch.seconds;
     const latencies = track.latencies.sort((a, b) => a - b);
@@ -199,10 +278,18 @@ async function main() {
     const p99 = percentile(latencies, 99);
     const verdict = (ok: boolean) => (ok ? "ok" : "MISSED");
     console.log("");
-    console.log(`batch   ${BATCHES} × ${BATCH_SIZE} events, concurrency ${BATCH_CONCURRENCY}: ${(BATCHES * BATCH_SIZE).toLocaleString("en")} events in ${batch.seconds.toFixed(2)} s`);
-    console.log(`        → ${Math.round(eventsPerSecond).toLocaleString("en")} events/s  (target ≥ 5,000: ${verdict(eventsPerSecond >= 5000)})${batch.refused ? `, ${batch.refused} refused` : ""}`);
-    console.log(`track   ${TRACKS} calls, concurrency ${TRACK_CONCURRENCY}: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${latencies.at(-1)?.toFixed(1)} ms (${Math.round(TRACKS / track.seconds)} req/s)`);
-    console.log(`        → p99 target < 50 ms: ${verdict(p99 < 50)}${track.refused ? `, ${track.refused} refused` : ""}`);
+    console.log(
+      `batch   ${BATCHES} × ${BATCH_SIZE} events, concurrency ${BATCH_CONCURRENCY}: ${(BATCHES * BATCH_SIZE).toLocaleString("en")} events in ${batch.seconds.toFixed(2)} s`,
+    );
+    console.log(
+      `        → ${Math.round(eventsPerSecond).toLocaleString("en")} events/s  (target ≥ 5,000: ${verdict(eventsPerSecond >= 5000)})${batch.refused ? `, ${batch.refused} refused` : ""}`,
+    );
+    console.log(
+      `track   ${TRACKS} calls, concurrency ${TRACK_CONCURRENCY}: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${latencies.at(-1)?.toFixed(1)} ms (${Math.round(TRACKS / track.seconds)} req/s)`,
+    );
+    console.log(
+      `        → p99 target < 50 ms: ${verdict(p99 < 50)}${track.refused ? `, ${track.refused} refused` : ""}`,
+    );
     console.log(
       `server  CPU ${((batchCpuMs / (BATCHES * BATCH_SIZE)) * 1000).toFixed(0)} µs per batched event (${Math.round((100 * batchSystemMs) / batchCpuMs)}% kernel), ${(trackCpuMs / TRACKS).toFixed(2)} ms per /track call (${Math.round((100 * trackSystemMs) / trackCpuMs)}% kernel); ${url ? "Node process only, Postgres runs in its own" : "PGlite included"}; load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores`,
     );

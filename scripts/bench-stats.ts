@@ -32,10 +32,20 @@ try {
   await handle.db.insert(users).values({ id: userId, name: "Bench", email: `bench-${userId}@example.com` });
   const ws = await createWorkspace(handle.db, { name: "Bench shop", ownerUserId: userId });
   const graph = getFlowTemplate("abandoned_cart")!.graph;
-  const [flow] = await handle.db.insert(flows).values({ workspaceId: ws.id, name: "Abandoned cart", draftGraph: graph, updatedBy: userId }).returning();
-  const { versionId } = await publishFlow(handle.db, { workspaceId: ws.id, flowId: flow!.id, userId, moveInFlight: false });
+  const [flow] = await handle.db
+    .insert(flows)
+    .values({ workspaceId: ws.id, name: "Abandoned cart", draftGraph: graph, updatedBy: userId })
+    .returning();
+  const { versionId } = await publishFlow(handle.db, {
+    workspaceId: ws.id,
+    flowId: flow!.id,
+    userId,
+    moveInFlight: false,
+  });
   const enrollmentsN = Math.ceil(MESSAGES / PER_ENROLLMENT);
-  console.log(`Tidings stats benchmark — ${MESSAGES.toLocaleString("en")} messages, ${EVENTS.toLocaleString("en")} message events, one flow`);
+  console.log(
+    `Tidings stats benchmark — ${MESSAGES.toLocaleString("en")} messages, ${EVENTS.toLocaleString("en")} message events, one flow`,
+  );
 
   let started = t();
   await sql`insert into contacts (workspace_id, external_id) select ${ws.id}, 'c' || g from generate_series(1, ${enrollmentsN}) g`;
@@ -60,7 +70,9 @@ try {
     from enrollments e cross join unnest(array['trigger','wait_1h','email_1','wait_1d','email_2','sms_reminder','wait_2d','email_3']) as n(node)
     where e.flow_id = ${flow!.id}`;
   await sql`update enrollments set status = 'completed', current_node_id = 'exit', ended_at = entered_at + interval '3 days' where flow_id = ${flow!.id}`;
-  console.log(`  loaded contacts, enrollments, messages and steps in ${((t() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `  loaded contacts, enrollments, messages and steps in ${((t() - started) / 1000).toFixed(1)} s`,
+  );
 
   started = t();
   const chunk = Math.min(1_000_000, MESSAGES);
@@ -74,10 +86,16 @@ try {
       from (select id, workspace_id, created_at from messages where flow_id = ${flow!.id} order by random() limit ${n}) m`;
   }
   await sql`analyze`;
-  console.log(`  loaded ${EVENTS.toLocaleString("en")} message events in ${((t() - started) / 1000).toFixed(1)} s`);
-  const [{ messages: mCount, events: eCount, rollups } = { messages: 0, events: 0, rollups: 0 }] = await sql<Array<{ messages: number; events: number; rollups: number }>>`
+  console.log(
+    `  loaded ${EVENTS.toLocaleString("en")} message events in ${((t() - started) / 1000).toFixed(1)} s`,
+  );
+  const [{ messages: mCount, events: eCount, rollups } = { messages: 0, events: 0, rollups: 0 }] = await sql<
+    Array<{ messages: number; events: number; rollups: number }>
+  >`
     select (select count(*) from messages)::int as messages, (select count(*) from message_events)::int as events, (select count(*) from flow_stats_daily)::int as rollups`;
-  console.log(`  rows: ${mCount.toLocaleString("en")} messages, ${eCount.toLocaleString("en")} message events, ${rollups.toLocaleString("en")} rollup rows`);
+  console.log(
+    `  rows: ${mCount.toLocaleString("en")} messages, ${eCount.toLocaleString("en")} message events, ${rollups.toLocaleString("en")} rollup rows`,
+  );
 
   const times: number[] = [];
   let stats: Awaited<ReturnType<typeof flowStats>> | null = null;
@@ -88,18 +106,29 @@ try {
   }
   times.sort((a, b) => a - b);
   const e1 = stats!.nodes.email_1!;
-  console.log(`  canvas stats (all nodes, all time): p50 ${times[Math.floor(times.length / 2)]!.toFixed(1)} ms, p95 ${times[Math.floor(times.length * 0.95)]!.toFixed(1)} ms (target < 200 ms)`);
-  console.log(`    email_1: sent ${e1.sent}, delivered ${e1.delivered}, opened ${e1.opened}, clicked ${e1.clicked}`);
+  console.log(
+    `  canvas stats (all nodes, all time): p50 ${times[Math.floor(times.length / 2)]!.toFixed(1)} ms, p95 ${times[Math.floor(times.length * 0.95)]!.toFixed(1)} ms (target < 200 ms)`,
+  );
+  console.log(
+    `    email_1: sent ${e1.sent}, delivered ${e1.delivered}, opened ${e1.opened}, clicked ${e1.clicked}`,
+  );
   const range = t();
-  await flowStats(handle.db, { workspaceId: ws.id, flowId: flow!.id, from: new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10) });
+  await flowStats(handle.db, {
+    workspaceId: ws.id,
+    flowId: flow!.id,
+    from: new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10),
+  });
   console.log(`  canvas stats (last 7 days): ${(t() - range).toFixed(1)} ms`);
 
   const direct = t();
   const [naive] = await sql<Array<{ opened: number }>>`
     select count(distinct e.message_id)::int as opened from message_events e join messages m on m.id = e.message_id
     where m.flow_id = ${flow!.id} and m.node_id = 'email_1' and e.type = 'opened'`;
-  console.log(`  for contrast, one number computed directly (unique opens of email_1 = ${naive?.opened}): ${(t() - direct).toFixed(0)} ms`);
-  if (naive?.opened !== e1.opened) throw new Error(`rollup (${e1.opened}) and direct count (${naive?.opened}) disagree`);
+  console.log(
+    `  for contrast, one number computed directly (unique opens of email_1 = ${naive?.opened}): ${(t() - direct).toFixed(0)} ms`,
+  );
+  if (naive?.opened !== e1.opened)
+    throw new Error(`rollup (${e1.opened}) and direct count (${naive?.opened}) disagree`);
 } finally {
   await sql.end();
   await handle.close();

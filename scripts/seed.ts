@@ -8,7 +8,9 @@ try {
   const result = await seedDemoShop(handle.db);
   if (result.created) {
     const c = result.counts;
-    console.log(`Seeded in ${Date.now() - started} ms: ${c.products} products, ${c.contacts} contacts, ${c.events} events; ${c.flows} flows ran over the history (${c.enrollments} entries, ${c.messages} messages).`);
+    console.log(
+      `Seeded in ${Date.now() - started} ms: ${c.products} products, ${c.contacts} contacts, ${c.events} events; ${c.flows} flows ran over the history (${c.enrollments} entries, ${c.messages} messages).`,
+    );
   } else {
     console.log("The demo shop is already there.");
   }

@@ -11,8 +11,12 @@ const stampFile = ".next/tidings-build-stamp";
 
 function sourceStamp(): string {
   try {
-    const head = execSync("git rev-parse HEAD", { stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
-    const dirty = execSync("git status --porcelain -- app components server emails package.json", { stdio: ["ignore", "pipe", "ignore"] }).toString();
+    const head = execSync("git rev-parse HEAD", { stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
+    const dirty = execSync("git status --porcelain -- app components server emails package.json", {
+      stdio: ["ignore", "pipe", "ignore"],
+    }).toString();
     return `${head}:${dirty.length === 0 ? "clean" : Date.now()}`;
   } catch {
     return "no-git";
@@ -20,7 +24,11 @@ function sourceStamp(): string {
 }
 
 const stamp = sourceStamp();
-const built = existsSync(".next/BUILD_ID") && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp && !stamp.includes(":1");
+const built =
+  existsSync(".next/BUILD_ID") &&
+  existsSync(stampFile) &&
+  readFileSync(stampFile, "utf8") === stamp &&
+  !stamp.includes(":1");
 if (!built) {
   console.log("Building Tidings (first start or changed sources)…");
   const result = spawnSync("npx", ["next", "build"], { stdio: "inherit" });

@@ -28,7 +28,12 @@ function run(label: string, cmd: string, args: string[], env: Record<string, str
 
 function countVitest(file: string) {
   if (!existsSync(file)) return;
-  const report = JSON.parse(readFileSync(file, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  const report = JSON.parse(readFileSync(file, "utf8")) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  };
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
@@ -36,18 +41,34 @@ function countVitest(file: string) {
 
 function vitest(label: string, project: string, out: string, env: Record<string, string> = {}) {
   rmSync(out, { force: true });
-  const ok = run(label, "npx", ["vitest", "run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], env);
+  const ok = run(
+    label,
+    "npx",
+    [
+      "vitest",
+      "run",
+      "--project",
+      project,
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${out}`,
+    ],
+    env,
+  );
   countVitest(out);
   if (!ok && !existsSync(out)) failed++;
 }
 
 if (want("typecheck") && !run("type-check", "npx", ["tsc", "--noEmit"])) failed++;
 if (want("lint") && !run("lint", "npx", ["eslint", "--max-warnings=0", "."])) failed++;
+if (want("format") && !run("format", "npx", ["prettier", "--check", "."])) failed++;
 if (want("unit")) vitest("unit tests", "unit", "test-results/unit.json");
 if (want("int")) {
   vitest("integration tests · PGlite", "int", "test-results/int-pglite.json", { TEST_DRIVER: "pglite" });
   if (process.env.TEST_DATABASE_URL) {
-    vitest("integration tests · Postgres", "int", "test-results/int-postgres.json", { TEST_DRIVER: "postgres" });
+    vitest("integration tests · Postgres", "int", "test-results/int-postgres.json", {
+      TEST_DRIVER: "postgres",
+    });
   } else {
     console.log("\n(TEST_DATABASE_URL is not set: integration tests ran on PGlite only)");
   }
@@ -58,7 +79,9 @@ if (want("e2e")) {
     rmSync(out, { force: true });
     run("e2e · Chromium", "npx", ["playwright", "test"], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
     if (existsSync(out)) {
-      const report = JSON.parse(readFileSync(out, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
+      const report = JSON.parse(readFileSync(out, "utf8")) as {
+        stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+      };
       passed += report.stats.expected + report.stats.flaky;
       failed += report.stats.unexpected;
       skipped += report.stats.skipped;

@@ -8,7 +8,9 @@ import { createExecutor } from "@/server/executor/instance";
 
 const url = process.env.DATABASE_URL;
 if (!url) {
-  console.error("npm run worker needs DATABASE_URL (on the embedded default the executor runs inside the web server).");
+  console.error(
+    "npm run worker needs DATABASE_URL (on the embedded default the executor runs inside the web server).",
+  );
   process.exit(1);
 }
 const handle = await openDb({ url, maxConnections: Number(process.env.WORKER_CONNECTIONS ?? 4) });

@@ -19,11 +19,14 @@ export async function boot(): Promise<void> {
   const e = env();
   const [row] = await handle.db.select({ n: count() }).from(users);
   const fresh = (row?.n ?? 0) === 0;
-  const shouldSeed = e.TIDINGS_SEED !== "off" && fresh && (handle.driver === "pglite" || e.TIDINGS_SEED === "auto");
+  const shouldSeed =
+    e.TIDINGS_SEED !== "off" && fresh && (handle.driver === "pglite" || e.TIDINGS_SEED === "auto");
   if (shouldSeed) {
     const result = await seedDemoShop(handle.db, { history: e.TIDINGS_SEED_HISTORY !== "off" });
     const c = result.counts;
-    console.log(`[tidings] seeded the demo shop: ${c.products} products, ${c.contacts} contacts, ${c.events} events; ${c.flows} flows ran over the history: ${c.enrollments} entries, ${c.messages} messages`);
+    console.log(
+      `[tidings] seeded the demo shop: ${c.products} products, ${c.contacts} contacts, ${c.events} events; ${c.flows} flows ran over the history: ${c.enrollments} entries, ${c.messages} messages`,
+    );
   }
   // The browser-facing push key exists from the first start, so storefront subscriptions outlive restarts.
   await getVapidKeys(handle.db, e);
@@ -41,7 +44,10 @@ export async function boot(): Promise<void> {
       });
     });
   }
-  const db = handle.driver === "pglite" ? `PGlite (embedded, ${process.env.TIDINGS_DATA_DIR ?? ".data"})` : "Postgres (DATABASE_URL)";
+  const db =
+    handle.driver === "pglite"
+      ? `PGlite (embedded, ${process.env.TIDINGS_DATA_DIR ?? ".data"})`
+      : "Postgres (DATABASE_URL)";
   console.log(
     [
       "",

@@ -22,10 +22,19 @@ const Env = z.object({
   TIDINGS_SEED_HISTORY: z.enum(["on", "off"]).optional(),
   TWILIO_STATUS_CALLBACK_URL: z.string().url().optional(),
   /** Web Push: a key pair from `npx web-push generate-vapid-keys`; without it one is generated and stored on first start. */
-  VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{80,100}$/, "Must be a base64url P-256 public key").optional(),
-  VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{40,50}$/, "Must be a base64url P-256 private key").optional(),
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{80,100}$/, "Must be a base64url P-256 public key")
+    .optional(),
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{40,50}$/, "Must be a base64url P-256 private key")
+    .optional(),
   /** Who push services may contact (`mailto:` or `https:`); setting it (or the key pair) switches push from the Outbox to Web Push. */
-  VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)\S+$/, "Must be a mailto: or https: URL").optional(),
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)\S+$/, "Must be a mailto: or https: URL")
+    .optional(),
   /** Sign-in attempts allowed per 10 s per client address (default 3). */
   TIDINGS_SIGN_IN_LIMIT: z.coerce.number().int().positive().optional(),
 });
@@ -34,7 +43,10 @@ export type Env = z.infer<typeof Env>;
 let cached: Env | undefined;
 export function env(): Env {
   if (!cached) {
-    const raw = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== "")) as Record<string, string>;
+    const raw = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== "")) as Record<
+      string,
+      string
+    >;
     const parsed = Env.safeParse(raw);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");

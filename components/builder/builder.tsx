@@ -19,7 +19,13 @@ import { useAutosave } from "./use-autosave";
 import { VersionsDialog } from "./versions-dialog";
 
 /** Opened with `?view=analytics` (and `&range=7d|30d|90d|all`) it starts on the analytics canvas. */
-export function FlowBuilder({ flowId, analytics = null }: { flowId: string; analytics?: { range?: string | undefined } | null }) {
+export function FlowBuilder({
+  flowId,
+  analytics = null,
+}: {
+  flowId: string;
+  analytics?: { range?: string | undefined } | null;
+}) {
   const trpc = useTRPC();
   const { data: flow } = useSuspenseQuery(trpc.flows.get.queryOptions({ id: flowId }));
   return (
@@ -43,7 +49,15 @@ function writeQuery(query: Record<string, string | null>) {
   window.history.replaceState(window.history.state, "", url);
 }
 
-function BuilderShell({ flowId, initialRevision, initialAnalytics }: { flowId: string; initialRevision: number; initialAnalytics: { range?: string | undefined } | null }) {
+function BuilderShell({
+  flowId,
+  initialRevision,
+  initialAnalytics,
+}: {
+  flowId: string;
+  initialRevision: number;
+  initialAnalytics: { range?: string | undefined } | null;
+}) {
   const trpc = useTRPC();
   const { data: flow } = useSuspenseQuery(trpc.flows.get.queryOptions({ id: flowId }));
   const autosave = useAutosave(flowId, initialRevision);
@@ -56,7 +70,12 @@ function BuilderShell({ flowId, initialRevision, initialAnalytics }: { flowId: s
   return (
     <BuilderContext.Provider value={context}>
       <div className="flex h-full min-h-[560px] flex-col" data-testid="flow-builder">
-        <BuilderHeader flow={flow} issuesOpen={issuesOpen} onToggleIssues={() => setIssuesOpen((o) => !o)} onPublish={() => setPublishing(true)} onVersions={() => setVersionsOpen(true)}
+        <BuilderHeader
+          flow={flow}
+          issuesOpen={issuesOpen}
+          onToggleIssues={() => setIssuesOpen((o) => !o)}
+          onPublish={() => setPublishing(true)}
+          onVersions={() => setVersionsOpen(true)}
           analytics={analytics}
           onToggleAnalytics={() => {
             writeQuery({ view: analytics ? null : "analytics", range: null });
@@ -65,20 +84,37 @@ function BuilderShell({ flowId, initialRevision, initialAnalytics }: { flowId: s
         />
         <ConflictBanner />
         {analytics ? (
-          <AnalyticsPanel flowId={flowId} initialRange={initialAnalytics?.range} onRangeChange={(range) => writeQuery({ range })} />
+          <AnalyticsPanel
+            flowId={flowId}
+            initialRange={initialAnalytics?.range}
+            onRangeChange={(range) => writeQuery({ range })}
+          />
         ) : (
           <div className="flex min-h-0 flex-1">
             <Palette />
             <div className="relative min-w-0 flex-1 bg-slate-50">
               <FlowCanvas />
-              {issuesOpen && <IssuesPanel onClose={() => setIssuesOpen(false)} onOpenSettings={() => setSettingsNonce((n) => n + 1)} />}
+              {issuesOpen && (
+                <IssuesPanel
+                  onClose={() => setIssuesOpen(false)}
+                  onOpenSettings={() => setSettingsNonce((n) => n + 1)}
+                />
+              )}
               <NoticeToast />
             </div>
-            <Inspector key={`inspector-${settingsNonce}`} initialTab={settingsNonce > 0 ? "settings" : undefined} />
+            <Inspector
+              key={`inspector-${settingsNonce}`}
+              initialTab={settingsNonce > 0 ? "settings" : undefined}
+            />
           </div>
         )}
       </div>
-      <PublishDialog open={publishing} onOpenChange={setPublishing} flowName={flow.name} isLive={flow.status === "live" || flow.status === "paused"} />
+      <PublishDialog
+        open={publishing}
+        onOpenChange={setPublishing}
+        flowName={flow.name}
+        isLive={flow.status === "live" || flow.status === "paused"}
+      />
       <VersionsDialog open={versionsOpen} onOpenChange={setVersionsOpen} liveVersionId={flow.liveVersionId} />
     </BuilderContext.Provider>
   );

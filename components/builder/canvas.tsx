@@ -68,7 +68,9 @@ function FitOnLoad({ onReady }: { onReady: () => void }) {
       await fitView(FIT);
       if (getZoom() < READABLE_ZOOM) {
         const nodes = getNodes();
-        const start = nodes.find((n) => n.type === "trigger") ?? nodes.reduce((top, n) => (n.position.y < top.position.y ? n : top));
+        const start =
+          nodes.find((n) => n.type === "trigger") ??
+          nodes.reduce((top, n) => (n.position.y < top.position.y ? n : top));
         const zoom = 0.8;
         const centreX = start.position.x + (start.measured?.width ?? 264) / 2;
         await setViewport({ x: width / 2 - centreX * zoom, y: 48 - start.position.y * zoom, zoom });
@@ -100,7 +102,11 @@ export function FlowCanvas({ onReady, readOnly = false }: { onReady?: () => void
 
   const isValidConnection = useCallback(
     (connection: Edge | RFConnection) => {
-      const issue = checkConnection({ source: connection.source, sourceHandle: connection.sourceHandle ?? null, target: connection.target });
+      const issue = checkConnection({
+        source: connection.source,
+        sourceHandle: connection.sourceHandle ?? null,
+        target: connection.target,
+      });
       refusal.current = issue;
       return issue === null;
     },
@@ -114,13 +120,18 @@ export function FlowCanvas({ onReady, readOnly = false }: { onReady?: () => void
   const onConnectEnd = useCallback(
     (_event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
       // Dropped on a step that refused it: say why.
-      if (!state.isValid && state.toNode && refusal.current) store.getState().notify(`Can't connect: ${refusal.current.message}`, "error");
+      if (!state.isValid && state.toNode && refusal.current)
+        store.getState().notify(`Can't connect: ${refusal.current.message}`, "error");
       refusal.current = null;
     },
     [store],
   );
 
-  const onConnect = useCallback((c: RFConnection) => void connect({ source: c.source, sourceHandle: c.sourceHandle ?? null, target: c.target }), [connect]);
+  const onConnect = useCallback(
+    (c: RFConnection) =>
+      void connect({ source: c.source, sourceHandle: c.sourceHandle ?? null, target: c.target }),
+    [connect],
+  );
 
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(DND_TYPE)) return;
@@ -134,7 +145,13 @@ export function FlowCanvas({ onReady, readOnly = false }: { onReady?: () => void
       if (!isNodeKind(kind)) return;
       event.preventDefault();
       const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
-      store.getState().addNode(kind, { x: Math.round(at.x - 132), y: Math.round(at.y - 36) }, { config: nodeUiOf(kind).initialConfig?.() });
+      store
+        .getState()
+        .addNode(
+          kind,
+          { x: Math.round(at.x - 132), y: Math.round(at.y - 36) },
+          { config: nodeUiOf(kind).initialConfig?.() },
+        );
       wrapper.current?.focus({ preventScroll: true });
     },
     [screenToFlowPosition, store],
@@ -144,7 +161,9 @@ export function FlowCanvas({ onReady, readOnly = false }: { onReady?: () => void
     if (readOnly) return;
     const onKeyDown = (event: KeyboardEvent) => {
       if (isEditable(event.target)) return;
-      const inCanvas = event.target === document.body || (event.target instanceof Node && wrapper.current?.contains(event.target));
+      const inCanvas =
+        event.target === document.body ||
+        (event.target instanceof Node && wrapper.current?.contains(event.target));
       if (!inCanvas) return;
       const s = store.getState();
       const mod = event.metaKey || event.ctrlKey;
@@ -177,7 +196,15 @@ export function FlowCanvas({ onReady, readOnly = false }: { onReady?: () => void
   }, [store, readOnly]);
 
   return (
-    <div ref={wrapper} tabIndex={-1} className={cn("relative h-full w-full outline-none", zoomedOut && "zoomed-out")} data-testid={readOnly ? "analytics-canvas" : "canvas"} data-ready={ready ? "true" : "false"} onDragOver={readOnly ? undefined : onDragOver} onDrop={readOnly ? undefined : onDrop}>
+    <div
+      ref={wrapper}
+      tabIndex={-1}
+      className={cn("relative h-full w-full outline-none", zoomedOut && "zoomed-out")}
+      data-testid={readOnly ? "analytics-canvas" : "canvas"}
+      data-ready={ready ? "true" : "false"}
+      onDragOver={readOnly ? undefined : onDragOver}
+      onDrop={readOnly ? undefined : onDrop}
+    >
       <ReactFlow<CanvasNode, CanvasEdge>
         nodes={nodes}
         edges={edges}
@@ -202,14 +229,29 @@ export function FlowCanvas({ onReady, readOnly = false }: { onReady?: () => void
         nodesFocusable
         edgesFocusable
         onlyRenderVisibleElements={nodes.length > LARGE_FLOW}
-        ariaLabelConfig={{ "node.a11yDescription.default": "Press Enter or Space to select this step, then Delete to remove it. Arrow keys move it." }}
+        ariaLabelConfig={{
+          "node.a11yDescription.default":
+            "Press Enter or Space to select this step, then Delete to remove it. Arrow keys move it.",
+        }}
       >
         {/* Far out, the dot grid would be thousands of dots to repaint on every frame. */}
         {!zoomedOut && <Background gap={24} size={1.5} color="#cbd5e1" />}
-        <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={3} maskColor="rgba(241, 245, 249, 0.7)" ariaLabel="Overview of the flow" />
+        <MiniMap
+          pannable
+          zoomable
+          nodeColor={minimapColor}
+          nodeStrokeWidth={3}
+          maskColor="rgba(241, 245, 249, 0.7)"
+          ariaLabel="Overview of the flow"
+        />
         <Controls showInteractive={false} fitViewOptions={FIT} aria-label="Zoom">
           {!readOnly && (
-            <ControlButton onClick={() => store.getState().autoLayout()} title="Tidy up (auto-layout)" aria-label="Auto-layout" data-testid="auto-layout">
+            <ControlButton
+              onClick={() => store.getState().autoLayout()}
+              title="Tidy up (auto-layout)"
+              aria-label="Auto-layout"
+              data-testid="auto-layout"
+            >
               <LayoutGrid aria-hidden />
             </ControlButton>
           )}
@@ -220,7 +262,9 @@ export function FlowCanvas({ onReady, readOnly = false }: { onReady?: () => void
         <div className="pointer-events-none absolute inset-0 flex items-center justify-center">
           <div className="rounded-xl border border-dashed border-slate-300 bg-white/80 px-6 py-5 text-center">
             <p className="text-sm font-medium text-slate-800">Start with a trigger</p>
-            <p className="mt-1 text-sm text-slate-600">Drag “Trigger” from the left onto the canvas, then add steps below it.</p>
+            <p className="mt-1 text-sm text-slate-600">
+              Drag “Trigger” from the left onto the canvas, then add steps below it.
+            </p>
           </div>
         </div>
       )}

@@ -11,10 +11,29 @@ import type { CanvasEdge } from "./graph-canvas";
 import { useAnalyticsView } from "./analytics/analytics-context";
 import { useBuilderStore } from "./store-provider";
 
-export const FlowEdge = memo(function FlowEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, markerEnd }: EdgeProps<CanvasEdge>) {
+export const FlowEdge = memo(function FlowEdge({
+  id,
+  sourceX,
+  sourceY,
+  targetX,
+  targetY,
+  sourcePosition,
+  targetPosition,
+  selected,
+  markerEnd,
+}: EdgeProps<CanvasEdge>) {
   const store = useBuilderStore();
   const analytics = useAnalyticsView();
-  const [path, labelX, labelY] = getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, borderRadius: 14, offset: 24 });
+  const [path, labelX, labelY] = getSmoothStepPath({
+    sourceX,
+    sourceY,
+    targetX,
+    targetY,
+    sourcePosition,
+    targetPosition,
+    borderRadius: 14,
+    offset: 24,
+  });
   if (analytics) {
     // The analytics canvas is read-only: no "+", and edges out of a branching step carry their
     // share where the "+" would be (mid-way along the edge, clear of the sibling branches).
@@ -38,9 +57,18 @@ export const FlowEdge = memo(function FlowEdge({ id, sourceX, sourceY, targetX, 
   }
   return (
     <>
-      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={cn("flow-edge", selected && "flow-edge-selected")} interactionWidth={18} />
+      <BaseEdge
+        id={id}
+        path={path}
+        markerEnd={markerEnd}
+        className={cn("flow-edge", selected && "flow-edge-selected")}
+        interactionWidth={18}
+      />
       <EdgeLabelRenderer>
-        <div className="flow-edge-insert nodrag nopan pointer-events-auto absolute" style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}>
+        <div
+          className="flow-edge-insert nodrag nopan pointer-events-auto absolute"
+          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+        >
           <button
             type="button"
             className="flex size-6 items-center justify-center rounded-full border border-slate-300 bg-white text-slate-600 shadow-sm transition hover:scale-110 hover:border-indigo-500 hover:text-indigo-700 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
@@ -48,7 +76,9 @@ export const FlowEdge = memo(function FlowEdge({ id, sourceX, sourceY, targetX, 
             data-testid={`insert-${id}`}
             onClick={(event) => {
               const rect = event.currentTarget.getBoundingClientRect();
-              store.getState().openInsertMenu({ edgeId: id, x: rect.left + rect.width / 2, y: rect.bottom + 6 });
+              store
+                .getState()
+                .openInsertMenu({ edgeId: id, x: rect.left + rect.width / 2, y: rect.bottom + 6 });
             }}
           >
             <Plus className="size-3.5" aria-hidden />

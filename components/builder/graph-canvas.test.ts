@@ -28,7 +28,12 @@ describe("graph ⇄ canvas", () => {
     const canvas = graphToCanvas(graph);
     const touched = {
       ...canvas,
-      nodes: canvas.nodes.map((n) => ({ ...n, selected: true, dragging: false, measured: { width: 264, height: 90 } })),
+      nodes: canvas.nodes.map((n) => ({
+        ...n,
+        selected: true,
+        dragging: false,
+        measured: { width: 264, height: 90 },
+      })),
       edges: canvas.edges.map((e) => ({ ...e, selected: true, animated: true })),
     };
     expect(canvasToGraph(touched)).toEqual(graph);
@@ -41,12 +46,21 @@ describe("graph ⇄ canvas", () => {
   it("round-trips arbitrary chains of steps (property)", () => {
     const kinds = ["wait", "email", "sms", "push", "action", "condition", "split", "exit"] as const;
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...kinds), { maxLength: 30 }), fc.array(fc.integer({ min: -5000, max: 5000 }), { minLength: 2, maxLength: 2 }), (list, [dx, dy]) => {
-        const base = flowTemplates()[0]!.graph;
-        const nodes = list.map((kind, i) => ({ id: `${kind}_${i}`, kind, position: { x: (dx ?? 0) + i, y: (dy ?? 0) * i }, config: nodeDefinitions[kind].defaultConfig() }));
-        const graph = FlowGraph.parse({ ...base, nodes: [...base.nodes, ...nodes] });
-        expect(canvasToGraph(graphToCanvas(graph))).toEqual(graph);
-      }),
+      fc.property(
+        fc.array(fc.constantFrom(...kinds), { maxLength: 30 }),
+        fc.array(fc.integer({ min: -5000, max: 5000 }), { minLength: 2, maxLength: 2 }),
+        (list, [dx, dy]) => {
+          const base = flowTemplates()[0]!.graph;
+          const nodes = list.map((kind, i) => ({
+            id: `${kind}_${i}`,
+            kind,
+            position: { x: (dx ?? 0) + i, y: (dy ?? 0) * i },
+            config: nodeDefinitions[kind].defaultConfig(),
+          }));
+          const graph = FlowGraph.parse({ ...base, nodes: [...base.nodes, ...nodes] });
+          expect(canvasToGraph(graphToCanvas(graph))).toEqual(graph);
+        },
+      ),
       { numRuns: 50 },
     );
   });

@@ -24,24 +24,48 @@ export function toCanvasNode(node: FlowNode): CanvasNode {
 }
 
 export function toCanvasEdge(edge: FlowEdge): CanvasEdge {
-  return { id: edge.id, source: edge.source, sourceHandle: edge.sourceHandle, target: edge.target, type: EDGE_TYPE };
+  return {
+    id: edge.id,
+    source: edge.source,
+    sourceHandle: edge.sourceHandle,
+    target: edge.target,
+    type: EDGE_TYPE,
+  };
 }
 
 export function graphToCanvas(graph: FlowGraph): CanvasGraph {
-  return { nodes: graph.nodes.map(toCanvasNode), edges: graph.edges.map(toCanvasEdge), settings: graph.settings };
+  return {
+    nodes: graph.nodes.map(toCanvasNode),
+    edges: graph.edges.map(toCanvasEdge),
+    settings: graph.settings,
+  };
 }
 
 /** Only what the graph holds: React Flow's runtime fields (selected, measured, …) stay behind. */
 export function toFlowNode(node: CanvasNode): FlowNode {
-  return { id: node.id, kind: node.type, position: { x: node.position.x, y: node.position.y }, config: node.data } as FlowNode;
+  return {
+    id: node.id,
+    kind: node.type,
+    position: { x: node.position.x, y: node.position.y },
+    config: node.data,
+  } as FlowNode;
 }
 
 export function toFlowEdge(edge: CanvasEdge): FlowEdge {
   return { id: edge.id, source: edge.source, sourceHandle: edge.sourceHandle, target: edge.target };
 }
 
-export function canvasToGraph(canvas: { nodes: readonly CanvasNode[]; edges: readonly CanvasEdge[]; settings: FlowSettings }): FlowGraph {
-  return { schema: 1, nodes: canvas.nodes.map(toFlowNode), edges: canvas.edges.map(toFlowEdge), settings: canvas.settings };
+export function canvasToGraph(canvas: {
+  nodes: readonly CanvasNode[];
+  edges: readonly CanvasEdge[];
+  settings: FlowSettings;
+}): FlowGraph {
+  return {
+    schema: 1,
+    nodes: canvas.nodes.map(toFlowNode),
+    edges: canvas.edges.map(toFlowEdge),
+    settings: canvas.settings,
+  };
 }
 
 /** The edge id the templates use: one edge per output handle. */

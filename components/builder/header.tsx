@@ -3,7 +3,19 @@
 import { useState } from "react";
 import Link from "next/link";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { ArrowLeft, ChartColumn, CircleCheck, History, LayoutDashboard, LoaderCircle, Pause, Play, Redo2, TriangleAlert, Undo2 } from "lucide-react";
+import {
+  ArrowLeft,
+  ChartColumn,
+  CircleCheck,
+  History,
+  LayoutDashboard,
+  LoaderCircle,
+  Pause,
+  Play,
+  Redo2,
+  TriangleAlert,
+  Undo2,
+} from "lucide-react";
 import { useTRPC } from "@/components/trpc/client";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -52,8 +64,19 @@ export function BuilderHeader({
       queryClient.invalidateQueries({ queryKey: trpc.flows.get.queryKey({ id: flow.id }) }),
       queryClient.invalidateQueries({ queryKey: trpc.flows.list.queryKey() }),
     ]);
-  const pause = useMutation(trpc.flows.pause.mutationOptions({ onSuccess: () => invalidate().then(() => store.getState().notify("Paused: no one new enters, and contacts in the flow wait where they are.")) }));
-  const resume = useMutation(trpc.flows.resume.mutationOptions({ onSuccess: () => invalidate().then(() => store.getState().notify("Resumed.")) }));
+  const pause = useMutation(
+    trpc.flows.pause.mutationOptions({
+      onSuccess: () =>
+        invalidate().then(() =>
+          store.getState().notify("Paused: no one new enters, and contacts in the flow wait where they are."),
+        ),
+    }),
+  );
+  const resume = useMutation(
+    trpc.flows.resume.mutationOptions({
+      onSuccess: () => invalidate().then(() => store.getState().notify("Resumed.")),
+    }),
+  );
   const rename = useMutation(trpc.flows.rename.mutationOptions({ onSuccess: invalidate }));
   const [name, setName] = useState(flow.name);
 
@@ -68,7 +91,11 @@ export function BuilderHeader({
 
   return (
     <header className="flex h-14 shrink-0 items-center gap-3 border-b border-slate-200 bg-white px-4">
-      <Link href="/flows" className="flex items-center gap-1 rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 hover:text-slate-900" aria-label="Back to flows">
+      <Link
+        href="/flows"
+        className="flex items-center gap-1 rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+        aria-label="Back to flows"
+      >
         <ArrowLeft className="size-4" aria-hidden />
         Flows
       </Link>
@@ -88,11 +115,19 @@ export function BuilderHeader({
           }
         }}
       />
-      <Badge tone={flow.status === "live" ? "live" : flow.status === "paused" ? "paused" : "draft"} data-testid="flow-status">
+      <Badge
+        tone={flow.status === "live" ? "live" : flow.status === "paused" ? "paused" : "draft"}
+        data-testid="flow-status"
+      >
         {flow.status}
       </Badge>
       <span
-        className={cn("flex items-center gap-1 text-xs", autosave.status === "error" || autosave.status === "conflict" ? "font-medium text-red-700" : "text-slate-600")}
+        className={cn(
+          "flex items-center gap-1 text-xs",
+          autosave.status === "error" || autosave.status === "conflict"
+            ? "font-medium text-red-700"
+            : "text-slate-600",
+        )}
         data-testid="save-status"
         role="status"
         aria-live="polite"
@@ -118,10 +153,26 @@ export function BuilderHeader({
         {/* While Analytics is on the draft is out of sight: nothing here edits it. */}
         {!analytics && (
           <>
-            <Button type="button" size="icon" variant="ghost" aria-label="Undo" title="Undo (Ctrl/Cmd+Z)" disabled={!canUndo} onClick={() => store.getState().undo()}>
+            <Button
+              type="button"
+              size="icon"
+              variant="ghost"
+              aria-label="Undo"
+              title="Undo (Ctrl/Cmd+Z)"
+              disabled={!canUndo}
+              onClick={() => store.getState().undo()}
+            >
               <Undo2 aria-hidden />
             </Button>
-            <Button type="button" size="icon" variant="ghost" aria-label="Redo" title="Redo (Shift+Ctrl/Cmd+Z)" disabled={!canRedo} onClick={() => store.getState().redo()}>
+            <Button
+              type="button"
+              size="icon"
+              variant="ghost"
+              aria-label="Redo"
+              title="Redo (Shift+Ctrl/Cmd+Z)"
+              disabled={!canRedo}
+              onClick={() => store.getState().redo()}
+            >
               <Redo2 aria-hidden />
             </Button>
             <Button
@@ -130,11 +181,15 @@ export function BuilderHeader({
               variant="ghost"
               aria-expanded={issuesOpen}
               onClick={onToggleIssues}
-              className={issueCount > 0 ? "text-red-700 hover:bg-red-50" : "text-emerald-800 hover:bg-emerald-50"}
+              className={
+                issueCount > 0 ? "text-red-700 hover:bg-red-50" : "text-emerald-800 hover:bg-emerald-50"
+              }
               data-testid="issues-toggle"
             >
               {issueCount > 0 ? <TriangleAlert aria-hidden /> : <CircleCheck aria-hidden />}
-              {issueCount > 0 ? `${issueCount} ${issueCount === 1 ? "problem" : "problems"}` : "Ready to publish"}
+              {issueCount > 0
+                ? `${issueCount} ${issueCount === 1 ? "problem" : "problems"}`
+                : "Ready to publish"}
             </Button>
           </>
         )}
@@ -147,12 +202,24 @@ export function BuilderHeader({
           <History aria-hidden /> Versions
         </Button>
         {flow.status === "live" && (
-          <Button type="button" size="sm" variant="secondary" disabled={pause.isPending} onClick={() => pause.mutate({ id: flow.id })}>
+          <Button
+            type="button"
+            size="sm"
+            variant="secondary"
+            disabled={pause.isPending}
+            onClick={() => pause.mutate({ id: flow.id })}
+          >
             <Pause aria-hidden /> Pause
           </Button>
         )}
         {flow.status === "paused" && (
-          <Button type="button" size="sm" variant="secondary" disabled={resume.isPending} onClick={() => resume.mutate({ id: flow.id })}>
+          <Button
+            type="button"
+            size="sm"
+            variant="secondary"
+            disabled={resume.isPending}
+            onClick={() => resume.mutate({ id: flow.id })}
+          >
             <Play aria-hidden /> Resume
           </Button>
         )}
@@ -177,10 +244,15 @@ export function ConflictBanner() {
     }
   };
   return (
-    <div role="alert" className="flex flex-wrap items-center gap-3 border-b border-amber-200 bg-amber-50 px-4 py-2.5 text-sm text-amber-950" data-testid="conflict-banner">
+    <div
+      role="alert"
+      className="flex flex-wrap items-center gap-3 border-b border-amber-200 bg-amber-50 px-4 py-2.5 text-sm text-amber-950"
+      data-testid="conflict-banner"
+    >
       <TriangleAlert className="size-4 shrink-0 text-amber-700" aria-hidden />
       <p className="flex-1">
-        <strong>This draft was changed in another tab or by a teammate.</strong> Your latest edits here aren&apos;t saved. Reload to get the latest, or keep your version and save it over theirs.
+        <strong>This draft was changed in another tab or by a teammate.</strong> Your latest edits here
+        aren&apos;t saved. Reload to get the latest, or keep your version and save it over theirs.
       </p>
       <Button type="button" size="sm" disabled={busy} onClick={act(autosave.reload)}>
         Reload latest

@@ -18,7 +18,10 @@ export function InsertMenu() {
     if (!menu) return;
     ref.current?.querySelector<HTMLButtonElement>("button")?.focus();
     const close = (event: MouseEvent | KeyboardEvent) => {
-      if (event instanceof KeyboardEvent ? event.key === "Escape" : !ref.current?.contains(event.target as Node)) store.getState().openInsertMenu(null);
+      if (
+        event instanceof KeyboardEvent ? event.key === "Escape" : !ref.current?.contains(event.target as Node)
+      )
+        store.getState().openInsertMenu(null);
     };
     window.addEventListener("keydown", close);
     window.addEventListener("pointerdown", close);
@@ -48,7 +51,10 @@ export function InsertMenu() {
             className="flex w-full items-center gap-2.5 rounded-md px-2 py-1.5 text-left text-sm text-slate-800 hover:bg-slate-100 focus-visible:bg-slate-100 focus-visible:outline-none"
             onClick={() => store.getState().insertOnEdge(menu.edgeId, kind, ui.initialConfig?.())}
           >
-            <span className={cn("flex size-6 items-center justify-center rounded-md", TONES[ui.tone].icon)} aria-hidden>
+            <span
+              className={cn("flex size-6 items-center justify-center rounded-md", TONES[ui.tone].icon)}
+              aria-hidden
+            >
               <Icon className="size-3.5" />
             </span>
             {definitionOf(kind).label}

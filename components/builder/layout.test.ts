@@ -5,10 +5,15 @@ import type { FlowGraph } from "@/server/engine/graph";
 import { nodeDefinitions } from "@/server/engine/nodes";
 import { DEFAULT_NODE_SIZE, layoutGraph, overlaps, type Size } from "./layout";
 
-function expectNoOverlap(graph: Pick<FlowGraph, "nodes" | "edges">, sizeOf: (id: string) => Size = () => DEFAULT_NODE_SIZE) {
+function expectNoOverlap(
+  graph: Pick<FlowGraph, "nodes" | "edges">,
+  sizeOf: (id: string) => Size = () => DEFAULT_NODE_SIZE,
+) {
   const positions = layoutGraph(graph, sizeOf);
   expect(positions.size).toBe(graph.nodes.length);
-  const boxes = graph.nodes.map((n) => ({ id: n.id, ...positions.get(n.id)!, ...sizeOf(n.id) })).sort((a, b) => a.x - b.x);
+  const boxes = graph.nodes
+    .map((n) => ({ id: n.id, ...positions.get(n.id)!, ...sizeOf(n.id) }))
+    .sort((a, b) => a.x - b.x);
   const clashes: string[] = [];
   for (let i = 0; i < boxes.length; i++) {
     const a = boxes[i]!;
@@ -23,7 +28,14 @@ function expectNoOverlap(graph: Pick<FlowGraph, "nodes" | "edges">, sizeOf: (id:
 /** A random tree-ish flow: each step hangs off a random free output of an earlier one. */
 function randomGraph(choices: number[]): FlowGraph {
   const kinds = ["wait", "email", "condition", "split", "sms", "wait_for_event", "exit"] as const;
-  const nodes: FlowGraph["nodes"] = [{ id: "trigger", kind: "trigger", position: { x: 0, y: 0 }, config: nodeDefinitions.trigger.defaultConfig() }];
+  const nodes: FlowGraph["nodes"] = [
+    {
+      id: "trigger",
+      kind: "trigger",
+      position: { x: 0, y: 0 },
+      config: nodeDefinitions.trigger.defaultConfig(),
+    },
+  ];
   const edges: FlowGraph["edges"] = [];
   const free: { id: string; handle: string }[] = [{ id: "trigger", handle: "next" }];
   choices.forEach((c, i) => {
@@ -34,7 +46,8 @@ function randomGraph(choices: number[]): FlowGraph {
     const config = nodeDefinitions[kind].defaultConfig();
     nodes.push({ id, kind, position: { x: 0, y: 0 }, config } as FlowGraph["nodes"][number]);
     edges.push({ id: `e${i}`, source: slot.id, sourceHandle: slot.handle, target: id });
-    for (const handle of (nodeDefinitions[kind].outputs as (c: unknown) => string[])(config)) free.push({ id, handle });
+    for (const handle of (nodeDefinitions[kind].outputs as (c: unknown) => string[])(config))
+      free.push({ id, handle });
   });
   return { schema: 1, nodes, edges, settings: flowTemplates()[0]!.graph.settings };
 }
@@ -44,7 +57,9 @@ describe("auto-layout", () => {
     for (const template of flowTemplates()) {
       const positions = expectNoOverlap(template.graph);
       for (const edge of template.graph.edges) {
-        expect(positions.get(edge.target)!.y, `${template.key}: ${edge.id}`).toBeGreaterThan(positions.get(edge.source)!.y);
+        expect(positions.get(edge.target)!.y, `${template.key}: ${edge.id}`).toBeGreaterThan(
+          positions.get(edge.source)!.y,
+        );
       }
     }
   });
@@ -59,7 +74,9 @@ describe("auto-layout", () => {
 
   it("respects the measured sizes of the cards", () => {
     const graph = flowTemplates().find((t) => t.key === "review_request")!.graph;
-    expectNoOverlap(graph, (id) => (id.includes("email") ? { width: 320, height: 140 } : { width: 200, height: 70 }));
+    expectNoOverlap(graph, (id) =>
+      id.includes("email") ? { width: 320, height: 140 } : { width: 200, height: 70 },
+    );
   });
 
   it("never overlaps on random flows (property)", () => {

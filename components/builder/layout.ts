@@ -50,9 +50,19 @@ function siblingOrder(edges: LayoutGraph["edges"]): { left: string; right: strin
 }
 
 /** Where every node goes; nodes keep their ids, the trigger sits at the top. */
-export function layoutGraph(graph: LayoutGraph, sizeOf: (id: string) => Size | undefined = () => undefined, options: LayoutOptions = {}): Map<string, Position> {
+export function layoutGraph(
+  graph: LayoutGraph,
+  sizeOf: (id: string) => Size | undefined = () => undefined,
+  options: LayoutOptions = {},
+): Map<string, Position> {
   const g = new dagre.graphlib.Graph({ multigraph: true });
-  g.setGraph({ rankdir: "TB", nodesep: options.nodeGap ?? 56, ranksep: options.rankGap ?? 72, marginx: 0, marginy: 0 });
+  g.setGraph({
+    rankdir: "TB",
+    nodesep: options.nodeGap ?? 56,
+    ranksep: options.rankGap ?? 72,
+    marginx: 0,
+    marginy: 0,
+  });
   g.setDefaultEdgeLabel(() => ({}));
   const sizes = new Map<string, Size>();
   const ids = new Set(graph.nodes.map((n) => n.id));
@@ -85,7 +95,10 @@ export function layoutGraph(graph: LayoutGraph, sizeOf: (id: string) => Size | u
     const laid = g.node(node.id) as { x: number; y: number } | undefined;
     const size = sizes.get(node.id) ?? DEFAULT_NODE_SIZE;
     if (!laid) continue;
-    positions.set(node.id, { x: Math.round(laid.x - size.width / 2), y: Math.round(laid.y - size.height / 2) });
+    positions.set(node.id, {
+      x: Math.round(laid.x - size.width / 2),
+      y: Math.round(laid.y - size.height / 2),
+    });
   }
   return positions;
 }

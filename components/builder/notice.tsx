@@ -15,7 +15,11 @@ export function NoticeToast() {
     return () => clearTimeout(t);
   }, [notice, store]);
   return (
-    <div className="pointer-events-none absolute inset-x-0 bottom-5 z-20 flex justify-center" role="status" aria-live="polite">
+    <div
+      className="pointer-events-none absolute inset-x-0 bottom-5 z-20 flex justify-center"
+      role="status"
+      aria-live="polite"
+    >
       {notice && (
         <p
           className={cn(

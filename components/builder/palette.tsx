@@ -13,13 +13,25 @@ export function Palette() {
   const store = useBuilderStore();
   const hasTrigger = useBuilder((s) => s.nodes.some((n) => n.type === "trigger"));
   return (
-    <nav aria-label="Steps" className="flex w-56 shrink-0 flex-col gap-4 overflow-y-auto border-r border-slate-200 bg-white px-3 py-4">
-      <p className="px-1 text-xs text-slate-600">Drag a step onto the canvas, or click to add it after the selected step.</p>
+    <nav
+      aria-label="Steps"
+      className="flex w-56 shrink-0 flex-col gap-4 overflow-y-auto border-r border-slate-200 bg-white px-3 py-4"
+    >
+      <p className="px-1 text-xs text-slate-600">
+        Drag a step onto the canvas, or click to add it after the selected step.
+      </p>
       {PALETTE.map((group) => (
         <div key={group.title} className="flex flex-col gap-1">
-          <h2 className="px-1 text-[11px] font-semibold uppercase tracking-wide text-slate-500">{group.title}</h2>
+          <h2 className="px-1 text-[11px] font-semibold uppercase tracking-wide text-slate-500">
+            {group.title}
+          </h2>
           {group.kinds.map((kind) => (
-            <PaletteItem key={kind} kind={kind} disabled={kind === "trigger" && hasTrigger} onAdd={() => store.getState().appendNode(kind, nodeUiOf(kind).initialConfig?.())} />
+            <PaletteItem
+              key={kind}
+              kind={kind}
+              disabled={kind === "trigger" && hasTrigger}
+              onAdd={() => store.getState().appendNode(kind, nodeUiOf(kind).initialConfig?.())}
+            />
           ))}
         </div>
       ))}
@@ -49,7 +61,10 @@ function PaletteItem({ kind, disabled, onAdd }: { kind: NodeKind; disabled: bool
         !disabled && "cursor-grab active:cursor-grabbing",
       )}
     >
-      <span className={cn("flex size-7 shrink-0 items-center justify-center rounded-md", TONES[ui.tone].icon)} aria-hidden>
+      <span
+        className={cn("flex size-7 shrink-0 items-center justify-center rounded-md", TONES[ui.tone].icon)}
+        aria-hidden
+      >
         <Icon className="size-4" />
       </span>
       {definition.label}

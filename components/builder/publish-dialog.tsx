@@ -16,7 +16,13 @@ import { useBuilderStore } from "./store-provider";
 import { Dialog } from "./ui/dialog";
 import { useFocusNode } from "./use-focus-node";
 
-type InFlight = { total: number; stay: number; move: number; exit: number; exitByNode: Record<string, number> };
+type InFlight = {
+  total: number;
+  stay: number;
+  move: number;
+  exit: number;
+  exitByNode: Record<string, number>;
+};
 type Preview = { issues: Issue[]; inFlight: InFlight | null; draftRevision: number };
 type State = { step: "saving" } | { step: "error"; message: string } | { step: "ready"; preview: Preview };
 
@@ -24,7 +30,17 @@ function people(n: number): string {
   return `${n.toLocaleString("en")} ${n === 1 ? "contact" : "contacts"}`;
 }
 
-export function PublishDialog({ open, onOpenChange, flowName, isLive }: { open: boolean; onOpenChange: (open: boolean) => void; flowName: string; isLive: boolean }) {
+export function PublishDialog({
+  open,
+  onOpenChange,
+  flowName,
+  isLive,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  flowName: string;
+  isLive: boolean;
+}) {
   const { flowId, autosave } = useBuilderContext();
   const trpc = useTRPC();
   const client = useTRPCClient();
@@ -46,14 +62,19 @@ export function PublishDialog({ open, onOpenChange, flowName, isLive }: { open: 
       const saved = await autosave.flush();
       if (cancelled) return;
       if (!saved) {
-        setState({ step: "error", message: "The draft couldn't be saved, so it can't be published yet. Sort out the saving problem shown at the top first." });
+        setState({
+          step: "error",
+          message:
+            "The draft couldn't be saved, so it can't be published yet. Sort out the saving problem shown at the top first.",
+        });
         return;
       }
       try {
         const preview = await client.flows.previewPublish.query({ id: flowId });
         if (!cancelled) setState({ step: "ready", preview });
       } catch (e) {
-        if (!cancelled) setState({ step: "error", message: e instanceof Error ? e.message : "Couldn't check the flow." });
+        if (!cancelled)
+          setState({ step: "error", message: e instanceof Error ? e.message : "Couldn't check the flow." });
       }
     })();
     return () => {
@@ -65,13 +86,20 @@ export function PublishDialog({ open, onOpenChange, flowName, isLive }: { open: 
     setPublishing(true);
     setPublishError(null);
     try {
-      const result = await client.flows.publish.mutate({ id: flowId, moveInFlight: move, expectedRevision: preview.draftRevision });
+      const result = await client.flows.publish.mutate({
+        id: flowId,
+        moveInFlight: move,
+        expectedRevision: preview.draftRevision,
+      });
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: trpc.flows.get.queryKey({ id: flowId }) }),
         queryClient.invalidateQueries({ queryKey: trpc.flows.versions.queryKey({ id: flowId }) }),
         queryClient.invalidateQueries({ queryKey: trpc.flows.list.queryKey() }),
       ]);
-      const moved = result.moved > 0 || result.exited > 0 ? ` ${people(result.moved)} moved, ${people(result.exited)} left.` : "";
+      const moved =
+        result.moved > 0 || result.exited > 0
+          ? ` ${people(result.moved)} moved, ${people(result.exited)} left.`
+          : "";
       store.getState().notify(`Published — version ${result.version} is live.${moved}`);
       onOpenChange(false);
     } catch (e) {
@@ -96,7 +124,12 @@ export function PublishDialog({ open, onOpenChange, flowName, isLive }: { open: 
           <Button type="button" variant="ghost" onClick={() => onOpenChange(false)}>
             Cancel
           </Button>
-          <Button type="button" disabled={blocked || publishing} onClick={() => preview && void publish(preview)} data-testid="confirm-publish">
+          <Button
+            type="button"
+            disabled={blocked || publishing}
+            onClick={() => preview && void publish(preview)}
+            data-testid="confirm-publish"
+          >
             {publishing && <LoaderCircle className="animate-spin" aria-hidden />}
             {isLive ? "Publish new version" : "Publish"}
           </Button>
@@ -116,7 +149,9 @@ export function PublishDialog({ open, onOpenChange, flowName, isLive }: { open: 
       {preview && preview.issues.length > 0 && (
         <div role="alert" data-testid="publish-issues">
           <p className="flex items-center gap-2 text-sm font-medium text-red-800">
-            <TriangleAlert className="size-4" aria-hidden /> Fix {preview.issues.length === 1 ? "this problem" : `these ${preview.issues.length} problems`} before publishing:
+            <TriangleAlert className="size-4" aria-hidden /> Fix{" "}
+            {preview.issues.length === 1 ? "this problem" : `these ${preview.issues.length} problems`} before
+            publishing:
           </p>
           <ul className="mt-2 flex flex-col gap-1">
             {preview.issues.map((issue, i) => (
@@ -131,7 +166,9 @@ export function PublishDialog({ open, onOpenChange, flowName, isLive }: { open: 
                     focus(issue.nodeId);
                   }}
                 >
-                  {issue.nodeId && <span className="mr-1.5 font-mono text-xs text-slate-500">{issue.nodeId}</span>}
+                  {issue.nodeId && (
+                    <span className="mr-1.5 font-mono text-xs text-slate-500">{issue.nodeId}</span>
+                  )}
                   {issue.message}
                 </button>
               </li>
@@ -149,14 +186,32 @@ export function PublishDialog({ open, onOpenChange, flowName, isLive }: { open: 
       {preview && preview.issues.length === 0 && inFlight && (
         <fieldset className="flex flex-col gap-3" data-testid="in-flight">
           <legend className="mb-2 text-sm text-slate-800">
-            <strong>{people(inFlight.total)}</strong> {inFlight.total === 1 ? "is" : "are"} in this flow right now. What should happen to them?
+            <strong>{people(inFlight.total)}</strong> {inFlight.total === 1 ? "is" : "are"} in this flow right
+            now. What should happen to them?
           </legend>
-          <Choice checked={!move} onSelect={() => setMove(false)} title="Keep them on the version they started" testId="keep-in-flight">
+          <Choice
+            checked={!move}
+            onSelect={() => setMove(false)}
+            title="Keep them on the version they started"
+            testId="keep-in-flight"
+          >
             {people(inFlight.total)} finish the path they are on. Only new entries use this version.
           </Choice>
-          <Choice checked={move} onSelect={() => setMove(true)} title="Move them to this version" testId="move-in-flight">
+          <Choice
+            checked={move}
+            onSelect={() => setMove(true)}
+            title="Move them to this version"
+            testId="move-in-flight"
+          >
             {people(inFlight.move)} carry on from the same step in the new version
-            {inFlight.exit > 0 ? `; ${people(inFlight.exit)} leave because their step was removed (${Object.entries(inFlight.exitByNode).map(([node, n]) => `${node}: ${n}`).join(", ")})` : ""}.
+            {inFlight.exit > 0
+              ? `; ${people(inFlight.exit)} leave because their step was removed (${Object.entries(
+                  inFlight.exitByNode,
+                )
+                  .map(([node, n]) => `${node}: ${n}`)
+                  .join(", ")})`
+              : ""}
+            .
           </Choice>
         </fieldset>
       )}
@@ -169,10 +224,34 @@ export function PublishDialog({ open, onOpenChange, flowName, isLive }: { open: 
   );
 }
 
-function Choice({ checked, onSelect, title, children, testId }: { checked: boolean; onSelect: () => void; title: string; children: ReactNode; testId: string }) {
+function Choice({
+  checked,
+  onSelect,
+  title,
+  children,
+  testId,
+}: {
+  checked: boolean;
+  onSelect: () => void;
+  title: string;
+  children: ReactNode;
+  testId: string;
+}) {
   return (
-    <label className={cn("flex cursor-pointer gap-3 rounded-lg border p-3", checked ? "border-indigo-500 bg-indigo-50/60" : "border-slate-200 hover:bg-slate-50")}>
-      <input type="radio" name="in-flight" className="mt-1 accent-indigo-600" checked={checked} onChange={onSelect} data-testid={testId} />
+    <label
+      className={cn(
+        "flex cursor-pointer gap-3 rounded-lg border p-3",
+        checked ? "border-indigo-500 bg-indigo-50/60" : "border-slate-200 hover:bg-slate-50",
+      )}
+    >
+      <input
+        type="radio"
+        name="in-flight"
+        className="mt-1 accent-indigo-600"
+        checked={checked}
+        onChange={onSelect}
+        data-testid={testId}
+      />
       <span>
         <span className="block text-sm font-medium text-slate-900">{title}</span>
         <span className="block text-sm text-slate-600">{children}</span>

@@ -26,10 +26,20 @@ describe("builder store", () => {
       ["wait_1", "wait"],
     ]);
     expect(s().selectedNodeId).toBe(wait);
-    expect(s().issuesByNode[wait]?.map((i) => i.code)).toEqual(expect.arrayContaining(["unreachable", "unconnected_output"]));
+    expect(s().issuesByNode[wait]?.map((i) => i.code)).toEqual(
+      expect.arrayContaining(["unreachable", "unconnected_output"]),
+    );
 
     expect(s().connect({ source: trigger, sourceHandle: "next", target: wait })).toBeNull();
-    expect(s().edges).toEqual([expect.objectContaining({ id: "e_trigger_next", source: "trigger", sourceHandle: "next", target: "wait_1", type: "flow" })]);
+    expect(s().edges).toEqual([
+      expect.objectContaining({
+        id: "e_trigger_next",
+        source: "trigger",
+        sourceHandle: "next",
+        target: "wait_1",
+        type: "flow",
+      }),
+    ]);
     expect(s().issuesByNode[wait]?.map((i) => i.code)).toEqual(["unconnected_output"]);
     expect(s().changeCount).toBe(3);
   });
@@ -43,8 +53,12 @@ describe("builder store", () => {
     const b = s().addNode("sms", { x: 0, y: 400 })!;
     expect(s().connect({ source: a, sourceHandle: "next", target: b })).toBeNull();
     expect(s().connect({ source: b, sourceHandle: "next", target: a })?.code).toBe("cycle_without_wait");
-    expect(s().connect({ source: a, sourceHandle: "next", target: "trigger" })?.code).toBe("edge_into_trigger");
-    expect(s().connect({ source: a, sourceHandle: "next", target: b })?.code).toBe("handle_already_connected");
+    expect(s().connect({ source: a, sourceHandle: "next", target: "trigger" })?.code).toBe(
+      "edge_into_trigger",
+    );
+    expect(s().connect({ source: a, sourceHandle: "next", target: b })?.code).toBe(
+      "handle_already_connected",
+    );
     expect(s().edges).toHaveLength(1);
   });
 
@@ -121,7 +135,12 @@ describe("builder store", () => {
     expect(rating.type).toBe("condition");
     if (rating.type !== "condition" || rating.data.mode !== "branches") throw new Error("expected branches");
     s().updateConfig("rating", { ...rating.data, branches: rating.data.branches.slice(0, 1) });
-    expect(s().edges.filter((e) => e.source === "rating").map((e) => e.sourceHandle).sort()).toEqual(["else", "happy"]);
+    expect(
+      s()
+        .edges.filter((e) => e.source === "rating")
+        .map((e) => e.sourceHandle)
+        .sort(),
+    ).toEqual(["else", "happy"]);
   });
 
   it("inserts a step on an edge and makes room below it", () => {
@@ -130,8 +149,15 @@ describe("builder store", () => {
     const exitY = s().nodes.find((n) => n.id === "exit")!.position.y;
     const id = s().insertOnEdge("e_email_1_next", "condition")!;
     expect(id).toBe("condition_1");
-    const from = s().edges.filter((e) => e.source === "email_1" || e.source === id).map((e) => [e.source, e.sourceHandle, e.target]);
-    expect(from).toEqual(expect.arrayContaining([["email_1", "next", id], [id, "yes", "wait_1d"]]));
+    const from = s()
+      .edges.filter((e) => e.source === "email_1" || e.source === id)
+      .map((e) => [e.source, e.sourceHandle, e.target]);
+    expect(from).toEqual(
+      expect.arrayContaining([
+        ["email_1", "next", id],
+        [id, "yes", "wait_1d"],
+      ]),
+    );
     expect(s().nodes.find((n) => n.id === "exit")!.position.y).toBeGreaterThan(exitY);
     s().undo();
     expect(s().nodes.some((n) => n.id === id)).toBe(false);
@@ -156,20 +182,29 @@ describe("builder store", () => {
   it("copies and pastes steps with fresh ids, never a second trigger", () => {
     const store = createBuilderStore(flowTemplates().find((t) => t.key === "abandoned_cart")!.graph);
     const s = () => store.getState();
-    store.setState({ nodes: s().nodes.map((n) => ({ ...n, selected: ["trigger", "wait_1h", "email_1"].includes(n.id) })) });
+    store.setState({
+      nodes: s().nodes.map((n) => ({ ...n, selected: ["trigger", "wait_1h", "email_1"].includes(n.id) })),
+    });
     expect(s().copySelection()).toBe(3);
     const pasted = s().paste();
     expect(pasted).toEqual(["wait_1", "email_4"]);
     expect(s().nodes.filter((n) => n.type === "trigger")).toHaveLength(1);
     expect(s().edges.filter((e) => pasted.includes(e.source) && pasted.includes(e.target))).toHaveLength(1);
-    expect(s().nodes.filter((n) => n.selected).map((n) => n.id)).toEqual(pasted);
+    expect(
+      s()
+        .nodes.filter((n) => n.selected)
+        .map((n) => n.id),
+    ).toEqual(pasted);
     s().undo();
     expect(s().nodes.some((n) => pasted.includes(n.id))).toBe(false);
   });
 
   it("auto-lays out as one undoable step", () => {
     const graph = flowTemplates().find((t) => t.key === "post_purchase")!.graph;
-    const store = createBuilderStore({ ...graph, nodes: graph.nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })) });
+    const store = createBuilderStore({
+      ...graph,
+      nodes: graph.nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })),
+    });
     const s = () => store.getState();
     s().autoLayout();
     const ys = new Set(s().nodes.map((n) => `${n.position.x},${n.position.y}`));

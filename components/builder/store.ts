@@ -11,7 +11,14 @@ import type { Issue } from "@/server/engine/issues";
 import { definitionOf, type NodeConfig, type NodeKind } from "@/server/engine/nodes";
 import type { FlowSettings } from "@/server/engine/settings";
 import { canConnect, validateGraph, type Connection, type GraphLike } from "@/server/engine/validate";
-import { canvasToGraph, EDGE_TYPE, edgeId, graphToCanvas, type CanvasEdge, type CanvasNode } from "./graph-canvas";
+import {
+  canvasToGraph,
+  EDGE_TYPE,
+  edgeId,
+  graphToCanvas,
+  type CanvasEdge,
+  type CanvasNode,
+} from "./graph-canvas";
 import { DEFAULT_NODE_SIZE, layoutGraph, type Size } from "./layout";
 
 export type Snapshot = { nodes: CanvasNode[]; edges: CanvasEdge[]; settings: FlowSettings };
@@ -44,7 +51,11 @@ export type BuilderState = {
   /** The engine's verdict on a connection being dragged. */
   checkConnection: (connection: Connection) => Issue | null;
   /** Adds a step at a position (flow coordinates); returns its id, or null when refused. */
-  addNode: (kind: NodeKind, position: Position, options?: { config?: unknown; after?: { nodeId: string; handle: string } }) => string | null;
+  addNode: (
+    kind: NodeKind,
+    position: Position,
+    options?: { config?: unknown; after?: { nodeId: string; handle: string } },
+  ) => string | null;
   /** Adds a step after the selected one (first free output), or below the flow. */
   appendNode: (kind: NodeKind, config?: unknown) => string | null;
   /** Puts a new step on an edge, between its two ends. */
@@ -121,7 +132,7 @@ function newNode(kind: NodeKind, id: string, position: Position, config?: unknow
 }
 
 function withoutSelection(nodes: readonly CanvasNode[]): CanvasNode[] {
-  return nodes.map((n) => (n.selected ? ({ ...n, selected: false }) : n));
+  return nodes.map((n) => (n.selected ? { ...n, selected: false } : n));
 }
 
 function edgesWithoutSelection(edges: readonly CanvasEdge[]): CanvasEdge[] {
@@ -131,7 +142,7 @@ function edgesWithoutSelection(edges: readonly CanvasEdge[]): CanvasEdge[] {
 function selectOnly(nodes: readonly CanvasNode[], ids: ReadonlySet<string>): CanvasNode[] {
   return nodes.map((n) => {
     const want = ids.has(n.id);
-    return Boolean(n.selected) === want ? n : ({ ...n, selected: want });
+    return Boolean(n.selected) === want ? n : { ...n, selected: want };
   });
 }
 
@@ -179,7 +190,11 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
       }
       lastRecord = key ? { key, at } : null;
       const { nodes, edges, settings, past } = get();
-      const snapshot: Snapshot = { nodes: withoutSelection(nodes), edges: edgesWithoutSelection(edges), settings };
+      const snapshot: Snapshot = {
+        nodes: withoutSelection(nodes),
+        edges: edgesWithoutSelection(edges),
+        settings,
+      };
       set({ past: [...past, snapshot].slice(-historyLimit), future: [] });
     }
 
@@ -194,7 +209,8 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
 
     function restore(snapshot: Snapshot) {
       const { selectedNodeId } = get();
-      const keep = selectedNodeId && snapshot.nodes.some((n) => n.id === selectedNodeId) ? selectedNodeId : null;
+      const keep =
+        selectedNodeId && snapshot.nodes.some((n) => n.id === selectedNodeId) ? selectedNodeId : null;
       const nodes = keep ? selectOnly(snapshot.nodes, new Set([keep])) : snapshot.nodes;
       lastRecord = null;
       commit({ nodes, edges: snapshot.edges, settings: snapshot.settings, selectedNodeId: keep });
@@ -227,7 +243,9 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
       insertMenu: null,
 
       onNodesChange(changes) {
-        const meaningful = changes.filter((c) => c.type !== "remove" && c.type !== "add" && c.type !== "replace");
+        const meaningful = changes.filter(
+          (c) => c.type !== "remove" && c.type !== "add" && c.type !== "replace",
+        );
         if (meaningful.length === 0) return;
         const moves = meaningful.filter((c) => c.type === "position");
         const startsDrag = moves.some((c) => c.type === "position" && c.dragging);
@@ -269,7 +287,13 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
         const outputs = source ? outputsOf(source) : [];
         const handle = connection.sourceHandle ?? outputs[0] ?? "next";
         record();
-        const edge: CanvasEdge = { id: edgeId(connection.source, handle), source: connection.source, sourceHandle: handle, target: connection.target, type: EDGE_TYPE };
+        const edge: CanvasEdge = {
+          id: edgeId(connection.source, handle),
+          source: connection.source,
+          sourceHandle: handle,
+          target: connection.target,
+          type: EDGE_TYPE,
+        };
         commit({ edges: [...edges.filter((e) => e.id !== edge.id), edge] });
         return null;
       },
@@ -286,7 +310,11 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
             nextEdges = [...edges, { id: edgeId(link.source, link.sourceHandle), ...link, type: EDGE_TYPE }];
           }
         }
-        commit({ nodes: [...withoutSelection(nodes), { ...node, selected: true }], edges: edgesWithoutSelection(nextEdges), selectedNodeId: node.id });
+        commit({
+          nodes: [...withoutSelection(nodes), { ...node, selected: true }],
+          edges: edgesWithoutSelection(nextEdges),
+          selectedNodeId: node.id,
+        });
         return node.id;
       },
 
@@ -298,12 +326,25 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
           const outputs = outputsOf(anchor);
           const free = outputs.findIndex((h) => !taken.has(h));
           const handle = free === -1 ? undefined : outputs[free];
-          const shift = outputs.length > 1 && free !== -1 ? (free - (outputs.length - 1) / 2) * (DEFAULT_NODE_SIZE.width + 56) : 0;
+          const shift =
+            outputs.length > 1 && free !== -1
+              ? (free - (outputs.length - 1) / 2) * (DEFAULT_NODE_SIZE.width + 56)
+              : 0;
           const height = anchor.measured?.height ?? DEFAULT_NODE_SIZE.height;
-          const position = { x: anchor.position.x + shift, y: anchor.position.y + height + ROW_GAP - DEFAULT_NODE_SIZE.height };
-          return get().addNode(kind, position, handle ? { config, after: { nodeId: anchor.id, handle } } : { config });
+          const position = {
+            x: anchor.position.x + shift,
+            y: anchor.position.y + height + ROW_GAP - DEFAULT_NODE_SIZE.height,
+          };
+          return get().addNode(
+            kind,
+            position,
+            handle ? { config, after: { nodeId: anchor.id, handle } } : { config },
+          );
         }
-        const lowest = nodes.reduce<CanvasNode | null>((low, n) => (!low || n.position.y > low.position.y ? n : low), null);
+        const lowest = nodes.reduce<CanvasNode | null>(
+          (low, n) => (!low || n.position.y > low.position.y ? n : low),
+          null,
+        );
         const position = lowest ? { x: lowest.position.x, y: lowest.position.y + ROW_GAP } : { x: 0, y: 0 };
         return get().addNode(kind, position, { config });
       },
@@ -315,7 +356,10 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
         const target = edge && nodes.find((n) => n.id === edge.target);
         if (!edge || !source || !target) return null;
         const sourceHeight = source.measured?.height ?? DEFAULT_NODE_SIZE.height;
-        const position = { x: target.position.x, y: source.position.y + sourceHeight + (ROW_GAP - DEFAULT_NODE_SIZE.height) };
+        const position = {
+          x: target.position.x,
+          y: source.position.y + sourceHeight + (ROW_GAP - DEFAULT_NODE_SIZE.height),
+        };
         const node = place(kind, position, config);
         if (!node) return null;
         record();
@@ -325,12 +369,30 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
         const below = downstream(target.id, rest);
         const moved =
           room > 0 && !below.has(source.id)
-            ? nodes.map((n) => (below.has(n.id) ? ({ ...n, position: { x: n.position.x, y: n.position.y + room } }) : n))
+            ? nodes.map((n) =>
+                below.has(n.id) ? { ...n, position: { x: n.position.x, y: n.position.y + room } } : n,
+              )
             : nodes;
         const outputs = outputsOf(node);
-        const incoming: CanvasEdge = { id: edgeId(source.id, edge.sourceHandle), source: source.id, sourceHandle: edge.sourceHandle, target: node.id, type: EDGE_TYPE };
+        const incoming: CanvasEdge = {
+          id: edgeId(source.id, edge.sourceHandle),
+          source: source.id,
+          sourceHandle: edge.sourceHandle,
+          target: node.id,
+          type: EDGE_TYPE,
+        };
         const first = outputs[0];
-        const outgoing: CanvasEdge[] = first ? [{ id: edgeId(node.id, first), source: node.id, sourceHandle: first, target: target.id, type: EDGE_TYPE }] : [];
+        const outgoing: CanvasEdge[] = first
+          ? [
+              {
+                id: edgeId(node.id, first),
+                source: node.id,
+                sourceHandle: first,
+                target: target.id,
+                type: EDGE_TYPE,
+              },
+            ]
+          : [];
         commit({
           nodes: [...withoutSelection(moved), { ...node, selected: true }],
           edges: [...edgesWithoutSelection(rest), incoming, ...outgoing],
@@ -399,7 +461,10 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
 
       selectAll() {
         const { nodes } = get();
-        set({ nodes: selectOnly(nodes, new Set(nodes.map((n) => n.id))), selectedNodeId: nodes.length === 1 ? (nodes[0]?.id ?? null) : null });
+        set({
+          nodes: selectOnly(nodes, new Set(nodes.map((n) => n.id))),
+          selectedNodeId: nodes.length === 1 ? (nodes[0]?.id ?? null) : null,
+        });
       },
 
       undo() {
@@ -424,8 +489,12 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
         if (picked.length === 0) return 0;
         const ids = new Set(picked.map((n) => n.id));
         clipboard = {
-          nodes: withoutSelection(picked).map((n) => structuredClone({ ...n, measured: undefined }) as CanvasNode),
-          edges: edges.filter((e) => ids.has(e.source) && ids.has(e.target)).map((e) => ({ ...e, selected: false })),
+          nodes: withoutSelection(picked).map(
+            (n) => structuredClone({ ...n, measured: undefined }) as CanvasNode,
+          ),
+          edges: edges
+            .filter((e) => ids.has(e.source) && ids.has(e.target))
+            .map((e) => ({ ...e, selected: false })),
         };
         pasteCount = 0;
         return picked.length;
@@ -437,14 +506,19 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
         const taken = new Set(nodes.map((n) => n.id));
         const hasTrigger = nodes.some((n) => n.type === "trigger");
         const rename = new Map<string, string>();
-        const offset = 48 * (++pasteCount);
+        const offset = 48 * ++pasteCount;
         const added: CanvasNode[] = [];
         for (const n of clipboard.nodes) {
           if (n.type === "trigger" && hasTrigger) continue;
           const id = freshId(n.type, taken);
           taken.add(id);
           rename.set(n.id, id);
-          added.push({ ...structuredClone(n), id, position: { x: n.position.x + offset, y: n.position.y + offset }, selected: true });
+          added.push({
+            ...structuredClone(n),
+            id,
+            position: { x: n.position.x + offset, y: n.position.y + offset },
+            selected: true,
+          });
         }
         if (added.length === 0) {
           get().notify("A flow has exactly one trigger, so it wasn't pasted.", "error");
@@ -454,7 +528,14 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
         for (const e of clipboard.edges) {
           const source = rename.get(e.source);
           const target = rename.get(e.target);
-          if (source && target) addedEdges.push({ id: edgeId(source, e.sourceHandle), source, sourceHandle: e.sourceHandle, target, type: EDGE_TYPE });
+          if (source && target)
+            addedEdges.push({
+              id: edgeId(source, e.sourceHandle),
+              source,
+              sourceHandle: e.sourceHandle,
+              target,
+              type: EDGE_TYPE,
+            });
         }
         record();
         commit({
@@ -468,8 +549,18 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
       autoLayout(sizeOf) {
         const { nodes, edges, settings } = get();
         if (nodes.length === 0) return;
-        const measured = new Map(nodes.map((n) => [n.id, n.measured?.width && n.measured.height ? { width: n.measured.width, height: n.measured.height } : undefined]));
-        const positions = layoutGraph(canvasToGraph({ nodes, edges, settings }), (id) => sizeOf?.(id) ?? measured.get(id));
+        const measured = new Map(
+          nodes.map((n) => [
+            n.id,
+            n.measured?.width && n.measured.height
+              ? { width: n.measured.width, height: n.measured.height }
+              : undefined,
+          ]),
+        );
+        const positions = layoutGraph(
+          canvasToGraph({ nodes, edges, settings }),
+          (id) => sizeOf?.(id) ?? measured.get(id),
+        );
         record();
         commit({ nodes: nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position })) });
       },
@@ -478,7 +569,14 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
         const canvas = graphToCanvas(next);
         lastRecord = null;
         dragging = false;
-        set({ ...canvas, ...analyse(canvas.nodes, canvas.edges, canvas.settings), selectedNodeId: null, past: [], future: [], insertMenu: null });
+        set({
+          ...canvas,
+          ...analyse(canvas.nodes, canvas.edges, canvas.settings),
+          selectedNodeId: null,
+          past: [],
+          future: [],
+          insertMenu: null,
+        });
       },
 
       notify(text, tone = "info") {

@@ -32,7 +32,9 @@ export type Autosave = {
 };
 
 function isConflict(error: unknown): boolean {
-  return error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === "CONFLICT";
+  return (
+    error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === "CONFLICT"
+  );
 }
 
 export function useAutosave(flowId: string, initialRevision: number): Autosave {
@@ -63,7 +65,11 @@ export function useAutosave(flowId: string, initialRevision: number): Autosave {
     setStatus("saving");
     const attempt = (async () => {
       try {
-        const result = await client.flows.saveDraft.mutate({ id: flowId, graph: canvasToGraph(state), baseRevision: revision.current });
+        const result = await client.flows.saveDraft.mutate({
+          id: flowId,
+          graph: canvasToGraph(state),
+          baseRevision: revision.current,
+        });
         revision.current = result.draftRevision;
         savedCount.current = count;
         setError(null);

@@ -15,7 +15,10 @@ export function useFocusNode() {
       store.getState().selectNode(nodeId);
       const width = node.measured?.width ?? DEFAULT_NODE_SIZE.width;
       const height = node.measured?.height ?? DEFAULT_NODE_SIZE.height;
-      void setCenter(node.position.x + width / 2, node.position.y + height / 2, { zoom: Math.max(getZoom(), 0.85), duration: 250 });
+      void setCenter(node.position.x + width / 2, node.position.y + height / 2, {
+        zoom: Math.max(getZoom(), 0.85),
+        duration: 250,
+      });
     },
     [store, setCenter, getZoom],
   );

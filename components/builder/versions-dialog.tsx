@@ -11,7 +11,15 @@ import { Dialog } from "./ui/dialog";
 
 const when = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 
-export function VersionsDialog({ open, onOpenChange, liveVersionId }: { open: boolean; onOpenChange: (open: boolean) => void; liveVersionId: string | null }) {
+export function VersionsDialog({
+  open,
+  onOpenChange,
+  liveVersionId,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  liveVersionId: string | null;
+}) {
   const { flowId, autosave } = useBuilderContext();
   const trpc = useTRPC();
   const client = useTRPCClient();
@@ -31,7 +39,9 @@ export function VersionsDialog({ open, onOpenChange, liveVersionId }: { open: bo
       store.getState().replaceGraph(restored.draftGraph);
       autosave.adopt(restored.draftRevision);
       await queryClient.invalidateQueries({ queryKey: trpc.flows.get.queryKey({ id: flowId }) });
-      store.getState().notify(`Version ${restored.restoredVersion} restored as the draft. Publish it to make it live.`);
+      store
+        .getState()
+        .notify(`Version ${restored.restoredVersion} restored as the draft. Publish it to make it live.`);
       setConfirming(null);
       onOpenChange(false);
     } catch (e) {
@@ -42,9 +52,19 @@ export function VersionsDialog({ open, onOpenChange, liveVersionId }: { open: bo
   }
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange} title="Version history" description="Every publish keeps a copy. Restoring one replaces the draft; the live version keeps running until you publish." testId="versions-dialog">
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title="Version history"
+      description="Every publish keeps a copy. Restoring one replaces the draft; the live version keeps running until you publish."
+      testId="versions-dialog"
+    >
       {versions.isPending && <p className="text-sm text-slate-600">Loading…</p>}
-      {versions.data?.length === 0 && <p className="text-sm text-slate-600">Not published yet. Versions appear here each time you publish.</p>}
+      {versions.data?.length === 0 && (
+        <p className="text-sm text-slate-600">
+          Not published yet. Versions appear here each time you publish.
+        </p>
+      )}
       <ul className="flex flex-col divide-y divide-slate-100">
         {versions.data?.map((v) => (
           <li key={v.id} className="flex items-center justify-between gap-3 py-3" data-testid="version-row">
@@ -66,7 +86,13 @@ export function VersionsDialog({ open, onOpenChange, liveVersionId }: { open: bo
                 </Button>
               </div>
             ) : (
-              <Button type="button" size="sm" variant="secondary" onClick={() => setConfirming(v.id)} aria-label={`Restore version ${v.version} as draft`}>
+              <Button
+                type="button"
+                size="sm"
+                variant="secondary"
+                onClick={() => setConfirming(v.id)}
+                aria-label={`Restore version ${v.version} as draft`}
+              >
                 Restore as draft
               </Button>
             )}

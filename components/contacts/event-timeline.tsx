@@ -16,7 +16,10 @@ interface LineItem {
 
 function money(value: unknown, currency: unknown) {
   if (typeof value !== "number") return JSON.stringify(value);
-  return new Intl.NumberFormat("en", { style: "currency", currency: typeof currency === "string" ? currency : "USD" }).format(value);
+  return new Intl.NumberFormat("en", {
+    style: "currency",
+    currency: typeof currency === "string" ? currency : "USD",
+  }).format(value);
 }
 
 function describeValue(key: string, value: unknown, props: Record<string, unknown>): string {
@@ -24,7 +27,12 @@ function describeValue(key: string, value: unknown, props: Record<string, unknow
     return value
       .map((raw) => {
         const item = (raw ?? {}) as LineItem;
-        const title = typeof item.title === "string" ? item.title : typeof item.product_id === "string" ? item.product_id : "item";
+        const title =
+          typeof item.title === "string"
+            ? item.title
+            : typeof item.product_id === "string"
+              ? item.product_id
+              : "item";
         return typeof item.quantity === "number" ? `${item.quantity} × ${title}` : title;
       })
       .join(", ");
@@ -42,7 +50,9 @@ export function EventTimeline({ events }: { events: TimelineEvent[] }) {
   return (
     <ol className="flex flex-col" data-testid="contact-timeline">
       {events.map((e) => {
-        const entries = Object.entries(e.properties).filter(([k, v]) => !HIDDEN.has(k) && v !== null && v !== undefined && v !== "");
+        const entries = Object.entries(e.properties).filter(
+          ([k, v]) => !HIDDEN.has(k) && v !== null && v !== undefined && v !== "",
+        );
         return (
           <li key={e.id} className="border-l-2 border-slate-200 py-2 pl-4" data-testid="timeline-event">
             <div className="flex flex-wrap items-baseline justify-between gap-2">

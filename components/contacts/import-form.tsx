@@ -31,11 +31,15 @@ export function ImportForm() {
   }
 
   return (
-    <details className="mb-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="contacts-import">
+    <details
+      className="mb-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+      data-testid="contacts-import"
+    >
       <summary className="cursor-pointer text-sm font-medium">Import contacts from CSV</summary>
       <p className="mt-2 text-xs text-slate-600">
-        Columns: email (required), phone, first_name, last_name, timezone, birthday (YYYY-MM-DD), email_consent, sms_consent (subscribed / unsubscribed). Any
-        other column is stored in the contact&apos;s properties. Contacts are matched by email.
+        Columns: email (required), phone, first_name, last_name, timezone, birthday (YYYY-MM-DD),
+        email_consent, sms_consent (subscribed / unsubscribed). Any other column is stored in the
+        contact&apos;s properties. Contacts are matched by email.
       </p>
       <form className="mt-3 flex flex-wrap items-center gap-2" onSubmit={submit}>
         <input
@@ -61,8 +65,8 @@ export function ImportForm() {
       {report && (
         <div className="mt-3 text-sm" data-testid="import-report">
           <p>
-            {report.rows} rows read: <strong>{report.created}</strong> created, <strong>{report.updated}</strong> updated,{" "}
-            <strong>{report.errors.length}</strong> skipped.
+            {report.rows} rows read: <strong>{report.created}</strong> created,{" "}
+            <strong>{report.updated}</strong> updated, <strong>{report.errors.length}</strong> skipped.
           </p>
           {report.errors.length > 0 && (
             <ul className="mt-2 max-h-48 overflow-auto rounded border border-red-100 bg-red-50 p-2 text-xs text-red-900">

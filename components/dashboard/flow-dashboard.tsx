@@ -21,7 +21,11 @@ export type RangeDays = (typeof RANGES)[number];
 export const DEFAULT_RANGE: RangeDays = 30;
 
 export function formatMoney(cents: number, currency: string): string {
-  return new Intl.NumberFormat("en", { style: "currency", currency, maximumFractionDigits: cents % 100 === 0 ? 0 : 2 }).format(cents / 100);
+  return new Intl.NumberFormat("en", {
+    style: "currency",
+    currency,
+    maximumFractionDigits: cents % 100 === 0 ? 0 : 2,
+  }).format(cents / 100);
 }
 
 export function formatRate(rate: number): string {
@@ -32,7 +36,10 @@ export function FlowDashboard({ flowId }: { flowId: string }) {
   const trpc = useTRPC();
   const [days, setDays] = useState<RangeDays>(DEFAULT_RANGE);
   const { data: flow } = useSuspenseQuery(trpc.flows.get.queryOptions({ id: flowId }));
-  const summary = useQuery({ ...trpc.dashboard.summary.queryOptions({ flowId, days }), placeholderData: (previous) => previous });
+  const summary = useQuery({
+    ...trpc.dashboard.summary.queryOptions({ flowId, days }),
+    placeholderData: (previous) => previous,
+  });
 
   const actions = (
     <>
@@ -51,11 +58,21 @@ export function FlowDashboard({ flowId }: { flowId: string }) {
 
   return (
     <>
-      <PageHeader title={flow.name} description="How the flow is doing: who entered, what was sent, and what it earned." actions={actions} />
+      <PageHeader
+        title={flow.name}
+        description="How the flow is doing: who entered, what was sent, and what it earned."
+        actions={actions}
+      />
       <div className="flex flex-col gap-6 px-8 py-6" data-testid="flow-dashboard">
         <div className="flex flex-wrap items-center gap-3">
-          <Badge tone={flow.status === "live" ? "live" : flow.status === "paused" ? "paused" : "draft"}>{flow.status}</Badge>
-          <div role="radiogroup" aria-label="Date range" className="inline-flex rounded-md border border-slate-300 bg-white p-0.5 shadow-sm">
+          <Badge tone={flow.status === "live" ? "live" : flow.status === "paused" ? "paused" : "draft"}>
+            {flow.status}
+          </Badge>
+          <div
+            role="radiogroup"
+            aria-label="Date range"
+            className="inline-flex rounded-md border border-slate-300 bg-white p-0.5 shadow-sm"
+          >
             {RANGES.map((n) => (
               <button
                 key={n}
@@ -80,11 +97,18 @@ export function FlowDashboard({ flowId }: { flowId: string }) {
           {summary.isFetching && <span className="text-xs text-slate-500">Updating…</span>}
         </div>
         {summary.error && (
-          <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">
+          <p
+            role="alert"
+            className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900"
+          >
             Couldn&apos;t load the numbers: {summary.error.message}
           </p>
         )}
-        {summary.data ? <Overview summary={summary.data} /> : !summary.error && <p className="text-sm text-slate-600">Loading…</p>}
+        {summary.data ? (
+          <Overview summary={summary.data} />
+        ) : (
+          !summary.error && <p className="text-sm text-slate-600">Loading…</p>
+        )}
         <RecentEnrollments flowId={flowId} />
       </div>
     </>
@@ -113,7 +137,9 @@ function Overview({ summary }: { summary: DashboardSummary }) {
       <Card>
         <CardHeader>
           <CardTitle>Per day</CardTitle>
-          <p className="text-sm text-slate-600">Conversions and revenue credited to a message of this flow.</p>
+          <p className="text-sm text-slate-600">
+            Conversions and revenue credited to a message of this flow.
+          </p>
         </CardHeader>
         <CardContent>
           <DailyChart series={summary.series} currency={currency} />
@@ -132,7 +158,9 @@ function Overview({ summary }: { summary: DashboardSummary }) {
         <Card>
           <CardHeader>
             <CardTitle>A/B tests</CardTitle>
-            <p className="text-sm text-slate-600">Contacts who reached the goal after taking each path, compared with the first path.</p>
+            <p className="text-sm text-slate-600">
+              Contacts who reached the goal after taking each path, compared with the first path.
+            </p>
           </CardHeader>
           <CardContent>
             <SplitResults splits={summary.splits} currency={currency} />

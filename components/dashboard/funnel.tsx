@@ -21,7 +21,10 @@ export function Funnel({ steps }: { steps: FunnelStep[] }) {
             </span>
           </div>
           <div className="mt-1 h-2.5 w-full overflow-hidden rounded-full bg-slate-100" aria-hidden>
-            <div className="h-full rounded-full bg-indigo-500" style={{ width: `${Math.max(step.rateOfEntered * 100, step.count > 0 ? 1 : 0)}%` }} />
+            <div
+              className="h-full rounded-full bg-indigo-500"
+              style={{ width: `${Math.max(step.rateOfEntered * 100, step.count > 0 ? 1 : 0)}%` }}
+            />
           </div>
         </li>
       ))}

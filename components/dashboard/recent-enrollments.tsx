@@ -8,9 +8,22 @@ import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 
-const TONE = { active: "live", completed: "neutral", exited: "paused", failed: "danger", cancelled: "neutral" } as const;
+const TONE = {
+  active: "live",
+  completed: "neutral",
+  exited: "paused",
+  failed: "danger",
+  cancelled: "neutral",
+} as const;
 
-const OUTCOME: Record<string, string> = { next: "passed", wait: "waiting", exit: "exited", yes: "yes", no: "no", timeout: "timed out" };
+const OUTCOME: Record<string, string> = {
+  next: "passed",
+  wait: "waiting",
+  exit: "exited",
+  yes: "yes",
+  no: "no",
+  timeout: "timed out",
+};
 
 export function RecentEnrollments({ flowId }: { flowId: string }) {
   const trpc = useTRPC();
@@ -19,7 +32,9 @@ export function RecentEnrollments({ flowId }: { flowId: string }) {
     <Card>
       <CardHeader>
         <CardTitle>Recent enrollments</CardTitle>
-        <p className="text-sm text-slate-600">The newest {rows.length === 50 ? 50 : rows.length} contacts to enter the flow.</p>
+        <p className="text-sm text-slate-600">
+          The newest {rows.length === 50 ? 50 : rows.length} contacts to enter the flow.
+        </p>
       </CardHeader>
       <CardContent>
         {rows.length === 0 ? (
@@ -40,23 +55,33 @@ export function RecentEnrollments({ flowId }: { flowId: string }) {
                 {rows.map((r) => (
                   <tr key={r.id} className="border-t border-slate-100" data-testid="enrollment-row">
                     <td className="max-w-[260px] py-2 pr-3">
-                      <Link href={`/contacts/${r.contact.id}`} className="block truncate font-medium text-slate-900 hover:text-indigo-700 hover:underline">
+                      <Link
+                        href={`/contacts/${r.contact.id}`}
+                        className="block truncate font-medium text-slate-900 hover:text-indigo-700 hover:underline"
+                      >
                         {r.contact.name ?? r.contact.email ?? "Unnamed contact"}
                       </Link>
-                      {r.contact.name && r.contact.email && <span className="block truncate text-xs text-slate-600">{r.contact.email}</span>}
+                      {r.contact.name && r.contact.email && (
+                        <span className="block truncate text-xs text-slate-600">{r.contact.email}</span>
+                      )}
                     </td>
                     <td className="py-2 pr-3">
                       <Badge tone={TONE[r.status as keyof typeof TONE] ?? "neutral"}>{r.status}</Badge>
                     </td>
                     <td className="py-2 pr-3 text-slate-800">
-                      {r.currentStep.label} <span className="text-xs text-slate-500">{r.currentStep.nodeId}</span>
+                      {r.currentStep.label}{" "}
+                      <span className="text-xs text-slate-500">{r.currentStep.nodeId}</span>
                     </td>
-                    <td className="whitespace-nowrap py-2 pr-3 text-slate-700">{dateFormat.format(r.enteredAt)}</td>
+                    <td className="whitespace-nowrap py-2 pr-3 text-slate-700">
+                      {dateFormat.format(r.enteredAt)}
+                    </td>
                     <td className="py-2 text-slate-700">
                       {r.lastStep ? (
                         <>
                           {r.lastStep.label} · {OUTCOME[r.lastStep.outcome] ?? `took ${r.lastStep.outcome}`}
-                          <span className="block text-xs text-slate-500">{dateFormat.format(r.lastStep.at)}</span>
+                          <span className="block text-xs text-slate-500">
+                            {dateFormat.format(r.lastStep.at)}
+                          </span>
                         </>
                       ) : (
                         <span className="text-slate-500">—</span>

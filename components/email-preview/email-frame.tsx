@@ -41,7 +41,11 @@ export function Segmented<T extends string>({
   onChange: (value: T) => void;
 }) {
   return (
-    <div role="group" aria-label={label} className="inline-flex rounded-md border border-slate-300 bg-white p-0.5 shadow-sm">
+    <div
+      role="group"
+      aria-label={label}
+      className="inline-flex rounded-md border border-slate-300 bg-white p-0.5 shadow-sm"
+    >
       {options.map((o) => (
         <button
           key={o.value}
@@ -90,11 +94,27 @@ export function ViewToggle({ value, onChange }: { value: EmailView; onChange: (v
 }
 
 /** Subject and preheader as an inbox list shows them, with the sender and recipient. */
-export function InboxHeader({ from, to, subject, preheader }: { from: string; to?: string | null; subject: string; preheader: string }) {
+export function InboxHeader({
+  from,
+  to,
+  subject,
+  preheader,
+}: {
+  from: string;
+  to?: string | null;
+  subject: string;
+  preheader: string;
+}) {
   const name = /^(.*?)\s*<[^>]+>$/.exec(from)?.[1] || from;
   return (
-    <div className="flex gap-3 rounded-lg border border-slate-200 bg-white px-4 py-3" data-testid="inbox-header">
-      <span aria-hidden className="flex size-9 shrink-0 items-center justify-center rounded-full bg-indigo-100 text-sm font-semibold text-indigo-800">
+    <div
+      className="flex gap-3 rounded-lg border border-slate-200 bg-white px-4 py-3"
+      data-testid="inbox-header"
+    >
+      <span
+        aria-hidden
+        className="flex size-9 shrink-0 items-center justify-center rounded-full bg-indigo-100 text-sm font-semibold text-indigo-800"
+      >
         {name.trim().charAt(0).toUpperCase() || "?"}
       </span>
       <div className="min-w-0 flex-1 text-sm">
@@ -108,7 +128,9 @@ export function InboxHeader({ from, to, subject, preheader }: { from: string; to
           <span className="font-semibold text-slate-900" data-testid="preview-subject">
             {subject || "(no subject)"}
           </span>
-          {preheader ? <span className="text-slate-500" data-testid="preview-preheader">{` — ${preheader}`}</span> : null}
+          {preheader ? (
+            <span className="text-slate-500" data-testid="preview-preheader">{` — ${preheader}`}</span>
+          ) : null}
         </div>
       </div>
     </div>
@@ -119,7 +141,15 @@ export function InboxHeader({ from, to, subject, preheader }: { from: string; to
  * The rendered email in a sandboxed iframe (no scripts, links open a new tab), at desktop
  * or phone width, scaled down to fit a narrow panel.
  */
-export function EmailFrame({ html, device, title = "Email preview" }: { html: string; device: Device; title?: string }) {
+export function EmailFrame({
+  html,
+  device,
+  title = "Email preview",
+}: {
+  html: string;
+  device: Device;
+  title?: string;
+}) {
   const [ref, available] = useWidth<HTMLDivElement>();
   const naturalWidth = device === "mobile" ? MOBILE_WIDTH : Math.max(DESKTOP_MIN_WIDTH, available);
   const naturalHeight = device === "mobile" ? MOBILE_HEIGHT : DESKTOP_HEIGHT;
@@ -131,20 +161,34 @@ export function EmailFrame({ html, device, title = "Email preview" }: { html: st
       sandbox={EMAIL_FRAME_SANDBOX}
       srcDoc={withLinksInNewTab(html)}
       data-device={device}
-      style={{ width: naturalWidth, height: naturalHeight, transform: scale < 1 ? `scale(${scale})` : undefined, transformOrigin: "top left" }}
+      style={{
+        width: naturalWidth,
+        height: naturalHeight,
+        transform: scale < 1 ? `scale(${scale})` : undefined,
+        transformOrigin: "top left",
+      }}
       className="block border-0 bg-white"
     />
   );
   return (
     <div ref={ref} className="w-full overflow-clip">
       {device === "mobile" ? (
-        <div className="mx-auto w-fit rounded-[2.25rem] border border-slate-300 bg-slate-900 p-3 shadow-lg" data-testid="phone-frame">
-          <div className="overflow-clip rounded-[1.6rem] bg-white" style={{ width: naturalWidth * scale, height: naturalHeight * scale }}>
+        <div
+          className="mx-auto w-fit rounded-[2.25rem] border border-slate-300 bg-slate-900 p-3 shadow-lg"
+          data-testid="phone-frame"
+        >
+          <div
+            className="overflow-clip rounded-[1.6rem] bg-white"
+            style={{ width: naturalWidth * scale, height: naturalHeight * scale }}
+          >
             {frame}
           </div>
         </div>
       ) : (
-        <div className="overflow-clip rounded-lg border border-slate-200 bg-white shadow-sm" style={{ height: naturalHeight * scale }}>
+        <div
+          className="overflow-clip rounded-lg border border-slate-200 bg-white shadow-sm"
+          style={{ height: naturalHeight * scale }}
+        >
           {frame}
         </div>
       )}
@@ -154,7 +198,10 @@ export function EmailFrame({ html, device, title = "Email preview" }: { html: st
 
 export function PlainText({ text }: { text: string }) {
   return (
-    <pre className="max-h-[760px] overflow-auto whitespace-pre-wrap break-words rounded-lg border border-slate-200 bg-white p-5 font-mono text-[13px] leading-relaxed text-slate-800" data-testid="preview-text">
+    <pre
+      className="max-h-[760px] overflow-auto whitespace-pre-wrap break-words rounded-lg border border-slate-200 bg-white p-5 font-mono text-[13px] leading-relaxed text-slate-800"
+      data-testid="preview-text"
+    >
       {text || "(empty)"}
     </pre>
   );

@@ -7,7 +7,15 @@ import { CircleCheck, LoaderCircle, Send } from "lucide-react";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
-import { DeviceToggle, EmailFrame, InboxHeader, PlainText, ViewToggle, type Device, type EmailView } from "./email-frame";
+import {
+  DeviceToggle,
+  EmailFrame,
+  InboxHeader,
+  PlainText,
+  ViewToggle,
+  type Device,
+  type EmailView,
+} from "./email-frame";
 import { MergeProblems, RenderError } from "./problems";
 import { ago, SourcePicker } from "./source-picker";
 import { useDebounced } from "./use-debounced";
@@ -27,12 +35,21 @@ export type EmailPreviewProps = {
 export function SourceNote({ source }: { source: PreviewSource | undefined }) {
   if (!source) return null;
   if (source.kind === "sample") {
-    return <p className="text-xs text-slate-500">Sample customer and {source.triggerName ? `a sample “${source.triggerName}” event` : "sample data"}, with your shop’s name and colours.</p>;
+    return (
+      <p className="text-xs text-slate-500">
+        Sample customer and {source.triggerName ? `a sample “${source.triggerName}” event` : "sample data"},
+        with your shop’s name and colours.
+      </p>
+    );
   }
   if (source.note) return <p className="text-xs text-amber-800">{source.note}</p>;
   if (source.event) {
     return (
-      <p className="truncate text-xs text-slate-500" title={source.event.summary} data-testid="preview-event-summary">
+      <p
+        className="truncate text-xs text-slate-500"
+        title={source.event.summary}
+        data-testid="preview-event-summary"
+      >
         {`${source.contact.name}’s “${source.event.name}” ${ago(source.event.occurredAt)}: ${source.event.summary}`}
       </p>
     );
@@ -45,7 +62,13 @@ export function SourceNote({ source }: { source: PreviewSource | undefined }) {
  * data), shown as an inbox would show it, at desktop or phone width, as HTML or plain
  * text, with merge-field problems listed and render errors shown in place. Sends tests.
  */
-export function EmailPreview({ content, triggerEventName: trigger, layout = "panel", initialDevice = "desktop", className }: EmailPreviewProps) {
+export function EmailPreview({
+  content,
+  triggerEventName: trigger,
+  layout = "panel",
+  initialDevice = "desktop",
+  className,
+}: EmailPreviewProps) {
   const triggerEventName = trigger ?? undefined;
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -69,7 +92,12 @@ export function EmailPreview({ content, triggerEventName: trigger, layout = "pan
   return (
     <div className={cn("space-y-3", className)} data-testid="email-preview" aria-busy={preview.isFetching}>
       <div className={cn("flex flex-wrap items-center gap-2", layout === "page" && "justify-between")}>
-        <SourcePicker pick={pick} onPick={setPick} triggerEventName={triggerEventName} source={data?.source} />
+        <SourcePicker
+          pick={pick}
+          onPick={setPick}
+          triggerEventName={triggerEventName}
+          source={data?.source}
+        />
         <div className="flex flex-wrap items-center gap-2">
           <DeviceToggle value={device} onChange={setDevice} />
           <ViewToggle value={view} onChange={setView} />
@@ -78,9 +106,15 @@ export function EmailPreview({ content, triggerEventName: trigger, layout = "pan
             size="sm"
             variant="secondary"
             disabled={sendTest.isPending || !rendered}
-            onClick={() => sendTest.mutate({ content, ...pick, ...(triggerEventName ? { triggerEventName } : {}) })}
+            onClick={() =>
+              sendTest.mutate({ content, ...pick, ...(triggerEventName ? { triggerEventName } : {}) })
+            }
           >
-            {sendTest.isPending ? <LoaderCircle className="animate-spin" aria-hidden /> : <Send aria-hidden />}
+            {sendTest.isPending ? (
+              <LoaderCircle className="animate-spin" aria-hidden />
+            ) : (
+              <Send aria-hidden />
+            )}
             Send test
           </Button>
         </div>
@@ -91,10 +125,22 @@ export function EmailPreview({ content, triggerEventName: trigger, layout = "pan
           Test not sent: {sendTest.error.message}
         </p>
       ) : sendTest.data ? (
-        <p role="status" className={cn("flex items-center gap-1.5 text-xs", sendTest.data.status === "sent" ? "text-emerald-800" : "text-red-700")} data-testid="send-test-result">
+        <p
+          role="status"
+          className={cn(
+            "flex items-center gap-1.5 text-xs",
+            sendTest.data.status === "sent" ? "text-emerald-800" : "text-red-700",
+          )}
+          data-testid="send-test-result"
+        >
           {sendTest.data.status === "sent" ? <CircleCheck className="size-3.5" aria-hidden /> : null}
-          {sendTest.data.status === "sent" ? `Test sent to ${sendTest.data.to}.` : `Test not sent: ${sendTest.data.error ?? "unknown error"}.`}
-          <Link href={`/outbox/${sendTest.data.messageId}`} className="font-medium text-indigo-700 hover:underline">
+          {sendTest.data.status === "sent"
+            ? `Test sent to ${sendTest.data.to}.`
+            : `Test not sent: ${sendTest.data.error ?? "unknown error"}.`}
+          <Link
+            href={`/outbox/${sendTest.data.messageId}`}
+            className="font-medium text-indigo-700 hover:underline"
+          >
             View in Outbox
           </Link>
         </p>
@@ -110,13 +156,26 @@ export function EmailPreview({ content, triggerEventName: trigger, layout = "pan
         </div>
       ) : (
         <>
-          <InboxHeader from={data?.from ?? ""} to={data?.to} subject={rendered?.subject ?? ""} preheader={rendered?.preheader ?? ""} />
-          <MergeProblems problems={data?.problems ?? []} empty={data?.empty ?? []} contactChosen={Boolean(pick.contactId)} />
+          <InboxHeader
+            from={data?.from ?? ""}
+            to={data?.to}
+            subject={rendered?.subject ?? ""}
+            preheader={rendered?.preheader ?? ""}
+          />
+          <MergeProblems
+            problems={data?.problems ?? []}
+            empty={data?.empty ?? []}
+            contactChosen={Boolean(pick.contactId)}
+          />
           {data?.error || !rendered ? (
             <RenderError message={data?.error ?? "The email could not be rendered."} />
           ) : (
             <div className={cn("transition-opacity", updating && "opacity-60")}>
-              {view === "html" ? <EmailFrame html={rendered.html} device={device} /> : <PlainText text={rendered.text} />}
+              {view === "html" ? (
+                <EmailFrame html={rendered.html} device={device} />
+              ) : (
+                <PlainText text={rendered.text} />
+              )}
             </div>
           )}
         </>

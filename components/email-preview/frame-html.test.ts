@@ -3,13 +3,19 @@ import { withLinksInNewTab } from "./frame-html";
 
 describe("withLinksInNewTab", () => {
   it("adds a base target right after <head>", () => {
-    expect(withLinksInNewTab('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head><body><a href="https://x">x</a></body></html>')).toBe(
+    expect(
+      withLinksInNewTab(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head><body><a href="https://x">x</a></body></html>',
+      ),
+    ).toBe(
       '<!DOCTYPE html><html lang="en"><head><base target="_blank"><meta charset="utf-8"></head><body><a href="https://x">x</a></body></html>',
     );
   });
 
   it("adds a head when there is none, and keeps a fragment working", () => {
-    expect(withLinksInNewTab("<html><body>hi</body></html>")).toBe('<html><head><base target="_blank"></head><body>hi</body></html>');
+    expect(withLinksInNewTab("<html><body>hi</body></html>")).toBe(
+      '<html><head><base target="_blank"></head><body>hi</body></html>',
+    );
     expect(withLinksInNewTab("<p>hi</p>")).toBe('<base target="_blank"><p>hi</p>');
   });
 

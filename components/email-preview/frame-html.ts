@@ -7,9 +7,11 @@ const BASE = '<base target="_blank">';
 export function withLinksInNewTab(html: string): string {
   if (/<base\b[^>]*\btarget=/i.test(html)) return html;
   const head = /<head\b[^>]*>/i.exec(html);
-  if (head) return `${html.slice(0, head.index + head[0].length)}${BASE}${html.slice(head.index + head[0].length)}`;
+  if (head)
+    return `${html.slice(0, head.index + head[0].length)}${BASE}${html.slice(head.index + head[0].length)}`;
   const htmlTag = /<html\b[^>]*>/i.exec(html);
-  if (htmlTag) return `${html.slice(0, htmlTag.index + htmlTag[0].length)}<head>${BASE}</head>${html.slice(htmlTag.index + htmlTag[0].length)}`;
+  if (htmlTag)
+    return `${html.slice(0, htmlTag.index + htmlTag[0].length)}<head>${BASE}</head>${html.slice(htmlTag.index + htmlTag[0].length)}`;
   return `${BASE}${html}`;
 }
 

@@ -20,7 +20,11 @@ export function fieldLabel(field: string): string {
 /** A render error, shown where the preview would be: never a blank frame. */
 export function RenderError({ message }: { message: string }) {
   return (
-    <div role="alert" className="flex gap-3 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900" data-testid="preview-error">
+    <div
+      role="alert"
+      className="flex gap-3 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900"
+      data-testid="preview-error"
+    >
       <CircleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
       <div>
         <div className="font-semibold">This message can’t be rendered</div>
@@ -31,7 +35,15 @@ export function RenderError({ message }: { message: string }) {
 }
 
 /** Merge-field problems of the content, and the fields the chosen contact leaves empty. */
-export function MergeProblems({ problems, empty, contactChosen }: { problems: readonly MergeProblemItem[]; empty: readonly EmptyFieldItem[]; contactChosen: boolean }) {
+export function MergeProblems({
+  problems,
+  empty,
+  contactChosen,
+}: {
+  problems: readonly MergeProblemItem[];
+  empty: readonly EmptyFieldItem[];
+  contactChosen: boolean;
+}) {
   if (problems.length === 0 && empty.length === 0) return null;
   return (
     <section aria-label="Merge field problems" className="space-y-1.5" data-testid="merge-problems">
@@ -44,7 +56,11 @@ export function MergeProblems({ problems, empty, contactChosen }: { problems: re
               : "flex gap-2 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-xs text-amber-950"
           }
         >
-          {p.severity === "error" ? <CircleAlert className="mt-px size-3.5 shrink-0" aria-hidden /> : <TriangleAlert className="mt-px size-3.5 shrink-0" aria-hidden />}
+          {p.severity === "error" ? (
+            <CircleAlert className="mt-px size-3.5 shrink-0" aria-hidden />
+          ) : (
+            <TriangleAlert className="mt-px size-3.5 shrink-0" aria-hidden />
+          )}
           <span>
             <span className="font-semibold">{fieldLabel(p.field)}:</span> {p.message}
           </span>

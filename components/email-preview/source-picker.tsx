@@ -25,7 +25,11 @@ function ConsentDot({ status }: { status: string }) {
     <span
       className={cn(
         "shrink-0 rounded-full px-1.5 py-px text-[10px] font-medium",
-        status === "subscribed" ? "bg-emerald-100 text-emerald-800" : status === "unsubscribed" ? "bg-red-100 text-red-800" : "bg-slate-100 text-slate-600",
+        status === "subscribed"
+          ? "bg-emerald-100 text-emerald-800"
+          : status === "unsubscribed"
+            ? "bg-red-100 text-red-800"
+            : "bg-slate-100 text-slate-600",
       )}
     >
       {status === "none" ? "no consent" : status}
@@ -65,7 +69,11 @@ export function SourcePicker({
     enabled: open,
   });
   const events = useQuery({
-    ...trpc.preview.triggerEvents.queryOptions({ contactId: pick.contactId ?? "", eventName: triggerEventName, limit: 15 }),
+    ...trpc.preview.triggerEvents.queryOptions({
+      contactId: pick.contactId ?? "",
+      eventName: triggerEventName,
+      limit: 15,
+    }),
     enabled: Boolean(pick.contactId),
   });
 
@@ -81,7 +89,11 @@ export function SourcePicker({
             aria-label={`Preview as: ${label}`}
             data-testid="preview-as"
           >
-            {pick.contactId ? <User className="size-3.5 shrink-0" aria-hidden /> : <Sparkles className="size-3.5 shrink-0" aria-hidden />}
+            {pick.contactId ? (
+              <User className="size-3.5 shrink-0" aria-hidden />
+            ) : (
+              <Sparkles className="size-3.5 shrink-0" aria-hidden />
+            )}
             <span className="text-slate-500">Preview as</span>
             <span className="truncate">{label}</span>
             <ChevronDown className="size-3.5 shrink-0 text-slate-500" aria-hidden />
@@ -95,7 +107,10 @@ export function SourcePicker({
             aria-label="Choose who to preview as"
           >
             <div className="relative">
-              <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-slate-400" aria-hidden />
+              <Search
+                className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-slate-400"
+                aria-hidden
+              />
               <Input
                 autoFocus
                 value={search}
@@ -107,11 +122,20 @@ export function SourcePicker({
             </div>
             {triggerEventName ? (
               <label htmlFor={filterId} className="mt-2 flex items-center gap-2 px-1 text-xs text-slate-600">
-                <input id={filterId} type="checkbox" checked={onlyWithEvent} onChange={(e) => setOnlyWithEvent(e.target.checked)} />
+                <input
+                  id={filterId}
+                  type="checkbox"
+                  checked={onlyWithEvent}
+                  onChange={(e) => setOnlyWithEvent(e.target.checked)}
+                />
                 Only contacts with “{triggerEventName}”
               </label>
             ) : null}
-            <ul className="mt-2 max-h-72 overflow-y-auto" aria-label="Contacts" data-testid="preview-contacts">
+            <ul
+              className="mt-2 max-h-72 overflow-y-auto"
+              aria-label="Contacts"
+              data-testid="preview-contacts"
+            >
               <li>
                 <button
                   type="button"
@@ -123,7 +147,9 @@ export function SourcePicker({
                 >
                   <Sparkles className="size-4 text-indigo-500" aria-hidden />
                   <span className="flex-1">Sample data</span>
-                  {!pick.contactId ? <Check className="size-4 text-indigo-600" aria-label="Selected" /> : null}
+                  {!pick.contactId ? (
+                    <Check className="size-4 text-indigo-600" aria-label="Selected" />
+                  ) : null}
                 </button>
               </li>
               {contacts.isPending ? (
@@ -134,7 +160,9 @@ export function SourcePicker({
                 <li className="px-2 py-2 text-xs text-red-700">{contacts.error.message}</li>
               ) : contacts.data.length === 0 ? (
                 <li className="px-2 py-2 text-xs text-slate-500">
-                  {onlyWithEvent && triggerEventName ? `No contacts with “${triggerEventName}”${debouncedSearch ? " match" : " yet"}.` : "No contacts match."}
+                  {onlyWithEvent && triggerEventName
+                    ? `No contacts with “${triggerEventName}”${debouncedSearch ? " match" : " yet"}.`
+                    : "No contacts match."}
                 </li>
               ) : (
                 contacts.data.map((c) => (
@@ -159,7 +187,9 @@ export function SourcePicker({
                         </span>
                       </span>
                       <ConsentDot status={c.emailConsent} />
-                      {pick.contactId === c.id ? <Check className="size-4 text-indigo-600" aria-label="Selected" /> : null}
+                      {pick.contactId === c.id ? (
+                        <Check className="size-4 text-indigo-600" aria-label="Selected" />
+                      ) : null}
                     </button>
                   </li>
                 ))
@@ -177,7 +207,9 @@ export function SourcePicker({
           <select
             id={eventId}
             value={pick.eventId ?? ""}
-            onChange={(e) => onPick({ contactId: pick.contactId, ...(e.target.value ? { eventId: e.target.value } : {}) })}
+            onChange={(e) =>
+              onPick({ contactId: pick.contactId, ...(e.target.value ? { eventId: e.target.value } : {}) })
+            }
             className="h-8 max-w-[18rem] truncate rounded-md border border-slate-300 bg-white px-2 text-xs text-slate-800 shadow-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
             data-testid="preview-event"
           >

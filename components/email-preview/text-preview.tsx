@@ -29,7 +29,11 @@ export function SmsPreview({ content, triggerEventName: trigger, className }: Pr
   const [pick, setPick] = useState<PreviewPick>({});
   const debounced = useDebounced(content, 300);
   const preview = useQuery({
-    ...trpc.preview.sms.queryOptions({ content: debounced, ...pick, ...(triggerEventName ? { triggerEventName } : {}) }),
+    ...trpc.preview.sms.queryOptions({
+      content: debounced,
+      ...pick,
+      ...(triggerEventName ? { triggerEventName } : {}),
+    }),
     placeholderData: keepPreviousData,
   });
   const workspace = useQuery(trpc.workspace.current.queryOptions());
@@ -44,7 +48,11 @@ export function SmsPreview({ content, triggerEventName: trigger, className }: Pr
         <Pending />
       ) : (
         <>
-          <MergeProblems problems={data.problems} empty={data.empty} contactChosen={Boolean(pick.contactId)} />
+          <MergeProblems
+            problems={data.problems}
+            empty={data.empty}
+            contactChosen={Boolean(pick.contactId)}
+          />
           {data.rendered ? (
             <>
               <PhoneFrame label="Text message preview">
@@ -70,7 +78,11 @@ export function PushPreview({ content, triggerEventName: trigger, className }: P
   const [pick, setPick] = useState<PreviewPick>({});
   const debounced = useDebounced(content, 300);
   const preview = useQuery({
-    ...trpc.preview.push.queryOptions({ content: debounced, ...pick, ...(triggerEventName ? { triggerEventName } : {}) }),
+    ...trpc.preview.push.queryOptions({
+      content: debounced,
+      ...pick,
+      ...(triggerEventName ? { triggerEventName } : {}),
+    }),
     placeholderData: keepPreviousData,
   });
   const workspace = useQuery(trpc.workspace.current.queryOptions());
@@ -85,10 +97,19 @@ export function PushPreview({ content, triggerEventName: trigger, className }: P
         <Pending />
       ) : (
         <>
-          <MergeProblems problems={data.problems} empty={data.empty} contactChosen={Boolean(pick.contactId)} />
+          <MergeProblems
+            problems={data.problems}
+            empty={data.empty}
+            contactChosen={Boolean(pick.contactId)}
+          />
           {data.rendered ? (
             <PhoneFrame label="Push notification preview">
-              <PushNotification app={workspace.data?.name ?? "Your shop"} title={data.rendered.title} body={data.rendered.body} url={data.rendered.url} />
+              <PushNotification
+                app={workspace.data?.name ?? "Your shop"}
+                title={data.rendered.title}
+                body={data.rendered.body}
+                url={data.rendered.url}
+              />
             </PhoneFrame>
           ) : (
             <RenderError message={data.error ?? "The notification could not be rendered."} />

@@ -13,7 +13,13 @@ import { TemplateGallery } from "./template-gallery";
 
 const TEMPLATES = flowTemplates();
 
-export function CreateFlowDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
+export function CreateFlowDialog({
+  open,
+  onOpenChange,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -37,11 +43,25 @@ export function CreateFlowDialog({ open, onOpenChange }: { open: boolean; onOpen
   }
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange} title="Create a flow" description="Start from scratch, or pick a proven flow and adjust it." className="w-[min(880px,calc(100vw-2rem))]" testId="create-flow-dialog">
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title="Create a flow"
+      description="Start from scratch, or pick a proven flow and adjust it."
+      className="w-[min(880px,calc(100vw-2rem))]"
+      testId="create-flow-dialog"
+    >
       <form onSubmit={onCreate} className="mb-6 flex items-end gap-3" aria-label="New flow">
         <div className="flex flex-1 flex-col gap-1.5">
           <Label htmlFor="flow-name">Flow name</Label>
-          <Input id="flow-name" name="name" placeholder="e.g. Abandoned cart" autoFocus aria-invalid={create.error ? true : undefined} aria-describedby={create.error ? "flow-name-error" : undefined} />
+          <Input
+            id="flow-name"
+            name="name"
+            placeholder="e.g. Abandoned cart"
+            autoFocus
+            aria-invalid={create.error ? true : undefined}
+            aria-describedby={create.error ? "flow-name-error" : undefined}
+          />
           {create.error && (
             <p id="flow-name-error" role="alert" className="text-sm text-red-700">
               {create.error.message}

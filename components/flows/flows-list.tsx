@@ -4,7 +4,16 @@ import { useState, type FormEvent, type ReactNode } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
-import { Archive, ArchiveRestore, Copy, EllipsisVertical, LayoutDashboard, Pencil, Plus, Workflow } from "lucide-react";
+import {
+  Archive,
+  ArchiveRestore,
+  Copy,
+  EllipsisVertical,
+  LayoutDashboard,
+  Pencil,
+  Plus,
+  Workflow,
+} from "lucide-react";
 import { DropdownMenu } from "radix-ui";
 import { useTRPC } from "@/components/trpc/client";
 import { PageHeader } from "@/components/shell/page-header";
@@ -27,14 +36,19 @@ function ago(date: Date, now = Date.now()): string {
     ["hour", 3_600],
     ["minute", 60],
   ];
-  for (const [unit, size] of steps) if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
+  for (const [unit, size] of steps)
+    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
   return "just now";
 }
 
 function money(revenue: FlowListItem["revenue"]): string {
   const [main, ...rest] = revenue;
   if (!main) return "—";
-  const text = new Intl.NumberFormat("en", { style: "currency", currency: main.currency, maximumFractionDigits: main.cents % 100 === 0 ? 0 : 2 }).format(main.cents / 100);
+  const text = new Intl.NumberFormat("en", {
+    style: "currency",
+    currency: main.currency,
+    maximumFractionDigits: main.cents % 100 === 0 ? 0 : 2,
+  }).format(main.cents / 100);
   return rest.length ? `${text} +${rest.length}` : text;
 }
 
@@ -55,7 +69,11 @@ export function FlowsList() {
 
   return (
     <>
-      <PageHeader title="Flows" description="Automated journeys that send the right message when a customer acts." actions={createButton} />
+      <PageHeader
+        title="Flows"
+        description="Automated journeys that send the right message when a customer acts."
+        actions={createButton}
+      />
       <div className="px-8 py-6">
         <div className="mb-4 flex items-center gap-1" role="tablist" aria-label="Which flows">
           {[
@@ -70,7 +88,9 @@ export function FlowsList() {
               onClick={() => setShowArchived(tab.archived)}
               className={cn(
                 "rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500",
-                showArchived === tab.archived ? "bg-white text-slate-900 shadow-sm ring-1 ring-slate-200" : "text-slate-600 hover:text-slate-900",
+                showArchived === tab.archived
+                  ? "bg-white text-slate-900 shadow-sm ring-1 ring-slate-200"
+                  : "text-slate-600 hover:text-slate-900",
               )}
             >
               {tab.label}
@@ -82,12 +102,15 @@ export function FlowsList() {
             <Workflow className="mb-4 size-10 text-indigo-500" aria-hidden />
             <h2 className="text-lg font-semibold">No flows yet</h2>
             <p className="mt-1 max-w-md text-sm text-slate-600">
-              Flows welcome new subscribers, win back abandoned carts and ask for reviews — automatically, for every customer. Start from one of 14 ready-made templates.
+              Flows welcome new subscribers, win back abandoned carts and ask for reviews — automatically, for
+              every customer. Start from one of 14 ready-made templates.
             </p>
             <div className="mt-6">{createButton}</div>
           </div>
         ) : showArchived && rows.length === 0 ? (
-          <p className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-10 text-center text-sm text-slate-600">{archived.isPending ? "Loading…" : "No archived flows."}</p>
+          <p className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-10 text-center text-sm text-slate-600">
+            {archived.isPending ? "Loading…" : "No archived flows."}
+          </p>
         ) : (
           <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
             <table className="w-full text-sm">
@@ -132,22 +155,33 @@ function FlowRow({ flow, onRename }: { flow: FlowListItem; onRename: () => void 
   return (
     <tr className="border-t border-slate-100 hover:bg-slate-50" data-testid="flow-row" data-flow-id={flow.id}>
       <td className="max-w-[240px] px-4 py-3">
-        <Link href={`/flows/${flow.id}`} className="block truncate font-medium text-slate-900 hover:text-indigo-700 hover:underline">
+        <Link
+          href={`/flows/${flow.id}`}
+          className="block truncate font-medium text-slate-900 hover:text-indigo-700 hover:underline"
+        >
           {flow.name}
         </Link>
       </td>
       <td className="px-4 py-3">
-        <Badge tone={flow.status === "live" ? "live" : flow.status === "paused" ? "paused" : "draft"}>{flow.status}</Badge>
+        <Badge tone={flow.status === "live" ? "live" : flow.status === "paused" ? "paused" : "draft"}>
+          {flow.status}
+        </Badge>
       </td>
       <td className="max-w-[220px] truncate px-4 py-3 text-slate-700" title={flow.trigger ?? undefined}>
         {flow.trigger ?? <span className="text-slate-500">No trigger yet</span>}
       </td>
-      <td className="px-4 py-3 text-right tabular-nums text-slate-800">{flow.entered7d.toLocaleString("en")}</td>
-      <td className="px-4 py-3 text-right tabular-nums text-slate-800">{flow.conversions.toLocaleString("en")}</td>
+      <td className="px-4 py-3 text-right tabular-nums text-slate-800">
+        {flow.entered7d.toLocaleString("en")}
+      </td>
+      <td className="px-4 py-3 text-right tabular-nums text-slate-800">
+        {flow.conversions.toLocaleString("en")}
+      </td>
       <td className="px-4 py-3 text-right tabular-nums text-slate-800">{money(flow.revenue)}</td>
       <td className="px-4 py-3 text-slate-600" title={dateFormat.format(flow.updatedAt)}>
         <span className="block whitespace-nowrap">{ago(flow.updatedAt)}</span>
-        {flow.updatedByName && <span className="block max-w-[160px] truncate text-xs text-slate-500">{flow.updatedByName}</span>}
+        {flow.updatedByName && (
+          <span className="block max-w-[160px] truncate text-xs text-slate-500">{flow.updatedByName}</span>
+        )}
       </td>
       <td className="px-2 py-3 text-right">
         <DropdownMenu.Root>
@@ -157,8 +191,15 @@ function FlowRow({ flow, onRename }: { flow: FlowListItem; onRename: () => void 
             </Button>
           </DropdownMenu.Trigger>
           <DropdownMenu.Portal>
-            <DropdownMenu.Content align="end" sideOffset={4} className="z-50 min-w-44 rounded-lg border border-slate-200 bg-white p-1 text-sm shadow-lg">
-              <MenuItem onSelect={() => router.push(`/flows/${flow.id}/dashboard`)} icon={<LayoutDashboard aria-hidden />}>
+            <DropdownMenu.Content
+              align="end"
+              sideOffset={4}
+              className="z-50 min-w-44 rounded-lg border border-slate-200 bg-white p-1 text-sm shadow-lg"
+            >
+              <MenuItem
+                onSelect={() => router.push(`/flows/${flow.id}/dashboard`)}
+                icon={<LayoutDashboard aria-hidden />}
+              >
                 Dashboard
               </MenuItem>
               <MenuItem onSelect={onRename} icon={<Pencil aria-hidden />}>
@@ -168,7 +209,10 @@ function FlowRow({ flow, onRename }: { flow: FlowListItem; onRename: () => void 
                 Duplicate
               </MenuItem>
               {isArchived ? (
-                <MenuItem onSelect={() => unarchive.mutate({ id: flow.id })} icon={<ArchiveRestore aria-hidden />}>
+                <MenuItem
+                  onSelect={() => unarchive.mutate({ id: flow.id })}
+                  icon={<ArchiveRestore aria-hidden />}
+                >
                   Restore
                 </MenuItem>
               ) : (
@@ -184,7 +228,15 @@ function FlowRow({ flow, onRename }: { flow: FlowListItem; onRename: () => void 
   );
 }
 
-function MenuItem({ onSelect, icon, children }: { onSelect: () => void; icon: ReactNode; children: ReactNode }) {
+function MenuItem({
+  onSelect,
+  icon,
+  children,
+}: {
+  onSelect: () => void;
+  icon: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <DropdownMenu.Item
       onSelect={onSelect}
@@ -216,7 +268,13 @@ function RenameDialog({ flow, onClose }: { flow: FlowListItem; onClose: () => vo
     <Dialog open onOpenChange={(open) => !open && onClose()} title="Rename flow">
       <form onSubmit={onSubmit} className="flex flex-col gap-3" aria-label="Rename flow">
         <Label htmlFor="rename-flow">Flow name</Label>
-        <Input id="rename-flow" name="name" defaultValue={flow.name} autoFocus aria-invalid={rename.error ? true : undefined} />
+        <Input
+          id="rename-flow"
+          name="name"
+          defaultValue={flow.name}
+          autoFocus
+          aria-invalid={rename.error ? true : undefined}
+        />
         {rename.error && (
           <p role="alert" className="text-sm text-red-700">
             {rename.error.message}

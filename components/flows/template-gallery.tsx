@@ -1,6 +1,16 @@
 "use client";
 /** The seed flows as cards: one click makes a draft from the template and opens it. */
-import { Bell, Gift, Mail, MessageSquare, Package, Repeat, ShoppingCart, Sparkles, type LucideIcon } from "lucide-react";
+import {
+  Bell,
+  Gift,
+  Mail,
+  MessageSquare,
+  Package,
+  Repeat,
+  ShoppingCart,
+  Sparkles,
+  type LucideIcon,
+} from "lucide-react";
 import type { FlowTemplate, FlowTemplateCategory } from "@/server/engine/templates";
 import { cn } from "@/components/ui/cn";
 
@@ -22,7 +32,15 @@ function channels(template: FlowTemplate) {
   ].filter((c) => c.n > 0);
 }
 
-export function TemplateGallery({ templates, onPick, pending }: { templates: FlowTemplate[]; onPick: (key: FlowTemplate["key"]) => void; pending: string | null }) {
+export function TemplateGallery({
+  templates,
+  onPick,
+  pending,
+}: {
+  templates: FlowTemplate[];
+  onPick: (key: FlowTemplate["key"]) => void;
+  pending: string | null;
+}) {
   return (
     <ul className="grid grid-cols-1 gap-3 sm:grid-cols-2" aria-label="Flow templates">
       {templates.map((t) => {
@@ -43,7 +61,10 @@ export function TemplateGallery({ templates, onPick, pending }: { templates: Flo
               )}
             >
               <div className="flex items-center gap-2">
-                <span className={cn("flex size-7 items-center justify-center rounded-md", category.tone)} aria-hidden>
+                <span
+                  className={cn("flex size-7 items-center justify-center rounded-md", category.tone)}
+                  aria-hidden
+                >
                   <Icon className="size-4" />
                 </span>
                 <span id={`template-${t.key}-name`} className="font-semibold text-slate-900">

@@ -7,7 +7,15 @@ import { ExternalLink } from "lucide-react";
 import type { AppRouter } from "@/server/api/root";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
-import { DeviceToggle, EmailFrame, InboxHeader, PlainText, ViewToggle, type Device, type EmailView } from "@/components/email-preview/email-frame";
+import {
+  DeviceToggle,
+  EmailFrame,
+  InboxHeader,
+  PlainText,
+  ViewToggle,
+  type Device,
+  type EmailView,
+} from "@/components/email-preview/email-frame";
 import { PhoneFrame, PushNotification, segmentLabel, SmsBubble } from "@/components/email-preview/phone";
 import { formatDate, StatusBadge } from "./outbox-table";
 
@@ -33,7 +41,11 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 }
 
 function ConsentBadge({ label, status }: { label: string; status: string }) {
-  return <Badge tone={status === "subscribed" ? "live" : status === "unsubscribed" ? "danger" : "neutral"}>{`${label}: ${status}`}</Badge>;
+  return (
+    <Badge
+      tone={status === "subscribed" ? "live" : status === "unsubscribed" ? "danger" : "neutral"}
+    >{`${label}: ${status}`}</Badge>
+  );
 }
 
 function EmailBody({ message, sender }: { message: OutboxMessageView; sender: string }) {
@@ -41,11 +53,15 @@ function EmailBody({ message, sender }: { message: OutboxMessageView; sender: st
   const [view, setView] = useState<EmailView>("html");
   const email = message.email;
   if (!email?.html && !email?.text) {
-    return <p className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-600">{message.status === "skipped"
+    return (
+      <p className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-600">
+        {message.status === "skipped"
           ? "This email was skipped, so nothing was rendered."
           : message.status === "queued" || message.status === "sending"
             ? "Not rendered yet: the email is rendered when it is sent."
-            : "No rendered copy of this email was stored."}</p>;
+            : "No rendered copy of this email was stored."}
+      </p>
+    );
   }
   return (
     <div className="space-y-3">
@@ -53,8 +69,17 @@ function EmailBody({ message, sender }: { message: OutboxMessageView; sender: st
         <DeviceToggle value={device} onChange={setDevice} />
         <ViewToggle value={view} onChange={setView} />
       </div>
-      <InboxHeader from={sender} to={message.toAddress} subject={message.subject ?? email.renderedSubject} preheader={email.preheader} />
-      {view === "html" && email.html ? <EmailFrame html={email.html} device={device} title="Sent email" /> : <PlainText text={email.text ?? ""} />}
+      <InboxHeader
+        from={sender}
+        to={message.toAddress}
+        subject={message.subject ?? email.renderedSubject}
+        preheader={email.preheader}
+      />
+      {view === "html" && email.html ? (
+        <EmailFrame html={email.html} device={device} title="Sent email" />
+      ) : (
+        <PlainText text={email.text ?? ""} />
+      )}
     </div>
   );
 }
@@ -72,15 +97,30 @@ export function MessageView({ message }: { message: OutboxMessageView }) {
         ) : message.channel === "sms" ? (
           <div className="space-y-2">
             <PhoneFrame label="Text message as sent">
-              <SmsBubble sender={shopName} body={message.sms?.text ?? "(not rendered)"} time={formatDate(message.sentAt ?? message.createdAt)} />
+              <SmsBubble
+                sender={shopName}
+                body={message.sms?.text ?? "(not rendered)"}
+                time={formatDate(message.sentAt ?? message.createdAt)}
+              />
             </PhoneFrame>
             {message.sms?.segments ? (
-              <p className="text-center text-xs text-slate-600">{segmentLabel({ segments: message.sms.segments, encoding: message.sms.encoding ?? "GSM-7", length: message.sms.text?.length ?? 0 })}</p>
+              <p className="text-center text-xs text-slate-600">
+                {segmentLabel({
+                  segments: message.sms.segments,
+                  encoding: message.sms.encoding ?? "GSM-7",
+                  length: message.sms.text?.length ?? 0,
+                })}
+              </p>
             ) : null}
           </div>
         ) : (
           <PhoneFrame label="Push notification as sent">
-            <PushNotification app={shopName} title={message.push?.title ?? message.subject ?? ""} body={message.push?.body ?? ""} url={message.push?.url} />
+            <PushNotification
+              app={shopName}
+              title={message.push?.title ?? message.subject ?? ""}
+              body={message.push?.body ?? ""}
+              url={message.push?.url}
+            />
           </PhoneFrame>
         )}
       </div>
@@ -94,7 +134,17 @@ export function MessageView({ message }: { message: OutboxMessageView }) {
             </Row>
             {message.lastError ? <Row label="Error">{message.lastError}</Row> : null}
             <Row label="To">{message.toAddress ?? "—"}</Row>
-            <Row label="From">{message.isTest ? <Badge tone="draft">Test send</Badge> : message.flowName ? <Link href={`/flows/${message.flowId}`} className="text-indigo-700 hover:underline">{message.flowName}</Link> : "—"}</Row>
+            <Row label="From">
+              {message.isTest ? (
+                <Badge tone="draft">Test send</Badge>
+              ) : message.flowName ? (
+                <Link href={`/flows/${message.flowId}`} className="text-indigo-700 hover:underline">
+                  {message.flowName}
+                </Link>
+              ) : (
+                "—"
+              )}
+            </Row>
             {message.triggerName ? <Row label="Trigger">{message.triggerName}</Row> : null}
             <Row label="Type">{message.category}</Row>
             <Row label="Provider">{message.provider ?? "—"}</Row>
@@ -105,14 +155,21 @@ export function MessageView({ message }: { message: OutboxMessageView }) {
 
         {message.contact ? (
           <Card className="p-4" data-testid="message-contact">
-            <h2 className="text-sm font-semibold text-slate-900">{message.contact.previewOnly ? "Rendered for" : "Contact"}</h2>
+            <h2 className="text-sm font-semibold text-slate-900">
+              {message.contact.previewOnly ? "Rendered for" : "Contact"}
+            </h2>
             <p className="mt-1 text-sm text-slate-800">{message.contact.name}</p>
             <p className="text-xs text-slate-500">{message.contact.email ?? message.contact.phone}</p>
             <div className="mt-2 flex flex-wrap gap-1">
               <ConsentBadge label="Email" status={message.contact.consent.email} />
               <ConsentBadge label="SMS" status={message.contact.consent.sms} />
             </div>
-            {message.contact.previewOnly ? <p className="mt-2 text-xs text-slate-500">This test used their data. Its unsubscribe link is theirs: following it and confirming unsubscribes them.</p> : null}
+            {message.contact.previewOnly ? (
+              <p className="mt-2 text-xs text-slate-500">
+                This test used their data. Its unsubscribe link is theirs: following it and confirming
+                unsubscribes them.
+              </p>
+            ) : null}
           </Card>
         ) : null}
 
@@ -122,7 +179,13 @@ export function MessageView({ message }: { message: OutboxMessageView }) {
             <ul className="space-y-1.5 text-sm">
               {special.map((l) => (
                 <li key={l.href}>
-                  <a href={l.href} target="_blank" rel="noopener noreferrer" className="inline-flex items-center gap-1.5 text-indigo-700 hover:underline" data-testid={`link-${l.kind}`}>
+                  <a
+                    href={l.href}
+                    target="_blank"
+                    rel="noopener noreferrer"
+                    className="inline-flex items-center gap-1.5 text-indigo-700 hover:underline"
+                    data-testid={`link-${l.kind}`}
+                  >
                     {l.kind === "unsubscribe" ? "Open the unsubscribe page" : "Open the preference page"}
                     <ExternalLink className="size-3.5" aria-hidden />
                   </a>
@@ -143,7 +206,9 @@ export function MessageView({ message }: { message: OutboxMessageView }) {
                   <span className="min-w-0">
                     <span className="font-medium text-slate-900">{EVENT_LABEL[e.type]}</span>
                     {e.url ? <span className="block truncate text-xs text-slate-500">{e.url}</span> : null}
-                    {typeof e.data.reason === "string" ? <span className="block text-xs text-slate-500">{e.data.reason}</span> : null}
+                    {typeof e.data.reason === "string" ? (
+                      <span className="block text-xs text-slate-500">{e.data.reason}</span>
+                    ) : null}
                   </span>
                   <span className="shrink-0 text-xs text-slate-500">{formatDate(e.occurredAt)}</span>
                 </li>

@@ -15,7 +15,15 @@ export const CHANNELS = [
   { value: "push", label: "Push" },
 ] as const;
 
-export const STATUSES = ["sent", "delivered", "bounced", "failed", "skipped", "queued", "sending"] as const satisfies readonly Status[];
+export const STATUSES = [
+  "sent",
+  "delivered",
+  "bounced",
+  "failed",
+  "skipped",
+  "queued",
+  "sending",
+] as const satisfies readonly Status[];
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 
@@ -25,7 +33,12 @@ export function formatDate(d: Date): string {
 
 export function ChannelIcon({ channel, className }: { channel: OutboxRow["channel"]; className?: string }) {
   const Icon = channel === "email" ? Mail : channel === "sms" ? MessageSquare : Bell;
-  return <Icon className={cn("size-4 text-slate-500", className)} aria-label={channel === "sms" ? "SMS" : channel === "email" ? "Email" : "Push"} />;
+  return (
+    <Icon
+      className={cn("size-4 text-slate-500", className)}
+      aria-label={channel === "sms" ? "SMS" : channel === "email" ? "Email" : "Push"}
+    />
+  );
 }
 
 export function statusTone(status: Status): "live" | "danger" | "paused" | "neutral" {
@@ -102,22 +115,42 @@ export function OutboxTable({ rows }: { rows: readonly OutboxRow[] }) {
         </thead>
         <tbody>
           {rows.map((m) => (
-            <tr key={m.id} className="border-t border-slate-100 align-top hover:bg-slate-50" data-testid="outbox-row">
+            <tr
+              key={m.id}
+              className="border-t border-slate-100 align-top hover:bg-slate-50"
+              data-testid="outbox-row"
+            >
               <td className="px-4 py-3">
                 <ChannelIcon channel={m.channel} />
               </td>
               <td className="min-w-0 px-4 py-3">
-                <Link href={`/outbox/${m.id}`} className={cn("block truncate font-medium hover:text-indigo-700 hover:underline", m.subject ? "text-slate-900" : "text-slate-600")}>
+                <Link
+                  href={`/outbox/${m.id}`}
+                  className={cn(
+                    "block truncate font-medium hover:text-indigo-700 hover:underline",
+                    m.subject ? "text-slate-900" : "text-slate-600",
+                  )}
+                >
                   {title(m)}
                 </Link>
                 <div className="mt-0.5 flex min-w-0 items-center gap-2 text-xs text-slate-500">
-                  {m.isTest ? <Badge tone="draft" className="whitespace-nowrap">Test send</Badge> : <span className="truncate">{m.flowName ?? "—"}</span>}
-                  {m.lastError && (m.status === "failed" || m.status === "bounced") ? <span className="truncate text-red-700">{m.lastError}</span> : null}
+                  {m.isTest ? (
+                    <Badge tone="draft" className="whitespace-nowrap">
+                      Test send
+                    </Badge>
+                  ) : (
+                    <span className="truncate">{m.flowName ?? "—"}</span>
+                  )}
+                  {m.lastError && (m.status === "failed" || m.status === "bounced") ? (
+                    <span className="truncate text-red-700">{m.lastError}</span>
+                  ) : null}
                 </div>
               </td>
               <td className="min-w-0 px-4 py-3">
                 <div className="truncate">{m.toAddress ?? "—"}</div>
-                {m.contactName ? <div className="truncate text-xs text-slate-500">{m.contactName}</div> : null}
+                {m.contactName ? (
+                  <div className="truncate text-xs text-slate-500">{m.contactName}</div>
+                ) : null}
               </td>
               <td className="px-4 py-3">
                 <div className="flex flex-col items-start gap-1">

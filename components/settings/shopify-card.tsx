@@ -37,7 +37,9 @@ export function ShopifyCard({ appBaseUrl }: { appBaseUrl: string }) {
       <CardHeader className="flex-row items-start justify-between gap-4">
         <div>
           <CardTitle>Shopify</CardTitle>
-          <p className="mt-1 text-sm text-slate-600">Orders, checkouts, customers, fulfillments and products straight from your Shopify store.</p>
+          <p className="mt-1 text-sm text-slate-600">
+            Orders, checkouts, customers, fulfillments and products straight from your Shopify store.
+          </p>
         </div>
         {shopify.configured ? (
           <Badge tone="live" className="shrink-0 whitespace-nowrap">
@@ -49,11 +51,17 @@ export function ShopifyCard({ appBaseUrl }: { appBaseUrl: string }) {
       </CardHeader>
       <CardContent className="flex flex-col gap-4 text-sm">
         <ol className="list-decimal space-y-1 pl-5 text-slate-700">
-          <li>In Shopify admin, open Settings → Notifications → Webhooks and create a webhook (JSON) for each topic below.</li>
+          <li>
+            In Shopify admin, open Settings → Notifications → Webhooks and create a webhook (JSON) for each
+            topic below.
+          </li>
           <li>Use this URL for each of them:</li>
         </ol>
         <div className="flex items-center gap-2">
-          <code className="min-w-0 flex-1 truncate rounded border border-slate-200 bg-slate-50 px-2 py-1.5 font-mono text-xs" data-testid="shopify-webhook-url">
+          <code
+            className="min-w-0 flex-1 truncate rounded border border-slate-200 bg-slate-50 px-2 py-1.5 font-mono text-xs"
+            data-testid="shopify-webhook-url"
+          >
             {webhookUrl}
           </code>
           <CopyButton value={webhookUrl} label="Copy URL" />
@@ -65,7 +73,10 @@ export function ShopifyCard({ appBaseUrl }: { appBaseUrl: string }) {
             </Badge>
           ))}
         </div>
-        <p className="text-slate-700">Then paste the signing secret Shopify shows under the webhook list, so Tidings can check each delivery is really from your store.</p>
+        <p className="text-slate-700">
+          Then paste the signing secret Shopify shows under the webhook list, so Tidings can check each
+          delivery is really from your store.
+        </p>
 
         {shopify.configured && !editing ? (
           <div className="flex items-center gap-3">
@@ -75,7 +86,12 @@ export function ShopifyCard({ appBaseUrl }: { appBaseUrl: string }) {
             <Button size="sm" variant="secondary" onClick={() => setEditing(true)}>
               Replace
             </Button>
-            <Button size="sm" variant="ghost" disabled={save.isPending} onClick={() => save.mutate({ secret: null })}>
+            <Button
+              size="sm"
+              variant="ghost"
+              disabled={save.isPending}
+              onClick={() => save.mutate({ secret: null })}
+            >
               Disconnect
             </Button>
           </div>
@@ -83,7 +99,14 @@ export function ShopifyCard({ appBaseUrl }: { appBaseUrl: string }) {
           <form onSubmit={onSave} aria-label="Shopify signing secret" className="flex items-end gap-2">
             <div className="flex flex-1 flex-col gap-1.5">
               <Label htmlFor="shopify-secret">Webhook signing secret</Label>
-              <Input id="shopify-secret" name="secret" type="password" autoComplete="off" placeholder="Paste the secret from Shopify" aria-invalid={secretError ? true : undefined} />
+              <Input
+                id="shopify-secret"
+                name="secret"
+                type="password"
+                autoComplete="off"
+                placeholder="Paste the secret from Shopify"
+                aria-invalid={secretError ? true : undefined}
+              />
               {(secretError ?? (save.error ? [save.error.message] : null)) && (
                 <p role="alert" className="text-sm text-red-700">
                   {(secretError ?? [save.error?.message]).join(" ")}

@@ -43,7 +43,9 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
     <Card>
       <CardHeader>
         <CardTitle>{signIn ? "Sign in to your shop" : "Create your workspace"}</CardTitle>
-        <p className="text-sm text-slate-600">{signIn ? "Welcome back." : "Start sending flows in minutes."}</p>
+        <p className="text-sm text-slate-600">
+          {signIn ? "Welcome back." : "Start sending flows in minutes."}
+        </p>
       </CardHeader>
       <CardContent>
         <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate={false}>
@@ -59,7 +61,14 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
           </div>
           <div className="flex flex-col gap-1.5">
             <Label htmlFor="password">Password</Label>
-            <Input id="password" name="password" type="password" autoComplete={signIn ? "current-password" : "new-password"} minLength={8} required />
+            <Input
+              id="password"
+              name="password"
+              type="password"
+              autoComplete={signIn ? "current-password" : "new-password"}
+              minLength={8}
+              required
+            />
           </div>
           {error && (
             <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
@@ -72,11 +81,17 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
           <p className="text-center text-sm text-slate-600">
             {signIn ? (
               <>
-                New here? <Link className="font-medium text-indigo-700 hover:underline" href="/sign-up">Create a workspace</Link>
+                New here?{" "}
+                <Link className="font-medium text-indigo-700 hover:underline" href="/sign-up">
+                  Create a workspace
+                </Link>
               </>
             ) : (
               <>
-                Already have an account? <Link className="font-medium text-indigo-700 hover:underline" href="/sign-in">Sign in</Link>
+                Already have an account?{" "}
+                <Link className="font-medium text-indigo-700 hover:underline" href="/sign-in">
+                  Sign in
+                </Link>
               </>
             )}
           </p>

@@ -20,7 +20,12 @@ export function Sidebar({ workspaceName, userEmail }: { workspaceName: string; u
   return (
     <aside className="flex w-60 shrink-0 flex-col border-r border-slate-200 bg-white" aria-label="Main">
       <div className="flex items-center gap-2 px-5 py-5">
-        <span aria-hidden className="flex size-8 items-center justify-center rounded-lg bg-indigo-600 font-bold text-white">T</span>
+        <span
+          aria-hidden
+          className="flex size-8 items-center justify-center rounded-lg bg-indigo-600 font-bold text-white"
+        >
+          T
+        </span>
         <div className="min-w-0">
           <div className="text-sm font-semibold leading-tight">Tidings</div>
           <div className="truncate text-xs text-slate-600" title={workspaceName}>

@@ -18,7 +18,10 @@ export function CartView() {
   if (items.length === 0)
     return (
       <p className="text-stone-600">
-        Your cart is empty. <Link href={`/store/${store.slug}`} className="underline">Keep shopping</Link>
+        Your cart is empty.{" "}
+        <Link href={`/store/${store.slug}`} className="underline">
+          Keep shopping
+        </Link>
       </p>
     );
 
@@ -27,7 +30,13 @@ export function CartView() {
     const checkoutUrl = `/store/${store.slug}/checkout/${current.cartId}`;
     setBusy(true);
     try {
-      await track(store, "Started Checkout", { cart_id: current.cartId, items: current.items, value: cartValue(current.items), currency: "USD", checkout_url: checkoutUrl });
+      await track(store, "Started Checkout", {
+        cart_id: current.cartId,
+        items: current.items,
+        value: cartValue(current.items),
+        currency: "USD",
+        checkout_url: checkoutUrl,
+      });
       router.push(checkoutUrl);
     } catch (e) {
       setError(e instanceof Error ? e.message : "Checkout failed");
@@ -37,7 +46,10 @@ export function CartView() {
 
   return (
     <div className="flex flex-col gap-4">
-      <ul className="divide-y divide-stone-200 rounded-lg border border-stone-200 bg-white" data-testid="cart-items">
+      <ul
+        className="divide-y divide-stone-200 rounded-lg border border-stone-200 bg-white"
+        data-testid="cart-items"
+      >
         {items.map((item) => (
           <li key={item.product_id} className="flex items-center gap-4 p-3">
             <img src={item.image_url} alt="" className="size-14 rounded" />
@@ -56,7 +68,10 @@ export function CartView() {
               aria-label={`Remove ${item.title}`}
               onClick={() => {
                 const current = getCart(store.slug);
-                saveCart(store.slug, { ...current, items: current.items.filter((i) => i.product_id !== item.product_id) });
+                saveCart(store.slug, {
+                  ...current,
+                  items: current.items.filter((i) => i.product_id !== item.product_id),
+                });
               }}
             >
               <Trash2 aria-hidden />
@@ -72,7 +87,11 @@ export function CartView() {
           Check out
         </Button>
       </div>
-      {error && <p role="alert" className="text-sm text-red-700">{error}</p>}
+      {error && (
+        <p role="alert" className="text-sm text-red-700">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

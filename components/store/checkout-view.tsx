@@ -6,7 +6,18 @@ import { CheckCircle2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { cartValue, formatPrice, getCart, getShopper, saveCart, signUp, track, useCart, useShopper, useStore } from "./shopper";
+import {
+  cartValue,
+  formatPrice,
+  getCart,
+  getShopper,
+  saveCart,
+  signUp,
+  track,
+  useCart,
+  useShopper,
+  useStore,
+} from "./shopper";
 
 export function CheckoutView({ cartId }: { cartId: string }) {
   const store = useStore();
@@ -22,7 +33,8 @@ export function CheckoutView({ cartId }: { cartId: string }) {
     return (
       <div className="flex flex-col items-start gap-3" role="status">
         <p className="flex items-center gap-2 text-lg font-medium text-emerald-700">
-          <CheckCircle2 aria-hidden /> Thank you! Order <span data-testid="order-id">{orderId}</span> is placed.
+          <CheckCircle2 aria-hidden /> Thank you! Order <span data-testid="order-id">{orderId}</span> is
+          placed.
         </p>
         <Link href={`/store/${store.slug}`} className="underline">
           Back to the shop
@@ -34,7 +46,10 @@ export function CheckoutView({ cartId }: { cartId: string }) {
   if (items.length === 0)
     return (
       <p className="text-stone-600">
-        This checkout is empty or already complete. <Link href={`/store/${store.slug}`} className="underline">Back to the shop</Link>
+        This checkout is empty or already complete.{" "}
+        <Link href={`/store/${store.slug}`} className="underline">
+          Back to the shop
+        </Link>
       </p>
     );
 
@@ -45,11 +60,21 @@ export function CheckoutView({ cartId }: { cartId: string }) {
     try {
       if (!getShopper(store.slug).email) {
         const [firstName, ...rest] = name.trim().split(/\s+/);
-        await signUp(store, { email: email.trim(), ...(firstName && { firstName }), ...(rest.length > 0 && { lastName: rest.join(" ") }) });
+        await signUp(store, {
+          email: email.trim(),
+          ...(firstName && { firstName }),
+          ...(rest.length > 0 && { lastName: rest.join(" ") }),
+        });
       }
       const current = getCart(store.slug);
       const id = `ord_${crypto.randomUUID().slice(0, 10)}`;
-      await track(store, "Placed Order", { order_id: id, cart_id: current.cartId, items: current.items, value: cartValue(current.items), currency: "USD" });
+      await track(store, "Placed Order", {
+        order_id: id,
+        cart_id: current.cartId,
+        items: current.items,
+        value: cartValue(current.items),
+        currency: "USD",
+      });
       saveCart(store.slug, null);
       setOrderId(id);
     } catch (err) {
@@ -68,7 +93,13 @@ export function CheckoutView({ cartId }: { cartId: string }) {
           <>
             <div className="flex flex-col gap-1">
               <Label htmlFor="checkout-email">Email</Label>
-              <Input id="checkout-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+              <Input
+                id="checkout-email"
+                type="email"
+                required
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+              />
             </div>
             <div className="flex flex-col gap-1">
               <Label htmlFor="checkout-name">Name</Label>
@@ -97,7 +128,11 @@ export function CheckoutView({ cartId }: { cartId: string }) {
         <Button type="submit" disabled={busy}>
           Place order
         </Button>
-        {error && <p role="alert" className="text-sm text-red-700">{error}</p>}
+        {error && (
+          <p role="alert" className="text-sm text-red-700">
+            {error}
+          </p>
+        )}
       </div>
     </form>
   );

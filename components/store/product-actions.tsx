@@ -43,7 +43,9 @@ export function AddToCart({ product }: { product: StoreProduct }) {
     const cart = getCart(store.slug);
     const item = lineItem(product, quantity);
     const existing = cart.items.find((i) => i.product_id === product.id);
-    const items = existing ? cart.items.map((i) => (i === existing ? { ...i, quantity: i.quantity + quantity } : i)) : [...cart.items, item];
+    const items = existing
+      ? cart.items.map((i) => (i === existing ? { ...i, quantity: i.quantity + quantity } : i))
+      : [...cart.items, item];
     saveCart(store.slug, { ...cart, items });
     try {
       await track(store, "Added to Cart", { cart_id: cart.cartId, ...item, currency: product.currency });
@@ -59,7 +61,15 @@ export function AddToCart({ product }: { product: StoreProduct }) {
         <label className="text-sm text-stone-600" htmlFor="qty">
           Quantity
         </label>
-        <Input id="qty" type="number" min={1} max={20} value={quantity} onChange={(e) => setQuantity(Math.max(1, Math.min(20, Number(e.target.value) || 1)))} className="w-20" />
+        <Input
+          id="qty"
+          type="number"
+          min={1}
+          max={20}
+          value={quantity}
+          onChange={(e) => setQuantity(Math.max(1, Math.min(20, Number(e.target.value) || 1)))}
+          className="w-20"
+        />
       </div>
       <div className="flex items-center gap-3">
         <Button onClick={() => void add()} disabled={state === "busy"}>
@@ -67,10 +77,17 @@ export function AddToCart({ product }: { product: StoreProduct }) {
         </Button>
         {state === "added" && (
           <span className="flex items-center gap-1 text-sm text-emerald-700" role="status">
-            <Check className="size-4" aria-hidden /> Added. <Link href={`/store/${store.slug}/cart`} className="underline">View cart</Link>
+            <Check className="size-4" aria-hidden /> Added.{" "}
+            <Link href={`/store/${store.slug}/cart`} className="underline">
+              View cart
+            </Link>
           </span>
         )}
-        {state === "error" && <span className="text-sm text-red-700" role="alert">Added, but the shop could not record it.</span>}
+        {state === "error" && (
+          <span className="text-sm text-red-700" role="alert">
+            Added, but the shop could not record it.
+          </span>
+        )}
       </div>
     </div>
   );
@@ -105,11 +122,24 @@ export function NotifyMe({ product }: { product: StoreProduct }) {
   return (
     <form onSubmit={(e) => void subscribe(e)} className="flex flex-col gap-2">
       <p className="text-sm font-medium text-red-700">Sold out</p>
-      {!shopper?.email && <Input type="email" required placeholder="you@example.com" aria-label="Email for restock notice" value={email} onChange={(e) => setEmail(e.target.value)} />}
+      {!shopper?.email && (
+        <Input
+          type="email"
+          required
+          placeholder="you@example.com"
+          aria-label="Email for restock notice"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
+      )}
       <Button type="submit" variant="secondary" disabled={state === "busy"}>
         <Bell aria-hidden /> Notify me when back in stock
       </Button>
-      {state === "error" && <p className="text-sm text-red-700" role="alert">That did not work; check the email and try again.</p>}
+      {state === "error" && (
+        <p className="text-sm text-red-700" role="alert">
+          That did not work; check the email and try again.
+        </p>
+      )}
     </form>
   );
 }

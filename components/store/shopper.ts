@@ -82,7 +82,12 @@ export function saveShopper(slug: string, shopper: Shopper) {
 }
 
 export function getCart(slug: string): Cart {
-  return parse<Cart>(window.localStorage.getItem(cartKey(slug))) ?? { cartId: `cart_${crypto.randomUUID().slice(0, 12)}`, items: [] };
+  return (
+    parse<Cart>(window.localStorage.getItem(cartKey(slug))) ?? {
+      cartId: `cart_${crypto.randomUUID().slice(0, 12)}`,
+      items: [],
+    }
+  );
 }
 
 export function saveCart(slug: string, cart: Cart | null) {
@@ -107,7 +112,8 @@ export function useShopper(slug: string): Shopper | null {
   return parse<Shopper>(useStored(shopperKey(slug)));
 }
 
-export const cartValue = (items: CartItem[]) => Math.round(items.reduce((sum, i) => sum + i.price * i.quantity, 0) * 100) / 100;
+export const cartValue = (items: CartItem[]) =>
+  Math.round(items.reduce((sum, i) => sum + i.price * i.quantity, 0) * 100) / 100;
 
 export function formatPrice(amount: number, currency = "USD") {
   return new Intl.NumberFormat("en", { style: "currency", currency }).format(amount);
@@ -117,7 +123,11 @@ async function send(apiKey: string, path: "track" | "identify", body: Record<str
   const res = await fetch(`/api/v1/${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
-    body: JSON.stringify({ ...body, messageId: crypto.randomUUID(), context: { timezone: Intl.DateTimeFormat().resolvedOptions().timeZone } }),
+    body: JSON.stringify({
+      ...body,
+      messageId: crypto.randomUUID(),
+      context: { timezone: Intl.DateTimeFormat().resolvedOptions().timeZone },
+    }),
     keepalive: true,
   });
   if (!res.ok) throw new Error(`The shop could not record that (${res.status})`);
@@ -133,13 +143,27 @@ export async function track(store: StoreContextValue, event: string, properties:
 }
 
 /** Signs the shopper up: identify with email and name; later events carry the userId. */
-export async function signUp(store: StoreContextValue, input: { email: string; firstName?: string; lastName?: string }) {
+export async function signUp(
+  store: StoreContextValue,
+  input: { email: string; firstName?: string; lastName?: string },
+) {
   const shopper = getShopper(store.slug);
   const userId = shopper.userId ?? `shopper_${crypto.randomUUID()}`;
   await send(store.apiKey, "identify", {
     userId,
     anonymousId: shopper.anonymousId,
-    traits: { email: input.email, ...(input.firstName && { first_name: input.firstName }), ...(input.lastName && { last_name: input.lastName }), email_consent: "subscribed", source: "storefront" },
+    traits: {
+      email: input.email,
+      ...(input.firstName && { first_name: input.firstName }),
+      ...(input.lastName && { last_name: input.lastName }),
+      email_consent: "subscribed",
+      source: "storefront",
+    },
   });
-  saveShopper(store.slug, { ...shopper, userId, email: input.email, ...(input.firstName && { firstName: input.firstName }) });
+  saveShopper(store.slug, {
+    ...shopper,
+    userId,
+    email: input.email,
+    ...(input.firstName && { firstName: input.firstName }),
+  });
 }

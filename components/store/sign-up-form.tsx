@@ -31,7 +31,11 @@ export function SignUpForm() {
     setError(null);
     const [firstName, ...rest] = name.trim().split(/\s+/);
     try {
-      await signUp(store, { email: email.trim(), ...(firstName && { firstName }), ...(rest.length > 0 && { lastName: rest.join(" ") }) });
+      await signUp(store, {
+        email: email.trim(),
+        ...(firstName && { firstName }),
+        ...(rest.length > 0 && { lastName: rest.join(" ") }),
+      });
     } catch (err) {
       setError(err instanceof Error ? err.message : "Sign-up failed");
     } finally {
@@ -47,12 +51,22 @@ export function SignUpForm() {
       </div>
       <div className="flex flex-col gap-1">
         <Label htmlFor="signup-email">Email</Label>
-        <Input id="signup-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <Input
+          id="signup-email"
+          type="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
       </div>
       <Button type="submit" disabled={busy}>
         Sign up
       </Button>
-      {error && <p role="alert" className="text-sm text-red-700">{error}</p>}
+      {error && (
+        <p role="alert" className="text-sm text-red-700">
+          {error}
+        </p>
+      )}
     </form>
   );
 }

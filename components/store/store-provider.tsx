@@ -24,7 +24,11 @@ export function StoreNav({ slug }: { slug: string }) {
           <UserRound className="size-4" aria-hidden /> Sign up
         </Link>
       )}
-      <Link href={`/store/${slug}/cart`} className="flex items-center gap-1 font-medium hover:underline" aria-label={`Cart, ${count} items`}>
+      <Link
+        href={`/store/${slug}/cart`}
+        className="flex items-center gap-1 font-medium hover:underline"
+        aria-label={`Cart, ${count} items`}
+      >
         <ShoppingCart className="size-4" aria-hidden /> Cart <span data-testid="cart-count">{count}</span>
       </Link>
     </nav>

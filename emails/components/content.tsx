@@ -4,7 +4,10 @@ import type { EmailData } from "../data";
 export function Title({ children }: { children: string }) {
   if (!children.trim()) return null;
   return (
-    <Heading as="h1" style={{ color: "#111827", fontSize: "26px", lineHeight: "32px", fontWeight: 700, margin: "0 0 16px" }}>
+    <Heading
+      as="h1"
+      style={{ color: "#111827", fontSize: "26px", lineHeight: "32px", fontWeight: 700, margin: "0 0 16px" }}
+    >
       {children}
     </Heading>
   );
@@ -57,5 +60,9 @@ export function CtaButton({ data, text, href }: { data: EmailData; text: string;
 }
 
 export function SmallPrint({ children }: { children: string }) {
-  return <Text style={{ color: "#6b7280", fontSize: "13px", lineHeight: "20px", margin: "8px 0" }}>{children}</Text>;
+  return (
+    <Text style={{ color: "#6b7280", fontSize: "13px", lineHeight: "20px", margin: "8px 0" }}>
+      {children}
+    </Text>
+  );
 }

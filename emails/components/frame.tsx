@@ -21,7 +21,13 @@ export function EmailFrame({
 }) {
   const { content, workspace } = props;
   return (
-    <Layout data={data} preheader={content.preheader} category={content.category} postalAddress={workspace.postalAddress} reason={reason}>
+    <Layout
+      data={data}
+      preheader={content.preheader}
+      category={content.category}
+      postalAddress={workspace.postalAddress}
+      reason={reason}
+    >
       <Title>{content.heading}</Title>
       <BodyText text={content.body} />
       {children}

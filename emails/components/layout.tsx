@@ -33,18 +33,35 @@ export function Layout({ data, preheader, category, postalAddress, reason, child
       <Body style={{ backgroundColor: "#f3f4f6", fontFamily, margin: 0, padding: "24px 0" }}>
         <Container style={{ maxWidth: "600px", margin: "0 auto" }}>
           <Section style={{ backgroundColor: data.color, borderRadius: "8px 8px 0 0", padding: "20px 32px" }}>
-            <Link href={data.shopUrl} data-skip-in-text="true" style={{ color: data.onColor, textDecoration: "none" }}>
+            <Link
+              href={data.shopUrl}
+              data-skip-in-text="true"
+              style={{ color: data.onColor, textDecoration: "none" }}
+            >
               {data.logoUrl ? (
-                <Img src={data.logoUrl} alt={data.shopName} height="40" style={{ display: "block", maxHeight: "40px" }} />
+                <Img
+                  src={data.logoUrl}
+                  alt={data.shopName}
+                  height="40"
+                  style={{ display: "block", maxHeight: "40px" }}
+                />
               ) : (
-                <Text style={{ color: data.onColor, fontSize: "22px", fontWeight: 700, margin: 0 }}>{data.shopName}</Text>
+                <Text style={{ color: data.onColor, fontSize: "22px", fontWeight: 700, margin: 0 }}>
+                  {data.shopName}
+                </Text>
               )}
             </Link>
           </Section>
-          <Section style={{ backgroundColor: "#ffffff", borderRadius: "0 0 8px 8px", padding: "32px" }}>{children}</Section>
+          <Section style={{ backgroundColor: "#ffffff", borderRadius: "0 0 8px 8px", padding: "32px" }}>
+            {children}
+          </Section>
           <Section style={{ padding: "24px 32px", textAlign: "center" }}>
             <Text style={footerText}>{why}</Text>
-            {address ? <Text style={footerText}>{`${data.shopName} · ${address}`}</Text> : <Text style={footerText}>{data.shopName}</Text>}
+            {address ? (
+              <Text style={footerText}>{`${data.shopName} · ${address}`}</Text>
+            ) : (
+              <Text style={footerText}>{data.shopName}</Text>
+            )}
             {category === "marketing" && data.unsubscribeUrl ? (
               <>
                 <Hr style={{ borderColor: "#e5e7eb", margin: "12px 0" }} />
@@ -55,7 +72,10 @@ export function Layout({ data, preheader, category, postalAddress, reason, child
                   {data.preferencesUrl ? (
                     <>
                       {" · "}
-                      <Link href={data.preferencesUrl} style={{ color: "#6b7280", textDecoration: "underline" }}>
+                      <Link
+                        href={data.preferencesUrl}
+                        style={{ color: "#6b7280", textDecoration: "underline" }}
+                      >
                         Manage preferences
                       </Link>
                     </>

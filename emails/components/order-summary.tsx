@@ -21,13 +21,25 @@ function TotalRow({ name, amount, strong }: { name: string; amount: string; stro
 }
 
 /** Items with quantities, totals, shipping address and (optionally) the tracking link. */
-export function OrderSummary({ data, order, showTracking }: { data: EmailData; order: Order; showTracking?: boolean }) {
+export function OrderSummary({
+  data,
+  order,
+  showTracking,
+}: {
+  data: EmailData;
+  order: Order;
+  showTracking?: boolean;
+}) {
   const money = (n: number | undefined) => formatMoney(n, order.currency);
   const address = addressLines(order.shipping_address);
   return (
-    <Section style={{ border: "1px solid #e5e7eb", borderRadius: "8px", padding: "16px 20px", margin: "8px 0 16px" }}>
+    <Section
+      style={{ border: "1px solid #e5e7eb", borderRadius: "8px", padding: "16px 20px", margin: "8px 0 16px" }}
+    >
       {order.order_id ? (
-        <Text style={{ color: "#111827", fontSize: "15px", fontWeight: 700, margin: "0 0 8px" }}>{`Order #${order.order_id}`}</Text>
+        <Text
+          style={{ color: "#111827", fontSize: "15px", fontWeight: 700, margin: "0 0 8px" }}
+        >{`Order #${order.order_id}`}</Text>
       ) : null}
       {order.items.map((item, i) => (
         <Row key={`${i}:${item.product_id}`}>

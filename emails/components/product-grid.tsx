@@ -1,7 +1,13 @@
 import { Column, Img, Link, Row, Section, Text } from "@react-email/components";
 import { formatMoney, type DisplayProduct, type EmailData } from "../data";
 
-type Props = { data: EmailData; products: DisplayProduct[]; currency?: string; title?: string; layout?: "grid" | "list" };
+type Props = {
+  data: EmailData;
+  products: DisplayProduct[];
+  currency?: string;
+  title?: string;
+  layout?: "grid" | "list";
+};
 
 function Price({ product, currency }: { product: DisplayProduct; currency: string }) {
   const price = formatMoney(product.price, currency);
@@ -9,7 +15,9 @@ function Price({ product, currency }: { product: DisplayProduct; currency: strin
   const was = formatMoney(product.compare_at_price, currency);
   return (
     <Text style={{ color: "#111827", fontSize: "15px", fontWeight: 600, margin: "4px 0 0" }}>
-      {was ? <span style={{ color: "#9ca3af", textDecoration: "line-through", fontWeight: 400 }}>{was}</span> : null}
+      {was ? (
+        <span style={{ color: "#9ca3af", textDecoration: "line-through", fontWeight: 400 }}>{was}</span>
+      ) : null}
       {was ? " " : null}
       {price}
     </Text>
@@ -22,16 +30,27 @@ function ListItem({ product, currency }: { product: DisplayProduct; currency: st
       <Column style={{ width: "88px", padding: "12px 0", verticalAlign: "top" }}>
         {product.image_url ? (
           <Link href={product.url} data-skip-in-text="true">
-            <Img src={product.image_url} alt={product.title} width="72" height="72" style={{ borderRadius: "6px", objectFit: "cover" }} />
+            <Img
+              src={product.image_url}
+              alt={product.title}
+              width="72"
+              height="72"
+              style={{ borderRadius: "6px", objectFit: "cover" }}
+            />
           </Link>
         ) : null}
       </Column>
       <Column style={{ padding: "12px 0", verticalAlign: "top" }}>
-        <Link href={product.url} style={{ color: "#111827", fontSize: "15px", fontWeight: 600, textDecoration: "none" }}>
+        <Link
+          href={product.url}
+          style={{ color: "#111827", fontSize: "15px", fontWeight: 600, textDecoration: "none" }}
+        >
           {product.title}
         </Link>
         {product.quantity !== undefined ? (
-          <Text style={{ color: "#6b7280", fontSize: "13px", margin: "4px 0 0" }}>{`Qty ${product.quantity}`}</Text>
+          <Text
+            style={{ color: "#6b7280", fontSize: "13px", margin: "4px 0 0" }}
+          >{`Qty ${product.quantity}`}</Text>
         ) : null}
         <Price product={product} currency={currency} />
       </Column>
@@ -39,15 +58,30 @@ function ListItem({ product, currency }: { product: DisplayProduct; currency: st
   );
 }
 
-function GridCell({ product, currency, color }: { product: DisplayProduct; currency: string; color: string }) {
+function GridCell({
+  product,
+  currency,
+  color,
+}: {
+  product: DisplayProduct;
+  currency: string;
+  color: string;
+}) {
   return (
     <Column style={{ width: "50%", padding: "8px", verticalAlign: "top", textAlign: "center" }}>
       {product.image_url ? (
         <Link href={product.url} data-skip-in-text="true">
-          <Img src={product.image_url} alt={product.title} width="240" style={{ width: "100%", maxWidth: "240px", borderRadius: "6px", margin: "0 auto" }} />
+          <Img
+            src={product.image_url}
+            alt={product.title}
+            width="240"
+            style={{ width: "100%", maxWidth: "240px", borderRadius: "6px", margin: "0 auto" }}
+          />
         </Link>
       ) : null}
-      <Text style={{ color: "#111827", fontSize: "15px", fontWeight: 600, margin: "8px 0 0" }}>{product.title}</Text>
+      <Text style={{ color: "#111827", fontSize: "15px", fontWeight: 600, margin: "8px 0 0" }}>
+        {product.title}
+      </Text>
       <Price product={product} currency={currency} />
       <Link href={product.url} style={{ color, fontSize: "14px", fontWeight: 600 }}>
         Shop now
@@ -64,7 +98,11 @@ export function ProductGrid({ data, products, currency, title, layout = "grid" }
   for (let i = 0; i < products.length; i += 2) rows.push(products.slice(i, i + 2));
   return (
     <Section style={{ margin: "8px 0 16px" }}>
-      {title ? <Text style={{ color: "#111827", fontSize: "17px", fontWeight: 700, margin: "0 0 8px" }}>{title}</Text> : null}
+      {title ? (
+        <Text style={{ color: "#111827", fontSize: "17px", fontWeight: 700, margin: "0 0 8px" }}>
+          {title}
+        </Text>
+      ) : null}
       {layout === "list" || products.length === 1
         ? products.map((p, i) => <ListItem key={`${i}:${p.product_id}`} product={p} currency={cur} />)
         : rows.map((row, r) => (

@@ -2,7 +2,15 @@ import { Column, Link, Row, Section, Text } from "@react-email/components";
 import { withParams, type EmailData } from "../data";
 
 /** Five star links; each opens the review form with its rating preselected. */
-export function RatingBlock({ data, reviewUrl, question }: { data: EmailData; reviewUrl: string; question?: string }) {
+export function RatingBlock({
+  data,
+  reviewUrl,
+  question,
+}: {
+  data: EmailData;
+  reviewUrl: string;
+  question?: string;
+}) {
   const ratings = [1, 2, 3, 4, 5];
   return (
     <Section style={{ margin: "8px 0 16px", textAlign: "center" }}>
@@ -23,7 +31,9 @@ export function RatingBlock({ data, reviewUrl, question }: { data: EmailData; re
           </Column>
         ))}
       </Row>
-      <Text style={{ color: "#6b7280", fontSize: "12px", margin: "8px 0 0" }}>1 = not for me · 5 = love it</Text>
+      <Text style={{ color: "#6b7280", fontSize: "12px", margin: "8px 0 0" }}>
+        1 = not for me · 5 = love it
+      </Text>
     </Section>
   );
 }

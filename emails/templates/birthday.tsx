@@ -8,7 +8,11 @@ export function BirthdayEmail(props: EmailTemplateProps) {
   const data = resolveEmailData(props);
   return (
     <EmailFrame props={props} data={data}>
-      <CouponBlock data={data} code={props.content.couponCode} note="Enter it at checkout — our gift to you." />
+      <CouponBlock
+        data={data}
+        code={props.content.couponCode}
+        note="Enter it at checkout — our gift to you."
+      />
       <ProductGrid data={data} products={data.shown} title="Gift ideas" />
     </EmailFrame>
   );

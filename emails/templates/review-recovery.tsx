@@ -8,7 +8,11 @@ export function ReviewRecoveryEmail(props: EmailTemplateProps) {
   const data = resolveEmailData(props);
   return (
     <EmailFrame props={props} data={data}>
-      <CouponBlock data={data} code={props.content.couponCode} note="Enter it at checkout on your next order." />
+      <CouponBlock
+        data={data}
+        code={props.content.couponCode}
+        note="Enter it at checkout on your next order."
+      />
       <ProductGrid data={data} products={data.shown} />
     </EmailFrame>
   );

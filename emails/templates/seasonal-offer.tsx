@@ -8,7 +8,11 @@ export function SeasonalOfferEmail(props: EmailTemplateProps) {
   const data = resolveEmailData(props);
   return (
     <EmailFrame props={props} data={data}>
-      <CouponBlock data={data} code={props.content.couponCode} note="Enter it at checkout while the sale lasts." />
+      <CouponBlock
+        data={data}
+        code={props.content.couponCode}
+        note="Enter it at checkout while the sale lasts."
+      />
       <ProductGrid data={data} products={data.shown} title="Seasonal favourites" />
     </EmailFrame>
   );

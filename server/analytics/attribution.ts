@@ -54,7 +54,13 @@ export async function recordConversion(db: DbOrTx, input: ConversionInput): Prom
   const windowDays = input.graph.settings.attributionDays;
   const since = new Date(input.event.occurredAt - Math.max(windowDays * DAY, CLICK_WINDOW_SMS_PUSH_MS));
   const rows = await db
-    .select({ messageId: messages.id, nodeId: messages.nodeId, channel: messages.channel, type: messageEvents.type, at: messageEvents.occurredAt })
+    .select({
+      messageId: messages.id,
+      nodeId: messages.nodeId,
+      channel: messages.channel,
+      type: messageEvents.type,
+      at: messageEvents.occurredAt,
+    })
     .from(messageEvents)
     .innerJoin(messages, eq(messages.id, messageEvents.messageId))
     .where(
@@ -70,12 +76,21 @@ export async function recordConversion(db: DbOrTx, input: ConversionInput): Prom
     .orderBy(desc(messageEvents.occurredAt))
     .limit(50);
   const touch = creditedTouch(
-    rows.map((r) => ({ messageId: r.messageId, nodeId: r.nodeId, channel: r.channel, type: r.type as Touch["type"], at: r.at.getTime() })),
+    rows.map((r) => ({
+      messageId: r.messageId,
+      nodeId: r.nodeId,
+      channel: r.channel,
+      type: r.type as Touch["type"],
+      at: r.at.getTime(),
+    })),
     input.event.occurredAt,
     windowDays,
   );
   if (!touch && !input.enrollmentId) return false;
-  const currency = typeof input.event.properties.currency === "string" ? input.event.properties.currency.slice(0, 3).toUpperCase() : "USD";
+  const currency =
+    typeof input.event.properties.currency === "string"
+      ? input.event.properties.currency.slice(0, 3).toUpperCase()
+      : "USD";
   const inserted = await db
     .insert(conversions)
     .values({
@@ -104,7 +119,10 @@ export async function recordConversion(db: DbOrTx, input: ConversionInput): Prom
 }
 
 /** Flows whose messages reached this contact recently: candidates for crediting an order. */
-export async function flowsTouchingContact(db: DbOrTx, input: { workspaceId: string; contactId: string; at: number; lookbackDays: number }) {
+export async function flowsTouchingContact(
+  db: DbOrTx,
+  input: { workspaceId: string; contactId: string; at: number; lookbackDays: number },
+) {
   const rows = await db
     .selectDistinct({ flowId: messages.flowId })
     .from(messages)

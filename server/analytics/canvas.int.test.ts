@@ -23,7 +23,12 @@ describe(`analytics canvas graph (${testDriver()})`, () => {
     const member = await createMember(t.db, "Analyst");
     const ws = member.workspace.id;
     const template = getFlowTemplate("abandoned_cart")!.graph;
-    const flow = await publishGraph(t.db, { workspaceId: ws, userId: member.user.id, graph: template, now: T0 });
+    const flow = await publishGraph(t.db, {
+      workspaceId: ws,
+      userId: member.user.id,
+      graph: template,
+      now: T0,
+    });
 
     const live = await member.caller.analytics.statsGraph({ flowId: flow.flowId });
     expect(live.version).toEqual({ id: flow.versionId, number: 1, live: true });
@@ -33,21 +38,44 @@ describe(`analytics canvas graph (${testDriver()})`, () => {
 
     // Moving a card is not a change; dropping the SMS step is.
     const opened = await member.caller.flows.get({ id: flow.flowId });
-    const moved = { ...opened.draftGraph, nodes: opened.draftGraph.nodes.map((n) => ({ ...n, position: { x: n.position.x + 40, y: n.position.y } })) };
-    const saved = await member.caller.flows.saveDraft({ id: flow.flowId, graph: moved, baseRevision: opened.draftRevision });
+    const moved = {
+      ...opened.draftGraph,
+      nodes: opened.draftGraph.nodes.map((n) => ({
+        ...n,
+        position: { x: n.position.x + 40, y: n.position.y },
+      })),
+    };
+    const saved = await member.caller.flows.saveDraft({
+      id: flow.flowId,
+      graph: moved,
+      baseRevision: opened.draftRevision,
+    });
     expect((await member.caller.analytics.statsGraph({ flowId: flow.flowId })).draftDiffers).toBe(false);
     const withoutSms = {
       ...moved,
       nodes: moved.nodes.filter((n) => n.id !== "sms_reminder"),
-      edges: [...moved.edges.filter((e) => e.source !== "sms_reminder" && e.target !== "sms_reminder"), { id: "e_email_2_next", source: "email_2", sourceHandle: "next", target: "wait_2d" }],
+      edges: [
+        ...moved.edges.filter((e) => e.source !== "sms_reminder" && e.target !== "sms_reminder"),
+        { id: "e_email_2_next", source: "email_2", sourceHandle: "next", target: "wait_2d" },
+      ],
     };
-    await member.caller.flows.saveDraft({ id: flow.flowId, graph: withoutSms, baseRevision: saved.draftRevision });
+    await member.caller.flows.saveDraft({
+      id: flow.flowId,
+      graph: withoutSms,
+      baseRevision: saved.draftRevision,
+    });
     const differs = await member.caller.analytics.statsGraph({ flowId: flow.flowId });
     expect(differs.draftDiffers).toBe(true);
     expect(differs.graph.nodes.some((n) => n.id === "sms_reminder")).toBe(true);
 
     // Publish version 2: it becomes the one shown; version 1 can still be chosen.
-    const v2 = await publishFlow(t.db, { workspaceId: ws, flowId: flow.flowId, userId: member.user.id, moveInFlight: false, now: new Date(T0 + 1000) });
+    const v2 = await publishFlow(t.db, {
+      workspaceId: ws,
+      flowId: flow.flowId,
+      userId: member.user.id,
+      moveInFlight: false,
+      now: new Date(T0 + 1000),
+    });
     const now = await member.caller.analytics.statsGraph({ flowId: flow.flowId });
     expect(now.version).toEqual({ id: v2.versionId, number: 2, live: true });
     expect(now.versions.map((v) => [v.number, v.live])).toEqual([
@@ -55,7 +83,10 @@ describe(`analytics canvas graph (${testDriver()})`, () => {
       [1, false],
     ]);
     expect(now.graph.nodes.some((n) => n.id === "sms_reminder")).toBe(false);
-    const first = await member.caller.analytics.statsGraph({ flowId: flow.flowId, versionId: flow.versionId });
+    const first = await member.caller.analytics.statsGraph({
+      flowId: flow.flowId,
+      versionId: flow.versionId,
+    });
     expect(first.version).toEqual({ id: flow.versionId, number: 1, live: false });
     expect(first.graph.nodes.some((n) => n.id === "sms_reminder")).toBe(true);
     expect(first.draftDiffers).toBe(true);
@@ -70,21 +101,53 @@ describe(`analytics canvas graph (${testDriver()})`, () => {
     const member = await createMember(t.db, "Careful");
     const other = await createMember(t.db, "Elsewhere");
     const graph = getFlowTemplate("abandoned_cart")!.graph;
-    const a = await publishGraph(t.db, { workspaceId: member.workspace.id, userId: member.user.id, graph, now: T0 });
-    const b = await publishGraph(t.db, { workspaceId: member.workspace.id, userId: member.user.id, graph, now: T0 });
-    await expect(member.caller.analytics.statsGraph({ flowId: a.flowId, versionId: b.versionId })).rejects.toThrow(/version not found/i);
+    const a = await publishGraph(t.db, {
+      workspaceId: member.workspace.id,
+      userId: member.user.id,
+      graph,
+      now: T0,
+    });
+    const b = await publishGraph(t.db, {
+      workspaceId: member.workspace.id,
+      userId: member.user.id,
+      graph,
+      now: T0,
+    });
+    await expect(
+      member.caller.analytics.statsGraph({ flowId: a.flowId, versionId: b.versionId }),
+    ).rejects.toThrow(/version not found/i);
     await expect(other.caller.analytics.statsGraph({ flowId: a.flowId })).rejects.toThrow(/not found/i);
 
-    const badVersion = await callHttp(t.db, member.user, "analytics.statsGraph", { flowId: a.flowId, versionId: "v1" }, "query");
+    const badVersion = await callHttp(
+      t.db,
+      member.user,
+      "analytics.statsGraph",
+      { flowId: a.flowId, versionId: "v1" },
+      "query",
+    );
     expect(badVersion.status).toBe(400);
     expect(badVersion.body.error?.json.data.fieldErrors).toEqual({ versionId: ["Not a version id"] });
 
-    const badDay = await callHttp(t.db, member.user, "analytics.flowStats", { flowId: a.flowId, to: "2026-02-30" }, "query");
+    const badDay = await callHttp(
+      t.db,
+      member.user,
+      "analytics.flowStats",
+      { flowId: a.flowId, to: "2026-02-30" },
+      "query",
+    );
     expect(badDay.status).toBe(400);
     expect(Object.keys(badDay.body.error?.json.data.fieldErrors ?? {})).toEqual(["to"]);
 
-    const backwards = await callHttp(t.db, member.user, "analytics.flowStats", { flowId: a.flowId, from: "2026-03-10", to: "2026-03-01" }, "query");
+    const backwards = await callHttp(
+      t.db,
+      member.user,
+      "analytics.flowStats",
+      { flowId: a.flowId, from: "2026-03-10", to: "2026-03-01" },
+      "query",
+    );
     expect(backwards.status).toBe(400);
-    expect(backwards.body.error?.json.data.fieldErrors).toEqual({ to: ["The end date is before the start date"] });
+    expect(backwards.body.error?.json.data.fieldErrors).toEqual({
+      to: ["The end date is before the start date"],
+    });
   });
 });

@@ -24,12 +24,19 @@ export interface StatsGraph {
 
 /** The parts of a graph that change what contacts go through (not where cards sit). */
 function shape(graph: FlowGraph): string {
-  const nodes = [...graph.nodes].sort((a, b) => a.id.localeCompare(b.id)).map((n) => [n.id, n.kind, n.config]);
-  const edges = [...graph.edges].sort((a, b) => a.id.localeCompare(b.id)).map((e) => [e.source, e.sourceHandle, e.target]);
+  const nodes = [...graph.nodes]
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((n) => [n.id, n.kind, n.config]);
+  const edges = [...graph.edges]
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((e) => [e.source, e.sourceHandle, e.target]);
   return JSON.stringify({ nodes, edges, settings: graph.settings });
 }
 
-export async function statsGraph(db: DbOrTx, input: { workspaceId: string; flowId: string; versionId?: string }): Promise<StatsGraph> {
+export async function statsGraph(
+  db: DbOrTx,
+  input: { workspaceId: string; flowId: string; versionId?: string },
+): Promise<StatsGraph> {
   const flow = await getFlow(db, input);
   const draft = FlowGraph.safeParse(flow.draftGraph);
   const [versions, lastConversion] = await Promise.all([
@@ -51,7 +58,13 @@ export async function statsGraph(db: DbOrTx, input: { workspaceId: string; flowI
   const chosenId = input.versionId ?? flow.liveVersionId ?? listed[0]?.id ?? null;
   if (input.versionId && !listed.some((v) => v.id === input.versionId)) throw notFound("Version");
   if (!chosenId) {
-    return { version: null, graph: draft.success ? draft.data : emptyGraph(), draftDiffers: false, versions: listed, currency };
+    return {
+      version: null,
+      graph: draft.success ? draft.data : emptyGraph(),
+      draftDiffers: false,
+      versions: listed,
+      currency,
+    };
   }
   const [row] = await db
     .select({ graph: flowVersions.graph })

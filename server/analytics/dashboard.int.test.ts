@@ -7,7 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { callHttp, createMember } from "@/server/testing/fixtures";
-import { createContact, DAY, FakeClock, HOUR, publishGraph, runUntilIdle, storeEvent, testExecutor } from "@/server/testing/flows";
+import {
+  createContact,
+  DAY,
+  FakeClock,
+  HOUR,
+  publishGraph,
+  runUntilIdle,
+  storeEvent,
+  testExecutor,
+} from "@/server/testing/flows";
 import { enrollments, enrollmentSteps, messageEvents, messages } from "@/server/db/schema";
 import { edge, emailCopy, graph, node, orderGoal } from "@/server/engine/templates/build";
 import { invalidateLiveFlows } from "@/server/executor/enroll";
@@ -22,7 +31,14 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const email = (subject: string) => emailCopy({ template: "welcome", subject, body: "Hello {{ first_name }}", buttonText: "Shop", buttonUrl: "https://shop.example.com" });
+const email = (subject: string) =>
+  emailCopy({
+    template: "welcome",
+    subject,
+    body: "Hello {{ first_name }}",
+    buttonText: "Shop",
+    buttonUrl: "https://shop.example.com",
+  });
 
 /** Sign-up → split A/B → an email each → wait 3 days → exit; an order is the goal. */
 export const abGraph = graph(
@@ -41,7 +57,15 @@ export const abGraph = graph(
     node("exit_a", "exit", -1, 4, {}),
     node("exit_b", "exit", 1, 4, {}),
   ],
-  [edge("trigger", "next", "split"), edge("split", "a", "email_a"), edge("split", "b", "email_b"), edge("email_a", "next", "wait_a"), edge("email_b", "next", "wait_b"), edge("wait_a", "next", "exit_a"), edge("wait_b", "next", "exit_b")],
+  [
+    edge("trigger", "next", "split"),
+    edge("split", "a", "email_a"),
+    edge("split", "b", "email_b"),
+    edge("email_a", "next", "wait_a"),
+    edge("email_b", "next", "wait_b"),
+    edge("wait_a", "next", "exit_a"),
+    edge("wait_b", "next", "exit_b"),
+  ],
   { goal: orderGoal() },
 );
 
@@ -50,27 +74,57 @@ describe(`flow dashboard (${testDriver()})`, () => {
     const member = await createMember(t.db, "Dashboard");
     const ws = member.workspace.id;
     const clock = new FakeClock(T0);
-    const flow = await publishGraph(t.db, { workspaceId: ws, userId: member.user.id, graph: abGraph, now: T0 });
+    const flow = await publishGraph(t.db, {
+      workspaceId: ws,
+      userId: member.user.id,
+      graph: abGraph,
+      now: T0,
+    });
     const executor = testExecutor(t, clock);
 
     const signUp = async (n: number, at: number, offset: number) => {
       const made = [];
       for (let i = 0; i < n; i++) {
         clock.t = at + i * 1000;
-        const contact = await createContact(t.db, ws, { firstName: `Shopper${offset + i}`, lastName: "Test", email: `shopper${offset + i}@example.com` });
-        await executor.handleEvents([await storeEvent(t.db, { workspaceId: ws, contactId: contact.id, name: "Signed Up", at: clock.t })]);
+        const contact = await createContact(t.db, ws, {
+          firstName: `Shopper${offset + i}`,
+          lastName: "Test",
+          email: `shopper${offset + i}@example.com`,
+        });
+        await executor.handleEvents([
+          await storeEvent(t.db, { workspaceId: ws, contactId: contact.id, name: "Signed Up", at: clock.t }),
+        ]);
         made.push(contact);
       }
       await runUntilIdle(t.db, executor, clock, { until: at + HOUR });
       return made;
     };
     const engage = async (contactId: string, type: "opened" | "clicked", at: number) => {
-      const [m] = await t.db.select().from(messages).where(and(eq(messages.contactId, contactId), eq(messages.flowId, flow.flowId)));
-      await t.db.insert(messageEvents).values({ workspaceId: ws, messageId: m!.id, type, occurredAt: new Date(at), url: type === "clicked" ? "https://shop.example.com" : null });
+      const [m] = await t.db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.contactId, contactId), eq(messages.flowId, flow.flowId)));
+      await t.db
+        .insert(messageEvents)
+        .values({
+          workspaceId: ws,
+          messageId: m!.id,
+          type,
+          occurredAt: new Date(at),
+          url: type === "clicked" ? "https://shop.example.com" : null,
+        });
     };
     const order = async (contactId: string, value: number, at: number) => {
       clock.t = at;
-      await executor.handleEvents([await storeEvent(t.db, { workspaceId: ws, contactId, name: "Placed Order", properties: { order_id: `o_${contactId}`, value, currency: "USD" }, at })]);
+      await executor.handleEvents([
+        await storeEvent(t.db, {
+          workspaceId: ws,
+          contactId,
+          name: "Placed Order",
+          properties: { order_id: `o_${contactId}`, value, currency: "USD" },
+          at,
+        }),
+      ]);
     };
 
     const first = await signUp(8, T0, 0); // 2 March: 8 sign-ups, 8 emails
@@ -96,7 +150,13 @@ describe(`flow dashboard (${testDriver()})`, () => {
       ["2026-03-07", 0, 0, 0, 0],
       ["2026-03-08", 0, 0, 0, 0],
     ]);
-    expect(summary.totals).toEqual({ entered: 12, sent: 12, conversions: 2, revenueCents: 8000, conversionRate: 2 / 12 });
+    expect(summary.totals).toEqual({
+      entered: 12,
+      sent: 12,
+      conversions: 2,
+      revenueCents: 8000,
+      conversionRate: 2 / 12,
+    });
     expect(summary.currency).toBe("USD");
     expect(summary.funnel.map((s) => [s.key, s.count])).toEqual([
       ["entered", 12],
@@ -110,7 +170,11 @@ describe(`flow dashboard (${testDriver()})`, () => {
 
     // A narrower range: the chart counts what happened in it; the funnel follows the contacts
     // who entered in it, whenever they converted (the 4 March order of a 2 March entrant).
-    const firstDays = await member.caller.dashboard.summary({ flowId: flow.flowId, days: 7, to: "2026-03-03" });
+    const firstDays = await member.caller.dashboard.summary({
+      flowId: flow.flowId,
+      days: 7,
+      to: "2026-03-03",
+    });
     expect(firstDays.totals).toMatchObject({ entered: 8, sent: 8, conversions: 1, revenueCents: 5000 });
     expect(firstDays.funnel.map((s) => s.count)).toEqual([8, 8, 3, 1, 2]);
 
@@ -130,7 +194,11 @@ describe(`flow dashboard (${testDriver()})`, () => {
     const expected = (branch: string) => {
       const members = [...branchOf].filter(([, b]) => b === branch).map(([id]) => id);
       const converted = members.filter((id) => orders.has(id));
-      return { contacts: members.length, conversions: converted.length, revenueCents: converted.reduce((sum, id) => sum + orders.get(id)!, 0) };
+      return {
+        contacts: members.length,
+        conversions: converted.length,
+        revenueCents: converted.reduce((sum, id) => sum + orders.get(id)!, 0),
+      };
     };
     const [split] = summary.splits;
     expect(split?.nodeId).toBe("split");
@@ -156,20 +224,37 @@ describe(`flow dashboard (${testDriver()})`, () => {
     expect(recent).toHaveLength(12);
     expect(recent.slice(0, 4).map((r) => r.contact.email)).toEqual(later.map((c) => c.email).reverse());
     const r0 = recent.find((r) => r.contact.id === c0!.id)!;
-    expect(r0).toMatchObject({ status: "exited", contact: { name: "Shopper0 Test", email: "shopper0@example.com" } });
+    expect(r0).toMatchObject({
+      status: "exited",
+      contact: { name: "Shopper0 Test", email: "shopper0@example.com" },
+    });
     // It ordered while waiting after its email: the goal exit leaves it at the wait.
     expect(r0.currentStep.label).toBe("Wait");
     expect(r0.lastStep).toMatchObject({ label: "Wait", outcome: "wait" });
     const r2 = recent.find((r) => r.contact.id === c2!.id)!;
-    expect(r2).toMatchObject({ status: "completed", currentStep: { label: "Exit" }, lastStep: { outcome: "exit" } });
-    expect(await member.caller.dashboard.recentEnrollments({ flowId: flow.flowId, limit: 5 })).toHaveLength(5);
-    const ordered = await t.db.select({ id: enrollments.id }).from(enrollments).where(eq(enrollments.flowId, flow.flowId)).orderBy(asc(enrollments.enteredAt));
+    expect(r2).toMatchObject({
+      status: "completed",
+      currentStep: { label: "Exit" },
+      lastStep: { outcome: "exit" },
+    });
+    expect(await member.caller.dashboard.recentEnrollments({ flowId: flow.flowId, limit: 5 })).toHaveLength(
+      5,
+    );
+    const ordered = await t.db
+      .select({ id: enrollments.id })
+      .from(enrollments)
+      .where(eq(enrollments.flowId, flow.flowId))
+      .orderBy(asc(enrollments.enteredAt));
     expect(recent.at(-1)?.id).toBe(ordered[0]?.id);
 
     // Another workspace sees nothing of it.
     const other = await createMember(t.db, "Other shop");
-    await expect(other.caller.dashboard.summary({ flowId: flow.flowId, days: 30 })).rejects.toThrow(/not found/i);
-    await expect(other.caller.dashboard.recentEnrollments({ flowId: flow.flowId })).rejects.toThrow(/not found/i);
+    await expect(other.caller.dashboard.summary({ flowId: flow.flowId, days: 30 })).rejects.toThrow(
+      /not found/i,
+    );
+    await expect(other.caller.dashboard.recentEnrollments({ flowId: flow.flowId })).rejects.toThrow(
+      /not found/i,
+    );
   });
 
   it("names the field on bad input", async () => {

@@ -11,12 +11,27 @@
  */
 import { and, count, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
-import { contacts, conversions, enrollments, enrollmentSteps, flowStatsDaily, flowVersions, messages } from "@/server/db/schema";
+import {
+  contacts,
+  conversions,
+  enrollments,
+  enrollmentSteps,
+  flowStatsDaily,
+  flowVersions,
+  messages,
+} from "@/server/db/schema";
 import { FlowGraph, type FlowNode } from "@/server/engine/graph";
 import { definitionOf } from "@/server/engine/nodes";
 import type { SplitAutoWinner } from "@/server/engine/nodes/split";
 import { getFlow } from "@/server/flows/flows";
-import { compareBranches, readSplitWinners, splitBranchCounts, splitWinnerKey, type BranchResult, type SplitWinner } from "./splits";
+import {
+  compareBranches,
+  readSplitWinners,
+  splitBranchCounts,
+  splitWinnerKey,
+  type BranchResult,
+  type SplitWinner,
+} from "./splits";
 
 const DAY = 86_400_000;
 
@@ -51,7 +66,13 @@ export interface DashboardSummary {
   range: { from: string; to: string; days: number };
   currency: string;
   series: DayPoint[];
-  totals: { entered: number; sent: number; conversions: number; revenueCents: number; conversionRate: number };
+  totals: {
+    entered: number;
+    sent: number;
+    conversions: number;
+    revenueCents: number;
+    conversionRate: number;
+  };
   funnel: FunnelStep[];
   splits: SplitResult[];
 }
@@ -69,9 +90,15 @@ export function dayRange(days: number, to: string | undefined, now: number) {
 }
 
 /** The graph the dashboard describes: the live version, else the draft. */
-async function currentGraph(db: DbOrTx, flow: { liveVersionId: string | null; draftGraph: unknown }): Promise<FlowGraph | null> {
+async function currentGraph(
+  db: DbOrTx,
+  flow: { liveVersionId: string | null; draftGraph: unknown },
+): Promise<FlowGraph | null> {
   if (flow.liveVersionId) {
-    const [version] = await db.select({ graph: flowVersions.graph }).from(flowVersions).where(eq(flowVersions.id, flow.liveVersionId));
+    const [version] = await db
+      .select({ graph: flowVersions.graph })
+      .from(flowVersions)
+      .where(eq(flowVersions.id, flow.liveVersionId));
     const parsed = FlowGraph.safeParse(version?.graph);
     if (parsed.success) return parsed.data;
   }
@@ -79,19 +106,36 @@ async function currentGraph(db: DbOrTx, flow: { liveVersionId: string | null; dr
   return draft.success ? draft.data : null;
 }
 
-export async function dashboardSummary(db: DbOrTx, input: { workspaceId: string; flowId: string; days: number; to?: string | undefined; now: number }): Promise<DashboardSummary> {
+export async function dashboardSummary(
+  db: DbOrTx,
+  input: { workspaceId: string; flowId: string; days: number; to?: string | undefined; now: number },
+): Promise<DashboardSummary> {
   const flow = await getFlow(db, { workspaceId: input.workspaceId, flowId: input.flowId });
   const range = dayRange(input.days, input.to, input.now);
   const scope = { workspaceId: input.workspaceId, flowId: input.flowId };
 
   const [enteredRows, rollupRows, funnelRow, convertedRow, currencyRow, graph] = await Promise.all([
     db
-      .select({ day: sql<string>`to_char(${enrollments.enteredAt} at time zone 'UTC', 'YYYY-MM-DD')`, n: count() })
+      .select({
+        day: sql<string>`to_char(${enrollments.enteredAt} at time zone 'UTC', 'YYYY-MM-DD')`,
+        n: count(),
+      })
       .from(enrollments)
-      .where(and(eq(enrollments.workspaceId, scope.workspaceId), eq(enrollments.flowId, scope.flowId), gte(enrollments.enteredAt, range.start), lt(enrollments.enteredAt, range.end)))
+      .where(
+        and(
+          eq(enrollments.workspaceId, scope.workspaceId),
+          eq(enrollments.flowId, scope.flowId),
+          gte(enrollments.enteredAt, range.start),
+          lt(enrollments.enteredAt, range.end),
+        ),
+      )
       .groupBy(sql`1`),
     db
-      .select({ day: flowStatsDaily.day, metric: flowStatsDaily.metric, value: sql<string>`sum(${flowStatsDaily.value})` })
+      .select({
+        day: flowStatsDaily.day,
+        metric: flowStatsDaily.metric,
+        value: sql<string>`sum(${flowStatsDaily.value})`,
+      })
       .from(flowStatsDaily)
       .where(
         and(
@@ -105,9 +149,18 @@ export async function dashboardSummary(db: DbOrTx, input: { workspaceId: string;
       .groupBy(flowStatsDaily.day, flowStatsDaily.metric),
     db
       .select({
-        received: sql<number>`count(distinct ${messages.enrollmentId}) filter (where ${messages.sentAt} is not null)`.mapWith(Number),
-        opened: sql<number>`count(distinct ${messages.enrollmentId}) filter (where ${messages.openedAt} is not null)`.mapWith(Number),
-        clicked: sql<number>`count(distinct ${messages.enrollmentId}) filter (where ${messages.clickedAt} is not null)`.mapWith(Number),
+        received:
+          sql<number>`count(distinct ${messages.enrollmentId}) filter (where ${messages.sentAt} is not null)`.mapWith(
+            Number,
+          ),
+        opened:
+          sql<number>`count(distinct ${messages.enrollmentId}) filter (where ${messages.openedAt} is not null)`.mapWith(
+            Number,
+          ),
+        clicked:
+          sql<number>`count(distinct ${messages.enrollmentId}) filter (where ${messages.clickedAt} is not null)`.mapWith(
+            Number,
+          ),
       })
       .from(messages)
       .innerJoin(enrollments, eq(enrollments.id, messages.enrollmentId))
@@ -124,7 +177,10 @@ export async function dashboardSummary(db: DbOrTx, input: { workspaceId: string;
       .select({ n: sql<number>`count(distinct ${enrollments.id})`.mapWith(Number) })
       .from(conversions)
       .innerJoin(messages, eq(messages.id, conversions.messageId))
-      .innerJoin(enrollments, sql`${enrollments.id} = coalesce(${conversions.enrollmentId}, ${messages.enrollmentId})`)
+      .innerJoin(
+        enrollments,
+        sql`${enrollments.id} = coalesce(${conversions.enrollmentId}, ${messages.enrollmentId})`,
+      )
       .where(
         and(
           eq(conversions.workspaceId, scope.workspaceId),
@@ -144,7 +200,9 @@ export async function dashboardSummary(db: DbOrTx, input: { workspaceId: string;
     currentGraph(db, flow),
   ]);
 
-  const byDay = new Map<string, DayPoint>(range.list.map((day) => [day, { day, entered: 0, sent: 0, conversions: 0, revenueCents: 0 }]));
+  const byDay = new Map<string, DayPoint>(
+    range.list.map((day) => [day, { day, entered: 0, sent: 0, conversions: 0, revenueCents: 0 }]),
+  );
   for (const r of enteredRows) {
     const point = byDay.get(r.day);
     if (point) point.entered += r.n;
@@ -158,12 +216,20 @@ export async function dashboardSummary(db: DbOrTx, input: { workspaceId: string;
     else if (r.metric === "revenue_cents") point.revenueCents += value;
   }
   const series = [...byDay.values()];
-  const totals = series.reduce((t, p) => ({ entered: t.entered + p.entered, sent: t.sent + p.sent, conversions: t.conversions + p.conversions, revenueCents: t.revenueCents + p.revenueCents }), {
-    entered: 0,
-    sent: 0,
-    conversions: 0,
-    revenueCents: 0,
-  });
+  const totals = series.reduce(
+    (t, p) => ({
+      entered: t.entered + p.entered,
+      sent: t.sent + p.sent,
+      conversions: t.conversions + p.conversions,
+      revenueCents: t.revenueCents + p.revenueCents,
+    }),
+    {
+      entered: 0,
+      sent: 0,
+      conversions: 0,
+      revenueCents: 0,
+    },
+  );
 
   const entered = enteredRows.reduce((sum, r) => sum + r.n, 0);
   const counts: Array<[FunnelStep["key"], string, number]> = [
@@ -175,10 +241,24 @@ export async function dashboardSummary(db: DbOrTx, input: { workspaceId: string;
   ];
   const funnel = counts.map(([key, label, n], i): FunnelStep => {
     const previous = i === 0 ? n : (counts[i - 1]?.[2] ?? 0);
-    return { key, label, count: n, rateOfEntered: entered ? n / entered : 0, rateOfPrevious: i === 0 ? 1 : previous ? n / previous : 0 };
+    return {
+      key,
+      label,
+      count: n,
+      rateOfEntered: entered ? n / entered : 0,
+      rateOfPrevious: i === 0 ? 1 : previous ? n / previous : 0,
+    };
   });
 
-  const splits = graph ? await splitResults(db, { ...scope, graph, liveVersionId: flow.liveVersionId, from: range.start, to: range.end }) : [];
+  const splits = graph
+    ? await splitResults(db, {
+        ...scope,
+        graph,
+        liveVersionId: flow.liveVersionId,
+        from: range.start,
+        to: range.end,
+      })
+    : [];
   return {
     range: { from: range.from, to: range.to, days: input.days },
     currency: currencyRow[0]?.currency ?? "USD",
@@ -193,14 +273,32 @@ type SplitNode = Extract<FlowNode, { kind: "split" }>;
 
 async function splitResults(
   db: DbOrTx,
-  input: { workspaceId: string; flowId: string; graph: FlowGraph; liveVersionId: string | null; from: Date; to: Date },
+  input: {
+    workspaceId: string;
+    flowId: string;
+    graph: FlowGraph;
+    liveVersionId: string | null;
+    from: Date;
+    to: Date;
+  },
 ): Promise<SplitResult[]> {
   const nodes = input.graph.nodes.filter((n): n is SplitNode => n.kind === "split");
   if (nodes.length === 0) return [];
   const liveVersionId = input.liveVersionId;
   const [counts, winners] = await Promise.all([
-    splitBranchCounts(db, { workspaceId: input.workspaceId, flowId: input.flowId, nodeIds: nodes.map((n) => n.id), from: input.from, to: input.to }),
-    liveVersionId ? readSplitWinners(db, nodes.map((n) => ({ versionId: liveVersionId, nodeId: n.id }))) : Promise.resolve(new Map<string, SplitWinner>()),
+    splitBranchCounts(db, {
+      workspaceId: input.workspaceId,
+      flowId: input.flowId,
+      nodeIds: nodes.map((n) => n.id),
+      from: input.from,
+      to: input.to,
+    }),
+    liveVersionId
+      ? readSplitWinners(
+          db,
+          nodes.map((n) => ({ versionId: liveVersionId, nodeId: n.id })),
+        )
+      : Promise.resolve(new Map<string, SplitWinner>()),
   ]);
   return nodes.map((node) => {
     const winner = liveVersionId ? winners.get(splitWinnerKey(liveVersionId, node.id)) : undefined;
@@ -226,7 +324,10 @@ export interface RecentEnrollment {
 }
 
 /** The newest enrollments with their contact, where they are and their last step. */
-export async function recentEnrollments(db: DbOrTx, input: { workspaceId: string; flowId: string; limit: number }): Promise<RecentEnrollment[]> {
+export async function recentEnrollments(
+  db: DbOrTx,
+  input: { workspaceId: string; flowId: string; limit: number },
+): Promise<RecentEnrollment[]> {
   await getFlow(db, { workspaceId: input.workspaceId, flowId: input.flowId });
   const rows = await db
     .select({
@@ -251,11 +352,21 @@ export async function recentEnrollments(db: DbOrTx, input: { workspaceId: string
   const versionIds = [...new Set(rows.map((r) => r.versionId))];
   const [lastSteps, versions] = await Promise.all([
     db
-      .selectDistinctOn([enrollmentSteps.enrollmentId], { enrollmentId: enrollmentSteps.enrollmentId, nodeId: enrollmentSteps.nodeId, outcome: enrollmentSteps.outcome, at: enrollmentSteps.at })
+      .selectDistinctOn([enrollmentSteps.enrollmentId], {
+        enrollmentId: enrollmentSteps.enrollmentId,
+        nodeId: enrollmentSteps.nodeId,
+        outcome: enrollmentSteps.outcome,
+        at: enrollmentSteps.at,
+      })
       .from(enrollmentSteps)
-      .where(and(eq(enrollmentSteps.workspaceId, input.workspaceId), inArray(enrollmentSteps.enrollmentId, ids)))
+      .where(
+        and(eq(enrollmentSteps.workspaceId, input.workspaceId), inArray(enrollmentSteps.enrollmentId, ids)),
+      )
       .orderBy(enrollmentSteps.enrollmentId, desc(enrollmentSteps.id)),
-    db.select({ id: flowVersions.id, graph: flowVersions.graph }).from(flowVersions).where(and(eq(flowVersions.workspaceId, input.workspaceId), inArray(flowVersions.id, versionIds))),
+    db
+      .select({ id: flowVersions.id, graph: flowVersions.graph })
+      .from(flowVersions)
+      .where(and(eq(flowVersions.workspaceId, input.workspaceId), inArray(flowVersions.id, versionIds))),
   ]);
   const kindOf = new Map<string, Map<string, FlowNode>>();
   for (const v of versions) {
@@ -277,7 +388,9 @@ export async function recentEnrollments(db: DbOrTx, input: { workspaceId: string
       currentStep: { nodeId: r.currentNodeId, label: label(r.versionId, r.currentNodeId) },
       enteredAt: r.enteredAt,
       endedAt: r.endedAt,
-      lastStep: last ? { nodeId: last.nodeId, label: label(r.versionId, last.nodeId), outcome: last.outcome, at: last.at } : null,
+      lastStep: last
+        ? { nodeId: last.nodeId, label: label(r.versionId, last.nodeId), outcome: last.outcome, at: last.at }
+        : null,
     };
   });
 }

@@ -33,7 +33,14 @@ export interface BranchResult extends Omit<BranchCounts, "firstAt"> {
 /** Per split node and branch: contacts who took it, their conversions and revenue. */
 export async function splitBranchCounts(
   db: DbOrTx,
-  input: { workspaceId: string; flowId: string; nodeIds: readonly string[]; versionId?: string; from?: Date; to?: Date },
+  input: {
+    workspaceId: string;
+    flowId: string;
+    nodeIds: readonly string[];
+    versionId?: string;
+    from?: Date;
+    to?: Date;
+  },
 ): Promise<Map<string, Map<string, BranchCounts>>> {
   const out = new Map<string, Map<string, BranchCounts>>();
   if (input.nodeIds.length === 0) return out;
@@ -68,9 +75,21 @@ export async function splitBranchCounts(
       min(t.at) as first_at
     from taken t left join goal g on g.enrollment_id = t.enrollment_id and g.occurred_at >= t.at
     group by t.node_id, t.outcome`);
-  for (const row of rowsOf<{ node_id: string; outcome: string; contacts: number; conversions: number; revenue_cents: string | number; first_at: string | Date }>(result)) {
+  for (const row of rowsOf<{
+    node_id: string;
+    outcome: string;
+    contacts: number;
+    conversions: number;
+    revenue_cents: string | number;
+    first_at: string | Date;
+  }>(result)) {
     const branches = out.get(row.node_id) ?? new Map<string, BranchCounts>();
-    branches.set(row.outcome, { contacts: Number(row.contacts), conversions: Number(row.conversions), revenueCents: Number(row.revenue_cents), firstAt: new Date(row.first_at).getTime() });
+    branches.set(row.outcome, {
+      contacts: Number(row.contacts),
+      conversions: Number(row.conversions),
+      revenueCents: Number(row.revenue_cents),
+      firstAt: new Date(row.first_at).getTime(),
+    });
     out.set(row.node_id, branches);
   }
   return out;
@@ -85,12 +104,22 @@ function rowsOf<T>(result: unknown): T[] {
 const percent = (n: number) => `${Math.round(n * 100)}%`;
 
 /** Branch results in the split's order, each compared with the first branch. */
-export function compareBranches(config: SplitConfig, counts: ReadonlyMap<string, BranchCounts> | undefined): BranchResult[] {
+export function compareBranches(
+  config: SplitConfig,
+  counts: ReadonlyMap<string, BranchCounts> | undefined,
+): BranchResult[] {
   const rows = config.branches.map((b) => {
     const contacts = counts?.get(b.id)?.contacts ?? 0;
     const conversions = counts?.get(b.id)?.conversions ?? 0;
     const revenueCents = counts?.get(b.id)?.revenueCents ?? 0;
-    return { branchId: b.id, label: b.label || b.id, contacts, conversions, revenueCents, conversionRate: contacts ? conversions / contacts : 0 };
+    return {
+      branchId: b.id,
+      label: b.label || b.id,
+      contacts,
+      conversions,
+      revenueCents,
+      conversionRate: contacts ? conversions / contacts : 0,
+    };
   });
   const control = rows[0];
   return rows.map((row, i) => {
@@ -133,7 +162,12 @@ export const splitWinnerKey = (versionId: string, nodeId: string) => `split_winn
 function parseWinner(value: string): SplitWinner | null {
   try {
     const parsed = JSON.parse(value) as Partial<SplitWinner>;
-    if (typeof parsed.branchId === "string" && typeof parsed.decidedAt === "string") return { branchId: parsed.branchId, decidedAt: parsed.decidedAt, contacts: Number(parsed.contacts ?? 0) };
+    if (typeof parsed.branchId === "string" && typeof parsed.decidedAt === "string")
+      return {
+        branchId: parsed.branchId,
+        decidedAt: parsed.decidedAt,
+        contacts: Number(parsed.contacts ?? 0),
+      };
   } catch {
     // A malformed value reads as no decision.
   }
@@ -141,13 +175,21 @@ function parseWinner(value: string): SplitWinner | null {
 }
 
 /** Decided winners, keyed by `splitWinnerKey`. */
-export async function readSplitWinners(db: DbOrTx, keys: ReadonlyArray<{ versionId: string; nodeId: string }>): Promise<Map<string, SplitWinner>> {
+export async function readSplitWinners(
+  db: DbOrTx,
+  keys: ReadonlyArray<{ versionId: string; nodeId: string }>,
+): Promise<Map<string, SplitWinner>> {
   const out = new Map<string, SplitWinner>();
   if (keys.length === 0) return out;
   const rows = await db
     .select({ key: appSettings.key, value: appSettings.value })
     .from(appSettings)
-    .where(inArray(appSettings.key, keys.map((k) => splitWinnerKey(k.versionId, k.nodeId))));
+    .where(
+      inArray(
+        appSettings.key,
+        keys.map((k) => splitWinnerKey(k.versionId, k.nodeId)),
+      ),
+    );
   for (const row of rows) {
     const winner = parseWinner(row.value);
     if (winner) out.set(row.key, winner);
@@ -156,9 +198,18 @@ export async function readSplitWinners(db: DbOrTx, keys: ReadonlyArray<{ version
 }
 
 /** Records the winner unless one is already recorded; returns the one that stands. */
-export async function recordSplitWinner(db: DbOrTx, input: { versionId: string; nodeId: string; winner: SplitWinner }): Promise<SplitWinner> {
+export async function recordSplitWinner(
+  db: DbOrTx,
+  input: { versionId: string; nodeId: string; winner: SplitWinner },
+): Promise<SplitWinner> {
   const key = splitWinnerKey(input.versionId, input.nodeId);
-  await db.insert(appSettings).values({ key, value: JSON.stringify(input.winner) }).onConflictDoNothing();
-  const [row] = await db.select({ value: appSettings.value }).from(appSettings).where(eq(appSettings.key, key));
+  await db
+    .insert(appSettings)
+    .values({ key, value: JSON.stringify(input.winner) })
+    .onConflictDoNothing();
+  const [row] = await db
+    .select({ value: appSettings.value })
+    .from(appSettings)
+    .where(eq(appSettings.key, key));
   return (row && parseWinner(row.value)) ?? input.winner;
 }

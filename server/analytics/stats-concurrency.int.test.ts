@@ -39,11 +39,25 @@ describe.runIf(onPostgres)("flow counters under concurrent writers (postgres)", 
   it("8 connections × 40 transactions counting steps on the same 24 nodes at once: no deadlock, every step counted", async () => {
     const member = await createMember(t.db, "Counters");
     const template = getFlowTemplate("order_confirmation")!.graph;
-    const flow = await publishGraph(t.db, { workspaceId: member.workspace.id, userId: member.user.id, graph: template, now: Date.now() });
+    const flow = await publishGraph(t.db, {
+      workspaceId: member.workspace.id,
+      userId: member.user.id,
+      graph: template,
+      now: Date.now(),
+    });
     const contact = await createContact(t.db, member.workspace.id);
     const [enrollment] = await t.db
       .insert(enrollments)
-      .values({ workspaceId: member.workspace.id, flowId: flow.flowId, versionId: flow.versionId, contactId: contact.id, currentNodeId: "trigger", triggerData: { eventId: null, name: "Placed Order", properties: {}, occurredAt: 0 }, occurrenceKey: "counters", state: emptyState() })
+      .values({
+        workspaceId: member.workspace.id,
+        flowId: flow.flowId,
+        versionId: flow.versionId,
+        contactId: contact.id,
+        currentNodeId: "trigger",
+        triggerData: { eventId: null, name: "Placed Order", properties: {}, occurredAt: 0 },
+        occurrenceKey: "counters",
+        state: emptyState(),
+      })
       .returning();
     const nodes = Array.from({ length: 24 }, (_, i) => `node_${i}`);
     const at = new Date();
@@ -59,7 +73,15 @@ describe.runIf(onPostgres)("flow counters under concurrent writers (postgres)", 
             try {
               await sql.begin(async (tx) => {
                 await tx`insert into enrollment_steps ${tx(
-                  part.map((node) => ({ workspace_id: member.workspace.id, enrollment_id: enrollment!.id, flow_id: flow.flowId, version_id: flow.versionId, node_id: node, outcome: "next", at })),
+                  part.map((node) => ({
+                    workspace_id: member.workspace.id,
+                    enrollment_id: enrollment!.id,
+                    flow_id: flow.flowId,
+                    version_id: flow.versionId,
+                    node_id: node,
+                    outcome: "next",
+                    at,
+                  })),
                 )}`;
                 // Held a moment, as a runner's transaction goes on to write messages and positions.
                 await tx`select pg_sleep(0.002)`;

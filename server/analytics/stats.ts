@@ -53,22 +53,51 @@ const emptyNode = (): NodeStats => ({
   revenueCents: 0,
 });
 
-const SIMPLE = ["sent", "failed", "delivered", "opened", "clicked", "clicks", "bounced", "complained", "unsubscribed", "conversions"] as const;
+const SIMPLE = [
+  "sent",
+  "failed",
+  "delivered",
+  "opened",
+  "clicked",
+  "clicks",
+  "bounced",
+  "complained",
+  "unsubscribed",
+  "conversions",
+] as const;
 
 export async function flowStats(
   db: DbOrTx,
-  input: { workspaceId: string; flowId: string; from?: string; to?: string; versionId?: string; triggerNodeId?: string },
+  input: {
+    workspaceId: string;
+    flowId: string;
+    from?: string;
+    to?: string;
+    versionId?: string;
+    triggerNodeId?: string;
+  },
 ): Promise<FlowStats> {
-  const where: SQL[] = [eq(flowStatsDaily.workspaceId, input.workspaceId), eq(flowStatsDaily.flowId, input.flowId)];
+  const where: SQL[] = [
+    eq(flowStatsDaily.workspaceId, input.workspaceId),
+    eq(flowStatsDaily.flowId, input.flowId),
+  ];
   if (input.from) where.push(gte(flowStatsDaily.day, input.from));
   if (input.to) where.push(lte(flowStatsDaily.day, input.to));
   if (input.versionId) where.push(eq(flowStatsDaily.versionId, input.versionId));
-  const waitingWhere: SQL[] = [eq(enrollments.workspaceId, input.workspaceId), eq(enrollments.flowId, input.flowId), eq(enrollments.status, "active")];
+  const waitingWhere: SQL[] = [
+    eq(enrollments.workspaceId, input.workspaceId),
+    eq(enrollments.flowId, input.flowId),
+    eq(enrollments.status, "active"),
+  ];
   if (input.versionId) waitingWhere.push(eq(enrollments.versionId, input.versionId));
 
   const [rows, waiting] = await Promise.all([
     db
-      .select({ nodeId: flowStatsDaily.nodeId, metric: flowStatsDaily.metric, value: sql<string>`sum(${flowStatsDaily.value})` })
+      .select({
+        nodeId: flowStatsDaily.nodeId,
+        metric: flowStatsDaily.metric,
+        value: sql<string>`sum(${flowStatsDaily.value})`,
+      })
       .from(flowStatsDaily)
       .where(and(...where))
       .groupBy(flowStatsDaily.nodeId, flowStatsDaily.metric),
@@ -96,9 +125,11 @@ export async function flowStats(
       n.passed += value;
       n.outcomes[outcome] = { count: (n.outcomes[outcome]?.count ?? 0) + value, share: 0 };
     } else if (r.metric.startsWith("ended:")) n.exited += value;
-    else if (r.metric.startsWith("skipped:")) n.skipped[r.metric.slice(8)] = (n.skipped[r.metric.slice(8)] ?? 0) + value;
+    else if (r.metric.startsWith("skipped:"))
+      n.skipped[r.metric.slice(8)] = (n.skipped[r.metric.slice(8)] ?? 0) + value;
     else if (r.metric === "revenue_cents") n.revenueCents += value;
-    else if ((SIMPLE as readonly string[]).includes(r.metric)) n[r.metric as (typeof SIMPLE)[number]] += value;
+    else if ((SIMPLE as readonly string[]).includes(r.metric))
+      n[r.metric as (typeof SIMPLE)[number]] += value;
   }
   for (const w of waiting) node(w.nodeId).waiting += w.n;
   for (const n of Object.values(nodes)) {
@@ -118,7 +149,10 @@ export const MIN_EXPECTED_PER_BRANCH = 5;
  * MIN_EXPECTED_PER_BRANCH conversions and non-conversions at the pooled rate; with a
  * handful of contacts the approximation would claim confidence it does not have.
  */
-export function twoProportionTest(a: { conversions: number; contacts: number }, b: { conversions: number; contacts: number }) {
+export function twoProportionTest(
+  a: { conversions: number; contacts: number },
+  b: { conversions: number; contacts: number },
+) {
   if (a.contacts === 0 || b.contacts === 0) return { z: 0, pValue: 1, significant: false };
   const p1 = a.conversions / a.contacts;
   const p2 = b.conversions / b.contacts;
@@ -127,13 +161,19 @@ export function twoProportionTest(a: { conversions: number; contacts: number }, 
   if (se === 0) return { z: 0, pValue: 1, significant: false };
   const z = (p1 - p2) / se;
   const pValue = 2 * (1 - normalCdf(Math.abs(z)));
-  const enough = [a.contacts, b.contacts].every((n) => n * pooled >= MIN_EXPECTED_PER_BRANCH && n * (1 - pooled) >= MIN_EXPECTED_PER_BRANCH);
+  const enough = [a.contacts, b.contacts].every(
+    (n) => n * pooled >= MIN_EXPECTED_PER_BRANCH && n * (1 - pooled) >= MIN_EXPECTED_PER_BRANCH,
+  );
   return { z, pValue, significant: enough && pValue < 0.05 };
 }
 
 function normalCdf(x: number): number {
   // Abramowitz–Stegun 7.1.26
   const t = 1 / (1 + 0.3275911 * (x / Math.SQRT2));
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(x * x) / 2);
+  const y =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
+      t *
+      Math.exp(-(x * x) / 2);
   return 0.5 * (1 + y);
 }

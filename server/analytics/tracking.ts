@@ -50,7 +50,10 @@ const HREF = /href="(https?:\/\/[^"]+)"/g;
  * Rewrites every http(s) link of an email to its tracking redirect and adds an open pixel.
  * Unsubscribe and preference links stay direct (one-click must keep working as it is).
  */
-export function addTracking(html: string, input: { messageId: string; appUrl: string; key: string; keep?: (url: string) => boolean }): { html: string; links: string[] } {
+export function addTracking(
+  html: string,
+  input: { messageId: string; appUrl: string; key: string; keep?: (url: string) => boolean },
+): { html: string; links: string[] } {
   const links = new Set<string>();
   const rewritten = html.replace(HREF, (whole, raw: string) => {
     const url = raw.replace(/&amp;/g, "&");
@@ -59,32 +62,69 @@ export function addTracking(html: string, input: { messageId: string; appUrl: st
     return `href="${input.appUrl}/r/${signLink({ m: input.messageId, u: url }, input.key)}"`;
   });
   const pixel = `<img src="${input.appUrl}/o/${signLink({ m: input.messageId }, input.key)}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px" />`;
-  const withPixel = rewritten.includes("</body>") ? rewritten.replace("</body>", `${pixel}</body>`) : rewritten + pixel;
+  const withPixel = rewritten.includes("</body>")
+    ? rewritten.replace("</body>", `${pixel}</body>`)
+    : rewritten + pixel;
   return { html: withPixel, links: [...links] };
 }
 
-export type ClickOutcome = { status: 302; location: string; recorded: boolean } | { status: 400; reason: string };
+export type ClickOutcome =
+  { status: 302; location: string; recorded: boolean } | { status: 400; reason: string };
 
-export async function handleClick(db: DbOrTx, input: { token: string; key: string; appUrl: string; now: Date; userAgent?: string | null }): Promise<ClickOutcome> {
+export async function handleClick(
+  db: DbOrTx,
+  input: { token: string; key: string; appUrl: string; now: Date; userAgent?: string | null },
+): Promise<ClickOutcome> {
   const read = readLink(input.token, input.key);
   if (!read?.payload.u) return { status: 400, reason: "This link is not one we sent." };
   const { m, u } = read.payload;
-  const [message] = /^[0-9a-f-]{36}$/i.test(m) ? await db.select({ id: messages.id, workspaceId: messages.workspaceId, content: messages.content }).from(messages).where(eq(messages.id, m)) : [];
+  const [message] = /^[0-9a-f-]{36}$/i.test(m)
+    ? await db
+        .select({ id: messages.id, workspaceId: messages.workspaceId, content: messages.content })
+        .from(messages)
+        .where(eq(messages.id, m))
+    : [];
   const sentLinks = Array.isArray(message?.content.links) ? (message.content.links as unknown[]) : [];
   if (read.verified && message) {
-    await db.insert(messageEvents).values({ workspaceId: message.workspaceId, messageId: message.id, type: "clicked", url: u, occurredAt: input.now, data: { via: "redirect", userAgent: input.userAgent ?? null } });
+    await db
+      .insert(messageEvents)
+      .values({
+        workspaceId: message.workspaceId,
+        messageId: message.id,
+        type: "clicked",
+        url: u,
+        occurredAt: input.now,
+        data: { via: "redirect", userAgent: input.userAgent ?? null },
+      });
     return { status: 302, location: u, recorded: true };
   }
-  if (sentLinks.includes(u) || sameHost(u, input.appUrl)) return { status: 302, location: u, recorded: false };
+  if (sentLinks.includes(u) || sameHost(u, input.appUrl))
+    return { status: 302, location: u, recorded: false };
   return { status: 400, reason: "This link is not one we sent." };
 }
 
-export async function handleOpen(db: DbOrTx, input: { token: string; key: string; now: Date }): Promise<boolean> {
+export async function handleOpen(
+  db: DbOrTx,
+  input: { token: string; key: string; now: Date },
+): Promise<boolean> {
   const read = readLink(input.token, input.key);
   if (!read?.verified) return false;
-  const [message] = /^[0-9a-f-]{36}$/i.test(read.payload.m) ? await db.select({ id: messages.id, workspaceId: messages.workspaceId }).from(messages).where(and(eq(messages.id, read.payload.m))) : [];
+  const [message] = /^[0-9a-f-]{36}$/i.test(read.payload.m)
+    ? await db
+        .select({ id: messages.id, workspaceId: messages.workspaceId })
+        .from(messages)
+        .where(and(eq(messages.id, read.payload.m)))
+    : [];
   if (!message) return false;
-  await db.insert(messageEvents).values({ workspaceId: message.workspaceId, messageId: message.id, type: "opened", occurredAt: input.now, data: { via: "pixel" } });
+  await db
+    .insert(messageEvents)
+    .values({
+      workspaceId: message.workspaceId,
+      messageId: message.id,
+      type: "opened",
+      occurredAt: input.now,
+      data: { via: "pixel" },
+    });
   return true;
 }
 

@@ -34,6 +34,7 @@ describe("reading the key from Authorization", () => {
   });
 
   it("returns null for anything else", () => {
-    for (const header of [null, "", "Bearer", "Token abc", `Bearer ${key} extra`, "Basic"]) expect(keyFromAuthorization(header)).toBeNull();
+    for (const header of [null, "", "Bearer", "Token abc", `Bearer ${key} extra`, "Basic"])
+      expect(keyFromAuthorization(header)).toBeNull();
   });
 });

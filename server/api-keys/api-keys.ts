@@ -83,22 +83,38 @@ export type ApiKeySummary = {
 };
 
 export async function listApiKeys(db: DbOrTx, input: { workspaceId: string }): Promise<ApiKeySummary[]> {
-  return db.select(listColumns).from(apiKeys).where(eq(apiKeys.workspaceId, input.workspaceId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+  return db
+    .select(listColumns)
+    .from(apiKeys)
+    .where(eq(apiKeys.workspaceId, input.workspaceId))
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
 }
 
 /** Creates a key and returns it in full: the only time it is ever visible. */
-export async function createApiKey(db: DbOrTx, input: { workspaceId: string; name: string; kind: ApiKeyKind }): Promise<{ key: string; apiKey: ApiKeySummary }> {
+export async function createApiKey(
+  db: DbOrTx,
+  input: { workspaceId: string; name: string; kind: ApiKeyKind },
+): Promise<{ key: string; apiKey: ApiKeySummary }> {
   const key = generateApiKey(input.kind);
   const [row] = await db
     .insert(apiKeys)
-    .values({ workspaceId: input.workspaceId, name: input.name, kind: input.kind, prefix: key.slice(0, VISIBLE_CHARS), hash: hashApiKey(key) })
+    .values({
+      workspaceId: input.workspaceId,
+      name: input.name,
+      kind: input.kind,
+      prefix: key.slice(0, VISIBLE_CHARS),
+      hash: hashApiKey(key),
+    })
     .returning(listColumns);
   if (!row) throw new Error("api key insert returned no row");
   return { key, apiKey: row };
 }
 
 /** Revokes a key of the workspace; requests with it are refused from now on. Revoking twice is a no-op. */
-export async function revokeApiKey(db: DbOrTx, input: { workspaceId: string; id: string }): Promise<ApiKeySummary> {
+export async function revokeApiKey(
+  db: DbOrTx,
+  input: { workspaceId: string; id: string },
+): Promise<ApiKeySummary> {
   const [found] = await db
     .select({ ...listColumns, hash: apiKeys.hash })
     .from(apiKeys)
@@ -122,7 +138,11 @@ export interface ApiPrincipal {
 }
 
 /** The workspace and kind of a live key, or null for an unknown or revoked one. Notes when it was last used. */
-export async function authenticateApiKey(db: DbOrTx, key: string, now = new Date()): Promise<ApiPrincipal | null> {
+export async function authenticateApiKey(
+  db: DbOrTx,
+  key: string,
+  now = new Date(),
+): Promise<ApiPrincipal | null> {
   if (!kindOfKey(key) || key.length > 200) return null;
   const hash = hashApiKey(key);
   const cache = authCache();
@@ -136,7 +156,13 @@ export async function authenticateApiKey(db: DbOrTx, key: string, now = new Date
 
 async function lookUpApiKey(db: DbOrTx, hash: string, now: Date): Promise<ApiPrincipal | null> {
   const [row] = await db
-    .select({ keyId: apiKeys.id, workspaceId: apiKeys.workspaceId, kind: apiKeys.kind, lastUsedAt: apiKeys.lastUsedAt, revokedAt: apiKeys.revokedAt })
+    .select({
+      keyId: apiKeys.id,
+      workspaceId: apiKeys.workspaceId,
+      kind: apiKeys.kind,
+      lastUsedAt: apiKeys.lastUsedAt,
+      revokedAt: apiKeys.revokedAt,
+    })
     .from(apiKeys)
     .where(eq(apiKeys.hash, hash));
   if (!row || row.revokedAt) return null;

@@ -18,7 +18,11 @@ const createServerContext = cache(async () => {
 });
 
 /** Server components prefetch through this proxy and hand the cache to the client with <HydrateClient>. */
-export const trpc = createTRPCOptionsProxy({ ctx: createServerContext, router: appRouter, queryClient: getQueryClient });
+export const trpc = createTRPCOptionsProxy({
+  ctx: createServerContext,
+  router: appRouter,
+  queryClient: getQueryClient,
+});
 
 /** A direct caller for server components that render data without client interactivity. */
 export const getCaller = cache(async () => {

@@ -30,8 +30,11 @@ export interface FieldIssue {
 
 /** Reads validation issues from a Standard Schema / zod error (tRPC puts it in `cause`). */
 export function fieldIssuesOf(cause: unknown): FieldIssue[] | null {
-  if (!cause || typeof cause !== "object" || !("issues" in cause) || !Array.isArray(cause.issues)) return null;
-  return (cause.issues as Array<{ path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>; message: string }>).map((issue) => ({
+  if (!cause || typeof cause !== "object" || !("issues" in cause) || !Array.isArray(cause.issues))
+    return null;
+  return (
+    cause.issues as Array<{ path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>; message: string }>
+  ).map((issue) => ({
     path: (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join("."),
     message: issue.message,
   }));
@@ -47,8 +50,14 @@ const t = initTRPC.context<Context>().create({
     if (domainField) (fieldErrors[domainField] ??= []).push(error.message);
     return {
       ...shape,
-      message: issues?.length ? issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ") : shape.message,
-      data: { ...shape.data, stack: undefined, fieldErrors: Object.keys(fieldErrors).length ? fieldErrors : null },
+      message: issues?.length
+        ? issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ")
+        : shape.message,
+      data: {
+        ...shape.data,
+        stack: undefined,
+        fieldErrors: Object.keys(fieldErrors).length ? fieldErrors : null,
+      },
     };
   },
 });
@@ -76,6 +85,14 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
 /** Every product query goes through this: the context carries a non-null workspace. */
 export const workspaceProcedure = authedProcedure.use(async ({ ctx, next }) => {
   const membership = await getWorkspaceForUser(ctx.db, ctx.user.id);
-  if (!membership) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of any workspace" });
-  return next({ ctx: { ...ctx, workspaceId: membership.workspace.id, workspace: membership.workspace, role: membership.role } });
+  if (!membership)
+    throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of any workspace" });
+  return next({
+    ctx: {
+      ...ctx,
+      workspaceId: membership.workspace.id,
+      workspace: membership.workspace,
+      role: membership.role,
+    },
+  });
 });

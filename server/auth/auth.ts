@@ -25,7 +25,12 @@ export async function createAuth(db: Db) {
     database: drizzleAdapter(db, {
       provider: "pg",
       usePlural: true,
-      schema: { users: schema.users, sessions: schema.sessions, accounts: schema.accounts, verifications: schema.verifications },
+      schema: {
+        users: schema.users,
+        sessions: schema.sessions,
+        accounts: schema.accounts,
+        verifications: schema.verifications,
+      },
     }),
     emailAndPassword: { enabled: true, autoSignIn: true, minPasswordLength: 8 },
     session: { expiresIn: 60 * 60 * 24 * 30, cookieCache: { enabled: false } },

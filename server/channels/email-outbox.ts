@@ -12,7 +12,8 @@ export function outboxMessageId(idempotencyKey: string): string {
 
 function accept(message: EmailMessage, { idempotencyKey }: SendOptions): SendResult {
   if (!idempotencyKey) return { ok: false, retryable: false, error: "Missing idempotency key." };
-  if (!message.to.includes("@")) return { ok: false, retryable: false, error: `Invalid recipient “${message.to}”.` };
+  if (!message.to.includes("@"))
+    return { ok: false, retryable: false, error: `Invalid recipient “${message.to}”.` };
   const prepared = emailHeaders(message);
   if (!prepared.ok) return { ok: false, retryable: false, error: prepared.error };
   return { ok: true, providerMessageId: outboxMessageId(idempotencyKey) };

@@ -11,7 +11,8 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 afterEach(() => fake.reset());
 
-const provider = () => createResendEmailProvider({ apiKey: "re_test_key", baseUrl: `${fake.url}/`, timeoutMs: 2_000 });
+const provider = () =>
+  createResendEmailProvider({ apiKey: "re_test_key", baseUrl: `${fake.url}/`, timeoutMs: 2_000 });
 
 function message(overrides: Partial<EmailMessage> = {}): EmailMessage {
   return {
@@ -22,7 +23,12 @@ function message(overrides: Partial<EmailMessage> = {}): EmailMessage {
     text: "Hi Maya",
     category: "marketing",
     unsubscribeUrl: "https://app.tidings.example/u/token-1",
-    tags: { workspace_id: "ws-1", flow_id: "flow-1", node_id: "n3", message_id: "6f1c0e1e-0000-4000-8000-000000000001" },
+    tags: {
+      workspace_id: "ws-1",
+      flow_id: "flow-1",
+      node_id: "n3",
+      message_id: "6f1c0e1e-0000-4000-8000-000000000001",
+    },
     ...overrides,
   };
 }
@@ -99,7 +105,10 @@ describe("Resend provider", () => {
 
   it("reports 5xx as retryable and validation errors as final", async () => {
     fake.failNext(1, 500);
-    expect(await provider().send(message(), { idempotencyKey: "msg-6" })).toMatchObject({ ok: false, retryable: true });
+    expect(await provider().send(message(), { idempotencyKey: "msg-6" })).toMatchObject({
+      ok: false,
+      retryable: true,
+    });
     const invalid = await provider().send(message({ to: "not-an-address" }), { idempotencyKey: "msg-7" });
     expect(invalid).toMatchObject({ ok: false, retryable: false });
     expect(invalid.ok ? "" : invalid.error).toContain("validation_error");
@@ -116,7 +125,10 @@ describe("Resend provider", () => {
 
   it("reports a wrong API key as final", async () => {
     const p = createResendEmailProvider({ apiKey: "re_wrong", baseUrl: fake.url });
-    expect(await p.send(message(), { idempotencyKey: "msg-9" })).toMatchObject({ ok: false, retryable: false });
+    expect(await p.send(message(), { idempotencyKey: "msg-9" })).toMatchObject({
+      ok: false,
+      retryable: false,
+    });
   });
 
   it("returns a retryable error, not a throw, when the server does not answer in time", async () => {
@@ -127,7 +139,9 @@ describe("Resend provider", () => {
   });
 
   it("makes tags acceptable to Resend", async () => {
-    const result = await provider().send(message({ tags: { "flow id": "Spring sale / 2025", empty: "" } }), { idempotencyKey: "msg-11" });
+    const result = await provider().send(message({ tags: { "flow id": "Spring sale / 2025", empty: "" } }), {
+      idempotencyKey: "msg-11",
+    });
     expect(result.ok).toBe(true);
     expect(fake.received()[0]?.tags).toEqual([{ name: "flow_id", value: "Spring_sale___2025" }]);
   });
@@ -135,7 +149,10 @@ describe("Resend provider", () => {
 
 describe("Resend provider, batches", () => {
   const items = (n: number, prefix = "b"): EmailBatchItem[] =>
-    Array.from({ length: n }, (_, i) => ({ ...message({ to: `c${i}@example.com` }), idempotencyKey: `${prefix}-${i}` }));
+    Array.from({ length: n }, (_, i) => ({
+      ...message({ to: `c${i}@example.com` }),
+      idempotencyKey: `${prefix}-${i}`,
+    }));
 
   it("splits 250 emails into 100 + 100 + 50 and answers one id per email, in order", async () => {
     const results = await provider().sendBatch(items(250));
@@ -179,7 +196,12 @@ describe("Resend provider, batches", () => {
     const results = await provider().sendBatch(batch);
     expect(results.map((r) => r.ok)).toEqual([true, true, false, true, true]);
     expect(results[2]).toMatchObject({ ok: false, retryable: false });
-    expect(fake.received().map((e) => e.to[0])).toEqual(["c0@example.com", "c1@example.com", "c3@example.com", "c4@example.com"]);
+    expect(fake.received().map((e) => e.to[0])).toEqual([
+      "c0@example.com",
+      "c1@example.com",
+      "c3@example.com",
+      "c4@example.com",
+    ]);
   });
 
   it("fails marketing emails without an unsubscribe link on their own", async () => {
@@ -199,7 +221,10 @@ describe("Resend provider, network errors", () => {
     const url = gone.url;
     await gone.close();
     const p = createResendEmailProvider({ apiKey: "re_test_key", baseUrl: url });
-    await expect(p.send(message(), { idempotencyKey: "net-1" })).resolves.toMatchObject({ ok: false, retryable: true });
+    await expect(p.send(message(), { idempotencyKey: "net-1" })).resolves.toMatchObject({
+      ok: false,
+      retryable: true,
+    });
     const batch = await p.sendBatch([{ ...message(), idempotencyKey: "net-2" }]);
     expect(batch).toEqual([expect.objectContaining({ ok: false, retryable: true })]);
   });
@@ -208,22 +233,41 @@ describe("Resend provider, network errors", () => {
 describe("Resend error mapping", () => {
   it("reads Retry-After in seconds or as a date, then ratelimit-reset", () => {
     expect(retryAfterMs({ "retry-after": "2" })).toBe(2_000);
-    expect(retryAfterMs({ "retry-after": "Wed, 21 Oct 2015 07:28:10 GMT" }, Date.parse("Wed, 21 Oct 2015 07:28:00 GMT"))).toBe(10_000);
+    expect(
+      retryAfterMs(
+        { "retry-after": "Wed, 21 Oct 2015 07:28:10 GMT" },
+        Date.parse("Wed, 21 Oct 2015 07:28:00 GMT"),
+      ),
+    ).toBe(10_000);
     expect(retryAfterMs({ "ratelimit-reset": "4" })).toBe(4_000);
     expect(retryAfterMs({})).toBeUndefined();
     expect(retryAfterMs(null)).toBeUndefined();
   });
 
   it("treats quotas and idempotency conflicts right", () => {
-    expect(resendErrorResult({ name: "monthly_quota_exceeded", statusCode: 429, message: "" }, {})).toMatchObject({ retryable: false });
-    expect(resendErrorResult({ name: "daily_quota_exceeded", statusCode: 429, message: "" }, { "retry-after": "60" })).toMatchObject({
+    expect(
+      resendErrorResult({ name: "monthly_quota_exceeded", statusCode: 429, message: "" }, {}),
+    ).toMatchObject({ retryable: false });
+    expect(
+      resendErrorResult(
+        { name: "daily_quota_exceeded", statusCode: 429, message: "" },
+        { "retry-after": "60" },
+      ),
+    ).toMatchObject({
       retryable: true,
       retryAfterMs: 60_000,
     });
-    expect(resendErrorResult({ name: "concurrent_idempotent_requests", statusCode: 409, message: "" }, {})).toMatchObject({
+    expect(
+      resendErrorResult({ name: "concurrent_idempotent_requests", statusCode: 409, message: "" }, {}),
+    ).toMatchObject({
       retryable: true,
     });
-    expect(resendErrorResult({ name: "application_error", statusCode: null, message: "Unable to fetch data." }, null)).toMatchObject({
+    expect(
+      resendErrorResult(
+        { name: "application_error", statusCode: null, message: "Unable to fetch data." },
+        null,
+      ),
+    ).toMatchObject({
       retryable: true,
     });
   });

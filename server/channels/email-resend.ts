@@ -17,7 +17,14 @@
 import { createHash } from "node:crypto";
 import { Resend, type CreateEmailOptions, type ErrorResponse } from "resend";
 import { emailHeaders } from "./email-headers";
-import type { EmailBatchItem, EmailMessage, EmailProvider, MessageTags, SendOptions, SendResult } from "./types";
+import type {
+  EmailBatchItem,
+  EmailMessage,
+  EmailProvider,
+  MessageTags,
+  SendOptions,
+  SendResult,
+} from "./types";
 
 export const RESEND_BATCH_LIMIT = 100;
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -44,7 +51,10 @@ export function toResendTags(tags: MessageTags | undefined): { name: string; val
 }
 
 /** Milliseconds to wait from `Retry-After` (seconds or HTTP date), else `ratelimit-reset` (seconds). */
-export function retryAfterMs(headers: Record<string, string> | null | undefined, now: number = Date.now()): number | undefined {
+export function retryAfterMs(
+  headers: Record<string, string> | null | undefined,
+  now: number = Date.now(),
+): number | undefined {
   if (!headers) return undefined;
   const retryAfter = headers["retry-after"]?.trim();
   if (retryAfter) {
@@ -67,12 +77,20 @@ export function resendErrorResult(error: ErrorResponse, headers: Record<string, 
   if (name === "monthly_quota_exceeded") return { ok: false, retryable: false, error: text };
   if (status === 429 || name === "rate_limit_exceeded" || name === "daily_quota_exceeded") {
     const wait = retryAfterMs(headers);
-    return wait === undefined ? { ok: false, retryable: true, error: text } : { ok: false, retryable: true, retryAfterMs: wait, error: text };
+    return wait === undefined
+      ? { ok: false, retryable: true, error: text }
+      : { ok: false, retryable: true, retryAfterMs: wait, error: text };
   }
   if (name === "concurrent_idempotent_requests") {
-    return { ok: false, retryable: true, retryAfterMs: retryAfterMs(headers) ?? CONCURRENT_RETRY_MS, error: text };
+    return {
+      ok: false,
+      retryable: true,
+      retryAfterMs: retryAfterMs(headers) ?? CONCURRENT_RETRY_MS,
+      error: text,
+    };
   }
-  if (status === undefined || status >= 500 || status === 408) return { ok: false, retryable: true, error: text };
+  if (status === undefined || status >= 500 || status === 408)
+    return { ok: false, retryable: true, error: text };
   return { ok: false, retryable: false, error: text };
 }
 
@@ -81,7 +99,9 @@ function isValidationError(r: SendResult, error: ErrorResponse): boolean {
 }
 
 function isRateLimit(error: ErrorResponse): boolean {
-  return error.statusCode === 429 || error.name === "rate_limit_exceeded" || error.name === "daily_quota_exceeded";
+  return (
+    error.statusCode === 429 || error.name === "rate_limit_exceeded" || error.name === "daily_quota_exceeded"
+  );
 }
 
 function batchKey(keys: readonly string[]): string {
@@ -92,7 +112,10 @@ type Prepared = { ok: true; payload: CreateEmailOptions } | { ok: false; result:
 
 function prepare(message: EmailMessage, idempotencyKey: string): Prepared {
   if (idempotencyKey.length < 1 || idempotencyKey.length > 256) {
-    return { ok: false, result: { ok: false, retryable: false, error: "Idempotency key must be 1–256 characters." } };
+    return {
+      ok: false,
+      result: { ok: false, retryable: false, error: "Idempotency key must be 1–256 characters." },
+    };
   }
   const headers = emailHeaders(message);
   if (!headers.ok) return { ok: false, result: { ok: false, retryable: false, error: headers.error } };
@@ -111,7 +134,11 @@ function prepare(message: EmailMessage, idempotencyKey: string): Prepared {
 }
 
 function thrown(err: unknown): SendResult {
-  return { ok: false, retryable: true, error: `Resend request failed: ${err instanceof Error ? err.message : String(err)}` };
+  return {
+    ok: false,
+    retryable: true,
+    error: `Resend request failed: ${err instanceof Error ? err.message : String(err)}`,
+  };
 }
 
 export function createResendEmailProvider(options: ResendProviderOptions): EmailProvider {
@@ -124,10 +151,15 @@ export function createResendEmailProvider(options: ResendProviderOptions): Email
     const prepared = prepare(message, idempotencyKey);
     if (!prepared.ok) return prepared.result;
     try {
-      const res = await client.emails.send(prepared.payload, { idempotencyKey, signal: AbortSignal.timeout(timeoutMs) });
+      const res = await client.emails.send(prepared.payload, {
+        idempotencyKey,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       if (res.error) return resendErrorResult(res.error, res.headers);
       const id = res.data?.id;
-      return id ? { ok: true, providerMessageId: id } : { ok: false, retryable: true, error: "Resend answered without an email id." };
+      return id
+        ? { ok: true, providerMessageId: id }
+        : { ok: false, retryable: true, error: "Resend answered without an email id." };
     } catch (err) {
       return thrown(err);
     }
@@ -141,7 +173,10 @@ export function createResendEmailProvider(options: ResendProviderOptions): Email
     try {
       const res = await client.batch.send(
         chunk.map((c) => c.payload),
-        { idempotencyKey: batchKey(chunk.map((c) => c.item.idempotencyKey)), signal: AbortSignal.timeout(timeoutMs) },
+        {
+          idempotencyKey: batchKey(chunk.map((c) => c.item.idempotencyKey)),
+          signal: AbortSignal.timeout(timeoutMs),
+        },
       );
       if (res.error) {
         const r = resendErrorResult(res.error, res.headers);
@@ -155,12 +190,18 @@ export function createResendEmailProvider(options: ResendProviderOptions): Email
       }
       const ids = res.data?.data ?? [];
       if (ids.length !== chunk.length) {
-        fill({ ok: false, retryable: true, error: `Resend batch answered ${ids.length} ids for ${chunk.length} emails.` });
+        fill({
+          ok: false,
+          retryable: true,
+          error: `Resend batch answered ${ids.length} ids for ${chunk.length} emails.`,
+        });
         return undefined;
       }
       chunk.forEach((c, i) => {
         const id = ids[i]?.id;
-        results[c.index] = id ? { ok: true, providerMessageId: id } : { ok: false, retryable: true, error: "Resend answered without an email id." };
+        results[c.index] = id
+          ? { ok: true, providerMessageId: id }
+          : { ok: false, retryable: true, error: "Resend answered without an email id." };
       });
     } catch (err) {
       fill(thrown(err));

@@ -59,11 +59,23 @@ describe("fake Resend server", () => {
   });
 
   it("validates batches and emails like Resend", async () => {
-    expect((await post("/emails/batch", Array.from({ length: 101 }, () => email))).status).toBe(422);
+    expect(
+      (
+        await post(
+          "/emails/batch",
+          Array.from({ length: 101 }, () => email),
+        )
+      ).status,
+    ).toBe(422);
     expect((await post("/emails", { ...email, to: "nope" })).status).toBe(422);
     expect((await post("/emails", { ...email, tags: [{ name: "a b", value: "x" }] })).status).toBe(422);
-    const permissive = await post("/emails/batch", [email, { ...email, subject: "" }], { "x-batch-validation": "permissive" });
-    expect(await permissive.json()).toMatchObject({ data: [{ id: expect.any(String) as string }], errors: [{ index: 1 }] });
+    const permissive = await post("/emails/batch", [email, { ...email, subject: "" }], {
+      "x-batch-validation": "permissive",
+    });
+    expect(await permissive.json()).toMatchObject({
+      data: [{ id: expect.any(String) as string }],
+      errors: [{ index: 1 }],
+    });
   });
 
   it("fails the next requests on demand, with Retry-After on 429", async () => {

@@ -104,24 +104,34 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function asRecord(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  return typeof v === "object" && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
 }
 
 /** Validates one email body as Resend does; answers an error message or the normalised email. */
-function validateEmail(v: unknown): { error: string } | { email: Omit<FakeResendEmail, "id" | "endpoint" | "createdAt"> } {
+function validateEmail(
+  v: unknown,
+): { error: string } | { email: Omit<FakeResendEmail, "id" | "endpoint" | "createdAt"> } {
   const e = asRecord(v);
   if (!e) return { error: "Invalid email payload." };
   const from = typeof e.from === "string" ? e.from.trim() : "";
   if (!from) return { error: "Missing `from` field." };
   const toRaw = e.to;
-  const to = (Array.isArray(toRaw) ? toRaw : [toRaw]).filter((t): t is string => typeof t === "string" && t.trim() !== "");
+  const to = (Array.isArray(toRaw) ? toRaw : [toRaw]).filter(
+    (t): t is string => typeof t === "string" && t.trim() !== "",
+  );
   if (to.length === 0) return { error: "Missing `to` field." };
   if (to.length > 50) return { error: "Too many recipients: `to` takes at most 50." };
   if (!to.every((t) => /^[^\s@<>]+@[^\s@<>]+$/.test(t.replace(/^.*<([^>]+)>$/, "$1")))) {
-    return { error: "Invalid `to` field. The email address needs to follow the `email@example.com` or `Name <email@example.com>` format." };
+    return {
+      error:
+        "Invalid `to` field. The email address needs to follow the `email@example.com` or `Name <email@example.com>` format.",
+    };
   }
   if (typeof e.subject !== "string" || e.subject === "") return { error: "Missing `subject` field." };
-  if (typeof e.html !== "string" && typeof e.text !== "string") return { error: "Missing `html` or `text` field." };
+  if (typeof e.html !== "string" && typeof e.text !== "string")
+    return { error: "Missing `html` or `text` field." };
   const tags: { name: string; value: string }[] = [];
   if (e.tags !== undefined) {
     if (!Array.isArray(e.tags)) return { error: "Invalid `tags` field." };
@@ -129,8 +139,16 @@ function validateEmail(v: unknown): { error: string } | { email: Omit<FakeResend
       const tag = asRecord(t);
       const name = tag?.name;
       const value = tag?.value;
-      if (typeof name !== "string" || typeof value !== "string" || !TAG_PART.test(name) || !TAG_PART.test(value)) {
-        return { error: "Tags should only contain ASCII letters (a–z, A–Z), numbers (0–9), underscores (_), or dashes (-)." };
+      if (
+        typeof name !== "string" ||
+        typeof value !== "string" ||
+        !TAG_PART.test(name) ||
+        !TAG_PART.test(value)
+      ) {
+        return {
+          error:
+            "Tags should only contain ASCII letters (a–z, A–Z), numbers (0–9), underscores (_), or dashes (-).",
+        };
       }
       tags.push({ name, value });
     }
@@ -138,7 +156,13 @@ function validateEmail(v: unknown): { error: string } | { email: Omit<FakeResend
   const headers: Record<string, string> = {};
   const h = asRecord(e.headers);
   if (h) for (const [k, val] of Object.entries(h)) if (typeof val === "string") headers[k] = val;
-  const email: Omit<FakeResendEmail, "id" | "endpoint" | "createdAt"> = { from, to, subject: e.subject, headers, tags };
+  const email: Omit<FakeResendEmail, "id" | "endpoint" | "createdAt"> = {
+    from,
+    to,
+    subject: e.subject,
+    headers,
+    tags,
+  };
   if (typeof e.html === "string") email.html = e.html;
   if (typeof e.text === "string") email.text = e.text;
   return { email };
@@ -175,7 +199,12 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     return true;
   }
 
-  function accept(list: unknown[], endpoint: FakeResendEmail["endpoint"], key: string | undefined, permissive: boolean) {
+  function accept(
+    list: unknown[],
+    endpoint: FakeResendEmail["endpoint"],
+    key: string | undefined,
+    permissive: boolean,
+  ) {
     const checked = list.map(validateEmail);
     const firstError = checked.findIndex((c) => "error" in c);
     if (!permissive && firstError >= 0) {
@@ -204,7 +233,8 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const method = req.method ?? "GET";
     const path = (req.url ?? "/").split("?")[0] ?? "/";
-    const key = typeof req.headers["idempotency-key"] === "string" ? req.headers["idempotency-key"] : undefined;
+    const key =
+      typeof req.headers["idempotency-key"] === "string" ? req.headers["idempotency-key"] : undefined;
     const raw = await readBody(req);
     const entry: FakeResendRequest = { method, path, status: 0, emails: 0, replayed: false };
     if (key !== undefined) entry.idempotencyKey = key;
@@ -231,7 +261,6 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       answer(res, status, body, extra);
     };
 
-
     if (hangs > 0) {
       hangs--;
       entry.status = -1;
@@ -246,11 +275,19 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       const extra: Record<string, string> = {};
       if (status === 429) {
         const wait = String(retryAfter ?? 1);
-        Object.assign(extra, { "retry-after": wait, "ratelimit-limit": "2", "ratelimit-remaining": "0", "ratelimit-reset": wait });
+        Object.assign(extra, {
+          "retry-after": wait,
+          "ratelimit-limit": "2",
+          "ratelimit-remaining": "0",
+          "ratelimit-reset": wait,
+        });
       } else if (retryAfter !== undefined) {
         extra["retry-after"] = String(retryAfter);
       }
-      const message = status === 429 ? "Too many requests. You can only make 2 requests per second." : `Injected ${status} failure.`;
+      const message =
+        status === 429
+          ? "Too many requests. You can only make 2 requests per second."
+          : `Injected ${status} failure.`;
       send(status, errorBody(status, name, message), extra);
       return;
     }
@@ -295,17 +332,38 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
 
     if (key !== undefined) {
       if (key.length < 1 || key.length > 256) {
-        return send(400, errorBody(400, "invalid_idempotency_key", "The idempotency key has to be between 1-256 characters."));
+        return send(
+          400,
+          errorBody(
+            400,
+            "invalid_idempotency_key",
+            "The idempotency key has to be between 1-256 characters.",
+          ),
+        );
       }
       const bodyHash = createHash("sha256").update(raw).digest("hex");
       const scoped = `${endpoint} ${key}`;
       const prior = idempotency.get(scoped);
       if (prior) {
         if (prior.bodyHash !== bodyHash) {
-          return send(409, errorBody(409, "invalid_idempotent_request", "Same idempotency key used with a different request payload."));
+          return send(
+            409,
+            errorBody(
+              409,
+              "invalid_idempotent_request",
+              "Same idempotency key used with a different request payload.",
+            ),
+          );
         }
         if (!prior.done) {
-          return send(409, errorBody(409, "concurrent_idempotent_requests", "Same idempotency key used while original request is still in progress."));
+          return send(
+            409,
+            errorBody(
+              409,
+              "concurrent_idempotent_requests",
+              "Same idempotency key used while original request is still in progress.",
+            ),
+          );
         }
         entry.replayed = true;
         return send(prior.status, prior.body);
@@ -351,7 +409,8 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     requests: () => log.slice(),
     countsByIdempotencyKey: () => {
       const counts: Record<string, number> = {};
-      for (const e of emails) if (e.idempotencyKey !== undefined) counts[e.idempotencyKey] = (counts[e.idempotencyKey] ?? 0) + 1;
+      for (const e of emails)
+        if (e.idempotencyKey !== undefined) counts[e.idempotencyKey] = (counts[e.idempotencyKey] ?? 0) + 1;
       return counts;
     },
     countsByTag: (name) => {

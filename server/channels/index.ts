@@ -38,20 +38,28 @@ const set = (v: string | undefined): v is string => typeof v === "string" && v.t
  * Where Twilio posts delivery updates: the configured URL, else the app's own webhook when
  * the app is public (https). Twilio cannot reach a localhost URL, so none is given then.
  */
-export function twilioStatusCallbackUrl(env: Pick<ChannelEnv, "TWILIO_STATUS_CALLBACK_URL" | "APP_URL">): string | undefined {
+export function twilioStatusCallbackUrl(
+  env: Pick<ChannelEnv, "TWILIO_STATUS_CALLBACK_URL" | "APP_URL">,
+): string | undefined {
   if (set(env.TWILIO_STATUS_CALLBACK_URL)) return env.TWILIO_STATUS_CALLBACK_URL;
-  if (set(env.APP_URL) && env.APP_URL.startsWith("https://")) return `${env.APP_URL.replace(/\/+$/, "")}/api/webhooks/twilio`;
+  if (set(env.APP_URL) && env.APP_URL.startsWith("https://"))
+    return `${env.APP_URL.replace(/\/+$/, "")}/api/webhooks/twilio`;
   return undefined;
 }
 
 /** Web Push switches on by key: a VAPID subject or a full key pair in the environment. */
-export function webPushConfigured(env: Pick<ChannelEnv, "VAPID_SUBJECT" | "VAPID_PUBLIC_KEY" | "VAPID_PRIVATE_KEY">): boolean {
+export function webPushConfigured(
+  env: Pick<ChannelEnv, "VAPID_SUBJECT" | "VAPID_PUBLIC_KEY" | "VAPID_PRIVATE_KEY">,
+): boolean {
   return set(env.VAPID_SUBJECT) || (set(env.VAPID_PUBLIC_KEY) && set(env.VAPID_PRIVATE_KEY));
 }
 
 export function createChannels(env: ChannelEnv, options: { webPush?: WebPushOptions } = {}): Channels {
   const email = set(env.RESEND_API_KEY)
-    ? createResendEmailProvider({ apiKey: env.RESEND_API_KEY, baseUrl: set(env.RESEND_BASE_URL) ? env.RESEND_BASE_URL : undefined })
+    ? createResendEmailProvider({
+        apiKey: env.RESEND_API_KEY,
+        baseUrl: set(env.RESEND_BASE_URL) ? env.RESEND_BASE_URL : undefined,
+      })
     : createOutboxEmailProvider();
   const sms =
     set(env.TWILIO_ACCOUNT_SID) && set(env.TWILIO_AUTH_TOKEN) && set(env.TWILIO_FROM)
@@ -63,6 +71,9 @@ export function createChannels(env: ChannelEnv, options: { webPush?: WebPushOpti
           statusCallbackUrl: twilioStatusCallbackUrl(env),
         })
       : createOutboxSmsProvider();
-  const push = webPushConfigured(env) && options.webPush ? createWebPushProvider(options.webPush) : createOutboxPushProvider();
+  const push =
+    webPushConfigured(env) && options.webPush
+      ? createWebPushProvider(options.webPush)
+      : createOutboxPushProvider();
   return { email, sms, push };
 }

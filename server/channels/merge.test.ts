@@ -10,8 +10,16 @@ import {
   renderMerge,
 } from "./merge";
 
-const cartContext = buildMergeContext({ workspace: sampleWorkspace, contact: sampleContact, trigger: sampleTriggers.abandoned_cart_1 });
-const anonymous = buildMergeContext({ workspace: sampleWorkspace, contact: { email: "x@example.com" }, trigger: { name: "Signed Up", properties: {} } });
+const cartContext = buildMergeContext({
+  workspace: sampleWorkspace,
+  contact: sampleContact,
+  trigger: sampleTriggers.abandoned_cart_1,
+});
+const anonymous = buildMergeContext({
+  workspace: sampleWorkspace,
+  contact: { email: "x@example.com" },
+  trigger: { name: "Signed Up", properties: {} },
+});
 
 describe("renderMerge", () => {
   it("fills fields and falls back with default", () => {
@@ -21,29 +29,45 @@ describe("renderMerge", () => {
   });
 
   it("treats an empty or whitespace name as missing", () => {
-    const ctx = buildMergeContext({ workspace: sampleWorkspace, contact: { firstName: "  ", email: "x@example.com" }, trigger: { name: "x", properties: {} } });
+    const ctx = buildMergeContext({
+      workspace: sampleWorkspace,
+      contact: { firstName: "  ", email: "x@example.com" },
+      trigger: { name: "x", properties: {} },
+    });
     expect(renderMerge('{{ first_name | default: "there" }}', ctx)).toBe("there");
   });
 
   it("never prints undefined, null, NaN or [object Object]", () => {
     const out = renderMerge(
       "[{{ first_name }}][{{ order.order_id }}][{{ product.price }}][{{ event.nothing.deeper }}][{{ shop }}][{{ cart.value | divided_by: 0.0 }}][{{ event.when }}]",
-      buildMergeContext({ workspace: sampleWorkspace, contact: { email: "x@example.com" }, trigger: { name: "x", properties: { when: null } } }),
+      buildMergeContext({
+        workspace: sampleWorkspace,
+        contact: { email: "x@example.com" },
+        trigger: { name: "x", properties: { when: null } },
+      }),
     );
     expect(out).toBe("[][][][][][][]");
   });
 
   it("prints lists of items readably and supports loops", () => {
-    expect(renderMerge("{{ cart.items }}", cartContext)).toBe("Organic Sencha Green Tea × 2, Gooseneck Pour-Over Kettle");
+    expect(renderMerge("{{ cart.items }}", cartContext)).toBe(
+      "Organic Sencha Green Tea × 2, Gooseneck Pour-Over Kettle",
+    );
     expect(renderMerge("{% for item in cart.items %}{{ item.title }};{% endfor %}", cartContext)).toBe(
       "Organic Sencha Green Tea;Gooseneck Pour-Over Kettle;",
     );
-    expect(renderMerge("{{ cart.item_count }} items, {{ cart.items | size }} lines", cartContext)).toBe("3 items, 2 lines");
+    expect(renderMerge("{{ cart.item_count }} items, {{ cart.items | size }} lines", cartContext)).toBe(
+      "3 items, 2 lines",
+    );
   });
 
   it("makes links absolute against the shop URL", () => {
-    expect(renderMerge("{{ cart.checkout_url }}", cartContext)).toBe("https://shop.leafandkettle.example/checkout/c_81234");
-    expect(renderMerge("{{ shop.url }}/collections/sale", cartContext)).toBe("https://shop.leafandkettle.example/collections/sale");
+    expect(renderMerge("{{ cart.checkout_url }}", cartContext)).toBe(
+      "https://shop.leafandkettle.example/checkout/c_81234",
+    );
+    expect(renderMerge("{{ shop.url }}/collections/sale", cartContext)).toBe(
+      "https://shop.leafandkettle.example/collections/sale",
+    );
   });
 
   it("formats money with the money filter", () => {
@@ -58,7 +82,9 @@ describe("renderMerge", () => {
       contact: { firstName: "<script>alert(1)</script>", email: "x@example.com" },
       trigger: { name: "x", properties: {} },
     });
-    expect(renderMerge("<p>Hi {{ first_name }}</p>", ctx, "html")).toBe("<p>Hi &lt;script&gt;alert(1)&lt;/script&gt;</p>");
+    expect(renderMerge("<p>Hi {{ first_name }}</p>", ctx, "html")).toBe(
+      "<p>Hi &lt;script&gt;alert(1)&lt;/script&gt;</p>",
+    );
     expect(renderMerge("Hi {{ first_name }}", ctx, "text")).toBe("Hi <script>alert(1)</script>");
     expect(renderMerge("{{ shop.name }}", ctx, "html")).toBe("Leaf &amp; Kettle");
   });
@@ -79,7 +105,9 @@ describe("renderMerge", () => {
   });
 
   it("stops runaway templates", () => {
-    expect(() => renderMerge("{% for i in (1..100000000) %}{{ i }}{% endfor %}", cartContext)).toThrow(MergeError);
+    expect(() => renderMerge("{% for i in (1..100000000) %}{{ i }}{% endfor %}", cartContext)).toThrow(
+      MergeError,
+    );
   });
 });
 
@@ -94,7 +122,7 @@ describe("mergeEmailContent", () => {
         body: "Code: {{ coupon_code }}",
         buttonText: "Go",
         buttonUrl: "{{ shop.url }}",
-        couponCode: "{{ event.code | default: \"HELLO10\" }}",
+        couponCode: '{{ event.code | default: "HELLO10" }}',
         productSource: "none",
         category: "marketing",
       },
@@ -111,8 +139,15 @@ describe("checkMergeFields", () => {
   const signupKeys = mergeKeysForTrigger("Signed Up");
 
   it("accepts fields the trigger fills and fields with a default", () => {
-    expect(checkMergeFields({ subject: "{{ cart.items }} at {{ shop.name }}", body: '{{ first_name | default: "there" }}' }, cartKeys)).toEqual([]);
-    expect(checkMergeFields({ body: '{{ order.order_id | default: "your order" }}' }, signupKeys)).toEqual([]);
+    expect(
+      checkMergeFields(
+        { subject: "{{ cart.items }} at {{ shop.name }}", body: '{{ first_name | default: "there" }}' },
+        cartKeys,
+      ),
+    ).toEqual([]);
+    expect(checkMergeFields({ body: '{{ order.order_id | default: "your order" }}' }, signupKeys)).toEqual(
+      [],
+    );
   });
 
   it("reports a field the trigger cannot fill, naming the content field", () => {
@@ -123,7 +158,14 @@ describe("checkMergeFields", () => {
   });
 
   it("reports unknown fields and syntax errors", () => {
-    const problems = checkMergeFields({ heading: "Hi {{ frist_name }}", body: "{{ first_name | default: 'x' ", buttonText: "{{ x | shout }}" }, cartKeys);
+    const problems = checkMergeFields(
+      {
+        heading: "Hi {{ frist_name }}",
+        body: "{{ first_name | default: 'x' ",
+        buttonText: "{{ x | shout }}",
+      },
+      cartKeys,
+    );
     expect(problems.map((p) => [p.field, p.severity])).toEqual([
       ["heading", "error"],
       ["body", "error"],
@@ -134,11 +176,15 @@ describe("checkMergeFields", () => {
 
   it("warns about optional contact fields without a default", () => {
     const problems = checkMergeFields({ heading: "Hi {{ first_name }}" }, cartKeys);
-    expect(problems).toEqual([expect.objectContaining({ field: "heading", key: "first_name", severity: "warning" })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ field: "heading", key: "first_name", severity: "warning" }),
+    ]);
   });
 
   it("accepts fields used inside if/for tags, which cope with missing values", () => {
-    expect(checkMergeFields({ body: "{% if order.order_id %}Order {{ order.order_id }}{% endif %}" }, signupKeys)).toEqual([]);
+    expect(
+      checkMergeFields({ body: "{% if order.order_id %}Order {{ order.order_id }}{% endif %}" }, signupKeys),
+    ).toEqual([]);
   });
 
   it("knows coupon_code only when the email sets a coupon", () => {
@@ -154,7 +200,9 @@ describe("checkMergeFields", () => {
   });
 
   it("skips setting fields", () => {
-    expect(checkMergeFields({ template: "{{ nope }}", category: "marketing", productSource: "cart" }, [])).toEqual([]);
+    expect(
+      checkMergeFields({ template: "{{ nope }}", category: "marketing", productSource: "cart" }, []),
+    ).toEqual([]);
   });
 });
 

@@ -49,45 +49,152 @@ export type MergeField = {
 
 /** Every merge field the editor offers, with a description for the picker. */
 export const MERGE_FIELDS: readonly MergeField[] = [
-  { key: "first_name", group: "contact", description: "Contact’s first name", example: "Maya", optional: true },
+  {
+    key: "first_name",
+    group: "contact",
+    description: "Contact’s first name",
+    example: "Maya",
+    optional: true,
+  },
   { key: "last_name", group: "contact", description: "Contact’s last name", example: "Chen", optional: true },
-  { key: "full_name", group: "contact", description: "First and last name", example: "Maya Chen", optional: true },
+  {
+    key: "full_name",
+    group: "contact",
+    description: "First and last name",
+    example: "Maya Chen",
+    optional: true,
+  },
   { key: "email", group: "contact", description: "Contact’s email address", example: "maya@example.com" },
   { key: "shop.name", group: "shop", description: "Your shop’s name", example: "Leaf & Kettle" },
   { key: "shop.url", group: "shop", description: "Your shop’s home page", example: "https://shop.example" },
-  { key: "shop.address", group: "shop", description: "Your postal address", example: "12 Harbour St, Portland" },
-  { key: "cart.items", group: "cart", description: "Items in the cart (a list; prints as “Tea × 2, Kettle”)", example: "Sencha × 2, Kettle" },
+  {
+    key: "shop.address",
+    group: "shop",
+    description: "Your postal address",
+    example: "12 Harbour St, Portland",
+  },
+  {
+    key: "cart.items",
+    group: "cart",
+    description: "Items in the cart (a list; prints as “Tea × 2, Kettle”)",
+    example: "Sencha × 2, Kettle",
+  },
   { key: "cart.item_count", group: "cart", description: "Number of items in the cart", example: "3" },
   { key: "cart.value", group: "cart", description: "Cart total (use `| money`)", example: "100" },
   { key: "cart.currency", group: "cart", description: "Cart currency code", example: "USD" },
-  { key: "cart.checkout_url", group: "cart", description: "Link back to the saved checkout", example: "https://shop.example/checkout/c_1" },
+  {
+    key: "cart.checkout_url",
+    group: "cart",
+    description: "Link back to the saved checkout",
+    example: "https://shop.example/checkout/c_1",
+  },
   { key: "cart.cart_id", group: "cart", description: "Cart id", example: "c_81234" },
   { key: "order.order_id", group: "order", description: "Order number", example: "1042" },
-  { key: "order.items", group: "order", description: "Items in the order (a list)", example: "Sencha × 2, Kettle" },
+  {
+    key: "order.items",
+    group: "order",
+    description: "Items in the order (a list)",
+    example: "Sencha × 2, Kettle",
+  },
   { key: "order.item_count", group: "order", description: "Number of items in the order", example: "3" },
   { key: "order.value", group: "order", description: "Order total (use `| money`)", example: "103.7" },
   { key: "order.currency", group: "order", description: "Order currency code", example: "USD" },
-  { key: "order.shipping_address", group: "order", description: "Shipping address on one line", example: "48 Elm Ave, Burlington, VT 05401", optional: true },
-  { key: "order.tracking_url", group: "order", description: "Carrier tracking link", example: "https://track.example/1Z99", optional: true },
+  {
+    key: "order.shipping_address",
+    group: "order",
+    description: "Shipping address on one line",
+    example: "48 Elm Ave, Burlington, VT 05401",
+    optional: true,
+  },
+  {
+    key: "order.tracking_url",
+    group: "order",
+    description: "Carrier tracking link",
+    example: "https://track.example/1Z99",
+    optional: true,
+  },
   { key: "order.carrier", group: "order", description: "Shipping carrier", example: "UPS", optional: true },
-  { key: "order.order_url", group: "order", description: "Link to the order in the customer’s account", example: "https://shop.example/account/orders/1042", optional: true },
+  {
+    key: "order.order_url",
+    group: "order",
+    description: "Link to the order in the customer’s account",
+    example: "https://shop.example/account/orders/1042",
+    optional: true,
+  },
   { key: "product.title", group: "product", description: "Product name", example: "Cast Iron Teapot" },
-  { key: "product.url", group: "product", description: "Product page link", example: "https://shop.example/products/teapot" },
-  { key: "product.price", group: "product", description: "Product price (use `| money`)", example: "58", optional: true },
-  { key: "product.image_url", group: "product", description: "Product image link", example: "https://cdn.example/teapot.jpg", optional: true },
+  {
+    key: "product.url",
+    group: "product",
+    description: "Product page link",
+    example: "https://shop.example/products/teapot",
+  },
+  {
+    key: "product.price",
+    group: "product",
+    description: "Product price (use `| money`)",
+    example: "58",
+    optional: true,
+  },
+  {
+    key: "product.image_url",
+    group: "product",
+    description: "Product image link",
+    example: "https://cdn.example/teapot.jpg",
+    optional: true,
+  },
   { key: "product.product_id", group: "product", description: "Product id", example: "p_teapot" },
-  { key: "products", group: "offer", description: "Recommended products (a list)", example: "Matcha, Whisk", optional: true },
-  { key: "coupon_code", group: "offer", description: "The coupon code set on this email", example: "WELCOME10" },
-  { key: "review.url", group: "offer", description: "Link to write a review", example: "https://shop.example/reviews/new?order_id=1042" },
-  { key: "referral.url", group: "offer", description: "The contact’s referral link", example: "https://shop.example/r/maya" },
-  { key: "referral.reward_code", group: "offer", description: "Reward code from the Referral Completed event", example: "MAYA-15", optional: true },
+  {
+    key: "products",
+    group: "offer",
+    description: "Recommended products (a list)",
+    example: "Matcha, Whisk",
+    optional: true,
+  },
+  {
+    key: "coupon_code",
+    group: "offer",
+    description: "The coupon code set on this email",
+    example: "WELCOME10",
+  },
+  {
+    key: "review.url",
+    group: "offer",
+    description: "Link to write a review",
+    example: "https://shop.example/reviews/new?order_id=1042",
+  },
+  {
+    key: "referral.url",
+    group: "offer",
+    description: "The contact’s referral link",
+    example: "https://shop.example/r/maya",
+  },
+  {
+    key: "referral.reward_code",
+    group: "offer",
+    description: "Reward code from the Referral Completed event",
+    example: "MAYA-15",
+    optional: true,
+  },
   { key: "event.name", group: "event", description: "Name of the trigger event", example: "Placed Order" },
-  { key: "event.*", group: "event", description: "Any property of the trigger event, e.g. event.source", example: "footer form", optional: true },
+  {
+    key: "event.*",
+    group: "event",
+    description: "Any property of the trigger event, e.g. event.source",
+    example: "footer form",
+    optional: true,
+  },
 ];
 
 const ALWAYS_AVAILABLE: readonly MergeFieldGroup[] = ["contact", "shop", "event"];
 const CART_EVENTS = new Set(["Started Checkout", "Checkout Started", "Added to Cart", "Cart Updated"]);
-const ORDER_EVENTS = new Set(["Placed Order", "Order Placed", "Order Shipped", "Order Delivered", "Order Fulfilled", "Order Refunded"]);
+const ORDER_EVENTS = new Set([
+  "Placed Order",
+  "Order Placed",
+  "Order Shipped",
+  "Order Delivered",
+  "Order Fulfilled",
+  "Order Refunded",
+]);
 const PRODUCT_EVENTS = new Set(["Viewed Product", "Added to Cart", "Back in Stock", "Product Back in Stock"]);
 
 /**
@@ -95,7 +202,10 @@ const PRODUCT_EVENTS = new Set(["Viewed Product", "Added to Cart", "Back in Stoc
  * event, review and referral fields are always there (the last two fall back to
  * shop links); cart, order and product fields depend on the trigger event.
  */
-export function mergeKeysForTrigger(eventName: string | undefined, opts: { hasCoupon?: boolean } = {}): string[] {
+export function mergeKeysForTrigger(
+  eventName: string | undefined,
+  opts: { hasCoupon?: boolean } = {},
+): string[] {
   const groups = new Set<MergeFieldGroup>(ALWAYS_AVAILABLE);
   if (eventName && CART_EVENTS.has(eventName)) groups.add("cart");
   if (eventName && ORDER_EVENTS.has(eventName)) groups.add("order");
@@ -170,7 +280,13 @@ export function buildMergeContext(input: MergeInput): MergeContext {
 
 // ------------------------------------------------------------------ rendering
 
-const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;" };
+const HTML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&#34;",
+  "'": "&#39;",
+};
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
@@ -195,7 +311,11 @@ export function display(v: unknown): string {
   if (typeof v === "number") return Number.isFinite(v) ? String(v) : "";
   if (typeof v === "boolean" || typeof v === "bigint") return String(v);
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? "" : v.toISOString();
-  if (Array.isArray(v)) return v.map(displayListItem).filter((s) => s !== "").join(", ");
+  if (Array.isArray(v))
+    return v
+      .map(displayListItem)
+      .filter((s) => s !== "")
+      .join(", ");
   if (isRecord(v) && typeof v.title === "string") return v.title;
   return "";
 }
@@ -214,7 +334,12 @@ function createEngine(mode: MergeMode): Liquid {
     memoryLimit: 10_000_000,
   });
   engine.registerFilter("money", function (this: { context: Context }, value: unknown, currency?: unknown) {
-    const amount = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+    const amount =
+      typeof value === "number"
+        ? value
+        : typeof value === "string" && value.trim() !== ""
+          ? Number(value)
+          : NaN;
     if (!Number.isFinite(amount)) return "";
     const fallback = currencyCode(this.context.getSync(["shop", "currency"]));
     return formatMoney(amount, currencyCode(currency, fallback));
@@ -302,7 +427,8 @@ function fieldFor(path: string[]): MergeField | undefined {
     const wildcard = parts[parts.length - 1] === "*";
     const prefix = wildcard ? parts.slice(0, -1) : parts;
     const fits =
-      prefix.every((p, i) => path[i] === p) && (wildcard ? path.length > prefix.length : path.length >= prefix.length);
+      prefix.every((p, i) => path[i] === p) &&
+      (wildcard ? path.length > prefix.length : path.length >= prefix.length);
     if (!fits) continue;
     // A named field beats a wildcard of the same depth: `event.name` over `event.*`.
     const s = prefix.length + (wildcard ? 0.5 : 1);
@@ -314,11 +440,17 @@ function fieldFor(path: string[]): MergeField | undefined {
   return best;
 }
 
-function isAvailable(field: MergeField, available: ReadonlySet<string>, content: Record<string, unknown>): boolean {
+function isAvailable(
+  field: MergeField,
+  available: ReadonlySet<string>,
+  content: Record<string, unknown>,
+): boolean {
   if (available.has(field.key)) return true;
   const wildcard = `${field.key.split(".")[0]}.*`;
   if (available.has(wildcard)) return true;
-  return field.key === "coupon_code" && typeof content.couponCode === "string" && content.couponCode.trim() !== "";
+  return (
+    field.key === "coupon_code" && typeof content.couponCode === "string" && content.couponCode.trim() !== ""
+  );
 }
 
 function exampleDefault(field: MergeField): string {
@@ -331,7 +463,10 @@ function exampleDefault(field: MergeField): string {
  * no `default` (error), and fields some contacts lack, used without `default` (warning).
  * `coupon_code` counts as available when the content sets a coupon code.
  */
-export function checkMergeFields(content: Record<string, unknown>, availableKeys: readonly string[]): MergeProblem[] {
+export function checkMergeFields(
+  content: Record<string, unknown>,
+  availableKeys: readonly string[],
+): MergeProblem[] {
   const available = new Set(availableKeys);
   const problems: MergeProblem[] = [];
   const engine = engines.text;
@@ -341,7 +476,11 @@ export function checkMergeFields(content: Record<string, unknown>, availableKeys
     try {
       templates = parse(value, "text");
     } catch (err) {
-      problems.push({ field, severity: "error", message: `Check the merge field syntax: ${(err as Error).message}` });
+      problems.push({
+        field,
+        severity: "error",
+        message: `Check the merge field syntax: ${(err as Error).message}`,
+      });
       continue;
     }
     const seen = new Set<string>();
@@ -400,7 +539,11 @@ function lookup(context: MergeContext, path: readonly string[]): unknown {
       else if (segment === "last") value = value[value.length - 1];
       else value = /^\d+$/.test(segment) ? value[Number(segment)] : undefined;
     } else if (isRecord(value)) {
-      value = Object.hasOwn(value, segment) ? value[segment] : segment === "size" ? Object.keys(value).length : undefined;
+      value = Object.hasOwn(value, segment)
+        ? value[segment]
+        : segment === "size"
+          ? Object.keys(value).length
+          : undefined;
     } else if (typeof value === "string" && segment === "size") {
       value = value.length;
     } else {
@@ -439,7 +582,15 @@ export function emptyMergeFields(content: Record<string, unknown>, context: Merg
 // ------------------------------------------------------------------ node contents
 
 /** Text fields of an email node's content that may hold merge fields. */
-export const EMAIL_TEXT_FIELDS = ["subject", "preheader", "heading", "body", "buttonText", "buttonUrl", "couponCode"] as const;
+export const EMAIL_TEXT_FIELDS = [
+  "subject",
+  "preheader",
+  "heading",
+  "body",
+  "buttonText",
+  "buttonUrl",
+  "couponCode",
+] as const;
 
 function oneLine(s: string): string {
   return s.replace(/\s+/g, " ").trim();
@@ -450,7 +601,10 @@ function oneLine(s: string): string {
  * the other fields can print it as `{{ coupon_code }}`. Subject and preheader come
  * back on one line. Merged values are never merged again.
  */
-export function mergeEmailContent(content: EmailContent, input: Omit<MergeInput, "couponCode">): EmailContent {
+export function mergeEmailContent(
+  content: EmailContent,
+  input: Omit<MergeInput, "couponCode">,
+): EmailContent {
   const coupon = content.couponCode ? oneLine(renderMerge(content.couponCode, buildMergeContext(input))) : "";
   const context = buildMergeContext({ ...input, couponCode: coupon });
   const merged: EmailContent = {

@@ -15,9 +15,16 @@ export function messageRenderContext(
   contact: typeof contacts.$inferSelect | undefined,
   appUrl: string,
 ) {
-  const stored = message.content as { config?: Record<string, unknown>; trigger?: { name?: string; properties?: Record<string, unknown> } } & Record<string, unknown>;
+  const stored = message.content as {
+    config?: Record<string, unknown>;
+    trigger?: { name?: string; properties?: Record<string, unknown> };
+  } & Record<string, unknown>;
   const emailWorkspace = emailWorkspaceFor(workspace, appUrl);
-  const emailContact: EmailContact = { firstName: contact?.firstName ?? null, lastName: contact?.lastName ?? null, email: contact?.email ?? message.toAddress ?? "" };
+  const emailContact: EmailContact = {
+    firstName: contact?.firstName ?? null,
+    lastName: contact?.lastName ?? null,
+    email: contact?.email ?? message.toAddress ?? "",
+  };
   return {
     stored,
     config: stored.config,
@@ -28,13 +35,30 @@ export function messageRenderContext(
 }
 
 /** The workspace's brand as templates and merge fields read it. */
-export function emailWorkspaceFor(workspace: Pick<typeof workspaces.$inferSelect, "name" | "brandColor" | "logoUrl" | "postalAddress">, appUrl: string): EmailWorkspace {
-  return { name: workspace.name, brandColor: workspace.brandColor, logoUrl: workspace.logoUrl, postalAddress: workspace.postalAddress, appUrl };
+export function emailWorkspaceFor(
+  workspace: Pick<typeof workspaces.$inferSelect, "name" | "brandColor" | "logoUrl" | "postalAddress">,
+  appUrl: string,
+): EmailWorkspace {
+  return {
+    name: workspace.name,
+    brandColor: workspace.brandColor,
+    logoUrl: workspace.logoUrl,
+    postalAddress: workspace.postalAddress,
+    appUrl,
+  };
 }
 
 /** The contact's own unsubscribe and preference links for this message, signed; none without a contact. */
-export function unsubscribeLinks(message: MessageRow, contact: { id: string } | undefined, appUrl: string, key: string) {
+export function unsubscribeLinks(
+  message: MessageRow,
+  contact: { id: string } | undefined,
+  appUrl: string,
+  key: string,
+) {
   if (!contact) return { unsubscribeUrl: undefined, preferencesUrl: undefined };
-  const token = signUnsubscribe({ workspaceId: message.workspaceId, contactId: contact.id, channel: "email", messageId: message.id }, key);
+  const token = signUnsubscribe(
+    { workspaceId: message.workspaceId, contactId: contact.id, channel: "email", messageId: message.id },
+    key,
+  );
   return { unsubscribeUrl: `${appUrl}/u/${token}`, preferencesUrl: `${appUrl}/u/${token}/preferences` };
 }

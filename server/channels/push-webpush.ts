@@ -53,10 +53,19 @@ export function pushTopic(idempotencyKey: string): string {
 
 /** What the service worker (`public/push-sw.js`) receives and shows. */
 export function pushPayload(message: PushMessage, idempotencyKey: string): string {
-  return JSON.stringify({ title: message.title, body: message.body, url: message.url ?? null, tag: idempotencyKey });
+  return JSON.stringify({
+    title: message.title,
+    body: message.body,
+    url: message.url ?? null,
+    tag: idempotencyKey,
+  });
 }
 
-type Attempt = { kind: "sent"; location: string | undefined } | { kind: "gone"; status: number } | { kind: "retry"; error: string; retryAfterMs?: number } | { kind: "error"; error: string };
+type Attempt =
+  | { kind: "sent"; location: string | undefined }
+  | { kind: "gone"; status: number }
+  | { kind: "retry"; error: string; retryAfterMs?: number }
+  | { kind: "error"; error: string };
 
 function retryAfterMs(value: string | string[] | undefined): number | undefined {
   const raw = Array.isArray(value) ? value[0] : value;
@@ -70,7 +79,12 @@ function retryAfterMs(value: string | string[] | undefined): number | undefined 
 export function createWebPushProvider(options: WebPushOptions): PushProvider {
   const now = options.now ?? (() => new Date());
 
-  async function attempt(subscription: WebPushSubscription, payload: string, message: PushMessage, idempotencyKey: string): Promise<Attempt> {
+  async function attempt(
+    subscription: WebPushSubscription,
+    payload: string,
+    message: PushMessage,
+    idempotencyKey: string,
+  ): Promise<Attempt> {
     try {
       const response = await webpush.sendNotification(subscription, payload, {
         vapidDetails: options.vapid,
@@ -88,7 +102,8 @@ export function createWebPushProvider(options: WebPushOptions): PushProvider {
         const status = error.statusCode;
         if (status === 404 || status === 410) return { kind: "gone", status };
         const detail = `push service answered ${status}${error.body ? `: ${error.body.slice(0, 200)}` : ""}`;
-        if (status === 429 || status >= 500) return { kind: "retry", error: detail, retryAfterMs: retryAfterMs(error.headers["retry-after"]) };
+        if (status === 429 || status >= 500)
+          return { kind: "retry", error: detail, retryAfterMs: retryAfterMs(error.headers["retry-after"]) };
         return { kind: "error", error: detail };
       }
       const text = error instanceof Error ? error.message : String(error);
@@ -102,10 +117,18 @@ export function createWebPushProvider(options: WebPushOptions): PushProvider {
     name: "webpush",
     async send(message: PushMessage, { idempotencyKey }: SendOptions): Promise<SendResult> {
       if (!idempotencyKey) return { ok: false, retryable: false, error: "Missing idempotency key." };
-      if (!message.title.trim() && !message.body.trim()) return { ok: false, retryable: false, error: "A push notification needs a title or a body." };
-      const targets: Array<WebPushSubscription & { id?: string }> = message.subscription ? [message.subscription] : await options.store.list(message.workspaceId, message.to);
+      if (!message.title.trim() && !message.body.trim())
+        return { ok: false, retryable: false, error: "A push notification needs a title or a body." };
+      const targets: Array<WebPushSubscription & { id?: string }> = message.subscription
+        ? [message.subscription]
+        : await options.store.list(message.workspaceId, message.to);
       if (targets.length === 0) {
-        return { ok: false, retryable: false, error: "The contact has not allowed notifications in any browser.", skipReason: NO_PUSH_SUBSCRIPTION };
+        return {
+          ok: false,
+          retryable: false,
+          error: "The contact has not allowed notifications in any browser.",
+          skipReason: NO_PUSH_SUBSCRIPTION,
+        };
       }
       const payload = pushPayload(message, idempotencyKey);
       const results = await Promise.all(targets.map((t) => attempt(t, payload, message, idempotencyKey)));
@@ -127,7 +150,12 @@ export function createWebPushProvider(options: WebPushOptions): PushProvider {
       const retries = results.filter((r): r is Extract<Attempt, { kind: "retry" }> => r.kind === "retry");
       if (retries.length > 0) {
         const waits = retries.flatMap((r) => (r.retryAfterMs === undefined ? [] : [r.retryAfterMs]));
-        return { ok: false, retryable: true, error: retries[0]!.error, ...(waits.length && { retryAfterMs: Math.max(...waits) }) };
+        return {
+          ok: false,
+          retryable: true,
+          error: retries[0]!.error,
+          ...(waits.length && { retryAfterMs: Math.max(...waits) }),
+        };
       }
       const errors = results.filter((r): r is Extract<Attempt, { kind: "error" }> => r.kind === "error");
       if (errors.length > 0) return { ok: false, retryable: false, error: errors[0]!.error };

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { emailCatalog } from "@/emails/catalog";
-import { sampleContact, sampleProducts, sampleTriggers, sampleUnsubscribeUrl, sampleWorkspace } from "@/emails/samples";
+import {
+  sampleContact,
+  sampleProducts,
+  sampleTriggers,
+  sampleUnsubscribeUrl,
+  sampleWorkspace,
+} from "@/emails/samples";
 import type { EmailContent } from "@/emails/types";
 import { EmailRenderError, renderEmail } from "./render-email";
 
@@ -30,7 +36,11 @@ describe("renderEmail", () => {
   it("keeps the subject on one line and falls back when it merges to nothing", async () => {
     const multi = await renderEmail({ ...base, content: { ...cart3, subject: "Hi\r\n{{ first_name }}" } });
     expect(multi.subject).toBe("Hi Maya");
-    const empty = await renderEmail({ ...base, contact: { email: "x@example.com" }, content: { ...cart3, subject: "{{ first_name }}" } });
+    const empty = await renderEmail({
+      ...base,
+      contact: { email: "x@example.com" },
+      content: { ...cart3, subject: "{{ first_name }}" },
+    });
     expect(empty.subject).toBe(cart3.heading);
   });
 
@@ -51,8 +61,12 @@ describe("renderEmail", () => {
   });
 
   it("needs an unsubscribe link for marketing mail and drops it from transactional mail", async () => {
-    await expect(renderEmail({ ...base, unsubscribeUrl: undefined, content: cart3 })).rejects.toThrow(EmailRenderError);
-    await expect(renderEmail({ ...base, unsubscribeUrl: "/u/relative", content: cart3 })).rejects.toThrow(EmailRenderError);
+    await expect(renderEmail({ ...base, unsubscribeUrl: undefined, content: cart3 })).rejects.toThrow(
+      EmailRenderError,
+    );
+    await expect(renderEmail({ ...base, unsubscribeUrl: "/u/relative", content: cart3 })).rejects.toThrow(
+      EmailRenderError,
+    );
     const tx = await renderEmail({
       ...base,
       trigger: sampleTriggers.order_confirmation,
@@ -65,14 +79,24 @@ describe("renderEmail", () => {
   });
 
   it("refuses an unknown template", async () => {
-    await expect(renderEmail({ ...base, content: { ...cart3, template: "nope" } })).rejects.toThrow(/Unknown email template/);
+    await expect(renderEmail({ ...base, content: { ...cart3, template: "nope" } })).rejects.toThrow(
+      /Unknown email template/,
+    );
   });
 
   it("uses the brand colour and logo, with a safe fallback colour", async () => {
-    const branded = await renderEmail({ ...base, workspace: { ...sampleWorkspace, logoUrl: "/logo.png" }, content: cart3 });
+    const branded = await renderEmail({
+      ...base,
+      workspace: { ...sampleWorkspace, logoUrl: "/logo.png" },
+      content: cart3,
+    });
     expect(branded.html).toContain("background-color:#2f855a");
     expect(branded.html).toContain('src="https://shop.leafandkettle.example/logo.png"');
-    const injected = await renderEmail({ ...base, workspace: { ...sampleWorkspace, brandColor: "red;background:url(https://x)" }, content: cart3 });
+    const injected = await renderEmail({
+      ...base,
+      workspace: { ...sampleWorkspace, brandColor: "red;background:url(https://x)" },
+      content: cart3,
+    });
     expect(injected.html).not.toContain("url(https://x)");
     expect(injected.html).toContain("background-color:#4f46e5");
   });

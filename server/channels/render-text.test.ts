@@ -31,7 +31,11 @@ describe("smsSegments", () => {
     expect(smsSegments("ç".repeat(134))).toEqual({ length: 134, segments: 2, encoding: "UCS-2" });
     expect(smsSegments("ç".repeat(135))).toEqual({ length: 135, segments: 3, encoding: "UCS-2" });
     // 66 units + an emoji (2 units) does not fit in 67: the emoji opens segment 2.
-    expect(smsSegments("a".repeat(66) + "😀" + "a".repeat(10))).toEqual({ length: 78, segments: 2, encoding: "UCS-2" });
+    expect(smsSegments("a".repeat(66) + "😀" + "a".repeat(10))).toEqual({
+      length: 78,
+      segments: 2,
+      encoding: "UCS-2",
+    });
     expect(smsSegments("😀".repeat(35))).toEqual({ length: 70, segments: 1, encoding: "UCS-2" });
     expect(smsSegments("😀".repeat(36))).toEqual({ length: 72, segments: 2, encoding: "UCS-2" });
   });
@@ -44,10 +48,20 @@ describe("smsSegments", () => {
 });
 
 describe("renderSms", () => {
-  const base = { workspace: sampleWorkspace, contact: sampleContact, trigger: sampleTriggers.abandoned_cart_2 };
+  const base = {
+    workspace: sampleWorkspace,
+    contact: sampleContact,
+    trigger: sampleTriggers.abandoned_cart_2,
+  };
 
   it("merges fields, names the shop and adds opt-out wording to marketing texts", () => {
-    const out = renderSms({ ...base, content: { body: "Hi {{ first_name }}, your cart’s waiting: {{ cart.checkout_url }}", category: "marketing" } });
+    const out = renderSms({
+      ...base,
+      content: {
+        body: "Hi {{ first_name }}, your cart’s waiting: {{ cart.checkout_url }}",
+        category: "marketing",
+      },
+    });
     expect(out.body).toBe(
       "Leaf & Kettle: Hi Maya, your cart's waiting: https://shop.leafandkettle.example/checkout/c_81234\nReply STOP to opt out.",
     );
@@ -56,14 +70,28 @@ describe("renderSms", () => {
   });
 
   it("leaves transactional texts as written, and marketing texts that already comply", () => {
-    const tx = renderSms({ ...base, trigger: sampleTriggers.shipping_notice, content: { body: "Order {{ order.order_id }} shipped: {{ order.tracking_url }}", category: "transactional" } });
+    const tx = renderSms({
+      ...base,
+      trigger: sampleTriggers.shipping_notice,
+      content: {
+        body: "Order {{ order.order_id }} shipped: {{ order.tracking_url }}",
+        category: "transactional",
+      },
+    });
     expect(tx.body).toBe("Order 1042 shipped: https://track.example-carrier.com/1Z999AA10123456784");
-    const ok = renderSms({ ...base, content: { body: "Leaf & Kettle: 10% off today. Text STOP to quit", category: "marketing" } });
+    const ok = renderSms({
+      ...base,
+      content: { body: "Leaf & Kettle: 10% off today. Text STOP to quit", category: "marketing" },
+    });
     expect(ok.body).toBe("Leaf & Kettle: 10% off today. Text STOP to quit");
   });
 
   it("uses defaults for a contact without a name", () => {
-    const out = renderSms({ ...base, contact: { email: "x@example.com" }, content: { body: 'Hi {{ first_name | default: "there" }}', category: "transactional" } });
+    const out = renderSms({
+      ...base,
+      contact: { email: "x@example.com" },
+      content: { body: 'Hi {{ first_name | default: "there" }}', category: "transactional" },
+    });
     expect(out.body).toBe("Hi there");
   });
 });
@@ -74,7 +102,12 @@ describe("renderPush", () => {
       workspace: sampleWorkspace,
       contact: sampleContact,
       trigger: sampleTriggers.browse_abandonment,
-      content: { title: "Still thinking about {{ product.title }}?", body: "It’s waiting for you, {{ first_name }}.", url: "/products/cast-iron-teapot", category: "marketing" },
+      content: {
+        title: "Still thinking about {{ product.title }}?",
+        body: "It’s waiting for you, {{ first_name }}.",
+        url: "/products/cast-iron-teapot",
+        category: "marketing",
+      },
     });
     expect(out).toEqual({
       title: "Still thinking about Cast Iron Teapot?",

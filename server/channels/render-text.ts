@@ -84,7 +84,10 @@ const SMART_PUNCTUATION: Record<string, string> = {
  * encoding), so one curly apostrophe does not halve the characters per segment.
  */
 export function toGsmFriendly(text: string): string {
-  return text.replace(/[\u2018\u2019\u201A\u201B\u2032\u201C\u201D\u201E\u2033\u2013\u2014\u2212\u2026\u00A0\u2009\u200B\u00D7]/g, (c) => SMART_PUNCTUATION[c] ?? c);
+  return text.replace(
+    /[\u2018\u2019\u201A\u201B\u2032\u201C\u201D\u201E\u2033\u2013\u2014\u2212\u2026\u00A0\u2009\u200B\u00D7]/g,
+    (c) => SMART_PUNCTUATION[c] ?? c,
+  );
 }
 
 // ------------------------------------------------------------------ rendering
@@ -129,7 +132,9 @@ export function renderPush(input: RenderTextInput<PushContent>): RenderedPush {
     title: oneLine(renderMerge(input.content.title, context, "text")),
     body: renderMerge(input.content.body, context, "text").trim(),
   };
-  const url = input.content.url ? absoluteUrl(renderMerge(input.content.url, context, "text"), input.workspace.appUrl) : undefined;
+  const url = input.content.url
+    ? absoluteUrl(renderMerge(input.content.url, context, "text"), input.workspace.appUrl)
+    : undefined;
   if (url && !url.startsWith("mailto:")) out.url = url;
   return out;
 }

@@ -10,7 +10,11 @@ function signed(payload: unknown, opts: { at?: Date; id?: string; key?: string }
   const at = opts.at ?? new Date();
   const id = opts.id ?? "msg_2a1b3c";
   const signature = new Webhook(opts.key ?? secret).sign(id, at, body);
-  const headers = { "svix-id": id, "svix-timestamp": String(Math.floor(at.getTime() / 1000)), "svix-signature": signature };
+  const headers = {
+    "svix-id": id,
+    "svix-timestamp": String(Math.floor(at.getTime() / 1000)),
+    "svix-signature": signature,
+  };
   return { body, headers };
 }
 
@@ -24,7 +28,12 @@ const clicked = {
     to: ["maya@example.com"],
     subject: "Your cart is waiting",
     tags: { workspace_id: "ws-1", message_id: "m-1" },
-    click: { ipAddress: "203.0.113.9", link: "https://shop.example/checkout/c_1", timestamp: "2025-05-01T10:00:01.000Z", userAgent: "x" },
+    click: {
+      ipAddress: "203.0.113.9",
+      link: "https://shop.example/checkout/c_1",
+      timestamp: "2025-05-01T10:00:01.000Z",
+      userAgent: "x",
+    },
   },
 };
 
@@ -57,16 +66,36 @@ describe("verifyResendWebhook", () => {
     const bounce = (type: string) => ({
       type: "email.bounced",
       created_at: "2025-05-01T10:00:00.000Z",
-      data: { ...clicked.data, click: undefined, bounce: { type, subType: "General", message: "Mailbox does not exist" } },
+      data: {
+        ...clicked.data,
+        click: undefined,
+        bounce: { type, subType: "General", message: "Mailbox does not exist" },
+      },
     });
-    const hard = verifyResendWebhook(signed(bounce("Permanent")).body, signed(bounce("Permanent")).headers, secret);
-    expect(hard.ok && hard.event).toMatchObject({ type: "bounced", bounce: "hard", reason: "General: Mailbox does not exist" });
+    const hard = verifyResendWebhook(
+      signed(bounce("Permanent")).body,
+      signed(bounce("Permanent")).headers,
+      secret,
+    );
+    expect(hard.ok && hard.event).toMatchObject({
+      type: "bounced",
+      bounce: "hard",
+      reason: "General: Mailbox does not exist",
+    });
     const soft = signed(bounce("Transient"));
     const softResult = verifyResendWebhook(soft.body, soft.headers, secret);
     expect(softResult.ok && softResult.event).toMatchObject({ type: "bounced", bounce: "soft" });
-    const suppressed = signed({ type: "email.suppressed", created_at: "2025-05-01T10:00:00.000Z", data: { ...clicked.data, suppressed: { message: "On list", type: "bounce" } } });
+    const suppressed = signed({
+      type: "email.suppressed",
+      created_at: "2025-05-01T10:00:00.000Z",
+      data: { ...clicked.data, suppressed: { message: "On list", type: "bounce" } },
+    });
     const supResult = verifyResendWebhook(suppressed.body, suppressed.headers, secret);
-    expect(supResult.ok && supResult.event).toMatchObject({ type: "bounced", bounce: "hard", reason: "On list" });
+    expect(supResult.ok && supResult.event).toMatchObject({
+      type: "bounced",
+      bounce: "hard",
+      reason: "On list",
+    });
   });
 
   it("maps complaints and delays, and ignores events it does not record", () => {
@@ -80,7 +109,11 @@ describe("verifyResendWebhook", () => {
       expect(r.ok && r.event?.type).toBe(type);
     }
     const sent = signed({ ...clicked, type: "email.sent" });
-    expect(verifyResendWebhook(sent.body, sent.headers, secret)).toEqual({ ok: true, event: null, resendType: "email.sent" });
+    expect(verifyResendWebhook(sent.body, sent.headers, secret)).toEqual({
+      ok: true,
+      event: null,
+      resendType: "email.sent",
+    });
   });
 
   it("refuses a tampered body", () => {

@@ -31,8 +31,7 @@ export type ResendWebhookEvent = {
 
 export type VerifyResendWebhookResult =
   /** `event` is null for Resend events Tidings does not record (sent, scheduled, …). */
-  | { ok: true; event: ResendWebhookEvent | null; resendType: string }
-  | { ok: false; reason: string };
+  { ok: true; event: ResendWebhookEvent | null; resendType: string } | { ok: false; reason: string };
 
 export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;
 
@@ -51,7 +50,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function readTags(v: unknown): Record<string, string> {
   const tags: Record<string, string> = {};
   if (Array.isArray(v)) {
-    for (const t of v) if (isRecord(t) && typeof t.name === "string" && typeof t.value === "string") tags[t.name] = t.value;
+    for (const t of v)
+      if (isRecord(t) && typeof t.name === "string" && typeof t.value === "string") tags[t.name] = t.value;
   } else if (isRecord(v)) {
     for (const [k, val] of Object.entries(v)) if (typeof val === "string") tags[k] = val;
   }
@@ -86,7 +86,8 @@ export function verifyResendWebhook(
   const id = header(headers, "svix-id") ?? header(headers, "webhook-id");
   const timestamp = header(headers, "svix-timestamp") ?? header(headers, "webhook-timestamp");
   const signature = header(headers, "svix-signature") ?? header(headers, "webhook-signature");
-  if (!id || !timestamp || !signature) return { ok: false, reason: "Missing svix-id, svix-timestamp or svix-signature header." };
+  if (!id || !timestamp || !signature)
+    return { ok: false, reason: "Missing svix-id, svix-timestamp or svix-signature header." };
   if (!secret) return { ok: false, reason: "No webhook signing secret configured." };
 
   const body = typeof rawBody === "string" ? rawBody : Buffer.from(rawBody).toString("utf8");
@@ -99,7 +100,10 @@ export function verifyResendWebhook(
   try {
     webhook.verify(body, { "svix-id": id, "svix-timestamp": timestamp, "svix-signature": signature });
   } catch (err) {
-    return { ok: false, reason: `Signature check failed: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      ok: false,
+      reason: `Signature check failed: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 
   let payload: unknown;
@@ -108,7 +112,8 @@ export function verifyResendWebhook(
   } catch {
     return { ok: false, reason: "The webhook body is not JSON." };
   }
-  if (!isRecord(payload) || typeof payload.type !== "string") return { ok: false, reason: "The webhook has no event type." };
+  if (!isRecord(payload) || typeof payload.type !== "string")
+    return { ok: false, reason: "The webhook has no event type." };
   const resendType = payload.type;
   const type = SIMPLE[resendType];
   if (!type) return { ok: true, event: null, resendType };
@@ -132,13 +137,18 @@ export function verifyResendWebhook(
   if (resendType === "email.bounced") {
     const bounce = isRecord(data.bounce) ? data.bounce : {};
     event.bounce = bounce.type === "Permanent" ? "hard" : "soft";
-    const reason = [bounce.subType, bounce.message].filter((s): s is string => typeof s === "string" && s !== "").join(": ");
+    const reason = [bounce.subType, bounce.message]
+      .filter((s): s is string => typeof s === "string" && s !== "")
+      .join(": ");
     if (reason) event.reason = reason;
   }
   if (resendType === "email.suppressed") {
     event.bounce = "hard";
     const suppressed = isRecord(data.suppressed) ? data.suppressed : {};
-    event.reason = typeof suppressed.message === "string" && suppressed.message ? suppressed.message : "Address is on the suppression list.";
+    event.reason =
+      typeof suppressed.message === "string" && suppressed.message
+        ? suppressed.message
+        : "Address is on the suppression list.";
   }
   return { ok: true, event, resendType };
 }

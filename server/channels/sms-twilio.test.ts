@@ -25,10 +25,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => {
-  server.closeAllConnections();
-  server.close(() => resolve());
-}));
+afterAll(
+  () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+);
 beforeEach(() => {
   seen = [];
 });
@@ -41,14 +44,24 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 }
 
 const provider = (over: Partial<Parameters<typeof createTwilioSmsProvider>[0]> = {}) =>
-  createTwilioSmsProvider({ accountSid: "AC123", authToken: "secret", from: "+15550001111", baseUrl, timeoutMs: 1_000, ...over });
+  createTwilioSmsProvider({
+    accountSid: "AC123",
+    authToken: "secret",
+    from: "+15550001111",
+    baseUrl,
+    timeoutMs: 1_000,
+    ...over,
+  });
 
 const sms = { to: "+15557654321", body: "Your order shipped", category: "transactional" as const };
 
 describe("Twilio SMS provider", () => {
   it("posts the message form with basic auth and returns the sid", async () => {
     reply = json(201, { sid: "SM0001", status: "queued" });
-    const result = await provider({ statusCallbackUrl: "https://app.example/api/webhooks/twilio" }).send(sms, { idempotencyKey: "m-1" });
+    const result = await provider({ statusCallbackUrl: "https://app.example/api/webhooks/twilio" }).send(
+      sms,
+      { idempotencyKey: "m-1" },
+    );
     expect(result).toEqual({ ok: true, providerMessageId: "SM0001" });
     const [req] = seen;
     expect(req?.method).toBe("POST");
@@ -78,9 +91,16 @@ describe("Twilio SMS provider", () => {
 
   it("reports 429 as retryable with Retry-After, and 5xx as retryable", async () => {
     reply = json(429, { code: 20429, message: "Too Many Requests" }, { "retry-after": "3" });
-    expect(await provider().send(sms, { idempotencyKey: "m-4" })).toMatchObject({ ok: false, retryable: true, retryAfterMs: 3_000 });
+    expect(await provider().send(sms, { idempotencyKey: "m-4" })).toMatchObject({
+      ok: false,
+      retryable: true,
+      retryAfterMs: 3_000,
+    });
     reply = json(503, { message: "Service unavailable" });
-    expect(await provider().send(sms, { idempotencyKey: "m-5" })).toMatchObject({ ok: false, retryable: true });
+    expect(await provider().send(sms, { idempotencyKey: "m-5" })).toMatchObject({
+      ok: false,
+      retryable: true,
+    });
   });
 
   it("retries only when the request surely never reached Twilio", async () => {
@@ -88,7 +108,12 @@ describe("Twilio SMS provider", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", () => resolve()));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const refused = createTwilioSmsProvider({ accountSid: "AC1", authToken: "x", from: "+1555", baseUrl: `http://127.0.0.1:${port}` });
+    const refused = createTwilioSmsProvider({
+      accountSid: "AC1",
+      authToken: "x",
+      from: "+1555",
+      baseUrl: `http://127.0.0.1:${port}`,
+    });
     expect(await refused.send(sms, { idempotencyKey: "m-6" })).toMatchObject({ ok: false, retryable: true });
     reply = () => undefined; // never answers
     const slow = await provider({ timeoutMs: 150 }).send(sms, { idempotencyKey: "m-7" });
@@ -97,7 +122,10 @@ describe("Twilio SMS provider", () => {
   });
 
   it("refuses an empty message without calling Twilio", async () => {
-    expect(await provider().send({ ...sms, body: "  " }, { idempotencyKey: "m-8" })).toMatchObject({ ok: false, retryable: false });
+    expect(await provider().send({ ...sms, body: "  " }, { idempotencyKey: "m-8" })).toMatchObject({
+      ok: false,
+      retryable: false,
+    });
     expect(seen).toHaveLength(0);
   });
 });

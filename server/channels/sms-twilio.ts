@@ -35,10 +35,18 @@ function retryAfter(res: Response): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH"]);
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
 
 function errorCode(err: unknown): string | undefined {
-  const cause = err instanceof Error ? (err.cause as { code?: unknown; errors?: unknown } | undefined) : undefined;
+  const cause =
+    err instanceof Error ? (err.cause as { code?: unknown; errors?: unknown } | undefined) : undefined;
   if (typeof cause?.code === "string") return cause.code;
   // Several addresses tried (IPv4 and IPv6): all must have refused.
   if (Array.isArray(cause?.errors)) {
@@ -81,12 +89,17 @@ export function createTwilioSmsProvider(options: TwilioProviderOptions): SmsProv
     try {
       res = await doFetch(url, {
         method: "POST",
-        headers: { authorization: auth, "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        headers: {
+          authorization: auth,
+          "content-type": "application/x-www-form-urlencoded",
+          accept: "application/json",
+        },
         body: form.toString(),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
-      if (neverReached(err)) return { ok: false, retryable: true, error: `Twilio unreachable: ${describe(err)}` };
+      if (neverReached(err))
+        return { ok: false, retryable: true, error: `Twilio unreachable: ${describe(err)}` };
       return {
         ok: false,
         retryable: false,
@@ -110,7 +123,9 @@ export function createTwilioSmsProvider(options: TwilioProviderOptions): SmsProv
     const text = `Twilio ${res.status}${e.code ? ` (${e.code})` : ""}: ${e.message ?? res.statusText}`;
     if (res.status === 429 || e.code === 20429) {
       const wait = retryAfter(res);
-      return wait === undefined ? { ok: false, retryable: true, error: text } : { ok: false, retryable: true, retryAfterMs: wait, error: text };
+      return wait === undefined
+        ? { ok: false, retryable: true, error: text }
+        : { ok: false, retryable: true, retryAfterMs: wait, error: text };
     }
     if (res.status >= 500 || res.status === 408) return { ok: false, retryable: true, error: text };
     return { ok: false, retryable: false, error: text };

@@ -13,7 +13,9 @@ function entries(params: TwilioParams): [string, string[]][] {
   const map = new Map<string, string[]>();
   const add = (k: string, v: string) => map.set(k, [...(map.get(k) ?? []), v]);
   if (params instanceof URLSearchParams) for (const [k, v] of params) add(k, v);
-  else for (const [k, v] of Object.entries(params)) for (const one of typeof v === "string" ? [v] : v) add(k, one);
+  else
+    for (const [k, v] of Object.entries(params))
+      for (const one of typeof v === "string" ? [v] : v) add(k, one);
   return [...map.entries()];
 }
 
@@ -50,11 +52,17 @@ function same(a: string, b: string): boolean {
 }
 
 /** True when `signature` was made by Twilio for one of `urls` (the URL Twilio was given) and these parameters. */
-export function verifyTwilioSignature(input: { urls: readonly string[]; params: TwilioParams; signature: string | null | undefined; authToken: string }): boolean {
+export function verifyTwilioSignature(input: {
+  urls: readonly string[];
+  params: TwilioParams;
+  signature: string | null | undefined;
+  authToken: string;
+}): boolean {
   const { signature, authToken } = input;
   if (!signature || !authToken) return false;
   for (const url of input.urls) {
-    for (const form of urlForms(url)) if (same(twilioSignature(form, input.params, authToken), signature)) return true;
+    for (const form of urlForms(url))
+      if (same(twilioSignature(form, input.params, authToken), signature)) return true;
   }
   return false;
 }

@@ -54,7 +54,15 @@ export function verifyUnsubscribe(token: string, key: string | Buffer): Unsubscr
   }
   if (typeof body !== "object" || body === null) return null;
   const { w, c, ch, m } = body as Record<string, unknown>;
-  if (typeof w !== "string" || !w || typeof c !== "string" || !c || typeof ch !== "string" || !CHANNELS.has(ch)) return null;
+  if (
+    typeof w !== "string" ||
+    !w ||
+    typeof c !== "string" ||
+    !c ||
+    typeof ch !== "string" ||
+    !CHANNELS.has(ch)
+  )
+    return null;
   const payload: UnsubscribePayload = { workspaceId: w, contactId: c, channel: ch as Channel };
   if (typeof m === "string" && m) payload.messageId = m;
   return payload;

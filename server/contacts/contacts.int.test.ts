@@ -18,10 +18,29 @@ beforeAll(async () => {
   const rows = await t.db
     .insert(contacts)
     .values([
-      { workspaceId: a.workspace.id, email: "ann@example.com", firstName: "Ann", emailConsent: "subscribed", properties: { vip_level: "gold" }, tags: ["vip"] },
-      { workspaceId: a.workspace.id, email: "ben@example.com", firstName: "Ben", emailConsent: "unsubscribed", smsConsent: "subscribed" },
+      {
+        workspaceId: a.workspace.id,
+        email: "ann@example.com",
+        firstName: "Ann",
+        emailConsent: "subscribed",
+        properties: { vip_level: "gold" },
+        tags: ["vip"],
+      },
+      {
+        workspaceId: a.workspace.id,
+        email: "ben@example.com",
+        firstName: "Ben",
+        emailConsent: "unsubscribed",
+        smsConsent: "subscribed",
+      },
       { workspaceId: a.workspace.id, email: "cat@example.com", firstName: "Cat" },
-      { workspaceId: b.workspace.id, email: "dan@example.com", firstName: "Dan", emailConsent: "subscribed", properties: { vip_level: "x" } },
+      {
+        workspaceId: b.workspace.id,
+        email: "dan@example.com",
+        firstName: "Dan",
+        emailConsent: "subscribed",
+        properties: { vip_level: "x" },
+      },
     ])
     .returning({ id: contacts.id, email: contacts.email });
   ann = rows.find((r) => r.email === "ann@example.com")!.id;
@@ -29,12 +48,50 @@ beforeAll(async () => {
   const dan = rows.find((r) => r.email === "dan@example.com")!.id;
   const at = (m: number) => new Date(Date.UTC(2026, 0, 1, 12, m));
   await t.db.insert(events).values([
-    { workspaceId: a.workspace.id, contactId: ann, name: "Placed Order", properties: { order_id: "o1", value: 20 }, occurredAt: at(5), idempotencyKey: "e1" },
-    { workspaceId: a.workspace.id, contactId: ann, name: "Viewed Product", properties: { product_id: "p1" }, occurredAt: at(1), idempotencyKey: "e2" },
-    { workspaceId: a.workspace.id, contactId: ben, name: "Viewed Product", properties: {}, occurredAt: at(2), idempotencyKey: "e3" },
-    { workspaceId: b.workspace.id, contactId: dan, name: "Placed Order", properties: {}, occurredAt: at(3), idempotencyKey: "e4" },
+    {
+      workspaceId: a.workspace.id,
+      contactId: ann,
+      name: "Placed Order",
+      properties: { order_id: "o1", value: 20 },
+      occurredAt: at(5),
+      idempotencyKey: "e1",
+    },
+    {
+      workspaceId: a.workspace.id,
+      contactId: ann,
+      name: "Viewed Product",
+      properties: { product_id: "p1" },
+      occurredAt: at(1),
+      idempotencyKey: "e2",
+    },
+    {
+      workspaceId: a.workspace.id,
+      contactId: ben,
+      name: "Viewed Product",
+      properties: {},
+      occurredAt: at(2),
+      idempotencyKey: "e3",
+    },
+    {
+      workspaceId: b.workspace.id,
+      contactId: dan,
+      name: "Placed Order",
+      properties: {},
+      occurredAt: at(3),
+      idempotencyKey: "e4",
+    },
   ]);
-  await t.db.insert(messages).values([{ workspaceId: a.workspace.id, contactId: ann, channel: "email", subject: "Thanks for your order", status: "sent" }]);
+  await t.db
+    .insert(messages)
+    .values([
+      {
+        workspaceId: a.workspace.id,
+        contactId: ann,
+        channel: "email",
+        subject: "Thanks for your order",
+        status: "sent",
+      },
+    ]);
 });
 afterAll(() => t.close());
 
@@ -46,16 +103,28 @@ async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
 
 describe(`contacts list filters (${testDriver()})`, () => {
   it("filters by consent per channel", async () => {
-    expect(emails(await a.caller.contacts.list({ consent: { channel: "email", status: "subscribed" } }))).toEqual(["ann@example.com"]);
-    expect(emails(await a.caller.contacts.list({ consent: { channel: "sms", status: "subscribed" } }))).toEqual(["ben@example.com"]);
-    expect(emails(await a.caller.contacts.list({ consent: { channel: "email", status: "none" } }))).toEqual(["cat@example.com"]);
+    expect(
+      emails(await a.caller.contacts.list({ consent: { channel: "email", status: "subscribed" } })),
+    ).toEqual(["ann@example.com"]);
+    expect(
+      emails(await a.caller.contacts.list({ consent: { channel: "sms", status: "subscribed" } })),
+    ).toEqual(["ben@example.com"]);
+    expect(emails(await a.caller.contacts.list({ consent: { channel: "email", status: "none" } }))).toEqual([
+      "cat@example.com",
+    ]);
   });
 
   it("filters by a property and by an event done, inside the workspace only", async () => {
     expect(emails(await a.caller.contacts.list({ hasProperty: "vip_level" }))).toEqual(["ann@example.com"]);
     expect(emails(await a.caller.contacts.list({ didEvent: "Placed Order" }))).toEqual(["ann@example.com"]);
-    expect(emails(await a.caller.contacts.list({ didEvent: "Viewed Product" }))).toEqual(["ann@example.com", "ben@example.com"]);
-    const both = await a.caller.contacts.list({ didEvent: "Viewed Product", consent: { channel: "email", status: "unsubscribed" } });
+    expect(emails(await a.caller.contacts.list({ didEvent: "Viewed Product" }))).toEqual([
+      "ann@example.com",
+      "ben@example.com",
+    ]);
+    const both = await a.caller.contacts.list({
+      didEvent: "Viewed Product",
+      consent: { channel: "email", status: "unsubscribed" },
+    });
     expect(emails(both)).toEqual(["ben@example.com"]);
     expect(both.total).toBe(1);
     expect(emails(await b.caller.contacts.list({ didEvent: "Placed Order" }))).toEqual(["dan@example.com"]);
@@ -72,8 +141,13 @@ describe(`contacts list filters (${testDriver()})`, () => {
 describe(`contact profile (${testDriver()})`, () => {
   it("shows the contact, its timeline newest first and its messages", async () => {
     expect((await a.caller.contacts.get({ id: ann })).tags).toEqual(["vip"]);
-    expect((await a.caller.contacts.timeline({ id: ann })).map((e) => e.name)).toEqual(["Placed Order", "Viewed Product"]);
-    expect((await a.caller.contacts.messages({ id: ann })).map((m) => m.subject)).toEqual(["Thanks for your order"]);
+    expect((await a.caller.contacts.timeline({ id: ann })).map((e) => e.name)).toEqual([
+      "Placed Order",
+      "Viewed Product",
+    ]);
+    expect((await a.caller.contacts.messages({ id: ann })).map((m) => m.subject)).toEqual([
+      "Thanks for your order",
+    ]);
   });
 
   it("does not let another workspace read it", async () => {
@@ -104,10 +178,25 @@ describe(`CSV import (${testDriver()})`, () => {
     expect(report.errors[3]!.reason).toMatch(/bad consent value/);
     expect(report).toMatchObject({ rows: 7, created: 2, updated: 1 });
 
-    const [one] = await t.db.select().from(contacts).where(and(eq(contacts.workspaceId, a.workspace.id), eq(contacts.email, "new.one@example.com")));
-    expect(one).toMatchObject({ phone: "+15550100001", timezone: "Europe/Berlin", birthday: "1990-04-02", emailConsent: "subscribed", smsConsent: "unsubscribed", properties: { loyalty_tier: "gold" } });
+    const [one] = await t.db
+      .select()
+      .from(contacts)
+      .where(and(eq(contacts.workspaceId, a.workspace.id), eq(contacts.email, "new.one@example.com")));
+    expect(one).toMatchObject({
+      phone: "+15550100001",
+      timezone: "Europe/Berlin",
+      birthday: "1990-04-02",
+      emailConsent: "subscribed",
+      smsConsent: "unsubscribed",
+      properties: { loyalty_tier: "gold" },
+    });
     const annNow = await a.caller.contacts.get({ id: ann });
-    expect(annNow).toMatchObject({ firstName: "Annie", emailConsent: "subscribed", smsConsent: "subscribed", properties: { vip_level: "gold", loyalty_tier: "silver" } });
+    expect(annNow).toMatchObject({
+      firstName: "Annie",
+      emailConsent: "subscribed",
+      smsConsent: "subscribed",
+      properties: { vip_level: "gold", loyalty_tier: "silver" },
+    });
     for (const bad of ["bad.date@example.com", "bad.zone@example.com", "bad.consent@example.com"]) {
       expect(await t.db.select().from(contacts).where(eq(contacts.email, bad))).toEqual([]);
     }
@@ -118,7 +207,9 @@ describe(`CSV import (${testDriver()})`, () => {
     const before = (await a.caller.contacts.list({})).total;
     const nameBefore = (await a.caller.contacts.get({ id: ann })).firstName;
     // The update of Ann runs first; the insert after it fails (Postgres refuses a NUL byte in text).
-    const csv = ["email,first_name", "ann@example.com,Changed", "nul.row@example.com,Bad\u0000Name"].join("\n");
+    const csv = ["email,first_name", "ann@example.com,Changed", "nul.row@example.com,Bad\u0000Name"].join(
+      "\n",
+    );
     await expect(a.caller.contacts.importCsv({ csv })).rejects.toBeTruthy();
     expect((await a.caller.contacts.list({})).total).toBe(before);
     expect((await a.caller.contacts.get({ id: ann })).firstName).toBe(nameBefore);

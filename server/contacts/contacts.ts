@@ -18,7 +18,11 @@ export interface ContactFilters {
   didEvent?: string;
 }
 
-const consentColumn = { email: contacts.emailConsent, sms: contacts.smsConsent, push: contacts.pushConsent } as const;
+const consentColumn = {
+  email: contacts.emailConsent,
+  sms: contacts.smsConsent,
+  push: contacts.pushConsent,
+} as const;
 
 function escapeLike(value: string) {
   return value.replace(/[%_\\]/g, (c) => `\\${c}`);
@@ -28,7 +32,12 @@ function filterConditions(db: DbOrTx, workspaceId: string, filters: ContactFilte
   const conditions: SQL[] = [eq(contacts.workspaceId, workspaceId)];
   if (filters.search) {
     const like = `%${escapeLike(filters.search)}%`;
-    const match = or(ilike(contacts.email, like), ilike(contacts.firstName, like), ilike(contacts.lastName, like), ilike(contacts.externalId, like));
+    const match = or(
+      ilike(contacts.email, like),
+      ilike(contacts.firstName, like),
+      ilike(contacts.lastName, like),
+      ilike(contacts.externalId, like),
+    );
     if (match) conditions.push(match);
   }
   if (filters.consent) conditions.push(eq(consentColumn[filters.consent.channel], filters.consent.status));
@@ -39,17 +48,32 @@ function filterConditions(db: DbOrTx, workspaceId: string, filters: ContactFilte
         db
           .select({ one: sql`1` })
           .from(events)
-          .where(and(eq(events.workspaceId, workspaceId), eq(events.contactId, contacts.id), eq(events.name, filters.didEvent))),
+          .where(
+            and(
+              eq(events.workspaceId, workspaceId),
+              eq(events.contactId, contacts.id),
+              eq(events.name, filters.didEvent),
+            ),
+          ),
       ),
     );
   }
   return conditions;
 }
 
-export async function listContacts(db: DbOrTx, input: ContactFilters & { workspaceId: string; limit: number; offset: number }) {
+export async function listContacts(
+  db: DbOrTx,
+  input: ContactFilters & { workspaceId: string; limit: number; offset: number },
+) {
   const where = and(...filterConditions(db, input.workspaceId, input));
   const [items, [total]] = await Promise.all([
-    db.select().from(contacts).where(where).orderBy(asc(contacts.email), asc(contacts.id)).limit(input.limit).offset(input.offset),
+    db
+      .select()
+      .from(contacts)
+      .where(where)
+      .orderBy(asc(contacts.email), asc(contacts.id))
+      .limit(input.limit)
+      .offset(input.offset),
     db.select({ n: count() }).from(contacts).where(where),
   ]);
   return { items, total: total?.n ?? 0 };
@@ -57,7 +81,12 @@ export async function listContacts(db: DbOrTx, input: ContactFilters & { workspa
 
 /** The event names the workspace has seen, for the "has done" filter. */
 export async function listEventNames(db: DbOrTx, input: { workspaceId: string }): Promise<string[]> {
-  const rows = await db.selectDistinct({ name: events.name }).from(events).where(eq(events.workspaceId, input.workspaceId)).orderBy(asc(events.name)).limit(200);
+  const rows = await db
+    .selectDistinct({ name: events.name })
+    .from(events)
+    .where(eq(events.workspaceId, input.workspaceId))
+    .orderBy(asc(events.name))
+    .limit(200);
   return rows.map((r) => r.name);
 }
 
@@ -72,10 +101,18 @@ export async function getContact(db: DbOrTx, input: { workspaceId: string; conta
 }
 
 /** The contact's events, newest first. */
-export async function contactTimeline(db: DbOrTx, input: { workspaceId: string; contactId: string; limit: number }) {
+export async function contactTimeline(
+  db: DbOrTx,
+  input: { workspaceId: string; contactId: string; limit: number },
+) {
   await getContact(db, input);
   return db
-    .select({ id: events.id, name: events.name, properties: events.properties, occurredAt: events.occurredAt })
+    .select({
+      id: events.id,
+      name: events.name,
+      properties: events.properties,
+      occurredAt: events.occurredAt,
+    })
     .from(events)
     .where(and(eq(events.workspaceId, input.workspaceId), eq(events.contactId, input.contactId)))
     .orderBy(desc(events.occurredAt), desc(events.id))
@@ -83,7 +120,10 @@ export async function contactTimeline(db: DbOrTx, input: { workspaceId: string; 
 }
 
 /** The messages the contact received, newest first. */
-export async function contactMessages(db: DbOrTx, input: { workspaceId: string; contactId: string; limit: number }) {
+export async function contactMessages(
+  db: DbOrTx,
+  input: { workspaceId: string; contactId: string; limit: number },
+) {
   await getContact(db, input);
   return db
     .select({

@@ -13,7 +13,16 @@ import { CalendarDate, Email, Phone, TimeZone } from "@/server/ingest/fields";
 export const CSV_IMPORT_MAX_BYTES = 2 * 1024 * 1024;
 export const CSV_IMPORT_MAX_ROWS = 10_000;
 
-const KNOWN_COLUMNS = ["email", "phone", "first_name", "last_name", "timezone", "birthday", "email_consent", "sms_consent"] as const;
+const KNOWN_COLUMNS = [
+  "email",
+  "phone",
+  "first_name",
+  "last_name",
+  "timezone",
+  "birthday",
+  "email_consent",
+  "sms_consent",
+] as const;
 type KnownColumn = (typeof KNOWN_COLUMNS)[number];
 
 export interface ImportRowError {
@@ -43,22 +52,26 @@ interface GoodRow {
   properties: Record<string, string>;
 }
 
-const CONSENT_VALUES = new Map<string, Consent>(Object.entries({
-  subscribed: "subscribed",
-  yes: "subscribed",
-  true: "subscribed",
-  y: "subscribed",
-  "1": "subscribed",
-  unsubscribed: "unsubscribed",
-  no: "unsubscribed",
-  false: "unsubscribed",
-  n: "unsubscribed",
-  "0": "unsubscribed",
-} satisfies Record<string, Consent>));
+const CONSENT_VALUES = new Map<string, Consent>(
+  Object.entries({
+    subscribed: "subscribed",
+    yes: "subscribed",
+    true: "subscribed",
+    y: "subscribed",
+    "1": "subscribed",
+    unsubscribed: "unsubscribed",
+    no: "unsubscribed",
+    false: "unsubscribed",
+    n: "unsubscribed",
+    "0": "unsubscribed",
+  } satisfies Record<string, Consent>),
+);
 
 function parseConsent(value: string, column: string): { consent: Consent } | { error: string } {
   const consent = CONSENT_VALUES.get(value.toLowerCase());
-  return consent ? { consent } : { error: `bad consent value in ${column}: "${value}" (use subscribed/unsubscribed, yes/no)` };
+  return consent
+    ? { consent }
+    : { error: `bad consent value in ${column}: "${value}" (use subscribed/unsubscribed, yes/no)` };
 }
 
 function normalizeHeader(h: string) {
@@ -69,8 +82,13 @@ function normalizeHeader(h: string) {
 }
 
 /** Parses and checks the CSV; throws BAD_REQUEST when the file itself is unusable. */
-export function parseContactsCsv(csv: string): { rows: Array<{ line: number; row: GoodRow }>; errors: ImportRowError[]; total: number } {
-  if (Buffer.byteLength(csv, "utf8") > CSV_IMPORT_MAX_BYTES) throw badRequest(`The file is larger than ${CSV_IMPORT_MAX_BYTES / 1024 / 1024} MB`, "csv");
+export function parseContactsCsv(csv: string): {
+  rows: Array<{ line: number; row: GoodRow }>;
+  errors: ImportRowError[];
+  total: number;
+} {
+  if (Buffer.byteLength(csv, "utf8") > CSV_IMPORT_MAX_BYTES)
+    throw badRequest(`The file is larger than ${CSV_IMPORT_MAX_BYTES / 1024 / 1024} MB`, "csv");
   const parsed = Papa.parse<string[]>(csv.replace(/^\uFEFF/, ""), { skipEmptyLines: false });
   const [header, ...body] = parsed.data;
   if (!header || header.every((h) => !h.trim())) throw badRequest("The file is empty", "csv");
@@ -86,7 +104,8 @@ export function parseContactsCsv(csv: string): { rows: Array<{ line: number; row
     if (cells.every((c) => !c.trim())) return;
     total++;
     if (total > CSV_IMPORT_MAX_ROWS) {
-      if (total === CSV_IMPORT_MAX_ROWS + 1) errors.push({ line, reason: `more than ${CSV_IMPORT_MAX_ROWS} rows; the rest was not read` });
+      if (total === CSV_IMPORT_MAX_ROWS + 1)
+        errors.push({ line, reason: `more than ${CSV_IMPORT_MAX_ROWS} rows; the rest was not read` });
       return;
     }
     if (cells.length > columns.length) {
@@ -112,12 +131,17 @@ export function parseContactsCsv(csv: string): { rows: Array<{ line: number; row
     if (value("first_name")) row.firstName = value("first_name").slice(0, 200);
     if (value("last_name")) row.lastName = value("last_name").slice(0, 200);
     if (value("timezone")) {
-      if (!TimeZone.safeParse(value("timezone")).success) return void errors.push({ line, reason: `unknown time zone: "${value("timezone")}"` });
+      if (!TimeZone.safeParse(value("timezone")).success)
+        return void errors.push({ line, reason: `unknown time zone: "${value("timezone")}"` });
       row.timezone = value("timezone");
     }
     if (value("birthday")) {
       const birthday = CalendarDate.safeParse(value("birthday"));
-      if (!birthday.success) return void errors.push({ line, reason: `bad date in birthday: "${value("birthday")}" (use YYYY-MM-DD)` });
+      if (!birthday.success)
+        return void errors.push({
+          line,
+          reason: `bad date in birthday: "${value("birthday")}" (use YYYY-MM-DD)`,
+        });
       row.birthday = birthday.data;
     }
     for (const [column, key] of [
@@ -131,7 +155,8 @@ export function parseContactsCsv(csv: string): { rows: Array<{ line: number; row
     }
     columns.forEach((column, i) => {
       const cell = (cells[i] ?? "").trim();
-      if (column && cell && !(KNOWN_COLUMNS as readonly string[]).includes(column)) row.properties[column] = cell.slice(0, 2000);
+      if (column && cell && !(KNOWN_COLUMNS as readonly string[]).includes(column))
+        row.properties[column] = cell.slice(0, 2000);
     });
     seen.set(row.email, line);
     rows.push({ line, row });
@@ -140,7 +165,10 @@ export function parseContactsCsv(csv: string): { rows: Array<{ line: number; row
 }
 
 /** Imports contacts from CSV text into the workspace: upsert by email, bad rows reported. */
-export async function importContactsCsv(db: Db, input: { workspaceId: string; csv: string; now?: Date }): Promise<ImportReport> {
+export async function importContactsCsv(
+  db: Db,
+  input: { workspaceId: string; csv: string; now?: Date },
+): Promise<ImportReport> {
   const { rows, errors, total } = parseContactsCsv(input.csv);
   const now = input.now ?? new Date();
   let created = 0;
@@ -150,10 +178,17 @@ export async function importContactsCsv(db: Db, input: { workspaceId: string; cs
     for (let i = 0; i < rows.length; i += 1000) {
       const emails = rows.slice(i, i + 1000).map((r) => r.row.email);
       const found = await tx
-        .select({ id: contacts.id, email: sql<string>`lower(${contacts.email})`, properties: contacts.properties })
+        .select({
+          id: contacts.id,
+          email: sql<string>`lower(${contacts.email})`,
+          properties: contacts.properties,
+        })
         .from(contacts)
-        .where(and(eq(contacts.workspaceId, input.workspaceId), inArray(sql`lower(${contacts.email})`, emails)));
-      for (const f of found) if (!existing.has(f.email)) existing.set(f.email, { id: f.id, properties: f.properties });
+        .where(
+          and(eq(contacts.workspaceId, input.workspaceId), inArray(sql`lower(${contacts.email})`, emails)),
+        );
+      for (const f of found)
+        if (!existing.has(f.email)) existing.set(f.email, { id: f.id, properties: f.properties });
     }
     const inserts: Array<typeof contacts.$inferInsert> = [];
     for (const { row } of rows) {

@@ -47,7 +47,9 @@ export interface OpenDbOptions {
 }
 
 export async function openDb(options: OpenDbOptions = {}): Promise<DbHandle> {
-  const handle = options.url ? await openPostgres(options.url, options.maxConnections ?? 10) : await openPglite(options.dataDir ?? defaultDataDir());
+  const handle = options.url
+    ? await openPostgres(options.url, options.maxConnections ?? 10)
+    : await openPglite(options.dataDir ?? defaultDataDir());
   if (options.migrate !== false) await migrateDb(handle);
   return handle;
 }

@@ -12,14 +12,33 @@ afterAll(() => t.close());
 
 describe(`migrations (${testDriver()})`, () => {
   it("create every table of the data model", async () => {
-    const result: unknown = await t.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`);
-    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ table_name: string }>;
+    const result: unknown = await t.db.execute(
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`,
+    );
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{
+      table_name: string;
+    }>;
     const tables = rows.map((r) => r.table_name);
     expect(tables).toEqual(
       expect.arrayContaining([
-        "workspaces", "members", "users", "sessions", "accounts", "api_keys", "contacts", "events", "products",
-        "back_in_stock_subscriptions", "flows", "flow_versions", "enrollments", "enrollment_steps", "messages",
-        "message_events", "conversions", "suppressions",
+        "workspaces",
+        "members",
+        "users",
+        "sessions",
+        "accounts",
+        "api_keys",
+        "contacts",
+        "events",
+        "products",
+        "back_in_stock_subscriptions",
+        "flows",
+        "flow_versions",
+        "enrollments",
+        "enrollment_steps",
+        "messages",
+        "message_events",
+        "conversions",
+        "suppressions",
       ]),
     );
   });
@@ -29,7 +48,10 @@ describe(`migrations (${testDriver()})`, () => {
   });
 
   it("store an event once per idempotency key", async () => {
-    const [ws] = await t.db.insert(workspaces).values({ name: "Shop", slug: `shop-${Date.now()}` }).returning();
+    const [ws] = await t.db
+      .insert(workspaces)
+      .values({ name: "Shop", slug: `shop-${Date.now()}` })
+      .returning();
     const row = { workspaceId: ws!.id, name: "Signed Up", occurredAt: new Date(), idempotencyKey: "msg-1" };
     await t.db.insert(events).values(row);
     await t.db.insert(events).values(row).onConflictDoNothing();

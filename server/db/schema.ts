@@ -117,7 +117,10 @@ export const members = pgTable(
     role: memberRole("role").notNull().default("member"),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("members_workspace_user_uq").on(t.workspaceId, t.userId), index("members_user_idx").on(t.userId)],
+  (t) => [
+    uniqueIndex("members_workspace_user_uq").on(t.workspaceId, t.userId),
+    index("members_user_idx").on(t.userId),
+  ],
 );
 
 export const apiKeyKind = pgEnum("api_key_kind", ["secret", "publishable"]);
@@ -162,7 +165,10 @@ export const contacts = pgTable(
       .references(() => workspaces.id, { onDelete: "cascade" }),
     /** The shop's own id for the customer (Segment `userId`). */
     externalId: text("external_id"),
-    anonymousIds: text("anonymous_ids").array().notNull().default(sql`'{}'::text[]`),
+    anonymousIds: text("anonymous_ids")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     email: text("email"),
     phone: text("phone"),
     firstName: text("first_name"),
@@ -173,7 +179,10 @@ export const contacts = pgTable(
     birthday: date("birthday", { mode: "string" }),
     country: text("country"),
     properties: jsonb("properties").$type<Record<string, unknown>>().notNull().default({}),
-    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    tags: text("tags")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     emailConsent: consentStatus("email_consent").notNull().default("none"),
     smsConsent: consentStatus("sms_consent").notNull().default("none"),
     pushConsent: consentStatus("push_consent").notNull().default("none"),
@@ -211,7 +220,9 @@ export const events = pgTable(
     uniqueIndex("events_workspace_idempotency_uq").on(t.workspaceId, t.idempotencyKey),
     index("events_workspace_contact_name_time_idx").on(t.workspaceId, t.contactId, t.name, t.occurredAt),
     index("events_workspace_name_time_idx").on(t.workspaceId, t.name, t.occurredAt),
-    index("events_untriggered_idx").on(t.receivedAt).where(sql`${t.triggeredAt} is null`),
+    index("events_untriggered_idx")
+      .on(t.receivedAt)
+      .where(sql`${t.triggeredAt} is null`),
     index("events_workspace_anonymous_idx")
       .on(t.workspaceId, t.anonymousId)
       .where(sql`${t.anonymousId} is not null and ${t.contactId} is null`),
@@ -241,7 +252,10 @@ export const products = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), index("products_workspace_category_idx").on(t.workspaceId, t.category)],
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index("products_workspace_category_idx").on(t.workspaceId, t.category),
+  ],
 );
 
 export const backInStockSubscriptions = pgTable(
@@ -261,7 +275,9 @@ export const backInStockSubscriptions = pgTable(
   },
   (t) => [
     uniqueIndex("bis_workspace_product_contact_uq").on(t.workspaceId, t.productId, t.contactId),
-    index("bis_workspace_product_pending_idx").on(t.workspaceId, t.productId).where(sql`${t.notifiedAt} is null`),
+    index("bis_workspace_product_pending_idx")
+      .on(t.workspaceId, t.productId)
+      .where(sql`${t.notifiedAt} is null`),
   ],
 );
 
@@ -307,12 +323,21 @@ export const flowVersions = pgTable(
     publishedAt: tz("published_at").notNull().defaultNow(),
     publishedBy: text("published_by").references(() => users.id, { onDelete: "set null" }),
   },
-  (t) => [uniqueIndex("flow_versions_flow_version_uq").on(t.flowId, t.version), index("flow_versions_workspace_flow_idx").on(t.workspaceId, t.flowId)],
+  (t) => [
+    uniqueIndex("flow_versions_flow_version_uq").on(t.flowId, t.version),
+    index("flow_versions_workspace_flow_idx").on(t.workspaceId, t.flowId),
+  ],
 );
 
 // ---------------------------------------------------------------- execution
 
-export const enrollmentStatus = pgEnum("enrollment_status", ["active", "completed", "exited", "failed", "cancelled"]);
+export const enrollmentStatus = pgEnum("enrollment_status", [
+  "active",
+  "completed",
+  "exited",
+  "failed",
+  "cancelled",
+]);
 
 export const enrollments = pgTable(
   "enrollments",
@@ -356,7 +381,9 @@ export const enrollments = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    index("enrollments_due_idx").on(t.nextRunAt).where(sql`${t.status} = 'active'`),
+    index("enrollments_due_idx")
+      .on(t.nextRunAt)
+      .where(sql`${t.status} = 'active'`),
     index("enrollments_workspace_flow_status_idx").on(t.workspaceId, t.flowId, t.status),
     index("enrollments_workspace_contact_idx").on(t.workspaceId, t.contactId),
     uniqueIndex("enrollments_one_active_uq")
@@ -393,7 +420,15 @@ export const enrollmentSteps = pgTable(
 
 export const channel = pgEnum("channel", ["email", "sms", "push"]);
 export const messageCategory = pgEnum("message_category", ["marketing", "transactional"]);
-export const messageStatus = pgEnum("message_status", ["queued", "sending", "sent", "delivered", "failed", "skipped", "bounced"]);
+export const messageStatus = pgEnum("message_status", [
+  "queued",
+  "sending",
+  "sent",
+  "delivered",
+  "failed",
+  "skipped",
+  "bounced",
+]);
 
 export const messages = pgTable(
   "messages",
@@ -561,7 +596,9 @@ export const pushSubscriptions = pgTable(
   (t) => [
     uniqueIndex("push_subscriptions_workspace_endpoint_uq").on(t.workspaceId, t.endpoint),
     index("push_subscriptions_workspace_contact_idx").on(t.workspaceId, t.contactId),
-    index("push_subscriptions_workspace_anonymous_idx").on(t.workspaceId, t.anonymousId).where(sql`${t.anonymousId} is not null`),
+    index("push_subscriptions_workspace_anonymous_idx")
+      .on(t.workspaceId, t.anonymousId)
+      .where(sql`${t.anonymousId} is not null`),
   ],
 );
 

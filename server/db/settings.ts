@@ -10,7 +10,8 @@ export async function getOrCreateSecret(db: DbOrTx, key: string): Promise<string
 
 /** Reads an installation setting, storing `create()` on first use. Concurrent first uses agree on one value. */
 export async function getOrCreateSetting(db: DbOrTx, key: string, create: () => string): Promise<string> {
-  const read = () => db.select({ value: appSettings.value }).from(appSettings).where(eq(appSettings.key, key));
+  const read = () =>
+    db.select({ value: appSettings.value }).from(appSettings).where(eq(appSettings.key, key));
   const [existing] = await read();
   if (existing) return existing.value;
   await db.insert(appSettings).values({ key, value: create() }).onConflictDoNothing();

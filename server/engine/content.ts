@@ -18,7 +18,12 @@ export function mergeFieldIssues(text: string, field: string): Issue[] {
       const end = text.indexOf(close, start + open.length);
       const nextOpen = text.indexOf(open, start + open.length);
       if (end === -1 || (nextOpen !== -1 && nextOpen < end)) {
-        issues.push(issue("invalid_merge_field", `${field}: a merge field opened with “${open}” is never closed with “${close}”.`));
+        issues.push(
+          issue(
+            "invalid_merge_field",
+            `${field}: a merge field opened with “${open}” is never closed with “${close}”.`,
+          ),
+        );
         break;
       }
       if (text.slice(start + open.length, end).trim() === "") {
@@ -53,5 +58,8 @@ export function excerpt(text: string, max = 40): string {
 
 /** Merge fields shown compactly on a card: `{{ first_name | default: "Hey" }}` → `{first_name}`. */
 export function compactMergeFields(text: string): string {
-  return text.replace(/\{\{\s*([^}|]*?)\s*(\|[^}]*)?\}\}/g, (_match, name: string) => `{${name.trim() || "…"}}`);
+  return text.replace(
+    /\{\{\s*([^}|]*?)\s*(\|[^}]*)?\}\}/g,
+    (_match, name: string) => `{${name.trim() || "…"}}`,
+  );
 }

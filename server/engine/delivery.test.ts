@@ -11,23 +11,39 @@ import { HOUR } from "./time";
 const signup = event("Signed Up", 0, {}, "ev_signup");
 
 function message(id: string, channel: Channel, category: MessageCategory, row: number): GraphNode {
-  if (channel === "email") return node(id, "email", 0, row, emailCopy({ template: "welcome", subject: `Subject ${id}`, body: "Hello", category }));
+  if (channel === "email")
+    return node(
+      id,
+      "email",
+      0,
+      row,
+      emailCopy({ template: "welcome", subject: `Subject ${id}`, body: "Hello", category }),
+    );
   if (channel === "sms") return node(id, "sms", 0, row, { body: `Text ${id}`, category });
   return node(id, "push", 0, row, { title: `Title ${id}`, body: "Hello", category });
 }
 
 /** trigger → the given messages in a row → exit */
-function flowOf(messages: Array<[Channel, MessageCategory]>, settings: Partial<FlowSettings> = {}): FlowGraph {
+function flowOf(
+  messages: Array<[Channel, MessageCategory]>,
+  settings: Partial<FlowSettings> = {},
+): FlowGraph {
   const nodes = messages.map(([channel, category], i) => message(`m${i + 1}`, channel, category, i + 1));
   return graph(
-    [node("t", "trigger", 0, 0, { type: "event", event: "Signed Up", filter: null }), ...nodes, node("x", "exit", 0, nodes.length + 1, {})],
+    [
+      node("t", "trigger", 0, 0, { type: "event", event: "Signed Up", filter: null }),
+      ...nodes,
+      node("x", "exit", 0, nodes.length + 1, {}),
+    ],
     chain("t", ...nodes.map((n) => n.id), "x"),
     settings,
   );
 }
 
 function outcomes(effects: readonly Effect[]): string[] {
-  return effects.flatMap((e) => (e.type === "send" ? [`${e.nodeId}:sent`] : e.type === "skip" ? [`${e.nodeId}:${e.reason}`] : []));
+  return effects.flatMap((e) =>
+    e.type === "send" ? [`${e.nodeId}:sent`] : e.type === "skip" ? [`${e.nodeId}:${e.reason}`] : [],
+  );
 }
 
 function run(g: FlowGraph, f: Partial<Facts>, now: number) {
@@ -41,7 +57,11 @@ const NOON = at("2025-06-11T16:00:00Z");
 
 describe("consent and suppression", () => {
   const withContact = (c: Partial<ContactFacts>) => ({ contact: contact(c) });
-  const consent = (status: "subscribed" | "unsubscribed" | "none") => ({ email: status, sms: status, push: status });
+  const consent = (status: "subscribed" | "unsubscribed" | "none") => ({
+    email: status,
+    sms: status,
+    push: status,
+  });
   const all: Array<[Channel, MessageCategory]> = [
     ["email", "marketing"],
     ["sms", "marketing"],
@@ -53,7 +73,14 @@ describe("consent and suppression", () => {
   const g = flowOf(all, { smartSendingHours: 0 });
 
   it("sends everything to a subscribed contact", () => {
-    expect(outcomes(run(g, {}, NOON).effects)).toEqual(["m1:sent", "m2:sent", "m3:sent", "m4:sent", "m5:sent", "m6:sent"]);
+    expect(outcomes(run(g, {}, NOON).effects)).toEqual([
+      "m1:sent",
+      "m2:sent",
+      "m3:sent",
+      "m4:sent",
+      "m5:sent",
+      "m6:sent",
+    ]);
   });
 
   it("marketing needs consent 'subscribed'; transactional does not", () => {
@@ -71,19 +98,47 @@ describe("consent and suppression", () => {
 
   it("consent is per channel", () => {
     const mixed = withContact({ consent: { email: "subscribed", sms: "unsubscribed", push: "none" } });
-    expect(outcomes(run(g, mixed, NOON).effects)).toEqual(["m1:sent", "m2:no_consent", "m3:no_consent", "m4:sent", "m5:sent", "m6:sent"]);
+    expect(outcomes(run(g, mixed, NOON).effects)).toEqual([
+      "m1:sent",
+      "m2:no_consent",
+      "m3:no_consent",
+      "m4:sent",
+      "m5:sent",
+      "m6:sent",
+    ]);
   });
 
   it("a suppressed address gets nothing, transactional included", () => {
     const suppressed = withContact({ suppressed: { email: true, sms: false, push: true } });
-    expect(outcomes(run(g, suppressed, NOON).effects)).toEqual(["m1:suppressed", "m2:sent", "m3:suppressed", "m4:suppressed", "m5:sent", "m6:suppressed"]);
+    expect(outcomes(run(g, suppressed, NOON).effects)).toEqual([
+      "m1:suppressed",
+      "m2:sent",
+      "m3:suppressed",
+      "m4:suppressed",
+      "m5:sent",
+      "m6:suppressed",
+    ]);
   });
 
   it("skips a channel the contact has no address for, and moves on", () => {
     const result = run(g, withContact({ email: null, phone: " " }), NOON);
-    expect(outcomes(result.effects)).toEqual(["m1:no_address", "m2:no_address", "m3:sent", "m4:no_address", "m5:no_address", "m6:sent"]);
+    expect(outcomes(result.effects)).toEqual([
+      "m1:no_address",
+      "m2:no_address",
+      "m3:sent",
+      "m4:no_address",
+      "m5:no_address",
+      "m6:sent",
+    ]);
     expect(result.status).toBe("completed");
-    expect(result.effects).toContainEqual({ type: "skip", nodeId: "m1", visit: 1, channel: "email", category: "marketing", reason: "no_address" });
+    expect(result.effects).toContainEqual({
+      type: "skip",
+      nodeId: "m1",
+      visit: 1,
+      channel: "email",
+      category: "marketing",
+      reason: "no_address",
+    });
   });
 });
 
@@ -100,16 +155,32 @@ describe("smart sending", () => {
 
   it("counts marketing sent by other flows within the window (16 h by default)", () => {
     const g = flowOf([["email", "marketing"]]);
-    expect(outcomes(run(g, { lastMarketingSentAt: { email: NOON - 10 * HOUR } }, NOON).effects)).toEqual(["m1:smart_sending"]);
-    expect(outcomes(run(g, { lastMarketingSentAt: { email: NOON - 17 * HOUR } }, NOON).effects)).toEqual(["m1:sent"]);
-    expect(outcomes(run(g, { lastMarketingSentAt: { sms: NOON - HOUR } }, NOON).effects)).toEqual(["m1:sent"]);
+    expect(outcomes(run(g, { lastMarketingSentAt: { email: NOON - 10 * HOUR } }, NOON).effects)).toEqual([
+      "m1:smart_sending",
+    ]);
+    expect(outcomes(run(g, { lastMarketingSentAt: { email: NOON - 17 * HOUR } }, NOON).effects)).toEqual([
+      "m1:sent",
+    ]);
+    expect(outcomes(run(g, { lastMarketingSentAt: { sms: NOON - HOUR } }, NOON).effects)).toEqual([
+      "m1:sent",
+    ]);
   });
 
   it("follows the window setting, and 0 turns it off", () => {
     const recent = { lastMarketingSentAt: { email: NOON - 3 * HOUR } };
-    expect(outcomes(run(flowOf([["email", "marketing"]], { smartSendingHours: 2 }), recent, NOON).effects)).toEqual(["m1:sent"]);
-    expect(outcomes(run(flowOf([["email", "marketing"]], { smartSendingHours: 4 }), recent, NOON).effects)).toEqual(["m1:smart_sending"]);
-    const twice = flowOf([["email", "marketing"], ["email", "marketing"]], { smartSendingHours: 0 });
+    expect(
+      outcomes(run(flowOf([["email", "marketing"]], { smartSendingHours: 2 }), recent, NOON).effects),
+    ).toEqual(["m1:sent"]);
+    expect(
+      outcomes(run(flowOf([["email", "marketing"]], { smartSendingHours: 4 }), recent, NOON).effects),
+    ).toEqual(["m1:smart_sending"]);
+    const twice = flowOf(
+      [
+        ["email", "marketing"],
+        ["email", "marketing"],
+      ],
+      { smartSendingHours: 0 },
+    );
     expect(outcomes(run(twice, recent, NOON).effects)).toEqual(["m1:sent", "m2:sent"]);
   });
 });
@@ -126,7 +197,13 @@ describe("quiet hours", () => {
     expect(held.status).toBe("active");
     expect(held.nextRunAt).toBe(MORNING);
     expect(outcomes(held.effects)).toEqual([]);
-    expect(held.effects.at(-1)).toEqual({ type: "step", nodeId: "m1", visit: 1, outcome: "wait", detail: { wakeAt: MORNING, waitingFor: "quiet_hours" } });
+    expect(held.effects.at(-1)).toEqual({
+      type: "step",
+      nodeId: "m1",
+      visit: 1,
+      outcome: "wait",
+      detail: { wakeAt: MORNING, waitingFor: "quiet_hours" },
+    });
 
     const tooEarly = advance(g, carry(start, held), facts(), MORNING - HOUR);
     expect(tooEarly.effects).toEqual([]);
@@ -153,27 +230,49 @@ describe("quiet hours", () => {
 
   it("uses the contact's clock: 23:00 in New York is daytime in Kolkata", () => {
     const g = flowOf([["sms", "marketing"]]);
-    expect(outcomes(run(g, { contact: contact({ timezone: "Asia/Kolkata" }) }, LATE).effects)).toEqual(["m1:sent"]); // 08:30 IST
+    expect(outcomes(run(g, { contact: contact({ timezone: "Asia/Kolkata" }) }, LATE).effects)).toEqual([
+      "m1:sent",
+    ]); // 08:30 IST
     // A Kolkata contact at 01:30 IST waits until 08:00 IST (02:30Z).
     const kolkataNight = at("2025-06-11T20:00:00Z");
-    expect(run(g, { contact: contact({ timezone: "Asia/Kolkata" }) }, kolkataNight).nextRunAt).toBe(at("2025-06-12T02:30:00Z"));
+    expect(run(g, { contact: contact({ timezone: "Asia/Kolkata" }) }, kolkataNight).nextRunAt).toBe(
+      at("2025-06-12T02:30:00Z"),
+    );
   });
 
   it("falls back to the workspace zone for a contact with an unknown zone", () => {
     const g = flowOf([["sms", "marketing"]]);
-    const result = run(g, { contact: contact({ timezone: "Mars/Olympus" }), workspaceTimezone: "Europe/Berlin" }, at("2025-06-11T22:00:00Z")); // 00:00 CEST
+    const result = run(
+      g,
+      { contact: contact({ timezone: "Mars/Olympus" }), workspaceTimezone: "Europe/Berlin" },
+      at("2025-06-11T22:00:00Z"),
+    ); // 00:00 CEST
     expect(result.nextRunAt).toBe(at("2025-06-12T06:00:00Z")); // 08:00 CEST
   });
 
   it("can be switched off, or moved", () => {
-    expect(outcomes(run(flowOf([["sms", "marketing"]], { quietHours: { enabled: false, start: "21:00", end: "08:00" } }), {}, LATE).effects)).toEqual(["m1:sent"]);
-    const late = flowOf([["sms", "marketing"]], { quietHours: { enabled: true, start: "23:30", end: "07:00" } });
+    expect(
+      outcomes(
+        run(
+          flowOf([["sms", "marketing"]], { quietHours: { enabled: false, start: "21:00", end: "08:00" } }),
+          {},
+          LATE,
+        ).effects,
+      ),
+    ).toEqual(["m1:sent"]);
+    const late = flowOf([["sms", "marketing"]], {
+      quietHours: { enabled: true, start: "23:30", end: "07:00" },
+    });
     expect(outcomes(run(late, {}, LATE).effects)).toEqual(["m1:sent"]);
   });
 
   it("skips without waiting when the contact could not receive it anyway", () => {
     const g = flowOf([["sms", "marketing"]]);
-    const result = run(g, { contact: contact({ consent: { email: "subscribed", sms: "none", push: "none" } }) }, LATE);
+    const result = run(
+      g,
+      { contact: contact({ consent: { email: "subscribed", sms: "none", push: "none" } }) },
+      LATE,
+    );
     expect(outcomes(result.effects)).toEqual(["m1:no_consent"]);
     expect(result.status).toBe("completed");
   });
@@ -182,7 +281,12 @@ describe("quiet hours", () => {
     const g = flowOf([["sms", "marketing"]]);
     const start = enrollment(g, { ...signupData(), occurredAt: LATE }, LATE);
     const held = advance(g, start, facts(), LATE);
-    const woken = advance(g, carry(start, held), facts({ lastMarketingSentAt: { sms: MORNING - HOUR } }), MORNING);
+    const woken = advance(
+      g,
+      carry(start, held),
+      facts({ lastMarketingSentAt: { sms: MORNING - HOUR } }),
+      MORNING,
+    );
     expect(outcomes(woken.effects)).toEqual(["m1:smart_sending"]);
   });
 });

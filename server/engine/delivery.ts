@@ -32,7 +32,11 @@ export function deliver<C>(ctx: StepContext<C>, message: OutgoingMessage): StepR
   if (category === "marketing") {
     if (contact.consent[channel] !== "subscribed") return skip("no_consent");
     const last = ctx.lastMarketingSentAt[channel];
-    if (settings.smartSendingHours > 0 && last !== undefined && now - last < settings.smartSendingHours * HOUR) {
+    if (
+      settings.smartSendingHours > 0 &&
+      last !== undefined &&
+      now - last < settings.smartSendingHours * HOUR
+    ) {
       return skip("smart_sending");
     }
     if (channel !== "email") {

@@ -9,18 +9,32 @@ import { at, contact, event } from "./test-support";
 import { DAY } from "./time";
 
 const NOW = at("2025-06-10T16:00:00Z");
-const checkout = (props: Record<string, unknown> = { cart_id: "c_1", value: 80 }) => event("Started Checkout", NOW, props, "ev_checkout");
+const checkout = (props: Record<string, unknown> = { cart_id: "c_1", value: 80 }) =>
+  event("Started Checkout", NOW, props, "ev_checkout");
 
 function cartFlow(settings: Partial<FlowSettings> = {}): FlowGraph {
   return graph(
-    [node("t", "trigger", 0, 0, { type: "event", event: "Started Checkout", filter: when.event("value", "gt", 50) }), node("x", "exit", 0, 1, {})],
+    [
+      node("t", "trigger", 0, 0, {
+        type: "event",
+        event: "Started Checkout",
+        filter: when.event("value", "gt", 50),
+      }),
+      node("x", "exit", 0, 1, {}),
+    ],
     chain("t", "x"),
     settings,
   );
 }
 
 function input(overrides: Partial<EntryInput> = {}): EntryInput {
-  return { contact: contact(), event: checkout(), activeEnrollmentKeys: [], pastEnrollments: [], ...overrides };
+  return {
+    contact: contact(),
+    event: checkout(),
+    activeEnrollmentKeys: [],
+    pastEnrollments: [],
+    ...overrides,
+  };
 }
 
 describe("evaluateEntry", () => {
@@ -29,47 +43,94 @@ describe("evaluateEntry", () => {
   });
 
   it("refuses an event the trigger does not match", () => {
-    expect(evaluateEntry(cartFlow(), input({ event: checkout({ value: 10 }) }), NOW).reason).toBe("trigger_mismatch");
-    expect(evaluateEntry(cartFlow(), input({ event: event("Viewed Product", NOW) }), NOW).reason).toBe("trigger_mismatch");
+    expect(evaluateEntry(cartFlow(), input({ event: checkout({ value: 10 }) }), NOW).reason).toBe(
+      "trigger_mismatch",
+    );
+    expect(evaluateEntry(cartFlow(), input({ event: event("Viewed Product", NOW) }), NOW).reason).toBe(
+      "trigger_mismatch",
+    );
     expect(evaluateEntry(cartFlow(), input({ event: null }), NOW).reason).toBe("trigger_mismatch");
   });
 
   it("allows one active enrollment per contact", () => {
-    expect(evaluateEntry(cartFlow(), input({ activeEnrollmentKeys: [""] }), NOW)).toEqual({ enter: false, entryKey: "", reason: "already_active" });
+    expect(evaluateEntry(cartFlow(), input({ activeEnrollmentKeys: [""] }), NOW)).toEqual({
+      enter: false,
+      entryKey: "",
+      reason: "already_active",
+    });
   });
 
   it("with an entry key, allows one active enrollment per key value (several carts at once)", () => {
     const flow = cartFlow({ entryKey: "cart_id" });
-    expect(evaluateEntry(flow, input({ activeEnrollmentKeys: ["c_0"] }), NOW)).toEqual({ enter: true, entryKey: "c_1", reason: "ok" });
-    expect(evaluateEntry(flow, input({ activeEnrollmentKeys: ["c_0", "c_1"] }), NOW)).toEqual({ enter: false, entryKey: "c_1", reason: "already_active" });
+    expect(evaluateEntry(flow, input({ activeEnrollmentKeys: ["c_0"] }), NOW)).toEqual({
+      enter: true,
+      entryKey: "c_1",
+      reason: "ok",
+    });
+    expect(evaluateEntry(flow, input({ activeEnrollmentKeys: ["c_0", "c_1"] }), NOW)).toEqual({
+      enter: false,
+      entryKey: "c_1",
+      reason: "already_active",
+    });
     // An event without the property falls back to the contact-wide key.
-    expect(evaluateEntry(flow, input({ event: checkout({ value: 90 }) }), NOW)).toMatchObject({ enter: true, entryKey: "" });
-    expect(evaluateEntry(cartFlow({ entryKey: "cart.id" }), input({ event: checkout({ value: 90, cart: { id: 7 } }) }), NOW).entryKey).toBe("7");
+    expect(evaluateEntry(flow, input({ event: checkout({ value: 90 }) }), NOW)).toMatchObject({
+      enter: true,
+      entryKey: "",
+    });
+    expect(
+      evaluateEntry(
+        cartFlow({ entryKey: "cart.id" }),
+        input({ event: checkout({ value: 90, cart: { id: 7 } }) }),
+        NOW,
+      ).entryKey,
+    ).toBe("7");
   });
 
   it("once: never again after any earlier entry", () => {
     const flow = cartFlow({ reentry: { mode: "once" } });
     expect(evaluateEntry(flow, input(), NOW).enter).toBe(true);
-    expect(evaluateEntry(flow, input({ pastEnrollments: [{ enteredAt: NOW - 400 * DAY }] }), NOW)).toMatchObject({ enter: false, reason: "already_entered" });
+    expect(
+      evaluateEntry(flow, input({ pastEnrollments: [{ enteredAt: NOW - 400 * DAY }] }), NOW),
+    ).toMatchObject({ enter: false, reason: "already_entered" });
   });
 
   it("once per period: again only after N days", () => {
     const flow = cartFlow({ reentry: { mode: "once_per_period", periodDays: 30 } });
-    expect(evaluateEntry(flow, input({ pastEnrollments: [{ enteredAt: NOW - 29 * DAY }] }), NOW)).toMatchObject({ enter: false, reason: "entered_recently" });
-    expect(evaluateEntry(flow, input({ pastEnrollments: [{ enteredAt: NOW - 30 * DAY }] }), NOW).enter).toBe(true);
-    expect(evaluateEntry(flow, input({ pastEnrollments: [{ enteredAt: NOW - 90 * DAY }, { enteredAt: NOW - 45 * DAY }] }), NOW).enter).toBe(true);
+    expect(
+      evaluateEntry(flow, input({ pastEnrollments: [{ enteredAt: NOW - 29 * DAY }] }), NOW),
+    ).toMatchObject({ enter: false, reason: "entered_recently" });
+    expect(evaluateEntry(flow, input({ pastEnrollments: [{ enteredAt: NOW - 30 * DAY }] }), NOW).enter).toBe(
+      true,
+    );
+    expect(
+      evaluateEntry(
+        flow,
+        input({ pastEnrollments: [{ enteredAt: NOW - 90 * DAY }, { enteredAt: NOW - 45 * DAY }] }),
+        NOW,
+      ).enter,
+    ).toBe(true);
   });
 
   it("every time: as often as the trigger fires, one at a time", () => {
     const flow = cartFlow({ reentry: { mode: "every_time" } });
-    expect(evaluateEntry(flow, input({ pastEnrollments: [{ enteredAt: NOW - 60_000 }] }), NOW).enter).toBe(true);
-    expect(evaluateEntry(flow, input({ pastEnrollments: [{ enteredAt: NOW - 60_000 }], activeEnrollmentKeys: [""] }), NOW).enter).toBe(false);
+    expect(evaluateEntry(flow, input({ pastEnrollments: [{ enteredAt: NOW - 60_000 }] }), NOW).enter).toBe(
+      true,
+    );
+    expect(
+      evaluateEntry(
+        flow,
+        input({ pastEnrollments: [{ enteredAt: NOW - 60_000 }], activeEnrollmentKeys: [""] }),
+        NOW,
+      ).enter,
+    ).toBe(false);
   });
 
   it("checks a schedule's segment against the contact", () => {
     const seasonal = getFlowTemplate("seasonal_offer")!.graph;
     expect(evaluateEntry(seasonal, input({ event: null }), NOW)).toMatchObject({ enter: true, reason: "ok" });
-    expect(evaluateEntry(seasonal, input({ event: null, contact: contact({ country: "CA" }) }), NOW)).toMatchObject({ enter: false, reason: "not_in_segment" });
+    expect(
+      evaluateEntry(seasonal, input({ event: null, contact: contact({ country: "CA" }) }), NOW),
+    ).toMatchObject({ enter: false, reason: "not_in_segment" });
     expect(evaluateEntry(seasonal, input({ event: null, contact: null }), NOW).reason).toBe("not_in_segment");
   });
 
@@ -98,17 +159,33 @@ describe("migrateEnrollment", () => {
   const v1 = getFlowTemplate("abandoned_cart")!.graph;
 
   it("moves an enrollment whose node still exists (matched by id)", () => {
-    const v2: FlowGraph = { ...v1, nodes: v1.nodes.map((n) => (n.id === "wait_1d" && n.kind === "wait" ? { ...n, config: { mode: "duration", amount: 2, unit: "days" } } : n)) };
+    const v2: FlowGraph = {
+      ...v1,
+      nodes: v1.nodes.map((n) =>
+        n.id === "wait_1d" && n.kind === "wait"
+          ? { ...n, config: { mode: "duration", amount: 2, unit: "days" } }
+          : n,
+      ),
+    };
     expect(migrateEnrollment(v1, v2, "wait_1d")).toEqual({ action: "move", reason: "same_node" });
   });
 
   it("exits an enrollment whose node was removed", () => {
-    const v2: FlowGraph = { ...v1, nodes: v1.nodes.filter((n) => n.id !== "email_2"), edges: v1.edges.filter((e) => e.source !== "email_2" && e.target !== "email_2") };
+    const v2: FlowGraph = {
+      ...v1,
+      nodes: v1.nodes.filter((n) => n.id !== "email_2"),
+      edges: v1.edges.filter((e) => e.source !== "email_2" && e.target !== "email_2"),
+    };
     expect(migrateEnrollment(v1, v2, "email_2")).toEqual({ action: "exit", reason: "node_removed" });
   });
 
   it("keeps an enrollment on its version when its node became a different kind", () => {
-    const v2: FlowGraph = { ...v1, nodes: v1.nodes.map((n) => (n.id === "wait_1d" ? { id: "wait_1d", kind: "exit", position: n.position, config: {} } : n)) };
+    const v2: FlowGraph = {
+      ...v1,
+      nodes: v1.nodes.map((n) =>
+        n.id === "wait_1d" ? { id: "wait_1d", kind: "exit", position: n.position, config: {} } : n,
+      ),
+    };
     expect(migrateEnrollment(v1, v2, "wait_1d")).toEqual({ action: "stay", reason: "kind_changed" });
   });
 });

@@ -40,7 +40,10 @@ export const DEFAULT_REENTRY_PERIOD_DAYS = 30;
 export function evaluateEntry(graph: FlowGraph, input: EntryInput, now: number): EntryDecision {
   const trigger = triggerNode(graph);
   const settings = graph.settings;
-  const entryKey = settings.entryKey && input.event ? (toText(getPath(input.event.properties, settings.entryKey)) ?? "") : "";
+  const entryKey =
+    settings.entryKey && input.event
+      ? (toText(getPath(input.event.properties, settings.entryKey)) ?? "")
+      : "";
   const decide = (enter: boolean, reason: EntryReason): EntryDecision => ({ enter, entryKey, reason });
   if (!trigger) return decide(false, "no_trigger");
 
@@ -48,7 +51,8 @@ export function evaluateEntry(graph: FlowGraph, input: EntryInput, now: number):
   if (config.type === "event" || config.type === "back_in_stock") {
     if (!input.event) return decide(false, "trigger_mismatch");
     const events = input.events ?? [input.event];
-    if (!matchesEventTrigger(config, input.event, { contact: input.contact, events, now })) return decide(false, "trigger_mismatch");
+    if (!matchesEventTrigger(config, input.event, { contact: input.contact, events, now }))
+      return decide(false, "trigger_mismatch");
   }
   if ((config.type === "schedule" || config.type === "inactivity") && config.segment) {
     const inSegment =
@@ -64,7 +68,9 @@ export function evaluateEntry(graph: FlowGraph, input: EntryInput, now: number):
     if (!inSegment) return decide(false, "not_in_segment");
   }
 
-  const active = settings.entryKey ? input.activeEnrollmentKeys.includes(entryKey) : input.activeEnrollmentKeys.length > 0;
+  const active = settings.entryKey
+    ? input.activeEnrollmentKeys.includes(entryKey)
+    : input.activeEnrollmentKeys.length > 0;
   if (active) return decide(false, "already_active");
 
   switch (settings.reentry.mode) {
@@ -73,7 +79,8 @@ export function evaluateEntry(graph: FlowGraph, input: EntryInput, now: number):
       break;
     case "once_per_period": {
       const period = (settings.reentry.periodDays ?? DEFAULT_REENTRY_PERIOD_DAYS) * DAY;
-      if (input.pastEnrollments.some((e) => now - e.enteredAt < period)) return decide(false, "entered_recently");
+      if (input.pastEnrollments.some((e) => now - e.enteredAt < period))
+        return decide(false, "entered_recently");
       break;
     }
     case "every_time":
@@ -83,10 +90,19 @@ export function evaluateEntry(graph: FlowGraph, input: EntryInput, now: number):
 }
 
 /** A new enrollment at the trigger; null when the graph has no trigger. */
-export function startEnrollment(graph: FlowGraph, input: { id: string; enteredAt: number; triggerData: TriggerData }): Enrollment | null {
+export function startEnrollment(
+  graph: FlowGraph,
+  input: { id: string; enteredAt: number; triggerData: TriggerData },
+): Enrollment | null {
   const trigger = triggerNode(graph);
   if (!trigger) return null;
-  return { id: input.id, currentNodeId: trigger.id, enteredAt: input.enteredAt, state: emptyState(), triggerData: input.triggerData };
+  return {
+    id: input.id,
+    currentNodeId: trigger.id,
+    enteredAt: input.enteredAt,
+    state: emptyState(),
+    triggerData: input.triggerData,
+  };
 }
 
 export type Migration = {
@@ -101,7 +117,11 @@ export type Migration = {
  * enrollment on its old version (its waiting state would mean nothing there). A wait
  * already running keeps its wake-up time.
  */
-export function migrateEnrollment(oldGraph: FlowGraph, newGraph: FlowGraph, currentNodeId: string): Migration {
+export function migrateEnrollment(
+  oldGraph: FlowGraph,
+  newGraph: FlowGraph,
+  currentNodeId: string,
+): Migration {
   const next = newGraph.nodes.find((n) => n.id === currentNodeId);
   if (!next) return { action: "exit", reason: "node_removed" };
   const previous = oldGraph.nodes.find((n) => n.id === currentNodeId);

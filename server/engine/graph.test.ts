@@ -14,7 +14,11 @@ function messages(json: unknown): string[] {
   return result.ok ? [] : result.issues.map((i) => i.message);
 }
 
-type Json = { nodes: Array<Record<string, unknown> & { config: Record<string, unknown> }>; edges: Array<Record<string, unknown>>; settings: Record<string, unknown> };
+type Json = {
+  nodes: Array<Record<string, unknown> & { config: Record<string, unknown> }>;
+  edges: Array<Record<string, unknown>>;
+  settings: Record<string, unknown>;
+};
 
 describe("graph JSON, schema 1", () => {
   it("parses a template and fills defaults", () => {
@@ -52,7 +56,9 @@ describe("graph JSON, schema 1", () => {
     const result = parseGraph(json);
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.issues).toEqual([{ nodeId: "n3", code: "invalid_config", message: "Node n3 (wait): unknown field 'foo'" }]);
+      expect(result.issues).toEqual([
+        { nodeId: "n3", code: "invalid_config", message: "Node n3 (wait): unknown field 'foo'" },
+      ]);
     }
   });
 
@@ -88,8 +94,14 @@ describe("graph JSON, schema 1", () => {
       "Node sms_reminder (sms): 'body' should be a string",
     ]);
     const trigger = byId("trigger");
-    trigger.config = { type: "event", event: "Started Checkout", filter: { type: "property", source: "trigger", path: "value", op: "gt", value: 50, unit: "usd" } };
-    expect(messages({ ...json, nodes: [trigger] })).toEqual(["Node trigger (trigger): unknown field 'filter.unit'"]);
+    trigger.config = {
+      type: "event",
+      event: "Started Checkout",
+      filter: { type: "property", source: "trigger", path: "value", op: "gt", value: 50, unit: "usd" },
+    };
+    expect(messages({ ...json, nodes: [trigger] })).toEqual([
+      "Node trigger (trigger): unknown field 'filter.unit'",
+    ]);
   });
 
   it("rejects a graph that is not one", () => {
@@ -99,24 +111,39 @@ describe("graph JSON, schema 1", () => {
   });
 
   it("names a missing or malformed config", () => {
-    expect(messages({ schema: 1, nodes: [{ id: "n1", kind: "wait", position: { x: 0, y: 0 } }], edges: [] })).toEqual(["Node n1 (wait): missing field 'config'"]);
-    expect(messages({ schema: 1, nodes: [{ id: "n1", kind: "wait", position: { x: 0, y: 0 }, config: "1 day" }], edges: [] })).toEqual([
-      "Node n1 (wait): 'config' should be an object",
-    ]);
+    expect(
+      messages({ schema: 1, nodes: [{ id: "n1", kind: "wait", position: { x: 0, y: 0 } }], edges: [] }),
+    ).toEqual(["Node n1 (wait): missing field 'config'"]);
+    expect(
+      messages({
+        schema: 1,
+        nodes: [{ id: "n1", kind: "wait", position: { x: 0, y: 0 }, config: "1 day" }],
+        edges: [],
+      }),
+    ).toEqual(["Node n1 (wait): 'config' should be an object"]);
   });
 
   it("bounds the numeric settings", () => {
-    const settings = (s: Record<string, unknown>) => messages({ schema: 1, nodes: [], edges: [], settings: s });
-    expect(settings({ smartSendingHours: 200 })).toEqual(["Flow settings: 'smartSendingHours' must be at most 168"]);
-    expect(settings({ attributionDays: -1 })).toEqual(["Flow settings: 'attributionDays' must be at least 0"]);
-    expect(settings({ reentry: { mode: "sometimes" } })).toEqual(["Flow settings: 'reentry.mode' must be one of 'once', 'every_time', 'once_per_period'"]);
-    expect(settings({ quietHours: { enabled: "yes", start: "21:00", end: "08:00" } })).toEqual(["Flow settings: 'quietHours.enabled' should be a boolean"]);
+    const settings = (s: Record<string, unknown>) =>
+      messages({ schema: 1, nodes: [], edges: [], settings: s });
+    expect(settings({ smartSendingHours: 200 })).toEqual([
+      "Flow settings: 'smartSendingHours' must be at most 168",
+    ]);
+    expect(settings({ attributionDays: -1 })).toEqual([
+      "Flow settings: 'attributionDays' must be at least 0",
+    ]);
+    expect(settings({ reentry: { mode: "sometimes" } })).toEqual([
+      "Flow settings: 'reentry.mode' must be one of 'once', 'every_time', 'once_per_period'",
+    ]);
+    expect(settings({ quietHours: { enabled: "yes", start: "21:00", end: "08:00" } })).toEqual([
+      "Flow settings: 'quietHours.enabled' should be a boolean",
+    ]);
     expect(settings({ smartSendingHours: 0, attributionDays: 7 })).toEqual([]);
   });
 
   it("refers to a node without an id by its position", () => {
-    expect(messages({ schema: 1, nodes: [{ kind: "exit", position: { x: 0, y: 0 }, config: {} }], edges: [] })).toEqual([
-      "Node #1 (exit): missing field 'id'",
-    ]);
+    expect(
+      messages({ schema: 1, nodes: [{ kind: "exit", position: { x: 0, y: 0 }, config: {} }], edges: [] }),
+    ).toEqual(["Node #1 (exit): missing field 'id'"]);
   });
 });

@@ -26,16 +26,29 @@ export const FlowEdge = z.strictObject({
 export type FlowEdge = z.infer<typeof FlowEdge>;
 
 /** A node of one kind with that kind's config. */
-export type FlowNodeOf<K extends NodeKind> = { id: string; kind: K; position: Position; config: NodeConfig<K> };
+export type FlowNodeOf<K extends NodeKind> = {
+  id: string;
+  kind: K;
+  position: Position;
+  config: NodeConfig<K>;
+};
 type AnyFlowNode = { [K in NodeKind]: FlowNodeOf<K> }[NodeKind];
 
 function nodeSchema<K extends NodeKind>(kind: K) {
-  return z.strictObject({ id: NodeId, kind: z.literal(kind), position: Position, config: nodeDefinitions[kind].configSchema });
+  return z.strictObject({
+    id: NodeId,
+    kind: z.literal(kind),
+    position: Position,
+    config: nodeDefinitions[kind].configSchema,
+  });
 }
 const nodeSchemas = NodeKind.options.map((kind) => nodeSchema(kind));
 type NodeSchema = (typeof nodeSchemas)[number];
 
-export const FlowNode = z.discriminatedUnion("kind", nodeSchemas as [NodeSchema, ...NodeSchema[]]) as unknown as z.ZodType<AnyFlowNode>;
+export const FlowNode = z.discriminatedUnion(
+  "kind",
+  nodeSchemas as [NodeSchema, ...NodeSchema[]],
+) as unknown as z.ZodType<AnyFlowNode>;
 export type FlowNode = z.infer<typeof FlowNode>;
 
 export const FlowGraph = z.strictObject({
@@ -55,7 +68,14 @@ export function emptyGraph(): FlowGraph {
 export function starterGraph(): FlowGraph {
   return {
     schema: 1,
-    nodes: [{ id: "trigger", kind: "trigger", position: { x: 0, y: 0 }, config: nodeDefinitions.trigger.defaultConfig() }],
+    nodes: [
+      {
+        id: "trigger",
+        kind: "trigger",
+        position: { x: 0, y: 0 },
+        config: nodeDefinitions.trigger.defaultConfig(),
+      },
+    ],
     edges: [],
     settings: defaultSettings(),
   };
@@ -90,7 +110,12 @@ const Envelope = z.strictObject({
   settings: z.unknown().optional(),
 });
 
-const NodeEnvelope = z.strictObject({ id: NodeId, kind: z.string().min(1), position: Position, config: z.unknown() });
+const NodeEnvelope = z.strictObject({
+  id: NodeId,
+  kind: z.string().min(1),
+  position: Position,
+  config: z.unknown(),
+});
 
 type ZodIssue = z.core.$ZodIssue;
 
@@ -121,7 +146,9 @@ export function describeZodIssue(zi: ZodIssue, root?: string): string {
       if (!hasInput && (path !== "" || root)) return `missing field ${field}`;
       return `${field} should be ${zi.expected === "array" || zi.expected === "object" ? "an" : "a"} ${zi.expected}`;
     case "invalid_value":
-      return zi.values.length === 1 ? `${field} must be ${quoteList(zi.values)}` : `${field} must be one of ${quoteList(zi.values)}`;
+      return zi.values.length === 1
+        ? `${field} must be ${quoteList(zi.values)}`
+        : `${field} must be one of ${quoteList(zi.values)}`;
     case "invalid_union": {
       const options = (zi as { options?: unknown[] }).options;
       const discriminator = (zi as { discriminator?: string }).discriminator;
@@ -134,7 +161,8 @@ export function describeZodIssue(zi: ZodIssue, root?: string): string {
     }
     case "too_small":
       if (zi.origin === "string" && Number(zi.minimum) === 1) return `${field} must not be empty`;
-      if (zi.origin === "array") return `${field} needs at least ${Number(zi.minimum)} ${Number(zi.minimum) === 1 ? "item" : "items"}`;
+      if (zi.origin === "array")
+        return `${field} needs at least ${Number(zi.minimum)} ${Number(zi.minimum) === 1 ? "item" : "items"}`;
       return `${field} must be at least ${Number(zi.minimum)}`;
     case "too_big":
       if (zi.origin === "array") return `${field} may hold at most ${Number(zi.maximum)} items`;
@@ -173,7 +201,13 @@ export function inspectGraph(json: unknown): InspectedGraph {
     const envelope = NodeEnvelope.safeParse(raw, { reportInput: true });
     if (!envelope.success) {
       for (const zi of envelope.error.issues) {
-        issues.push(issue("invalid_node", `${nodeLabel(rawId, index, rawKind)}: ${describeZodIssue(zi)}`, rawId ? { nodeId: rawId } : {}));
+        issues.push(
+          issue(
+            "invalid_node",
+            `${nodeLabel(rawId, index, rawKind)}: ${describeZodIssue(zi)}`,
+            rawId ? { nodeId: rawId } : {},
+          ),
+        );
       }
       continue;
     }
@@ -186,7 +220,11 @@ export function inspectGraph(json: unknown): InspectedGraph {
     const config = definitionOf(kind).configSchema.safeParse(envelope.data.config, { reportInput: true });
     if (!config.success) {
       for (const zi of config.error.issues) {
-        issues.push(issue("invalid_config", `${nodeLabel(id, index, kind)}: ${describeZodIssue(zi, "config")}`, { nodeId: id }));
+        issues.push(
+          issue("invalid_config", `${nodeLabel(id, index, kind)}: ${describeZodIssue(zi, "config")}`, {
+            nodeId: id,
+          }),
+        );
       }
     }
     nodes.push({ index, id, kind, rawKind: kind, position, config: config.success ? config.data : null });
@@ -201,16 +239,29 @@ export function inspectGraph(json: unknown): InspectedGraph {
     }
     const rawId = isRecord(raw) && typeof raw.id === "string" && raw.id !== "" ? raw.id : null;
     for (const zi of parsed.error.issues) {
-      issues.push(issue("invalid_edge", `${rawId ? `Edge ${rawId}` : `Edge #${index + 1}`}: ${describeZodIssue(zi)}`, rawId ? { edgeId: rawId } : {}));
+      issues.push(
+        issue(
+          "invalid_edge",
+          `${rawId ? `Edge ${rawId}` : `Edge #${index + 1}`}: ${describeZodIssue(zi)}`,
+          rawId ? { edgeId: rawId } : {},
+        ),
+      );
     }
   }
 
   const settingsResult = FlowSettings.safeParse(top.data.settings ?? {}, { reportInput: true });
   if (!settingsResult.success) {
-    for (const zi of settingsResult.error.issues) issues.push(issue("invalid_settings", `Flow settings: ${describeZodIssue(zi)}`));
+    for (const zi of settingsResult.error.issues)
+      issues.push(issue("invalid_settings", `Flow settings: ${describeZodIssue(zi)}`));
   }
 
-  return { issues, nodes, edges, settings: settingsResult.success ? settingsResult.data : null, readable: true };
+  return {
+    issues,
+    nodes,
+    edges,
+    settings: settingsResult.success ? settingsResult.data : null,
+    readable: true,
+  };
 }
 
 export type ParseGraphResult = { ok: true; graph: FlowGraph } | { ok: false; issues: Issue[] };
@@ -222,7 +273,10 @@ export function parseGraph(json: unknown): ParseGraphResult {
   const parsed = FlowGraph.safeParse(json);
   if (!parsed.success) {
     // Not expected once every piece parsed; report rather than throw.
-    return { ok: false, issues: parsed.error.issues.map((zi) => issue("invalid_graph", `Flow: ${describeZodIssue(zi)}`)) };
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((zi) => issue("invalid_graph", `Flow: ${describeZodIssue(zi)}`)),
+    };
   }
   return { ok: true, graph: parsed.data };
 }

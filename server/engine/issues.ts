@@ -38,6 +38,10 @@ export type Issue = {
   message: string;
 };
 
-export function issue(code: IssueCode, message: string, at: { nodeId?: string; edgeId?: string } = {}): Issue {
+export function issue(
+  code: IssueCode,
+  message: string,
+  at: { nodeId?: string; edgeId?: string } = {},
+): Issue {
   return { ...at, code, message };
 }

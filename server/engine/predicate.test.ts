@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { EventFact } from "./facts";
-import { compare, describePredicate, evaluatePredicate, Predicate, predicateEventNames, predicateProblems, when, type PredicateScope } from "./predicate";
+import {
+  compare,
+  describePredicate,
+  evaluatePredicate,
+  Predicate,
+  predicateEventNames,
+  predicateProblems,
+  when,
+  type PredicateScope,
+} from "./predicate";
 import { at, contact, event } from "./test-support";
 import { DAY } from "./time";
 
@@ -9,8 +18,16 @@ const ENTERED = at("2025-06-10T12:00:00Z");
 
 function scope(overrides: Partial<PredicateScope> = {}): PredicateScope {
   return {
-    contact: contact({ properties: { vip_tier: "gold", lifetime_value: 420, loyalty: { points: 80 } }, tags: ["vip", "newsletter"] }),
-    trigger: { eventId: "trig", name: "Started Checkout", properties: { value: 75, cart_id: "c_1", items: [{ sku: "TEA-1" }] }, occurredAt: ENTERED },
+    contact: contact({
+      properties: { vip_tier: "gold", lifetime_value: 420, loyalty: { points: 80 } },
+      tags: ["vip", "newsletter"],
+    }),
+    trigger: {
+      eventId: "trig",
+      name: "Started Checkout",
+      properties: { value: 75, cart_id: "c_1", items: [{ sku: "TEA-1" }] },
+      occurredAt: ENTERED,
+    },
     event: null,
     events: [],
     enteredAt: ENTERED,
@@ -74,7 +91,8 @@ describe("property comparisons", () => {
 });
 
 describe("behaviour", () => {
-  const order = (days: number, id: string, props: Record<string, unknown> = {}): EventFact => event("Placed Order", ENTERED + days * DAY, props, id);
+  const order = (days: number, id: string, props: Record<string, unknown> = {}): EventFact =>
+    event("Placed Order", ENTERED + days * DAY, props, id);
 
   it("has done <event> since entering this flow — not before, not in the future, never the trigger event", () => {
     const p = when.hasDone("Placed Order", "flow_start");
@@ -114,33 +132,73 @@ describe("checks and words", () => {
     expect(describePredicate(when.hasDone("Placed Order"))).toBe("Placed Order since start");
     expect(describePredicate(when.trigger("value", "gt", 50))).toBe("trigger.value > 50");
     expect(describePredicate(when.event("value", "gt", 50))).toBe("value > 50");
-    expect(describePredicate(when.all(when.contact("country", "eq", "US"), when.any(when.firstTimeBuyer(), when.contact("tags", "contains", "vip"))))).toBe(
-      "country is US and (first-time buyer or tags contains vip)",
+    expect(
+      describePredicate(
+        when.all(
+          when.contact("country", "eq", "US"),
+          when.any(when.firstTimeBuyer(), when.contact("tags", "contains", "vip")),
+        ),
+      ),
+    ).toBe("country is US and (first-time buyer or tags contains vip)");
+    expect(describePredicate(when.count("Viewed Product", "gte", 2, 1))).toBe(
+      "Viewed Product count ≥ 2 in the last 1 day",
     );
-    expect(describePredicate(when.count("Viewed Product", "gte", 2, 1))).toBe("Viewed Product count ≥ 2 in the last 1 day");
     expect(describePredicate(when.count("Placed Order", "eq", 0))).toBe("no Placed Order ever");
-    expect(describePredicate(when.count("Viewed Product", "eq", 0, 7))).toBe("no Viewed Product in the last 7 days");
+    expect(describePredicate(when.count("Viewed Product", "eq", 0, 7))).toBe(
+      "no Viewed Product in the last 7 days",
+    );
   });
 
   it("finds what is incomplete", () => {
     expect(predicateProblems(when.all())).toEqual(["Add at least one condition."]);
     expect(predicateProblems(when.contact("", "eq", "x"))).toEqual(["Choose a property to compare."]);
-    expect(predicateProblems(when.contact("country", "eq"))).toEqual(["Enter a value to compare 'country' with."]);
-    expect(predicateProblems(when.contact("country", "in", []))).toEqual(["List the values 'country' may be one of."]);
+    expect(predicateProblems(when.contact("country", "eq"))).toEqual([
+      "Enter a value to compare 'country' with.",
+    ]);
+    expect(predicateProblems(when.contact("country", "in", []))).toEqual([
+      "List the values 'country' may be one of.",
+    ]);
     expect(predicateProblems(when.hasDone(""))).toEqual(["Choose an event."]);
     expect(predicateProblems(when.contact("country", "exists"))).toEqual([]);
   });
 
   it("lists the events it reads", () => {
-    const p = when.any(when.hasDone("Started Checkout"), when.not(when.count("Viewed Product", "gt", 1)), when.firstTimeBuyer());
-    expect([...predicateEventNames(p)].sort()).toEqual(["Placed Order", "Started Checkout", "Viewed Product"]);
+    const p = when.any(
+      when.hasDone("Started Checkout"),
+      when.not(when.count("Viewed Product", "gt", 1)),
+      when.firstTimeBuyer(),
+    );
+    expect([...predicateEventNames(p)].sort()).toEqual([
+      "Placed Order",
+      "Started Checkout",
+      "Viewed Product",
+    ]);
   });
 
   it("is a strict schema", () => {
-    expect(Predicate.safeParse({ type: "property", source: "contact", path: "country", op: "eq", value: "US" }).success).toBe(true);
-    expect(Predicate.safeParse({ type: "property", source: "contact", path: "country", op: "eq", value: "US", extra: 1 }).success).toBe(false);
-    expect(Predicate.safeParse({ type: "property", source: "planet", path: "x", op: "eq" }).success).toBe(false);
-    expect(Predicate.safeParse({ type: "all", conditions: [{ type: "not", condition: { type: "first_time_buyer" } }] }).success).toBe(true);
+    expect(
+      Predicate.safeParse({ type: "property", source: "contact", path: "country", op: "eq", value: "US" })
+        .success,
+    ).toBe(true);
+    expect(
+      Predicate.safeParse({
+        type: "property",
+        source: "contact",
+        path: "country",
+        op: "eq",
+        value: "US",
+        extra: 1,
+      }).success,
+    ).toBe(false);
+    expect(Predicate.safeParse({ type: "property", source: "planet", path: "x", op: "eq" }).success).toBe(
+      false,
+    );
+    expect(
+      Predicate.safeParse({
+        type: "all",
+        conditions: [{ type: "not", condition: { type: "first_time_buyer" } }],
+      }).success,
+    ).toBe(true);
     expect(Predicate.safeParse({ type: "xor", conditions: [] }).success).toBe(false);
   });
 });

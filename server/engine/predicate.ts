@@ -8,7 +8,18 @@ import type { ContactFacts, EventFact, TriggerData } from "./facts";
 import { getPath, toNumber } from "./json";
 import { DAY } from "./time";
 
-export const Operator = z.enum(["eq", "neq", "gt", "gte", "lt", "lte", "contains", "exists", "not_exists", "in"]);
+export const Operator = z.enum([
+  "eq",
+  "neq",
+  "gt",
+  "gte",
+  "lt",
+  "lte",
+  "contains",
+  "exists",
+  "not_exists",
+  "in",
+]);
 export type Operator = z.infer<typeof Operator>;
 
 export const CountOperator = z.enum(["eq", "neq", "gt", "gte", "lt", "lte"]);
@@ -147,7 +158,7 @@ function matchingEvents(
   depth: number,
 ): EventFact[] {
   // "Since entering this flow" never counts the event that enrolled the contact.
-  const excludeTrigger = from !== null && from === scope.enteredAt ? scope.trigger?.eventId ?? null : null;
+  const excludeTrigger = from !== null && from === scope.enteredAt ? (scope.trigger?.eventId ?? null) : null;
   return scope.events.filter(
     (e) =>
       e.name === name &&
@@ -183,7 +194,9 @@ export function readContactField(contact: ContactFacts, path: string): unknown {
   }
   const [head, rest] = splitFirst(path);
   if ((head === "consent" || head === "suppressed") && rest !== null && CONSENT_CHANNELS.has(rest)) {
-    return head === "consent" ? contact.consent[rest as keyof ContactFacts["consent"]] : contact.suppressed[rest as keyof ContactFacts["suppressed"]];
+    return head === "consent"
+      ? contact.consent[rest as keyof ContactFacts["consent"]]
+      : contact.suppressed[rest as keyof ContactFacts["suppressed"]];
   }
   if (head === "properties" && rest !== null) return getPath(contact.properties, rest);
   return getPath(contact.properties, path);
@@ -228,7 +241,8 @@ function same(actual: unknown, expected: unknown): boolean {
     const a = booleanText(actual);
     return a !== null && a === booleanText(expected);
   }
-  if (typeof actual === "string" && typeof expected === "string") return normalize(actual) === normalize(expected);
+  if (typeof actual === "string" && typeof expected === "string")
+    return normalize(actual) === normalize(expected);
   return false;
 }
 
@@ -255,7 +269,11 @@ export function compare(op: Operator, actual: unknown, expected: Scalar | Scalar
     case "not_exists":
       return !isPresent(actual);
     case "eq":
-      return Array.isArray(expected) ? false : Array.isArray(actual) ? actual.some((a) => same(a, expected)) : same(actual, expected);
+      return Array.isArray(expected)
+        ? false
+        : Array.isArray(actual)
+          ? actual.some((a) => same(a, expected))
+          : same(actual, expected);
     case "neq":
       return !compare("eq", actual, expected);
     case "gt":
@@ -319,18 +337,24 @@ export function predicateProblems(p: Predicate, depth = 0): string[] {
       const problems: string[] = [];
       const label = p.path.trim() === "" ? "a property" : `'${p.path}'`;
       if (p.path.trim() === "") problems.push("Choose a property to compare.");
-      if (NEEDS_VALUE.has(p.op) && (p.value === undefined || p.value === null || Array.isArray(p.value) || p.value === "")) {
+      if (
+        NEEDS_VALUE.has(p.op) &&
+        (p.value === undefined || p.value === null || Array.isArray(p.value) || p.value === "")
+      ) {
         problems.push(`Enter a value to compare ${label} with.`);
       }
-      if (ORDERED.has(p.op) && typeof p.value === "boolean") problems.push(`${label} can only be compared with a number or a date.`);
-      if (p.op === "in" && (!Array.isArray(p.value) || p.value.length === 0)) problems.push(`List the values ${label} may be one of.`);
+      if (ORDERED.has(p.op) && typeof p.value === "boolean")
+        problems.push(`${label} can only be compared with a number or a date.`);
+      if (p.op === "in" && (!Array.isArray(p.value) || p.value.length === 0))
+        problems.push(`List the values ${label} may be one of.`);
       return problems;
     }
     case "has_done":
     case "event_count": {
       const problems: string[] = [];
       if (p.event.trim() === "") problems.push("Choose an event.");
-      if (p.type === "has_done" && p.since === "last_days" && p.days === undefined) problems.push("Enter how many days to look back.");
+      if (p.type === "has_done" && p.since === "last_days" && p.days === undefined)
+        problems.push("Enter how many days to look back.");
       if (p.where) problems.push(...predicateProblems(p.where, depth + 1));
       return problems;
     }
@@ -352,7 +376,14 @@ const OP_WORDS: Record<Operator, string> = {
   in: "is one of",
 };
 
-const COUNT_WORDS: Record<CountOperator, string> = { eq: "=", neq: "≠", gt: ">", gte: "≥", lt: "<", lte: "≤" };
+const COUNT_WORDS: Record<CountOperator, string> = {
+  eq: "=",
+  neq: "≠",
+  gt: ">",
+  gte: "≥",
+  lt: "<",
+  lte: "≤",
+};
 
 function describeValue(value: Scalar | Scalar[] | undefined): string {
   if (Array.isArray(value)) return value.map((v) => describeValue(v)).join(", ");
@@ -378,10 +409,17 @@ export function describePredicate(p: Predicate, depth = 0): string {
     case "property": {
       // An event property reads bare ("value > 50"): the event is the one being filtered.
       const subject = p.source === "trigger" ? `trigger.${p.path}` : p.path;
-      return p.op === "exists" || p.op === "not_exists" ? `${subject} ${OP_WORDS[p.op]}` : `${subject} ${OP_WORDS[p.op]} ${describeValue(p.value)}`;
+      return p.op === "exists" || p.op === "not_exists"
+        ? `${subject} ${OP_WORDS[p.op]}`
+        : `${subject} ${OP_WORDS[p.op]} ${describeValue(p.value)}`;
     }
     case "has_done": {
-      const window = p.since === "flow_start" ? "since start" : p.since === "ever" ? "ever" : `in the last ${p.days ?? 1} days`;
+      const window =
+        p.since === "flow_start"
+          ? "since start"
+          : p.since === "ever"
+            ? "ever"
+            : `in the last ${p.days ?? 1} days`;
       const where = p.where ? ` where ${describePredicate(p.where, depth + 1)}` : "";
       return `${p.event || "(event)"} ${window}${where}`;
     }
@@ -428,12 +466,43 @@ export const when = {
   all: (...conditions: Predicate[]): Predicate => ({ type: "all", conditions }),
   any: (...conditions: Predicate[]): Predicate => ({ type: "any", conditions }),
   not: (condition: Predicate): Predicate => ({ type: "not", condition }),
-  contact: (path: string, op: Operator, value?: Scalar | Scalar[]): Predicate => ({ type: "property", source: "contact", path, op, value }),
-  trigger: (path: string, op: Operator, value?: Scalar | Scalar[]): Predicate => ({ type: "property", source: "trigger", path, op, value }),
-  event: (path: string, op: Operator, value?: Scalar | Scalar[]): Predicate => ({ type: "property", source: "event", path, op, value }),
-  hasDone: (event: string, since: SinceWindow = "flow_start", where: Predicate | null = null, days?: number): Predicate =>
-    days === undefined ? { type: "has_done", event, since, where } : { type: "has_done", event, since, days, where },
-  count: (event: string, op: CountOperator, count: number, days: number | null = null, where: Predicate | null = null): Predicate => ({
+  contact: (path: string, op: Operator, value?: Scalar | Scalar[]): Predicate => ({
+    type: "property",
+    source: "contact",
+    path,
+    op,
+    value,
+  }),
+  trigger: (path: string, op: Operator, value?: Scalar | Scalar[]): Predicate => ({
+    type: "property",
+    source: "trigger",
+    path,
+    op,
+    value,
+  }),
+  event: (path: string, op: Operator, value?: Scalar | Scalar[]): Predicate => ({
+    type: "property",
+    source: "event",
+    path,
+    op,
+    value,
+  }),
+  hasDone: (
+    event: string,
+    since: SinceWindow = "flow_start",
+    where: Predicate | null = null,
+    days?: number,
+  ): Predicate =>
+    days === undefined
+      ? { type: "has_done", event, since, where }
+      : { type: "has_done", event, since, days, where },
+  count: (
+    event: string,
+    op: CountOperator,
+    count: number,
+    days: number | null = null,
+    where: Predicate | null = null,
+  ): Predicate => ({
     type: "event_count",
     event,
     days,

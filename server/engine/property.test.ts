@@ -19,7 +19,16 @@ import { DAY, HOUR } from "./time";
 import { validateGraph } from "./validate";
 
 const EVENT_NAMES = ["Placed Order", "Viewed Product", "Review Submitted", "Started Checkout"] as const;
-const ZONES = ["America/New_York", "Asia/Kolkata", "Europe/Berlin", "Australia/Lord_Howe", "UTC", "Mars/Olympus", "", null] as const;
+const ZONES = [
+  "America/New_York",
+  "Asia/Kolkata",
+  "Europe/Berlin",
+  "Australia/Lord_Howe",
+  "UTC",
+  "Mars/Olympus",
+  "",
+  null,
+] as const;
 const TIMES = ["00:00", "02:30", "08:00", "09:00", "21:00", "23:59"] as const;
 
 // ---------------------------------------------------------------- predicates
@@ -29,9 +38,13 @@ const leaf: fc.Arbitrary<Predicate> = fc.oneof(
   fc.constantFrom("vip", "blocked").map((t) => when.contact("tags", "contains", t)),
   fc.integer({ min: 0, max: 200 }).map((v) => when.trigger("value", "gt", v)),
   fc.constantFrom(...EVENT_NAMES).map((e) => when.hasDone(e, "flow_start")),
-  fc.tuple(fc.constantFrom(...EVENT_NAMES), fc.integer({ min: 0, max: 3 }), fc.option(fc.integer({ min: 1, max: 30 }), { nil: null })).map(([e, n, d]) =>
-    when.count(e, "gte", n, d),
-  ),
+  fc
+    .tuple(
+      fc.constantFrom(...EVENT_NAMES),
+      fc.integer({ min: 0, max: 3 }),
+      fc.option(fc.integer({ min: 1, max: 30 }), { nil: null }),
+    )
+    .map(([e, n, d]) => when.count(e, "gte", n, d)),
   fc.constant(when.firstTimeBuyer()),
   fc.constant(when.contact("consent.sms", "eq", "subscribed")),
 );
@@ -48,9 +61,17 @@ type Spec = { kind: Exclude<NodeKind, "trigger" | "exit">; config: unknown };
 
 const category = fc.constantFrom("marketing" as const, "transactional" as const);
 const specs: fc.Arbitrary<Spec> = fc.oneof(
-  fc.record({ amount: fc.integer({ min: 1, max: 5 }), unit: fc.constantFrom("minutes", "hours", "days", "weeks") }).map((d) => ({ kind: "wait" as const, config: { mode: "duration", ...d } })),
   fc
-    .record({ time: fc.constantFrom(...TIMES), weekdays: fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 7 }) })
+    .record({
+      amount: fc.integer({ min: 1, max: 5 }),
+      unit: fc.constantFrom("minutes", "hours", "days", "weeks"),
+    })
+    .map((d) => ({ kind: "wait" as const, config: { mode: "duration", ...d } })),
+  fc
+    .record({
+      time: fc.constantFrom(...TIMES),
+      weekdays: fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 7 }),
+    })
     .map((c) => ({ kind: "wait" as const, config: { mode: "until_time", ...c } })),
   fc
     .record({
@@ -63,7 +84,16 @@ const specs: fc.Arbitrary<Spec> = fc.oneof(
     .map((c) => ({ kind: "wait" as const, config: { mode: "until_date_property", ...c } })),
   fc
     .record({ shippingDays: fc.integer({ min: 0, max: 5 }), fallbackDays: fc.integer({ min: 1, max: 40 }) })
-    .map((c) => ({ kind: "wait" as const, config: { mode: "replenishment", quantityProperty: "quantity", daysPerUnitProperty: "days_per_unit", time: "10:00", ...c } })),
+    .map((c) => ({
+      kind: "wait" as const,
+      config: {
+        mode: "replenishment",
+        quantityProperty: "quantity",
+        daysPerUnitProperty: "days_per_unit",
+        time: "10:00",
+        ...c,
+      },
+    })),
   fc
     .record({
       event: fc.constantFrom(...EVENT_NAMES),
@@ -75,13 +105,32 @@ const specs: fc.Arbitrary<Spec> = fc.oneof(
   predicate.map((p) => ({ kind: "condition" as const, config: { mode: "if", predicate: p } })),
   fc.array(predicate, { minLength: 1, maxLength: 3 }).map((ps) => ({
     kind: "condition" as const,
-    config: { mode: "branches", branches: ps.map((p, i) => ({ id: `b${i}`, label: `Branch ${i}`, predicate: p })), elseLabel: "Everyone else" },
+    config: {
+      mode: "branches",
+      branches: ps.map((p, i) => ({ id: `b${i}`, label: `Branch ${i}`, predicate: p })),
+      elseLabel: "Everyone else",
+    },
   })),
   fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { minLength: 1, maxLength: 3 }).map((cuts) => {
     const points = [0, ...cuts.sort((a, b) => a - b), 100];
-    return { kind: "split" as const, config: { branches: points.slice(1).map((p, i) => ({ id: `s${i}`, label: `Variant ${i}`, percent: p - points[i]! })) } };
+    return {
+      kind: "split" as const,
+      config: {
+        branches: points
+          .slice(1)
+          .map((p, i) => ({ id: `s${i}`, label: `Variant ${i}`, percent: p - points[i]! })),
+      },
+    };
   }),
-  category.map((c) => ({ kind: "email" as const, config: emailCopy({ template: "welcome", subject: "Hello {{ first_name }}", body: "A body", category: c }) })),
+  category.map((c) => ({
+    kind: "email" as const,
+    config: emailCopy({
+      template: "welcome",
+      subject: "Hello {{ first_name }}",
+      body: "A body",
+      category: c,
+    }),
+  })),
   category.map((c) => ({ kind: "sms" as const, config: { body: "Hi {{ first_name }}", category: c } })),
   category.map((c) => ({ kind: "push" as const, config: { title: "Hi", body: "There", category: c } })),
   fc.constantFrom(
@@ -105,13 +154,35 @@ const graphs: fc.Arbitrary<FlowGraph> = fc
     goal: fc.boolean(),
     filter: fc.boolean(),
     smartSendingHours: fc.integer({ min: 0, max: 24 }),
-    quiet: fc.record({ enabled: fc.boolean(), start: fc.constantFrom(...TIMES), end: fc.constantFrom(...TIMES) }),
+    quiet: fc.record({
+      enabled: fc.boolean(),
+      start: fc.constantFrom(...TIMES),
+      end: fc.constantFrom(...TIMES),
+    }),
   })
   .map(({ steps, jumps, goal, filter, smartSendingHours, quiet }) => {
     const nodes: GraphNode[] = [
-      { id: "n0", kind: "trigger", position: { x: 0, y: 0 }, config: { type: "event", event: "Started Checkout", filter: null } },
-      ...steps.map((s, i) => ({ id: `n${i + 1}`, kind: s.kind, position: { x: 0, y: (i + 1) * 250 }, config: s.config }) as GraphNode),
-      { id: `n${steps.length + 1}`, kind: "exit", position: { x: 0, y: (steps.length + 1) * 250 }, config: {} },
+      {
+        id: "n0",
+        kind: "trigger",
+        position: { x: 0, y: 0 },
+        config: { type: "event", event: "Started Checkout", filter: null },
+      },
+      ...steps.map(
+        (s, i) =>
+          ({
+            id: `n${i + 1}`,
+            kind: s.kind,
+            position: { x: 0, y: (i + 1) * 250 },
+            config: s.config,
+          }) as GraphNode,
+      ),
+      {
+        id: `n${steps.length + 1}`,
+        kind: "exit",
+        position: { x: 0, y: (steps.length + 1) * 250 },
+        config: {},
+      },
     ];
     const last = nodes.length - 1;
     const edges: FlowEdge[] = [];
@@ -150,7 +221,9 @@ const contacts: fc.Arbitrary<ContactFacts> = fc.record({
   phone: fc.option(fc.constant("+15555550100"), { nil: null }),
   firstName: fc.option(fc.constant("Maya"), { nil: null }),
   timezone: fc.constantFrom(...ZONES),
-  birthday: fc.option(fc.constantFrom("1990-02-28", "2000-02-29", "1985-03-09", "1999-11-02", "not a date"), { nil: null }),
+  birthday: fc.option(fc.constantFrom("1990-02-28", "2000-02-29", "1985-03-09", "1999-11-02", "not a date"), {
+    nil: null,
+  }),
   country: fc.option(fc.constantFrom("US", "DE", "IN"), { nil: null }),
   properties: fc.record({ renewal: fc.constantFrom("2025-08-01", "2030-01-01", 12, "soon") }),
   tags: fc.subarray(["vip", "blocked", "newsletter"]),
@@ -161,7 +234,16 @@ const contacts: fc.Arbitrary<ContactFacts> = fc.record({
 const T_MIN = Date.UTC(2020, 0, 1);
 const T_MAX = Date.UTC(2030, 0, 1);
 
-type Scenario = { graph: FlowGraph; contact: ContactFacts; t0: number; zone: string; offsets: number[]; eventSpecs: Array<[number, number, Record<string, unknown>]>; jitter: number[]; enrollmentId: string };
+type Scenario = {
+  graph: FlowGraph;
+  contact: ContactFacts;
+  t0: number;
+  zone: string;
+  offsets: number[];
+  eventSpecs: Array<[number, number, Record<string, unknown>]>;
+  jitter: number[];
+  enrollmentId: string;
+};
 
 const scenarios: fc.Arbitrary<Scenario> = fc.record({
   graph: graphs,
@@ -170,7 +252,15 @@ const scenarios: fc.Arbitrary<Scenario> = fc.record({
   zone: fc.constantFrom("America/New_York", "Asia/Kolkata", "bogus"),
   offsets: fc.array(fc.integer({ min: -3, max: 30 }), { maxLength: 3 }),
   eventSpecs: fc.array(
-    fc.tuple(fc.nat(EVENT_NAMES.length - 1), fc.integer({ min: -10 * DAY, max: 20 * DAY }), fc.record({ value: fc.integer({ min: 0, max: 300 }), order_id: fc.constantFrom("o1", "o2"), rating: fc.integer({ min: 1, max: 5 }) })),
+    fc.tuple(
+      fc.nat(EVENT_NAMES.length - 1),
+      fc.integer({ min: -10 * DAY, max: 20 * DAY }),
+      fc.record({
+        value: fc.integer({ min: 0, max: 300 }),
+        order_id: fc.constantFrom("o1", "o2"),
+        rating: fc.integer({ min: 1, max: 5 }),
+      }),
+    ),
     { maxLength: 8 },
   ),
   jitter: fc.array(fc.integer({ min: -2 * HOUR, max: 2 * DAY }), { minLength: 30, maxLength: 30 }),
@@ -179,8 +269,18 @@ const scenarios: fc.Arbitrary<Scenario> = fc.record({
 
 function checkRun(s: Scenario): void {
   const { graph, t0 } = s;
-  const events: EventFact[] = s.eventSpecs.map(([n, dt, props], i) => ({ id: `ev${i}`, name: EVENT_NAMES[n]!, properties: props, occurredAt: t0 + dt }));
-  const trigger: TriggerData = { eventId: "trig", name: "Started Checkout", properties: { value: 80, order_id: "o1", quantity: 2, days_per_unit: 10, renewal: "2026-01-01" }, occurredAt: t0 };
+  const events: EventFact[] = s.eventSpecs.map(([n, dt, props], i) => ({
+    id: `ev${i}`,
+    name: EVENT_NAMES[n]!,
+    properties: props,
+    occurredAt: t0 + dt,
+  }));
+  const trigger: TriggerData = {
+    eventId: "trig",
+    name: "Started Checkout",
+    properties: { value: 80, order_id: "o1", quantity: 2, days_per_unit: 10, renewal: "2026-01-01" },
+    occurredAt: t0,
+  };
   const channels: Channel[] = ["email", "sms", "push"];
   const lastMarketingSentAt: Partial<Record<Channel, number>> = {};
   s.offsets.forEach((h, i) => {
@@ -238,7 +338,9 @@ describe("advance on random graphs, facts and clocks", () => {
 
   it("generates graphs that really loop through waits", () => {
     const sample = fc.sample(graphs, 200);
-    const looping = sample.filter((g) => g.edges.some((e) => Number(e.target.slice(1)) <= Number(e.source.slice(1))));
+    const looping = sample.filter((g) =>
+      g.edges.some((e) => Number(e.target.slice(1)) <= Number(e.source.slice(1))),
+    );
     expect(looping.length).toBeGreaterThan(5);
   }, 60_000);
 });

@@ -17,17 +17,28 @@ function template(key: string): FlowGraph {
 
 const sends = (effects: readonly Effect[]) => effects.filter((e): e is SendEffect => e.type === "send");
 const allEffects = (results: readonly Advance[]) => results.flatMap((r) => r.effects);
-const path = (effects: readonly Effect[]) => effects.flatMap((e) => (e.type === "step" ? [`${e.nodeId}:${e.outcome}`] : []));
+const path = (effects: readonly Effect[]) =>
+  effects.flatMap((e) => (e.type === "step" ? [`${e.nodeId}:${e.outcome}`] : []));
 
 // 14:00 EDT on Tuesday 10 June 2025: a contact in New York starts checking out.
 const T0 = at("2025-06-10T18:00:00Z");
-const checkout = event("Started Checkout", T0, { value: 80, currency: "USD", cart_id: "c_1", checkout_url: "https://shop.example/c/c_1" }, "ev_checkout");
+const checkout = event(
+  "Started Checkout",
+  T0,
+  { value: 80, currency: "USD", cart_id: "c_1", checkout_url: "https://shop.example/c/c_1" },
+  "ev_checkout",
+);
 
 describe("abandoned cart, run on a fake clock", () => {
   const cart = template("abandoned_cart");
 
   it("sends email 1 after an hour, email 2 + SMS a day later, email 3 with the coupon two days after that", () => {
-    const run = runToEnd(cart, enrollment(cart, triggerData(checkout), T0), () => facts({ events: [checkout] }), T0);
+    const run = runToEnd(
+      cart,
+      enrollment(cart, triggerData(checkout), T0),
+      () => facts({ events: [checkout] }),
+      T0,
+    );
     expect(run.times).toEqual([T0, T0 + HOUR, T0 + HOUR + DAY, T0 + HOUR + 3 * DAY]);
     expect(run.results.map((r) => r.status)).toEqual(["active", "active", "active", "completed"]);
 
@@ -61,20 +72,46 @@ describe("abandoned cart, run on a fake clock", () => {
 
   it("gives a returning customer the reminders but not the coupon", () => {
     const earlier = event("Placed Order", T0 - 30 * DAY, { value: 42 }, "ev_earlier_order");
-    const run = runToEnd(cart, enrollment(cart, triggerData(checkout), T0), () => facts({ events: [earlier, checkout] }), T0);
+    const run = runToEnd(
+      cart,
+      enrollment(cart, triggerData(checkout), T0),
+      () => facts({ events: [earlier, checkout] }),
+      T0,
+    );
     expect(run.results.at(-1)?.status).toBe("completed");
-    expect(sends(allEffects(run.results)).map((s) => s.nodeId)).toEqual(["email_1", "email_2", "sms_reminder"]);
+    expect(sends(allEffects(run.results)).map((s) => s.nodeId)).toEqual([
+      "email_1",
+      "email_2",
+      "sms_reminder",
+    ]);
     expect(path(allEffects(run.results)).slice(-2)).toEqual(["never_ordered:no", "exit_returning:exit"]);
   });
 
   it("stops when a Placed Order shows up: the goal converts with its value in cents and exits", () => {
-    const order = event("Placed Order", T0 + 6 * HOUR, { value: 80.5, currency: "eur", order_id: "1042" }, "ev_order");
+    const order = event(
+      "Placed Order",
+      T0 + 6 * HOUR,
+      { value: 80.5, currency: "eur", order_id: "1042" },
+      "ev_order",
+    );
     // The order is in the list from the start; the engine only sees it once the clock passes it.
-    const run = runToEnd(cart, enrollment(cart, triggerData(checkout), T0), () => facts({ events: [checkout, order] }), T0);
+    const run = runToEnd(
+      cart,
+      enrollment(cart, triggerData(checkout), T0),
+      () => facts({ events: [checkout, order] }),
+      T0,
+    );
     expect(run.results.map((r) => r.status)).toEqual(["active", "active", "exited"]);
     expect(sends(allEffects(run.results)).map((s) => s.nodeId)).toEqual(["email_1"]);
     expect(run.final.effects).toEqual([
-      { type: "convert", nodeId: "wait_1d", eventId: "ev_order", valueCents: 8050, currency: "EUR", occurredAt: T0 + 6 * HOUR },
+      {
+        type: "convert",
+        nodeId: "wait_1d",
+        eventId: "ev_order",
+        valueCents: 8050,
+        currency: "EUR",
+        occurredAt: T0 + 6 * HOUR,
+      },
       { type: "exit", nodeId: "wait_1d", reason: "goal" },
     ]);
     expect(run.final.state.waiting).toBeNull();
@@ -82,15 +119,35 @@ describe("abandoned cart, run on a fake clock", () => {
 
   it("exits as soon as the executor wakes it with the order", () => {
     const order = event("Placed Order", T0 + 6 * HOUR, { value_cents: 1999 }, "ev_order_2");
-    const first = advance(cart, enrollment(cart, triggerData(checkout), T0), facts({ events: [checkout] }), T0);
-    const woken = advance(cart, carry(enrollment(cart, triggerData(checkout), T0), first), facts({ events: [checkout], wakeEvent: order }), T0 + 6 * HOUR);
+    const first = advance(
+      cart,
+      enrollment(cart, triggerData(checkout), T0),
+      facts({ events: [checkout] }),
+      T0,
+    );
+    const woken = advance(
+      cart,
+      carry(enrollment(cart, triggerData(checkout), T0), first),
+      facts({ events: [checkout], wakeEvent: order }),
+      T0 + 6 * HOUR,
+    );
     expect(woken.status).toBe("exited");
-    expect(woken.effects[0]).toMatchObject({ type: "convert", eventId: "ev_order_2", valueCents: 1999, currency: "USD" });
+    expect(woken.effects[0]).toMatchObject({
+      type: "convert",
+      eventId: "ev_order_2",
+      valueCents: 1999,
+      currency: "USD",
+    });
   });
 
   it("does not count an order placed before the contact entered", () => {
     const earlier = event("Placed Order", T0 - DAY, { value: 10 }, "ev_old_order");
-    const first = advance(cart, enrollment(cart, triggerData(checkout), T0), facts({ events: [earlier, checkout] }), T0);
+    const first = advance(
+      cart,
+      enrollment(cart, triggerData(checkout), T0),
+      facts({ events: [earlier, checkout] }),
+      T0,
+    );
     expect(first.status).toBe("active");
   });
 });
@@ -109,7 +166,21 @@ describe("the interpreter", () => {
 
   it("is deterministic: the same inputs give the same output", () => {
     const cart = template("abandoned_cart");
-    const start = { ...enrollment(cart, triggerData(checkout), T0), currentNodeId: "wait_1h", state: { visits: { trigger: 1, wait_1h: 1 }, waiting: { nodeId: "wait_1h", visit: 1, reason: "delay" as const, since: T0, until: T0 + HOUR, then: "next" } } };
+    const start = {
+      ...enrollment(cart, triggerData(checkout), T0),
+      currentNodeId: "wait_1h",
+      state: {
+        visits: { trigger: 1, wait_1h: 1 },
+        waiting: {
+          nodeId: "wait_1h",
+          visit: 1,
+          reason: "delay" as const,
+          since: T0,
+          until: T0 + HOUR,
+          then: "next",
+        },
+      },
+    };
     expect(advance(cart, start, facts(), T0 + HOUR)).toEqual(advance(cart, start, facts(), T0 + HOUR));
   });
 
@@ -131,7 +202,12 @@ describe("the interpreter", () => {
     expect(result.status).toBe("exited");
     expect(sends(result.effects)).toEqual([]);
 
-    const blocked = advance(g, enrollment(g, triggerData(signup), T0), facts({ contact: contact({ tags: ["do_not_market"] }) }), T0);
+    const blocked = advance(
+      g,
+      enrollment(g, triggerData(signup), T0),
+      facts({ contact: contact({ tags: ["do_not_market"] }) }),
+      T0,
+    );
     expect(blocked.effects).toEqual([{ type: "exit", nodeId: "t", reason: "filter" }]);
   });
 
@@ -156,13 +232,24 @@ describe("the interpreter", () => {
 
   it("exits with node_removed when its node is gone", () => {
     const g = template("welcome_series");
-    const result = advance(g, { ...enrollment(g, triggerData(signup), T0), currentNodeId: "deleted_step" }, facts(), T0);
+    const result = advance(
+      g,
+      { ...enrollment(g, triggerData(signup), T0), currentNodeId: "deleted_step" },
+      facts(),
+      T0,
+    );
     expect(result).toMatchObject({ status: "exited", currentNodeId: "deleted_step", nextRunAt: null });
     expect(result.effects).toEqual([{ type: "exit", nodeId: "deleted_step", reason: "node_removed" }]);
   });
 
   it("completes with reason end at an unconnected output (a draft run)", () => {
-    const g = graph([node("t", "trigger", 0, 0, { type: "event", event: "Signed Up", filter: null }), node("m", "email", 0, 1, mail("Hi"))], chain("t", "m"));
+    const g = graph(
+      [
+        node("t", "trigger", 0, 0, { type: "event", event: "Signed Up", filter: null }),
+        node("m", "email", 0, 1, mail("Hi")),
+      ],
+      chain("t", "m"),
+    );
     const result = advance(g, enrollment(g, triggerData(signup), T0), facts(), T0);
     expect(result.status).toBe("completed");
     expect(result.effects.at(-1)).toEqual({ type: "exit", nodeId: "m", reason: "end" });
@@ -201,7 +288,12 @@ describe("the interpreter", () => {
       [...chain("t", "a", "c"), edge("c", "yes", "yes"), edge("c", "no", "no")],
     );
     const result = advance(g, enrollment(g, triggerData(signup), T0), facts(), T0);
-    expect(result.effects).toContainEqual({ type: "action", nodeId: "a", visit: 1, action: { type: "update_property", property: "vip_tier", value: "gold" } });
+    expect(result.effects).toContainEqual({
+      type: "action",
+      nodeId: "a",
+      visit: 1,
+      action: { type: "update_property", property: "vip_tier", value: "gold" },
+    });
     expect(path(result.effects)).toContain("c:yes");
   });
 
@@ -212,7 +304,15 @@ describe("the interpreter", () => {
   it("lists the events the executor must load", () => {
     expect(requiredEventNames(template("abandoned_cart"))).toEqual(["Placed Order"]);
     expect(requiredEventNames(template("review_request"))).toEqual(["Review Submitted"]);
-    expect(requiredEventNames(template("browse_abandonment"))).toEqual(["Placed Order", "Started Checkout", "Viewed Product"]);
-    expect(requiredEventNames(template("referral"))).toEqual(["Placed Order", "Referral Completed", "Review Submitted"]);
+    expect(requiredEventNames(template("browse_abandonment"))).toEqual([
+      "Placed Order",
+      "Started Checkout",
+      "Viewed Product",
+    ]);
+    expect(requiredEventNames(template("referral"))).toEqual([
+      "Placed Order",
+      "Referral Completed",
+      "Review Submitted",
+    ]);
   });
 });

@@ -5,7 +5,15 @@
  * a retried run sends nothing twice.
  */
 import type { Advance, Effect } from "./effects";
-import type { ContactFacts, Enrollment, EnrollmentState, EventFact, Facts, TriggerData, WaitingState } from "./facts";
+import type {
+  ContactFacts,
+  Enrollment,
+  EnrollmentState,
+  EventFact,
+  Facts,
+  TriggerData,
+  WaitingState,
+} from "./facts";
 import { edgeFrom, nodesById, type FlowGraph } from "./graph";
 import { toNumber, toText } from "./json";
 import { definitionOf, nodeDefinitions } from "./nodes";
@@ -27,7 +35,8 @@ export function requiredEventNames(graph: FlowGraph): string[] {
   if (graph.settings.goal?.event) names.add(graph.settings.goal.event);
   predicateEventNames(graph.settings.goal?.filter ?? null, names);
   predicateEventNames(graph.settings.filter, names);
-  for (const node of graph.nodes) for (const name of definitionOf(node.kind).eventNames(node.config)) names.add(name);
+  for (const node of graph.nodes)
+    for (const name of definitionOf(node.kind).eventNames(node.config)) names.add(name);
   return [...names].filter((n) => n.trim() !== "").sort();
 }
 
@@ -49,7 +58,12 @@ function collectEvents(facts: Facts, trigger: TriggerData, now: number): EventFa
   for (const e of facts.events) byId.set(e.id, e);
   if (facts.wakeEvent) byId.set(facts.wakeEvent.id, facts.wakeEvent);
   if (trigger.eventId && !byId.has(trigger.eventId)) {
-    byId.set(trigger.eventId, { id: trigger.eventId, name: trigger.name, properties: trigger.properties, occurredAt: trigger.occurredAt });
+    byId.set(trigger.eventId, {
+      id: trigger.eventId,
+      name: trigger.name,
+      properties: trigger.properties,
+      occurredAt: trigger.occurredAt,
+    });
   }
   return [...byId.values()]
     .filter((e) => e.occurredAt <= now)
@@ -57,7 +71,12 @@ function collectEvents(facts: Facts, trigger: TriggerData, now: number): EventFa
 }
 
 /** The first goal event since the contact entered (never the trigger event itself). */
-function findGoal(settings: FlowSettings, scope: PredicateScope, enteredAt: number, triggerEventId: string | null): EventFact | null {
+function findGoal(
+  settings: FlowSettings,
+  scope: PredicateScope,
+  enteredAt: number,
+  triggerEventId: string | null,
+): EventFact | null {
   const goal = settings.goal;
   if (!goal || goal.event.trim() === "") return null;
   for (const e of scope.events) {
@@ -73,7 +92,9 @@ function applyAction(contact: ContactFacts, action: ActionConfig): ContactFacts 
     case "update_property":
       return { ...contact, properties: { ...contact.properties, [action.property]: action.value } };
     case "add_tag":
-      return contact.tags.includes(action.tag) ? contact : { ...contact, tags: [...contact.tags, action.tag] };
+      return contact.tags.includes(action.tag)
+        ? contact
+        : { ...contact, tags: [...contact.tags, action.tag] };
     case "remove_tag":
       return { ...contact, tags: contact.tags.filter((t) => t !== action.tag) };
     case "webhook":
@@ -97,11 +118,18 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
   let contact = facts.contact;
   let nodeId = enrollment.currentNodeId;
 
-  const finish = (status: Advance["status"], nextRunAt: number | null, error: string | null = null): Advance => {
+  const finish = (
+    status: Advance["status"],
+    nextRunAt: number | null,
+    error: string | null = null,
+  ): Advance => {
     if (status !== "active") state.waiting = null;
     return { status, currentNodeId: nodeId, nextRunAt, state, effects, error };
   };
-  const leave = (reason: "goal" | "filter" | "exit_node" | "end" | "node_removed", status: "exited" | "completed"): Advance => {
+  const leave = (
+    reason: "goal" | "filter" | "exit_node" | "end" | "node_removed",
+    status: "exited" | "completed",
+  ): Advance => {
     effects.push({ type: "exit", nodeId, reason });
     return finish(status, null);
   };
@@ -110,7 +138,14 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
     const node = nodes.get(nodeId);
     if (!node) return leave("node_removed", "exited");
 
-    const scope: PredicateScope = { contact, trigger, event: null, events, enteredAt: enrollment.enteredAt, now };
+    const scope: PredicateScope = {
+      contact,
+      trigger,
+      event: null,
+      events,
+      enteredAt: enrollment.enteredAt,
+      now,
+    };
     const goal = findGoal(settings, scope, enrollment.enteredAt, trigger.eventId);
     if (goal) {
       effects.push({
@@ -163,7 +198,11 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return finish("failed", null, `Step ${nodeId} (${nodeDefinitions[node.kind].label}) failed: ${message}`);
+      return finish(
+        "failed",
+        null,
+        `Step ${nodeId} (${nodeDefinitions[node.kind].label}) failed: ${message}`,
+      );
     }
 
     if (result.type !== "exit") {
@@ -185,7 +224,13 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
           then: result.then,
         };
         if (!resumed || resumed.reason !== waiting.reason || resumed.until !== waiting.until) {
-          effects.push({ type: "step", nodeId, visit, outcome: "wait", detail: { wakeAt: waiting.until, waitingFor: waiting.reason } });
+          effects.push({
+            type: "step",
+            nodeId,
+            visit,
+            outcome: "wait",
+            detail: { wakeAt: waiting.until, waitingFor: waiting.reason },
+          });
         }
         state.waiting = waiting;
         return finish("active", waiting.until);

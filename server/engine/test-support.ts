@@ -1,6 +1,13 @@
 /** Builders shared by the engine's unit tests (no I/O, fixed clocks). */
 import type { Advance } from "./effects";
-import { emptyState, type ContactFacts, type Enrollment, type EventFact, type Facts, type TriggerData } from "./facts";
+import {
+  emptyState,
+  type ContactFacts,
+  type Enrollment,
+  type EventFact,
+  type Facts,
+  type TriggerData,
+} from "./facts";
 import { triggerNode, type FlowGraph } from "./graph";
 import { advance } from "./step";
 
@@ -35,16 +42,31 @@ export function facts(overrides: Partial<Facts> = {}): Facts {
 }
 
 let eventCounter = 0;
-export function event(name: string, occurredAt: number, properties: Record<string, unknown> = {}, id?: string): EventFact {
+export function event(
+  name: string,
+  occurredAt: number,
+  properties: Record<string, unknown> = {},
+  id?: string,
+): EventFact {
   eventCounter += 1;
   return { id: id ?? `ev_${eventCounter}`, name, properties, occurredAt };
 }
 
 export function triggerData(trigger: EventFact): TriggerData {
-  return { eventId: trigger.id, name: trigger.name, properties: trigger.properties, occurredAt: trigger.occurredAt };
+  return {
+    eventId: trigger.id,
+    name: trigger.name,
+    properties: trigger.properties,
+    occurredAt: trigger.occurredAt,
+  };
 }
 
-export function enrollment(graph: FlowGraph, trigger: TriggerData, enteredAt: number, id = "enr_1"): Enrollment {
+export function enrollment(
+  graph: FlowGraph,
+  trigger: TriggerData,
+  enteredAt: number,
+  id = "enr_1",
+): Enrollment {
   const start = triggerNode(graph);
   if (!start) throw new Error("graph has no trigger");
   return { id, currentNodeId: start.id, enteredAt, state: emptyState(), triggerData: trigger };
@@ -61,7 +83,13 @@ export type Run = { results: Advance[]; times: number[]; final: Advance };
  * Runs an enrollment the way the executor does: advance, then advance again at
  * `nextRunAt`, until it ends (or `maxRuns`). `factsAt` gives the facts as of each run.
  */
-export function runToEnd(graph: FlowGraph, start: Enrollment, factsAt: (now: number) => Facts, firstRun: number, maxRuns = 50): Run {
+export function runToEnd(
+  graph: FlowGraph,
+  start: Enrollment,
+  factsAt: (now: number) => Facts,
+  firstRun: number,
+  maxRuns = 50,
+): Run {
   const results: Advance[] = [];
   const times: number[] = [];
   let current = start;

@@ -28,8 +28,12 @@ describe("zones", () => {
   });
 
   it("reads an invalid zone as UTC rather than failing", () => {
-    expect(localInstant({ year: 2025, month: 1, day: 15 }, nine, "Mars/Olympus")).toBe(at("2025-01-15T09:00:00Z"));
-    expect(nextLocalTime(at("2025-01-15T10:00:00Z"), nine, [], "Nowhere/Land")).toBe(at("2025-01-16T09:00:00Z"));
+    expect(localInstant({ year: 2025, month: 1, day: 15 }, nine, "Mars/Olympus")).toBe(
+      at("2025-01-15T09:00:00Z"),
+    );
+    expect(nextLocalTime(at("2025-01-15T10:00:00Z"), nine, [], "Nowhere/Land")).toBe(
+      at("2025-01-16T09:00:00Z"),
+    );
   });
 
   it("parses HH:MM and nothing else", () => {
@@ -48,12 +52,20 @@ describe("durations", () => {
 
   it("adds days and weeks on the contact's calendar across spring-forward and fall-back", () => {
     // 10:00 EST + 1 day = 10:00 EDT: only 23 hours elapse.
-    expect(addDuration(at("2025-03-08T15:00:00Z"), { amount: 1, unit: "days" }, NY)).toBe(at("2025-03-09T14:00:00Z"));
+    expect(addDuration(at("2025-03-08T15:00:00Z"), { amount: 1, unit: "days" }, NY)).toBe(
+      at("2025-03-09T14:00:00Z"),
+    );
     // 10:00 EDT + 1 day = 10:00 EST: 25 hours elapse.
-    expect(addDuration(at("2025-11-01T14:00:00Z"), { amount: 1, unit: "days" }, NY)).toBe(at("2025-11-02T15:00:00Z"));
-    expect(addDuration(at("2025-03-03T15:00:00Z"), { amount: 1, unit: "weeks" }, NY)).toBe(at("2025-03-10T14:00:00Z"));
+    expect(addDuration(at("2025-11-01T14:00:00Z"), { amount: 1, unit: "days" }, NY)).toBe(
+      at("2025-11-02T15:00:00Z"),
+    );
+    expect(addDuration(at("2025-03-03T15:00:00Z"), { amount: 1, unit: "weeks" }, NY)).toBe(
+      at("2025-03-10T14:00:00Z"),
+    );
     // In UTC a day is always 24 hours.
-    expect(addDuration(at("2025-03-08T15:00:00Z"), { amount: 1, unit: "days" }, "UTC")).toBe(at("2025-03-08T15:00:00Z") + DAY);
+    expect(addDuration(at("2025-03-08T15:00:00Z"), { amount: 1, unit: "days" }, "UTC")).toBe(
+      at("2025-03-08T15:00:00Z") + DAY,
+    );
   });
 });
 
@@ -68,7 +80,9 @@ describe("local time-of-day", () => {
   });
 
   it("moves a time that does not exist (02:30 on spring-forward) to just after the gap", () => {
-    expect(nextLocalTime(at("2025-03-09T05:00:00Z"), { hour: 2, minute: 30 }, [], NY)).toBe(at("2025-03-09T07:30:00Z")); // 03:30 EDT
+    expect(nextLocalTime(at("2025-03-09T05:00:00Z"), { hour: 2, minute: 30 }, [], NY)).toBe(
+      at("2025-03-09T07:30:00Z"),
+    ); // 03:30 EDT
   });
 
   it("handles a half-hour offset (Asia/Kolkata, UTC+05:30)", () => {
@@ -79,7 +93,9 @@ describe("local time-of-day", () => {
 
   it("skips to an allowed weekday", () => {
     // Friday 13 June 2025, 10:00 EDT → Monday 16 June 09:00 EDT.
-    expect(nextLocalTime(at("2025-06-13T14:00:00Z"), nine, [1, 2, 3, 4, 5], NY)).toBe(at("2025-06-16T13:00:00Z"));
+    expect(nextLocalTime(at("2025-06-13T14:00:00Z"), nine, [1, 2, 3, 4, 5], NY)).toBe(
+      at("2025-06-16T13:00:00Z"),
+    );
     // Saturdays only.
     expect(nextLocalTime(at("2025-06-13T14:00:00Z"), nine, [6], NY)).toBe(at("2025-06-14T13:00:00Z"));
   });
@@ -126,7 +142,9 @@ describe("quiet hours", () => {
     expect(quietHoursEnd(at("2025-06-11T13:00:00Z"), lunch, "UTC")).toBe(at("2025-06-11T14:00:00Z"));
     expect(quietHoursEnd(at("2025-06-11T15:00:00Z"), lunch, "UTC")).toBeNull();
     expect(quietHoursEnd(at("2025-06-11T03:00:00Z"), { ...night, enabled: false }, NY)).toBeNull();
-    expect(quietHoursEnd(at("2025-06-11T03:00:00Z"), { enabled: true, start: "08:00", end: "08:00" }, NY)).toBeNull();
+    expect(
+      quietHoursEnd(at("2025-06-11T03:00:00Z"), { enabled: true, start: "08:00", end: "08:00" }, NY),
+    ).toBeNull();
   });
 
   it("falls back to UTC for an unknown zone", () => {
@@ -149,29 +167,43 @@ describe("date occurrences", () => {
     const leapling = { year: 2000, month: 2, day: 29 };
     expect(anniversary(leapling, 2025)).toEqual({ year: 2025, month: 2, day: 28 });
     expect(anniversary(leapling, 2028)).toEqual({ year: 2028, month: 2, day: 29 });
-    expect(dateOccurrence(leapling, rule(0), at("2025-01-01T00:00:00Z"), NY)).toBe(at("2025-02-28T14:00:00Z"));
-    expect(dateOccurrence(leapling, rule(0), at("2028-01-01T00:00:00Z"), NY)).toBe(at("2028-02-29T14:00:00Z"));
+    expect(dateOccurrence(leapling, rule(0), at("2025-01-01T00:00:00Z"), NY)).toBe(
+      at("2025-02-28T14:00:00Z"),
+    );
+    expect(dateOccurrence(leapling, rule(0), at("2028-01-01T00:00:00Z"), NY)).toBe(
+      at("2028-02-29T14:00:00Z"),
+    );
   });
 
   it("counts days before across the year boundary", () => {
     // Born 2 January; 5 days before is 28 December of the year before.
-    expect(dateOccurrence({ year: 1990, month: 1, day: 2 }, rule(-5), at("2025-12-01T00:00:00Z"), "UTC")).toBe(at("2025-12-28T09:00:00Z"));
+    expect(
+      dateOccurrence({ year: 1990, month: 1, day: 2 }, rule(-5), at("2025-12-01T00:00:00Z"), "UTC"),
+    ).toBe(at("2025-12-28T09:00:00Z"));
   });
 
   it("moves to next year once this year's occurrence has passed", () => {
     const date = { year: 1990, month: 6, day: 10 };
     expect(dateOccurrence(date, rule(0), at("2025-06-10T12:00:00Z"), "UTC")).toBe(at("2026-06-10T09:00:00Z"));
     // Strictly after: the same instant is not "next".
-    expect(dateOccurrence(date, rule(0), at("2025-06-10T09:00:00Z"), "UTC", false)).toBe(at("2026-06-10T09:00:00Z"));
-    expect(dateOccurrence(date, rule(0), at("2025-06-10T09:00:00Z"), "UTC", true)).toBe(at("2025-06-10T09:00:00Z"));
+    expect(dateOccurrence(date, rule(0), at("2025-06-10T09:00:00Z"), "UTC", false)).toBe(
+      at("2026-06-10T09:00:00Z"),
+    );
+    expect(dateOccurrence(date, rule(0), at("2025-06-10T09:00:00Z"), "UTC", true)).toBe(
+      at("2025-06-10T09:00:00Z"),
+    );
   });
 
   it("keeps the local hour on a DST day", () => {
     // 9 March 2025 is the US spring-forward day.
-    expect(dateOccurrence({ year: 1990, month: 3, day: 9 }, rule(0), at("2025-01-01T00:00:00Z"), NY)).toBe(at("2025-03-09T13:00:00Z"));
+    expect(dateOccurrence({ year: 1990, month: 3, day: 9 }, rule(0), at("2025-01-01T00:00:00Z"), NY)).toBe(
+      at("2025-03-09T13:00:00Z"),
+    );
   });
 
   it("gives the single date (possibly past) when not yearly", () => {
-    expect(dateOccurrence({ year: 2020, month: 5, day: 1 }, rule(2, false), at("2025-01-01T00:00:00Z"), "UTC")).toBe(at("2020-05-03T09:00:00Z"));
+    expect(
+      dateOccurrence({ year: 2020, month: 5, day: 1 }, rule(2, false), at("2025-01-01T00:00:00Z"), "UTC"),
+    ).toBe(at("2020-05-03T09:00:00Z"));
   });
 });

@@ -29,7 +29,12 @@ export const WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] a
 export type Clock = { hour: number; minute: number };
 export type CalendarDate = { year: number; month: number; day: number };
 
-const UNIT_SINGULAR: Record<DurationUnit, string> = { minutes: "minute", hours: "hour", days: "day", weeks: "week" };
+const UNIT_SINGULAR: Record<DurationUnit, string> = {
+  minutes: "minute",
+  hours: "hour",
+  days: "day",
+  weeks: "week",
+};
 
 /** "1 day", "3 hours". */
 export function describeDuration(duration: Duration): string {
@@ -67,7 +72,10 @@ export function isClock(text: string): boolean {
  * moves forward with the clock; a time that happens twice (fall back) is its first occurrence.
  */
 export function localInstant(date: CalendarDate, clock: Clock, zone: string): number {
-  const dt = DateTime.fromObject({ ...date, hour: clock.hour, minute: clock.minute }, { zone: resolveZone(zone) });
+  const dt = DateTime.fromObject(
+    { ...date, hour: clock.hour, minute: clock.minute },
+    { zone: resolveZone(zone) },
+  );
   return Math.min(...dt.getPossibleOffsets().map((d) => d.toMillis()), dt.toMillis());
 }
 
@@ -146,7 +154,8 @@ export function quietHoursEnd(at: number, window: QuietHours, zone: string): num
   if (startMin === endMin) return null;
   const local = localDate(at, zone);
   const minutes = local.hour * 60 + local.minute;
-  const inside = startMin < endMin ? minutes >= startMin && minutes < endMin : minutes >= startMin || minutes < endMin;
+  const inside =
+    startMin < endMin ? minutes >= startMin && minutes < endMin : minutes >= startMin || minutes < endMin;
   if (!inside) return null;
   return nextLocalTime(at, end, [], zone, false);
 }

@@ -42,7 +42,10 @@ export function validateGraph(graph: unknown): Issue[] {
   const nodes = [...byId.values()];
   const edgeIds = new Set<string>();
   for (const edge of inspected.edges) {
-    if (edgeIds.has(edge.id)) issues.push(issue("duplicate_edge_id", `Two connections share the id “${edge.id}”.`, { edgeId: edge.id }));
+    if (edgeIds.has(edge.id))
+      issues.push(
+        issue("duplicate_edge_id", `Two connections share the id “${edge.id}”.`, { edgeId: edge.id }),
+      );
     edgeIds.add(edge.id);
   }
 
@@ -51,7 +54,9 @@ export function validateGraph(graph: unknown): Issue[] {
   const trigger = triggers[0] ?? null;
   if (!trigger) issues.push(issue("no_trigger", "Add a trigger: every flow starts with one."));
   for (const extra of triggers.slice(1)) {
-    issues.push(issue("multiple_triggers", "A flow has exactly one trigger; remove this one.", { nodeId: extra.id }));
+    issues.push(
+      issue("multiple_triggers", "A flow has exactly one trigger; remove this one.", { nodeId: extra.id }),
+    );
   }
   const triggerConfig = triggers.length === 1 && trigger?.config ? (trigger.config as TriggerConfig) : null;
 
@@ -62,8 +67,20 @@ export function validateGraph(graph: unknown): Issue[] {
     const source = byId.get(edge.source);
     const target = byId.get(edge.target);
     const at = { edgeId: edge.id, ...(source ? { nodeId: source.id } : {}) };
-    if (!source) issues.push(issue("edge_unknown_source", `A connection starts at a step that doesn't exist (“${edge.source}”).`, { edgeId: edge.id }));
-    if (!target) issues.push(issue("edge_unknown_target", `A connection leads to a step that doesn't exist (“${edge.target}”).`, at));
+    if (!source)
+      issues.push(
+        issue("edge_unknown_source", `A connection starts at a step that doesn't exist (“${edge.source}”).`, {
+          edgeId: edge.id,
+        }),
+      );
+    if (!target)
+      issues.push(
+        issue(
+          "edge_unknown_target",
+          `A connection leads to a step that doesn't exist (“${edge.target}”).`,
+          at,
+        ),
+      );
     if (!source || !target) continue;
     if (source.id === target.id) {
       issues.push(issue("self_loop", "A step can't connect to itself.", at));
@@ -88,7 +105,13 @@ export function validateGraph(graph: unknown): Issue[] {
     }
     const key = `${edge.source}\u0000${edge.sourceHandle}`;
     if (taken.has(key)) {
-      issues.push(issue("handle_already_connected", `The “${handleLabel(source, edge.sourceHandle)}” output is connected more than once.`, at));
+      issues.push(
+        issue(
+          "handle_already_connected",
+          `The “${handleLabel(source, edge.sourceHandle)}” output is connected more than once.`,
+          at,
+        ),
+      );
       continue;
     }
     taken.add(key);
@@ -125,7 +148,11 @@ export function validateGraph(graph: unknown): Issue[] {
     }
     for (const node of nodes) {
       if (!seen.has(node.id) && node.rawKind !== "trigger") {
-        issues.push(issue("unreachable", "This step can't be reached from the trigger. Connect it, or delete it.", { nodeId: node.id }));
+        issues.push(
+          issue("unreachable", "This step can't be reached from the trigger. Connect it, or delete it.", {
+            nodeId: node.id,
+          }),
+        );
       }
     }
   }
@@ -134,14 +161,23 @@ export function validateGraph(graph: unknown): Issue[] {
   for (const loop of loopsWithoutWait(nodes, usable)) {
     const names = loop.join(", ");
     for (const id of loop) {
-      issues.push(issue("cycle_without_wait", `These steps loop without a wait (${names}). Add a Wait or a Wait for event to the loop.`, { nodeId: id }));
+      issues.push(
+        issue(
+          "cycle_without_wait",
+          `These steps loop without a wait (${names}). Add a Wait or a Wait for event to the loop.`,
+          { nodeId: id },
+        ),
+      );
     }
   }
 
   // each step's own content
   for (const node of nodes) {
     if (!node.kind || node.config === null) continue;
-    for (const found of definitionOf(node.kind).validate(node.config, { nodeId: node.id, trigger: triggerConfig })) {
+    for (const found of definitionOf(node.kind).validate(node.config, {
+      nodeId: node.id,
+      trigger: triggerConfig,
+    })) {
       issues.push({ ...found, nodeId: node.id });
     }
   }
@@ -155,19 +191,24 @@ function settingsIssues(settings: FlowSettings, trigger: TriggerConfig | null): 
   const bad = (message: string) => issues.push(issue("invalid_settings", `Flow settings: ${message}`));
   if (settings.goal) {
     if (settings.goal.event.trim() === "") bad("choose the goal event, or remove the goal.");
-    if (settings.goal.filter) for (const p of predicateProblems(settings.goal.filter)) bad(`goal filter: ${p}`);
+    if (settings.goal.filter)
+      for (const p of predicateProblems(settings.goal.filter)) bad(`goal filter: ${p}`);
   }
   if (settings.filter) for (const p of predicateProblems(settings.filter)) bad(`flow filter: ${p}`);
   if (settings.reentry.mode === "once_per_period" && settings.reentry.periodDays === undefined) {
     bad("choose after how many days a contact may enter again.");
   }
   if (settings.entryKey !== null) {
-    if (settings.entryKey.trim() === "") bad("name the trigger property that tells entries apart (e.g. cart_id), or turn it off.");
+    if (settings.entryKey.trim() === "")
+      bad("name the trigger property that tells entries apart (e.g. cart_id), or turn it off.");
     else if (trigger && trigger.type !== "event" && trigger.type !== "back_in_stock") {
       bad("entering several times at once needs a flow triggered by an event.");
     }
   }
-  if (settings.quietHours.enabled && (!parseClock(settings.quietHours.start) || !parseClock(settings.quietHours.end))) {
+  if (
+    settings.quietHours.enabled &&
+    (!parseClock(settings.quietHours.start) || !parseClock(settings.quietHours.end))
+  ) {
     bad("enter quiet hours as HH:MM, e.g. 21:00 to 08:00.");
   }
   return issues;
@@ -178,7 +219,8 @@ function loopsWithoutWait(nodes: readonly InspectedNode[], edges: readonly FlowE
   const plain = new Set(nodes.filter((n) => !isWaiting(n.rawKind)).map((n) => n.id));
   const adjacency = new Map<string, string[]>();
   for (const e of edges) {
-    if (plain.has(e.source) && plain.has(e.target)) adjacency.set(e.source, [...(adjacency.get(e.source) ?? []), e.target]);
+    if (plain.has(e.source) && plain.has(e.target))
+      adjacency.set(e.source, [...(adjacency.get(e.source) ?? []), e.target]);
   }
   const order = nodes.map((n) => n.id).filter((id) => plain.has(id));
   const index = new Map<string, number>();
@@ -258,12 +300,19 @@ export function canConnect(graph: GraphLike, connection: Connection): Issue | nu
   if (target.kind === "trigger") return issue("edge_into_trigger", "Nothing can lead into the trigger.", at);
 
   const outputs = looseOutputs(source);
-  const handleOf = (h: string | null | undefined) => h ?? (outputs && outputs.length === 1 ? outputs[0] : undefined) ?? "next";
+  const handleOf = (h: string | null | undefined) =>
+    h ?? (outputs && outputs.length === 1 ? outputs[0] : undefined) ?? "next";
   const handle = handleOf(connection.sourceHandle);
-  if (outputs && outputs.length === 0) return issue("edge_unknown_handle", "This step ends the flow; nothing can follow it.", at);
-  if (outputs && !outputs.includes(handle)) return issue("edge_unknown_handle", `This step has no output “${handle}”.`, at);
+  if (outputs && outputs.length === 0)
+    return issue("edge_unknown_handle", "This step ends the flow; nothing can follow it.", at);
+  if (outputs && !outputs.includes(handle))
+    return issue("edge_unknown_handle", `This step has no output “${handle}”.`, at);
   if (graph.edges.some((e) => e.source === source.id && handleOf(e.sourceHandle) === handle)) {
-    return issue("handle_already_connected", "This output is already connected; remove that connection first.", at);
+    return issue(
+      "handle_already_connected",
+      "This output is already connected; remove that connection first.",
+      at,
+    );
   }
 
   // A new edge source → target closes a loop through every path target ⇝ source.
@@ -274,12 +323,15 @@ export function canConnect(graph: GraphLike, connection: Connection): Issue | nu
   for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
     for (const e of graph.edges) {
       if (e.source !== id || seen.has(e.target) || isWaiting(kindOf.get(e.target) ?? null)) continue;
-      if (e.target === source.id) return issue("cycle_without_wait", "This would make a loop without a wait. Put a Wait on the loop first.", at);
+      if (e.target === source.id)
+        return issue(
+          "cycle_without_wait",
+          "This would make a loop without a wait. Put a Wait on the loop first.",
+          at,
+        );
       seen.add(e.target);
       queue.push(e.target);
     }
   }
   return null;
 }
-
-

@@ -45,22 +45,44 @@ async function ordersPlaced(clock: FakeClock, n: number) {
   const member = await createMember(t.db, "Batch");
   const template = getFlowTemplate("order_confirmation");
   if (!template) throw new Error("template");
-  const flow = await publishGraph(t.db, { workspaceId: member.workspace.id, userId: member.user.id, graph: template.graph, now: clock.t });
-  const channels = { ...createChannels({}), email: createResendEmailProvider({ apiKey: "re_test", baseUrl: fake.url }) };
+  const flow = await publishGraph(t.db, {
+    workspaceId: member.workspace.id,
+    userId: member.user.id,
+    graph: template.graph,
+    now: clock.t,
+  });
+  const channels = {
+    ...createChannels({}),
+    email: createResendEmailProvider({ apiKey: "re_test", baseUrl: fake.url }),
+  };
   const executor = testExecutor(t, clock, channels);
   const events = [];
   const buyers = [];
   for (let i = 0; i < n; i++) {
     const contact = await createContact(t.db, member.workspace.id, { firstName: `Buyer ${i}` });
     buyers.push(contact);
-    events.push(await storeEvent(t.db, { workspaceId: member.workspace.id, contactId: contact.id, name: "Placed Order", properties: { order_id: `ord_${i}`, value: 12 }, at: clock.t }));
+    events.push(
+      await storeEvent(t.db, {
+        workspaceId: member.workspace.id,
+        contactId: contact.id,
+        name: "Placed Order",
+        properties: { order_id: `ord_${i}`, value: 12 },
+        at: clock.t,
+      }),
+    );
   }
   return { member, flow, executor, channels, events, buyers };
 }
 
-const flowMessages = (flowId: string) => t.db.select().from(messages).where(eq(messages.flowId, flowId)).orderBy(messages.batchIndex);
+const flowMessages = (flowId: string) =>
+  t.db.select().from(messages).where(eq(messages.flowId, flowId)).orderBy(messages.batchIndex);
 
-const options = (now: number) => ({ now, appUrl: "https://shop.example.com", linkSigningKey: "test-link-signing-key-0123456789", random: () => 0.5 });
+const options = (now: number) => ({
+  now,
+  appUrl: "https://shop.example.com",
+  linkSigningKey: "test-link-signing-key-0123456789",
+  random: () => 0.5,
+});
 
 describe(`dispatcher (${testDriver()})`, () => {
   it("retries a provider error with backoff, then sends once", async () => {
@@ -104,7 +126,10 @@ describe(`dispatcher (${testDriver()})`, () => {
     }
     const [row] = await t.db.select().from(messages).where(eq(messages.id, message.id));
     expect([row?.status, row?.attempts]).toEqual(["failed", 4]);
-    const [enrollment] = await t.db.select().from(enrollments).where(eq(enrollments.id, message.enrollmentId!));
+    const [enrollment] = await t.db
+      .select()
+      .from(enrollments)
+      .where(eq(enrollments.id, message.enrollmentId!));
     expect(enrollment?.status).toBe("failed");
     expect(enrollment?.lastError).toMatch(/email not sent after 4 attempts/);
     expect(fake.received()).toHaveLength(0);
@@ -123,7 +148,9 @@ describe(`dispatcher (${testDriver()})`, () => {
     fake.failNext(1, 500); // keep the message queued after the first attempt
     const { message, channels } = await orderPlaced(clock);
     // A sender claims it and "dies" (never records a result).
-    const due = (await t.db.select().from(messages).where(eq(messages.id, message.id)))[0]!.nextAttemptAt.getTime();
+    const due = (
+      await t.db.select().from(messages).where(eq(messages.id, message.id))
+    )[0]!.nextAttemptAt.getTime();
     const claimed = await claimMessages(t.db, due, 10, 30_000);
     expect(claimed.map((m) => m.id)).toEqual([message.id]);
     // While the lease holds, nobody else takes it.
@@ -137,7 +164,12 @@ describe(`dispatcher (${testDriver()})`, () => {
 
 describe(`dispatcher batches (${testDriver()})`, () => {
   // Messages the tests above left waiting for a retry would join these batches.
-  beforeEach(() => t.db.update(messages).set({ status: "failed" }).where(inArray(messages.status, ["queued", "sending"])));
+  beforeEach(() =>
+    t.db
+      .update(messages)
+      .set({ status: "failed" })
+      .where(inArray(messages.status, ["queued", "sending"])),
+  );
 
   it("emails due together go out in one batch call, each with its own provider id and tags", async () => {
     const clock = new FakeClock(START);
@@ -151,10 +183,14 @@ describe(`dispatcher batches (${testDriver()})`, () => {
     expect(rows.map((r) => r.batchIndex)).toEqual([0, 1, 2, 3, 4]);
     const received = fake.received();
     expect(rows.map((r) => r.providerMessageId)).toEqual(received.map((e) => e.id));
-    expect(received.map((e) => e.tags.find((tag) => tag.name === "message_id")?.value)).toEqual(rows.map((r) => r.id));
+    expect(received.map((e) => e.tags.find((tag) => tag.name === "message_id")?.value)).toEqual(
+      rows.map((r) => r.id),
+    );
     expect(received.map((e) => e.subject)).toEqual(rows.map((r) => r.subject));
     const firstName = new Map(buyers.map((b) => [b.id, b.firstName]));
-    rows.forEach((r, i) => expect(received[i]?.html).toContain(`Thanks for your order, ${firstName.get(r.contactId!)}!`));
+    rows.forEach((r, i) =>
+      expect(received[i]?.html).toContain(`Thanks for your order, ${firstName.get(r.contactId!)}!`),
+    );
   });
 
   it("a lost answer: the batch is resent as first written, whichever member is claimed, and sent once", async () => {
@@ -191,10 +227,17 @@ describe(`dispatcher batches (${testDriver()})`, () => {
     let rows = await flowMessages(flow.flowId);
     expect(rows.map((r) => r.status)).toEqual(["queued", "queued", "queued"]);
     // One member was recorded as sent by a sender that died before recording the others.
-    await t.db.update(messages).set({ status: "sent", providerMessageId: "kept" }).where(eq(messages.id, rows[0]!.id));
+    await t.db
+      .update(messages)
+      .set({ status: "sent", providerMessageId: "kept" })
+      .where(eq(messages.id, rows[0]!.id));
     await dispatchMessages(t.db, channels, options(rows[1]!.nextAttemptAt.getTime()));
     rows = await flowMessages(flow.flowId);
-    expect(rows.map((r) => [r.status, r.attempts])).toEqual([["sent", 1], ["sent", 2], ["sent", 2]]);
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+      ["sent", 1],
+      ["sent", 2],
+      ["sent", 2],
+    ]);
     expect(rows[0]?.providerMessageId).toBe("kept");
     expect(fake.requests().map((r) => [r.path, r.status])).toEqual([
       ["/emails/batch", 500],
@@ -216,7 +259,12 @@ describe(`dispatcher batches (${testDriver()})`, () => {
     const rows = await flowMessages(flow.flowId);
     expect(rows.every((r) => r.status === "sent")).toBe(true);
     expect(rows.filter((r) => r.batchId !== null)).toHaveLength(3);
-    expect(fake.requests().map((r) => [r.path, r.emails, r.replayed]).sort()).toEqual([
+    expect(
+      fake
+        .requests()
+        .map((r) => [r.path, r.emails, r.replayed])
+        .sort(),
+    ).toEqual([
       ["/emails", 1, false],
       ["/emails", 1, true],
       ["/emails/batch", 3, false],
@@ -229,7 +277,10 @@ describe(`dispatcher batches (${testDriver()})`, () => {
     const { flow, executor, channels, events } = await ordersPlaced(clock, 3);
     fake.failNext(1, 503);
     await executor.handleEvents(events);
-    await t.db.update(messages).set({ batchId: null, batchIndex: null }).where(eq(messages.flowId, flow.flowId)); // as if the write had not happened
+    await t.db
+      .update(messages)
+      .set({ batchId: null, batchIndex: null })
+      .where(eq(messages.flowId, flow.flowId)); // as if the write had not happened
     const due = (await flowMessages(flow.flowId))[0]!.nextAttemptAt.getTime();
     const result = await dispatchMessages(t.db, channels, options(due));
     expect(result.sent).toBe(3);
@@ -246,9 +297,30 @@ describe(`dispatcher batches (${testDriver()})`, () => {
     const byContact = new Map(rows.map((r) => [r.contactId, r]));
     expect(byContact.get(bad!.id)?.status).toBe("failed");
     expect(rows.filter((r) => r.status === "sent")).toHaveLength(2);
-    expect(fake.requests().map((r) => [r.path, r.status])).toEqual([["/emails/batch", 422], ...fake.requests().slice(1).map((r) => ["/emails", r.status])]);
-    expect(fake.requests().map((r) => r.status).sort()).toEqual([200, 200, 422, 422]);
-    expect(fake.received().map((e) => e.to[0]).sort()).toEqual(buyers.filter((b) => b !== bad).map((b) => b.email).sort());
+    expect(fake.requests().map((r) => [r.path, r.status])).toEqual([
+      ["/emails/batch", 422],
+      ...fake
+        .requests()
+        .slice(1)
+        .map((r) => ["/emails", r.status]),
+    ]);
+    expect(
+      fake
+        .requests()
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual([200, 200, 422, 422]);
+    expect(
+      fake
+        .received()
+        .map((e) => e.to[0])
+        .sort(),
+    ).toEqual(
+      buyers
+        .filter((b) => b !== bad)
+        .map((b) => b.email)
+        .sort(),
+    );
   });
 });
 

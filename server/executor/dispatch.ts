@@ -63,13 +63,22 @@ export const EMAIL_BATCH_LIMIT = 100;
 export const MIN_EMAIL_BATCH = 2;
 
 /** Exponential backoff with full jitter, never shorter than a provider's Retry-After. */
-export function retryDelayMs(attempt: number, retryAfterMs: number | undefined, random: () => number): number {
+export function retryDelayMs(
+  attempt: number,
+  retryAfterMs: number | undefined,
+  random: () => number,
+): number {
   const exp = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.max(0, attempt - 1));
   const jittered = exp / 2 + random() * (exp / 2);
   return Math.max(jittered, retryAfterMs ?? 0);
 }
 
-export async function claimMessages(db: Db, now: number, limit: number, leaseMs: number): Promise<MessageRow[]> {
+export async function claimMessages(
+  db: Db,
+  now: number,
+  limit: number,
+  leaseMs: number,
+): Promise<MessageRow[]> {
   const rows = await db.execute(sql`
     update messages set status = 'sending', locked_until = ${new Date(now + leaseMs).toISOString()}::timestamptz, attempts = attempts + 1
     where id in (
@@ -90,12 +99,28 @@ export async function claimMessages(db: Db, now: number, limit: number, leaseMs:
  * too (whoever held them, the resend is the same request); settled ones are read so the
  * request can be repeated in full. Answers every member, ordered within its batch.
  */
-async function claimBatchMembers(db: Db, batchIds: string[], claimedIds: string[], now: number, leaseMs: number): Promise<MessageRow[]> {
+async function claimBatchMembers(
+  db: Db,
+  batchIds: string[],
+  claimedIds: string[],
+  now: number,
+  leaseMs: number,
+): Promise<MessageRow[]> {
   await db
     .update(messages)
     .set({ status: "sending", lockedUntil: new Date(now + leaseMs), attempts: sql`${messages.attempts} + 1` })
-    .where(and(inArray(messages.batchId, batchIds), inArray(messages.status, ["queued", "sending"]), notInArray(messages.id, claimedIds)));
-  return db.select().from(messages).where(inArray(messages.batchId, batchIds)).orderBy(messages.batchId, messages.batchIndex);
+    .where(
+      and(
+        inArray(messages.batchId, batchIds),
+        inArray(messages.status, ["queued", "sending"]),
+        notInArray(messages.id, claimedIds),
+      ),
+    );
+  return db
+    .select()
+    .from(messages)
+    .where(inArray(messages.batchId, batchIds))
+    .orderBy(messages.batchId, messages.batchIndex);
 }
 
 interface Context {
@@ -107,22 +132,41 @@ interface Context {
   record: RecordContext;
 }
 
-export async function dispatchMessages(db: Db, channels: Channels, options: DispatchOptions): Promise<DispatchResult> {
+export async function dispatchMessages(
+  db: Db,
+  channels: Channels,
+  options: DispatchOptions,
+): Promise<DispatchResult> {
   const { now } = options;
   const leaseMs = options.leaseMs ?? 60_000;
   const claimed = await claimMessages(db, now, options.limit ?? 100, leaseMs);
   const result: DispatchResult = { claimed: claimed.length, sent: 0, retried: 0, failed: 0 };
   if (claimed.length === 0) return result;
 
-  const batchIds = [...new Set(claimed.flatMap((m) => (m.channel === "email" && m.batchId ? [m.batchId] : [])))];
-  const members = batchIds.length ? await claimBatchMembers(db, batchIds, claimed.map((m) => m.id), now, leaseMs) : [];
+  const batchIds = [
+    ...new Set(claimed.flatMap((m) => (m.channel === "email" && m.batchId ? [m.batchId] : []))),
+  ];
+  const members = batchIds.length
+    ? await claimBatchMembers(
+        db,
+        batchIds,
+        claimed.map((m) => m.id),
+        now,
+        leaseMs,
+      )
+    : [];
   const unsettled = members.filter((m) => m.status === "sending");
   result.claimed += unsettled.filter((m) => !claimed.some((c) => c.id === m.id)).length;
   const rows = [...claimed, ...members];
 
-  const workspaceRows = await db.select().from(workspaces).where(inArray(workspaces.id, [...new Set(rows.map((m) => m.workspaceId))]));
+  const workspaceRows = await db
+    .select()
+    .from(workspaces)
+    .where(inArray(workspaces.id, [...new Set(rows.map((m) => m.workspaceId))]));
   const contactIds = [...new Set(rows.flatMap((m) => (m.contactId ? [m.contactId] : [])))];
-  const contactRows = contactIds.length ? await db.select().from(contacts).where(inArray(contacts.id, contactIds)) : [];
+  const contactRows = contactIds.length
+    ? await db.select().from(contacts).where(inArray(contacts.id, contactIds))
+    : [];
   const ctx: Context = {
     db,
     channels,
@@ -169,27 +213,55 @@ interface SendOutcome {
 }
 
 function failure(error: unknown): SendOutcome {
-  return { result: { ok: false, retryable: false, error: error instanceof Error ? error.message : String(error) }, rendered: null };
+  return {
+    result: { ok: false, retryable: false, error: error instanceof Error ? error.message : String(error) },
+    rendered: null,
+  };
 }
 
 /** An email as it goes to the provider, plus what is stored on its row so a resend repeats it. */
-type PreparedEmail = { ok: true; email: EmailMessage; content: Record<string, unknown>; stored: boolean } | { ok: false; outcome: SendOutcome };
+type PreparedEmail =
+  | { ok: true; email: EmailMessage; content: Record<string, unknown>; stored: boolean }
+  | { ok: false; outcome: SendOutcome };
 
 function tagsOf(message: MessageRow) {
-  return { workspace_id: message.workspaceId, flow_id: message.flowId ?? "none", node_id: message.nodeId ?? "none", message_id: message.id };
+  return {
+    workspace_id: message.workspaceId,
+    flow_id: message.flowId ?? "none",
+    node_id: message.nodeId ?? "none",
+    message_id: message.id,
+  };
 }
 
 /** The email exactly as stored by an earlier attempt, or null when nothing (or an older, partial copy) is stored. */
 function storedEmail(message: MessageRow): EmailMessage | null {
   const { subject, html, text, from, unsubscribeUrl } = message.content;
-  if (typeof subject !== "string" || typeof html !== "string" || typeof text !== "string" || typeof from !== "string" || !message.toAddress) return null;
-  const email: EmailMessage = { from, to: message.toAddress, subject, html, text, category: message.category, tags: tagsOf(message) };
+  if (
+    typeof subject !== "string" ||
+    typeof html !== "string" ||
+    typeof text !== "string" ||
+    typeof from !== "string" ||
+    !message.toAddress
+  )
+    return null;
+  const email: EmailMessage = {
+    from,
+    to: message.toAddress,
+    subject,
+    html,
+    text,
+    category: message.category,
+    tags: tagsOf(message),
+  };
   if (typeof unsubscribeUrl === "string") email.unsubscribeUrl = unsubscribeUrl;
   return email;
 }
 
 async function prepareEmail(ctx: Context, message: MessageRow): Promise<PreparedEmail> {
-  const fail = (error: string): PreparedEmail => ({ ok: false, outcome: { result: { ok: false, retryable: false, error }, rendered: null } });
+  const fail = (error: string): PreparedEmail => ({
+    ok: false,
+    outcome: { result: { ok: false, retryable: false, error }, rendered: null },
+  });
   const workspace = ctx.workspaceOf.get(message.workspaceId);
   if (!workspace) return fail("workspace not found");
   if (!message.toAddress) return fail("no email address");
@@ -198,34 +270,82 @@ async function prepareEmail(ctx: Context, message: MessageRow): Promise<Prepared
 
   const contact = message.contactId ? ctx.contactOf.get(message.contactId) : undefined;
   const { appUrl, linkSigningKey } = ctx.options;
-  const { stored, config = {}, trigger, workspace: emailWorkspace, contact: emailContact } = messageRenderContext(message, workspace, contact, appUrl);
+  const {
+    stored,
+    config = {},
+    trigger,
+    workspace: emailWorkspace,
+    contact: emailContact,
+  } = messageRenderContext(message, workspace, contact, appUrl);
   const { unsubscribeUrl, preferencesUrl } = unsubscribeLinks(message, contact, appUrl, linkSigningKey);
   // A copy from before the sender was stored: send what it holds, from the workspace's sender.
   const previous = readRendered(stored);
-  const rendered = previous ?? (await renderEmail({ content: config as unknown as EmailContent, workspace: emailWorkspace, contact: emailContact, trigger, unsubscribeUrl, preferencesUrl }));
+  const rendered =
+    previous ??
+    (await renderEmail({
+      content: config as unknown as EmailContent,
+      workspace: emailWorkspace,
+      contact: emailContact,
+      trigger,
+      unsubscribeUrl,
+      preferencesUrl,
+    }));
   let links = stored.links;
   if (!previous) {
     // Links go through the click redirect; unsubscribe links stay direct.
-    const tracked = addTracking(rendered.html, { messageId: message.id, appUrl, key: linkSigningKey, keep: (url) => url.startsWith(`${appUrl}/u/`) });
+    const tracked = addTracking(rendered.html, {
+      messageId: message.id,
+      appUrl,
+      key: linkSigningKey,
+      keep: (url) => url.startsWith(`${appUrl}/u/`),
+    });
     rendered.html = tracked.html;
     links = tracked.links;
   }
   const from = `${workspace.name} <${workspace.senderEmail}>`;
-  const email: EmailMessage = { from, to: message.toAddress, subject: rendered.subject, html: rendered.html, text: rendered.text, category: message.category, tags: tagsOf(message) };
+  const email: EmailMessage = {
+    from,
+    to: message.toAddress,
+    subject: rendered.subject,
+    html: rendered.html,
+    text: rendered.text,
+    category: message.category,
+    tags: tagsOf(message),
+  };
   if (unsubscribeUrl) email.unsubscribeUrl = unsubscribeUrl;
-  const content: Record<string, unknown> = { ...stored, subject: rendered.subject, html: rendered.html, text: rendered.text, preheader: rendered.preheader, links, from };
+  const content: Record<string, unknown> = {
+    ...stored,
+    subject: rendered.subject,
+    html: rendered.html,
+    text: rendered.text,
+    preheader: rendered.preheader,
+    links,
+    from,
+  };
   if (unsubscribeUrl) content.unsubscribeUrl = unsubscribeUrl;
   return { ok: true, email, content, stored: false };
 }
 
-function readRendered(stored: Record<string, unknown>): { subject: string; html: string; text: string; preheader: string } | null {
+function readRendered(
+  stored: Record<string, unknown>,
+): { subject: string; html: string; text: string; preheader: string } | null {
   const { subject, html, text, preheader } = stored;
-  return typeof subject === "string" && typeof html === "string" && typeof text === "string" ? { subject, html, text, preheader: typeof preheader === "string" ? preheader : "" } : null;
+  return typeof subject === "string" && typeof html === "string" && typeof text === "string"
+    ? { subject, html, text, preheader: typeof preheader === "string" ? preheader : "" }
+    : null;
 }
 
-async function sendEmailAlone(ctx: Context, message: MessageRow, prepared: Extract<PreparedEmail, { ok: true }>): Promise<SendOutcome> {
+async function sendEmailAlone(
+  ctx: Context,
+  message: MessageRow,
+  prepared: Extract<PreparedEmail, { ok: true }>,
+): Promise<SendOutcome> {
   // A retry must send exactly what the first attempt sent under this idempotency key.
-  if (!prepared.stored) await ctx.db.update(messages).set({ content: prepared.content, subject: prepared.email.subject }).where(eq(messages.id, message.id));
+  if (!prepared.stored)
+    await ctx.db
+      .update(messages)
+      .set({ content: prepared.content, subject: prepared.email.subject })
+      .where(eq(messages.id, message.id));
   const result = await ctx.channels.email.send(prepared.email, { idempotencyKey: message.id });
   return { result, provider: ctx.channels.email.name, rendered: null };
 }
@@ -238,18 +358,58 @@ async function sendOne(ctx: Context, message: MessageRow): Promise<SendOutcome> 
   }
   const workspace = ctx.workspaceOf.get(message.workspaceId);
   const contact = message.contactId ? ctx.contactOf.get(message.contactId) : undefined;
-  if (!workspace) return { result: { ok: false, retryable: false, error: "workspace not found" }, rendered: null };
-  const { stored, config = {}, trigger, workspace: emailWorkspace, contact: emailContact } = messageRenderContext(message, workspace, contact, options.appUrl);
+  if (!workspace)
+    return { result: { ok: false, retryable: false, error: "workspace not found" }, rendered: null };
+  const {
+    stored,
+    config = {},
+    trigger,
+    workspace: emailWorkspace,
+    contact: emailContact,
+  } = messageRenderContext(message, workspace, contact, options.appUrl);
   const tags = tagsOf(message);
   if (message.channel === "sms") {
-    if (!message.toAddress) return { result: { ok: false, retryable: false, error: "no phone number" }, rendered: null };
-    const sms = renderSms({ content: config as never, workspace: emailWorkspace, contact: emailContact, trigger });
-    const result = await channels.sms.send({ to: message.toAddress, body: sms.body, category: message.category, tags }, { idempotencyKey: message.id });
-    return { result, provider: channels.sms.name, rendered: { subject: null, content: { ...stored, text: sms.body, segments: sms.segments } } };
+    if (!message.toAddress)
+      return { result: { ok: false, retryable: false, error: "no phone number" }, rendered: null };
+    const sms = renderSms({
+      content: config as never,
+      workspace: emailWorkspace,
+      contact: emailContact,
+      trigger,
+    });
+    const result = await channels.sms.send(
+      { to: message.toAddress, body: sms.body, category: message.category, tags },
+      { idempotencyKey: message.id },
+    );
+    return {
+      result,
+      provider: channels.sms.name,
+      rendered: { subject: null, content: { ...stored, text: sms.body, segments: sms.segments } },
+    };
   }
-  const push = renderPush({ content: config as never, workspace: emailWorkspace, contact: emailContact, trigger });
-  const result = await channels.push.send({ workspaceId: message.workspaceId, to: message.contactId ?? message.toAddress ?? "", title: push.title, body: push.body, url: push.url, category: message.category, tags }, { idempotencyKey: message.id });
-  return { result, provider: channels.push.name, rendered: { subject: push.title, content: { ...stored, ...push } } };
+  const push = renderPush({
+    content: config as never,
+    workspace: emailWorkspace,
+    contact: emailContact,
+    trigger,
+  });
+  const result = await channels.push.send(
+    {
+      workspaceId: message.workspaceId,
+      to: message.contactId ?? message.toAddress ?? "",
+      title: push.title,
+      body: push.body,
+      url: push.url,
+      category: message.category,
+      tags,
+    },
+    { idempotencyKey: message.id },
+  );
+  return {
+    result,
+    provider: channels.push.name,
+    rendered: { subject: push.title, content: { ...stored, ...push } },
+  };
 }
 
 /** First attempt of emails due together: render, write the batch with its content, then one call. */
@@ -257,7 +417,10 @@ async function sendNewBatch(ctx: Context, chunk: MessageRow[]) {
   const { db, channels } = ctx;
   const ready: { message: MessageRow; prepared: Extract<PreparedEmail, { ok: true }> }[] = [];
   for (const message of chunk) {
-    const prepared = await prepareEmail(ctx, message).catch((error: unknown): PreparedEmail => ({ ok: false, outcome: failure(error) }));
+    const prepared = await prepareEmail(ctx, message).catch((error: unknown): PreparedEmail => ({
+      ok: false,
+      outcome: failure(error),
+    }));
     if (prepared.ok) ready.push({ message, prepared });
     else await record(db, message, prepared.outcome, ctx.record);
   }
@@ -270,7 +433,13 @@ async function sendNewBatch(ctx: Context, chunk: MessageRow[]) {
   }
   const batchId = randomUUID();
   const frozen = JSON.stringify(
-    ready.map(({ message, prepared }, batchIndex) => ({ id: message.id, attempts: message.attempts, batch_index: batchIndex, subject: prepared.email.subject, content: prepared.content })),
+    ready.map(({ message, prepared }, batchIndex) => ({
+      id: message.id,
+      attempts: message.attempts,
+      batch_index: batchIndex,
+      subject: prepared.email.subject,
+      content: prepared.content,
+    })),
   );
   const written = await db
     .transaction(async (tx) => {
@@ -294,12 +463,24 @@ async function sendNewBatch(ctx: Context, chunk: MessageRow[]) {
       await db
         .update(messages)
         .set({ status: "queued", lockedUntil: null })
-        .where(and(eq(messages.id, message.id), eq(messages.status, "sending"), eq(messages.attempts, message.attempts)));
+        .where(
+          and(
+            eq(messages.id, message.id),
+            eq(messages.status, "sending"),
+            eq(messages.attempts, message.attempts),
+          ),
+        );
     }
     return;
   }
-  const results = await channels.email.sendBatch(ready.map(({ message, prepared }) => ({ ...prepared.email, idempotencyKey: message.id })));
-  await recordBatch(ctx, ready.map((r) => r.message), results);
+  const results = await channels.email.sendBatch(
+    ready.map(({ message, prepared }) => ({ ...prepared.email, idempotencyKey: message.id })),
+  );
+  await recordBatch(
+    ctx,
+    ready.map((r) => r.message),
+    results,
+  );
 }
 
 class LostClaim extends Error {}
@@ -310,10 +491,18 @@ async function resendBatch(ctx: Context, batch: MessageRow[]) {
   const pending = batch.filter((m) => m.status === "sending");
   const items = batch.map((m) => storedEmail(m));
   if (items.some((e) => e === null)) {
-    for (const message of pending) await record(db, message, { result: { ok: false, retryable: false, error: "batch content missing" }, rendered: null }, ctx.record);
+    for (const message of pending)
+      await record(
+        db,
+        message,
+        { result: { ok: false, retryable: false, error: "batch content missing" }, rendered: null },
+        ctx.record,
+      );
     return;
   }
-  const results = await channels.email.sendBatch(batch.map((m, i) => ({ ...items[i]!, idempotencyKey: m.id })));
+  const results = await channels.email.sendBatch(
+    batch.map((m, i) => ({ ...items[i]!, idempotencyKey: m.id })),
+  );
   await recordBatch(ctx, batch, results);
 }
 
@@ -327,7 +516,13 @@ async function recordBatch(ctx: Context, batch: MessageRow[], results: SendResul
     if (message.status !== "sending") continue;
     const result = results[i] ?? { ok: false, retryable: true, error: "no result for this email" };
     if (result.ok) sent.push({ id: message.id, provider_message_id: result.providerMessageId });
-    else await record(ctx.db, message, { result, provider, rendered: null }, { ...ctx.record, random: () => random });
+    else
+      await record(
+        ctx.db,
+        message,
+        { result, provider, rendered: null },
+        { ...ctx.record, random: () => random },
+      );
   }
   if (sent.length === 0) return;
   // The sent ones in one statement; a member retried by another sender meanwhile is still sent by this answer.
@@ -359,7 +554,9 @@ async function record(db: Db, message: MessageRow, outcome: SendOutcome, ctx: Re
         sentAt: new Date(ctx.now),
         lockedUntil: null,
         lastError: null,
-        ...(outcome.rendered ? { subject: outcome.rendered.subject ?? message.subject, content: outcome.rendered.content } : {}),
+        ...(outcome.rendered
+          ? { subject: outcome.rendered.subject ?? message.subject, content: outcome.rendered.content }
+          : {}),
       })
       // A batch member retried by another sender meanwhile is still sent by this answer.
       .where(and(eq(messages.id, message.id), inArray(messages.status, ["queued", "sending"])));
@@ -369,7 +566,13 @@ async function record(db: Db, message: MessageRow, outcome: SendOutcome, ctx: Re
     // Nothing to deliver to (no browser subscribed to push): skipped like a send rule, and the journey goes on.
     await db
       .update(messages)
-      .set({ status: "skipped", skipReason: result.skipReason, provider: outcome.provider ?? null, lockedUntil: null, lastError: result.error })
+      .set({
+        status: "skipped",
+        skipReason: result.skipReason,
+        provider: outcome.provider ?? null,
+        lockedUntil: null,
+        lastError: result.error,
+      })
       .where(and(eq(messages.id, message.id), eq(messages.status, "sending")));
     return;
   }
@@ -378,7 +581,12 @@ async function record(db: Db, message: MessageRow, outcome: SendOutcome, ctx: Re
     const delay = retryDelayMs(message.attempts, result.retryAfterMs, ctx.random);
     await db
       .update(messages)
-      .set({ status: "queued", lockedUntil: null, lastError: result.error, nextAttemptAt: new Date(ctx.now + delay) })
+      .set({
+        status: "queued",
+        lockedUntil: null,
+        lastError: result.error,
+        nextAttemptAt: new Date(ctx.now + delay),
+      })
       .where(and(eq(messages.id, message.id), eq(messages.status, "sending")));
     return;
   }
@@ -393,9 +601,17 @@ async function record(db: Db, message: MessageRow, outcome: SendOutcome, ctx: Re
     if (failed.length === 0 || !message.enrollmentId) return;
     await tx
       .update(enrollments)
-      .set({ status: "failed", lastError: reason, endedAt: new Date(ctx.now), nextRunAt: null, updatedAt: new Date(ctx.now) })
+      .set({
+        status: "failed",
+        lastError: reason,
+        endedAt: new Date(ctx.now),
+        nextRunAt: null,
+        updatedAt: new Date(ctx.now),
+      })
       // A contact who already reached the end did not get this message either: the journey failed.
-      .where(and(eq(enrollments.id, message.enrollmentId), inArray(enrollments.status, ["active", "completed"])));
+      .where(
+        and(eq(enrollments.id, message.enrollmentId), inArray(enrollments.status, ["active", "completed"])),
+      );
   });
 }
 

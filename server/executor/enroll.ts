@@ -13,7 +13,12 @@ import { FlowGraph, triggerNode } from "@/server/engine/graph";
 import { BACK_IN_STOCK_EVENT } from "@/server/engine/nodes/trigger";
 import { emptyState, type EventFact } from "@/server/engine/facts";
 import { loadFacts, loadGraphs } from "./load";
-import { conversionEventOf, DEFAULT_CONVERSION_EVENT, flowsTouchingContact, recordConversion } from "@/server/analytics/attribution";
+import {
+  conversionEventOf,
+  DEFAULT_CONVERSION_EVENT,
+  flowsTouchingContact,
+  recordConversion,
+} from "@/server/analytics/attribution";
 
 export interface StoredEvent {
   id: string;
@@ -63,7 +68,11 @@ export interface EnrollResult {
   woken: string[];
 }
 
-export async function enrollFromEvents(db: Db, stored: readonly StoredEvent[], now: number): Promise<EnrollResult> {
+export async function enrollFromEvents(
+  db: Db,
+  stored: readonly StoredEvent[],
+  now: number,
+): Promise<EnrollResult> {
   const result: EnrollResult = { enrolled: [], woken: [] };
   const withContact = stored.filter((e): e is StoredEvent & { contactId: string } => e.contactId !== null);
   const byWorkspace = new Map<string, Array<StoredEvent & { contactId: string }>>();
@@ -77,8 +86,21 @@ export async function enrollFromEvents(db: Db, stored: readonly StoredEvent[], n
       const trigger = triggerNode(flow.graph);
       if (!trigger) continue;
       const config = trigger.config;
-      const candidates = fresh.filter((e) => (config.type === "event" ? config.event === e.name : config.type === "back_in_stock" && e.name === BACK_IN_STOCK_EVENT));
-      if (candidates.length) result.enrolled.push(...(await enrollBatch(db, { workspaceId, flow, triggerNodeId: trigger.id, events: candidates, now })));
+      const candidates = fresh.filter((e) =>
+        config.type === "event"
+          ? config.event === e.name
+          : config.type === "back_in_stock" && e.name === BACK_IN_STOCK_EVENT,
+      );
+      if (candidates.length)
+        result.enrolled.push(
+          ...(await enrollBatch(db, {
+            workspaceId,
+            flow,
+            triggerNodeId: trigger.id,
+            events: candidates,
+            now,
+          })),
+        );
     }
     // Wake active enrollments that watch these event names.
     const watching = live.filter((f) => list.some((e) => f.watches.has(e.name)));
@@ -91,7 +113,10 @@ export async function enrollFromEvents(db: Db, stored: readonly StoredEvent[], n
             eq(enrollments.workspaceId, workspaceId),
             eq(enrollments.status, "active"),
             inArray(enrollments.contactId, [...new Set(list.map((e) => e.contactId))]),
-            inArray(enrollments.flowId, watching.map((f) => f.flowId)),
+            inArray(
+              enrollments.flowId,
+              watching.map((f) => f.flowId),
+            ),
             sql`(${enrollments.nextRunAt} is null or ${enrollments.nextRunAt} > ${new Date(now).toISOString()}::timestamptz)`,
           ),
         )
@@ -101,21 +126,40 @@ export async function enrollFromEvents(db: Db, stored: readonly StoredEvent[], n
   }
   await creditConversions(db, withContact, now);
   const ids = withContact.map((e) => e.id);
-  if (ids.length) await db.update(events).set({ triggeredAt: new Date(now) }).where(and(inArray(events.id, ids), isNull(events.triggeredAt)));
+  if (ids.length)
+    await db
+      .update(events)
+      .set({ triggeredAt: new Date(now) })
+      .where(and(inArray(events.id, ids), isNull(events.triggeredAt)));
   return result;
 }
 
 /** Enrolls the contacts of these events into one flow: facts and past entries loaded once, one insert. */
 async function enrollBatch(
   db: Db,
-  input: { workspaceId: string; flow: LiveFlow; triggerNodeId: string; events: ReadonlyArray<StoredEvent & { contactId: string }>; now: number },
+  input: {
+    workspaceId: string;
+    flow: LiveFlow;
+    triggerNodeId: string;
+    events: ReadonlyArray<StoredEvent & { contactId: string }>;
+    now: number;
+  },
 ): Promise<string[]> {
   const { flow, now } = input;
   const contactIds = [...new Set(input.events.map((e) => e.contactId))];
   const [facts, past] = await Promise.all([
-    loadFacts(db, contactIds.map((contactId) => ({ workspaceId: input.workspaceId, contactId, graph: flow.graph })), now),
+    loadFacts(
+      db,
+      contactIds.map((contactId) => ({ workspaceId: input.workspaceId, contactId, graph: flow.graph })),
+      now,
+    ),
     db
-      .select({ contactId: enrollments.contactId, entryKey: enrollments.entryKey, status: enrollments.status, enteredAt: enrollments.enteredAt })
+      .select({
+        contactId: enrollments.contactId,
+        entryKey: enrollments.entryKey,
+        status: enrollments.status,
+        enteredAt: enrollments.enteredAt,
+      })
       .from(enrollments)
       .where(and(eq(enrollments.flowId, flow.flowId), inArray(enrollments.contactId, contactIds))),
   ]);
@@ -123,7 +167,12 @@ async function enrollBatch(
   for (const stored of input.events) {
     const f = facts.get(stored.contactId);
     if (!f) continue;
-    const event: EventFact = { id: stored.id, name: stored.name, properties: stored.properties, occurredAt: stored.occurredAt.getTime() };
+    const event: EventFact = {
+      id: stored.id,
+      name: stored.name,
+      properties: stored.properties,
+      occurredAt: stored.occurredAt.getTime(),
+    };
     const mine = past.filter((p) => p.contactId === stored.contactId);
     const decision = evaluateEntry(
       flow.graph,
@@ -138,7 +187,12 @@ async function enrollBatch(
     );
     if (!decision.enter) continue;
     // Later events in this batch see this entry (one active enrollment per contact and key).
-    past.push({ contactId: stored.contactId, entryKey: decision.entryKey, status: "active", enteredAt: new Date(now) });
+    past.push({
+      contactId: stored.contactId,
+      entryKey: decision.entryKey,
+      status: "active",
+      enteredAt: new Date(now),
+    });
     rows.push({
       workspaceId: input.workspaceId,
       flowId: flow.flowId,
@@ -148,7 +202,12 @@ async function enrollBatch(
       status: "active",
       nextRunAt: new Date(now),
       triggerEventId: event.id,
-      triggerData: { eventId: event.id, name: event.name, properties: event.properties, occurredAt: event.occurredAt },
+      triggerData: {
+        eventId: event.id,
+        name: event.name,
+        properties: event.properties,
+        occurredAt: event.occurredAt,
+      },
       entryKey: decision.entryKey,
       occurrenceKey: `event:${event.id}`,
       state: emptyState(),
@@ -156,25 +215,47 @@ async function enrollBatch(
     });
   }
   if (rows.length === 0) return [];
-  const inserted = await db.insert(enrollments).values(rows).onConflictDoNothing().returning({ id: enrollments.id });
+  const inserted = await db
+    .insert(enrollments)
+    .values(rows)
+    .onConflictDoNothing()
+    .returning({ id: enrollments.id });
   return inserted.map((r) => r.id);
 }
 
 /** An order (a flow's conversion event) credits the last message of each flow the contact opened or clicked. */
-async function creditConversions(db: Db, list: ReadonlyArray<StoredEvent & { contactId: string }>, now: number) {
+async function creditConversions(
+  db: Db,
+  list: ReadonlyArray<StoredEvent & { contactId: string }>,
+  now: number,
+) {
   const conversionNames = new Map<string, Set<string>>();
   for (const event of list) {
     if (event.occurredAt.getTime() > now) continue;
     let names = conversionNames.get(event.workspaceId);
     if (!names) {
-      names = new Set([DEFAULT_CONVERSION_EVENT, ...(await getLiveFlows(db, event.workspaceId, now)).map((f) => conversionEventOf(f.graph))]);
+      names = new Set([
+        DEFAULT_CONVERSION_EVENT,
+        ...(await getLiveFlows(db, event.workspaceId, now)).map((f) => conversionEventOf(f.graph)),
+      ]);
       conversionNames.set(event.workspaceId, names);
     }
     if (!names.has(event.name)) continue;
-    const flowIds = await flowsTouchingContact(db, { workspaceId: event.workspaceId, contactId: event.contactId, at: event.occurredAt.getTime(), lookbackDays: 90 });
+    const flowIds = await flowsTouchingContact(db, {
+      workspaceId: event.workspaceId,
+      contactId: event.contactId,
+      at: event.occurredAt.getTime(),
+      lookbackDays: 90,
+    });
     if (flowIds.length === 0) continue;
-    const versions = await db.select({ flowId: flows.id, versionId: flows.liveVersionId }).from(flows).where(inArray(flows.id, flowIds));
-    const graphs = await loadGraphs(db, versions.flatMap((v) => (v.versionId ? [v.versionId] : [])));
+    const versions = await db
+      .select({ flowId: flows.id, versionId: flows.liveVersionId })
+      .from(flows)
+      .where(inArray(flows.id, flowIds));
+    const graphs = await loadGraphs(
+      db,
+      versions.flatMap((v) => (v.versionId ? [v.versionId] : [])),
+    );
     for (const v of versions) {
       const graph = v.versionId ? graphs.get(v.versionId) : undefined;
       if (!graph || conversionEventOf(graph) !== event.name) continue;
@@ -191,15 +272,31 @@ async function creditConversions(db: Db, list: ReadonlyArray<StoredEvent & { con
 }
 
 /** Events the fast path missed (a crash between storing and enrolling): picked up by the loop. */
-export async function sweepUntriggeredEvents(db: Db, now: number, graceMs = 5_000, limit = 500): Promise<EnrollResult> {
+export async function sweepUntriggeredEvents(
+  db: Db,
+  now: number,
+  graceMs = 5_000,
+  limit = 500,
+): Promise<EnrollResult> {
   const rows = await db
-    .select({ id: events.id, workspaceId: events.workspaceId, contactId: events.contactId, name: events.name, properties: events.properties, occurredAt: events.occurredAt })
+    .select({
+      id: events.id,
+      workspaceId: events.workspaceId,
+      contactId: events.contactId,
+      name: events.name,
+      properties: events.properties,
+      occurredAt: events.occurredAt,
+    })
     .from(events)
     .where(and(isNull(events.triggeredAt), lte(events.receivedAt, new Date(now - graceMs))))
     .limit(limit);
   if (rows.length === 0) return { enrolled: [], woken: [] };
   const result = await enrollFromEvents(db, rows, now);
   const anonymous = rows.filter((r) => r.contactId === null).map((r) => r.id);
-  if (anonymous.length) await db.update(events).set({ triggeredAt: new Date(now) }).where(inArray(events.id, anonymous));
+  if (anonymous.length)
+    await db
+      .update(events)
+      .set({ triggeredAt: new Date(now) })
+      .where(inArray(events.id, anonymous));
   return result;
 }

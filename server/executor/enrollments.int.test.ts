@@ -8,7 +8,14 @@ import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { callHttp, createMember } from "@/server/testing/fixtures";
-import { createContact, FakeClock, HOUR, publishGraph, storeEvent, testExecutor } from "@/server/testing/flows";
+import {
+  createContact,
+  FakeClock,
+  HOUR,
+  publishGraph,
+  storeEvent,
+  testExecutor,
+} from "@/server/testing/flows";
 import { enrollments, flows, messages } from "@/server/db/schema";
 import { getFlowTemplate } from "@/server/engine";
 import type { FlowGraph } from "@/server/engine/graph";
@@ -27,10 +34,23 @@ async function cartInFlight() {
   const b = await createMember(t.db, "Bob");
   const clock = new FakeClock(START);
   const graph = getFlowTemplate("abandoned_cart")!.graph;
-  const flow = await publishGraph(t.db, { workspaceId: a.workspace.id, userId: a.user.id, graph, now: clock.t });
+  const flow = await publishGraph(t.db, {
+    workspaceId: a.workspace.id,
+    userId: a.user.id,
+    graph,
+    now: clock.t,
+  });
   const executor = testExecutor(t, clock);
   const contact = await createContact(t.db, a.workspace.id);
-  await executor.handleEvents([await storeEvent(t.db, { workspaceId: a.workspace.id, contactId: contact.id, name: "Started Checkout", properties: { cart_id: "c1", value: 20 }, at: clock.t })]);
+  await executor.handleEvents([
+    await storeEvent(t.db, {
+      workspaceId: a.workspace.id,
+      contactId: contact.id,
+      name: "Started Checkout",
+      properties: { cart_id: "c1", value: 20 },
+      at: clock.t,
+    }),
+  ]);
   return { a, b, flow, executor, clock, graph };
 }
 
@@ -45,8 +65,12 @@ describe(`enrollments router (${testDriver()})`, () => {
       ["wait_1h", "wait"],
     ]);
     expect(await b.caller.enrollments.list({ flowId: flow.flowId })).toEqual([]);
-    await expect(b.caller.enrollments.journey({ id: list[0]!.id })).rejects.toSatisfy((e: unknown) => e instanceof TRPCError && e.code === "NOT_FOUND");
-    await expect(b.caller.enrollments.cancel({ id: list[0]!.id })).rejects.toSatisfy((e: unknown) => e instanceof TRPCError && e.code === "NOT_FOUND");
+    await expect(b.caller.enrollments.journey({ id: list[0]!.id })).rejects.toSatisfy(
+      (e: unknown) => e instanceof TRPCError && e.code === "NOT_FOUND",
+    );
+    await expect(b.caller.enrollments.cancel({ id: list[0]!.id })).rejects.toSatisfy(
+      (e: unknown) => e instanceof TRPCError && e.code === "NOT_FOUND",
+    );
     const contactView = await a.caller.enrollments.forContact({ contactId: list[0]!.contactId });
     expect(contactView[0]?.path.map((p) => p.nodeId)).toEqual(["trigger", "wait_1h"]);
   });
@@ -54,28 +78,43 @@ describe(`enrollments router (${testDriver()})`, () => {
   it("cancels an active enrollment; retry refuses anything but a failed one", async () => {
     const { a, flow, executor, clock } = await cartInFlight();
     const [e] = await a.caller.enrollments.list({ flowId: flow.flowId });
-    await expect(a.caller.enrollments.retry({ id: e!.id })).rejects.toSatisfy((x: unknown) => x instanceof TRPCError && x.code === "BAD_REQUEST");
+    await expect(a.caller.enrollments.retry({ id: e!.id })).rejects.toSatisfy(
+      (x: unknown) => x instanceof TRPCError && x.code === "BAD_REQUEST",
+    );
     expect((await a.caller.enrollments.cancel({ id: e!.id }))?.status).toBe("cancelled");
     clock.advance(2 * HOUR);
     await executor.drain();
     expect(await t.db.select().from(messages).where(eq(messages.flowId, flow.flowId))).toHaveLength(0);
-    await expect(a.caller.enrollments.cancel({ id: e!.id })).rejects.toSatisfy((x: unknown) => x instanceof TRPCError && x.code === "BAD_REQUEST");
+    await expect(a.caller.enrollments.cancel({ id: e!.id })).rejects.toSatisfy(
+      (x: unknown) => x instanceof TRPCError && x.code === "BAD_REQUEST",
+    );
   });
 
   it("retries a failed enrollment from where it stopped", async () => {
     const { a, flow, executor, clock } = await cartInFlight();
     const [e] = await a.caller.enrollments.list({ flowId: flow.flowId });
-    await t.db.update(enrollments).set({ status: "failed", lastError: "email not sent" }).where(eq(enrollments.id, e!.id));
+    await t.db
+      .update(enrollments)
+      .set({ status: "failed", lastError: "email not sent" })
+      .where(eq(enrollments.id, e!.id));
     const retried = await a.caller.enrollments.retry({ id: e!.id });
     expect([retried?.status, retried?.lastError]).toEqual(["active", null]);
     clock.t = Date.now() + 1000; // retry makes it due now (wall clock)
     await executor.drain();
-    expect((await t.db.select().from(messages).where(eq(messages.flowId, flow.flowId))).map((m) => m.nodeId)).toEqual(["email_1"]);
+    expect(
+      (await t.db.select().from(messages).where(eq(messages.flowId, flow.flowId))).map((m) => m.nodeId),
+    ).toEqual(["email_1"]);
   });
 
   it("names the field on bad input", async () => {
     const { a } = await cartInFlight();
-    const res = await callHttp(t.db, a.user, "enrollments.list", { flowId: "nope", status: "sleeping" }, "query");
+    const res = await callHttp(
+      t.db,
+      a.user,
+      "enrollments.list",
+      { flowId: "nope", status: "sleeping" },
+      "query",
+    );
     expect(res.status).toBe(400);
     expect(Object.keys(res.body.error?.json.data.fieldErrors ?? {}).sort()).toEqual(["flowId", "status"]);
   });
@@ -88,7 +127,10 @@ describe(`publishing with contacts in flight (${testDriver()})`, () => {
     const v2: FlowGraph = {
       ...graph,
       nodes: graph.nodes.filter((n) => n.id !== "wait_1h"),
-      edges: [...graph.edges.filter((e) => e.source !== "wait_1h" && e.target !== "wait_1h"), { id: "e_new", source: "trigger", sourceHandle: "next", target: "email_1" }],
+      edges: [
+        ...graph.edges.filter((e) => e.source !== "wait_1h" && e.target !== "wait_1h"),
+        { id: "e_new", source: "trigger", sourceHandle: "next", target: "email_1" },
+      ],
     };
     await t.db.update(flows).set({ draftGraph: v2 }).where(eq(flows.id, flow.flowId));
     const preview = await a.caller.flows.previewPublish({ id: flow.flowId });
@@ -109,7 +151,10 @@ describe(`publishing with contacts in flight (${testDriver()})`, () => {
   it("refuses to publish an invalid draft, naming the problems", async () => {
     const { a, flow } = await cartInFlight();
     const broken = { schema: 1, nodes: [], edges: [], settings: {} };
-    await t.db.update(flows).set({ draftGraph: broken as unknown as FlowGraph }).where(eq(flows.id, flow.flowId));
+    await t.db
+      .update(flows)
+      .set({ draftGraph: broken as unknown as FlowGraph })
+      .where(eq(flows.id, flow.flowId));
     const res = await callHttp(t.db, a.user, "flows.publish", { id: flow.flowId });
     expect(res.status).toBe(400);
     expect(res.body.error?.json.message).toMatch(/trigger/i);

@@ -7,7 +7,10 @@ import { badRequest, notFound } from "@/server/errors";
 const STATUSES = ["active", "completed", "exited", "failed", "cancelled"] as const;
 export type EnrollmentStatus = (typeof STATUSES)[number];
 
-export async function listEnrollments(db: DbOrTx, input: { workspaceId: string; flowId: string; status?: EnrollmentStatus; limit: number }) {
+export async function listEnrollments(
+  db: DbOrTx,
+  input: { workspaceId: string; flowId: string; status?: EnrollmentStatus; limit: number },
+) {
   const where = [eq(enrollments.workspaceId, input.workspaceId), eq(enrollments.flowId, input.flowId)];
   if (input.status) where.push(eq(enrollments.status, input.status));
   return db
@@ -40,12 +43,32 @@ export async function getJourney(db: DbOrTx, input: { workspaceId: string; enrol
   if (!enrollment) throw notFound("Enrollment");
   const [steps, sent] = await Promise.all([
     db
-      .select({ nodeId: enrollmentSteps.nodeId, visit: enrollmentSteps.visit, outcome: enrollmentSteps.outcome, detail: enrollmentSteps.detail, at: enrollmentSteps.at })
+      .select({
+        nodeId: enrollmentSteps.nodeId,
+        visit: enrollmentSteps.visit,
+        outcome: enrollmentSteps.outcome,
+        detail: enrollmentSteps.detail,
+        at: enrollmentSteps.at,
+      })
       .from(enrollmentSteps)
-      .where(and(eq(enrollmentSteps.workspaceId, input.workspaceId), eq(enrollmentSteps.enrollmentId, enrollment.id)))
+      .where(
+        and(
+          eq(enrollmentSteps.workspaceId, input.workspaceId),
+          eq(enrollmentSteps.enrollmentId, enrollment.id),
+        ),
+      )
       .orderBy(asc(enrollmentSteps.id)),
     db
-      .select({ id: messages.id, nodeId: messages.nodeId, channel: messages.channel, status: messages.status, skipReason: messages.skipReason, subject: messages.subject, sentAt: messages.sentAt, lastError: messages.lastError })
+      .select({
+        id: messages.id,
+        nodeId: messages.nodeId,
+        channel: messages.channel,
+        status: messages.status,
+        skipReason: messages.skipReason,
+        subject: messages.subject,
+        sentAt: messages.sentAt,
+        lastError: messages.lastError,
+      })
       .from(messages)
       .where(and(eq(messages.workspaceId, input.workspaceId), eq(messages.enrollmentId, enrollment.id)))
       .orderBy(asc(messages.createdAt)),
@@ -56,23 +79,46 @@ export async function getJourney(db: DbOrTx, input: { workspaceId: string; enrol
 /** All of a contact's enrollments with their paths (contact profile). */
 export async function contactJourneys(db: DbOrTx, input: { workspaceId: string; contactId: string }) {
   const rows = await db
-    .select({ id: enrollments.id, flowId: enrollments.flowId, flowName: flows.name, status: enrollments.status, currentNodeId: enrollments.currentNodeId, enteredAt: enrollments.enteredAt })
+    .select({
+      id: enrollments.id,
+      flowId: enrollments.flowId,
+      flowName: flows.name,
+      status: enrollments.status,
+      currentNodeId: enrollments.currentNodeId,
+      enteredAt: enrollments.enteredAt,
+    })
     .from(enrollments)
     .innerJoin(flows, eq(flows.id, enrollments.flowId))
     .where(and(eq(enrollments.workspaceId, input.workspaceId), eq(enrollments.contactId, input.contactId)))
     .orderBy(desc(enrollments.enteredAt));
   const steps = rows.length
     ? await db
-        .select({ enrollmentId: enrollmentSteps.enrollmentId, nodeId: enrollmentSteps.nodeId, outcome: enrollmentSteps.outcome, at: enrollmentSteps.at })
+        .select({
+          enrollmentId: enrollmentSteps.enrollmentId,
+          nodeId: enrollmentSteps.nodeId,
+          outcome: enrollmentSteps.outcome,
+          at: enrollmentSteps.at,
+        })
         .from(enrollmentSteps)
-        .where(and(eq(enrollmentSteps.workspaceId, input.workspaceId), inArray(enrollmentSteps.enrollmentId, rows.map((r) => r.id))))
+        .where(
+          and(
+            eq(enrollmentSteps.workspaceId, input.workspaceId),
+            inArray(
+              enrollmentSteps.enrollmentId,
+              rows.map((r) => r.id),
+            ),
+          ),
+        )
         .orderBy(asc(enrollmentSteps.id))
     : [];
   return rows.map((r) => ({ ...r, path: steps.filter((s) => s.enrollmentId === r.id) }));
 }
 
 /** A failed enrollment runs again from where it stopped; its failed message is queued again. */
-export async function retryEnrollment(db: Db, input: { workspaceId: string; enrollmentId: string; now: Date }) {
+export async function retryEnrollment(
+  db: Db,
+  input: { workspaceId: string; enrollmentId: string; now: Date },
+) {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select()
@@ -87,24 +133,52 @@ export async function retryEnrollment(db: Db, input: { workspaceId: string; enro
       .where(and(eq(messages.enrollmentId, row.id), eq(messages.status, "failed")));
     const [updated] = await tx
       .update(enrollments)
-      .set({ status: "active", lastError: null, endedAt: null, nextRunAt: input.now, attempts: row.attempts + 1, updatedAt: input.now })
+      .set({
+        status: "active",
+        lastError: null,
+        endedAt: null,
+        nextRunAt: input.now,
+        attempts: row.attempts + 1,
+        updatedAt: input.now,
+      })
       .where(eq(enrollments.id, row.id))
       .returning();
     return updated;
   });
 }
 
-export async function cancelEnrollment(db: Db, input: { workspaceId: string; enrollmentId: string; now: Date }) {
+export async function cancelEnrollment(
+  db: Db,
+  input: { workspaceId: string; enrollmentId: string; now: Date },
+) {
   const [updated] = await db
     .update(enrollments)
-    .set({ status: "cancelled", exitReason: "cancelled", endedAt: input.now, nextRunAt: null, updatedAt: input.now })
-    .where(and(eq(enrollments.workspaceId, input.workspaceId), eq(enrollments.id, input.enrollmentId), eq(enrollments.status, "active")))
+    .set({
+      status: "cancelled",
+      exitReason: "cancelled",
+      endedAt: input.now,
+      nextRunAt: null,
+      updatedAt: input.now,
+    })
+    .where(
+      and(
+        eq(enrollments.workspaceId, input.workspaceId),
+        eq(enrollments.id, input.enrollmentId),
+        eq(enrollments.status, "active"),
+      ),
+    )
     .returning();
   if (updated) {
-    await db.update(messages).set({ status: "skipped", skipReason: "cancelled" }).where(and(eq(messages.enrollmentId, updated.id), eq(messages.status, "queued")));
+    await db
+      .update(messages)
+      .set({ status: "skipped", skipReason: "cancelled" })
+      .where(and(eq(messages.enrollmentId, updated.id), eq(messages.status, "queued")));
     return updated;
   }
-  const [exists] = await db.select({ id: enrollments.id }).from(enrollments).where(and(eq(enrollments.workspaceId, input.workspaceId), eq(enrollments.id, input.enrollmentId)));
+  const [exists] = await db
+    .select({ id: enrollments.id })
+    .from(enrollments)
+    .where(and(eq(enrollments.workspaceId, input.workspaceId), eq(enrollments.id, input.enrollmentId)));
   if (!exists) throw notFound("Enrollment");
   throw badRequest("Only an active enrollment can be cancelled", "status");
 }

@@ -4,7 +4,13 @@ import { isTransientConflict } from "./executor";
 describe("isTransientConflict", () => {
   it("knows Postgres's deadlock and serialization failures, wrapped or not", () => {
     expect(isTransientConflict(Object.assign(new Error("deadlock detected"), { code: "40P01" }))).toBe(true);
-    expect(isTransientConflict(new Error("Failed query", { cause: Object.assign(new Error("could not serialize access"), { code: "40001" }) }))).toBe(true);
+    expect(
+      isTransientConflict(
+        new Error("Failed query", {
+          cause: Object.assign(new Error("could not serialize access"), { code: "40001" }),
+        }),
+      ),
+    ).toBe(true);
   });
 
   it("leaves every other error to be reported", () => {

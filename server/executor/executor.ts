@@ -129,7 +129,8 @@ export class Executor {
   async start() {
     if (this.running) return;
     this.running = true;
-    if (this.options.handle.listen) this.unlisten = await this.options.handle.listen(WORK_CHANNEL, () => this.kick());
+    if (this.options.handle.listen)
+      this.unlisten = await this.options.handle.listen(WORK_CHANNEL, () => this.kick());
     this.loop = this.run();
   }
 
@@ -168,7 +169,11 @@ export class Executor {
 
 /** Postgres's "try again" errors (deadlock detected, serialization failure), however the driver wraps them. */
 export function isTransientConflict(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = error, depth = 0;
+    e && typeof e === "object" && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const code = (e as { code?: unknown }).code;
     if (code === "40P01" || code === "40001") return true;
   }

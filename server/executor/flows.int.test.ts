@@ -6,7 +6,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { createMember } from "@/server/testing/fixtures";
-import { createContact, DAY, FakeClock, HOUR, publishGraph, runUntilIdle, storeEvent, testExecutor } from "@/server/testing/flows";
+import {
+  createContact,
+  DAY,
+  FakeClock,
+  HOUR,
+  publishGraph,
+  runUntilIdle,
+  storeEvent,
+  testExecutor,
+} from "@/server/testing/flows";
 import { conversions, enrollments, enrollmentSteps, flows, messages } from "@/server/db/schema";
 import { flowTemplates, getFlowTemplate } from "@/server/engine";
 import type { FlowTemplateKey } from "@/server/engine";
@@ -41,19 +50,42 @@ const ORDER = {
   currency: "USD",
   checkout_url: "https://shop.example.com/checkout/cart_77",
   tracking_url: "https://tracking.example.com/ord_1001",
-  items: [{ product_id: "cof-ethiopia", title: "Ethiopia Yirgacheffe, 340 g", price: 18.9, quantity: 2, url: "https://shop.example.com/p/cof-ethiopia" }],
+  items: [
+    {
+      product_id: "cof-ethiopia",
+      title: "Ethiopia Yirgacheffe, 340 g",
+      price: 18.9,
+      quantity: 2,
+      url: "https://shop.example.com/p/cof-ethiopia",
+    },
+  ],
 };
 
 async function setup(key: FlowTemplateKey, clock: FakeClock, publishedAt = clock.t) {
   const template = getFlowTemplate(key);
   if (!template) throw new Error(`no template ${key}`);
-  const flow = await publishGraph(t.db, { workspaceId: member.workspace.id, userId: member.user.id, graph: template.graph, name: template.name, now: publishedAt });
+  const flow = await publishGraph(t.db, {
+    workspaceId: member.workspace.id,
+    userId: member.user.id,
+    graph: template.graph,
+    name: template.name,
+    now: publishedAt,
+  });
   return { flow, executor: testExecutor(t, clock) };
 }
 
 async function sentFor(flowId: string) {
   return t.db
-    .select({ nodeId: messages.nodeId, channel: messages.channel, status: messages.status, skipReason: messages.skipReason, lastError: messages.lastError, createdAt: messages.createdAt, subject: messages.subject, content: messages.content })
+    .select({
+      nodeId: messages.nodeId,
+      channel: messages.channel,
+      status: messages.status,
+      skipReason: messages.skipReason,
+      lastError: messages.lastError,
+      createdAt: messages.createdAt,
+      subject: messages.subject,
+      content: messages.content,
+    })
     .from(messages)
     .where(eq(messages.flowId, flowId))
     .orderBy(asc(messages.createdAt), asc(messages.nodeId));
@@ -64,7 +96,15 @@ describe(`seed flows end to end (${testDriver()})`, () => {
     const clock = new FakeClock(START);
     const { flow, executor } = await setup("abandoned_cart", clock);
     const contact = await createContact(t.db, member.workspace.id, { firstName: "Rosa" });
-    await executor.handleEvents([await storeEvent(t.db, { workspaceId: member.workspace.id, contactId: contact.id, name: "Started Checkout", properties: ORDER, at: clock.t })]);
+    await executor.handleEvents([
+      await storeEvent(t.db, {
+        workspaceId: member.workspace.id,
+        contactId: contact.id,
+        name: "Started Checkout",
+        properties: ORDER,
+        at: clock.t,
+      }),
+    ]);
     expect(await sentFor(flow.flowId)).toHaveLength(0);
 
     await runUntilIdle(t.db, executor, clock);
@@ -86,12 +126,28 @@ describe(`seed flows end to end (${testDriver()})`, () => {
     const clock = new FakeClock(START);
     const { flow, executor } = await setup("abandoned_cart", clock);
     const contact = await createContact(t.db, member.workspace.id);
-    await executor.handleEvents([await storeEvent(t.db, { workspaceId: member.workspace.id, contactId: contact.id, name: "Started Checkout", properties: ORDER, at: clock.t })]);
+    await executor.handleEvents([
+      await storeEvent(t.db, {
+        workspaceId: member.workspace.id,
+        contactId: contact.id,
+        name: "Started Checkout",
+        properties: ORDER,
+        at: clock.t,
+      }),
+    ]);
     await runUntilIdle(t.db, executor, clock, { until: START + 2 * HOUR });
     expect((await sentFor(flow.flowId)).map((m) => m.nodeId)).toEqual(["email_1"]);
 
     clock.t = START + 5 * HOUR;
-    await executor.handleEvents([await storeEvent(t.db, { workspaceId: member.workspace.id, contactId: contact.id, name: "Placed Order", properties: ORDER, at: clock.t })]);
+    await executor.handleEvents([
+      await storeEvent(t.db, {
+        workspaceId: member.workspace.id,
+        contactId: contact.id,
+        name: "Placed Order",
+        properties: ORDER,
+        at: clock.t,
+      }),
+    ]);
     const [enrollment] = await t.db.select().from(enrollments).where(eq(enrollments.flowId, flow.flowId));
     expect(enrollment?.status).toBe("exited");
     expect(enrollment?.exitReason).toBe("goal");
@@ -111,12 +167,26 @@ describe(`seed flows end to end (${testDriver()})`, () => {
       const clock = new FakeClock(START);
       const { flow, executor } = await setup("review_request", clock);
       const contact = await createContact(t.db, member.workspace.id);
-      await executor.handleEvents([await storeEvent(t.db, { workspaceId: member.workspace.id, contactId: contact.id, name: "Order Delivered", properties: ORDER, at: clock.t })]);
+      await executor.handleEvents([
+        await storeEvent(t.db, {
+          workspaceId: member.workspace.id,
+          contactId: contact.id,
+          name: "Order Delivered",
+          properties: ORDER,
+          at: clock.t,
+        }),
+      ]);
       expect((await sentFor(flow.flowId)).map((m) => m.nodeId)).toEqual(["ask_email"]);
       if (rating !== null) {
         clock.t = START + 2 * DAY;
         await executor.handleEvents([
-          await storeEvent(t.db, { workspaceId: member.workspace.id, contactId: contact.id, name: "Review Submitted", properties: { order_id: ORDER.order_id, rating }, at: clock.t }),
+          await storeEvent(t.db, {
+            workspaceId: member.workspace.id,
+            contactId: contact.id,
+            name: "Review Submitted",
+            properties: { order_id: ORDER.order_id, rating },
+            at: clock.t,
+          }),
         ]);
       }
       await runUntilIdle(t.db, executor, clock);
@@ -128,9 +198,25 @@ describe(`seed flows end to end (${testDriver()})`, () => {
     const clock = new FakeClock(START);
     const { flow, executor } = await setup("review_request", clock);
     const contact = await createContact(t.db, member.workspace.id);
-    await executor.handleEvents([await storeEvent(t.db, { workspaceId: member.workspace.id, contactId: contact.id, name: "Order Delivered", properties: ORDER, at: clock.t })]);
+    await executor.handleEvents([
+      await storeEvent(t.db, {
+        workspaceId: member.workspace.id,
+        contactId: contact.id,
+        name: "Order Delivered",
+        properties: ORDER,
+        at: clock.t,
+      }),
+    ]);
     clock.t += DAY;
-    await executor.handleEvents([await storeEvent(t.db, { workspaceId: member.workspace.id, contactId: contact.id, name: "Review Submitted", properties: { order_id: "ord_other", rating: 5 }, at: clock.t })]);
+    await executor.handleEvents([
+      await storeEvent(t.db, {
+        workspaceId: member.workspace.id,
+        contactId: contact.id,
+        name: "Review Submitted",
+        properties: { order_id: "ord_other", rating: 5 },
+        at: clock.t,
+      }),
+    ]);
     await runUntilIdle(t.db, executor, clock);
     expect((await sentFor(flow.flowId)).map((m) => m.nodeId)).toEqual(["ask_email", "reminder_email"]);
   });
@@ -155,8 +241,20 @@ describe(`seed flows end to end (${testDriver()})`, () => {
     const { flow, executor } = await setup("win_back", clock);
     const lapsed = await createContact(t.db, member.workspace.id);
     const recent = await createContact(t.db, member.workspace.id);
-    await storeEvent(t.db, { workspaceId: member.workspace.id, contactId: lapsed.id, name: "Placed Order", properties: ORDER, at: START - 44 * DAY });
-    await storeEvent(t.db, { workspaceId: member.workspace.id, contactId: recent.id, name: "Placed Order", properties: ORDER, at: START - 10 * DAY });
+    await storeEvent(t.db, {
+      workspaceId: member.workspace.id,
+      contactId: lapsed.id,
+      name: "Placed Order",
+      properties: ORDER,
+      at: START - 44 * DAY,
+    });
+    await storeEvent(t.db, {
+      workspaceId: member.workspace.id,
+      contactId: recent.id,
+      name: "Placed Order",
+      properties: ORDER,
+      at: START - 10 * DAY,
+    });
     await sweepTimeTriggers(t.db, clock.t);
     expect(await t.db.select().from(enrollments).where(eq(enrollments.flowId, flow.flowId))).toHaveLength(0);
     clock.t = START + DAY + HOUR;
@@ -173,13 +271,29 @@ describe(`seed flows end to end (${testDriver()})`, () => {
     const clock = new FakeClock(START);
     const { flow, executor } = await setup("abandoned_cart", clock);
     const contact = await createContact(t.db, member.workspace.id);
-    await executor.handleEvents([await storeEvent(t.db, { workspaceId: member.workspace.id, contactId: contact.id, name: "Started Checkout", properties: ORDER, at: clock.t })]);
+    await executor.handleEvents([
+      await storeEvent(t.db, {
+        workspaceId: member.workspace.id,
+        contactId: contact.id,
+        name: "Started Checkout",
+        properties: ORDER,
+        at: clock.t,
+      }),
+    ]);
     await member.caller.flows.pause({ id: flow.flowId });
     clock.t += 3 * HOUR;
     await executor.drain();
     expect(await sentFor(flow.flowId)).toHaveLength(0);
     const other = await createContact(t.db, member.workspace.id);
-    await executor.handleEvents([await storeEvent(t.db, { workspaceId: member.workspace.id, contactId: other.id, name: "Started Checkout", properties: ORDER, at: clock.t })]);
+    await executor.handleEvents([
+      await storeEvent(t.db, {
+        workspaceId: member.workspace.id,
+        contactId: other.id,
+        name: "Started Checkout",
+        properties: ORDER,
+        at: clock.t,
+      }),
+    ]);
     expect(await t.db.select().from(enrollments).where(eq(enrollments.flowId, flow.flowId))).toHaveLength(1);
     await member.caller.flows.resume({ id: flow.flowId });
     await executor.drain();
@@ -190,7 +304,14 @@ describe(`seed flows end to end (${testDriver()})`, () => {
     const clock = new FakeClock(START);
     const { flow, executor } = await setup("welcome_series", clock);
     const contact = await createContact(t.db, member.workspace.id, { emailConsent: "unsubscribed" });
-    await executor.handleEvents([await storeEvent(t.db, { workspaceId: member.workspace.id, contactId: contact.id, name: "Signed Up", at: clock.t })]);
+    await executor.handleEvents([
+      await storeEvent(t.db, {
+        workspaceId: member.workspace.id,
+        contactId: contact.id,
+        name: "Signed Up",
+        at: clock.t,
+      }),
+    ]);
     await runUntilIdle(t.db, executor, clock);
     const sent = await sentFor(flow.flowId);
     expect(sent.length).toBeGreaterThan(0);
@@ -203,7 +324,15 @@ describe(`seed flows end to end (${testDriver()})`, () => {
     const clock = new FakeClock(START);
     const { flow, executor } = await setup("order_confirmation", clock);
     const contact = await createContact(t.db, member.workspace.id, { emailConsent: "unsubscribed" });
-    await executor.handleEvents([await storeEvent(t.db, { workspaceId: member.workspace.id, contactId: contact.id, name: "Placed Order", properties: ORDER, at: clock.t })]);
+    await executor.handleEvents([
+      await storeEvent(t.db, {
+        workspaceId: member.workspace.id,
+        contactId: contact.id,
+        name: "Placed Order",
+        properties: ORDER,
+        at: clock.t,
+      }),
+    ]);
     const sent = await sentFor(flow.flowId);
     expect(sent.map((m) => [m.nodeId, m.status, m.lastError])).toEqual([["receipt_email", "sent", null]]);
     expect(String(sent[0]?.content.html)).toContain("ord_1001");
@@ -214,33 +343,81 @@ describe(`seed flows end to end (${testDriver()})`, () => {
     for (const template of flowTemplates()) {
       const clock = new FakeClock(Date.UTC(2026, 10, 20, 15, 0, 0));
       const own = await createMember(t.db, `Owner ${template.key}`);
-      const flow = await publishGraph(t.db, { workspaceId: own.workspace.id, userId: own.user.id, graph: template.graph, now: clock.t - 30 * DAY });
+      const flow = await publishGraph(t.db, {
+        workspaceId: own.workspace.id,
+        userId: own.user.id,
+        graph: template.graph,
+        now: clock.t - 30 * DAY,
+      });
       const executor = testExecutor(t, clock);
-      const contact = await createContact(t.db, own.workspace.id, { birthday: "1991-11-23", country: "US", timezone: "America/New_York" });
+      const contact = await createContact(t.db, own.workspace.id, {
+        birthday: "1991-11-23",
+        country: "US",
+        timezone: "America/New_York",
+      });
       const trigger = template.graph.nodes.find((n) => n.kind === "trigger");
       const config = trigger?.config as { type: string; event?: string };
       if (config.type === "event") {
-        await storeEvent(t.db, { workspaceId: own.workspace.id, contactId: contact.id, name: "Placed Order", properties: ORDER, at: clock.t - 100 * DAY });
-        await executor.handleEvents([await storeEvent(t.db, { workspaceId: own.workspace.id, contactId: contact.id, name: config.event ?? "", properties: ORDER, at: clock.t })]);
+        await storeEvent(t.db, {
+          workspaceId: own.workspace.id,
+          contactId: contact.id,
+          name: "Placed Order",
+          properties: ORDER,
+          at: clock.t - 100 * DAY,
+        });
+        await executor.handleEvents([
+          await storeEvent(t.db, {
+            workspaceId: own.workspace.id,
+            contactId: contact.id,
+            name: config.event ?? "",
+            properties: ORDER,
+            at: clock.t,
+          }),
+        ]);
       } else if (config.type === "back_in_stock") {
-        await executor.handleEvents([await storeEvent(t.db, { workspaceId: own.workspace.id, contactId: contact.id, name: "Back in Stock", properties: ORDER, at: clock.t })]);
+        await executor.handleEvents([
+          await storeEvent(t.db, {
+            workspaceId: own.workspace.id,
+            contactId: contact.id,
+            name: "Back in Stock",
+            properties: ORDER,
+            at: clock.t,
+          }),
+        ]);
       } else if (config.type === "inactivity") {
-        await storeEvent(t.db, { workspaceId: own.workspace.id, contactId: contact.id, name: "Placed Order", properties: ORDER, at: clock.t - 46 * DAY });
+        await storeEvent(t.db, {
+          workspaceId: own.workspace.id,
+          contactId: contact.id,
+          name: "Placed Order",
+          properties: ORDER,
+          at: clock.t - 46 * DAY,
+        });
       } else {
         // date property / schedule: sweep across the coming year until it fires.
-        for (let i = 0; i < 380 && (await t.db.select().from(enrollments).where(eq(enrollments.flowId, flow.flowId))).length === 0; i++) {
+        for (
+          let i = 0;
+          i < 380 &&
+          (await t.db.select().from(enrollments).where(eq(enrollments.flowId, flow.flowId))).length === 0;
+          i++
+        ) {
           await sweepTimeTriggers(t.db, clock.t, { workspaceId: own.workspace.id });
-          if ((await t.db.select().from(enrollments).where(eq(enrollments.flowId, flow.flowId))).length === 0) clock.t += DAY;
+          if ((await t.db.select().from(enrollments).where(eq(enrollments.flowId, flow.flowId))).length === 0)
+            clock.t += DAY;
         }
       }
       await sweepTimeTriggers(t.db, clock.t, { workspaceId: own.workspace.id });
       await runUntilIdle(t.db, executor, clock);
       const entered = await t.db.select().from(enrollments).where(eq(enrollments.flowId, flow.flowId));
       expect(entered, template.key).toHaveLength(1);
-      expect(entered[0]?.status, `${template.key}: ${entered[0]?.lastError ?? ""}`).toMatch(/completed|exited/);
+      expect(entered[0]?.status, `${template.key}: ${entered[0]?.lastError ?? ""}`).toMatch(
+        /completed|exited/,
+      );
       const sent = (await sentFor(flow.flowId)).filter((m) => m.status === "sent");
       expect(sent.length, template.key).toBeGreaterThan(0);
-      const steps = await t.db.select().from(enrollmentSteps).where(and(eq(enrollmentSteps.flowId, flow.flowId)));
+      const steps = await t.db
+        .select()
+        .from(enrollmentSteps)
+        .where(and(eq(enrollmentSteps.flowId, flow.flowId)));
       expect(steps.length, template.key).toBeGreaterThan(1);
       await t.db.update(flows).set({ status: "archived" }).where(eq(flows.id, flow.flowId));
     }

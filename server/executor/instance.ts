@@ -10,7 +10,18 @@ import { createAppChannels } from "@/server/push/channels";
 import { appUrl, env } from "@/server/env";
 import { Executor, type Clock } from "./executor";
 
-export async function createExecutor(handle: DbHandle, overrides: { channels?: Channels; clock?: Clock; pollMs?: number; batchSize?: number; sweepEveryMs?: number; leaseMs?: number; minEmailBatch?: number } = {}) {
+export async function createExecutor(
+  handle: DbHandle,
+  overrides: {
+    channels?: Channels;
+    clock?: Clock;
+    pollMs?: number;
+    batchSize?: number;
+    sweepEveryMs?: number;
+    leaseMs?: number;
+    minEmailBatch?: number;
+  } = {},
+) {
   const e = env();
   const linkSigningKey = await getOrCreateSecret(handle.db, "link_signing_key");
   return new Executor({

@@ -23,7 +23,10 @@ export async function loadGraphs(db: DbOrTx, versionIds: readonly string[]): Pro
     else missing.push(id);
   }
   if (missing.length) {
-    const rows = await db.select({ id: flowVersions.id, graph: flowVersions.graph }).from(flowVersions).where(inArray(flowVersions.id, missing));
+    const rows = await db
+      .select({ id: flowVersions.id, graph: flowVersions.graph })
+      .from(flowVersions)
+      .where(inArray(flowVersions.id, missing));
     if (graphCache.size > MAX_CACHED_GRAPHS) graphCache.clear();
     for (const row of rows) {
       const graph = FlowGraph.parse(row.graph);
@@ -45,7 +48,13 @@ export function toContactFacts(row: ContactRow, suppressed: Record<Channel, bool
     timezone: row.timezone,
     birthday: row.birthday,
     country: row.country,
-    properties: { ...row.properties, first_name: row.firstName, last_name: row.lastName, email: row.email, phone: row.phone },
+    properties: {
+      ...row.properties,
+      first_name: row.firstName,
+      last_name: row.lastName,
+      email: row.email,
+      phone: row.phone,
+    },
     tags: row.tags,
     consent: { email: row.emailConsent, sms: row.smsConsent, push: row.pushConsent },
     suppressed,
@@ -62,7 +71,11 @@ export interface FactsRequest {
 }
 
 /** Facts for many (workspace, contact, graph) at once; keyed by contact id. */
-export async function loadFacts(db: DbOrTx, requests: readonly FactsRequest[], now: number): Promise<Map<string, Facts>> {
+export async function loadFacts(
+  db: DbOrTx,
+  requests: readonly FactsRequest[],
+  now: number,
+): Promise<Map<string, Facts>> {
   const out = new Map<string, Facts>();
   if (requests.length === 0) return out;
   const contactIds = [...new Set(requests.map((r) => r.contactId))];
@@ -72,7 +85,10 @@ export async function loadFacts(db: DbOrTx, requests: readonly FactsRequest[], n
 
   const [contactRows, workspaceRows, lastSends] = await Promise.all([
     db.select().from(contacts).where(inArray(contacts.id, contactIds)),
-    db.select({ id: workspaces.id, timezone: workspaces.timezone }).from(workspaces).where(inArray(workspaces.id, workspaceIds)),
+    db
+      .select({ id: workspaces.id, timezone: workspaces.timezone })
+      .from(workspaces)
+      .where(inArray(workspaces.id, workspaceIds)),
     db
       .select({ contactId: messages.contactId, channel: messages.channel, at: max(messages.createdAt) })
       .from(messages)
@@ -90,7 +106,13 @@ export async function loadFacts(db: DbOrTx, requests: readonly FactsRequest[], n
 
   const eventRows = names.size
     ? await db
-        .select({ id: events.id, contactId: events.contactId, name: events.name, properties: events.properties, occurredAt: events.occurredAt })
+        .select({
+          id: events.id,
+          contactId: events.contactId,
+          name: events.name,
+          properties: events.properties,
+          occurredAt: events.occurredAt,
+        })
         .from(events)
         .where(
           and(
@@ -105,11 +127,32 @@ export async function loadFacts(db: DbOrTx, requests: readonly FactsRequest[], n
   // Suppressions are per address, so look up every address the contacts have.
   const addressConditions: SQL[] = [];
   for (const c of contactRows) {
-    if (c.email) addressConditions.push(and(eq(suppressions.workspaceId, c.workspaceId), eq(suppressions.channel, "email"), eq(suppressions.address, c.email.toLowerCase()))!);
-    if (c.phone) addressConditions.push(and(eq(suppressions.workspaceId, c.workspaceId), eq(suppressions.channel, "sms"), eq(suppressions.address, c.phone))!);
+    if (c.email)
+      addressConditions.push(
+        and(
+          eq(suppressions.workspaceId, c.workspaceId),
+          eq(suppressions.channel, "email"),
+          eq(suppressions.address, c.email.toLowerCase()),
+        )!,
+      );
+    if (c.phone)
+      addressConditions.push(
+        and(
+          eq(suppressions.workspaceId, c.workspaceId),
+          eq(suppressions.channel, "sms"),
+          eq(suppressions.address, c.phone),
+        )!,
+      );
   }
   const suppressed = addressConditions.length
-    ? await db.select({ workspaceId: suppressions.workspaceId, channel: suppressions.channel, address: suppressions.address }).from(suppressions).where(or(...addressConditions))
+    ? await db
+        .select({
+          workspaceId: suppressions.workspaceId,
+          channel: suppressions.channel,
+          address: suppressions.address,
+        })
+        .from(suppressions)
+        .where(or(...addressConditions))
     : [];
   const suppressedSet = new Set(suppressed.map((s) => `${s.workspaceId}|${s.channel}|${s.address}`));
 
@@ -131,9 +174,18 @@ export async function loadFacts(db: DbOrTx, requests: readonly FactsRequest[], n
   }
 
   for (const row of contactRows) {
-    const key = (channel: Channel, address: string | null) => (address ? suppressedSet.has(`${row.workspaceId}|${channel}|${channel === "email" ? address.toLowerCase() : address}`) : false);
+    const key = (channel: Channel, address: string | null) =>
+      address
+        ? suppressedSet.has(
+            `${row.workspaceId}|${channel}|${channel === "email" ? address.toLowerCase() : address}`,
+          )
+        : false;
     out.set(row.id, {
-      contact: toContactFacts(row, { email: key("email", row.email), sms: key("sms", row.phone), push: false }),
+      contact: toContactFacts(row, {
+        email: key("email", row.email),
+        sms: key("sms", row.phone),
+        push: false,
+      }),
       workspaceTimezone: zoneOf.get(row.workspaceId) ?? "UTC",
       events: eventsOf.get(row.id) ?? [],
       lastMarketingSentAt: lastOf.get(row.id) ?? {},
@@ -141,4 +193,3 @@ export async function loadFacts(db: DbOrTx, requests: readonly FactsRequest[], n
   }
   return out;
 }
-

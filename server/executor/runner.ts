@@ -39,12 +39,17 @@ const flowIsLive = sql`exists (select 1 from flows f where f.id = ${enrollments.
 const emptyResult = (): RunResult => ({ enrollments: 0, steps: 0, queuedMessageIds: [], webhooks: [] });
 
 /** Claims up to `limit` due enrollments (others' locked rows are skipped) and runs them. */
-export async function runDueEnrollments(db: Db, options: { now: number; limit?: number }): Promise<RunResult> {
+export async function runDueEnrollments(
+  db: Db,
+  options: { now: number; limit?: number },
+): Promise<RunResult> {
   return db.transaction(async (tx) => {
     const rows = await tx
       .select()
       .from(enrollments)
-      .where(and(eq(enrollments.status, "active"), lte(enrollments.nextRunAt, new Date(options.now)), flowIsLive))
+      .where(
+        and(eq(enrollments.status, "active"), lte(enrollments.nextRunAt, new Date(options.now)), flowIsLive),
+      )
       .orderBy(asc(enrollments.nextRunAt))
       .limit(options.limit ?? 100)
       .for("update", { skipLocked: true });
@@ -69,7 +74,10 @@ export async function runEnrollmentsNow(db: Db, ids: readonly string[], now: num
 async function processLocked(tx: Tx, rows: EnrollmentRow[], now: number): Promise<RunResult> {
   const result = emptyResult();
   if (rows.length === 0) return result;
-  const graphs = await loadGraphs(tx, rows.map((r) => r.versionId));
+  const graphs = await loadGraphs(
+    tx,
+    rows.map((r) => r.versionId),
+  );
   const facts = await loadFacts(
     tx,
     rows.flatMap((r) => {
@@ -83,7 +91,11 @@ async function processLocked(tx: Tx, rows: EnrollmentRow[], now: number): Promis
   const updates: EnrollmentUpdate[] = [];
   const stepRows: Array<typeof enrollmentSteps.$inferInsert> = [];
   const messageRows: Array<typeof messages.$inferInsert> = [];
-  const conversionRows: Array<{ row: EnrollmentRow; graph: FlowGraph; effect: Extract<Effect, { type: "convert" }> }> = [];
+  const conversionRows: Array<{
+    row: EnrollmentRow;
+    graph: FlowGraph;
+    effect: Extract<Effect, { type: "convert" }>;
+  }> = [];
   const contactActions: Array<{ contactId: string; effect: Extract<Effect, { type: "action" }> }> = [];
 
   for (const row of rows) {
@@ -94,9 +106,23 @@ async function processLocked(tx: Tx, rows: EnrollmentRow[], now: number): Promis
       if (!graph) throw new Error(`flow version ${row.versionId} is missing`);
       if (!contactFacts) throw new Error("the contact no longer exists");
       const splitWinners = winners.get(row.versionId);
-      outcome = advance(graph, toEngineEnrollment(row), splitWinners ? { ...contactFacts, splitWinners } : contactFacts, now);
+      outcome = advance(
+        graph,
+        toEngineEnrollment(row),
+        splitWinners ? { ...contactFacts, splitWinners } : contactFacts,
+        now,
+      );
     } catch (error) {
-      updates.push({ id: row.id, status: "failed", currentNodeId: row.currentNodeId, nextRunAt: null, state: row.state, exitReason: null, lastError: errorText(error), ended: true });
+      updates.push({
+        id: row.id,
+        status: "failed",
+        currentNodeId: row.currentNodeId,
+        nextRunAt: null,
+        state: row.state,
+        exitReason: null,
+        lastError: errorText(error),
+        ended: true,
+      });
       continue;
     }
     result.enrollments++;
@@ -106,7 +132,17 @@ async function processLocked(tx: Tx, rows: EnrollmentRow[], now: number): Promis
       switch (effect.type) {
         case "step":
           result.steps++;
-          stepRows.push({ workspaceId: row.workspaceId, enrollmentId: row.id, flowId: row.flowId, versionId: row.versionId, nodeId: effect.nodeId, visit: effect.visit, outcome: effect.outcome, detail: { ...effect.detail }, at: new Date(now) });
+          stepRows.push({
+            workspaceId: row.workspaceId,
+            enrollmentId: row.id,
+            flowId: row.flowId,
+            versionId: row.versionId,
+            nodeId: effect.nodeId,
+            visit: effect.visit,
+            outcome: effect.outcome,
+            detail: { ...effect.detail },
+            at: new Date(now),
+          });
           break;
         case "send":
           messageRows.push({
@@ -120,7 +156,12 @@ async function processLocked(tx: Tx, rows: EnrollmentRow[], now: number): Promis
             category: effect.category,
             status: "queued",
             toAddress: effect.to ?? row.contactId,
-            subject: effect.channel === "email" ? effect.content.subject : effect.channel === "push" ? effect.content.title : null,
+            subject:
+              effect.channel === "email"
+                ? effect.content.subject
+                : effect.channel === "push"
+                  ? effect.content.title
+                  : null,
             content: { config: effect.content, trigger: row.triggerData },
             nextAttemptAt: new Date(now),
             createdAt: new Date(now),
@@ -149,7 +190,13 @@ async function processLocked(tx: Tx, rows: EnrollmentRow[], now: number): Promis
               nodeId: effect.nodeId,
               url: effect.action.url,
               method: effect.action.method,
-              body: { enrollment_id: row.id, flow_id: row.flowId, contact_id: row.contactId, node_id: effect.nodeId, trigger: row.triggerData },
+              body: {
+                enrollment_id: row.id,
+                flow_id: row.flowId,
+                contact_id: row.contactId,
+                node_id: effect.nodeId,
+                trigger: row.triggerData,
+              },
             });
           } else contactActions.push({ contactId: row.contactId, effect });
           break;
@@ -175,7 +222,11 @@ async function processLocked(tx: Tx, rows: EnrollmentRow[], now: number): Promis
 
   if (stepRows.length) await tx.insert(enrollmentSteps).values(stepRows);
   if (messageRows.length) {
-    const inserted = await tx.insert(messages).values(messageRows).onConflictDoNothing().returning({ id: messages.id, status: messages.status });
+    const inserted = await tx
+      .insert(messages)
+      .values(messageRows)
+      .onConflictDoNothing()
+      .returning({ id: messages.id, status: messages.status });
     result.queuedMessageIds = inserted.filter((m) => m.status === "queued").map((m) => m.id);
   }
   for (const { row, graph, effect } of conversionRows) {
@@ -185,7 +236,11 @@ async function processLocked(tx: Tx, rows: EnrollmentRow[], now: number): Promis
       graph,
       contactId: row.contactId,
       enrollmentId: row.id,
-      event: { id: effect.eventId, properties: { value_cents: effect.valueCents, currency: effect.currency }, occurredAt: effect.occurredAt },
+      event: {
+        id: effect.eventId,
+        properties: { value_cents: effect.valueCents, currency: effect.currency },
+        occurredAt: effect.occurredAt,
+      },
     });
   }
   for (const { contactId, effect } of contactActions) await applyContactAction(tx, contactId, effect);
@@ -240,12 +295,16 @@ async function applyContactAction(tx: Tx, contactId: string, effect: Extract<Eff
   if (action.type === "update_property") {
     await tx
       .update(contacts)
-      .set({ properties: sql`${contacts.properties} || jsonb_build_object(${action.property}::text, ${JSON.stringify(action.value)}::jsonb)` })
+      .set({
+        properties: sql`${contacts.properties} || jsonb_build_object(${action.property}::text, ${JSON.stringify(action.value)}::jsonb)`,
+      })
       .where(eq(contacts.id, contactId));
   } else if (action.type === "add_tag") {
     await tx
       .update(contacts)
-      .set({ tags: sql`(select array(select distinct unnest(${contacts.tags} || array[${action.tag}::text])))` })
+      .set({
+        tags: sql`(select array(select distinct unnest(${contacts.tags} || array[${action.tag}::text])))`,
+      })
       .where(eq(contacts.id, contactId));
   } else if (action.type === "remove_tag") {
     await tx
@@ -258,12 +317,15 @@ async function applyContactAction(tx: Tx, contactId: string, effect: Extract<Eff
 /** Later enrollments of the same contact in this batch see what earlier ones did (smart sending, tags). */
 function applyToFacts(facts: Facts, effects: Effect[], now: number) {
   for (const effect of effects) {
-    if (effect.type === "send" && effect.category === "marketing") facts.lastMarketingSentAt[effect.channel] = now;
+    if (effect.type === "send" && effect.category === "marketing")
+      facts.lastMarketingSentAt[effect.channel] = now;
     if (effect.type === "action") {
       const a = effect.action;
-      if (a.type === "add_tag" && !facts.contact.tags.includes(a.tag)) facts.contact.tags = [...facts.contact.tags, a.tag];
+      if (a.type === "add_tag" && !facts.contact.tags.includes(a.tag))
+        facts.contact.tags = [...facts.contact.tags, a.tag];
       if (a.type === "remove_tag") facts.contact.tags = facts.contact.tags.filter((t) => t !== a.tag);
-      if (a.type === "update_property") facts.contact.properties = { ...facts.contact.properties, [a.property]: a.value };
+      if (a.type === "update_property")
+        facts.contact.properties = { ...facts.contact.properties, [a.property]: a.value };
     }
   }
 }

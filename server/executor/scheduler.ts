@@ -24,11 +24,21 @@ export interface SweepResult {
   enrolled: number;
 }
 
-export async function sweepTimeTriggers(db: Db, now: number, options: { workspaceId?: string } = {}): Promise<SweepResult> {
+export async function sweepTimeTriggers(
+  db: Db,
+  now: number,
+  options: { workspaceId?: string } = {},
+): Promise<SweepResult> {
   const where = [eq(flows.status, "live")];
   if (options.workspaceId) where.push(eq(flows.workspaceId, options.workspaceId));
   const live = await db
-    .select({ flowId: flows.id, workspaceId: flows.workspaceId, versionId: flowVersions.id, graph: flowVersions.graph, publishedAt: flowVersions.publishedAt })
+    .select({
+      flowId: flows.id,
+      workspaceId: flows.workspaceId,
+      versionId: flowVersions.id,
+      graph: flowVersions.graph,
+      publishedAt: flowVersions.publishedAt,
+    })
     .from(flows)
     .innerJoin(flowVersions, eq(flowVersions.id, flows.liveVersionId))
     .where(and(...where));
@@ -38,7 +48,8 @@ export async function sweepTimeTriggers(db: Db, now: number, options: { workspac
     const trigger = triggerNode(graph);
     if (!trigger) continue;
     const config = trigger.config;
-    if (config.type !== "date_property" && config.type !== "schedule" && config.type !== "inactivity") continue;
+    if (config.type !== "date_property" && config.type !== "schedule" && config.type !== "inactivity")
+      continue;
     result.flows++;
     const from = Math.max(now - SWEEP_LOOKBACK_MS, flow.publishedAt.getTime());
     result.enrolled += await sweepFlow(db, { ...flow, graph, triggerNodeId: trigger.id, config, from, now });
@@ -64,20 +75,33 @@ interface Due {
 }
 
 async function sweepFlow(db: Db, flow: FlowSweep): Promise<number> {
-  const due = flow.config.type === "inactivity" ? await dueInactive(db, flow, flow.config) : await dueByCalendar(db, flow);
+  const due =
+    flow.config.type === "inactivity"
+      ? await dueInactive(db, flow, flow.config)
+      : await dueByCalendar(db, flow);
   let enrolled = 0;
   for (let i = 0; i < due.length; i += CHUNK) enrolled += await enrollDue(db, flow, due.slice(i, i + CHUNK));
   return enrolled;
 }
 
 async function dueByCalendar(db: Db, flow: FlowSweep): Promise<Due[]> {
-  const [ws] = await db.select({ timezone: workspaces.timezone }).from(workspaces).where(eq(workspaces.id, flow.workspaceId));
+  const [ws] = await db
+    .select({ timezone: workspaces.timezone })
+    .from(workspaces)
+    .where(eq(workspaces.id, flow.workspaceId));
   const zone = ws?.timezone ?? "UTC";
   const filter = [eq(contacts.workspaceId, flow.workspaceId)];
   if (flow.config.type === "date_property") {
-    filter.push(flow.config.property === "birthday" ? isNotNull(contacts.birthday) : sql`${contacts.properties} ? ${flow.config.property}`);
+    filter.push(
+      flow.config.property === "birthday"
+        ? isNotNull(contacts.birthday)
+        : sql`${contacts.properties} ? ${flow.config.property}`,
+    );
   }
-  const rows = await db.select().from(contacts).where(and(...filter));
+  const rows = await db
+    .select()
+    .from(contacts)
+    .where(and(...filter));
   const due: Due[] = [];
   for (const row of rows) {
     const contact = { timezone: row.timezone, birthday: row.birthday, properties: row.properties };
@@ -91,24 +115,46 @@ async function dueByCalendar(db: Db, flow: FlowSweep): Promise<Due[]> {
  * The latest occurrence in [from, now]: a daily schedule swept after a pause enters each contact
  * once for today, not once per missed day, and never lags behind the look-back window.
  */
-function latestOccurrence(config: TriggerConfig, contact: Parameters<typeof nextOccurrence>[1], from: number, now: number, zone: string): number | null {
+function latestOccurrence(
+  config: TriggerConfig,
+  contact: Parameters<typeof nextOccurrence>[1],
+  from: number,
+  now: number,
+  zone: string,
+): number | null {
   let latest: number | null = null;
-  for (let at = nextOccurrence(config, contact, from - 1, zone); at !== null && at <= now; at = nextOccurrence(config, contact, at, zone)) latest = at;
+  for (
+    let at = nextOccurrence(config, contact, from - 1, zone);
+    at !== null && at <= now;
+    at = nextOccurrence(config, contact, at, zone)
+  )
+    latest = at;
   return latest;
 }
 
-async function dueInactive(db: Db, flow: FlowSweep, config: Extract<TriggerConfig, { type: "inactivity" }>): Promise<Due[]> {
+async function dueInactive(
+  db: Db,
+  flow: FlowSweep,
+  config: Extract<TriggerConfig, { type: "inactivity" }>,
+): Promise<Due[]> {
   const last = await db
     .select({ contactId: events.contactId, at: max(events.occurredAt) })
     .from(events)
-    .where(and(eq(events.workspaceId, flow.workspaceId), eq(events.name, config.event), isNotNull(events.contactId)))
+    .where(
+      and(
+        eq(events.workspaceId, flow.workspaceId),
+        eq(events.name, config.event),
+        isNotNull(events.contactId),
+      ),
+    )
     .groupBy(events.contactId);
   const due: Due[] = [];
   for (const row of last) {
     if (!row.contactId || !row.at) continue;
     const lastAt = new Date(row.at).getTime();
     const at = inactivityDueAt(config, lastAt, lastAt);
-    if (at > flow.from && at <= flow.now) due.push({ contactId: row.contactId, at, key: `inactive:${new Date(lastAt).toISOString()}` });
+    if (at > flow.from && at <= flow.now)
+      due.push({ contactId: row.contactId, at, key: `inactive:${new Date(lastAt).toISOString()}` });
   }
   return due;
 }
@@ -117,9 +163,19 @@ async function enrollDue(db: Db, flow: FlowSweep, due: Due[]): Promise<number> {
   if (due.length === 0) return 0;
   const ids = due.map((d) => d.contactId);
   const [facts, past] = await Promise.all([
-    loadFacts(db, ids.map((contactId) => ({ workspaceId: flow.workspaceId, contactId, graph: flow.graph })), flow.now),
+    loadFacts(
+      db,
+      ids.map((contactId) => ({ workspaceId: flow.workspaceId, contactId, graph: flow.graph })),
+      flow.now,
+    ),
     db
-      .select({ contactId: enrollments.contactId, entryKey: enrollments.entryKey, status: enrollments.status, enteredAt: enrollments.enteredAt, occurrenceKey: enrollments.occurrenceKey })
+      .select({
+        contactId: enrollments.contactId,
+        entryKey: enrollments.entryKey,
+        status: enrollments.status,
+        enteredAt: enrollments.enteredAt,
+        occurrenceKey: enrollments.occurrenceKey,
+      })
       .from(enrollments)
       .where(and(eq(enrollments.flowId, flow.flowId), inArray(enrollments.contactId, ids))),
   ]);
@@ -149,7 +205,12 @@ async function enrollDue(db: Db, flow: FlowSweep, due: Due[]): Promise<number> {
       currentNodeId: flow.triggerNodeId,
       status: "active",
       nextRunAt: new Date(flow.now),
-      triggerData: { eventId: null, name: flow.config.type, properties: { occurrence: new Date(d.at).toISOString() }, occurredAt: d.at },
+      triggerData: {
+        eventId: null,
+        name: flow.config.type,
+        properties: { occurrence: new Date(d.at).toISOString() },
+        occurredAt: d.at,
+      },
       entryKey: decision.entryKey,
       occurrenceKey: d.key,
       state: emptyState(),
@@ -157,7 +218,10 @@ async function enrollDue(db: Db, flow: FlowSweep, due: Due[]): Promise<number> {
     });
   }
   if (rows.length === 0) return 0;
-  const inserted = await db.insert(enrollments).values(rows).onConflictDoNothing().returning({ id: enrollments.id });
+  const inserted = await db
+    .insert(enrollments)
+    .values(rows)
+    .onConflictDoNothing()
+    .returning({ id: enrollments.id });
   return inserted.length;
 }
-

@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, inArray } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { createMember } from "@/server/testing/fixtures";
-import { createContact, FakeClock, HOUR, publishGraph, storeEvent, testExecutor } from "@/server/testing/flows";
+import {
+  createContact,
+  FakeClock,
+  HOUR,
+  publishGraph,
+  storeEvent,
+  testExecutor,
+} from "@/server/testing/flows";
 import { appSettings, enrollments, enrollmentSteps } from "@/server/db/schema";
 import { edge, graph, node, orderGoal } from "@/server/engine/templates/build";
 import { splitWinnerKey } from "@/server/analytics/splits";
@@ -37,7 +44,13 @@ const abGraph = graph(
     node("exit_a", "exit", -1, 3, {}),
     node("exit_b", "exit", 1, 3, {}),
   ],
-  [edge("trigger", "next", "split"), edge("split", "a", "wait_a"), edge("split", "b", "wait_b"), edge("wait_a", "next", "exit_a"), edge("wait_b", "next", "exit_b")],
+  [
+    edge("trigger", "next", "split"),
+    edge("split", "a", "wait_a"),
+    edge("split", "b", "wait_b"),
+    edge("wait_a", "next", "exit_a"),
+    edge("wait_b", "next", "exit_b"),
+  ],
   { goal: orderGoal() },
 );
 
@@ -46,7 +59,12 @@ describe(`automatic split winner (${testDriver()})`, () => {
     const member = await createMember(t.db, "Tester");
     const ws = member.workspace.id;
     const clock = new FakeClock(T0);
-    const flow = await publishGraph(t.db, { workspaceId: ws, userId: member.user.id, graph: abGraph, now: T0 });
+    const flow = await publishGraph(t.db, {
+      workspaceId: ws,
+      userId: member.user.id,
+      graph: abGraph,
+      now: T0,
+    });
     const executor = testExecutor(t, clock);
 
     const signUp = async (n: number, at: number) => {
@@ -54,7 +72,9 @@ describe(`automatic split winner (${testDriver()})`, () => {
       for (let i = 0; i < n; i++) {
         clock.t = at + i * 1000;
         const contact = await createContact(t.db, ws);
-        await executor.handleEvents([await storeEvent(t.db, { workspaceId: ws, contactId: contact.id, name: "Signed Up", at: clock.t })]);
+        await executor.handleEvents([
+          await storeEvent(t.db, { workspaceId: ws, contactId: contact.id, name: "Signed Up", at: clock.t }),
+        ]);
         ids.push(contact.id);
       }
       return ids;
@@ -64,11 +84,21 @@ describe(`automatic split winner (${testDriver()})`, () => {
         .select({ contactId: enrollments.contactId, branch: enrollmentSteps.outcome })
         .from(enrollmentSteps)
         .innerJoin(enrollments, eq(enrollments.id, enrollmentSteps.enrollmentId))
-        .where(and(eq(enrollmentSteps.flowId, flow.flowId), eq(enrollmentSteps.nodeId, "split"), inArray(enrollments.contactId, contactIds)));
+        .where(
+          and(
+            eq(enrollmentSteps.flowId, flow.flowId),
+            eq(enrollmentSteps.nodeId, "split"),
+            inArray(enrollments.contactId, contactIds),
+          ),
+        );
       expect(rows).toHaveLength(contactIds.length);
       return new Map(rows.map((r) => [r.contactId, r.branch]));
     };
-    const winnerRow = async () => t.db.select().from(appSettings).where(eq(appSettings.key, splitWinnerKey(flow.versionId, "split")));
+    const winnerRow = async () =>
+      t.db
+        .select()
+        .from(appSettings)
+        .where(eq(appSettings.key, splitWinnerKey(flow.versionId, "split")));
 
     // 60 contacts: below, then past the threshold with no conversions yet — random.
     const first = await branches(await signUp(60, T0));
@@ -82,7 +112,15 @@ describe(`automatic split winner (${testDriver()})`, () => {
     const bTakers = [...first].filter(([, b]) => b === "b").map(([id]) => id);
     clock.t = T0 + HOUR;
     for (const id of bTakers) {
-      await executor.handleEvents([await storeEvent(t.db, { workspaceId: ws, contactId: id, name: "Placed Order", properties: { value: 25, currency: "USD" }, at: clock.t })]);
+      await executor.handleEvents([
+        await storeEvent(t.db, {
+          workspaceId: ws,
+          contactId: id,
+          name: "Placed Order",
+          properties: { value: 25, currency: "USD" },
+          at: clock.t,
+        }),
+      ]);
     }
 
     // Now B is significantly better: everyone new takes B, and the decision is recorded once.
@@ -90,7 +128,11 @@ describe(`automatic split winner (${testDriver()})`, () => {
     const third = await branches(await signUp(20, decidedAt));
     expect([...third.values()]).toEqual(Array(20).fill("b"));
     const [row] = await winnerRow();
-    expect(JSON.parse(row!.value)).toEqual({ branchId: "b", decidedAt: new Date(decidedAt).toISOString(), contacts: 80 });
+    expect(JSON.parse(row!.value)).toEqual({
+      branchId: "b",
+      decidedAt: new Date(decidedAt).toISOString(),
+      contacts: 80,
+    });
 
     // Later sign-ups keep going down B; the dashboard shows the winner and the results.
     const fourth = await branches(await signUp(5, T0 + 3 * HOUR));
@@ -98,10 +140,19 @@ describe(`automatic split winner (${testDriver()})`, () => {
     expect(await winnerRow()).toHaveLength(1);
     const summary = await member.caller.dashboard.summary({ flowId: flow.flowId, days: 7, to: "2026-05-04" });
     const [split] = summary.splits;
-    expect(split?.winner).toMatchObject({ branchId: "b", label: "B", decidedAt: new Date(decidedAt).toISOString() });
+    expect(split?.winner).toMatchObject({
+      branchId: "b",
+      label: "B",
+      decidedAt: new Date(decidedAt).toISOString(),
+    });
     const aCount = [...first.values(), ...second.values()].filter((b) => b === "a").length;
     expect(split?.branches[0]).toMatchObject({ branchId: "a", contacts: aCount, conversions: 0 });
-    expect(split?.branches[1]).toMatchObject({ branchId: "b", contacts: 105 - aCount, conversions: bTakers.length, revenueCents: bTakers.length * 2500 });
+    expect(split?.branches[1]).toMatchObject({
+      branchId: "b",
+      contacts: 105 - aCount,
+      conversions: bTakers.length,
+      revenueCents: bTakers.length * 2500,
+    });
     expect(split?.branches[1]?.vsControl?.verdict).toBe("95% confident B beats A");
   });
 });

@@ -32,13 +32,22 @@ describe("automatic split winner", () => {
   });
 
   it("picks a branch only when it is significantly better than every other", () => {
-    expect(significantWinner(compareBranches(config({ contacts: 10 }), counts([1000, 80], [1000, 120])))).toBe("b");
-    expect(significantWinner(compareBranches(config({ contacts: 10 }), counts([1000, 120], [1000, 80])))).toBe("a");
-    expect(significantWinner(compareBranches(config({ contacts: 10 }), counts([100, 9], [100, 11])))).toBeNull();
+    expect(
+      significantWinner(compareBranches(config({ contacts: 10 }), counts([1000, 80], [1000, 120]))),
+    ).toBe("b");
+    expect(
+      significantWinner(compareBranches(config({ contacts: 10 }), counts([1000, 120], [1000, 80]))),
+    ).toBe("a");
+    expect(
+      significantWinner(compareBranches(config({ contacts: 10 }), counts([100, 9], [100, 11]))),
+    ).toBeNull();
     expect(significantWinner(compareBranches(config({ contacts: 10 }), counts([0, 0], [0, 0])))).toBeNull();
     const three: SplitConfig = { branches: [...config({}).branches, { id: "c", label: "C", percent: 0 }] };
     // C beats A clearly but not B: no winner yet.
-    const close = new Map([...counts([1000, 80], [1000, 118]), ["c", { contacts: 1000, conversions: 120, revenueCents: 0, firstAt: 0 }]]);
+    const close = new Map([
+      ...counts([1000, 80], [1000, 118]),
+      ["c", { contacts: 1000, conversions: 120, revenueCents: 0, firstAt: 0 }],
+    ]);
     expect(significantWinner(compareBranches(three, close))).toBeNull();
   });
 
@@ -56,7 +65,11 @@ describe("automatic split winner", () => {
     const [a, b] = compareBranches(config({ contacts: 10 }), counts([1000, 80], [1000, 120]));
     expect(a?.vsControl).toBeNull();
     expect(b?.vsControl?.verdict).toBe("95% confident B beats A");
-    expect(compareBranches(config({ contacts: 10 }), counts([1000, 120], [1000, 80]))[1]?.vsControl?.verdict).toBe("95% confident A beats B");
-    expect(compareBranches(config({ contacts: 10 }), counts([100, 9], [100, 11]))[1]?.vsControl?.verdict).toBe("Not enough data yet");
+    expect(
+      compareBranches(config({ contacts: 10 }), counts([1000, 120], [1000, 80]))[1]?.vsControl?.verdict,
+    ).toBe("95% confident A beats B");
+    expect(
+      compareBranches(config({ contacts: 10 }), counts([100, 9], [100, 11]))[1]?.vsControl?.verdict,
+    ).toBe("Not enough data yet");
   });
 });

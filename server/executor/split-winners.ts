@@ -7,7 +7,14 @@
 import type { DbOrTx } from "@/server/db/client";
 import type { FlowGraph } from "@/server/engine/graph";
 import type { SplitConfig } from "@/server/engine/nodes/split";
-import { compareBranches, readSplitWinners, recordSplitWinner, significantWinner, splitBranchCounts, splitWinnerKey } from "@/server/analytics/splits";
+import {
+  compareBranches,
+  readSplitWinners,
+  recordSplitWinner,
+  significantWinner,
+  splitBranchCounts,
+  splitWinnerKey,
+} from "@/server/analytics/splits";
 
 const DAY = 86_400_000;
 /** An undecided split is looked at again at most this often (by the executor's clock). */
@@ -27,11 +34,15 @@ interface Candidate {
 }
 
 /** The split's condition (all the thresholds it names) is met. */
-export function conditionMet(config: SplitConfig, input: { contacts: number; firstAt: number | null; now: number }): boolean {
+export function conditionMet(
+  config: SplitConfig,
+  input: { contacts: number; firstAt: number | null; now: number },
+): boolean {
   const after = config.autoWinner?.after;
   if (!after || (after.days === undefined && after.contacts === undefined)) return false;
   if (after.contacts !== undefined && input.contacts < after.contacts) return false;
-  if (after.days !== undefined && (input.firstAt === null || input.now - input.firstAt < after.days * DAY)) return false;
+  if (after.days !== undefined && (input.firstAt === null || input.now - input.firstAt < after.days * DAY))
+    return false;
   return true;
 }
 
@@ -55,7 +66,10 @@ export async function splitWinnersFor(
     }
   }
   if (candidates.length === 0) return out;
-  const put = (versionId: string, nodeId: string, branchId: string) => (out.set(versionId, { ...out.get(versionId), [nodeId]: branchId }), undefined);
+  const put = (versionId: string, nodeId: string, branchId: string) => (
+    out.set(versionId, { ...out.get(versionId), [nodeId]: branchId }),
+    undefined
+  );
 
   const unknown = candidates.filter((c) => {
     const known = decided.get(splitWinnerKey(c.versionId, c.nodeId));
@@ -76,7 +90,14 @@ export async function splitWinnersFor(
     const last = lastChecked.get(key);
     if (last !== undefined && now - last < WINNER_CHECK_EVERY_MS && now >= last) continue;
     lastChecked.set(key, now);
-    const counts = (await splitBranchCounts(db, { workspaceId: c.workspaceId, flowId: c.flowId, versionId: c.versionId, nodeIds: [c.nodeId] })).get(c.nodeId);
+    const counts = (
+      await splitBranchCounts(db, {
+        workspaceId: c.workspaceId,
+        flowId: c.flowId,
+        versionId: c.versionId,
+        nodeIds: [c.nodeId],
+      })
+    ).get(c.nodeId);
     const all = [...(counts?.values() ?? [])];
     const contacts = all.reduce((sum, b) => sum + b.contacts, 0);
     const firstAt = all.length ? Math.min(...all.map((b) => b.firstAt)) : null;
@@ -84,7 +105,11 @@ export async function splitWinnersFor(
     const branchId = significantWinner(compareBranches(c.config, counts));
     if (!branchId) continue;
     // Not remembered here: the transaction may still roll back. The next batch reads it back.
-    const standing = await recordSplitWinner(db, { versionId: c.versionId, nodeId: c.nodeId, winner: { branchId, decidedAt: new Date(now).toISOString(), contacts } });
+    const standing = await recordSplitWinner(db, {
+      versionId: c.versionId,
+      nodeId: c.nodeId,
+      winner: { branchId, decidedAt: new Date(now).toISOString(), contacts },
+    });
     put(c.versionId, c.nodeId, standing.branchId);
   }
   return out;

@@ -7,7 +7,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { createMember } from "@/server/testing/fixtures";
-import { createContact, DAY, FakeClock, HOUR, publishGraph, storeEvent, testExecutor } from "@/server/testing/flows";
+import {
+  createContact,
+  DAY,
+  FakeClock,
+  HOUR,
+  publishGraph,
+  storeEvent,
+  testExecutor,
+} from "@/server/testing/flows";
 import { enrollments } from "@/server/db/schema";
 import { edge, graph, node } from "@/server/engine/templates/build";
 import type { TriggerConfig } from "@/server/engine/nodes/trigger";
@@ -29,11 +37,20 @@ beforeEach(async () => {
 
 /** trigger → exit: what is measured is who enters, and for which occurrence. */
 function timeFlow(trigger: TriggerConfig) {
-  return graph([node("trigger", "trigger", 0, 0, trigger), node("exit", "exit", 0, 1, {})], [edge("trigger", "next", "exit")]);
+  return graph(
+    [node("trigger", "trigger", 0, 0, trigger), node("exit", "exit", 0, 1, {})],
+    [edge("trigger", "next", "exit")],
+  );
 }
 
 /** Sweeps from `from` to `to` every `step`, two sweepers at once at every tick; drains the executor after each tick when given. */
-async function sweepAcross(clock: FakeClock, from: number, to: number, step: number, drain?: () => Promise<unknown>) {
+async function sweepAcross(
+  clock: FakeClock,
+  from: number,
+  to: number,
+  step: number,
+  drain?: () => Promise<unknown>,
+) {
   for (clock.t = from; clock.t <= to; clock.t += step) {
     await Promise.all([
       sweepTimeTriggers(t.db, clock.t, { workspaceId: member.workspace.id }),
@@ -62,7 +79,13 @@ describe(`time-based triggers across DST and time zones (${testDriver()})`, () =
     const flow = await publishGraph(t.db, {
       workspaceId: member.workspace.id,
       userId: member.user.id,
-      graph: timeFlow({ type: "date_property", property: "birthday", daysBefore: 0, time: "09:00", yearly: true }),
+      graph: timeFlow({
+        type: "date_property",
+        property: "birthday",
+        daysBefore: 0,
+        time: "09:00",
+        yearly: true,
+      }),
       now: start - DAY,
     });
     const cases = [
@@ -79,7 +102,12 @@ describe(`time-based triggers across DST and time zones (${testDriver()})`, () =
       { timezone: "Asia/Kolkata", birthday: "2000-03-15", expected: Date.UTC(2026, 2, 15, 3, 30) },
     ];
     const people = [];
-    for (const c of cases) people.push({ ...c, id: (await createContact(t.db, member.workspace.id, { timezone: c.timezone, birthday: c.birthday })).id });
+    for (const c of cases)
+      people.push({
+        ...c,
+        id: (await createContact(t.db, member.workspace.id, { timezone: c.timezone, birthday: c.birthday }))
+          .id,
+      });
     // Outside the window, or no birthday: never.
     await createContact(t.db, member.workspace.id, { timezone: "Europe/Berlin", birthday: "1990-06-01" });
     await createContact(t.db, member.workspace.id, { birthday: null });
@@ -111,7 +139,12 @@ describe(`time-based triggers across DST and time zones (${testDriver()})`, () =
     const flow = await publishGraph(t.db, {
       workspaceId: member.workspace.id,
       userId: member.user.id,
-      graph: timeFlow({ type: "schedule", schedule: { frequency: "daily", time: "01:30" }, timezone: "contact", segment: null }),
+      graph: timeFlow({
+        type: "schedule",
+        schedule: { frequency: "daily", time: "01:30" },
+        timezone: "contact",
+        segment: null,
+      }),
       now: start,
     });
     const ny = await createContact(t.db, member.workspace.id, { timezone: "America/New_York" });
@@ -120,7 +153,11 @@ describe(`time-based triggers across DST and time zones (${testDriver()})`, () =
     await sweepAcross(clock, start, end, 30 * 60_000, () => executor.drain());
 
     const got = await entries(flow.flowId);
-    const at = (id: string) => got.filter((g) => g.contactId === id).map((g) => g.occurrence).sort();
+    const at = (id: string) =>
+      got
+        .filter((g) => g.contactId === id)
+        .map((g) => g.occurrence)
+        .sort();
     expect(at(ny.id)).toEqual([
       iso(Date.UTC(2026, 9, 30, 5, 30)), // EDT, UTC−4
       iso(Date.UTC(2026, 9, 31, 5, 30)),
@@ -128,7 +165,14 @@ describe(`time-based triggers across DST and time zones (${testDriver()})`, () =
       iso(Date.UTC(2026, 10, 2, 6, 30)), // EST, UTC−5
     ]);
     // Tokyo (UTC+9, no DST): 16:30 UTC the day before, every day.
-    expect(at(tokyo.id)).toEqual([Date.UTC(2026, 9, 30, 16, 30), Date.UTC(2026, 9, 31, 16, 30), Date.UTC(2026, 10, 1, 16, 30), Date.UTC(2026, 10, 2, 16, 30)].map(iso));
+    expect(at(tokyo.id)).toEqual(
+      [
+        Date.UTC(2026, 9, 30, 16, 30),
+        Date.UTC(2026, 9, 31, 16, 30),
+        Date.UTC(2026, 10, 1, 16, 30),
+        Date.UTC(2026, 10, 2, 16, 30),
+      ].map(iso),
+    );
   });
 
   it("a one-off seasonal schedule with a segment enrolls only that segment, once, at the contact's hour", async () => {
@@ -145,7 +189,10 @@ describe(`time-based triggers across DST and time zones (${testDriver()})`, () =
       }),
       now: start - DAY,
     });
-    const us = await createContact(t.db, member.workspace.id, { timezone: "America/Los_Angeles", country: "US" });
+    const us = await createContact(t.db, member.workspace.id, {
+      timezone: "America/Los_Angeles",
+      country: "US",
+    });
     await createContact(t.db, member.workspace.id, { timezone: "Europe/Paris", country: "FR" });
     await sweepAcross(clock, start, start + 3 * DAY, HOUR);
     const got = await entries(flow.flowId);
@@ -165,14 +212,29 @@ describe(`time-based triggers across DST and time zones (${testDriver()})`, () =
     const executor = testExecutor(t, clock);
     const lapsed = await createContact(t.db, member.workspace.id, { timezone: "Europe/London" });
     const active = await createContact(t.db, member.workspace.id, { timezone: "Europe/London" });
-    await storeEvent(t.db, { workspaceId: member.workspace.id, contactId: lapsed.id, name: "Placed Order", at: start - 29 * DAY });
-    await storeEvent(t.db, { workspaceId: member.workspace.id, contactId: active.id, name: "Placed Order", at: start - 5 * DAY });
+    await storeEvent(t.db, {
+      workspaceId: member.workspace.id,
+      contactId: lapsed.id,
+      name: "Placed Order",
+      at: start - 29 * DAY,
+    });
+    await storeEvent(t.db, {
+      workspaceId: member.workspace.id,
+      contactId: active.id,
+      name: "Placed Order",
+      at: start - 5 * DAY,
+    });
     // British Summer Time starts on 29 March in the middle of this window; inactivity counts days, not wall clocks.
     await sweepAcross(clock, start, start + 10 * DAY, 6 * HOUR, () => executor.drain());
     expect((await entries(flow.flowId)).map((g) => g.contactId)).toEqual([lapsed.id]);
 
     // The lapsed contact orders again; 30 days later they lapse again and re-enter, once.
-    await storeEvent(t.db, { workspaceId: member.workspace.id, contactId: lapsed.id, name: "Placed Order", at: start + 11 * DAY });
+    await storeEvent(t.db, {
+      workspaceId: member.workspace.id,
+      contactId: lapsed.id,
+      name: "Placed Order",
+      at: start + 11 * DAY,
+    });
     await sweepAcross(clock, start + 11 * DAY, start + 45 * DAY, 6 * HOUR, () => executor.drain());
     const got = await entries(flow.flowId);
     expect(got.filter((g) => g.contactId === lapsed.id)).toHaveLength(2);

@@ -30,7 +30,13 @@ afterAll(async () => {
 
 function startWorker(env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
-    env: { ...process.env, DATABASE_URL: t.url!, WORKER_POLL_MS: "200", APP_URL: "https://shop.example.com", ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: t.url!,
+      WORKER_POLL_MS: "200",
+      APP_URL: "https://shop.example.com",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stderr?.on("data", (d: Buffer) => process.stderr.write(`[worker ${child.pid}] ${d.toString()}`));
@@ -47,12 +53,24 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function enrollMany(workspaceId: string, flow: { flowId: string; versionId: string }, n: number, contact: (i: number) => Partial<typeof contacts.$inferInsert>) {
+async function enrollMany(
+  workspaceId: string,
+  flow: { flowId: string; versionId: string },
+  n: number,
+  contact: (i: number) => Partial<typeof contacts.$inferInsert>,
+) {
   const ids: string[] = [];
   for (let i = 0; i < n; i += 1000) {
     const rows = await t.db
       .insert(contacts)
-      .values(Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({ workspaceId, smsConsent: "subscribed" as const, emailConsent: "subscribed" as const, ...contact(i + k) })))
+      .values(
+        Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({
+          workspaceId,
+          smsConsent: "subscribed" as const,
+          emailConsent: "subscribed" as const,
+          ...contact(i + k),
+        })),
+      )
       .returning({ id: contacts.id });
     ids.push(...rows.map((r) => r.id));
   }
@@ -66,7 +84,12 @@ async function enrollMany(workspaceId: string, flow: { flowId: string; versionId
         contactId,
         currentNodeId: "trigger",
         nextRunAt: now,
-        triggerData: { eventId: null, name: "Placed Order", properties: { order_id: `ord_${i + k}`, value: 10 }, occurredAt: now.getTime() },
+        triggerData: {
+          eventId: null,
+          name: "Placed Order",
+          properties: { order_id: `ord_${i + k}`, value: 10 },
+          occurredAt: now.getTime(),
+        },
         occurrenceKey: `test:${i + k}`,
         state: emptyState(),
       })),
@@ -77,11 +100,39 @@ async function enrollMany(workspaceId: string, flow: { flowId: string; versionId
 const smsFlow: FlowGraph = {
   schema: 1,
   nodes: [
-    { id: "trigger", kind: "trigger", position: { x: 0, y: 0 }, config: { type: "event", event: "Placed Order", filter: null } },
-    { id: "sms_1", kind: "sms", position: { x: 0, y: 200 }, config: { body: "Order {{ order.order_id }} received.", category: "transactional" } },
-    { id: "big", kind: "condition", position: { x: 0, y: 400 }, config: { mode: "if", predicate: { type: "property", source: "trigger", path: "value", op: "gt", value: 50 } } },
-    { id: "sms_big", kind: "sms", position: { x: -200, y: 600 }, config: { body: "Thanks for a big order!", category: "transactional" } },
-    { id: "sms_small", kind: "sms", position: { x: 200, y: 600 }, config: { body: "Thanks for your order!", category: "transactional" } },
+    {
+      id: "trigger",
+      kind: "trigger",
+      position: { x: 0, y: 0 },
+      config: { type: "event", event: "Placed Order", filter: null },
+    },
+    {
+      id: "sms_1",
+      kind: "sms",
+      position: { x: 0, y: 200 },
+      config: { body: "Order {{ order.order_id }} received.", category: "transactional" },
+    },
+    {
+      id: "big",
+      kind: "condition",
+      position: { x: 0, y: 400 },
+      config: {
+        mode: "if",
+        predicate: { type: "property", source: "trigger", path: "value", op: "gt", value: 50 },
+      },
+    },
+    {
+      id: "sms_big",
+      kind: "sms",
+      position: { x: -200, y: 600 },
+      config: { body: "Thanks for a big order!", category: "transactional" },
+    },
+    {
+      id: "sms_small",
+      kind: "sms",
+      position: { x: 200, y: 600 },
+      config: { body: "Thanks for your order!", category: "transactional" },
+    },
     { id: "exit_big", kind: "exit", position: { x: -200, y: 800 }, config: {} },
     { id: "exit_small", kind: "exit", position: { x: 200, y: 800 }, config: {} },
   ],
@@ -93,27 +144,62 @@ const smsFlow: FlowGraph = {
     { id: "e5", source: "sms_big", sourceHandle: "next", target: "exit_big" },
     { id: "e6", source: "sms_small", sourceHandle: "next", target: "exit_small" },
   ],
-  settings: { goal: null, filter: null, reentry: { mode: "every_time" }, entryKey: null, smartSendingHours: 0, quietHours: { enabled: false, start: "21:00", end: "08:00" }, attributionDays: 5 },
+  settings: {
+    goal: null,
+    filter: null,
+    reentry: { mode: "every_time" },
+    entryKey: null,
+    smartSendingHours: 0,
+    quietHours: { enabled: false, start: "21:00", end: "08:00" },
+    attributionDays: 5,
+  },
 };
 
 describe.runIf(postgres)("worker processes on Postgres", () => {
   it("4 workers, 5,000 enrollments: every one finishes, no step twice, no message twice", async () => {
     const member = await createMember(t.db, "Scale");
-    const flow = await publishGraph(t.db, { workspaceId: member.workspace.id, userId: member.user.id, graph: smsFlow, now: Date.now() });
-    await enrollMany(member.workspace.id, flow, 5000, (i) => ({ phone: `+1555${String(i).padStart(7, "0")}` }));
+    const flow = await publishGraph(t.db, {
+      workspaceId: member.workspace.id,
+      userId: member.user.id,
+      graph: smsFlow,
+      now: Date.now(),
+    });
+    await enrollMany(member.workspace.id, flow, 5000, (i) => ({
+      phone: `+1555${String(i).padStart(7, "0")}`,
+    }));
     for (let i = 0; i < 4; i++) startWorker({ WORKER_BATCH: "50" });
-    await until(async () => {
-      const [row] = await t.db.select({ n: count() }).from(enrollments).where(and(eq(enrollments.flowId, flow.flowId), eq(enrollments.status, "active")));
-      const [queued] = await t.db.select({ n: count() }).from(messages).where(and(eq(messages.flowId, flow.flowId), sql`${messages.status} in ('queued','sending')`));
-      return row?.n === 0 && queued?.n === 0;
-    }, 240_000, "5,000 enrollments to finish");
+    await until(
+      async () => {
+        const [row] = await t.db
+          .select({ n: count() })
+          .from(enrollments)
+          .where(and(eq(enrollments.flowId, flow.flowId), eq(enrollments.status, "active")));
+        const [queued] = await t.db
+          .select({ n: count() })
+          .from(messages)
+          .where(and(eq(messages.flowId, flow.flowId), sql`${messages.status} in ('queued','sending')`));
+        return row?.n === 0 && queued?.n === 0;
+      },
+      240_000,
+      "5,000 enrollments to finish",
+    );
     for (const w of workers.splice(0)) w.kill("SIGTERM");
 
-    const byStatus = await t.db.select({ status: enrollments.status, n: count() }).from(enrollments).where(eq(enrollments.flowId, flow.flowId)).groupBy(enrollments.status);
+    const byStatus = await t.db
+      .select({ status: enrollments.status, n: count() })
+      .from(enrollments)
+      .where(eq(enrollments.flowId, flow.flowId))
+      .groupBy(enrollments.status);
     expect(byStatus).toEqual([{ status: "completed", n: 5000 }]);
-    const [sent] = await t.db.select({ n: count(), attempts: max(messages.attempts) }).from(messages).where(and(eq(messages.flowId, flow.flowId), eq(messages.status, "sent")));
+    const [sent] = await t.db
+      .select({ n: count(), attempts: max(messages.attempts) })
+      .from(messages)
+      .where(and(eq(messages.flowId, flow.flowId), eq(messages.status, "sent")));
     expect(sent).toEqual({ n: 10_000, attempts: 1 });
-    const [steps] = await t.db.select({ n: count() }).from(enrollmentSteps).where(eq(enrollmentSteps.flowId, flow.flowId));
+    const [steps] = await t.db
+      .select({ n: count() })
+      .from(enrollmentSteps)
+      .where(eq(enrollmentSteps.flowId, flow.flowId));
     // trigger, sms_1, big, sms_small, exit_small: five steps each, none logged twice.
     expect(steps?.n).toBe(25_000);
   }, 300_000);
@@ -124,10 +210,20 @@ describe.runIf(postgres)("worker processes on Postgres", () => {
       const member = await createMember(t.db, "Crash");
       const template = getFlowTemplate("order_confirmation");
       if (!template) throw new Error("template");
-      const flow = await publishGraph(t.db, { workspaceId: member.workspace.id, userId: member.user.id, graph: template.graph, now: Date.now() });
+      const flow = await publishGraph(t.db, {
+        workspaceId: member.workspace.id,
+        userId: member.user.id,
+        graph: template.graph,
+        now: Date.now(),
+      });
       const N = 240;
       await enrollMany(member.workspace.id, flow, N, (i) => ({ email: `buyer${i}@example.com` }));
-      const env = { RESEND_API_KEY: "re_test_key", RESEND_BASE_URL: fake.url, WORKER_LEASE_MS: "3000", WORKER_BATCH: "40" };
+      const env = {
+        RESEND_API_KEY: "re_test_key",
+        RESEND_BASE_URL: fake.url,
+        WORKER_LEASE_MS: "3000",
+        WORKER_BATCH: "40",
+      };
       // The orders are due together, so their confirmations go out in batch calls. The second
       // call reaches the provider and is accepted, but its answer never comes back: the worker
       // is killed while it is in flight.
@@ -136,24 +232,42 @@ describe.runIf(postgres)("worker processes on Postgres", () => {
       await until(() => Promise.resolve((fake.requests()[1]?.status ?? 0) !== 0), 60_000, "a stalled send");
       first.kill("SIGKILL");
       await new Promise((r) => first.once("exit", r));
-      const [inFlight] = await t.db.select({ n: count() }).from(messages).where(and(eq(messages.flowId, flow.flowId), eq(messages.status, "sending")));
+      const [inFlight] = await t.db
+        .select({ n: count() })
+        .from(messages)
+        .where(and(eq(messages.flowId, flow.flowId), eq(messages.status, "sending")));
       expect(inFlight?.n).toBeGreaterThan(0);
 
       startWorker(env);
-      await until(async () => {
-        const [done] = await t.db.select({ n: count() }).from(messages).where(and(eq(messages.flowId, flow.flowId), eq(messages.status, "sent")));
-        return done?.n === N;
-      }, 180_000, "the second worker to finish");
+      await until(
+        async () => {
+          const [done] = await t.db
+            .select({ n: count() })
+            .from(messages)
+            .where(and(eq(messages.flowId, flow.flowId), eq(messages.status, "sent")));
+          return done?.n === N;
+        },
+        180_000,
+        "the second worker to finish",
+      );
       for (const w of workers.splice(0)) w.kill("SIGTERM");
 
-      const rows = await t.db.select({ id: messages.id }).from(messages).where(eq(messages.flowId, flow.flowId));
+      const rows = await t.db
+        .select({ id: messages.id })
+        .from(messages)
+        .where(eq(messages.flowId, flow.flowId));
       const counts = fake.countsByTag("message_id");
       expect(rows).toHaveLength(N);
       expect(rows.filter((r) => counts[r.id] !== 1)).toEqual([]); // every message reached the provider exactly once
       expect(fake.received()).toHaveLength(N);
       expect(fake.requests()[1]).toMatchObject({ path: "/emails/batch", status: 200 });
       // The resend after the crash repeated the stalled batch and was answered from its first send.
-      expect(fake.requests().filter((r) => r.replayed)).toEqual([expect.objectContaining({ path: "/emails/batch", idempotencyKey: fake.requests()[1]?.idempotencyKey })]);
+      expect(fake.requests().filter((r) => r.replayed)).toEqual([
+        expect.objectContaining({
+          path: "/emails/batch",
+          idempotencyKey: fake.requests()[1]?.idempotencyKey,
+        }),
+      ]);
     } finally {
       await fake.close();
     }

@@ -19,11 +19,20 @@ export type CatalogProperty = {
   seen: number;
 };
 
-export type CatalogEvent = { name: string; count: number; lastSeenAt: Date | null; properties: CatalogProperty[] };
+export type CatalogEvent = {
+  name: string;
+  count: number;
+  lastSeenAt: Date | null;
+  properties: CatalogProperty[];
+};
 
 export type ContactField = CatalogProperty & { label: string; builtIn: boolean };
 
-export type EventCatalog = { events: CatalogEvent[]; contactFields: ContactField[]; sampled: { eventsPerName: number; contacts: number } };
+export type EventCatalog = {
+  events: CatalogEvent[];
+  contactFields: ContactField[];
+  sampled: { eventsPerName: number; contacts: number };
+};
 
 const BUILT_IN_FIELDS: { key: string; label: string; type: ValueType }[] = [
   { key: "email", label: "Email", type: "string" },
@@ -41,7 +50,7 @@ const BUILT_IN_FIELDS: { key: string; label: string; type: ValueType }[] = [
 /** postgres.js returns an array; PGlite returns `{ rows }`. */
 function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []);
+  return (result as { rows?: T[] }).rows ?? [];
 }
 
 type KeyRow = { name?: string; key: string; type: string; n: number | string; examples: unknown };
@@ -51,7 +60,9 @@ function examplesOf(value: unknown, type: ValueType): Example[] {
   return value
     .filter((v): v is string => typeof v === "string")
     .slice(0, 5)
-    .map((v) => (type === "number" && Number.isFinite(Number(v)) ? Number(v) : type === "boolean" ? v === "true" : v));
+    .map((v) =>
+      type === "number" && Number.isFinite(Number(v)) ? Number(v) : type === "boolean" ? v === "true" : v,
+    );
 }
 
 const VALUE_TYPES = new Set<string>(["string", "number", "boolean", "array", "object", "null"]);
@@ -111,7 +122,8 @@ export async function eventCatalog(
       cross join lateral jsonb_object_keys(case when jsonb_typeof(s.properties) = 'object' then s.properties else '{}'::jsonb end) as k(key)
       group by s.name, k.key, jsonb_typeof(s.properties -> k.key)
     `);
-    for (const row of rowsOf<KeyRow & { name: string }>(result)) keysByEvent.set(row.name, [...(keysByEvent.get(row.name) ?? []), row]);
+    for (const row of rowsOf<KeyRow & { name: string }>(result))
+      keysByEvent.set(row.name, [...(keysByEvent.get(row.name) ?? []), row]);
   }
 
   const contactResult = await db.execute(sql`
@@ -152,7 +164,12 @@ export async function eventCatalog(
       properties: mergeKeys(keysByEvent.get(n.name) ?? []),
     })),
     contactFields: [
-      ...BUILT_IN_FIELDS.map((f) => ({ ...f, builtIn: true, seen: 0, examples: builtInExamples[f.key] ?? [] })),
+      ...BUILT_IN_FIELDS.map((f) => ({
+        ...f,
+        builtIn: true,
+        seen: 0,
+        examples: builtInExamples[f.key] ?? [],
+      })),
       ...custom.filter((p) => !builtInKeys.has(p.key)).map((p) => ({ ...p, label: p.key, builtIn: false })),
     ],
     sampled: { eventsPerName: samplePerEvent, contacts: sampleContacts },

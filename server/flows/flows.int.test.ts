@@ -41,15 +41,24 @@ describe(`flows from templates (${testDriver()})`, () => {
       expect(flow.templateKey).toBe(template.key);
       expect((await a.caller.flows.get({ id: flow.id })).draftGraph).toEqual(template.graph);
     }
-    expect((await a.caller.flows.list()).filter((f) => f.templateKey !== null)).toHaveLength(FLOW_TEMPLATE_KEYS.length);
+    expect((await a.caller.flows.list()).filter((f) => f.templateKey !== null)).toHaveLength(
+      FLOW_TEMPLATE_KEYS.length,
+    );
     expect(await b.caller.flows.list()).toEqual([]);
   });
 
   it("takes a name of one's own, and refuses an unknown template naming the field", async () => {
-    const flow = await a.caller.flows.createFromTemplate({ templateKey: "birthday", name: "Birthday treats" });
+    const flow = await a.caller.flows.createFromTemplate({
+      templateKey: "birthday",
+      name: "Birthday treats",
+    });
     expect(flow.name).toBe("Birthday treats");
-    expect(Object.keys(await fieldErrors("flows.createFromTemplate", { templateKey: "black_friday" }))).toEqual(["templateKey"]);
-    expect(Object.keys(await fieldErrors("flows.createFromTemplate", { templateKey: "birthday", name: " " }))).toEqual(["name"]);
+    expect(
+      Object.keys(await fieldErrors("flows.createFromTemplate", { templateKey: "black_friday" })),
+    ).toEqual(["templateKey"]);
+    expect(
+      Object.keys(await fieldErrors("flows.createFromTemplate", { templateKey: "birthday", name: " " })),
+    ).toEqual(["name"]);
   });
 });
 
@@ -62,7 +71,9 @@ describe(`duplicate (${testDriver()})`, () => {
     expect(copy.name).toBe("Abandoned cart (copy)");
     expect(copy.status).toBe("draft");
     expect(copy.liveVersionId).toBeNull();
-    expect((await a.caller.flows.get({ id: copy.id })).draftGraph).toEqual((await a.caller.flows.get({ id: source.id })).draftGraph);
+    expect((await a.caller.flows.get({ id: copy.id })).draftGraph).toEqual(
+      (await a.caller.flows.get({ id: source.id })).draftGraph,
+    );
     expect(await a.caller.flows.versions({ id: copy.id })).toEqual([]);
   });
 
@@ -129,7 +140,10 @@ describe(`versions and restore as draft (${testDriver()})`, () => {
     expect(after.draftGraph).toEqual(first);
     expect(after.status).toBe("live");
     // A tab still holding the pre-restore draft is told it is stale.
-    await expectCode(a.caller.flows.saveDraft({ id: flow.id, graph: changed, baseRevision: saved.draftRevision }), "CONFLICT");
+    await expectCode(
+      a.caller.flows.saveDraft({ id: flow.id, graph: changed, baseRevision: saved.draftRevision }),
+      "CONFLICT",
+    );
   });
 
   it("lets nobody restore or list another workspace's versions", async () => {
@@ -140,7 +154,9 @@ describe(`versions and restore as draft (${testDriver()})`, () => {
     // B's own flow with A's version id: not found either.
     const theirs = await b.caller.flows.create({ name: "Bob's" });
     await expectCode(b.caller.flows.restoreVersion({ id: theirs.id, versionId: v1.versionId }), "NOT_FOUND");
-    expect(Object.keys(await fieldErrors("flows.restoreVersion", { id: flow.id, versionId: "v1" }))).toEqual(["versionId"]);
+    expect(Object.keys(await fieldErrors("flows.restoreVersion", { id: flow.id, versionId: "v1" }))).toEqual([
+      "versionId",
+    ]);
   });
 });
 
@@ -150,7 +166,10 @@ describe(`flows list columns (${testDriver()})`, () => {
     const flow = await member.caller.flows.createFromTemplate({ templateKey: "abandoned_cart" });
     const { versionId } = await member.caller.flows.publish({ id: flow.id });
     const other = await member.caller.flows.create({ name: "Quiet" });
-    const [contact] = await t.db.insert(contacts).values({ workspaceId: member.workspace.id, email: "c@example.com" }).returning();
+    const [contact] = await t.db
+      .insert(contacts)
+      .values({ workspaceId: member.workspace.id, email: "c@example.com" })
+      .returning();
     const now = Date.now();
     const enroll = (daysAgo: number, i: number) => ({
       workspaceId: member.workspace.id,
@@ -164,9 +183,33 @@ describe(`flows list columns (${testDriver()})`, () => {
     });
     await t.db.insert(enrollments).values([enroll(1, 1), enroll(6, 2), enroll(8, 3), enroll(30, 4)]);
     await t.db.insert(conversions).values([
-      { workspaceId: member.workspace.id, flowId: flow.id, contactId: contact!.id, eventId: randomUUID(), valueCents: 4200, currency: "USD", occurredAt: new Date() },
-      { workspaceId: member.workspace.id, flowId: flow.id, contactId: contact!.id, eventId: randomUUID(), valueCents: 1800, currency: "USD", occurredAt: new Date() },
-      { workspaceId: member.workspace.id, flowId: flow.id, contactId: contact!.id, eventId: randomUUID(), valueCents: 500, currency: "EUR", occurredAt: new Date() },
+      {
+        workspaceId: member.workspace.id,
+        flowId: flow.id,
+        contactId: contact!.id,
+        eventId: randomUUID(),
+        valueCents: 4200,
+        currency: "USD",
+        occurredAt: new Date(),
+      },
+      {
+        workspaceId: member.workspace.id,
+        flowId: flow.id,
+        contactId: contact!.id,
+        eventId: randomUUID(),
+        valueCents: 1800,
+        currency: "USD",
+        occurredAt: new Date(),
+      },
+      {
+        workspaceId: member.workspace.id,
+        flowId: flow.id,
+        contactId: contact!.id,
+        eventId: randomUUID(),
+        valueCents: 500,
+        currency: "EUR",
+        occurredAt: new Date(),
+      },
     ]);
 
     const list = await member.caller.flows.list();
@@ -183,7 +226,12 @@ describe(`flows list columns (${testDriver()})`, () => {
       ],
       updatedByName: "Carol",
     });
-    expect(list.find((f) => f.id === other.id)).toMatchObject({ trigger: null, entered7d: 0, conversions: 0, revenue: [] });
+    expect(list.find((f) => f.id === other.id)).toMatchObject({
+      trigger: null,
+      entered7d: 0,
+      conversions: 0,
+      revenue: [],
+    });
     // Nothing of Carol's shows up for Bob.
     expect((await b.caller.flows.list()).some((f) => f.id === flow.id)).toBe(false);
   });
@@ -194,15 +242,55 @@ describe(`event catalog (${testDriver()})`, () => {
     const member = await createMember(t.db, "Dora");
     const [contact] = await t.db
       .insert(contacts)
-      .values({ workspaceId: member.workspace.id, email: "d@example.com", country: "US", tags: ["vip"], properties: { favorite_category: "Tea", orders: 3 } })
+      .values({
+        workspaceId: member.workspace.id,
+        email: "d@example.com",
+        country: "US",
+        tags: ["vip"],
+        properties: { favorite_category: "Tea", orders: 3 },
+      })
       .returning();
-    await t.db.insert(contacts).values({ workspaceId: b.workspace.id, email: "b@example.com", country: "FR", properties: { bob_only: true } });
+    await t.db
+      .insert(contacts)
+      .values({
+        workspaceId: b.workspace.id,
+        email: "b@example.com",
+        country: "FR",
+        properties: { bob_only: true },
+      });
     const at = (i: number) => new Date(Date.now() - i * 60_000);
     await t.db.insert(events).values([
-      { workspaceId: member.workspace.id, contactId: contact!.id, name: "Started Checkout", properties: { cart_id: "c1", value: 42.5, items: [{ sku: "a" }] }, occurredAt: at(3), idempotencyKey: "e1" },
-      { workspaceId: member.workspace.id, contactId: contact!.id, name: "Started Checkout", properties: { cart_id: "c2", value: 10 }, occurredAt: at(2), idempotencyKey: "e2" },
-      { workspaceId: member.workspace.id, contactId: contact!.id, name: "Placed Order", properties: { order_id: "o1", value: 10 }, occurredAt: at(1), idempotencyKey: "e3" },
-      { workspaceId: b.workspace.id, name: "Bob Secret Event", properties: { secret: 1 }, occurredAt: at(1), idempotencyKey: "e4" },
+      {
+        workspaceId: member.workspace.id,
+        contactId: contact!.id,
+        name: "Started Checkout",
+        properties: { cart_id: "c1", value: 42.5, items: [{ sku: "a" }] },
+        occurredAt: at(3),
+        idempotencyKey: "e1",
+      },
+      {
+        workspaceId: member.workspace.id,
+        contactId: contact!.id,
+        name: "Started Checkout",
+        properties: { cart_id: "c2", value: 10 },
+        occurredAt: at(2),
+        idempotencyKey: "e2",
+      },
+      {
+        workspaceId: member.workspace.id,
+        contactId: contact!.id,
+        name: "Placed Order",
+        properties: { order_id: "o1", value: 10 },
+        occurredAt: at(1),
+        idempotencyKey: "e3",
+      },
+      {
+        workspaceId: b.workspace.id,
+        name: "Bob Secret Event",
+        properties: { secret: 1 },
+        occurredAt: at(1),
+        idempotencyKey: "e4",
+      },
     ]);
 
     const catalog = await member.caller.flows.eventCatalog();
@@ -221,7 +309,11 @@ describe(`event catalog (${testDriver()})`, () => {
     expect(checkout.lastSeenAt).toBeInstanceOf(Date);
 
     const fields = new Map(catalog.contactFields.map((f) => [f.key, f]));
-    expect(fields.get("favorite_category")).toMatchObject({ type: "string", builtIn: false, examples: ["Tea"] });
+    expect(fields.get("favorite_category")).toMatchObject({
+      type: "string",
+      builtIn: false,
+      examples: ["Tea"],
+    });
     expect(fields.get("orders")).toMatchObject({ type: "number", examples: [3] });
     expect(fields.get("country")).toMatchObject({ builtIn: true, examples: ["US"] });
     expect(fields.get("tags")?.examples).toEqual(["vip"]);

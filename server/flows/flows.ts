@@ -42,7 +42,10 @@ export function triggerSummary(graph: unknown): string | null {
  * and revenue (from the conversions table), last edited and by whom. Archived flows only
  * when asked.
  */
-export async function listFlows(db: DbOrTx, input: { workspaceId: string; archived?: boolean; now?: Date }): Promise<FlowListItem[]> {
+export async function listFlows(
+  db: DbOrTx,
+  input: { workspaceId: string; archived?: boolean; now?: Date },
+): Promise<FlowListItem[]> {
   const now = input.now ?? new Date();
   const live = alias(flowVersions, "live_version");
   const rows = await db
@@ -60,7 +63,12 @@ export async function listFlows(db: DbOrTx, input: { workspaceId: string; archiv
     .from(flows)
     .leftJoin(users, eq(users.id, flows.updatedBy))
     .leftJoin(live, and(eq(live.id, flows.liveVersionId), eq(live.workspaceId, flows.workspaceId)))
-    .where(and(eq(flows.workspaceId, input.workspaceId), input.archived ? eq(flows.status, "archived") : ne(flows.status, "archived")))
+    .where(
+      and(
+        eq(flows.workspaceId, input.workspaceId),
+        input.archived ? eq(flows.status, "archived") : ne(flows.status, "archived"),
+      ),
+    )
     .orderBy(desc(flows.updatedAt));
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
@@ -68,7 +76,13 @@ export async function listFlows(db: DbOrTx, input: { workspaceId: string; archiv
   const entered = await db
     .select({ flowId: enrollments.flowId, n: count() })
     .from(enrollments)
-    .where(and(eq(enrollments.workspaceId, input.workspaceId), inArray(enrollments.flowId, ids), gte(enrollments.enteredAt, new Date(now.getTime() - 7 * DAY_MS))))
+    .where(
+      and(
+        eq(enrollments.workspaceId, input.workspaceId),
+        inArray(enrollments.flowId, ids),
+        gte(enrollments.enteredAt, new Date(now.getTime() - 7 * DAY_MS)),
+      ),
+    )
     .groupBy(enrollments.flowId);
   const converted = await db
     .select({
@@ -110,12 +124,27 @@ export async function getFlow(db: DbOrTx, { workspaceId, flowId }: { workspaceId
 /** The flow as the builder opens it: the row, its draft parsed, and who edited it last. */
 export async function getFlowForEditing(db: DbOrTx, input: { workspaceId: string; flowId: string }) {
   const flow = await getFlow(db, input);
-  const [editor] = flow.updatedBy ? await db.select({ name: users.name }).from(users).where(eq(users.id, flow.updatedBy)) : [];
+  const [editor] = flow.updatedBy
+    ? await db.select({ name: users.name }).from(users).where(eq(users.id, flow.updatedBy))
+    : [];
   const parsed = FlowGraph.safeParse(flow.draftGraph);
-  return { ...flow, draftGraph: parsed.success ? parsed.data : emptyGraph(), updatedByName: editor?.name ?? null };
+  return {
+    ...flow,
+    draftGraph: parsed.success ? parsed.data : emptyGraph(),
+    updatedByName: editor?.name ?? null,
+  };
 }
 
-export async function createFlow(db: DbOrTx, input: { workspaceId: string; userId: string; name: string; graph?: FlowGraph; templateKey?: string | null }) {
+export async function createFlow(
+  db: DbOrTx,
+  input: {
+    workspaceId: string;
+    userId: string;
+    name: string;
+    graph?: FlowGraph;
+    templateKey?: string | null;
+  },
+) {
   const [flow] = await db
     .insert(flows)
     .values({
@@ -131,7 +160,10 @@ export async function createFlow(db: DbOrTx, input: { workspaceId: string; userI
 }
 
 /** A new draft flow holding a copy of a seed template. */
-export async function createFlowFromTemplate(db: DbOrTx, input: { workspaceId: string; userId: string; templateKey: string; name?: string }) {
+export async function createFlowFromTemplate(
+  db: DbOrTx,
+  input: { workspaceId: string; userId: string; templateKey: string; name?: string },
+) {
   const template = getFlowTemplate(input.templateKey);
   if (!template) throw badRequest(`There is no template “${input.templateKey}”`, "templateKey");
   return createFlow(db, {
@@ -143,7 +175,10 @@ export async function createFlowFromTemplate(db: DbOrTx, input: { workspaceId: s
   });
 }
 
-export async function renameFlow(db: DbOrTx, input: { workspaceId: string; flowId: string; userId: string; name: string }) {
+export async function renameFlow(
+  db: DbOrTx,
+  input: { workspaceId: string; flowId: string; userId: string; name: string },
+) {
   const [flow] = await db
     .update(flows)
     .set({ name: input.name, updatedAt: new Date(), updatedBy: input.userId })
@@ -155,11 +190,16 @@ export async function renameFlow(db: DbOrTx, input: { workspaceId: string; flowI
 
 function copyName(name: string): string {
   const suffix = " (copy)";
-  return name.length + suffix.length > MAX_NAME ? `${name.slice(0, MAX_NAME - suffix.length)}${suffix}` : `${name}${suffix}`;
+  return name.length + suffix.length > MAX_NAME
+    ? `${name.slice(0, MAX_NAME - suffix.length)}${suffix}`
+    : `${name}${suffix}`;
 }
 
 /** A new draft with the same draft graph; the copy has no versions and nobody in it. */
-export async function duplicateFlow(db: DbOrTx, input: { workspaceId: string; flowId: string; userId: string }) {
+export async function duplicateFlow(
+  db: DbOrTx,
+  input: { workspaceId: string; flowId: string; userId: string },
+) {
   const source = await getFlow(db, input);
   return createFlow(db, {
     workspaceId: input.workspaceId,
@@ -174,7 +214,10 @@ export async function duplicateFlow(db: DbOrTx, input: { workspaceId: string; fl
  * Archiving takes a flow off the list and stops it: no one new enters, and contacts in it
  * stay where they are (they carry on if the flow is restored and resumed).
  */
-export async function archiveFlow(db: DbOrTx, input: { workspaceId: string; flowId: string; userId: string }) {
+export async function archiveFlow(
+  db: DbOrTx,
+  input: { workspaceId: string; flowId: string; userId: string },
+) {
   const flow = await getFlow(db, input);
   if (flow.status === "archived") return flow;
   const [row] = await db
@@ -188,7 +231,10 @@ export async function archiveFlow(db: DbOrTx, input: { workspaceId: string; flow
 }
 
 /** Back from the archive: paused if it was ever published (resume to run it again), else a draft. */
-export async function unarchiveFlow(db: DbOrTx, input: { workspaceId: string; flowId: string; userId: string }) {
+export async function unarchiveFlow(
+  db: DbOrTx,
+  input: { workspaceId: string; flowId: string; userId: string },
+) {
   const flow = await getFlow(db, input);
   if (flow.status !== "archived") throw badRequest("This flow isn't archived", "id");
   const [row] = await db
@@ -205,17 +251,31 @@ export async function unarchiveFlow(db: DbOrTx, input: { workspaceId: string; fl
  * restored draft is published. Bumps the draft revision, so another tab with unsaved
  * edits is told its copy is stale rather than overwriting the restore.
  */
-export async function restoreVersionAsDraft(db: DbOrTx, input: { workspaceId: string; flowId: string; versionId: string; userId: string }) {
+export async function restoreVersionAsDraft(
+  db: DbOrTx,
+  input: { workspaceId: string; flowId: string; versionId: string; userId: string },
+) {
   await getFlow(db, input);
   const [version] = await db
     .select({ graph: flowVersions.graph, version: flowVersions.version })
     .from(flowVersions)
-    .where(and(eq(flowVersions.workspaceId, input.workspaceId), eq(flowVersions.flowId, input.flowId), eq(flowVersions.id, input.versionId)));
+    .where(
+      and(
+        eq(flowVersions.workspaceId, input.workspaceId),
+        eq(flowVersions.flowId, input.flowId),
+        eq(flowVersions.id, input.versionId),
+      ),
+    );
   if (!version) throw new DomainError("NOT_FOUND", "Version not found", "versionId");
   const graph = FlowGraph.parse(version.graph);
   const [row] = await db
     .update(flows)
-    .set({ draftGraph: graph, draftRevision: sql`${flows.draftRevision} + 1`, updatedAt: new Date(), updatedBy: input.userId })
+    .set({
+      draftGraph: graph,
+      draftRevision: sql`${flows.draftRevision} + 1`,
+      updatedAt: new Date(),
+      updatedBy: input.userId,
+    })
     .where(and(eq(flows.workspaceId, input.workspaceId), eq(flows.id, input.flowId)))
     .returning();
   if (!row) throw notFound("Flow");

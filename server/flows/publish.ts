@@ -17,21 +17,42 @@ import { getFlow } from "./flows";
 
 export class GraphInvalidError extends DomainError {
   constructor(readonly issues: Issue[]) {
-    super("BAD_REQUEST", `The flow has ${issues.length} problem${issues.length === 1 ? "" : "s"} to fix before it can go live: ${issues.map((i) => i.message).join("; ")}`, "graph");
+    super(
+      "BAD_REQUEST",
+      `The flow has ${issues.length} problem${issues.length === 1 ? "" : "s"} to fix before it can go live: ${issues.map((i) => i.message).join("; ")}`,
+      "graph",
+    );
   }
 }
 
-export async function saveDraft(db: Db, input: { workspaceId: string; flowId: string; userId: string; graph: unknown; baseRevision: number }) {
+export async function saveDraft(
+  db: Db,
+  input: { workspaceId: string; flowId: string; userId: string; graph: unknown; baseRevision: number },
+) {
   const parsed = parseGraph(input.graph);
   if (!parsed.ok) throw new GraphInvalidError(parsed.issues);
   const [row] = await db
     .update(flows)
-    .set({ draftGraph: parsed.graph, draftRevision: input.baseRevision + 1, updatedAt: new Date(), updatedBy: input.userId })
-    .where(and(eq(flows.workspaceId, input.workspaceId), eq(flows.id, input.flowId), eq(flows.draftRevision, input.baseRevision)))
+    .set({
+      draftGraph: parsed.graph,
+      draftRevision: input.baseRevision + 1,
+      updatedAt: new Date(),
+      updatedBy: input.userId,
+    })
+    .where(
+      and(
+        eq(flows.workspaceId, input.workspaceId),
+        eq(flows.id, input.flowId),
+        eq(flows.draftRevision, input.baseRevision),
+      ),
+    )
     .returning({ draftRevision: flows.draftRevision, updatedAt: flows.updatedAt });
   if (row) return row;
   const current = await getFlow(db, { workspaceId: input.workspaceId, flowId: input.flowId });
-  throw conflict(`This draft was changed elsewhere (revision ${current.draftRevision}, you edited ${input.baseRevision}). Reload to see the latest before saving.`, "baseRevision");
+  throw conflict(
+    `This draft was changed elsewhere (revision ${current.draftRevision}, you edited ${input.baseRevision}). Reload to see the latest before saving.`,
+    "baseRevision",
+  );
 }
 
 export interface InFlightPlan {
@@ -45,11 +66,20 @@ export interface InFlightPlan {
 }
 
 /** What a publish would do to contacts in flight, without doing it. */
-export async function planInFlight(db: DbOrTx, input: { workspaceId: string; flowId: string; graph: FlowGraph }): Promise<InFlightPlan> {
+export async function planInFlight(
+  db: DbOrTx,
+  input: { workspaceId: string; flowId: string; graph: FlowGraph },
+): Promise<InFlightPlan> {
   const rows = await db
     .select({ versionId: enrollments.versionId, nodeId: enrollments.currentNodeId, n: count() })
     .from(enrollments)
-    .where(and(eq(enrollments.workspaceId, input.workspaceId), eq(enrollments.flowId, input.flowId), eq(enrollments.status, "active")))
+    .where(
+      and(
+        eq(enrollments.workspaceId, input.workspaceId),
+        eq(enrollments.flowId, input.flowId),
+        eq(enrollments.status, "active"),
+      ),
+    )
     .groupBy(enrollments.versionId, enrollments.currentNodeId);
   const plan: InFlightPlan = { total: 0, stay: 0, move: 0, exit: 0, exitByNode: {} };
   const versions = new Map<string, FlowGraph>();
@@ -57,7 +87,10 @@ export async function planInFlight(db: DbOrTx, input: { workspaceId: string; flo
     plan.total += r.n;
     let old = versions.get(r.versionId);
     if (!old) {
-      const [v] = await db.select({ graph: flowVersions.graph }).from(flowVersions).where(eq(flowVersions.id, r.versionId));
+      const [v] = await db
+        .select({ graph: flowVersions.graph })
+        .from(flowVersions)
+        .where(eq(flowVersions.id, r.versionId));
       old = FlowGraph.parse(v?.graph);
       versions.set(r.versionId, old);
     }
@@ -80,7 +113,14 @@ export async function previewPublish(db: Db, input: { workspaceId: string; flowI
 
 export async function publishFlow(
   db: Db,
-  input: { workspaceId: string; flowId: string; userId: string; moveInFlight: boolean; expectedRevision?: number; now?: Date },
+  input: {
+    workspaceId: string;
+    flowId: string;
+    userId: string;
+    moveInFlight: boolean;
+    expectedRevision?: number;
+    now?: Date;
+  },
 ) {
   const now = input.now ?? new Date();
   const result = await db.transaction(async (tx) => {
@@ -92,21 +132,35 @@ export async function publishFlow(
     if (!flow) throw new DomainError("NOT_FOUND", "Flow not found");
     if (flow.status === "archived") throw badRequest("Restore the flow before publishing it");
     if (input.expectedRevision !== undefined && input.expectedRevision !== flow.draftRevision) {
-      throw conflict("The draft changed since you looked at it. Review it and publish again.", "expectedRevision");
+      throw conflict(
+        "The draft changed since you looked at it. Review it and publish again.",
+        "expectedRevision",
+      );
     }
     const issues = validateGraph(flow.draftGraph);
     if (issues.length) throw new GraphInvalidError(issues);
     const graph = FlowGraph.parse(flow.draftGraph);
-    const [last] = await tx.select({ v: max(flowVersions.version) }).from(flowVersions).where(eq(flowVersions.flowId, flow.id));
+    const [last] = await tx
+      .select({ v: max(flowVersions.version) })
+      .from(flowVersions)
+      .where(eq(flowVersions.flowId, flow.id));
     const [version] = await tx
       .insert(flowVersions)
-      .values({ workspaceId: flow.workspaceId, flowId: flow.id, version: (last?.v ?? 0) + 1, graph, publishedBy: input.userId, publishedAt: now })
+      .values({
+        workspaceId: flow.workspaceId,
+        flowId: flow.id,
+        version: (last?.v ?? 0) + 1,
+        graph,
+        publishedBy: input.userId,
+        publishedAt: now,
+      })
       .returning();
     if (!version) throw new Error("version insert returned no row");
     const plan = await planInFlight(tx, { workspaceId: flow.workspaceId, flowId: flow.id, graph });
     let moved = 0;
     let exited = 0;
-    if (input.moveInFlight && plan.total > 0) ({ moved, exited } = await moveInFlight(tx, flow.workspaceId, flow.id, version.id, graph));
+    if (input.moveInFlight && plan.total > 0)
+      ({ moved, exited } = await moveInFlight(tx, flow.workspaceId, flow.id, version.id, graph));
     await tx
       .update(flows)
       .set({ status: "live", liveVersionId: version.id, updatedAt: now, updatedBy: input.userId })
@@ -117,11 +171,23 @@ export async function publishFlow(
   return result;
 }
 
-async function moveInFlight(tx: DbOrTx, workspaceId: string, flowId: string, versionId: string, graph: FlowGraph) {
+async function moveInFlight(
+  tx: DbOrTx,
+  workspaceId: string,
+  flowId: string,
+  versionId: string,
+  graph: FlowGraph,
+) {
   const active = await tx
     .select({ id: enrollments.id, versionId: enrollments.versionId, nodeId: enrollments.currentNodeId })
     .from(enrollments)
-    .where(and(eq(enrollments.workspaceId, workspaceId), eq(enrollments.flowId, flowId), eq(enrollments.status, "active")));
+    .where(
+      and(
+        eq(enrollments.workspaceId, workspaceId),
+        eq(enrollments.flowId, flowId),
+        eq(enrollments.status, "active"),
+      ),
+    );
   const graphs = new Map<string, FlowGraph>();
   let moved = 0;
   let exited = 0;
@@ -129,7 +195,10 @@ async function moveInFlight(tx: DbOrTx, workspaceId: string, flowId: string, ver
     if (e.versionId === versionId) continue;
     let old = graphs.get(e.versionId);
     if (!old) {
-      const [v] = await tx.select({ graph: flowVersions.graph }).from(flowVersions).where(eq(flowVersions.id, e.versionId));
+      const [v] = await tx
+        .select({ graph: flowVersions.graph })
+        .from(flowVersions)
+        .where(eq(flowVersions.id, e.versionId));
       old = FlowGraph.parse(v?.graph);
       graphs.set(e.versionId, old);
     }
@@ -148,10 +217,14 @@ async function moveInFlight(tx: DbOrTx, workspaceId: string, flowId: string, ver
   return { moved, exited };
 }
 
-export async function setFlowPaused(db: Db, input: { workspaceId: string; flowId: string; userId: string; paused: boolean }) {
+export async function setFlowPaused(
+  db: Db,
+  input: { workspaceId: string; flowId: string; userId: string; paused: boolean },
+) {
   const flow = await getFlow(db, input);
   if (input.paused && flow.status !== "live") throw badRequest("Only a live flow can be paused", "status");
-  if (!input.paused && flow.status !== "paused") throw badRequest("Only a paused flow can be resumed", "status");
+  if (!input.paused && flow.status !== "paused")
+    throw badRequest("Only a paused flow can be resumed", "status");
   const [row] = await db
     .update(flows)
     .set({ status: input.paused ? "paused" : "live", updatedAt: new Date(), updatedBy: input.userId })

@@ -23,10 +23,22 @@ afterAll(() => t.close());
 
 const put = (id: string, body: unknown, key: string | null = shop.secretKey) =>
   reply<{ ok: true; created: boolean; product: Record<string, unknown>; backInStock: { notified: number } }>(
-    handleProductPut(t.db, apiRequest(`/api/v1/products/${encodeURIComponent(id)}`, { method: "PUT", body, key }), id),
+    handleProductPut(
+      t.db,
+      apiRequest(`/api/v1/products/${encodeURIComponent(id)}`, { method: "PUT", body, key }),
+      id,
+    ),
   );
 const subscribe = (userId: string, productId: string, key = shop.secretKey) =>
-  reply(handleTrack(t.db, apiRequest("/api/v1/track", { body: { userId, event: "Subscribed to Back in Stock", properties: { product_id: productId } }, key })));
+  reply(
+    handleTrack(
+      t.db,
+      apiRequest("/api/v1/track", {
+        body: { userId, event: "Subscribed to Back in Stock", properties: { product_id: productId } },
+        key,
+      }),
+    ),
+  );
 
 async function backInStockEvents(workspaceId = shop.workspaceId) {
   return t.db
@@ -37,15 +49,42 @@ async function backInStockEvents(workspaceId = shop.workspaceId) {
 
 describe(`PUT /api/v1/products/{id} (${testDriver()})`, () => {
   it("creates a product (201), then updates only the fields sent (200)", async () => {
-    const created = await put("cof-kenya", { title: "Kenya Nyeri AA, 340 g", url: "/products/cof-kenya", image: "https://cdn.example.com/kenya.jpg", price: 21.9, category: "Coffee", inventory: 0, daysPerUnit: 14, properties: { roast: "light" } });
+    const created = await put("cof-kenya", {
+      title: "Kenya Nyeri AA, 340 g",
+      url: "/products/cof-kenya",
+      image: "https://cdn.example.com/kenya.jpg",
+      price: 21.9,
+      category: "Coffee",
+      inventory: 0,
+      daysPerUnit: 14,
+      properties: { roast: "light" },
+    });
     expect(created.status).toBe(201);
-    expect(created.body.product).toMatchObject({ id: "cof-kenya", price: 21.9, inventory: 0, daysPerUnit: 14, currency: "USD" });
-    const [row] = await t.db.select().from(products).where(and(eq(products.workspaceId, shop.workspaceId), eq(products.id, "cof-kenya")));
-    expect(row).toMatchObject({ priceCents: 2190, imageUrl: "https://cdn.example.com/kenya.jpg", properties: { roast: "light" } });
+    expect(created.body.product).toMatchObject({
+      id: "cof-kenya",
+      price: 21.9,
+      inventory: 0,
+      daysPerUnit: 14,
+      currency: "USD",
+    });
+    const [row] = await t.db
+      .select()
+      .from(products)
+      .where(and(eq(products.workspaceId, shop.workspaceId), eq(products.id, "cof-kenya")));
+    expect(row).toMatchObject({
+      priceCents: 2190,
+      imageUrl: "https://cdn.example.com/kenya.jpg",
+      properties: { roast: "light" },
+    });
 
     const updated = await put("cof-kenya", { price: 22.5 });
     expect(updated.status).toBe(200);
-    expect(updated.body.product).toMatchObject({ title: "Kenya Nyeri AA, 340 g", price: 22.5, category: "Coffee", inventory: 0 });
+    expect(updated.body.product).toMatchObject({
+      title: "Kenya Nyeri AA, 340 g",
+      price: 22.5,
+      category: "Coffee",
+      inventory: 0,
+    });
   });
 
   it("needs a title for a new product, and names every bad field", async () => {
@@ -70,7 +109,13 @@ describe(`PUT /api/v1/products/{id} (${testDriver()})`, () => {
     }
     const badId = await put("x".repeat(300), { title: "T" });
     expect((badId.body as unknown as ErrorBody).error.issues.map((i) => i.path)).toContain("id");
-    const malformed = await reply(handleProductPut(t.db, apiRequest("/api/v1/products/a", { method: "PUT", body: "{nope", key: shop.secretKey }), "a"));
+    const malformed = await reply(
+      handleProductPut(
+        t.db,
+        apiRequest("/api/v1/products/a", { method: "PUT", body: "{nope", key: shop.secretKey }),
+        "a",
+      ),
+    );
     expect(malformed.status).toBe(400);
     expect(await rowCounts(t.db, shop.workspaceId)).toEqual(before);
   });
@@ -103,11 +148,26 @@ describe(`Back in Stock (${testDriver()})`, () => {
   afterAll(() => off());
 
   it("emits one event per pending subscriber on 0 → >0, and none on >0 → >0", async () => {
-    await put("tea-chamomile", { title: "Chamomile Blossoms, 60 g", price: 9.5, inventory: 0, category: "Tea", url: "/p/tea-chamomile" });
-    for (const user of ["cus_a", "cus_b", "cus_a"]) expect((await subscribe(user, "tea-chamomile")).status).toBe(200);
+    await put("tea-chamomile", {
+      title: "Chamomile Blossoms, 60 g",
+      price: 9.5,
+      inventory: 0,
+      category: "Tea",
+      url: "/p/tea-chamomile",
+    });
+    for (const user of ["cus_a", "cus_b", "cus_a"])
+      expect((await subscribe(user, "tea-chamomile")).status).toBe(200);
     await subscribe("cus_c", "other-product");
     await subscribe("cus_z", "tea-chamomile", other.secretKey); // another workspace, same product id
-    const subs = await t.db.select().from(backInStockSubscriptions).where(and(eq(backInStockSubscriptions.workspaceId, shop.workspaceId), eq(backInStockSubscriptions.productId, "tea-chamomile")));
+    const subs = await t.db
+      .select()
+      .from(backInStockSubscriptions)
+      .where(
+        and(
+          eq(backInStockSubscriptions.workspaceId, shop.workspaceId),
+          eq(backInStockSubscriptions.productId, "tea-chamomile"),
+        ),
+      );
     expect(subs).toHaveLength(2);
 
     stored.length = 0;
@@ -116,10 +176,23 @@ describe(`Back in Stock (${testDriver()})`, () => {
     const emitted = await backInStockEvents();
     expect(emitted).toHaveLength(2);
     expect(emitted.map((e) => e.key).sort()).toEqual(subs.map((s) => `bis-${s.id}`).sort());
-    expect(emitted[0]?.properties).toEqual({ product_id: "tea-chamomile", title: "Chamomile Blossoms, 60 g", price: 9.5, currency: "USD", url: "/p/tea-chamomile", category: "Tea", inventory: 5 });
+    expect(emitted[0]?.properties).toEqual({
+      product_id: "tea-chamomile",
+      title: "Chamomile Blossoms, 60 g",
+      price: 9.5,
+      currency: "USD",
+      url: "/p/tea-chamomile",
+      category: "Tea",
+      inventory: 5,
+    });
     expect(stored.map((e) => e.name)).toEqual(["Back in Stock", "Back in Stock"]);
-    const notified = await t.db.select().from(backInStockSubscriptions).where(eq(backInStockSubscriptions.productId, "tea-chamomile"));
-    expect(notified.filter((s) => s.workspaceId === shop.workspaceId).every((s) => s.notifiedAt !== null)).toBe(true);
+    const notified = await t.db
+      .select()
+      .from(backInStockSubscriptions)
+      .where(eq(backInStockSubscriptions.productId, "tea-chamomile"));
+    expect(
+      notified.filter((s) => s.workspaceId === shop.workspaceId).every((s) => s.notifiedAt !== null),
+    ).toBe(true);
     expect(notified.find((s) => s.workspaceId === other.workspaceId)?.notifiedAt).toBeNull();
 
     expect((await put("tea-chamomile", { inventory: 9 })).body.backInStock).toEqual({ notified: 0 });
@@ -139,8 +212,13 @@ describe(`Back in Stock (${testDriver()})`, () => {
     await subscribe("cus_again", "mug-cups");
     const res = await put("mug-cups", { inventory: 4 });
     expect(res.body.backInStock).toEqual({ notified: 1 });
-    const [contact] = await t.db.select().from(contacts).where(and(eq(contacts.workspaceId, shop.workspaceId), eq(contacts.externalId, "cus_again")));
-    const told = (await backInStockEvents()).filter((e) => e.contactId === contact?.id && e.properties.product_id === "mug-cups");
+    const [contact] = await t.db
+      .select()
+      .from(contacts)
+      .where(and(eq(contacts.workspaceId, shop.workspaceId), eq(contacts.externalId, "cus_again")));
+    const told = (await backInStockEvents()).filter(
+      (e) => e.contactId === contact?.id && e.properties.product_id === "mug-cups",
+    );
     expect(told).toHaveLength(2);
   });
 

@@ -49,7 +49,10 @@ function changesOf(input: ProductInput) {
 }
 
 /** Creates the product or updates the fields given; emits Back in Stock on a restock. */
-export async function upsertProduct(db: DbOrTx, input: { workspaceId: string; productId: string; product: ProductInput; now?: Date }): Promise<UpsertProductResult> {
+export async function upsertProduct(
+  db: DbOrTx,
+  input: { workspaceId: string; productId: string; product: ProductInput; now?: Date },
+): Promise<UpsertProductResult> {
   const now = input.now ?? new Date();
   const set = changesOf(input.product);
   return db.transaction(async (tx) => {
@@ -62,21 +65,38 @@ export async function upsertProduct(db: DbOrTx, input: { workspaceId: string; pr
       if (set.title === undefined) throw badRequest("Give the product a title: it is new", "title");
       [product] = await tx
         .insert(products)
-        .values({ ...set, title: set.title, workspaceId: input.workspaceId, id: input.productId, createdAt: now, updatedAt: now })
+        .values({
+          ...set,
+          title: set.title,
+          workspaceId: input.workspaceId,
+          id: input.productId,
+          createdAt: now,
+          updatedAt: now,
+        })
         .onConflictDoNothing()
         .returning();
       if (!product) before = await lockCurrent();
     }
-    if (before) [product] = await tx.update(products).set({ ...set, updatedAt: now }).where(where).returning();
+    if (before)
+      [product] = await tx
+        .update(products)
+        .set({ ...set, updatedAt: now })
+        .where(where)
+        .returning();
     if (!product) throw new Error("product upsert returned no row");
 
     const restocked = (before?.inventory ?? 0) <= 0 && product.inventory > 0;
-    const backInStock = restocked ? await emitBackInStock(tx, { workspaceId: input.workspaceId, product, now }) : [];
+    const backInStock = restocked
+      ? await emitBackInStock(tx, { workspaceId: input.workspaceId, product, now })
+      : [];
     return { product, created: !before, backInStock };
   });
 }
 
-async function emitBackInStock(tx: DbOrTx, input: { workspaceId: string; product: Product; now: Date }): Promise<StoredEvent[]> {
+async function emitBackInStock(
+  tx: DbOrTx,
+  input: { workspaceId: string; product: Product; now: Date },
+): Promise<StoredEvent[]> {
   const due = await tx
     .update(backInStockSubscriptions)
     .set({ notifiedAt: input.now })
@@ -101,7 +121,13 @@ async function emitBackInStock(tx: DbOrTx, input: { workspaceId: string; product
       receivedAt: input.now,
       idempotencyKey: `bis-${s.id}`,
     }));
-    stored.push(...(await tx.insert(events).values(rows).onConflictDoNothing({ target: [events.workspaceId, events.idempotencyKey] }).returning()));
+    stored.push(
+      ...(await tx
+        .insert(events)
+        .values(rows)
+        .onConflictDoNothing({ target: [events.workspaceId, events.idempotencyKey] })
+        .returning()),
+    );
   }
   return stored;
 }

@@ -36,7 +36,9 @@ export const CANONICAL_EVENTS = {
       source: text(200).optional().describe("Where the customer signed up (popup, checkout, footer…)."),
     })
     .describe("A customer created an account or joined the list. Triggers the welcome series."),
-  "Viewed Product": z.looseObject({ ...productFields }).describe("A customer looked at a product page. Triggers browse abandonment."),
+  "Viewed Product": z
+    .looseObject({ ...productFields })
+    .describe("A customer looked at a product page. Triggers browse abandonment."),
   "Added to Cart": z
     .looseObject({
       cart_id: cartId.optional(),
@@ -70,10 +72,17 @@ export const CANONICAL_EVENTS = {
       tracking_number: text(200).optional().describe("Carrier tracking number."),
     })
     .describe("An order left the warehouse. Triggers the shipping notice."),
-  "Order Delivered": z.looseObject({ order_id: orderId }).describe("An order arrived. Triggers the review request."),
+  "Order Delivered": z
+    .looseObject({ order_id: orderId })
+    .describe("An order arrived. Triggers the review request."),
   "Review Submitted": z
     .looseObject({
-      rating: z.number().int("A whole number from 1 to 5").min(1, "From 1 to 5").max(5, "From 1 to 5").describe("Stars, 1 to 5."),
+      rating: z
+        .number()
+        .int("A whole number from 1 to 5")
+        .min(1, "From 1 to 5")
+        .max(5, "From 1 to 5")
+        .describe("Stars, 1 to 5."),
       order_id: orderId.optional(),
       product_id: productFields.product_id.optional(),
       review: text(10_000).optional().describe("The review text."),

@@ -5,14 +5,14 @@ import { isStorableText, UNSTORABLE_TEXT } from "./json-value";
 
 /** A string Postgres can store: no NUL, no unpaired surrogate. */
 export const text = (max: number) =>
-  z
-    .string()
-    .max(max, `At most ${max} characters`)
-    .refine(isStorableText, UNSTORABLE_TEXT);
+  z.string().max(max, `At most ${max} characters`).refine(isStorableText, UNSTORABLE_TEXT);
 
 /** An id the shop owns (product, order, cart, customer): a string or an integer, stored as a string. */
 export const Id = z
-  .union([text(255).trim().min(1, "Must not be empty"), z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER)])
+  .union([
+    text(255).trim().min(1, "Must not be empty"),
+    z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+  ])
   .transform(String);
 
 export const Money = z.number().min(0, "Must not be negative").max(1e12, "Too large");
@@ -63,7 +63,12 @@ export const CalendarDate = z
   .transform((v) => v.slice(0, 10))
   .refine((v) => {
     const d = new Date(`${v}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v && d.getUTCFullYear() >= 1900 && d.getTime() <= Date.now();
+    return (
+      !Number.isNaN(d.getTime()) &&
+      d.toISOString().slice(0, 10) === v &&
+      d.getUTCFullYear() >= 1900 &&
+      d.getTime() <= Date.now()
+    );
   }, "A real date between 1900 and today");
 
 export const Email = z
@@ -81,4 +86,6 @@ export const Phone = z
   .transform((p) => p.replace(/[^0-9+]/g, ""))
   .refine((p) => /^\+?[0-9]{3,20}$/.test(p), "A phone number, ideally E.164 (+15551234567)");
 
-export const Consent = z.enum(["subscribed", "unsubscribed"], { error: 'Either "subscribed" or "unsubscribed"' });
+export const Consent = z.enum(["subscribed", "unsubscribed"], {
+  error: 'Either "subscribed" or "unsubscribed"',
+});

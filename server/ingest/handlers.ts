@@ -7,7 +7,17 @@
 import type { Db } from "@/server/db/client";
 import { upsertProduct } from "./catalog";
 import { notifyEventsStored } from "./hooks";
-import { authenticate, CORS_HEADERS, errorResponse, invalid, json, parseJson, readBody, readBodyBytes, RequestError } from "./http";
+import {
+  authenticate,
+  CORS_HEADERS,
+  errorResponse,
+  invalid,
+  json,
+  parseJson,
+  readBody,
+  readBodyBytes,
+  RequestError,
+} from "./http";
 import { ingestMessages, type IngestOutcome } from "./ingest";
 import { buildOpenApiDocument } from "./openapi";
 import {
@@ -84,12 +94,25 @@ export function handleBatch(db: Db, req: Request): Promise<Response> {
     envelope.data.batch.forEach((item, index) => {
       if (checkSizes && Buffer.byteLength(JSON.stringify(item) ?? "", "utf8") > EVENT_BYTES_LIMIT) {
         const message = `Message is larger than ${EVENT_BYTES_LIMIT / 1024} KB`;
-        results[index] = { index, ok: false, error: { status: 413, message, issues: [{ path: `batch.${index}`, message }] } };
+        results[index] = {
+          index,
+          ok: false,
+          error: { status: 413, message, issues: [{ path: `batch.${index}`, message }] },
+        };
         return;
       }
       const parsed = parseBatchItem(item, index, envelope.data.context);
       if (parsed.ok) accepted.push({ index, message: parsed.message });
-      else results[index] = { index, ok: false, error: { status: 400, message: parsed.issues[0]?.message ?? "Invalid message", issues: parsed.issues } };
+      else
+        results[index] = {
+          index,
+          ok: false,
+          error: {
+            status: 400,
+            message: parsed.issues[0]?.message ?? "Invalid message",
+            issues: parsed.issues,
+          },
+        };
     });
 
     const report = await ingestMessages(db, { workspaceId, messages: accepted.map((a) => a.message) });
@@ -100,7 +123,11 @@ export function handleBatch(db: Db, req: Request): Promise<Response> {
         : {
             index,
             ok: false,
-            error: { status: outcome.status, message: outcome.error.message, issues: outcome.error.issues.map((i) => ({ ...i, path: `batch.${index}.${i.path}` })) },
+            error: {
+              status: outcome.status,
+              message: outcome.error.message,
+              issues: outcome.error.issues.map((i) => ({ ...i, path: `batch.${index}.${i.path}` })),
+            },
           };
     });
     await notifyEventsStored(workspaceId, report.stored);
@@ -114,7 +141,10 @@ export function handleProductPut(db: Db, req: Request, productId: string): Promi
     const { workspaceId } = await authenticate(db, req, ["secret"]);
     const id = ProductId.safeParse(productId);
     const body = ProductInput.safeParse(parseJson(await readBody(req, EVENT_BYTES_LIMIT)));
-    const issues = [...(id.success ? [] : toIssues(id.error, ["id"])), ...(body.success ? [] : toIssues(body.error))];
+    const issues = [
+      ...(id.success ? [] : toIssues(id.error, ["id"])),
+      ...(body.success ? [] : toIssues(body.error)),
+    ];
     if (!id.success || !body.success) throw invalid(issues);
     const result = await upsertProduct(db, { workspaceId, productId: id.data, product: body.data });
     await notifyEventsStored(workspaceId, result.backInStock);
@@ -144,19 +174,36 @@ export function handleProductPut(db: Db, req: Request, productId: string): Promi
 export function handleShopifyWebhook(db: Db, req: Request, workspaceSlug: string): Promise<Response> {
   return serve({}, async () => {
     const workspace = await getShopifyWebhookSecret(db, { workspaceSlug });
-    if (!workspace?.secret) throw new RequestError(401, "Shopify webhooks are not set up for this workspace: add the signing secret in Settings");
+    if (!workspace?.secret)
+      throw new RequestError(
+        401,
+        "Shopify webhooks are not set up for this workspace: add the signing secret in Settings",
+      );
     const body = await readBodyBytes(req, SHOPIFY_BYTES_LIMIT);
     if (!verifyShopifyHmac(body, workspace.secret, req.headers.get("x-shopify-hmac-sha256"))) {
-      throw new RequestError(401, "X-Shopify-Hmac-Sha256 does not match the body and the workspace's signing secret");
+      throw new RequestError(
+        401,
+        "X-Shopify-Hmac-Sha256 does not match the body and the workspace's signing secret",
+      );
     }
     const topic = req.headers.get("x-shopify-topic")?.trim() ?? "";
-    if (!isShopifyTopic(topic)) return json(200, { ok: true, ignored: `topic ${topic || "(none)"} is not used` });
+    if (!isShopifyTopic(topic))
+      return json(200, { ok: true, ignored: `topic ${topic || "(none)"} is not used` });
     const webhookId = req.headers.get("x-shopify-webhook-id")?.trim();
-    if (!webhookId || webhookId.length > 200) throw new RequestError(400, "Missing X-Shopify-Webhook-Id", [{ path: "X-Shopify-Webhook-Id", message: "Required" }]);
+    if (!webhookId || webhookId.length > 200)
+      throw new RequestError(400, "Missing X-Shopify-Webhook-Id", [
+        { path: "X-Shopify-Webhook-Id", message: "Required" },
+      ]);
     const payload = parseJson(body.toString("utf8"));
     const shopDomain = req.headers.get("x-shopify-shop-domain")?.trim() || undefined;
 
-    const { result, stored } = await ingestShopifyDelivery(db, { workspaceId: workspace.workspaceId, topic, webhookId, payload, shopDomain });
+    const { result, stored } = await ingestShopifyDelivery(db, {
+      workspaceId: workspace.workspaceId,
+      topic,
+      webhookId,
+      payload,
+      shopDomain,
+    });
     await notifyEventsStored(workspace.workspaceId, stored);
     if (!result.ok) return json(result.status, { error: { message: result.message, issues: result.issues } });
     return json(200, { topic, ...result });
@@ -165,7 +212,10 @@ export function handleShopifyWebhook(db: Db, req: Request, workspaceSlug: string
 
 /** `GET /api/v1/openapi.json` — the OpenAPI 3.1 description of /api/v1. */
 export function handleOpenApi(req: Request, baseUrl?: string): Response {
-  return json(200, buildOpenApiDocument({ baseUrl: baseUrl ?? new URL(req.url).origin }), { ...CORS_HEADERS, "cache-control": "public, max-age=300" });
+  return json(200, buildOpenApiDocument({ baseUrl: baseUrl ?? new URL(req.url).origin }), {
+    ...CORS_HEADERS,
+    "cache-control": "public, max-age=300",
+  });
 }
 
 /** CORS preflight for the browser-facing endpoints (publishable keys). */

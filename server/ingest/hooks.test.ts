@@ -24,8 +24,13 @@ afterEach(() => {
 describe("events-stored hook", () => {
   it("hands the rows to every listener, in order, until it is removed", async () => {
     const calls: string[] = [];
-    const removeA = onEventsStored((ws, rows) => void calls.push(`a:${ws}:${rows.map((r) => r.name).join(",")}`));
-    off.push(removeA, onEventsStored((ws) => Promise.resolve(void calls.push(`b:${ws}`))));
+    const removeA = onEventsStored(
+      (ws, rows) => void calls.push(`a:${ws}:${rows.map((r) => r.name).join(",")}`),
+    );
+    off.push(
+      removeA,
+      onEventsStored((ws) => Promise.resolve(void calls.push(`b:${ws}`))),
+    );
     await notifyEventsStored("ws-1", [row("Signed Up"), row("Placed Order")]);
     removeA();
     await notifyEventsStored("ws-2", [row("Signed Up")]);

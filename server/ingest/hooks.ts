@@ -14,7 +14,10 @@
 import type { events } from "@/server/db/schema";
 
 export type StoredEvent = typeof events.$inferSelect;
-export type EventsStoredListener = (workspaceId: string, rows: readonly StoredEvent[]) => void | Promise<void>;
+export type EventsStoredListener = (
+  workspaceId: string,
+  rows: readonly StoredEvent[],
+) => void | Promise<void>;
 
 const KEY = Symbol.for("tidings.ingest.events-stored");
 type Holder = { [KEY]?: Set<EventsStoredListener> };

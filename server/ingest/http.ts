@@ -2,7 +2,12 @@
  * HTTP plumbing for the ingest endpoints: bounded body reading, JSON parsing, API-key auth,
  * and one error shape: `{ error: { message, issues: [{ path, message }] } }`.
  */
-import { authenticateApiKey, keyFromAuthorization, type ApiKeyKind, type ApiPrincipal } from "@/server/api-keys/api-keys";
+import {
+  authenticateApiKey,
+  keyFromAuthorization,
+  type ApiKeyKind,
+  type ApiPrincipal,
+} from "@/server/api-keys/api-keys";
 import type { DbOrTx } from "@/server/db/client";
 import { DomainError, HTTP_STATUS } from "@/server/errors";
 import type { Issue } from "./schemas";
@@ -27,7 +32,10 @@ export const CORS_HEADERS: Record<string, string> = {
 };
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+  });
 }
 
 export function summarize(issues: readonly Issue[]): string {
@@ -41,13 +49,18 @@ export function invalid(issues: Issue[]): RequestError {
 
 /** The error response for anything thrown while serving; unexpected errors are logged and answered with 500. */
 export function errorResponse(error: unknown, headers: Record<string, string> = {}): Response {
-  if (error instanceof RequestError) return json(error.status, { error: { message: error.message, issues: error.issues } }, headers);
+  if (error instanceof RequestError)
+    return json(error.status, { error: { message: error.message, issues: error.issues } }, headers);
   if (error instanceof DomainError) {
     const issues = error.field ? [{ path: error.field, message: error.message }] : [];
     return json(HTTP_STATUS[error.code], { error: { message: error.message, issues } }, headers);
   }
   console.error("[ingest] request failed:", error);
-  return json(500, { error: { message: "Something went wrong on our side; try again", issues: [] } }, headers);
+  return json(
+    500,
+    { error: { message: "Something went wrong on our side; try again", issues: [] } },
+    headers,
+  );
 }
 
 /** Reads the body as text, refusing (413) anything over `limit` bytes without reading it all. */
@@ -88,7 +101,8 @@ function tooLarge(limit: number): RequestError {
 }
 
 export function parseJson(body: string): unknown {
-  if (body.trim() === "") throw new RequestError(400, "Send a JSON body", [{ path: "(body)", message: "Empty body" }]);
+  if (body.trim() === "")
+    throw new RequestError(400, "Send a JSON body", [{ path: "(body)", message: "Empty body" }]);
   try {
     return JSON.parse(body) as unknown;
   } catch (error) {
@@ -98,13 +112,22 @@ export function parseJson(body: string): unknown {
 }
 
 /** The API key's workspace; 401 for a missing, unknown or revoked key, 403 for a key of the wrong kind. */
-export async function authenticate(db: DbOrTx, req: Request, allowed: readonly ApiKeyKind[]): Promise<ApiPrincipal> {
+export async function authenticate(
+  db: DbOrTx,
+  req: Request,
+  allowed: readonly ApiKeyKind[],
+): Promise<ApiPrincipal> {
   const key = keyFromAuthorization(req.headers.get("authorization"));
   if (!key) throw new RequestError(401, "Missing API key: send `Authorization: Bearer <key>`");
   const principal = await authenticateApiKey(db, key);
   if (!principal) throw new RequestError(401, "Invalid or revoked API key");
   if (!allowed.includes(principal.kind)) {
-    throw new RequestError(403, principal.kind === "publishable" ? "A publishable key can only track and identify; use a secret key" : "This key cannot use this endpoint");
+    throw new RequestError(
+      403,
+      principal.kind === "publishable"
+        ? "A publishable key can only track and identify; use a secret key"
+        : "This key cannot use this endpoint",
+    );
   }
   return principal;
 }

@@ -23,15 +23,26 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const track = (body: unknown, key: string | null = shop.secretKey) => reply(handleTrack(t.db, apiRequest("/api/v1/track", { body, key })));
-const identify = (body: unknown, key: string | null = shop.secretKey) => reply(handleIdentify(t.db, apiRequest("/api/v1/identify", { body, key })));
+const track = (body: unknown, key: string | null = shop.secretKey) =>
+  reply(handleTrack(t.db, apiRequest("/api/v1/track", { body, key })));
+const identify = (body: unknown, key: string | null = shop.secretKey) =>
+  reply(handleIdentify(t.db, apiRequest("/api/v1/identify", { body, key })));
 const batch = (body: unknown, key: string | null = shop.secretKey) =>
-  reply<{ results: Array<{ index: number; ok: boolean; id?: string; duplicate?: boolean; error?: { status: number; message: string; issues: Array<{ path: string; message: string }> } }> }>(
-    handleBatch(t.db, apiRequest("/api/v1/batch", { body, key })),
-  );
+  reply<{
+    results: Array<{
+      index: number;
+      ok: boolean;
+      id?: string;
+      duplicate?: boolean;
+      error?: { status: number; message: string; issues: Array<{ path: string; message: string }> };
+    }>;
+  }>(handleBatch(t.db, apiRequest("/api/v1/batch", { body, key })));
 
 async function contactByExternalId(externalId: string, workspaceId = shop.workspaceId) {
-  const [row] = await t.db.select().from(contacts).where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.externalId, externalId)));
+  const [row] = await t.db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.externalId, externalId)));
   return row;
 }
 async function eventById(id: string) {
@@ -42,27 +53,57 @@ async function eventById(id: string) {
 const placedOrder = {
   order_id: "ord_1",
   cart_id: "cart_1",
-  items: [{ product_id: "cof-kenya", title: "Kenya Nyeri AA, 340 g", price: 21.9, quantity: 2, category: "Coffee", url: "/store/demo/products/cof-kenya", image_url: "/store/demo/images/cof-kenya.svg" }],
+  items: [
+    {
+      product_id: "cof-kenya",
+      title: "Kenya Nyeri AA, 340 g",
+      price: 21.9,
+      quantity: 2,
+      category: "Coffee",
+      url: "/store/demo/products/cof-kenya",
+      image_url: "/store/demo/images/cof-kenya.svg",
+    },
+  ],
   value: 43.8,
   currency: "usd",
 };
 
 describe(`POST /api/v1/track (${testDriver()})`, () => {
   it("stores an event and creates the contact named by userId", async () => {
-    const res = await track({ userId: "cus_1", event: "Placed Order", properties: placedOrder, timestamp: "2026-01-02T03:04:05+02:00", messageId: "m-track-1" });
+    const res = await track({
+      userId: "cus_1",
+      event: "Placed Order",
+      properties: placedOrder,
+      timestamp: "2026-01-02T03:04:05+02:00",
+      messageId: "m-track-1",
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ ok: true, duplicate: false });
     const row = await eventById(res.body.id as string);
     const contact = await contactByExternalId("cus_1");
-    expect(row).toMatchObject({ name: "Placed Order", contactId: contact?.id, idempotencyKey: "m-track-1", anonymousId: null });
+    expect(row).toMatchObject({
+      name: "Placed Order",
+      contactId: contact?.id,
+      idempotencyKey: "m-track-1",
+      anonymousId: null,
+    });
     expect(row?.occurredAt.toISOString()).toBe("2026-01-02T01:04:05.000Z");
     expect(row?.properties).toEqual({ ...placedOrder, currency: "USD" });
   });
 
   it("accepts numeric ids and extra properties on canonical events, and any event name", async () => {
-    const res = await track({ userId: 42, event: "Viewed Product", properties: { product_id: 1001, title: "Mug", color: "sand", nested: { a: [1, 2] } } });
+    const res = await track({
+      userId: 42,
+      event: "Viewed Product",
+      properties: { product_id: 1001, title: "Mug", color: "sand", nested: { a: [1, 2] } },
+    });
     expect(res.status).toBe(200);
-    expect((await eventById(res.body.id as string))?.properties).toEqual({ product_id: "1001", title: "Mug", color: "sand", nested: { a: [1, 2] } });
+    expect((await eventById(res.body.id as string))?.properties).toEqual({
+      product_id: "1001",
+      title: "Mug",
+      color: "sand",
+      nested: { a: [1, 2] },
+    });
     expect(await contactByExternalId("42")).toBeDefined();
     const custom = await track({ userId: "cus_1", event: "Played Quiz", properties: { score: "high" } });
     expect(custom.status).toBe(200);
@@ -124,22 +165,70 @@ describe(`invalid input is a 400 naming the field (${testDriver()})`, () => {
     ["messageId too long", { ...ok, messageId: "m".repeat(300) }, "messageId"],
     ["unknown time zone", { ...ok, context: { timezone: "Mars/Olympus" } }, "context.timezone"],
     ["wrong type for /track", { ...ok, type: "identify" }, "type"],
-    ["value not a number", { ...ok, event: "Placed Order", properties: { ...placedOrder, value: "43.80" } }, "properties.value"],
-    ["negative value", { ...ok, event: "Placed Order", properties: { ...placedOrder, value: -1 } }, "properties.value"],
-    ["order without order_id", { ...ok, event: "Placed Order", properties: { value: 3 } }, "properties.order_id"],
-    ["bad currency", { ...ok, event: "Placed Order", properties: { ...placedOrder, currency: "dollars" } }, "properties.currency"],
-    ["item price not a number", { ...ok, event: "Started Checkout", properties: { items: [{ product_id: "a", price: "x" }] } }, "properties.items.0.price"],
-    ["items not an array", { ...ok, event: "Started Checkout", properties: { items: "a,b" } }, "properties.items"],
-    ["rating out of range", { ...ok, event: "Review Submitted", properties: { rating: 6 } }, "properties.rating"],
-    ["rating not whole", { ...ok, event: "Review Submitted", properties: { rating: 4.5 } }, "properties.rating"],
-    ["viewed product without product_id", { ...ok, event: "Viewed Product", properties: { title: "Mug" } }, "properties.product_id"],
-    ["javascript: url", { ...ok, event: "Viewed Product", properties: { product_id: "a", url: "javascript:alert(1)" } }, "properties.url"],
-    ["tracking_url not a URL", { ...ok, event: "Order Shipped", properties: { order_id: "o", tracking_url: "ups" } }, "properties.tracking_url"],
+    [
+      "value not a number",
+      { ...ok, event: "Placed Order", properties: { ...placedOrder, value: "43.80" } },
+      "properties.value",
+    ],
+    [
+      "negative value",
+      { ...ok, event: "Placed Order", properties: { ...placedOrder, value: -1 } },
+      "properties.value",
+    ],
+    [
+      "order without order_id",
+      { ...ok, event: "Placed Order", properties: { value: 3 } },
+      "properties.order_id",
+    ],
+    [
+      "bad currency",
+      { ...ok, event: "Placed Order", properties: { ...placedOrder, currency: "dollars" } },
+      "properties.currency",
+    ],
+    [
+      "item price not a number",
+      { ...ok, event: "Started Checkout", properties: { items: [{ product_id: "a", price: "x" }] } },
+      "properties.items.0.price",
+    ],
+    [
+      "items not an array",
+      { ...ok, event: "Started Checkout", properties: { items: "a,b" } },
+      "properties.items",
+    ],
+    [
+      "rating out of range",
+      { ...ok, event: "Review Submitted", properties: { rating: 6 } },
+      "properties.rating",
+    ],
+    [
+      "rating not whole",
+      { ...ok, event: "Review Submitted", properties: { rating: 4.5 } },
+      "properties.rating",
+    ],
+    [
+      "viewed product without product_id",
+      { ...ok, event: "Viewed Product", properties: { title: "Mug" } },
+      "properties.product_id",
+    ],
+    [
+      "javascript: url",
+      { ...ok, event: "Viewed Product", properties: { product_id: "a", url: "javascript:alert(1)" } },
+      "properties.url",
+    ],
+    [
+      "tracking_url not a URL",
+      { ...ok, event: "Order Shipped", properties: { order_id: "o", tracking_url: "ups" } },
+      "properties.tracking_url",
+    ],
     ["NUL in a property", { ...ok, properties: { note: "a\u0000b" } }, "properties.note"],
-    ["unpaired surrogate in a property", { ...ok, properties: { deep: { note: "\ud800" } } }, "properties.deep.note"],
+    [
+      "unpaired surrogate in a property",
+      { ...ok, properties: { deep: { note: "\ud800" } } },
+      "properties.deep.note",
+    ],
     ["NUL in the event name", { ...ok, event: "Signed\u0000Up" }, "event"],
     ["body is an array", [ok], "(body)"],
-    ["body is a string", "\"hello\"", "(body)"],
+    ["body is a string", '"hello"', "(body)"],
   ];
 
   it.each(trackCases)("track: %s", async (_label, body, path) => {
@@ -184,7 +273,11 @@ describe(`invalid input is a 400 naming the field (${testDriver()})`, () => {
     ["no batch", { messages: [] }, "batch"],
     ["empty batch", { batch: [] }, "batch"],
     ["batch not an array", { batch: { type: "track" } }, "batch"],
-    ["bad shared context", { batch: [{ type: "track", ...ok }], context: { timezone: "X/Y" } }, "context.timezone"],
+    [
+      "bad shared context",
+      { batch: [{ type: "track", ...ok }], context: { timezone: "X/Y" } },
+      "context.timezone",
+    ],
   ];
 
   it.each(batchCases)("batch: %s", async (_label, body, path) => {
@@ -194,9 +287,11 @@ describe(`invalid input is a 400 naming the field (${testDriver()})`, () => {
   });
 
   it("malformed JSON and empty bodies are 400, never 500", async () => {
-    for (const raw of ["{", "{\"event\": }", "undefined", "", "   ", "\u0000"]) {
+    for (const raw of ["{", '{"event": }', "undefined", "", "   ", "\u0000"]) {
       for (const handler of [handleTrack, handleIdentify, handleBatch]) {
-        const res = await reply<ErrorBody>(handler(t.db, apiRequest("/api/v1/x", { body: raw, key: shop.secretKey })));
+        const res = await reply<ErrorBody>(
+          handler(t.db, apiRequest("/api/v1/x", { body: raw, key: shop.secretKey })),
+        );
         expect(res.status).toBe(400);
         expect(res.body.error.message).toBeTruthy();
       }
@@ -207,18 +302,34 @@ describe(`invalid input is a 400 naming the field (${testDriver()})`, () => {
 describe(`size limits (${testDriver()})`, () => {
   it("refuses a track body over 32 KB with 413 and writes nothing", async () => {
     const before = await rowCounts(t.db, shop.workspaceId);
-    const res = await track({ userId: "cus_big", event: "Signed Up", properties: { blob: "x".repeat(33 * 1024) } });
+    const res = await track({
+      userId: "cus_big",
+      event: "Signed Up",
+      properties: { blob: "x".repeat(33 * 1024) },
+    });
     expect(res.status).toBe(413);
     expect(await rowCounts(t.db, shop.workspaceId)).toEqual(before);
     const declared = await reply(
-      handleTrack(t.db, apiRequest("/api/v1/track", { body: "{}", key: shop.secretKey, headers: { "content-length": String(40 * 1024) } })),
+      handleTrack(
+        t.db,
+        apiRequest("/api/v1/track", {
+          body: "{}",
+          key: shop.secretKey,
+          headers: { "content-length": String(40 * 1024) },
+        }),
+      ),
     );
     expect(declared.status).toBe(413);
   });
 
   it("refuses a batch over 500 KB with 413 and writes nothing", async () => {
     const before = await rowCounts(t.db, shop.workspaceId);
-    const items = Array.from({ length: 30 }, (_, i) => ({ type: "track", userId: `cus_bulk_${i}`, event: "Signed Up", properties: { blob: "y".repeat(20 * 1024) } }));
+    const items = Array.from({ length: 30 }, (_, i) => ({
+      type: "track",
+      userId: `cus_bulk_${i}`,
+      event: "Signed Up",
+      properties: { blob: "y".repeat(20 * 1024) },
+    }));
     const res = await batch({ batch: items });
     expect(res.status).toBe(413);
     expect(await rowCounts(t.db, shop.workspaceId)).toEqual(before);
@@ -229,12 +340,21 @@ describe(`size limits (${testDriver()})`, () => {
     const res = await batch({
       batch: [
         { type: "track", userId: "cus_size", event: "Signed Up" },
-        { type: "track", userId: "cus_size", event: "Signed Up", properties: { blob: "z".repeat(33 * 1024) } },
+        {
+          type: "track",
+          userId: "cus_size",
+          event: "Signed Up",
+          properties: { blob: "z".repeat(33 * 1024) },
+        },
       ],
     });
     expect(res.status).toBe(200);
     expect(res.body.results[0]).toMatchObject({ index: 0, ok: true });
-    expect(res.body.results[1]).toMatchObject({ index: 1, ok: false, error: { status: 413, issues: [{ path: "batch.1" }] } });
+    expect(res.body.results[1]).toMatchObject({
+      index: 1,
+      ok: false,
+      error: { status: 413, issues: [{ path: "batch.1" }] },
+    });
     expect((await rowCounts(t.db, shop.workspaceId)).events).toBe(before.events + 1);
   });
 });
@@ -248,19 +368,25 @@ describe(`API keys (${testDriver()})`, () => {
       expect(res.status).toBe(401);
       expect(res.body.error.message).toMatch(/API key/);
     }
-    const garbage = await reply(handleTrack(t.db, apiRequest("/api/v1/track", { body, headers: { authorization: "Token abc" } })));
+    const garbage = await reply(
+      handleTrack(t.db, apiRequest("/api/v1/track", { body, headers: { authorization: "Token abc" } })),
+    );
     expect(garbage.status).toBe(401);
   });
 
   it("accepts Segment-style Basic auth with the key as user name", async () => {
     const basic = `Basic ${Buffer.from(`${shop.secretKey}:`).toString("base64")}`;
-    const res = await reply(handleTrack(t.db, apiRequest("/api/v1/track", { body, headers: { authorization: basic } })));
+    const res = await reply(
+      handleTrack(t.db, apiRequest("/api/v1/track", { body, headers: { authorization: basic } })),
+    );
     expect(res.status).toBe(200);
   });
 
   it("lets a publishable key track, identify and batch", async () => {
     expect((await track(body, shop.publishableKey)).status).toBe(200);
-    expect((await identify({ userId: "cus_auth", traits: { first_name: "Pat" } }, shop.publishableKey)).status).toBe(200);
+    expect(
+      (await identify({ userId: "cus_auth", traits: { first_name: "Pat" } }, shop.publishableKey)).status,
+    ).toBe(200);
     expect((await batch({ batch: [{ type: "track", ...body }] }, shop.publishableKey)).status).toBe(200);
   });
 
@@ -269,7 +395,9 @@ describe(`API keys (${testDriver()})`, () => {
     expect((await track(body, fresh.secretKey)).status).toBe(200);
     await revokeApiKey(t.db, { workspaceId: fresh.workspaceId, id: fresh.secretKeyId });
     const before = await rowCounts(t.db, fresh.workspaceId);
-    const res = await reply<ErrorBody>(handleTrack(t.db, apiRequest("/api/v1/track", { body, key: fresh.secretKey })));
+    const res = await reply<ErrorBody>(
+      handleTrack(t.db, apiRequest("/api/v1/track", { body, key: fresh.secretKey })),
+    );
     expect(res.status).toBe(401);
     expect(res.body.error.message).toBe("Invalid or revoked API key");
     expect(await rowCounts(t.db, fresh.workspaceId)).toEqual(before);
@@ -312,24 +440,47 @@ describe(`POST /api/v1/identify (${testDriver()})`, () => {
   });
 
   it("updates only the traits it names and merges properties", async () => {
-    await identify({ userId: "cus_ident", traits: { first_name: "Liv", email_consent: "unsubscribed", source: "popup" } });
+    await identify({
+      userId: "cus_ident",
+      traits: { first_name: "Liv", email_consent: "unsubscribed", source: "popup" },
+    });
     const contact = await contactByExternalId("cus_ident");
-    expect(contact).toMatchObject({ firstName: "Liv", lastName: "Smith", email: "olivia.smith@example.com", emailConsent: "unsubscribed", smsConsent: "unsubscribed" });
-    expect(contact?.properties).toEqual({ favorite_category: "Coffee", plan: { tier: "gold" }, source: "popup" });
+    expect(contact).toMatchObject({
+      firstName: "Liv",
+      lastName: "Smith",
+      email: "olivia.smith@example.com",
+      emailConsent: "unsubscribed",
+      smsConsent: "unsubscribed",
+    });
+    expect(contact?.properties).toEqual({
+      favorite_category: "Coffee",
+      plan: { tier: "gold" },
+      source: "popup",
+    });
     await identify({ userId: "cus_ident", traits: { phone: null } });
     expect((await contactByExternalId("cus_ident"))?.phone).toBeNull();
   });
 
   it("finds a contact by email and gives it the userId", async () => {
-    const byEmail = await identify({ anonymousId: "anon-email", traits: { email: "newsletter@example.com" } });
+    const byEmail = await identify({
+      anonymousId: "anon-email",
+      traits: { email: "newsletter@example.com" },
+    });
     expect(byEmail.status).toBe(200);
-    const withId = await identify({ userId: "cus_news", traits: { email: "NEWSLETTER@example.com", first_name: "Nia" } });
+    const withId = await identify({
+      userId: "cus_news",
+      traits: { email: "NEWSLETTER@example.com", first_name: "Nia" },
+    });
     expect(withId.body.id).toBe(byEmail.body.id);
     expect(await contactByExternalId("cus_news")).toMatchObject({ id: byEmail.body.id, firstName: "Nia" });
   });
 
   it("uses context.timezone when no timezone trait is given", async () => {
-    await identify({ userId: "cus_ctx", traits: { email: "ctx@example.com" }, context: { timezone: "Asia/Tokyo" } });
+    await identify({
+      userId: "cus_ctx",
+      traits: { email: "ctx@example.com" },
+      context: { timezone: "Asia/Tokyo" },
+    });
     expect((await contactByExternalId("cus_ctx"))?.timezone).toBe("Asia/Tokyo");
   });
 
@@ -343,32 +494,63 @@ describe(`POST /api/v1/identify (${testDriver()})`, () => {
 describe(`anonymous → identified (${testDriver()})`, () => {
   it("keeps anonymous events without a contact, then merges them on identify", async () => {
     const before = await rowCounts(t.db, shop.workspaceId);
-    const viewed = await track({ anonymousId: "anon-1", event: "Viewed Product", properties: { product_id: "cof-kenya" } });
-    const subscribed = await track({ anonymousId: "anon-1", event: "Subscribed to Back in Stock", properties: { product_id: "cof-kenya" } });
-    expect(await eventById(viewed.body.id as string)).toMatchObject({ contactId: null, anonymousId: "anon-1" });
+    const viewed = await track({
+      anonymousId: "anon-1",
+      event: "Viewed Product",
+      properties: { product_id: "cof-kenya" },
+    });
+    const subscribed = await track({
+      anonymousId: "anon-1",
+      event: "Subscribed to Back in Stock",
+      properties: { product_id: "cof-kenya" },
+    });
+    expect(await eventById(viewed.body.id as string)).toMatchObject({
+      contactId: null,
+      anonymousId: "anon-1",
+    });
     const after = await rowCounts(t.db, shop.workspaceId);
     expect(after.contacts).toBe(before.contacts);
     expect(after.subscriptions).toBe(before.subscriptions);
 
-    const who = await identify({ userId: "cus_anon", anonymousId: "anon-1", traits: { email: "anon.one@example.com" } });
+    const who = await identify({
+      userId: "cus_anon",
+      anonymousId: "anon-1",
+      traits: { email: "anon.one@example.com" },
+    });
     expect(who.status).toBe(200);
     const contact = await contactByExternalId("cus_anon");
     expect(contact?.anonymousIds).toEqual(["anon-1"]);
     expect((await eventById(viewed.body.id as string))?.contactId).toBe(contact?.id);
     expect((await eventById(subscribed.body.id as string))?.contactId).toBe(contact?.id);
-    const subs = await t.db.select().from(backInStockSubscriptions).where(eq(backInStockSubscriptions.contactId, contact!.id));
+    const subs = await t.db
+      .select()
+      .from(backInStockSubscriptions)
+      .where(eq(backInStockSubscriptions.contactId, contact!.id));
     expect(subs.map((s) => s.productId)).toEqual(["cof-kenya"]);
 
     // Later anonymous-only events resolve to the contact; identifying twice adds the id once.
-    const later = await track({ anonymousId: "anon-1", event: "Added to Cart", properties: { product_id: "cof-kenya", cart_id: "c1" } });
+    const later = await track({
+      anonymousId: "anon-1",
+      event: "Added to Cart",
+      properties: { product_id: "cof-kenya", cart_id: "c1" },
+    });
     expect((await eventById(later.body.id as string))?.contactId).toBe(contact?.id);
     await identify({ userId: "cus_anon", anonymousId: "anon-1" });
     expect((await contactByExternalId("cus_anon"))?.anonymousIds).toEqual(["anon-1"]);
   });
 
   it("links the ids when a track carries both", async () => {
-    const early = await track({ anonymousId: "anon-2", event: "Viewed Product", properties: { product_id: "tea-chai" } });
-    const both = await track({ userId: "cus_both", anonymousId: "anon-2", event: "Added to Cart", properties: { product_id: "tea-chai" } });
+    const early = await track({
+      anonymousId: "anon-2",
+      event: "Viewed Product",
+      properties: { product_id: "tea-chai" },
+    });
+    const both = await track({
+      userId: "cus_both",
+      anonymousId: "anon-2",
+      event: "Added to Cart",
+      properties: { product_id: "tea-chai" },
+    });
     const contact = await contactByExternalId("cus_both");
     expect(contact?.anonymousIds).toEqual(["anon-2"]);
     expect((await eventById(early.body.id as string))?.contactId).toBe(contact?.id);
@@ -391,14 +573,36 @@ describe(`POST /api/v1/batch (${testDriver()})`, () => {
     const res = await batch({
       batch: [
         { type: "identify", userId: "cus_batch", traits: { email: "batch@example.com" } },
-        { type: "track", userId: "cus_batch", event: "Viewed Product", properties: { product_id: "cof-kenya" }, messageId: "b-1" },
-        { type: "track", userId: "cus_batch", event: "Placed Order", properties: { order_id: "o-9", value: "lots" } },
+        {
+          type: "track",
+          userId: "cus_batch",
+          event: "Viewed Product",
+          properties: { product_id: "cof-kenya" },
+          messageId: "b-1",
+        },
+        {
+          type: "track",
+          userId: "cus_batch",
+          event: "Placed Order",
+          properties: { order_id: "o-9", value: "lots" },
+        },
         { type: "track", userId: "cus_batch" },
         { type: "page", userId: "cus_batch", name: "Home" },
         "nonsense",
         { type: "identify", anonymousId: "nobody-knows" },
-        { type: "track", userId: "cus_batch", event: "Viewed Product", properties: { product_id: "cof-kenya" }, messageId: "b-1" },
-        { type: "track", anonymousId: "anon-batch", event: "Started Checkout", properties: { cart_id: "c", value: 10, currency: "EUR" } },
+        {
+          type: "track",
+          userId: "cus_batch",
+          event: "Viewed Product",
+          properties: { product_id: "cof-kenya" },
+          messageId: "b-1",
+        },
+        {
+          type: "track",
+          anonymousId: "anon-batch",
+          event: "Started Checkout",
+          properties: { cart_id: "c", value: 10, currency: "EUR" },
+        },
       ],
     });
     expect(res.status).toBe(200);
@@ -414,15 +618,27 @@ describe(`POST /api/v1/batch (${testDriver()})`, () => {
     const after = await rowCounts(t.db, shop.workspaceId);
     expect(after.events).toBe(before.events + 2);
     expect(after.contacts).toBe(before.contacts + 1);
-    expect(await eventById(r[1]!.id!)).toMatchObject({ contactId: (await contactByExternalId("cus_batch"))?.id });
+    expect(await eventById(r[1]!.id!)).toMatchObject({
+      contactId: (await contactByExternalId("cus_batch"))?.id,
+    });
   });
 
   it("applies messages in order: an identify in the middle attributes what follows", async () => {
     const res = await batch({
       batch: [
-        { type: "track", anonymousId: "anon-order", event: "Viewed Product", properties: { product_id: "a" } },
+        {
+          type: "track",
+          anonymousId: "anon-order",
+          event: "Viewed Product",
+          properties: { product_id: "a" },
+        },
         { type: "identify", userId: "cus_order", anonymousId: "anon-order" },
-        { type: "track", anonymousId: "anon-order", event: "Viewed Product", properties: { product_id: "b" } },
+        {
+          type: "track",
+          anonymousId: "anon-order",
+          event: "Viewed Product",
+          properties: { product_id: "b" },
+        },
       ],
       context: { timezone: "Europe/Paris" },
     });
@@ -432,7 +648,13 @@ describe(`POST /api/v1/batch (${testDriver()})`, () => {
   });
 
   it("stores a large batch of new contacts in one go", async () => {
-    const items = Array.from({ length: 300 }, (_, i) => ({ type: "track", userId: `bulk_${i % 120}`, event: "Viewed Product", properties: { product_id: `p${i}` }, messageId: `bulk-${i}` }));
+    const items = Array.from({ length: 300 }, (_, i) => ({
+      type: "track",
+      userId: `bulk_${i % 120}`,
+      event: "Viewed Product",
+      properties: { product_id: `p${i}` },
+      messageId: `bulk-${i}`,
+    }));
     const before = await rowCounts(t.db, shop.workspaceId);
     const res = await batch({ batch: items });
     expect(res.body.results.every((x) => x.ok && !x.duplicate)).toBe(true);
@@ -456,7 +678,13 @@ describe(`events-stored hook (${testDriver()})`, () => {
       batch: [
         { type: "track", userId: "cus_hook", event: "Signed Up", messageId: "hook-1" },
         { type: "track", userId: "cus_hook", event: "Signed Up", messageId: "hook-1" },
-        { type: "track", userId: "cus_hook", event: "Viewed Product", properties: { product_id: "x" }, messageId: "hook-2" },
+        {
+          type: "track",
+          userId: "cus_hook",
+          event: "Viewed Product",
+          properties: { product_id: "x" },
+          messageId: "hook-2",
+        },
       ],
     });
     expect(seen).toHaveLength(1);

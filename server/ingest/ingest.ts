@@ -20,7 +20,11 @@ import type { StoredEvent } from "./hooks";
 import type { ContactTraits, IdentifyMessage, IngestMessage, Issue, TrackMessage } from "./schemas";
 
 export type IngestOutcome =
-  | { ok: true; /** Event id (track) or contact id (identify); a duplicate whose original is not visible yet has none. */ id?: string; duplicate: boolean }
+  | {
+      ok: true;
+      /** Event id (track) or contact id (identify); a duplicate whose original is not visible yet has none. */ id?: string;
+      duplicate: boolean;
+    }
   | { ok: false; status: number; error: { message: string; issues: Issue[] } };
 
 export interface IngestReport {
@@ -41,7 +45,10 @@ interface GroupResult {
 }
 
 /** Stores the messages; each one succeeds or fails on its own. `db` may be a transaction. */
-export async function ingestMessages(db: DbOrTx, input: { workspaceId: string; messages: readonly IngestMessage[]; now?: Date }): Promise<IngestReport> {
+export async function ingestMessages(
+  db: DbOrTx,
+  input: { workspaceId: string; messages: readonly IngestMessage[]; now?: Date },
+): Promise<IngestReport> {
   const ctx: Ctx = { workspaceId: input.workspaceId, now: input.now ?? new Date() };
   const { messages } = input;
   const outcomes: IngestOutcome[] = new Array<IngestOutcome>(messages.length);
@@ -51,7 +58,9 @@ export async function ingestMessages(db: DbOrTx, input: { workspaceId: string; m
 
   const runGroup = async (indices: number[]): Promise<void> => {
     try {
-      const result = isolate ? await db.transaction((sp) => storeGroup(sp, ctx, indices, messages)) : await storeGroup(db, ctx, indices, messages);
+      const result = isolate
+        ? await db.transaction((sp) => storeGroup(sp, ctx, indices, messages))
+        : await storeGroup(db, ctx, indices, messages);
       for (const [index, outcome] of result.outcomes) outcomes[index] = outcome;
       stored.push(...result.stored);
     } catch (error) {
@@ -67,12 +76,18 @@ export async function ingestMessages(db: DbOrTx, input: { workspaceId: string; m
 }
 
 /** Stores one track message. */
-export async function trackEvent(db: DbOrTx, input: { workspaceId: string; message: TrackMessage; now?: Date }) {
+export async function trackEvent(
+  db: DbOrTx,
+  input: { workspaceId: string; message: TrackMessage; now?: Date },
+) {
   return ingestMessages(db, { workspaceId: input.workspaceId, messages: [input.message], now: input.now });
 }
 
 /** Creates or updates one contact. */
-export async function identifyContact(db: DbOrTx, input: { workspaceId: string; message: IdentifyMessage; now?: Date }) {
+export async function identifyContact(
+  db: DbOrTx,
+  input: { workspaceId: string; message: IdentifyMessage; now?: Date },
+) {
   return ingestMessages(db, { workspaceId: input.workspaceId, messages: [input.message], now: input.now });
 }
 
@@ -90,13 +105,29 @@ function groupsOf(messages: readonly IngestMessage[]): number[][] {
 
 function failure(error: unknown): IngestOutcome {
   if (error instanceof DomainError) {
-    return { ok: false, status: HTTP_STATUS[error.code], error: { message: error.message, issues: error.field ? [{ path: error.field, message: error.message }] : [] } };
+    return {
+      ok: false,
+      status: HTTP_STATUS[error.code],
+      error: {
+        message: error.message,
+        issues: error.field ? [{ path: error.field, message: error.message }] : [],
+      },
+    };
   }
   console.error("[ingest] could not store a message:", error);
-  return { ok: false, status: 500, error: { message: "Could not store this message; try again", issues: [] } };
+  return {
+    ok: false,
+    status: 500,
+    error: { message: "Could not store this message; try again", issues: [] },
+  };
 }
 
-async function storeGroup(db: DbOrTx, ctx: Ctx, indices: number[], messages: readonly IngestMessage[]): Promise<GroupResult> {
+async function storeGroup(
+  db: DbOrTx,
+  ctx: Ctx,
+  indices: number[],
+  messages: readonly IngestMessage[],
+): Promise<GroupResult> {
   const first = messages[indices[0]!]!;
   if (first.type === "identify") {
     const id = await db.transaction((tx) => identifyOne(tx, ctx, first));
@@ -114,7 +145,9 @@ const textOf = (value: unknown): string => (typeof value === "string" ? value : 
 
 /** Rows of a raw query, from either driver (postgres.js returns an array, PGlite `{ rows }`). */
 function rowsOf(result: unknown): Array<Record<string, unknown>> {
-  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>;
+  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<
+    Record<string, unknown>
+  >;
 }
 
 const dialect = new PgDialect();
@@ -122,7 +155,11 @@ const dialect = new PgDialect();
 const PGLITE_PREPARED_MAX = 10;
 
 interface PostgresJsClient {
-  unsafe: (query: string, params: unknown[], options: { prepare: boolean }) => Promise<Array<Record<string, unknown>>>;
+  unsafe: (
+    query: string,
+    params: unknown[],
+    options: { prepare: boolean },
+  ) => Promise<Array<Record<string, unknown>>>;
 }
 interface PgliteClient {
   exec: (query: string) => Promise<unknown>;
@@ -140,13 +177,25 @@ const literal = (value: unknown) => `'${String(value).replace(/'/g, "''")}'`;
  * postgres.js (drizzle's `execute` does not prepare), PREPARE/EXECUTE on PGlite (which plans
  * every query afresh) when `pglite` is set. Inside a caller's transaction it simply executes.
  */
-async function executePrepared(db: DbOrTx, name: string, statement: SQL, options: { pglite: boolean }): Promise<Array<Record<string, unknown>>> {
-  const client = (db as { $client?: unknown }).$client as Partial<PostgresJsClient & PgliteClient> | undefined;
+async function executePrepared(
+  db: DbOrTx,
+  name: string,
+  statement: SQL,
+  options: { pglite: boolean },
+): Promise<Array<Record<string, unknown>>> {
+  const client = (db as { $client?: unknown }).$client as
+    Partial<PostgresJsClient & PgliteClient> | undefined;
   if (client && typeof client.unsafe === "function") {
     const query = dialect.sqlToQuery(statement);
     return [...(await client.unsafe(query.sql, query.params, { prepare: true }))];
   }
-  if (options.pglite && client && typeof client.exec === "function" && typeof client.query === "function" && "waitReady" in client) {
+  if (
+    options.pglite &&
+    client &&
+    typeof client.exec === "function" &&
+    typeof client.query === "function" &&
+    "waitReady" in client
+  ) {
     const query = dialect.sqlToQuery(statement);
     let names = preparedOnPglite.get(client);
     if (!names) preparedOnPglite.set(client, (names = new Set()));
@@ -272,7 +321,14 @@ function trackStatement(ctx: Ctx, input: string, shape: TrackShape): SQL {
           )`,
     );
   }
-  const contactId = sql.join([sql`i.contact_id`, ...(shape.users ? [sql`r.id`] : []), ...(shape.anonymousOnly ? [sql`an.contact_id`] : [])], sql`, `);
+  const contactId = sql.join(
+    [
+      sql`i.contact_id`,
+      ...(shape.users ? [sql`r.id`] : []),
+      ...(shape.anonymousOnly ? [sql`an.contact_id`] : []),
+    ],
+    sql`, `,
+  );
   parts.push(sql`inserted as (
     insert into ${events} (workspace_id, contact_id, anonymous_id, name, properties, occurred_at, received_at, idempotency_key)
     select ${ws}, coalesce(${contactId}), i.anonymous_id, i.name, i.properties, i.occurred_at, ${now}, i.idempotency_key
@@ -298,12 +354,19 @@ function trackStatement(ctx: Ctx, input: string, shape: TrackShape): SQL {
       returning s.id
     )`);
   }
-  return sql`with ${sql.join(parts, sql`,
-`)}
+  return sql`with ${sql.join(
+    parts,
+    sql`,
+`,
+  )}
 select id, idempotency_key, contact_id from inserted`;
 }
 
-async function storeTracks(db: DbOrTx, ctx: Ctx, items: Array<{ index: number; message: TrackMessage }>): Promise<GroupResult> {
+async function storeTracks(
+  db: DbOrTx,
+  ctx: Ctx,
+  items: Array<{ index: number; message: TrackMessage }>,
+): Promise<GroupResult> {
   const keys = items.map(({ message }) => message.messageId ?? randomUUID());
   const firstWithKey = new Map<string, number>();
   const input = items.map(({ message: m }, k) => {
@@ -327,7 +390,9 @@ async function storeTracks(db: DbOrTx, ctx: Ctx, items: Array<{ index: number; m
   const withUser = items.filter(({ message: m }) => m.contactId === undefined && m.userId !== undefined);
   const shape: TrackShape = {
     users: withUser.length > 0,
-    anonymousOnly: items.some(({ message: m }) => m.contactId === undefined && m.userId === undefined && m.anonymousId !== undefined),
+    anonymousOnly: items.some(
+      ({ message: m }) => m.contactId === undefined && m.userId === undefined && m.anonymousId !== undefined,
+    ),
     links: withUser.some(({ message: m }) => m.anonymousId !== undefined),
     zones: withUser.some(({ message: m }) => m.timezone !== undefined),
     backInStock: false,
@@ -335,9 +400,13 @@ async function storeTracks(db: DbOrTx, ctx: Ctx, items: Array<{ index: number; m
   shape.backInStock = shape.links || items.some(({ message: m }) => m.event === SUBSCRIBED_TO_BACK_IN_STOCK);
 
   const statement = trackStatement(ctx, JSON.stringify(input), shape);
-  const name = `ingest_track_${Object.values(shape).map((on) => (on ? 1 : 0)).join("")}`;
+  const name = `ingest_track_${Object.values(shape)
+    .map((on) => (on ? 1 : 0))
+    .join("")}`;
   // PGlite's generic plan suits a few messages (where planning dominates), not big batches.
-  const stored: StoredEvent[] = (await executePrepared(db, name, statement, { pglite: items.length <= PGLITE_PREPARED_MAX })).map((row) => {
+  const stored: StoredEvent[] = (
+    await executePrepared(db, name, statement, { pglite: items.length <= PGLITE_PREPARED_MAX })
+  ).map((row) => {
     const key = textOf(row.idempotency_key);
     const m = items[firstWithKey.get(key)!]!.message;
     return {
@@ -397,31 +466,62 @@ const refColumns = { id: contacts.id, externalId: contacts.externalId, timezone:
 async function mergeAnonymous(tx: DbOrTx, ctx: Ctx, contactId: string, anonymousId: string): Promise<void> {
   await tx
     .update(contacts)
-    .set({ anonymousIds: sql`array_append(${contacts.anonymousIds}, ${anonymousId}::text)`, updatedAt: ctx.now })
-    .where(and(eq(contacts.id, contactId), sql`not (${contacts.anonymousIds} @> array[${anonymousId}::text])`));
+    .set({
+      anonymousIds: sql`array_append(${contacts.anonymousIds}, ${anonymousId}::text)`,
+      updatedAt: ctx.now,
+    })
+    .where(
+      and(eq(contacts.id, contactId), sql`not (${contacts.anonymousIds} @> array[${anonymousId}::text])`),
+    );
   const merged = await tx
     .update(events)
     .set({ contactId })
-    .where(and(eq(events.workspaceId, ctx.workspaceId), eq(events.anonymousId, anonymousId), isNull(events.contactId)))
+    .where(
+      and(
+        eq(events.workspaceId, ctx.workspaceId),
+        eq(events.anonymousId, anonymousId),
+        isNull(events.contactId),
+      ),
+    )
     .returning({ name: events.name, properties: events.properties });
-  const products = new Set(merged.filter((e) => e.name === SUBSCRIBED_TO_BACK_IN_STOCK).map((e) => e.properties.product_id));
-  const rows = [...products].filter((p): p is string => typeof p === "string" && p !== "").map((productId) => ({ workspaceId: ctx.workspaceId, productId, contactId, createdAt: ctx.now }));
+  const products = new Set(
+    merged.filter((e) => e.name === SUBSCRIBED_TO_BACK_IN_STOCK).map((e) => e.properties.product_id),
+  );
+  const rows = [...products]
+    .filter((p): p is string => typeof p === "string" && p !== "")
+    .map((productId) => ({ workspaceId: ctx.workspaceId, productId, contactId, createdAt: ctx.now }));
   if (rows.length === 0) return;
   await tx
     .insert(backInStockSubscriptions)
     .values(rows)
     .onConflictDoUpdate({
-      target: [backInStockSubscriptions.workspaceId, backInStockSubscriptions.productId, backInStockSubscriptions.contactId],
+      target: [
+        backInStockSubscriptions.workspaceId,
+        backInStockSubscriptions.productId,
+        backInStockSubscriptions.contactId,
+      ],
       set: { id: sql`gen_random_uuid()`, createdAt: ctx.now, notifiedAt: null },
       setWhere: sql`${backInStockSubscriptions.notifiedAt} is not null`,
     });
 }
 
-async function findContact(tx: DbOrTx, ctx: Ctx, match: SQL, onlyWithoutExternalId: boolean, order: SQL): Promise<ContactRef | undefined> {
+async function findContact(
+  tx: DbOrTx,
+  ctx: Ctx,
+  match: SQL,
+  onlyWithoutExternalId: boolean,
+  order: SQL,
+): Promise<ContactRef | undefined> {
   const [row] = await tx
     .select(refColumns)
     .from(contacts)
-    .where(and(eq(contacts.workspaceId, ctx.workspaceId), match, onlyWithoutExternalId ? isNull(contacts.externalId) : undefined))
+    .where(
+      and(
+        eq(contacts.workspaceId, ctx.workspaceId),
+        match,
+        onlyWithoutExternalId ? isNull(contacts.externalId) : undefined,
+      ),
+    )
     .orderBy(order)
     .limit(1);
   return row;
@@ -450,14 +550,25 @@ async function identifyOne(tx: DbOrTx, ctx: Ctx, message: IdentifyMessage): Prom
   const { userId, anonymousId, traits } = message;
   const email = traits.email ?? undefined;
   const loose = userId !== undefined;
-  let contact = userId !== undefined ? await findContact(tx, ctx, eq(contacts.externalId, userId), false, asc(contacts.createdAt)) : undefined;
-  if (!contact && email) contact = await findContact(tx, ctx, eq(contacts.email, email), loose, asc(contacts.createdAt));
+  let contact =
+    userId !== undefined
+      ? await findContact(tx, ctx, eq(contacts.externalId, userId), false, asc(contacts.createdAt))
+      : undefined;
+  if (!contact && email)
+    contact = await findContact(tx, ctx, eq(contacts.email, email), loose, asc(contacts.createdAt));
   if (!contact && anonymousId !== undefined) {
-    contact = await findContact(tx, ctx, sql`${contacts.anonymousIds} @> array[${anonymousId}::text]`, loose, desc(contacts.updatedAt));
+    contact = await findContact(
+      tx,
+      ctx,
+      sql`${contacts.anonymousIds} @> array[${anonymousId}::text]`,
+      loose,
+      desc(contacts.updatedAt),
+    );
   }
 
   const set = traitColumns(traits);
-  if (traits.timezone === undefined && message.timezone && !contact?.timezone) set.timezone = message.timezone;
+  if (traits.timezone === undefined && message.timezone && !contact?.timezone)
+    set.timezone = message.timezone;
   const properties = sql`${contacts.properties} || ${JSON.stringify(traits.properties)}::jsonb`;
 
   let contactId: string;
@@ -470,13 +581,26 @@ async function identifyOne(tx: DbOrTx, ctx: Ctx, message: IdentifyMessage): Prom
   } else if (userId !== undefined || email) {
     const [row] = await tx
       .insert(contacts)
-      .values({ ...set, workspaceId: ctx.workspaceId, externalId: userId ?? null, properties: traits.properties, createdAt: ctx.now, updatedAt: ctx.now })
-      .onConflictDoUpdate({ target: [contacts.workspaceId, contacts.externalId], set: { ...set, properties, updatedAt: ctx.now } })
+      .values({
+        ...set,
+        workspaceId: ctx.workspaceId,
+        externalId: userId ?? null,
+        properties: traits.properties,
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+      })
+      .onConflictDoUpdate({
+        target: [contacts.workspaceId, contacts.externalId],
+        set: { ...set, properties, updatedAt: ctx.now },
+      })
       .returning({ id: contacts.id });
     if (!row) throw new Error("contact upsert returned no row");
     contactId = row.id;
   } else {
-    throw badRequest("Identify needs a userId, traits.email, or an anonymousId that was identified before", "userId");
+    throw badRequest(
+      "Identify needs a userId, traits.email, or an anonymousId that was identified before",
+      "userId",
+    );
   }
   if (anonymousId !== undefined) await mergeAnonymous(tx, ctx, contactId, anonymousId);
   return contactId;

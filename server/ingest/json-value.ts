@@ -21,7 +21,12 @@ export function isStorableText(value: string): boolean {
 export const UNSTORABLE_TEXT = "Contains a NUL character or an unpaired surrogate";
 
 /** The first problem in each branch of a JSON value, with its path relative to the value. */
-export function jsonProblems(value: unknown, path: Array<string | number> = [], depth = 0, out: JsonProblem[] = []): JsonProblem[] {
+export function jsonProblems(
+  value: unknown,
+  path: Array<string | number> = [],
+  depth = 0,
+  out: JsonProblem[] = [],
+): JsonProblem[] {
   if (out.length >= 20) return out;
   if (typeof value === "string") {
     if (!isStorableText(value)) out.push({ path, message: UNSTORABLE_TEXT });
@@ -37,7 +42,8 @@ export function jsonProblems(value: unknown, path: Array<string | number> = [], 
     return out;
   }
   for (const [key, item] of Object.entries(value)) {
-    if (!isStorableText(key)) out.push({ path: [...path, key], message: `Key ${UNSTORABLE_TEXT.toLowerCase()}` });
+    if (!isStorableText(key))
+      out.push({ path: [...path, key], message: `Key ${UNSTORABLE_TEXT.toLowerCase()}` });
     else jsonProblems(item, [...path, key], depth + 1, out);
   }
   return out;

@@ -5,8 +5,23 @@
  */
 import { z } from "zod";
 import { CANONICAL_EVENTS, LineItem } from "./events";
-import { PushKeyResponse, PushSubscribeRequestDoc, PushSubscribeResponse, PushUnsubscribeBody, PushUnsubscribeResponse } from "@/server/push/schemas";
-import { BATCH_BYTES_LIMIT, BatchRequestDoc, Context, EVENT_BYTES_LIMIT, IdentifyFields, ProductInput, TraitFields, TrackFields } from "./schemas";
+import {
+  PushKeyResponse,
+  PushSubscribeRequestDoc,
+  PushSubscribeResponse,
+  PushUnsubscribeBody,
+  PushUnsubscribeResponse,
+} from "@/server/push/schemas";
+import {
+  BATCH_BYTES_LIMIT,
+  BatchRequestDoc,
+  Context,
+  EVENT_BYTES_LIMIT,
+  IdentifyFields,
+  ProductInput,
+  TraitFields,
+  TrackFields,
+} from "./schemas";
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -16,9 +31,21 @@ export interface OpenApiOperation {
   description: string;
   tags: string[];
   security?: Array<Record<string, string[]>>;
-  parameters?: Array<{ name: string; in: "path" | "header"; required: boolean; description: string; schema: JsonSchema }>;
-  requestBody?: { required: boolean; content: { "application/json": { schema: JsonSchema; example: unknown } } };
-  responses: Record<string, { description: string; content?: { "application/json": { schema: JsonSchema; example?: unknown } } }>;
+  parameters?: Array<{
+    name: string;
+    in: "path" | "header";
+    required: boolean;
+    description: string;
+    schema: JsonSchema;
+  }>;
+  requestBody?: {
+    required: boolean;
+    content: { "application/json": { schema: JsonSchema; example: unknown } };
+  };
+  responses: Record<
+    string,
+    { description: string; content?: { "application/json": { schema: JsonSchema; example?: unknown } } }
+  >;
 }
 
 export interface OpenApiDocument {
@@ -33,12 +60,22 @@ export interface OpenApiDocument {
 
 // ---------------------------------------------------------------- response shapes (documentation only)
 
-const Issue = z.object({ path: z.string().describe("JSON path of the field at fault, e.g. batch.3.event"), message: z.string() });
-const ErrorResponse = z.object({ error: z.object({ message: z.string(), issues: z.array(Issue) }) }).describe("Every error has this shape.");
+const Issue = z.object({
+  path: z.string().describe("JSON path of the field at fault, e.g. batch.3.event"),
+  message: z.string(),
+});
+const ErrorResponse = z
+  .object({ error: z.object({ message: z.string(), issues: z.array(Issue) }) })
+  .describe("Every error has this shape.");
 const TrackResponse = z
   .object({
     ok: z.literal(true),
-    id: z.uuid().optional().describe("The event id (identify: the contact id); absent only for a duplicate whose original is still being written."),
+    id: z
+      .uuid()
+      .optional()
+      .describe(
+        "The event id (identify: the contact id); absent only for a duplicate whose original is still being written.",
+      ),
     duplicate: z.boolean().describe("True when this messageId was stored before; nothing new was written."),
   })
   .describe("The message was stored (or was already).");
@@ -71,7 +108,9 @@ const ProductResponse = z.object({
     properties: z.record(z.string(), z.unknown()),
     updatedAt: z.string(),
   }),
-  backInStock: z.object({ notified: z.number().int().describe("Back in Stock events emitted by this change.") }),
+  backInStock: z.object({
+    notified: z.number().int().describe("Back in Stock events emitted by this change."),
+  }),
 });
 
 const eventComponentId = (name: string) => `${name.replace(/[^A-Za-z0-9]/g, "")}Properties`;
@@ -101,8 +140,14 @@ function generateComponents(): Record<string, JsonSchema> {
   registry.add(PushKeyResponse, { id: "PushKeyResponse" });
   registry.add(PushSubscribeResponse, { id: "PushSubscribeResponse" });
   registry.add(PushUnsubscribeResponse, { id: "PushUnsubscribeResponse" });
-  for (const [name, schema] of Object.entries(CANONICAL_EVENTS)) registry.add(schema, { id: eventComponentId(name), title: name });
-  const { schemas } = z.toJSONSchema(registry, { io: "input", target: "draft-2020-12", unrepresentable: "any", uri: (id) => `#/components/schemas/${id}` });
+  for (const [name, schema] of Object.entries(CANONICAL_EVENTS))
+    registry.add(schema, { id: eventComponentId(name), title: name });
+  const { schemas } = z.toJSONSchema(registry, {
+    io: "input",
+    target: "draft-2020-12",
+    unrepresentable: "any",
+    uri: (id) => `#/components/schemas/${id}`,
+  });
   const out: Record<string, JsonSchema> = {};
   for (const [id, schema] of Object.entries(schemas)) {
     const { $schema: _s, $id: _i, ...rest } = schema as JsonSchema;
@@ -112,7 +157,9 @@ function generateComponents(): Record<string, JsonSchema> {
 }
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
-const jsonContent = (id: string, example?: unknown) => ({ "application/json": { schema: ref(id), ...(example !== undefined && { example }) } });
+const jsonContent = (id: string, example?: unknown) => ({
+  "application/json": { schema: ref(id), ...(example !== undefined && { example }) },
+});
 const errorResponse = (description: string) => ({ description, content: jsonContent("Error") });
 
 const keyAuth: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { basicAuth: [] }];
@@ -126,21 +173,48 @@ const trackExample = {
     order_id: "ord_1001",
     value: 37.8,
     currency: "USD",
-    items: [{ product_id: "cof-ethiopia", title: "Ethiopia Yirgacheffe, 340 g", price: 18.9, quantity: 2, category: "Coffee" }],
+    items: [
+      {
+        product_id: "cof-ethiopia",
+        title: "Ethiopia Yirgacheffe, 340 g",
+        price: 18.9,
+        quantity: 2,
+        category: "Coffee",
+      },
+    ],
   },
 };
 const identifyExample = {
   userId: "cus_00042",
   anonymousId: "a1b2c3d4",
-  traits: { email: "olivia.smith@example.com", first_name: "Olivia", timezone: "America/New_York", birthday: "1990-05-17", email_consent: "subscribed", favorite_category: "Coffee" },
+  traits: {
+    email: "olivia.smith@example.com",
+    first_name: "Olivia",
+    timezone: "America/New_York",
+    birthday: "1990-05-17",
+    email_consent: "subscribed",
+    favorite_category: "Coffee",
+  },
 };
 const batchExample = {
   batch: [
     { type: "identify", userId: "cus_00042", traits: { email: "olivia.smith@example.com" } },
-    { type: "track", userId: "cus_00042", event: "Viewed Product", properties: { product_id: "cof-kenya", title: "Kenya Nyeri AA, 340 g", price: 21.9 } },
+    {
+      type: "track",
+      userId: "cus_00042",
+      event: "Viewed Product",
+      properties: { product_id: "cof-kenya", title: "Kenya Nyeri AA, 340 g", price: 21.9 },
+    },
   ],
 };
-const productExample = { title: "Kenya Nyeri AA, 340 g", url: "https://shop.example.com/products/cof-kenya", price: 21.9, category: "Coffee", inventory: 40, daysPerUnit: 14 };
+const productExample = {
+  title: "Kenya Nyeri AA, 340 g",
+  url: "https://shop.example.com/products/cof-kenya",
+  price: 21.9,
+  category: "Coffee",
+  inventory: 40,
+  daysPerUnit: 14,
+};
 
 /** The whole document; `baseUrl` is the app's public origin. */
 export function buildOpenApiDocument(options: { baseUrl: string }): OpenApiDocument {
@@ -177,8 +251,17 @@ export function buildOpenApiDocument(options: { baseUrl: string }): OpenApiDocum
             "Records what a customer did. `userId` finds or creates the contact; with only `anonymousId` the event is kept for the visitor and attributed once an identify call links the two ids. The same `messageId` is stored once. Canonical events (see below) check their documented properties.",
           tags: ["Events"],
           security: keyAuth,
-          requestBody: { required: true, content: { "application/json": { schema: ref("TrackRequest"), example: trackExample } } },
-          responses: { "200": { description: "Stored, or already stored (`duplicate`).", content: jsonContent("TrackResponse") }, ...commonErrors },
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: ref("TrackRequest"), example: trackExample } },
+          },
+          responses: {
+            "200": {
+              description: "Stored, or already stored (`duplicate`).",
+              content: jsonContent("TrackResponse"),
+            },
+            ...commonErrors,
+          },
         },
       },
       "/api/v1/identify": {
@@ -189,8 +272,17 @@ export function buildOpenApiDocument(options: { baseUrl: string }): OpenApiDocum
             "Creates or updates the contact by `userId` and/or `traits.email`. Documented traits go to the contact's columns, all others into its properties. With both `userId` and `anonymousId`, the visitor's earlier events are merged into the contact.",
           tags: ["Events"],
           security: keyAuth,
-          requestBody: { required: true, content: { "application/json": { schema: ref("IdentifyRequest"), example: identifyExample } } },
-          responses: { "200": { description: "The contact was created or updated; `id` is the contact id.", content: jsonContent("TrackResponse") }, ...commonErrors },
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: ref("IdentifyRequest"), example: identifyExample } },
+          },
+          responses: {
+            "200": {
+              description: "The contact was created or updated; `id` is the contact id.",
+              content: jsonContent("TrackResponse"),
+            },
+            ...commonErrors,
+          },
         },
       },
       "/api/v1/batch": {
@@ -201,18 +293,28 @@ export function buildOpenApiDocument(options: { baseUrl: string }): OpenApiDocum
             "Track and identify messages in one request, each with a `type`. Each message is stored whole or not at all; the response has a result per message, so one bad message never blocks the others.",
           tags: ["Events"],
           security: keyAuth,
-          requestBody: { required: true, content: { "application/json": { schema: ref("BatchRequest"), example: batchExample } } },
-          responses: { "200": { description: "A result per message.", content: jsonContent("BatchResponse") }, ...commonErrors },
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: ref("BatchRequest"), example: batchExample } },
+          },
+          responses: {
+            "200": { description: "A result per message.", content: jsonContent("BatchResponse") },
+            ...commonErrors,
+          },
         },
       },
       "/api/v1/push/key": {
         get: {
           operationId: "pushKey",
           summary: "Get the push public key",
-          description: "The VAPID public key a browser passes to `pushManager.subscribe({ userVisibleOnly: true, applicationServerKey })`.",
+          description:
+            "The VAPID public key a browser passes to `pushManager.subscribe({ userVisibleOnly: true, applicationServerKey })`.",
           tags: ["Push"],
           security: keyAuth,
-          responses: { "200": { description: "The key.", content: jsonContent("PushKeyResponse") }, "401": commonErrors["401"] },
+          responses: {
+            "200": { description: "The key.", content: jsonContent("PushKeyResponse") },
+            "401": commonErrors["401"],
+          },
         },
       },
       "/api/v1/push/subscriptions": {
@@ -228,7 +330,18 @@ export function buildOpenApiDocument(options: { baseUrl: string }): OpenApiDocum
             content: {
               "application/json": {
                 schema: ref("PushSubscribeRequest"),
-                example: { userId: "cus_00042", subscription: { endpoint: "https://fcm.googleapis.com/fcm/send/dQw4w9WgXcQ", expirationTime: null, keys: { p256dh: "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM", auth: "tBHItJI5svbpez7KI4CCXg" } } },
+                example: {
+                  userId: "cus_00042",
+                  subscription: {
+                    endpoint: "https://fcm.googleapis.com/fcm/send/dQw4w9WgXcQ",
+                    expirationTime: null,
+                    keys: {
+                      p256dh:
+                        "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+                      auth: "tBHItJI5svbpez7KI4CCXg",
+                    },
+                  },
+                },
               },
             },
           },
@@ -244,8 +357,22 @@ export function buildOpenApiDocument(options: { baseUrl: string }): OpenApiDocum
           description: "Call after `subscription.unsubscribe()` in the browser.",
           tags: ["Push"],
           security: keyAuth,
-          requestBody: { required: true, content: { "application/json": { schema: ref("PushUnsubscribeRequest"), example: { endpoint: "https://fcm.googleapis.com/fcm/send/dQw4w9WgXcQ" } } } },
-          responses: { "200": { description: "Forgotten (or was not subscribed).", content: jsonContent("PushUnsubscribeResponse") }, ...commonErrors },
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: ref("PushUnsubscribeRequest"),
+                example: { endpoint: "https://fcm.googleapis.com/fcm/send/dQw4w9WgXcQ" },
+              },
+            },
+          },
+          responses: {
+            "200": {
+              description: "Forgotten (or was not subscribed).",
+              content: jsonContent("PushUnsubscribeResponse"),
+            },
+            ...commonErrors,
+          },
         },
       },
       "/api/v1/products/{id}": {
@@ -256,8 +383,19 @@ export function buildOpenApiDocument(options: { baseUrl: string }): OpenApiDocum
             "Creates the product or updates the fields sent. When inventory goes from 0 (or less) to more, every waiting back-in-stock subscriber gets one `Back in Stock` event. Secret keys only.",
           tags: ["Catalog"],
           security: keyAuth,
-          parameters: [{ name: "id", in: "path", required: true, description: "The shop's product id.", schema: { type: "string", maxLength: 255 } }],
-          requestBody: { required: true, content: { "application/json": { schema: ref("ProductInput"), example: productExample } } },
+          parameters: [
+            {
+              name: "id",
+              in: "path",
+              required: true,
+              description: "The shop's product id.",
+              schema: { type: "string", maxLength: 255 },
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: ref("ProductInput"), example: productExample } },
+          },
           responses: {
             "200": { description: "Updated.", content: jsonContent("ProductResponse") },
             "201": { description: "Created.", content: jsonContent("ProductResponse") },
@@ -270,10 +408,22 @@ export function buildOpenApiDocument(options: { baseUrl: string }): OpenApiDocum
     components: {
       schemas,
       securitySchemes: {
-        bearerAuth: { type: "http", scheme: "bearer", description: "An API key from Settings: `Authorization: Bearer tid_sk_…`." },
-        basicAuth: { type: "http", scheme: "basic", description: "Segment-style: the API key as the user name, empty password." },
+        bearerAuth: {
+          type: "http",
+          scheme: "bearer",
+          description: "An API key from Settings: `Authorization: Bearer tid_sk_…`.",
+        },
+        basicAuth: {
+          type: "http",
+          scheme: "basic",
+          description: "Segment-style: the API key as the user name, empty password.",
+        },
       },
     },
-    "x-canonical-events": Object.entries(CANONICAL_EVENTS).map(([name, schema]) => ({ name, description: schema.description ?? "", schema: ref(eventComponentId(name)) })),
+    "x-canonical-events": Object.entries(CANONICAL_EVENTS).map(([name, schema]) => ({
+      name,
+      description: schema.description ?? "",
+      schema: ref(eventComponentId(name)),
+    })),
   };
 }

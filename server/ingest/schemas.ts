@@ -5,7 +5,18 @@
  */
 import { z } from "zod";
 import { CANONICAL_EVENTS, isCanonicalEvent } from "./events";
-import { CalendarDate, Consent, Currency, Email, Money, Phone, text, TimeZone, Timestamp, UrlLike } from "./fields";
+import {
+  CalendarDate,
+  Consent,
+  Currency,
+  Email,
+  Money,
+  Phone,
+  text,
+  TimeZone,
+  Timestamp,
+  UrlLike,
+} from "./fields";
 import { jsonProblems } from "./json-value";
 
 export const EVENT_BYTES_LIMIT = 32 * 1024;
@@ -21,7 +32,8 @@ export interface Issue {
 
 /** An object of arbitrary JSON with storable strings and bounded nesting. */
 const FreeObject = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
-  for (const problem of jsonProblems(value)) ctx.addIssue({ code: "custom", message: problem.message, path: problem.path });
+  for (const problem of jsonProblems(value))
+    ctx.addIssue({ code: "custom", message: problem.message, path: problem.path });
 });
 
 // ---------------------------------------------------------------- common Segment fields
@@ -33,22 +45,30 @@ const UserId = z
 const AnonymousId = text(255)
   .trim()
   .min(1, "Must not be empty")
-  .describe("A device or browser id for a visitor not yet identified. Merged into the contact when an identify call carries both ids.");
+  .describe(
+    "A device or browser id for a visitor not yet identified. Merged into the contact when an identify call carries both ids.",
+  );
 const MessageId = text(255)
   .trim()
   .min(1, "Must not be empty")
-  .describe("Unique id of this message. The same messageId sent twice is stored once per workspace; without one, a new id is generated.");
+  .describe(
+    "Unique id of this message. The same messageId sent twice is stored once per workspace; without one, a new id is generated.",
+  );
 
 export const Context = z
   .looseObject({
-    timezone: TimeZone.optional().describe("The device's IANA time zone; fills the contact's time zone when it has none."),
+    timezone: TimeZone.optional().describe(
+      "The device's IANA time zone; fills the contact's time zone when it has none.",
+    ),
   })
   .describe("Segment context. Only `timezone` is used; everything else is accepted and ignored.");
 
 const common = {
   userId: UserId.nullish(),
   anonymousId: AnonymousId.nullish(),
-  timestamp: Timestamp.optional().describe("When it happened (ISO 8601 with a zone). Defaults to the time it was received."),
+  timestamp: Timestamp.optional().describe(
+    "When it happened (ISO 8601 with a zone). Defaults to the time it was received.",
+  ),
   messageId: MessageId.optional(),
   context: Context.optional(),
 };
@@ -61,13 +81,18 @@ function hasIdentity(message: { userId?: string | null; anonymousId?: string | n
 
 // ---------------------------------------------------------------- track
 
-const EventName = text(200).trim().min(1, "Name the event").describe('Event name, e.g. "Placed Order". The canonical names have typed properties.');
+const EventName = text(200)
+  .trim()
+  .min(1, "Name the event")
+  .describe('Event name, e.g. "Placed Order". The canonical names have typed properties.');
 
 export const TrackFields = z
   .looseObject({
     type: z.literal("track", { error: 'Must be "track"' }).optional(),
     event: EventName,
-    properties: FreeObject.optional().describe("Event properties. Canonical events check their documented properties."),
+    properties: FreeObject.optional().describe(
+      "Event properties. Canonical events check their documented properties.",
+    ),
     ...common,
   })
   .describe("Records that a customer did something.");
@@ -90,7 +115,8 @@ function toTrackMessage(input: z.output<typeof TrackFields>, ctx: z.RefinementCt
   if (isCanonicalEvent(input.event)) {
     const parsed = CANONICAL_EVENTS[input.event].safeParse(properties);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: ["properties", ...issue.path] });
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ code: "custom", message: issue.message, path: ["properties", ...issue.path] });
       return z.NEVER;
     }
     properties = parsed.data;
@@ -125,15 +151,20 @@ export const TraitFields = z
     lastName: nullable(text(200)).optional().describe("Last name (also accepted as last_name)."),
     last_name: nullable(text(200)).optional().describe("Last name."),
     timezone: nullable(TimeZone).optional().describe("IANA time zone; waits and quiet hours use it."),
-    birthday: nullable(CalendarDate).optional().describe("Date of birth, YYYY-MM-DD; the birthday flow uses it."),
+    birthday: nullable(CalendarDate)
+      .optional()
+      .describe("Date of birth, YYYY-MM-DD; the birthday flow uses it."),
     country: nullable(text(64)).optional().describe("Country, ideally an ISO 3166 code such as US."),
     email_consent: Consent.optional().describe('Marketing email consent: "subscribed" or "unsubscribed".'),
     sms_consent: Consent.optional().describe('Marketing SMS consent: "subscribed" or "unsubscribed".'),
   })
   .superRefine((value, ctx) => {
-    for (const problem of jsonProblems(value)) ctx.addIssue({ code: "custom", message: problem.message, path: problem.path });
+    for (const problem of jsonProblems(value))
+      ctx.addIssue({ code: "custom", message: problem.message, path: problem.path });
   })
-  .describe("Traits: the documented ones are stored in contact columns, every other trait in the contact's properties.");
+  .describe(
+    "Traits: the documented ones are stored in contact columns, every other trait in the contact's properties.",
+  );
 
 export const IdentifyFields = z
   .looseObject({
@@ -143,7 +174,19 @@ export const IdentifyFields = z
   })
   .describe("Creates or updates a contact.");
 
-const CONTACT_TRAITS = new Set(["email", "phone", "firstName", "first_name", "lastName", "last_name", "timezone", "birthday", "country", "email_consent", "sms_consent"]);
+const CONTACT_TRAITS = new Set([
+  "email",
+  "phone",
+  "firstName",
+  "first_name",
+  "lastName",
+  "last_name",
+  "timezone",
+  "birthday",
+  "country",
+  "email_consent",
+  "sms_consent",
+]);
 
 /** What an identify call changes on the contact: only the fields it names. */
 export interface ContactTraits {
@@ -182,7 +225,8 @@ function toContactTraits(t: z.output<typeof TraitFields>): ContactTraits {
   if (lastName !== undefined) out.lastName = lastName;
   if (t.timezone !== undefined) out.timezone = t.timezone;
   if (t.birthday !== undefined) out.birthday = t.birthday;
-  if (t.country !== undefined) out.country = t.country && /^[a-z]{2}$/i.test(t.country) ? t.country.toUpperCase() : t.country;
+  if (t.country !== undefined)
+    out.country = t.country && /^[a-z]{2}$/i.test(t.country) ? t.country.toUpperCase() : t.country;
   if (t.email_consent) out.emailConsent = t.email_consent;
   if (t.sms_consent) out.smsConsent = t.sms_consent;
   return out;
@@ -226,18 +270,26 @@ export const BatchRequestDoc = z
         ]),
       )
       .min(1)
-      .describe("Up to 500 KB of track and identify messages, each at most 32 KB. Each is stored or refused on its own."),
+      .describe(
+        "Up to 500 KB of track and identify messages, each at most 32 KB. Each is stored or refused on its own.",
+      ),
     context: Context.optional().describe("Context shared by every message that has none of its own."),
   })
   .describe("Several messages in one request.");
 
 /** Parses one batch item (dispatching on its `type`), with issue paths under `batch.<index>`. */
-export function parseBatchItem(item: unknown, index: number, shared?: z.output<typeof Context>): { ok: true; message: IngestMessage } | { ok: false; issues: Issue[] } {
+export function parseBatchItem(
+  item: unknown,
+  index: number,
+  shared?: z.output<typeof Context>,
+): { ok: true; message: IngestMessage } | { ok: false; issues: Issue[] } {
   const base = ["batch", index] as const;
-  if (!item || typeof item !== "object" || Array.isArray(item)) return { ok: false, issues: [{ path: `batch.${index}`, message: "Each message must be an object" }] };
+  if (!item || typeof item !== "object" || Array.isArray(item))
+    return { ok: false, issues: [{ path: `batch.${index}`, message: "Each message must be an object" }] };
   const type = (item as { type?: unknown }).type;
   const schema = type === "track" ? TrackRequest : type === "identify" ? IdentifyRequest : null;
-  if (!schema) return { ok: false, issues: [{ path: `batch.${index}.type`, message: 'Must be "track" or "identify"' }] };
+  if (!schema)
+    return { ok: false, issues: [{ path: `batch.${index}.type`, message: 'Must be "track" or "identify"' }] };
   const withContext = shared && !("context" in item) ? { ...item, context: shared } : item;
   const parsed = schema.safeParse(withContext);
   if (!parsed.success) return { ok: false, issues: toIssues(parsed.error, base) };
@@ -248,14 +300,32 @@ export function parseBatchItem(item: unknown, index: number, shared?: z.output<t
 
 export const ProductInput = z
   .strictObject({
-    title: text(500).trim().min(1, "Give the product a title").optional().describe("Product title; required when the product is new."),
+    title: text(500)
+      .trim()
+      .min(1, "Give the product a title")
+      .optional()
+      .describe("Product title; required when the product is new."),
     url: UrlLike.nullish().describe("Product page: absolute URL or a path on the shop."),
     image: UrlLike.nullish().describe("Product image URL."),
     price: Money.optional().describe("Unit price in major units (18.9 = $18.90)."),
     currency: Currency.optional().describe("ISO 4217 code (default USD)."),
     category: text(200).nullish().describe("Category; flows filter on it."),
-    inventory: z.number().int("A whole number").min(-1_000_000_000).max(1_000_000_000).optional().describe("Units in stock. Going from 0 (or less) to more emits Back in Stock to each waiting subscriber, once."),
-    daysPerUnit: z.number().int("A whole number").min(1).max(3650).nullish().describe("For consumables: days one unit lasts (replenishment reminders)."),
+    inventory: z
+      .number()
+      .int("A whole number")
+      .min(-1_000_000_000)
+      .max(1_000_000_000)
+      .optional()
+      .describe(
+        "Units in stock. Going from 0 (or less) to more emits Back in Stock to each waiting subscriber, once.",
+      ),
+    daysPerUnit: z
+      .number()
+      .int("A whole number")
+      .min(1)
+      .max(3650)
+      .nullish()
+      .describe("For consumables: days one unit lasts (replenishment reminders)."),
     properties: FreeObject.optional().describe("Any other product data."),
   })
   .describe("Creates the product or updates the fields sent. Secret keys only.");
@@ -267,11 +337,11 @@ export const ProductId = text(255).trim().min(1, "Name the product id").describe
 
 /** Flattens zod issues to `{ path, message }`; an unknown key is reported at its own path. */
 export function toIssues(error: z.ZodError, prefix: ReadonlyArray<string | number> = []): Issue[] {
-  const pathOf = (parts: ReadonlyArray<PropertyKey>) => [...prefix, ...parts].map(String).join(".") || "(body)";
+  const pathOf = (parts: ReadonlyArray<PropertyKey>) =>
+    [...prefix, ...parts].map(String).join(".") || "(body)";
   return error.issues.flatMap((issue) =>
     issue.code === "unrecognized_keys"
       ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: "Unknown field" }))
       : [{ path: pathOf(issue.path), message: issue.message }],
   );
 }
-

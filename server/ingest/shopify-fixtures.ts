@@ -17,8 +17,17 @@ const customer = {
   multipass_identifier: null,
   tax_exempt: false,
   phone: "+16135551111",
-  email_marketing_consent: { state: "subscribed", opt_in_level: "single_opt_in", consent_updated_at: "2026-03-02T10:15:00-05:00" },
-  sms_marketing_consent: { state: "not_subscribed", opt_in_level: "single_opt_in", consent_updated_at: null, consent_collected_from: "OTHER" },
+  email_marketing_consent: {
+    state: "subscribed",
+    opt_in_level: "single_opt_in",
+    consent_updated_at: "2026-03-02T10:15:00-05:00",
+  },
+  sms_marketing_consent: {
+    state: "not_subscribed",
+    opt_in_level: "single_opt_in",
+    consent_updated_at: null,
+    consent_collected_from: "OTHER",
+  },
   tags: "",
   currency: "USD",
   tax_exemptions: [],
@@ -54,7 +63,10 @@ const lineItem = {
   grams: 340,
   name: "Kenya Nyeri AA - 340 g",
   price: "21.90",
-  price_set: { shop_money: { amount: "21.90", currency_code: "USD" }, presentment_money: { amount: "21.90", currency_code: "USD" } },
+  price_set: {
+    shop_money: { amount: "21.90", currency_code: "USD" },
+    presentment_money: { amount: "21.90", currency_code: "USD" },
+  },
   product_exists: true,
   product_id: 632910392,
   properties: [],
@@ -72,7 +84,18 @@ const lineItem = {
   discount_allocations: [],
 };
 
-const tipLine = { ...lineItem, id: 466157050, admin_graphql_api_id: "gid://shopify/LineItem/466157050", product_id: null, variant_id: null, title: "Tip", name: "Tip", price: "5.00", quantity: 1, sku: null };
+const tipLine = {
+  ...lineItem,
+  id: 466157050,
+  admin_graphql_api_id: "gid://shopify/LineItem/466157050",
+  product_id: null,
+  variant_id: null,
+  title: "Tip",
+  name: "Tip",
+  price: "5.00",
+  quantity: 1,
+  sku: null,
+};
 
 export const ORDER_CREATED = {
   id: 5612398723123,
@@ -99,7 +122,8 @@ export const ORDER_CREATED = {
   note: null,
   number: 1,
   order_number: 1001,
-  order_status_url: "https://juniper-roasters.myshopify.com/548380009/orders/123456abcd/authenticate?key=abcdefg",
+  order_status_url:
+    "https://juniper-roasters.myshopify.com/548380009/orders/123456abcd/authenticate?key=abcdefg",
   phone: null,
   presentment_currency: "USD",
   processed_at: "2026-04-10T11:00:00-05:00",
@@ -173,7 +197,13 @@ export const CHECKOUT_CREATED = {
       variant_price: "21.90",
       vendor: "Juniper Roasters",
       user_id: null,
-      unit_price_measurement: { measured_type: null, quantity_value: null, quantity_unit: null, reference_value: null, reference_unit: null },
+      unit_price_measurement: {
+        measured_type: null,
+        quantity_value: null,
+        quantity_unit: null,
+        reference_value: null,
+        reference_unit: null,
+      },
       rank: null,
       compare_at_price: null,
       line_price: "43.80",
@@ -195,13 +225,27 @@ export const CHECKOUT_CREATED = {
   billing_address: null,
   shipping_address: null,
   customer,
-  abandoned_checkout_url: "https://juniper-roasters.myshopify.com/548380009/checkouts/123123123/recover?key=example-secret-token",
+  abandoned_checkout_url:
+    "https://juniper-roasters.myshopify.com/548380009/checkouts/123123123/recover?key=example-secret-token",
   discount_codes: [],
   tax_lines: [],
   source_name: "web",
 };
 
-export const CUSTOMER_CREATED = { ...customer, id: 7041251508276, admin_graphql_api_id: "gid://shopify/Customer/7041251508276", email: "ann.lee@example.com", first_name: "Ann", last_name: "Lee", phone: "+1 (613) 555-2222", addresses: [customer.default_address], orders_count: 0, total_spent: "0.00", last_order_id: null, last_order_name: null };
+export const CUSTOMER_CREATED = {
+  ...customer,
+  id: 7041251508276,
+  admin_graphql_api_id: "gid://shopify/Customer/7041251508276",
+  email: "ann.lee@example.com",
+  first_name: "Ann",
+  last_name: "Lee",
+  phone: "+1 (613) 555-2222",
+  addresses: [customer.default_address],
+  orders_count: 0,
+  total_spent: "0.00",
+  last_order_id: null,
+  last_order_name: null,
+};
 
 export const FULFILLMENT_CREATED = {
   id: 1069019908,
@@ -288,8 +332,24 @@ export const PRODUCT_UPDATED = {
     },
   ],
   options: [{ name: "Size", position: 1, values: ["340 g", "1 kg"] }],
-  images: [{ id: 850703190, position: 1, product_id: 632910392, src: "https://cdn.shopify.com/s/files/1/0005/4838/0009/products/kenya.jpg", width: 1200, height: 1200 }],
-  image: { id: 850703190, position: 1, product_id: 632910392, src: "https://cdn.shopify.com/s/files/1/0005/4838/0009/products/kenya.jpg", width: 1200, height: 1200 },
+  images: [
+    {
+      id: 850703190,
+      position: 1,
+      product_id: 632910392,
+      src: "https://cdn.shopify.com/s/files/1/0005/4838/0009/products/kenya.jpg",
+      width: 1200,
+      height: 1200,
+    },
+  ],
+  image: {
+    id: 850703190,
+    position: 1,
+    product_id: 632910392,
+    src: "https://cdn.shopify.com/s/files/1/0005/4838/0009/products/kenya.jpg",
+    width: 1200,
+    height: 1200,
+  },
   media: [],
   variant_gids: [],
   category: null,

@@ -9,7 +9,14 @@ import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { contacts, events, products } from "@/server/db/schema";
 import { handleShopifyWebhook, handleTrack } from "./handlers";
 import { setShopifyWebhookSecret, signShopifyBody } from "./shopify";
-import { CHECKOUT_CREATED, CUSTOMER_CREATED, FULFILLMENT_CREATED, ORDER_CREATED, PRODUCT_UPDATED, SHOP_DOMAIN } from "./shopify-fixtures";
+import {
+  CHECKOUT_CREATED,
+  CUSTOMER_CREATED,
+  FULFILLMENT_CREATED,
+  ORDER_CREATED,
+  PRODUCT_UPDATED,
+  SHOP_DOMAIN,
+} from "./shopify-fixtures";
 import { apiRequest, createShop, reply, rowCounts } from "./test-helpers";
 
 const SECRET = "shpss_0123456789abcdef0123456789abcdef";
@@ -33,7 +40,14 @@ interface Delivery {
   slug?: string;
 }
 
-function deliver({ topic, payload, webhookId = randomUUID(), secret = SECRET, hmac, slug = shop.workspace.slug }: Delivery) {
+function deliver({
+  topic,
+  payload,
+  webhookId = randomUUID(),
+  secret = SECRET,
+  hmac,
+  slug = shop.workspace.slug,
+}: Delivery) {
   const body = JSON.stringify(payload);
   const headers: Record<string, string> = {
     "x-shopify-topic": topic,
@@ -43,15 +57,23 @@ function deliver({ topic, payload, webhookId = randomUUID(), secret = SECRET, hm
   };
   const signature = hmac === undefined ? signShopifyBody(body, secret) : hmac;
   if (signature !== null) headers["x-shopify-hmac-sha256"] = signature;
-  return reply(handleShopifyWebhook(t.db, apiRequest(`/api/webhooks/shopify/${slug}`, { body, headers }), slug));
+  return reply(
+    handleShopifyWebhook(t.db, apiRequest(`/api/webhooks/shopify/${slug}`, { body, headers }), slug),
+  );
 }
 
 async function eventById(id: unknown) {
-  const [row] = await t.db.select().from(events).where(eq(events.id, id as string));
+  const [row] = await t.db
+    .select()
+    .from(events)
+    .where(eq(events.id, id as string));
   return row;
 }
 async function contactById(id: string | null | undefined) {
-  const [row] = await t.db.select().from(contacts).where(eq(contacts.id, id ?? "00000000-0000-0000-0000-000000000000"));
+  const [row] = await t.db
+    .select()
+    .from(contacts)
+    .where(eq(contacts.id, id ?? "00000000-0000-0000-0000-000000000000"));
   return row;
 }
 
@@ -62,9 +84,15 @@ describe(`Shopify webhooks: signatures (${testDriver()})`, () => {
     expect(bad.status).toBe(401);
     expect(bad.body).toMatchObject({ error: { message: expect.stringMatching(/Hmac/i) as unknown } });
     expect((await deliver({ topic: "orders/create", payload: ORDER_CREATED, hmac: null })).status).toBe(401);
-    expect((await deliver({ topic: "orders/create", payload: ORDER_CREATED, hmac: "AAAA" })).status).toBe(401);
-    expect((await deliver({ topic: "orders/create", payload: ORDER_CREATED, hmac: "%%% not base64 %%%" })).status).toBe(401);
-    expect((await deliver({ topic: "products/update", payload: PRODUCT_UPDATED, secret: "wrong" })).status).toBe(401);
+    expect((await deliver({ topic: "orders/create", payload: ORDER_CREATED, hmac: "AAAA" })).status).toBe(
+      401,
+    );
+    expect(
+      (await deliver({ topic: "orders/create", payload: ORDER_CREATED, hmac: "%%% not base64 %%%" })).status,
+    ).toBe(401);
+    expect(
+      (await deliver({ topic: "products/update", payload: PRODUCT_UPDATED, secret: "wrong" })).status,
+    ).toBe(401);
     // A body changed after signing.
     const body = JSON.stringify(ORDER_CREATED);
     const tampered = await reply(
@@ -72,7 +100,11 @@ describe(`Shopify webhooks: signatures (${testDriver()})`, () => {
         t.db,
         apiRequest(`/api/webhooks/shopify/${shop.workspace.slug}`, {
           body: body.replace("48.80", "0.01"),
-          headers: { "x-shopify-topic": "orders/create", "x-shopify-webhook-id": randomUUID(), "x-shopify-hmac-sha256": signShopifyBody(body, SECRET) },
+          headers: {
+            "x-shopify-topic": "orders/create",
+            "x-shopify-webhook-id": randomUUID(),
+            "x-shopify-hmac-sha256": signShopifyBody(body, SECRET),
+          },
         }),
         shop.workspace.slug,
       ),
@@ -83,8 +115,12 @@ describe(`Shopify webhooks: signatures (${testDriver()})`, () => {
 
   it("refuses workspaces without a secret and unknown workspaces", async () => {
     const bare = await createShop(t.db, "No Shopify");
-    expect((await deliver({ topic: "orders/create", payload: ORDER_CREATED, slug: bare.workspace.slug })).status).toBe(401);
-    expect((await deliver({ topic: "orders/create", payload: ORDER_CREATED, slug: "no-such-shop" })).status).toBe(401);
+    expect(
+      (await deliver({ topic: "orders/create", payload: ORDER_CREATED, slug: bare.workspace.slug })).status,
+    ).toBe(401);
+    expect(
+      (await deliver({ topic: "orders/create", payload: ORDER_CREATED, slug: "no-such-shop" })).status,
+    ).toBe(401);
     expect((await rowCounts(t.db, bare.workspaceId)).events).toBe(0);
   });
 
@@ -96,7 +132,10 @@ describe(`Shopify webhooks: signatures (${testDriver()})`, () => {
         t.db,
         apiRequest(`/api/webhooks/shopify/${shop.workspace.slug}`, {
           body: "{}",
-          headers: { "x-shopify-topic": "orders/create", "x-shopify-hmac-sha256": signShopifyBody("{}", SECRET) },
+          headers: {
+            "x-shopify-topic": "orders/create",
+            "x-shopify-hmac-sha256": signShopifyBody("{}", SECRET),
+          },
         }),
         shop.workspace.slug,
       ),
@@ -110,7 +149,11 @@ describe(`Shopify webhooks: signatures (${testDriver()})`, () => {
         t.db,
         apiRequest(`/api/webhooks/shopify/${shop.workspace.slug}`, {
           body: "{oops",
-          headers: { "x-shopify-topic": "orders/create", "x-shopify-webhook-id": "w-malformed", "x-shopify-hmac-sha256": signShopifyBody("{oops", SECRET) },
+          headers: {
+            "x-shopify-topic": "orders/create",
+            "x-shopify-webhook-id": "w-malformed",
+            "x-shopify-hmac-sha256": signShopifyBody("{oops", SECRET),
+          },
         }),
         shop.workspace.slug,
       ),
@@ -155,7 +198,15 @@ describe(`Shopify webhooks: topics (${testDriver()})`, () => {
       order_name: "#1001",
       cart_id: "bd5a8aa1ecd019dd3520ff791ee3a24c",
       items: [
-        { product_id: "632910392", variant_id: "39072856", title: "Kenya Nyeri AA", price: 21.9, quantity: 2, sku: "KENYA-340", vendor: "Juniper Roasters" },
+        {
+          product_id: "632910392",
+          variant_id: "39072856",
+          title: "Kenya Nyeri AA",
+          price: 21.9,
+          quantity: 2,
+          sku: "KENYA-340",
+          vendor: "Juniper Roasters",
+        },
         { title: "Tip", price: 5, quantity: 1, vendor: "Juniper Roasters" },
       ],
       value: 48.8,
@@ -164,7 +215,12 @@ describe(`Shopify webhooks: topics (${testDriver()})`, () => {
       source: "shopify",
     });
     const contact = await contactById(event?.contactId);
-    expect(contact).toMatchObject({ externalId: "7041251508275", email: "bob.norman@mail.example.com", firstName: "Bob", emailConsent: "subscribed" });
+    expect(contact).toMatchObject({
+      externalId: "7041251508275",
+      email: "bob.norman@mail.example.com",
+      firstName: "Bob",
+      emailConsent: "subscribed",
+    });
   });
 
   it("checkouts/create and checkouts/update → Started Checkout; completed or anonymous checkouts are skipped", async () => {
@@ -180,21 +236,38 @@ describe(`Shopify webhooks: topics (${testDriver()})`, () => {
     });
     expect((await contactById(event?.contactId))?.externalId).toBe("7041251508275");
 
-    const updated = await deliver({ topic: "checkouts/update", payload: { ...CHECKOUT_CREATED, total_price: "65.70", updated_at: "2026-04-10T10:45:00-05:00" } });
-    expect((await eventById((updated.body.event as { id: string }).id))?.properties).toMatchObject({ value: 65.7 });
+    const updated = await deliver({
+      topic: "checkouts/update",
+      payload: { ...CHECKOUT_CREATED, total_price: "65.70", updated_at: "2026-04-10T10:45:00-05:00" },
+    });
+    expect((await eventById((updated.body.event as { id: string }).id))?.properties).toMatchObject({
+      value: 65.7,
+    });
 
     const before = await rowCounts(t.db, shop.workspaceId);
-    const completed = await deliver({ topic: "checkouts/update", payload: { ...CHECKOUT_CREATED, completed_at: "2026-04-10T11:00:00-05:00" } });
+    const completed = await deliver({
+      topic: "checkouts/update",
+      payload: { ...CHECKOUT_CREATED, completed_at: "2026-04-10T11:00:00-05:00" },
+    });
     expect(completed.body).toMatchObject({ ok: true, ignored: expect.any(String) as unknown });
-    const anonymous = await deliver({ topic: "checkouts/create", payload: { ...CHECKOUT_CREATED, email: null, customer: null } });
+    const anonymous = await deliver({
+      topic: "checkouts/create",
+      payload: { ...CHECKOUT_CREATED, email: null, customer: null },
+    });
     expect(anonymous.body).toMatchObject({ ok: true, ignored: expect.any(String) as unknown });
     expect(await rowCounts(t.db, shop.workspaceId)).toEqual(before);
   });
 
   it("a guest checkout with only an email finds or creates the contact by email", async () => {
-    const res = await deliver({ topic: "checkouts/create", payload: { ...CHECKOUT_CREATED, token: "guest-1", email: "Guest@Example.com", customer: null } });
+    const res = await deliver({
+      topic: "checkouts/create",
+      payload: { ...CHECKOUT_CREATED, token: "guest-1", email: "Guest@Example.com", customer: null },
+    });
     const event = await eventById((res.body.event as { id: string }).id);
-    expect(await contactById(event?.contactId)).toMatchObject({ email: "guest@example.com", externalId: null });
+    expect(await contactById(event?.contactId)).toMatchObject({
+      email: "guest@example.com",
+      externalId: null,
+    });
   });
 
   it("fulfillments/create → Order Shipped with the tracking link, for the order's customer", async () => {
@@ -202,21 +275,37 @@ describe(`Shopify webhooks: topics (${testDriver()})`, () => {
     const event = await eventById((res.body.event as { id: string }).id);
     expect(event).toMatchObject({
       name: "Order Shipped",
-      properties: { order_id: "5612398723123", tracking_url: FULFILLMENT_CREATED.tracking_url, carrier: "UPS", tracking_number: "1Z2345", fulfillment_id: "1069019908", source: "shopify" },
+      properties: {
+        order_id: "5612398723123",
+        tracking_url: FULFILLMENT_CREATED.tracking_url,
+        carrier: "UPS",
+        tracking_number: "1Z2345",
+        fulfillment_id: "1069019908",
+        source: "shopify",
+      },
     });
     expect((await contactById(event?.contactId))?.externalId).toBe("7041251508275");
 
     // Without an email on the fulfillment, the order's Placed Order names the customer.
-    const noEmail = await deliver({ topic: "fulfillments/create", payload: { ...FULFILLMENT_CREATED, email: null, id: 1069019909, admin_graphql_api_id: null } });
+    const noEmail = await deliver({
+      topic: "fulfillments/create",
+      payload: { ...FULFILLMENT_CREATED, email: null, id: 1069019909, admin_graphql_api_id: null },
+    });
     const second = await eventById((noEmail.body.event as { id: string }).id);
     expect(second?.contactId).toBe(event?.contactId);
   });
 
   it("products/update → product upsert with inventory, and Back in Stock for waiting subscribers", async () => {
-    const soldOut = { ...PRODUCT_UPDATED, variants: PRODUCT_UPDATED.variants.map((v) => ({ ...v, inventory_quantity: 0 })) };
+    const soldOut = {
+      ...PRODUCT_UPDATED,
+      variants: PRODUCT_UPDATED.variants.map((v) => ({ ...v, inventory_quantity: 0 })),
+    };
     const first = await deliver({ topic: "products/update", payload: soldOut });
     expect(first.body).toMatchObject({ product: { id: "632910392", created: true, backInStock: 0 } });
-    const [row] = await t.db.select().from(products).where(and(eq(products.workspaceId, shop.workspaceId), eq(products.id, "632910392")));
+    const [row] = await t.db
+      .select()
+      .from(products)
+      .where(and(eq(products.workspaceId, shop.workspaceId), eq(products.id, "632910392")));
     expect(row).toMatchObject({
       title: "Kenya Nyeri AA",
       url: `https://${SHOP_DOMAIN}/products/kenya-nyeri-aa`,
@@ -226,14 +315,37 @@ describe(`Shopify webhooks: topics (${testDriver()})`, () => {
       inventory: 0,
     });
 
-    await reply(handleTrack(t.db, apiRequest("/api/v1/track", { key: shop.secretKey, body: { userId: "7041251508275", event: "Subscribed to Back in Stock", properties: { product_id: 632910392 } } })));
+    await reply(
+      handleTrack(
+        t.db,
+        apiRequest("/api/v1/track", {
+          key: shop.secretKey,
+          body: {
+            userId: "7041251508275",
+            event: "Subscribed to Back in Stock",
+            properties: { product_id: 632910392 },
+          },
+        }),
+      ),
+    );
     const restock = await deliver({ topic: "products/update", payload: PRODUCT_UPDATED });
     expect(restock.body).toMatchObject({ product: { id: "632910392", created: false, backInStock: 1 } });
-    const [after] = await t.db.select().from(products).where(and(eq(products.workspaceId, shop.workspaceId), eq(products.id, "632910392")));
+    const [after] = await t.db
+      .select()
+      .from(products)
+      .where(and(eq(products.workspaceId, shop.workspaceId), eq(products.id, "632910392")));
     expect(after?.inventory).toBe(12);
-    const told = await t.db.select().from(events).where(and(eq(events.workspaceId, shop.workspaceId), eq(events.name, "Back in Stock")));
+    const told = await t.db
+      .select()
+      .from(events)
+      .where(and(eq(events.workspaceId, shop.workspaceId), eq(events.name, "Back in Stock")));
     expect(told).toHaveLength(1);
-    expect(told[0]?.properties).toMatchObject({ product_id: "632910392", title: "Kenya Nyeri AA", price: 21.9, inventory: 12 });
+    expect(told[0]?.properties).toMatchObject({
+      product_id: "632910392",
+      title: "Kenya Nyeri AA",
+      price: 21.9,
+      inventory: 12,
+    });
 
     const replay = await deliver({ topic: "products/update", payload: PRODUCT_UPDATED });
     expect(replay.body).toMatchObject({ product: { backInStock: 0 } });

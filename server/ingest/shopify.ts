@@ -21,9 +21,24 @@ import { upsertProduct } from "./catalog";
 import { Consent, Email, Phone } from "./fields";
 import type { StoredEvent } from "./hooks";
 import { ingestMessages } from "./ingest";
-import { IdentifyPayload, ProductInput, toIssues, TrackPayload, type IdentifyMessage, type Issue, type TrackMessage } from "./schemas";
+import {
+  IdentifyPayload,
+  ProductInput,
+  toIssues,
+  TrackPayload,
+  type IdentifyMessage,
+  type Issue,
+  type TrackMessage,
+} from "./schemas";
 
-export const SHOPIFY_TOPICS = ["orders/create", "checkouts/create", "checkouts/update", "customers/create", "fulfillments/create", "products/update"] as const;
+export const SHOPIFY_TOPICS = [
+  "orders/create",
+  "checkouts/create",
+  "checkouts/update",
+  "customers/create",
+  "fulfillments/create",
+  "products/update",
+] as const;
 export type ShopifyTopic = (typeof SHOPIFY_TOPICS)[number];
 
 export function isShopifyTopic(topic: string): topic is ShopifyTopic {
@@ -44,33 +59,56 @@ export function signShopifyBody(body: string | Buffer, secret: string): string {
 
 // ---------------------------------------------------------------- settings
 
-export async function getShopifyWebhookSecret(db: DbOrTx, input: { workspaceSlug: string }): Promise<{ workspaceId: string; secret: string | null } | null> {
-  const [row] = await db.select({ workspaceId: workspaces.id, secret: workspaces.shopifyWebhookSecret }).from(workspaces).where(eq(workspaces.slug, input.workspaceSlug));
+export async function getShopifyWebhookSecret(
+  db: DbOrTx,
+  input: { workspaceSlug: string },
+): Promise<{ workspaceId: string; secret: string | null } | null> {
+  const [row] = await db
+    .select({ workspaceId: workspaces.id, secret: workspaces.shopifyWebhookSecret })
+    .from(workspaces)
+    .where(eq(workspaces.slug, input.workspaceSlug));
   return row ?? null;
 }
 
 /** Where Settings shows the Shopify setup: the webhook path and whether a secret is stored (its last 4 characters). */
 export async function getShopifySettings(db: DbOrTx, input: { workspaceId: string }) {
-  const [row] = await db.select({ slug: workspaces.slug, secret: workspaces.shopifyWebhookSecret }).from(workspaces).where(eq(workspaces.id, input.workspaceId));
+  const [row] = await db
+    .select({ slug: workspaces.slug, secret: workspaces.shopifyWebhookSecret })
+    .from(workspaces)
+    .where(eq(workspaces.id, input.workspaceId));
   if (!row) throw badRequest("Workspace not found");
-  return { webhookPath: `/api/webhooks/shopify/${row.slug}`, configured: row.secret !== null, secretHint: row.secret ? row.secret.slice(-4) : null, topics: [...SHOPIFY_TOPICS] };
+  return {
+    webhookPath: `/api/webhooks/shopify/${row.slug}`,
+    configured: row.secret !== null,
+    secretHint: row.secret ? row.secret.slice(-4) : null,
+    topics: [...SHOPIFY_TOPICS],
+  };
 }
 
-export async function setShopifyWebhookSecret(db: DbOrTx, input: { workspaceId: string; secret: string | null }) {
-  await db.update(workspaces).set({ shopifyWebhookSecret: input.secret }).where(eq(workspaces.id, input.workspaceId));
+export async function setShopifyWebhookSecret(
+  db: DbOrTx,
+  input: { workspaceId: string; secret: string | null },
+) {
+  await db
+    .update(workspaces)
+    .set({ shopifyWebhookSecret: input.secret })
+    .where(eq(workspaces.id, input.workspaceId));
   return getShopifySettings(db, { workspaceId: input.workspaceId });
 }
 
 // ---------------------------------------------------------------- payload reading (defensive: shapes vary by API version)
 
 type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : undefined);
-const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
+const obj = (v: unknown): Obj | undefined =>
+  v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : undefined;
+const str = (v: unknown): string | undefined =>
+  typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
 const num = (v: unknown): number | undefined => {
   const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
   return Number.isFinite(n) ? n : undefined;
 };
-const idOf = (v: unknown): string | undefined => (typeof v === "number" && Number.isFinite(v) ? String(v) : str(v));
+const idOf = (v: unknown): string | undefined =>
+  typeof v === "number" && Number.isFinite(v) ? String(v) : str(v);
 const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(obj).filter((x): x is Obj => !!x) : []);
 
 /** The exact id from `admin_graphql_api_id` (JSON numbers above 2^53 lose digits), else `id`. */
@@ -81,7 +119,10 @@ function shopifyId(o: Obj | undefined): string | undefined {
   return tail ?? idOf(o.id);
 }
 
-function valid<T>(schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false } }, value: unknown): T | undefined {
+function valid<T>(
+  schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false } },
+  value: unknown,
+): T | undefined {
   if (value === undefined) return undefined;
   const parsed = schema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
@@ -135,7 +176,14 @@ function personOf(customer: Obj | undefined, fallbackEmail?: unknown, fallbackPh
 export type ShopifyPlan =
   | { kind: "ignore"; reason: string }
   | { kind: "product"; productId: string; product: unknown }
-  | { kind: "track"; person: Person; event: string; properties: Obj; timestamp?: string; findContactByOrderId?: string };
+  | {
+      kind: "track";
+      person: Person;
+      event: string;
+      properties: Obj;
+      timestamp?: string;
+      findContactByOrderId?: string;
+    };
 
 /** Maps a delivery to what to store (pure: no I/O). */
 export function planShopifyDelivery(topic: ShopifyTopic, payload: unknown, shopDomain?: string): ShopifyPlan {
@@ -158,7 +206,11 @@ export function planShopifyDelivery(topic: ShopifyTopic, payload: unknown, shopD
           items: lineItems(p.line_items),
           ...(num(p.total_price) !== undefined && { value: num(p.total_price) }),
           ...(str(p.currency) && { currency: str(p.currency) }),
-          ...(list(p.discount_codes).length > 0 && { discount_codes: list(p.discount_codes).map((d) => str(d.code)).filter(Boolean) }),
+          ...(list(p.discount_codes).length > 0 && {
+            discount_codes: list(p.discount_codes)
+              .map((d) => str(d.code))
+              .filter(Boolean),
+          }),
           source: "shopify",
         },
       };
@@ -167,7 +219,8 @@ export function planShopifyDelivery(topic: ShopifyTopic, payload: unknown, shopD
     case "checkouts/update": {
       if (p.completed_at) return { kind: "ignore", reason: "checkout already completed" };
       const person = personOf(obj(p.customer), p.email, p.phone);
-      if (!person.userId && !person.email) return { kind: "ignore", reason: "checkout has no customer to attribute it to" };
+      if (!person.userId && !person.email)
+        return { kind: "ignore", reason: "checkout has no customer to attribute it to" };
       const cartId = str(p.token) ?? idOf(p.id);
       return {
         kind: "track",
@@ -186,14 +239,18 @@ export function planShopifyDelivery(topic: ShopifyTopic, payload: unknown, shopD
     }
     case "customers/create": {
       const person = personOf(p);
-      if (!person.userId && !person.email) return { kind: "ignore", reason: "customer has neither id nor email" };
+      if (!person.userId && !person.email)
+        return { kind: "ignore", reason: "customer has neither id nor email" };
       return { kind: "track", person, event: "Signed Up", timestamp, properties: { source: "shopify" } };
     }
     case "fulfillments/create": {
       const orderId = idOf(p.order_id);
       if (!orderId) return { kind: "ignore", reason: "fulfillment without an order id" };
-      const trackingUrl = str(p.tracking_url) ?? (Array.isArray(p.tracking_urls) ? str(p.tracking_urls[0]) : undefined);
-      const trackingNumber = str(p.tracking_number) ?? (Array.isArray(p.tracking_numbers) ? str(p.tracking_numbers[0]) : undefined);
+      const trackingUrl =
+        str(p.tracking_url) ?? (Array.isArray(p.tracking_urls) ? str(p.tracking_urls[0]) : undefined);
+      const trackingNumber =
+        str(p.tracking_number) ??
+        (Array.isArray(p.tracking_numbers) ? str(p.tracking_numbers[0]) : undefined);
       return {
         kind: "track",
         person: personOf(undefined, p.email),
@@ -214,7 +271,9 @@ export function planShopifyDelivery(topic: ShopifyTopic, payload: unknown, shopD
       const productId = shopifyId(p);
       if (!productId) return { kind: "ignore", reason: "product without an id" };
       const variants = list(p.variants);
-      const stock = variants.map((v) => num(v.inventory_quantity)).filter((q): q is number => q !== undefined);
+      const stock = variants
+        .map((v) => num(v.inventory_quantity))
+        .filter((q): q is number => q !== undefined);
       const handle = str(p.handle);
       const image = str(obj(p.image)?.src) ?? str(list(p.images)[0]?.src);
       const price = num(variants[0]?.price);
@@ -226,8 +285,12 @@ export function planShopifyDelivery(topic: ShopifyTopic, payload: unknown, shopD
           ...(handle && shopDomain && { url: `https://${shopDomain}/products/${handle}` }),
           ...(image && { image }),
           ...(price !== undefined && { price }),
-          ...((str(p.product_type) ?? str(obj(p.category)?.name)) && { category: str(p.product_type) ?? str(obj(p.category)?.name) }),
-          ...(stock.length > 0 && { inventory: stock.reduce((sum, q) => sum + Math.max(0, Math.trunc(q)), 0) }),
+          ...((str(p.product_type) ?? str(obj(p.category)?.name)) && {
+            category: str(p.product_type) ?? str(obj(p.category)?.name),
+          }),
+          ...(stock.length > 0 && {
+            inventory: stock.reduce((sum, q) => sum + Math.max(0, Math.trunc(q)), 0),
+          }),
         },
       };
     }
@@ -245,44 +308,123 @@ export type ShopifyResult =
 /** Stores one verified delivery; returns what it did and the events newly stored. */
 export async function ingestShopifyDelivery(
   db: DbOrTx,
-  input: { workspaceId: string; topic: ShopifyTopic; webhookId: string; payload: unknown; shopDomain?: string; now?: Date },
+  input: {
+    workspaceId: string;
+    topic: ShopifyTopic;
+    webhookId: string;
+    payload: unknown;
+    shopDomain?: string;
+    now?: Date;
+  },
 ): Promise<{ result: ShopifyResult; stored: StoredEvent[] }> {
   const plan = planShopifyDelivery(input.topic, input.payload, input.shopDomain);
   if (plan.kind === "ignore") return { result: { ok: true, ignored: plan.reason }, stored: [] };
 
   if (plan.kind === "product") {
     const parsed = ProductInput.safeParse(plan.product);
-    if (!parsed.success) return { result: { ok: false, status: 400, message: "The product could not be mapped", issues: toIssues(parsed.error, ["product"]) }, stored: [] };
-    const upserted = await upsertProduct(db, { workspaceId: input.workspaceId, productId: plan.productId, product: parsed.data, now: input.now });
-    return { result: { ok: true, product: { id: upserted.product.id, created: upserted.created, backInStock: upserted.backInStock.length } }, stored: upserted.backInStock };
+    if (!parsed.success)
+      return {
+        result: {
+          ok: false,
+          status: 400,
+          message: "The product could not be mapped",
+          issues: toIssues(parsed.error, ["product"]),
+        },
+        stored: [],
+      };
+    const upserted = await upsertProduct(db, {
+      workspaceId: input.workspaceId,
+      productId: plan.productId,
+      product: parsed.data,
+      now: input.now,
+    });
+    return {
+      result: {
+        ok: true,
+        product: {
+          id: upserted.product.id,
+          created: upserted.created,
+          backInStock: upserted.backInStock.length,
+        },
+      },
+      stored: upserted.backInStock,
+    };
   }
 
-  const track = TrackPayload.safeParse({ type: "track", event: plan.event, properties: plan.properties, timestamp: plan.timestamp, messageId: `shopify-${input.webhookId}` });
-  if (!track.success) return { result: { ok: false, status: 400, message: `The ${plan.event} event could not be mapped`, issues: toIssues(track.error) }, stored: [] };
+  const track = TrackPayload.safeParse({
+    type: "track",
+    event: plan.event,
+    properties: plan.properties,
+    timestamp: plan.timestamp,
+    messageId: `shopify-${input.webhookId}`,
+  });
+  if (!track.success)
+    return {
+      result: {
+        ok: false,
+        status: 400,
+        message: `The ${plan.event} event could not be mapped`,
+        issues: toIssues(track.error),
+      },
+      stored: [],
+    };
   const { person } = plan;
   let identify: IdentifyMessage | undefined;
   if (person.userId || person.email) {
-    const parsed = IdentifyPayload.safeParse({ type: "identify", userId: person.userId, traits: person.traits });
-    if (!parsed.success) return { result: { ok: false, status: 400, message: "The customer could not be mapped", issues: toIssues(parsed.error) }, stored: [] };
+    const parsed = IdentifyPayload.safeParse({
+      type: "identify",
+      userId: person.userId,
+      traits: person.traits,
+    });
+    if (!parsed.success)
+      return {
+        result: {
+          ok: false,
+          status: 400,
+          message: "The customer could not be mapped",
+          issues: toIssues(parsed.error),
+        },
+        stored: [],
+      };
     identify = parsed.data;
   }
 
   return db.transaction(async (tx) => {
     let contactId: string | undefined;
     if (identify) {
-      const report = await ingestMessages(tx, { workspaceId: input.workspaceId, messages: [identify], now: input.now });
+      const report = await ingestMessages(tx, {
+        workspaceId: input.workspaceId,
+        messages: [identify],
+        now: input.now,
+      });
       const outcome = report.outcomes[0];
       if (outcome?.ok) contactId = outcome.id;
     }
-    if (!contactId && plan.findContactByOrderId) contactId = await contactOfOrder(tx, input.workspaceId, plan.findContactByOrderId);
+    if (!contactId && plan.findContactByOrderId)
+      contactId = await contactOfOrder(tx, input.workspaceId, plan.findContactByOrderId);
     const message: TrackMessage = { ...track.data, ...(contactId && { contactId }) };
-    const report = await ingestMessages(tx, { workspaceId: input.workspaceId, messages: [message], now: input.now });
+    const report = await ingestMessages(tx, {
+      workspaceId: input.workspaceId,
+      messages: [message],
+      now: input.now,
+    });
     const outcome = report.outcomes[0];
     if (!outcome?.ok) {
       const failed = outcome ?? { status: 500, error: { message: "Nothing stored", issues: [] } };
-      return { result: { ok: false, status: failed.status, message: failed.error.message, issues: failed.error.issues }, stored: [] };
+      return {
+        result: {
+          ok: false,
+          status: failed.status,
+          message: failed.error.message,
+          issues: failed.error.issues,
+        },
+        stored: [],
+      };
     }
-    return { result: { ok: true, event: { id: outcome.id, duplicate: outcome.duplicate } }, stored: report.stored };
+    return {
+      result: { ok: true, event: { id: outcome.id, duplicate: outcome.duplicate } },
+      stored: report.stored,
+    };
   });
 }
 
@@ -291,7 +433,14 @@ async function contactOfOrder(db: DbOrTx, workspaceId: string, orderId: string):
   const [row] = await db
     .select({ contactId: events.contactId })
     .from(events)
-    .where(and(eq(events.workspaceId, workspaceId), eq(events.name, "Placed Order"), sql`${events.properties}->>'order_id' = ${orderId}`, sql`${events.contactId} is not null`))
+    .where(
+      and(
+        eq(events.workspaceId, workspaceId),
+        eq(events.name, "Placed Order"),
+        sql`${events.properties}->>'order_id' = ${orderId}`,
+        sql`${events.contactId} is not null`,
+      ),
+    )
     .orderBy(desc(events.occurredAt))
     .limit(1);
   return row?.contactId ?? undefined;

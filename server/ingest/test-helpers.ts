@@ -8,8 +8,18 @@ import { createMember } from "@/server/testing/fixtures";
 export async function createShop(db: Db, name = "Shop") {
   const member = await createMember(db, name);
   const secret = await createApiKey(db, { workspaceId: member.workspace.id, name: "server", kind: "secret" });
-  const publishable = await createApiKey(db, { workspaceId: member.workspace.id, name: "browser", kind: "publishable" });
-  return { ...member, workspaceId: member.workspace.id, secretKey: secret.key, publishableKey: publishable.key, secretKeyId: secret.apiKey.id };
+  const publishable = await createApiKey(db, {
+    workspaceId: member.workspace.id,
+    name: "browser",
+    kind: "publishable",
+  });
+  return {
+    ...member,
+    workspaceId: member.workspace.id,
+    secretKey: secret.key,
+    publishableKey: publishable.key,
+    secretKeyId: secret.apiKey.id,
+  };
 }
 
 export interface RequestOptions {
@@ -23,7 +33,12 @@ export interface RequestOptions {
 export function apiRequest(path: string, options: RequestOptions = {}): Request {
   const headers: Record<string, string> = { "content-type": "application/json", ...options.headers };
   if (options.key) headers.authorization = `Bearer ${options.key}`;
-  const body = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+  const body =
+    options.body === undefined
+      ? undefined
+      : typeof options.body === "string"
+        ? options.body
+        : JSON.stringify(options.body);
   return new Request(`http://shop.test${path}`, { method: options.method ?? "POST", headers, body });
 }
 
@@ -32,7 +47,9 @@ export interface Reply<T = Record<string, unknown>> {
   body: T;
 }
 
-export async function reply<T = Record<string, unknown>>(response: Response | Promise<Response>): Promise<Reply<T>> {
+export async function reply<T = Record<string, unknown>>(
+  response: Response | Promise<Response>,
+): Promise<Reply<T>> {
   const res = await response;
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
@@ -53,5 +70,10 @@ export async function rowCounts(db: Db, workspaceId: string) {
     })
     .from(sql`(select 1) as one`);
   if (!row) throw new Error("count query returned no row");
-  return { events: Number(row.events), contacts: Number(row.contacts), subscriptions: Number(row.subscriptions), products: Number(row.products) };
+  return {
+    events: Number(row.events),
+    contacts: Number(row.contacts),
+    subscriptions: Number(row.subscriptions),
+    products: Number(row.products),
+  };
 }

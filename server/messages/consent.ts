@@ -26,7 +26,13 @@ export type LinkContact = {
   phone: string | null;
   consent: ConsentByChannel;
 };
-export type LinkWorkspace = { id: string; name: string; brandColor: string; logoUrl: string | null; postalAddress: string };
+export type LinkWorkspace = {
+  id: string;
+  name: string;
+  brandColor: string;
+  logoUrl: string | null;
+  postalAddress: string;
+};
 
 export type ResolvedLink =
   | { kind: "valid"; payload: UnsubscribePayload; contact: LinkContact; workspace: LinkWorkspace }
@@ -51,16 +57,34 @@ export async function resolveUnsubscribeLink(db: DbOrTx, token: string): Promise
   return {
     kind: "valid",
     payload,
-    contact: { id: c.id, email: c.email, phone: c.phone, consent: { email: c.emailConsent, sms: c.smsConsent, push: c.pushConsent } },
-    workspace: { id: w.id, name: w.name, brandColor: w.brandColor, logoUrl: w.logoUrl, postalAddress: w.postalAddress },
+    contact: {
+      id: c.id,
+      email: c.email,
+      phone: c.phone,
+      consent: { email: c.emailConsent, sms: c.smsConsent, push: c.pushConsent },
+    },
+    workspace: {
+      id: w.id,
+      name: w.name,
+      brandColor: w.brandColor,
+      logoUrl: w.logoUrl,
+      postalAddress: w.postalAddress,
+    },
   };
 }
 
 const FIELD = { email: "emailConsent", sms: "smsConsent", push: "pushConsent" } as const;
-const COLUMN = { email: contacts.emailConsent, sms: contacts.smsConsent, push: contacts.pushConsent } as const;
+const COLUMN = {
+  email: contacts.emailConsent,
+  sms: contacts.smsConsent,
+  push: contacts.pushConsent,
+} as const;
 
 /** Records `unsubscribed` on the message the link came from, once per message and channel. */
-async function recordUnsubscribeEvent(db: DbOrTx, input: { workspaceId: string; messageId: string; channel: Channel; source: string; now: Date }) {
+async function recordUnsubscribeEvent(
+  db: DbOrTx,
+  input: { workspaceId: string; messageId: string; channel: Channel; source: string; now: Date },
+) {
   const [message] = await db
     .select({ id: messages.id })
     .from(messages)
@@ -94,10 +118,22 @@ export async function unsubscribeByLink(
   const updated = await db
     .update(contacts)
     .set({ [FIELD[channel]]: "unsubscribed", updatedAt: now })
-    .where(and(eq(contacts.id, payload.contactId), eq(contacts.workspaceId, payload.workspaceId), ne(COLUMN[channel], "unsubscribed")))
+    .where(
+      and(
+        eq(contacts.id, payload.contactId),
+        eq(contacts.workspaceId, payload.workspaceId),
+        ne(COLUMN[channel], "unsubscribed"),
+      ),
+    )
     .returning({ id: contacts.id });
   if (payload.messageId) {
-    await recordUnsubscribeEvent(db, { workspaceId: payload.workspaceId, messageId: payload.messageId, channel, source: input.source, now });
+    await recordUnsubscribeEvent(db, {
+      workspaceId: payload.workspaceId,
+      messageId: payload.messageId,
+      channel,
+      source: input.source,
+      now,
+    });
   }
   return { changed: updated.length > 0 };
 }
@@ -117,7 +153,10 @@ export function canSubscribe(contact: LinkContact, channel: PreferenceChannel): 
 }
 
 /** The consent a saved preference page leads to; channels not offered keep theirs. */
-export function nextConsent(contact: LinkContact, wanted: Partial<Record<PreferenceChannel, boolean>>): ConsentByChannel {
+export function nextConsent(
+  contact: LinkContact,
+  wanted: Partial<Record<PreferenceChannel, boolean>>,
+): ConsentByChannel {
   const next: ConsentByChannel = { ...contact.consent };
   for (const channel of PREFERENCE_CHANNELS) {
     const want = wanted[channel];
@@ -132,21 +171,39 @@ export function nextConsent(contact: LinkContact, wanted: Partial<Record<Prefere
 /** Saves the preference page. Unsubscribing from the link's own channel is recorded on its message. */
 export async function savePreferences(
   db: DbOrTx,
-  input: { payload: UnsubscribePayload; contact: LinkContact; wanted: Partial<Record<PreferenceChannel, boolean>>; now?: Date },
+  input: {
+    payload: UnsubscribePayload;
+    contact: LinkContact;
+    wanted: Partial<Record<PreferenceChannel, boolean>>;
+    now?: Date;
+  },
 ): Promise<ConsentByChannel> {
   const now = input.now ?? new Date();
   const next = nextConsent(input.contact, input.wanted);
   const set: Partial<Record<(typeof FIELD)[Channel], ConsentStatus>> = {};
-  for (const channel of PREFERENCE_CHANNELS) if (next[channel] !== input.contact.consent[channel]) set[FIELD[channel]] = next[channel];
+  for (const channel of PREFERENCE_CHANNELS)
+    if (next[channel] !== input.contact.consent[channel]) set[FIELD[channel]] = next[channel];
   if (Object.keys(set).length > 0) {
     await db
       .update(contacts)
       .set({ ...set, updatedAt: now })
-      .where(and(eq(contacts.id, input.payload.contactId), eq(contacts.workspaceId, input.payload.workspaceId)));
+      .where(
+        and(eq(contacts.id, input.payload.contactId), eq(contacts.workspaceId, input.payload.workspaceId)),
+      );
   }
   const channel = input.payload.channel;
-  if (input.payload.messageId && next[channel] === "unsubscribed" && input.contact.consent[channel] !== "unsubscribed") {
-    await recordUnsubscribeEvent(db, { workspaceId: input.payload.workspaceId, messageId: input.payload.messageId, channel, source: "preferences", now });
+  if (
+    input.payload.messageId &&
+    next[channel] === "unsubscribed" &&
+    input.contact.consent[channel] !== "unsubscribed"
+  ) {
+    await recordUnsubscribeEvent(db, {
+      workspaceId: input.payload.workspaceId,
+      messageId: input.payload.messageId,
+      channel,
+      source: "preferences",
+      now,
+    });
   }
   return next;
 }

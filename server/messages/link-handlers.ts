@@ -10,8 +10,21 @@
  */
 import { createElement, type ReactElement } from "react";
 import type { Db } from "@/server/db/client";
-import { PREFERENCE_CHANNELS, resolveUnsubscribeLink, savePreferences, unsubscribeByLink, type PreferenceChannel } from "./consent";
-import { ConfirmPage, DonePage, InvalidLinkPage, PreferencesPage, renderPage, SampleLinkPage } from "./link-pages";
+import {
+  PREFERENCE_CHANNELS,
+  resolveUnsubscribeLink,
+  savePreferences,
+  unsubscribeByLink,
+  type PreferenceChannel,
+} from "./consent";
+import {
+  ConfirmPage,
+  DonePage,
+  InvalidLinkPage,
+  PreferencesPage,
+  renderPage,
+  SampleLinkPage,
+} from "./link-pages";
 
 const MAX_FORM_BYTES = 16 * 1024;
 
@@ -21,7 +34,8 @@ const PAGE_HEADERS = {
   "referrer-policy": "no-referrer",
   "x-robots-tag": "noindex, nofollow",
   "x-content-type-options": "nosniff",
-  "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  "content-security-policy":
+    "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 };
 
 async function page(status: number, element: ReactElement): Promise<Response> {
@@ -54,20 +68,37 @@ export async function handleUnsubscribeGet(db: Db, token: string): Promise<Respo
   const link = await resolveUnsubscribeLink(db, token);
   if (link.kind === "sample") return sample();
   if (link.kind === "invalid") return invalid();
-  return page(200, createElement(ConfirmPage, { token, shop: link.workspace, contact: link.contact, channel: link.payload.channel }));
+  return page(
+    200,
+    createElement(ConfirmPage, {
+      token,
+      shop: link.workspace,
+      contact: link.contact,
+      channel: link.payload.channel,
+    }),
+  );
 }
 
-export async function handleUnsubscribePost(db: Db, req: Request, token: string, now: Date = new Date()): Promise<Response> {
+export async function handleUnsubscribePost(
+  db: Db,
+  req: Request,
+  token: string,
+  now: Date = new Date(),
+): Promise<Response> {
   const link = await resolveUnsubscribeLink(db, token);
   if (link.kind === "sample") return sample();
   if (link.kind === "invalid") return invalid();
   // Any POST to a genuine link unsubscribes: mail clients send `List-Unsubscribe=One-Click`,
   // the confirmation page sends the same field, and nothing else knows the signed URL.
   const form = await readForm(req);
-  const source = form.get("List-Unsubscribe") === "One-Click" && !req.headers.get("origin") ? "one-click" : "page";
+  const source =
+    form.get("List-Unsubscribe") === "One-Click" && !req.headers.get("origin") ? "one-click" : "page";
   await unsubscribeByLink(db, { payload: link.payload, source, now });
   const channel = link.payload.channel;
-  const contact = { ...link.contact, consent: { ...link.contact.consent, [channel]: "unsubscribed" as const } };
+  const contact = {
+    ...link.contact,
+    consent: { ...link.contact.consent, [channel]: "unsubscribed" as const },
+  };
   return page(200, createElement(DonePage, { token, shop: link.workspace, contact, channel }));
 }
 
@@ -75,10 +106,18 @@ export async function handlePreferencesGet(db: Db, token: string): Promise<Respo
   const link = await resolveUnsubscribeLink(db, token);
   if (link.kind === "sample") return sample();
   if (link.kind === "invalid") return invalid();
-  return page(200, createElement(PreferencesPage, { token, shop: link.workspace, contact: link.contact, saved: false }));
+  return page(
+    200,
+    createElement(PreferencesPage, { token, shop: link.workspace, contact: link.contact, saved: false }),
+  );
 }
 
-export async function handlePreferencesPost(db: Db, req: Request, token: string, now: Date = new Date()): Promise<Response> {
+export async function handlePreferencesPost(
+  db: Db,
+  req: Request,
+  token: string,
+  now: Date = new Date(),
+): Promise<Response> {
   const link = await resolveUnsubscribeLink(db, token);
   if (link.kind === "sample") return sample();
   if (link.kind === "invalid") return invalid();
@@ -86,7 +125,16 @@ export async function handlePreferencesPost(db: Db, req: Request, token: string,
   // `channels` lists the channels the form showed: a box left unticked is a no.
   const shown = new Set(form.getAll("channels"));
   const wanted: Partial<Record<PreferenceChannel, boolean>> = {};
-  for (const channel of PREFERENCE_CHANNELS) if (shown.has(channel)) wanted[channel] = form.get(channel) === "on";
+  for (const channel of PREFERENCE_CHANNELS)
+    if (shown.has(channel)) wanted[channel] = form.get(channel) === "on";
   const consent = await savePreferences(db, { payload: link.payload, contact: link.contact, wanted, now });
-  return page(200, createElement(PreferencesPage, { token, shop: link.workspace, contact: { ...link.contact, consent }, saved: true }));
+  return page(
+    200,
+    createElement(PreferencesPage, {
+      token,
+      shop: link.workspace,
+      contact: { ...link.contact, consent },
+      saved: true,
+    }),
+  );
 }

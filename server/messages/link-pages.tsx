@@ -51,7 +51,13 @@ function Page({ shop, title, children }: { shop: Shop | null; title: string; chi
         <main>
           <div className="card">
             {shop ? (
-              <div className="brand">{shop.logoUrl && /^https?:\/\//.test(shop.logoUrl) ? <img src={shop.logoUrl} alt={shop.name} /> : shop.name}</div>
+              <div className="brand">
+                {shop.logoUrl && /^https?:\/\//.test(shop.logoUrl) ? (
+                  <img src={shop.logoUrl} alt={shop.name} />
+                ) : (
+                  shop.name
+                )}
+              </div>
             ) : null}
             <div className="body">{children}</div>
           </div>
@@ -80,7 +86,17 @@ function linkBase(token: string): string {
   return `/u/${encodeURIComponent(token)}`;
 }
 
-export function ConfirmPage({ token, shop, contact, channel }: { token: string; shop: Shop; contact: LinkContact; channel: keyof ConsentByChannel }) {
+export function ConfirmPage({
+  token,
+  shop,
+  contact,
+  channel,
+}: {
+  token: string;
+  shop: Shop;
+  contact: LinkContact;
+  channel: keyof ConsentByChannel;
+}) {
   const noun = CHANNEL_NOUN[channel] ?? "messages";
   const address = maskAddress(channel === "email" ? contact.email : contact.phone);
   if (contact.consent[channel] === "unsubscribed") {
@@ -100,7 +116,9 @@ export function ConfirmPage({ token, shop, contact, channel }: { token: string; 
   }
   return (
     <Page shop={shop} title="Unsubscribe">
-      <h1>Unsubscribe from {shop.name} {noun}?</h1>
+      <h1>
+        Unsubscribe from {shop.name} {noun}?
+      </h1>
       <p>
         We’ll stop sending marketing {noun} to {address}. Order and shipping updates still arrive.
       </p>
@@ -117,7 +135,17 @@ export function ConfirmPage({ token, shop, contact, channel }: { token: string; 
   );
 }
 
-export function DonePage({ token, shop, contact, channel }: { token: string; shop: Shop; contact: LinkContact; channel: keyof ConsentByChannel }) {
+export function DonePage({
+  token,
+  shop,
+  contact,
+  channel,
+}: {
+  token: string;
+  shop: Shop;
+  contact: LinkContact;
+  channel: keyof ConsentByChannel;
+}) {
   const noun = CHANNEL_NOUN[channel] ?? "messages";
   const address = maskAddress(channel === "email" ? contact.email : contact.phone);
   const canResubscribe = channel !== "push";
@@ -125,8 +153,8 @@ export function DonePage({ token, shop, contact, channel }: { token: string; sho
     <Page shop={shop} title="You’re unsubscribed">
       <h1>You’re unsubscribed</h1>
       <p>
-        {address} won’t get marketing {noun} from {shop.name} any more. It can take a moment for a message already on its way to
-        stop.
+        {address} won’t get marketing {noun} from {shop.name} any more. It can take a moment for a message
+        already on its way to stop.
       </p>
       {canResubscribe ? (
         <form method="post" action={`${linkBase(token)}/preferences`}>
@@ -149,7 +177,17 @@ const CHANNEL_LABEL: Record<PreferenceChannel, { label: string; help: string }> 
   sms: { label: "Text messages", help: "Offers and reminders by SMS." },
 };
 
-export function PreferencesPage({ token, shop, contact, saved }: { token: string; shop: Shop; contact: LinkContact; saved: boolean }) {
+export function PreferencesPage({
+  token,
+  shop,
+  contact,
+  saved,
+}: {
+  token: string;
+  shop: Shop;
+  contact: LinkContact;
+  saved: boolean;
+}) {
   const offered = PREFERENCE_CHANNELS.filter((c) => (c === "sms" ? contact.phone : contact.email));
   return (
     <Page shop={shop} title="Your preferences">
@@ -168,9 +206,16 @@ export function PreferencesPage({ token, shop, contact, saved }: { token: string
           return (
             <div className="row" key={channel}>
               <input type="hidden" name="channels" value={channel} />
-              <input type="checkbox" id={`pref-${channel}`} name={channel} defaultChecked={on} disabled={!allowed} />
+              <input
+                type="checkbox"
+                id={`pref-${channel}`}
+                name={channel}
+                defaultChecked={on}
+                disabled={!allowed}
+              />
               <label htmlFor={`pref-${channel}`}>
-                {CHANNEL_LABEL[channel].label} <span className="muted">{`${CHANNEL_LABEL[channel].help} To ${address}.`}</span>
+                {CHANNEL_LABEL[channel].label}{" "}
+                <span className="muted">{`${CHANNEL_LABEL[channel].help} To ${address}.`}</span>
                 {!allowed ? <span className="muted">Sign up in the shop to get these.</span> : null}
               </label>
             </div>
@@ -190,8 +235,13 @@ export function InvalidLinkPage() {
   return (
     <Page shop={null} title="This link doesn’t work">
       <h1>This link doesn’t work</h1>
-      <p>The link is incomplete or was changed on its way here, so we can’t tell whose preferences it is for.</p>
-      <p className="muted">Open the link from the most recent email again, or reply to that email and ask to be removed. Nothing was changed.</p>
+      <p>
+        The link is incomplete or was changed on its way here, so we can’t tell whose preferences it is for.
+      </p>
+      <p className="muted">
+        Open the link from the most recent email again, or reply to that email and ask to be removed. Nothing
+        was changed.
+      </p>
     </Page>
   );
 }
@@ -200,7 +250,10 @@ export function SampleLinkPage() {
   return (
     <Page shop={null} title="Example link">
       <h1>This is an example link</h1>
-      <p>It was in a preview or test email made with sample data. In a real email, this link lets the recipient unsubscribe.</p>
+      <p>
+        It was in a preview or test email made with sample data. In a real email, this link lets the recipient
+        unsubscribe.
+      </p>
     </Page>
   );
 }

@@ -9,10 +9,26 @@ import type { DbOrTx } from "@/server/db/client";
 import { contacts, events, type workspaces } from "@/server/db/schema";
 import { appUrl } from "@/server/env";
 import { DomainError } from "@/server/errors";
-import { isEmailTemplateKey, type EmailContact, type EmailContent, type EmailWorkspace, type PushContent, type SmsContent, type TriggerEvent } from "@/emails";
+import {
+  isEmailTemplateKey,
+  type EmailContact,
+  type EmailContent,
+  type EmailWorkspace,
+  type PushContent,
+  type SmsContent,
+  type TriggerEvent,
+} from "@/emails";
 import { formatMoney, readCart, readOrder, readTriggerProduct } from "@/emails/data";
 import { sampleContact, sampleProducts, sampleTriggers } from "@/emails/samples";
-import { buildMergeContext, checkMergeFields, emptyMergeFields, mergeKeysForTrigger, renderMerge, type EmptyMergeField, type MergeProblem } from "@/server/channels/merge";
+import {
+  buildMergeContext,
+  checkMergeFields,
+  emptyMergeFields,
+  mergeKeysForTrigger,
+  renderMerge,
+  type EmptyMergeField,
+  type MergeProblem,
+} from "@/server/channels/merge";
 import { renderEmail } from "@/server/channels/render-email";
 import { emailWorkspaceFor } from "@/server/channels/message-render";
 import { renderPush, renderSms, type SmsSegmentInfo } from "@/server/channels/render-text";
@@ -22,7 +38,9 @@ import { linkSigningKey, SAMPLE_TOKEN } from "./consent";
 
 type WorkspaceRow = typeof workspaces.$inferSelect;
 
-export function emailWorkspaceOf(workspace: Pick<WorkspaceRow, "name" | "brandColor" | "logoUrl" | "postalAddress">): EmailWorkspace {
+export function emailWorkspaceOf(
+  workspace: Pick<WorkspaceRow, "name" | "brandColor" | "logoUrl" | "postalAddress">,
+): EmailWorkspace {
   return emailWorkspaceFor(workspace, appUrl());
 }
 
@@ -59,7 +77,12 @@ type Resolved = {
   products: readonly unknown[] | undefined;
 };
 
-function displayName(c: { firstName: string | null; lastName: string | null; email: string | null; phone: string | null }): string {
+function displayName(c: {
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+}): string {
   return [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || c.phone || "Unnamed contact";
 }
 
@@ -67,19 +90,34 @@ function displayName(c: { firstName: string | null; lastName: string | null; ema
 export function summariseEvent(event: TriggerEvent, workspace: EmailWorkspace): string {
   const cart = readCart(event, workspace);
   const order = readOrder(event, workspace);
-  const list = (items: { title: string; quantity: number }[]) => items.map((i) => (i.quantity > 1 ? `${i.title} × ${i.quantity}` : i.title)).join(", ");
-  if (order?.order_id) return [`Order #${order.order_id}`, list(order.items), formatMoney(order.value, order.currency)].filter(Boolean).join(" · ");
-  if (cart) return [list(cart.items) || "Empty cart", formatMoney(cart.value, cart.currency)].filter(Boolean).join(" · ");
+  const list = (items: { title: string; quantity: number }[]) =>
+    items.map((i) => (i.quantity > 1 ? `${i.title} × ${i.quantity}` : i.title)).join(", ");
+  if (order?.order_id)
+    return [`Order #${order.order_id}`, list(order.items), formatMoney(order.value, order.currency)]
+      .filter(Boolean)
+      .join(" · ");
+  if (cart)
+    return [list(cart.items) || "Empty cart", formatMoney(cart.value, cart.currency)]
+      .filter(Boolean)
+      .join(" · ");
   const product = readTriggerProduct(event, workspace);
   if (product) return product.title;
   const keys = Object.keys(event.properties).slice(0, 3);
-  return keys.length ? keys.map((k) => `${k}: ${String(JSON.stringify(event.properties[k])).slice(0, 40)}`).join(", ") : "No properties";
+  return keys.length
+    ? keys.map((k) => `${k}: ${String(JSON.stringify(event.properties[k])).slice(0, 40)}`).join(", ")
+    : "No properties";
 }
 
 function sampleTriggerFor(template: string | undefined, triggerEventName: string | undefined): TriggerEvent {
   const own = template && isEmailTemplateKey(template) ? sampleTriggers[template] : undefined;
-  if (!triggerEventName || own?.name === triggerEventName) return own ?? { name: triggerEventName ?? "", properties: {} };
-  return Object.values(sampleTriggers).find((t) => t.name === triggerEventName) ?? { name: triggerEventName, properties: {} };
+  if (!triggerEventName || own?.name === triggerEventName)
+    return own ?? { name: triggerEventName ?? "", properties: {} };
+  return (
+    Object.values(sampleTriggers).find((t) => t.name === triggerEventName) ?? {
+      name: triggerEventName,
+      properties: {},
+    }
+  );
 }
 
 async function getContact(db: DbOrTx, workspaceId: string, contactId: string) {
@@ -92,10 +130,15 @@ async function getContact(db: DbOrTx, workspaceId: string, contactId: string) {
   return row;
 }
 
-async function resolveSource(db: DbOrTx, workspace: WorkspaceRow, input: PreviewSourceInput & { template?: string | undefined }): Promise<Resolved> {
+async function resolveSource(
+  db: DbOrTx,
+  workspace: WorkspaceRow,
+  input: PreviewSourceInput & { template?: string | undefined },
+): Promise<Resolved> {
   const ew = emailWorkspaceOf(workspace);
   if (!input.contactId) {
-    if (input.eventId) throw new DomainError("BAD_REQUEST", "Pick a contact before picking one of their events", "eventId");
+    if (input.eventId)
+      throw new DomainError("BAD_REQUEST", "Pick a contact before picking one of their events", "eventId");
     const trigger = sampleTriggerFor(input.template, input.triggerEventName);
     return {
       source: { kind: "sample", triggerName: trigger.name },
@@ -112,24 +155,42 @@ async function resolveSource(db: DbOrTx, workspace: WorkspaceRow, input: Preview
     [event] = await db
       .select()
       .from(events)
-      .where(and(eq(events.workspaceId, workspace.id), eq(events.contactId, row.id), eq(events.id, input.eventId)))
+      .where(
+        and(eq(events.workspaceId, workspace.id), eq(events.contactId, row.id), eq(events.id, input.eventId)),
+      )
       .limit(1);
     if (!event) throw new DomainError("NOT_FOUND", "Event not found for this contact", "eventId");
   } else if (input.triggerEventName) {
     [event] = await db
       .select()
       .from(events)
-      .where(and(eq(events.workspaceId, workspace.id), eq(events.contactId, row.id), eq(events.name, input.triggerEventName)))
+      .where(
+        and(
+          eq(events.workspaceId, workspace.id),
+          eq(events.contactId, row.id),
+          eq(events.name, input.triggerEventName),
+        ),
+      )
       .orderBy(desc(events.occurredAt))
       .limit(1);
-    if (!event) note = `${displayName(row)} has no “${input.triggerEventName}” event yet, so its fields are empty.`;
+    if (!event)
+      note = `${displayName(row)} has no “${input.triggerEventName}” event yet, so its fields are empty.`;
   }
-  const trigger: TriggerEvent = event ? { name: event.name, properties: event.properties } : { name: input.triggerEventName ?? "", properties: {} };
+  const trigger: TriggerEvent = event
+    ? { name: event.name, properties: event.properties }
+    : { name: input.triggerEventName ?? "", properties: {} };
   return {
     source: {
       kind: "contact",
       contact: { id: row.id, name: displayName(row), email: row.email, phone: row.phone },
-      event: event ? { id: event.id, name: event.name, occurredAt: event.occurredAt, summary: summariseEvent(trigger, ew) } : null,
+      event: event
+        ? {
+            id: event.id,
+            name: event.name,
+            occurredAt: event.occurredAt,
+            summary: summariseEvent(trigger, ew),
+          }
+        : null,
       note,
     },
     contactId: row.id,
@@ -160,10 +221,25 @@ function errorText(error: unknown): string {
   return message.trim() || "The email could not be rendered.";
 }
 
-function unsubscribeLinks(key: string | null, input: { workspaceId: string; contactId: string | null; channel: Channel; messageId?: string }) {
+function unsubscribeLinks(
+  key: string | null,
+  input: { workspaceId: string; contactId: string | null; channel: Channel; messageId?: string },
+) {
   const base = appUrl();
-  if (!key || !input.contactId) return { unsubscribeUrl: `${base}/u/${SAMPLE_TOKEN}`, preferencesUrl: `${base}/u/${SAMPLE_TOKEN}/preferences` };
-  const token = signUnsubscribe({ workspaceId: input.workspaceId, contactId: input.contactId, channel: input.channel, ...(input.messageId ? { messageId: input.messageId } : {}) }, key);
+  if (!key || !input.contactId)
+    return {
+      unsubscribeUrl: `${base}/u/${SAMPLE_TOKEN}`,
+      preferencesUrl: `${base}/u/${SAMPLE_TOKEN}/preferences`,
+    };
+  const token = signUnsubscribe(
+    {
+      workspaceId: input.workspaceId,
+      contactId: input.contactId,
+      channel: input.channel,
+      ...(input.messageId ? { messageId: input.messageId } : {}),
+    },
+    key,
+  );
   return { unsubscribeUrl: `${base}/u/${token}`, preferencesUrl: `${base}/u/${token}/preferences` };
 }
 
@@ -172,11 +248,34 @@ function emailProblems(content: EmailContent, triggerName: string | undefined): 
   return checkMergeFields(content, mergeKeysForTrigger(triggerName, { hasCoupon }));
 }
 
-function emptyFields(content: Record<string, unknown>, resolved: Resolved, workspace: EmailWorkspace, couponCode?: string): EmptyMergeField[] {
+function emptyFields(
+  content: Record<string, unknown>,
+  resolved: Resolved,
+  workspace: EmailWorkspace,
+  couponCode?: string,
+): EmptyMergeField[] {
   try {
     let coupon: string | undefined;
-    if (couponCode) coupon = renderMerge(couponCode, buildMergeContext({ workspace, contact: resolved.contact, trigger: resolved.trigger, products: resolved.products })).trim();
-    return emptyMergeFields(content, buildMergeContext({ workspace, contact: resolved.contact, trigger: resolved.trigger, products: resolved.products, couponCode: coupon }));
+    if (couponCode)
+      coupon = renderMerge(
+        couponCode,
+        buildMergeContext({
+          workspace,
+          contact: resolved.contact,
+          trigger: resolved.trigger,
+          products: resolved.products,
+        }),
+      ).trim();
+    return emptyMergeFields(
+      content,
+      buildMergeContext({
+        workspace,
+        contact: resolved.contact,
+        trigger: resolved.trigger,
+        products: resolved.products,
+        couponCode: coupon,
+      }),
+    );
   } catch {
     return [];
   }
@@ -193,7 +292,12 @@ export async function previewEmail(
   const ew = emailWorkspaceOf(workspace);
   const triggerName = input.triggerEventName ?? (resolved.trigger.name || undefined);
   const key = resolved.contactId ? await linkSigningKey(db) : null;
-  const links = unsubscribeLinks(key, { workspaceId: workspace.id, contactId: resolved.contactId, channel: "email", messageId: input.messageId });
+  const links = unsubscribeLinks(key, {
+    workspaceId: workspace.id,
+    contactId: resolved.contactId,
+    channel: "email",
+    messageId: input.messageId,
+  });
   const base = {
     source: resolved.source,
     from: senderOf(workspace),
@@ -205,7 +309,14 @@ export async function previewEmail(
     unsubscribeUrl: links.unsubscribeUrl,
   };
   try {
-    const rendered = await renderEmail({ content, workspace: ew, contact: resolved.contact, trigger: resolved.trigger, products: resolved.products, ...links });
+    const rendered = await renderEmail({
+      content,
+      workspace: ew,
+      contact: resolved.contact,
+      trigger: resolved.trigger,
+      products: resolved.products,
+      ...links,
+    });
     return { ...base, rendered, error: null };
   } catch (error) {
     return { ...base, rendered: null, error: errorText(error) };
@@ -223,7 +334,10 @@ export type SmsPreview = {
   empty: EmptyMergeField[];
 };
 
-export async function previewSms(db: DbOrTx, input: PreviewSourceInput & { workspace: WorkspaceRow; content: SmsContent }): Promise<SmsPreview> {
+export async function previewSms(
+  db: DbOrTx,
+  input: PreviewSourceInput & { workspace: WorkspaceRow; content: SmsContent },
+): Promise<SmsPreview> {
   const resolved = await resolveSource(db, input.workspace, input);
   const ew = emailWorkspaceOf(input.workspace);
   const triggerName = input.triggerEventName ?? (resolved.trigger.name || undefined);
@@ -234,7 +348,17 @@ export async function previewSms(db: DbOrTx, input: PreviewSourceInput & { works
     empty: emptyFields({ body: input.content.body }, resolved, ew),
   };
   try {
-    return { ...base, rendered: renderSms({ content: input.content, workspace: ew, contact: resolved.contact, trigger: resolved.trigger, products: resolved.products }), error: null };
+    return {
+      ...base,
+      rendered: renderSms({
+        content: input.content,
+        workspace: ew,
+        contact: resolved.contact,
+        trigger: resolved.trigger,
+        products: resolved.products,
+      }),
+      error: null,
+    };
   } catch (error) {
     return { ...base, rendered: null, error: errorText(error) };
   }
@@ -248,18 +372,35 @@ export type PushPreview = {
   empty: EmptyMergeField[];
 };
 
-export async function previewPush(db: DbOrTx, input: PreviewSourceInput & { workspace: WorkspaceRow; content: PushContent }): Promise<PushPreview> {
+export async function previewPush(
+  db: DbOrTx,
+  input: PreviewSourceInput & { workspace: WorkspaceRow; content: PushContent },
+): Promise<PushPreview> {
   const resolved = await resolveSource(db, input.workspace, input);
   const ew = emailWorkspaceOf(input.workspace);
   const triggerName = input.triggerEventName ?? (resolved.trigger.name || undefined);
-  const fields = { title: input.content.title, body: input.content.body, ...(input.content.url ? { url: input.content.url } : {}) };
+  const fields = {
+    title: input.content.title,
+    body: input.content.body,
+    ...(input.content.url ? { url: input.content.url } : {}),
+  };
   const base = {
     source: resolved.source,
     problems: checkMergeFields(fields, mergeKeysForTrigger(triggerName)),
     empty: emptyFields(fields, resolved, ew),
   };
   try {
-    return { ...base, rendered: renderPush({ content: input.content, workspace: ew, contact: resolved.contact, trigger: resolved.trigger, products: resolved.products }), error: null };
+    return {
+      ...base,
+      rendered: renderPush({
+        content: input.content,
+        workspace: ew,
+        contact: resolved.contact,
+        trigger: resolved.trigger,
+        products: resolved.products,
+      }),
+      error: null,
+    };
   } catch (error) {
     return { ...base, rendered: null, error: errorText(error) };
   }
@@ -293,7 +434,12 @@ export async function listPreviewContacts(
   const conditions: SQL[] = [eq(contacts.workspaceId, input.workspaceId)];
   if (input.search) {
     const like = likePattern(input.search);
-    const match = or(ilike(contacts.email, like), ilike(contacts.firstName, like), ilike(contacts.lastName, like), ilike(contacts.phone, like));
+    const match = or(
+      ilike(contacts.email, like),
+      ilike(contacts.firstName, like),
+      ilike(contacts.lastName, like),
+      ilike(contacts.phone, like),
+    );
     if (match) conditions.push(match);
   }
   const columns = {
@@ -305,7 +451,10 @@ export async function listPreviewContacts(
     emailConsent: contacts.emailConsent,
     smsConsent: contacts.smsConsent,
   };
-  type Row = Omit<PreviewContact, "name" | "lastEventAt"> & { firstName: string | null; lastName: string | null };
+  type Row = Omit<PreviewContact, "name" | "lastEventAt"> & {
+    firstName: string | null;
+    lastName: string | null;
+  };
   const shape = (r: Row, lastEventAt: Date | null): PreviewContact => ({
     id: r.id,
     name: displayName(r),
@@ -320,7 +469,14 @@ export async function listPreviewContacts(
     const rows = await db
       .select({ ...columns, lastEventAt: last })
       .from(contacts)
-      .innerJoin(events, and(eq(events.workspaceId, contacts.workspaceId), eq(events.contactId, contacts.id), eq(events.name, input.eventName)))
+      .innerJoin(
+        events,
+        and(
+          eq(events.workspaceId, contacts.workspaceId),
+          eq(events.contactId, contacts.id),
+          eq(events.name, input.eventName),
+        ),
+      )
       .where(and(...conditions))
       .groupBy(contacts.id)
       .orderBy(desc(last), contacts.id)
@@ -342,14 +498,27 @@ export async function listContactEvents(
   input: { workspace: WorkspaceRow; contactId: string; eventName?: string | undefined; limit: number },
 ): Promise<PreviewEventSummary[]> {
   await getContact(db, input.workspace.id, input.contactId);
-  const conditions: SQL[] = [eq(events.workspaceId, input.workspace.id), eq(events.contactId, input.contactId)];
+  const conditions: SQL[] = [
+    eq(events.workspaceId, input.workspace.id),
+    eq(events.contactId, input.contactId),
+  ];
   if (input.eventName) conditions.push(eq(events.name, input.eventName));
   const rows = await db
-    .select({ id: events.id, name: events.name, properties: events.properties, occurredAt: events.occurredAt })
+    .select({
+      id: events.id,
+      name: events.name,
+      properties: events.properties,
+      occurredAt: events.occurredAt,
+    })
     .from(events)
     .where(and(...conditions))
     .orderBy(desc(events.occurredAt))
     .limit(input.limit);
   const ew = emailWorkspaceOf(input.workspace);
-  return rows.map((r) => ({ id: r.id, name: r.name, occurredAt: r.occurredAt, summary: summariseEvent({ name: r.name, properties: r.properties }, ew) }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    occurredAt: r.occurredAt,
+    summary: summariseEvent({ name: r.name, properties: r.properties }, ew),
+  }));
 }

@@ -45,10 +45,16 @@ export function isUuid(v: string | undefined): v is string {
   return typeof v === "string" && UUID.test(v);
 }
 
-type MessageRow = Pick<typeof messages.$inferSelect, "id" | "workspaceId" | "channel" | "status" | "toAddress" | "providerMessageId" | "contactId">;
+type MessageRow = Pick<
+  typeof messages.$inferSelect,
+  "id" | "workspaceId" | "channel" | "status" | "toAddress" | "providerMessageId" | "contactId"
+>;
 
 /** The message a provider event is about, by provider id first, then by the echoed tag. */
-export async function findMessageForEvent(db: Db, event: Pick<ProviderEvent, "channel" | "providerMessageId" | "messageId" | "workspaceId">): Promise<MessageRow | null> {
+export async function findMessageForEvent(
+  db: Db,
+  event: Pick<ProviderEvent, "channel" | "providerMessageId" | "messageId" | "workspaceId">,
+): Promise<MessageRow | null> {
   const match: SQL[] = [];
   if (event.providerMessageId) match.push(eq(messages.providerMessageId, event.providerMessageId));
   if (isUuid(event.messageId)) match.push(eq(messages.id, event.messageId));
@@ -66,8 +72,14 @@ export async function findMessageForEvent(db: Db, event: Pick<ProviderEvent, "ch
     .from(messages)
     .where(and(eq(messages.channel, event.channel), or(...match)))
     .limit(5);
-  const candidates = isUuid(event.workspaceId) ? rows.filter((r) => r.workspaceId === event.workspaceId) : rows;
-  return candidates.find((r) => r.providerMessageId === event.providerMessageId) ?? candidates.find((r) => r.id === event.messageId) ?? null;
+  const candidates = isUuid(event.workspaceId)
+    ? rows.filter((r) => r.workspaceId === event.workspaceId)
+    : rows;
+  return (
+    candidates.find((r) => r.providerMessageId === event.providerMessageId) ??
+    candidates.find((r) => r.id === event.messageId) ??
+    null
+  );
 }
 
 /** Records one provider event. Safe to call again with the same event: it is counted once. */
@@ -98,7 +110,10 @@ export async function recordProviderEvent(db: Db, event: ProviderEvent): Promise
     const hard = event.type === "bounced" && event.bounce === "hard";
     if (event.type === "delivered") {
       // Only a sent message becomes delivered: a bounce or failure recorded earlier stays.
-      await tx.update(messages).set({ status: "delivered" }).where(and(eq(messages.id, message.id), eq(messages.status, "sent")));
+      await tx
+        .update(messages)
+        .set({ status: "delivered" })
+        .where(and(eq(messages.id, message.id), eq(messages.status, "sent")));
     } else if (event.type === "bounced" && (hard || event.provider === "twilio")) {
       // A Twilio failure is final for that message; a soft email bounce may still be retried by the provider.
       await tx
@@ -119,13 +134,29 @@ export async function recordProviderEvent(db: Db, event: ProviderEvent): Promise
       });
     }
     if (event.optOut && address) {
-      const column = message.channel === "email" ? contacts.emailConsent : message.channel === "sms" ? contacts.smsConsent : contacts.pushConsent;
-      const field = message.channel === "email" ? "emailConsent" : message.channel === "sms" ? "smsConsent" : "pushConsent";
+      const column =
+        message.channel === "email"
+          ? contacts.emailConsent
+          : message.channel === "sms"
+            ? contacts.smsConsent
+            : contacts.pushConsent;
+      const field =
+        message.channel === "email"
+          ? "emailConsent"
+          : message.channel === "sms"
+            ? "smsConsent"
+            : "pushConsent";
       const addressColumn = message.channel === "email" ? contacts.email : contacts.phone;
       await tx
         .update(contacts)
         .set({ [field]: "unsubscribed", updatedAt: event.occurredAt })
-        .where(and(eq(contacts.workspaceId, workspaceId), eq(addressColumn, message.toAddress ?? address), inArray(column, ["subscribed", "none"])));
+        .where(
+          and(
+            eq(contacts.workspaceId, workspaceId),
+            eq(addressColumn, message.toAddress ?? address),
+            inArray(column, ["subscribed", "none"]),
+          ),
+        );
     }
     return { status: "recorded", messageId: message.id, workspaceId, suppressed } as const;
   });

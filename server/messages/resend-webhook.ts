@@ -9,8 +9,13 @@ import { verifyResendWebhook } from "@/server/channels/resend-webhook";
 import { recordProviderEvent } from "./provider-events";
 import { json, readRawBody } from "./webhook-http";
 
-export async function handleResendWebhook(db: Db, req: Request, options: { secret: string | undefined }): Promise<Response> {
-  if (!options.secret) return json(503, { error: "Resend webhooks are not set up: set RESEND_WEBHOOK_SECRET." });
+export async function handleResendWebhook(
+  db: Db,
+  req: Request,
+  options: { secret: string | undefined },
+): Promise<Response> {
+  if (!options.secret)
+    return json(503, { error: "Resend webhooks are not set up: set RESEND_WEBHOOK_SECRET." });
   const body = await readRawBody(req);
   if (body === null) return json(413, { error: "Body too large." });
   const verified = verifyResendWebhook(body, req.headers, options.secret);

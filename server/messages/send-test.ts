@@ -49,7 +49,8 @@ export async function sendTestEmail(
   const now = input.now ?? new Date();
   const messageId = randomUUID();
   const preview = await previewEmail(db, { ...input, messageId });
-  if (!preview.rendered) throw new DomainError("BAD_REQUEST", preview.error ?? "The email could not be rendered.", "content");
+  if (!preview.rendered)
+    throw new DomainError("BAD_REQUEST", preview.error ?? "The email could not be rendered.", "content");
 
   const { rendered } = preview;
   const subject = `${TEST_SUBJECT_PREFIX}${rendered.subject}`;
@@ -96,11 +97,18 @@ export async function sendTestEmail(
       },
       { idempotencyKey: messageId },
     )
-    .catch((error: unknown) => ({ ok: false as const, retryable: false, error: error instanceof Error ? error.message : String(error) }));
+    .catch((error: unknown) => ({
+      ok: false as const,
+      retryable: false,
+      error: error instanceof Error ? error.message : String(error),
+    }));
 
   const where = and(eq(messages.id, messageId), eq(messages.status, "sending"));
   if (result.ok) {
-    await db.update(messages).set({ status: "sent", providerMessageId: result.providerMessageId, sentAt: now }).where(where);
+    await db
+      .update(messages)
+      .set({ status: "sent", providerMessageId: result.providerMessageId, sentAt: now })
+      .where(where);
     return { messageId, to, status: "sent", provider: channels.email.name, error: null };
   }
   await db.update(messages).set({ status: "failed", lastError: result.error }).where(where);

@@ -25,13 +25,22 @@ export async function suppressAddress(
   if (!address) return false;
   const inserted = await db
     .insert(suppressions)
-    .values({ workspaceId: input.workspaceId, channel: input.channel, address, reason: input.reason, createdAt: input.now ?? new Date() })
+    .values({
+      workspaceId: input.workspaceId,
+      channel: input.channel,
+      address,
+      reason: input.reason,
+      createdAt: input.now ?? new Date(),
+    })
     .onConflictDoNothing()
     .returning({ address: suppressions.address });
   return inserted.length > 0;
 }
 
-export async function isSuppressed(db: DbOrTx, input: { workspaceId: string; channel: Channel; address: string }): Promise<boolean> {
+export async function isSuppressed(
+  db: DbOrTx,
+  input: { workspaceId: string; channel: Channel; address: string },
+): Promise<boolean> {
   const [row] = await db
     .select({ address: suppressions.address })
     .from(suppressions)

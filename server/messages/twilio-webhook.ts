@@ -23,7 +23,11 @@ export const TWILIO_OPTED_OUT = "21610";
 type Mapped = Pick<ProviderEvent, "type" | "bounce" | "reason" | "optOut">;
 
 /** A Twilio message status (and error code) as a message event, or null for in-flight statuses. */
-export function mapTwilioStatus(status: string, errorCode: string | null, errorMessage: string | null): Mapped | null {
+export function mapTwilioStatus(
+  status: string,
+  errorCode: string | null,
+  errorMessage: string | null,
+): Mapped | null {
   const code = errorCode?.trim() || null;
   const reason = code ? `Twilio error ${code}${errorMessage ? `: ${errorMessage}` : ""}` : undefined;
   switch (status) {
@@ -34,7 +38,11 @@ export function mapTwilioStatus(status: string, errorCode: string | null, errorM
     case "undelivered":
     case "failed":
       if (code === TWILIO_OPTED_OUT) return { type: "unsubscribed", optOut: true, reason };
-      return { type: "bounced", bounce: code && TWILIO_HARD_FAILURES.has(code) ? "hard" : "soft", reason: reason ?? `Twilio status ${status}` };
+      return {
+        type: "bounced",
+        bounce: code && TWILIO_HARD_FAILURES.has(code) ? "hard" : "soft",
+        reason: reason ?? `Twilio status ${status}`,
+      };
     default:
       // queued, accepted, scheduled, sending, sent, canceled: nothing a marketer needs to see.
       return null;
@@ -46,7 +54,8 @@ export async function handleTwilioWebhook(
   req: Request,
   options: { authToken: string | undefined; urls: readonly string[]; now?: () => Date },
 ): Promise<Response> {
-  if (!options.authToken) return json(503, { error: "Twilio webhooks are not set up: set TWILIO_AUTH_TOKEN." });
+  if (!options.authToken)
+    return json(503, { error: "Twilio webhooks are not set up: set TWILIO_AUTH_TOKEN." });
   const raw = await readRawBody(req);
   if (raw === null) return json(413, { error: "Body too large." });
   const params = new URLSearchParams(raw);
@@ -67,7 +76,10 @@ export async function handleTwilioWebhook(
     providerMessageId: sid,
     ...mapped,
     occurredAt: options.now?.() ?? new Date(),
-    data: { twilioStatus: status, ...(params.get("ErrorCode") ? { errorCode: params.get("ErrorCode") } : {}) },
+    data: {
+      twilioStatus: status,
+      ...(params.get("ErrorCode") ? { errorCode: params.get("ErrorCode") } : {}),
+    },
   });
   return json(200, { ok: true, status: result.status });
 }

@@ -4,7 +4,10 @@
 export const MAX_WEBHOOK_BYTES = 256 * 1024;
 
 export function json(status: number, body: Record<string, unknown>): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", "cache-control": "no-store" } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", "cache-control": "no-store" },
+  });
 }
 
 /** The raw body as text, or null when it is larger than `max` bytes. */

@@ -14,7 +14,12 @@ const html = [
 
 describe("withoutTracking", () => {
   it("removes the open pixel and points tracked links at their destinations", () => {
-    const tracked = addTracking(html, { messageId: "3f1c0a52-7d0e-4a57-9a4f-0f4c1b9b2a11", appUrl: APP, key: "k".repeat(32), keep: (u) => u.startsWith(`${APP}/u/`) });
+    const tracked = addTracking(html, {
+      messageId: "3f1c0a52-7d0e-4a57-9a4f-0f4c1b9b2a11",
+      appUrl: APP,
+      key: "k".repeat(32),
+      keep: (u) => u.startsWith(`${APP}/u/`),
+    });
     expect(tracked.html).toContain(`${APP}/o/`);
     expect(tracked.html).toContain(`${APP}/r/`);
     const shown = withoutTracking(tracked.html, APP);
@@ -34,7 +39,11 @@ describe("withoutTracking", () => {
 describe("linksOf", () => {
   it("lists web links once, decoded, with the unsubscribe and preference links marked", () => {
     expect(linksOf(html, APP)).toEqual([
-      { href: "https://shop.example/checkout/c_1?utm_source=email&x=1", text: "Return to your cart", kind: "link" },
+      {
+        href: "https://shop.example/checkout/c_1?utm_source=email&x=1",
+        text: "Return to your cart",
+        kind: "link",
+      },
       { href: "https://shop.example/", text: "https://shop.example/", kind: "link" },
       { href: `${APP}/u/abc.def`, text: "Unsubscribe", kind: "unsubscribe" },
       { href: `${APP}/u/abc.def/preferences`, text: "Manage preferences", kind: "preferences" },
@@ -42,6 +51,8 @@ describe("linksOf", () => {
   });
 
   it("does not mark another site's /u/ links as ours", () => {
-    expect(linksOf('<a href="https://elsewhere.example/u/x">x</a>', APP)).toEqual([{ href: "https://elsewhere.example/u/x", text: "x", kind: "link" }]);
+    expect(linksOf('<a href="https://elsewhere.example/u/x">x</a>', APP)).toEqual([
+      { href: "https://elsewhere.example/u/x", text: "x", kind: "link" },
+    ]);
   });
 });

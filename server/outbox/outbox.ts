@@ -44,7 +44,10 @@ export async function listOutbox(db: DbOrTx, input: OutboxFilter) {
       subject: messages.subject,
       /** The subject as rendered at send time (the column may hold the unmerged one). */
       renderedSubject: sql<string | null>`${messages.content}->>'subject'`,
-      trigger: sql<{ name?: string; properties?: Record<string, unknown> } | null>`${messages.content}->'trigger'`,
+      trigger: sql<{
+        name?: string;
+        properties?: Record<string, unknown>;
+      } | null>`${messages.content}->'trigger'`,
       contactEmail: contacts.email,
       skipReason: messages.skipReason,
       lastError: messages.lastError,
@@ -59,7 +62,10 @@ export async function listOutbox(db: DbOrTx, input: OutboxFilter) {
     })
     .from(messages)
     .leftJoin(flows, and(eq(flows.id, messages.flowId), eq(flows.workspaceId, messages.workspaceId)))
-    .leftJoin(contacts, and(eq(contacts.id, messages.contactId), eq(contacts.workspaceId, messages.workspaceId)))
+    .leftJoin(
+      contacts,
+      and(eq(contacts.id, messages.contactId), eq(contacts.workspaceId, messages.workspaceId)),
+    )
     .where(and(...filterConditions(input)))
     .orderBy(desc(messages.createdAt), desc(messages.id))
     .limit(input.limit)
@@ -80,13 +86,19 @@ export async function listOutbox(db: DbOrTx, input: OutboxFilter) {
   }
   // Sends recorded without a rendered copy (the demo history) hold the step's unmerged subject.
   const unmerged = rows.some((r) => r.renderedSubject === null && r.subject?.includes("{"));
-  const [workspace] = unmerged ? await db.select().from(workspaces).where(eq(workspaces.id, input.workspaceId)) : [];
+  const [workspace] = unmerged
+    ? await db.select().from(workspaces).where(eq(workspaces.id, input.workspaceId))
+    : [];
   const merged = (r: (typeof rows)[number]) => {
     if (!workspace || r.renderedSubject !== null || !r.subject?.includes("{")) return null;
     try {
       const context = buildMergeContext({
         workspace: emailWorkspaceFor(workspace, input.appUrl ?? ""),
-        contact: { firstName: r.contactFirstName, lastName: r.contactLastName, email: r.contactEmail ?? r.toAddress ?? "" },
+        contact: {
+          firstName: r.contactFirstName,
+          lastName: r.contactLastName,
+          email: r.contactEmail ?? r.toAddress ?? "",
+        },
         trigger: { name: r.trigger?.name ?? "", properties: r.trigger?.properties ?? {} },
       });
       return renderMerge(r.subject, context, "text") || null;
@@ -95,7 +107,15 @@ export async function listOutbox(db: DbOrTx, input: OutboxFilter) {
     }
   };
   return rows.map((row) => {
-    const { contactFirstName, contactLastName, contactEmail: _email, trigger: _trigger, enrollmentId, renderedSubject, ...r } = row;
+    const {
+      contactFirstName,
+      contactLastName,
+      contactEmail: _email,
+      trigger: _trigger,
+      enrollmentId,
+      renderedSubject,
+      ...r
+    } = row;
     const isTest = enrollmentId === null && r.flowId === null;
     return {
       ...r,
@@ -108,8 +128,14 @@ export async function listOutbox(db: DbOrTx, input: OutboxFilter) {
   });
 }
 
-export async function countOutbox(db: DbOrTx, input: Omit<OutboxFilter, "limit" | "offset">): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(messages).where(and(...filterConditions({ ...input, limit: 1 })));
+export async function countOutbox(
+  db: DbOrTx,
+  input: Omit<OutboxFilter, "limit" | "offset">,
+): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(messages)
+    .where(and(...filterConditions({ ...input, limit: 1 })));
   return Number(row?.n ?? 0);
 }
 
@@ -134,7 +160,8 @@ export function withoutTracking(html: string, appUrl: string | undefined): strin
     .replace(new RegExp(`href="${base}/r/([A-Za-z0-9_-]+)\\.[A-Za-z0-9_-]+"`, "g"), (whole, body: string) => {
       try {
         const payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as { u?: unknown };
-        if (typeof payload.u === "string" && /^https?:\/\//i.test(payload.u)) return `href="${payload.u.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}"`;
+        if (typeof payload.u === "string" && /^https?:\/\//i.test(payload.u))
+          return `href="${payload.u.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}"`;
       } catch {
         // Not a tracking token after all: leave the link as it is.
       }
@@ -150,10 +177,16 @@ export function linksOf(html: string, appUrl?: string): OutboxLink[] {
   const seen = new Set<string>();
   const anchor = /<a\b[^>]*?\bhref="([^"]*)"[^>]*>([\s\S]*?)<\/a>/gi;
   for (let m = anchor.exec(html); m; m = anchor.exec(html)) {
-    const href = (m[1] ?? "").replace(/&amp;/g, "&").replace(/&#x27;|&#39;/g, "'").replace(/&quot;|&#34;/g, '"');
+    const href = (m[1] ?? "")
+      .replace(/&amp;/g, "&")
+      .replace(/&#x27;|&#39;/g, "'")
+      .replace(/&quot;|&#34;/g, '"');
     if (!/^https?:\/\//i.test(href) || seen.has(href)) continue;
     seen.add(href);
-    const text = (m[2] ?? "").replace(/<[^>]+>/g, "").replace(/\s+/g, " ").trim();
+    const text = (m[2] ?? "")
+      .replace(/<[^>]+>/g, "")
+      .replace(/\s+/g, " ")
+      .trim();
     let kind: OutboxLink["kind"] = "link";
     try {
       const u = new URL(href);
@@ -168,7 +201,10 @@ export function linksOf(html: string, appUrl?: string): OutboxLink[] {
   return out;
 }
 
-export async function getOutboxMessage(db: DbOrTx, input: { workspaceId: string; id: string; appUrl?: string }) {
+export async function getOutboxMessage(
+  db: DbOrTx,
+  input: { workspaceId: string; id: string; appUrl?: string },
+) {
   const [row] = await db
     .select({ message: messages, flowName: flows.name })
     .from(messages)
@@ -197,14 +233,26 @@ export async function getOutboxMessage(db: DbOrTx, input: { workspaceId: string;
         .limit(1)
     : [];
   const eventRows = await db
-    .select({ id: messageEvents.id, type: messageEvents.type, url: messageEvents.url, data: messageEvents.data, occurredAt: messageEvents.occurredAt })
+    .select({
+      id: messageEvents.id,
+      type: messageEvents.type,
+      url: messageEvents.url,
+      data: messageEvents.data,
+      occurredAt: messageEvents.occurredAt,
+    })
     .from(messageEvents)
     .where(and(eq(messageEvents.workspaceId, input.workspaceId), eq(messageEvents.messageId, m.id)))
     .orderBy(asc(messageEvents.occurredAt), asc(messageEvents.id));
-  const rendered = str(c.html) === null && m.channel === "email" && SENT_STATUSES.has(m.status) ? await renderUnstored(db, m, input.appUrl) : null;
+  const rendered =
+    str(c.html) === null && m.channel === "email" && SENT_STATUSES.has(m.status)
+      ? await renderUnstored(db, m, input.appUrl)
+      : null;
   const stored = rendered?.html ?? str(c.html);
   const html = stored === null ? null : withoutTracking(stored, input.appUrl);
-  const segments = typeof c.segments === "object" && c.segments !== null ? (c.segments as { segments?: unknown; encoding?: unknown; length?: unknown }) : null;
+  const segments =
+    typeof c.segments === "object" && c.segments !== null
+      ? (c.segments as { segments?: unknown; encoding?: unknown; length?: unknown })
+      : null;
   return {
     id: m.id,
     channel: m.channel,
@@ -213,7 +261,10 @@ export async function getOutboxMessage(db: DbOrTx, input: { workspaceId: string;
     skipReason: m.skipReason,
     lastError: m.lastError,
     toAddress: m.toAddress,
-    subject: m.enrollmentId === null && m.flowId === null ? m.subject : (str(c.subject) ?? rendered?.subject ?? m.subject),
+    subject:
+      m.enrollmentId === null && m.flowId === null
+        ? m.subject
+        : (str(c.subject) ?? rendered?.subject ?? m.subject),
     provider: m.provider,
     providerMessageId: m.providerMessageId,
     attempts: m.attempts,
@@ -227,7 +278,11 @@ export async function getOutboxMessage(db: DbOrTx, input: { workspaceId: string;
     contact: contact
       ? {
           id: contact.id,
-          name: [contact.firstName, contact.lastName].filter(Boolean).join(" ") || contact.email || contact.phone || "Contact",
+          name:
+            [contact.firstName, contact.lastName].filter(Boolean).join(" ") ||
+            contact.email ||
+            contact.phone ||
+            "Contact",
           email: contact.email,
           phone: contact.phone,
           consent: { email: contact.emailConsent, sms: contact.smsConsent, push: contact.pushConsent },
@@ -235,7 +290,10 @@ export async function getOutboxMessage(db: DbOrTx, input: { workspaceId: string;
           previewOnly: m.contactId === null,
         }
       : null,
-    triggerName: typeof c.trigger === "object" && c.trigger !== null ? str((c.trigger as Record<string, unknown>).name) : null,
+    triggerName:
+      typeof c.trigger === "object" && c.trigger !== null
+        ? str((c.trigger as Record<string, unknown>).name)
+        : null,
     email:
       m.channel === "email"
         ? {
@@ -270,7 +328,13 @@ const SENT_STATUSES = new Set(["sent", "delivered", "bounced"]);
 async function renderUnstored(db: DbOrTx, m: typeof messages.$inferSelect, appUrl: string | undefined) {
   if (!appUrl || typeof m.content.config !== "object" || m.content.config === null) return null;
   const [workspace] = await db.select().from(workspaces).where(eq(workspaces.id, m.workspaceId)).limit(1);
-  const [contact] = m.contactId ? await db.select().from(contacts).where(and(eq(contacts.workspaceId, m.workspaceId), eq(contacts.id, m.contactId))).limit(1) : [];
+  const [contact] = m.contactId
+    ? await db
+        .select()
+        .from(contacts)
+        .where(and(eq(contacts.workspaceId, m.workspaceId), eq(contacts.id, m.contactId)))
+        .limit(1)
+    : [];
   if (!workspace) return null;
   const context = messageRenderContext(m, workspace, contact, appUrl);
   try {

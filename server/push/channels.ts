@@ -8,10 +8,18 @@ import type { Agent } from "node:https";
 import { dbPushSubscriptionStore } from "./subscriptions";
 import { getVapidKeys, vapidSubject } from "./vapid";
 
-export async function createAppChannels(db: Db, env: ChannelEnv, options: { agent?: Agent } = {}): Promise<Channels> {
+export async function createAppChannels(
+  db: Db,
+  env: ChannelEnv,
+  options: { agent?: Agent } = {},
+): Promise<Channels> {
   if (!webPushConfigured(env)) return createChannels(env);
   const keys = await getVapidKeys(db, env);
   return createChannels(env, {
-    webPush: { vapid: { subject: vapidSubject(env), ...keys }, store: dbPushSubscriptionStore(db), ...(options.agent && { agent: options.agent }) },
+    webPush: {
+      vapid: { subject: vapidSubject(env), ...keys },
+      store: dbPushSubscriptionStore(db),
+      ...(options.agent && { agent: options.agent }),
+    },
   });
 }

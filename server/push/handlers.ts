@@ -11,7 +11,16 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { contacts, events } from "@/server/db/schema";
 import { webPushConfigured } from "@/server/channels";
-import { authenticate, CORS_HEADERS, errorResponse, invalid, json, parseJson, readBody, RequestError } from "@/server/ingest/http";
+import {
+  authenticate,
+  CORS_HEADERS,
+  errorResponse,
+  invalid,
+  json,
+  parseJson,
+  readBody,
+  RequestError,
+} from "@/server/ingest/http";
 import { notifyEventsStored } from "@/server/ingest/hooks";
 import { ingestMessages } from "@/server/ingest/ingest";
 import { toIssues, TrackRequest, type Issue, type TrackMessage } from "@/server/ingest/schemas";
@@ -22,7 +31,10 @@ import { getVapidKeys, type VapidEnv } from "./vapid";
 export const PUSH_SUBSCRIBED_EVENT = "Push Subscribed";
 const BODY_LIMIT = 8 * 1024;
 
-export const PUSH_CORS_HEADERS: Record<string, string> = { ...CORS_HEADERS, "access-control-allow-methods": "GET, POST, DELETE, OPTIONS" };
+export const PUSH_CORS_HEADERS: Record<string, string> = {
+  ...CORS_HEADERS,
+  "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
+};
 
 function serve(run: () => Promise<Response>): Promise<Response> {
   return run().catch((error: unknown) => errorResponse(error, PUSH_CORS_HEADERS));
@@ -33,7 +45,11 @@ export function handlePushKey(db: Db, req: Request, env: VapidEnv): Promise<Resp
   return serve(async () => {
     await authenticate(db, req, ["secret", "publishable"]);
     const { publicKey } = await getVapidKeys(db, env);
-    return json(200, { publicKey, delivery: webPushConfigured(env) ? "webpush" : "outbox" }, PUSH_CORS_HEADERS);
+    return json(
+      200,
+      { publicKey, delivery: webPushConfigured(env) ? "webpush" : "outbox" },
+      PUSH_CORS_HEADERS,
+    );
   });
 }
 
@@ -51,7 +67,10 @@ export function handlePushSubscribe(db: Db, req: Request, options: { now?: Date 
       ...(fields.context !== undefined && { context: fields.context }),
       properties: body.success ? { push_service: new URL(body.data.subscription.endpoint).host } : {},
     });
-    const issues: Issue[] = [...(body.success ? [] : toIssues(body.error)), ...(identity.success ? [] : toIssues(identity.error))];
+    const issues: Issue[] = [
+      ...(body.success ? [] : toIssues(body.error)),
+      ...(identity.success ? [] : toIssues(identity.error)),
+    ];
     if (!body.success || !identity.success) throw invalid(issues);
 
     const now = options.now ?? new Date();
@@ -60,10 +79,21 @@ export function handlePushSubscribe(db: Db, req: Request, options: { now?: Date 
     const result = await db.transaction(async (tx) => {
       const report = await ingestMessages(tx, { workspaceId, messages: [track], now });
       const outcome = report.outcomes[0];
-      if (!outcome?.ok) throw new RequestError(outcome?.status ?? 500, outcome?.error.message ?? "Could not record the subscription", outcome?.error.issues ?? []);
-      const [event] = outcome.id ? await tx.select({ contactId: events.contactId }).from(events).where(eq(events.id, outcome.id)) : [];
+      if (!outcome?.ok)
+        throw new RequestError(
+          outcome?.status ?? 500,
+          outcome?.error.message ?? "Could not record the subscription",
+          outcome?.error.issues ?? [],
+        );
+      const [event] = outcome.id
+        ? await tx.select({ contactId: events.contactId }).from(events).where(eq(events.id, outcome.id))
+        : [];
       const contactId = event?.contactId ?? null;
-      if (contactId) await tx.update(contacts).set({ pushConsent: "subscribed", updatedAt: now }).where(eq(contacts.id, contactId));
+      if (contactId)
+        await tx
+          .update(contacts)
+          .set({ pushConsent: "subscribed", updatedAt: now })
+          .where(eq(contacts.id, contactId));
       const saved = await saveSubscription(tx, {
         workspaceId,
         contactId,
@@ -77,7 +107,11 @@ export function handlePushSubscribe(db: Db, req: Request, options: { now?: Date 
       return { ...saved, contactId, stored: report.stored };
     });
     await notifyEventsStored(workspaceId, result.stored);
-    return json(result.created ? 201 : 200, { ok: true, id: result.id, contactId: result.contactId }, PUSH_CORS_HEADERS);
+    return json(
+      result.created ? 201 : 200,
+      { ok: true, id: result.id, contactId: result.contactId },
+      PUSH_CORS_HEADERS,
+    );
   });
 }
 

@@ -11,7 +11,10 @@ const base64url = (bytes: number, what: string) =>
 const Endpoint = z
   .string({ error: "Must be the push service URL" })
   .max(2048, "Must be at most 2048 characters")
-  .refine((v) => URL.canParse(v) && new URL(v).protocol === "https:", "Must be an https URL (PushSubscription.endpoint)")
+  .refine(
+    (v) => URL.canParse(v) && new URL(v).protocol === "https:",
+    "Must be an https URL (PushSubscription.endpoint)",
+  )
   .describe("The browser's push service URL.");
 
 export const PushSubscriptionInput = z
@@ -19,7 +22,10 @@ export const PushSubscriptionInput = z
     endpoint: Endpoint,
     expirationTime: z.number().nullish(),
     keys: z.object({
-      p256dh: base64url(65, "the browser's P-256 public key").refine((v) => Buffer.from(v, "base64url")[0] === 4, "Must be an uncompressed P-256 point"),
+      p256dh: base64url(65, "the browser's P-256 public key").refine(
+        (v) => Buffer.from(v, "base64url")[0] === 4,
+        "Must be an uncompressed P-256 point",
+      ),
       auth: base64url(16, "the auth secret"),
     }),
   })
@@ -36,19 +42,35 @@ export const PushSubscribeRequestDoc = PushSubscribeBody.extend({
   userId: TrackFields.shape.userId,
   anonymousId: TrackFields.shape.anonymousId,
   context: Context.optional(),
-}).describe("A browser allowed notifications. Identify the contact with userId or anonymousId, as for track.");
+}).describe(
+  "A browser allowed notifications. Identify the contact with userId or anonymousId, as for track.",
+);
 
-export const PushUnsubscribeBody = z.object({ endpoint: Endpoint }).describe("The browser's subscription endpoint to forget.");
+export const PushUnsubscribeBody = z
+  .object({ endpoint: Endpoint })
+  .describe("The browser's subscription endpoint to forget.");
 
 export const PushKeyResponse = z.object({
-  publicKey: z.string().describe("The VAPID public key (base64url) for `pushManager.subscribe({ applicationServerKey })`."),
-  delivery: z.enum(["webpush", "outbox"]).describe("`webpush` when notifications go to browsers; `outbox` when they are only shown in the app's Outbox."),
+  publicKey: z
+    .string()
+    .describe("The VAPID public key (base64url) for `pushManager.subscribe({ applicationServerKey })`."),
+  delivery: z
+    .enum(["webpush", "outbox"])
+    .describe(
+      "`webpush` when notifications go to browsers; `outbox` when they are only shown in the app's Outbox.",
+    ),
 });
 
 export const PushSubscribeResponse = z.object({
   ok: z.literal(true),
   id: z.uuid().describe("The subscription id."),
-  contactId: z.uuid().nullable().describe("The contact it belongs to; null for a visitor not identified yet (linked when they are)."),
+  contactId: z
+    .uuid()
+    .nullable()
+    .describe("The contact it belongs to; null for a visitor not identified yet (linked when they are)."),
 });
 
-export const PushUnsubscribeResponse = z.object({ ok: z.literal(true), deleted: z.boolean().describe("False when the endpoint was not subscribed.") });
+export const PushUnsubscribeResponse = z.object({
+  ok: z.literal(true),
+  deleted: z.boolean().describe("False when the endpoint was not subscribed."),
+});

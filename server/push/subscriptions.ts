@@ -20,20 +20,34 @@ export type SubscriptionInput = {
 };
 
 /** Saves the browser's subscription; the same endpoint again replaces its keys and owner. */
-export async function saveSubscription(db: DbOrTx, input: SubscriptionInput): Promise<{ id: string; created: boolean }> {
+export async function saveSubscription(
+  db: DbOrTx,
+  input: SubscriptionInput,
+): Promise<{ id: string; created: boolean }> {
   const [row] = await db
     .insert(pushSubscriptions)
     .values({ ...input, createdAt: input.now, updatedAt: input.now })
     .onConflictDoUpdate({
       target: [pushSubscriptions.workspaceId, pushSubscriptions.endpoint],
-      set: { contactId: input.contactId, anonymousId: input.anonymousId, p256dh: input.p256dh, auth: input.auth, userAgent: input.userAgent, updatedAt: input.now },
+      set: {
+        contactId: input.contactId,
+        anonymousId: input.anonymousId,
+        p256dh: input.p256dh,
+        auth: input.auth,
+        userAgent: input.userAgent,
+        updatedAt: input.now,
+      },
     })
     .returning({ id: pushSubscriptions.id, created: sql<boolean>`(xmax = 0)` });
   if (!row) throw new Error("push subscription not saved");
   return { id: row.id, created: Boolean(row.created) };
 }
 
-export async function deleteSubscription(db: DbOrTx, workspaceId: string, endpoint: string): Promise<boolean> {
+export async function deleteSubscription(
+  db: DbOrTx,
+  workspaceId: string,
+  endpoint: string,
+): Promise<boolean> {
   const rows = await db
     .delete(pushSubscriptions)
     .where(and(eq(pushSubscriptions.workspaceId, workspaceId), eq(pushSubscriptions.endpoint, endpoint)))
@@ -42,9 +56,18 @@ export async function deleteSubscription(db: DbOrTx, workspaceId: string, endpoi
 }
 
 /** The contact's subscriptions, and those made under an anonymous id later merged into the contact. */
-export async function listContactSubscriptions(db: DbOrTx, workspaceId: string, contactId: string): Promise<StoredPushSubscription[]> {
+export async function listContactSubscriptions(
+  db: DbOrTx,
+  workspaceId: string,
+  contactId: string,
+): Promise<StoredPushSubscription[]> {
   const rows = await db
-    .select({ id: pushSubscriptions.id, endpoint: pushSubscriptions.endpoint, p256dh: pushSubscriptions.p256dh, auth: pushSubscriptions.auth })
+    .select({
+      id: pushSubscriptions.id,
+      endpoint: pushSubscriptions.endpoint,
+      p256dh: pushSubscriptions.p256dh,
+      auth: pushSubscriptions.auth,
+    })
     .from(pushSubscriptions)
     .where(
       and(
@@ -61,10 +84,15 @@ export function dbPushSubscriptionStore(db: DbOrTx): PushSubscriptionStore {
   return {
     list: (workspaceId, contactId) => listContactSubscriptions(db, workspaceId, contactId),
     remove: async (workspaceId, id) => {
-      await db.delete(pushSubscriptions).where(and(eq(pushSubscriptions.workspaceId, workspaceId), eq(pushSubscriptions.id, id)));
+      await db
+        .delete(pushSubscriptions)
+        .where(and(eq(pushSubscriptions.workspaceId, workspaceId), eq(pushSubscriptions.id, id)));
     },
     delivered: async (workspaceId, id, at) => {
-      await db.update(pushSubscriptions).set({ lastSuccessAt: at }).where(and(eq(pushSubscriptions.workspaceId, workspaceId), eq(pushSubscriptions.id, id)));
+      await db
+        .update(pushSubscriptions)
+        .set({ lastSuccessAt: at })
+        .where(and(eq(pushSubscriptions.workspaceId, workspaceId), eq(pushSubscriptions.id, id)));
     },
   };
 }

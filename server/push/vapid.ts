@@ -20,10 +20,12 @@ const SETTING = "vapid_keys";
 const set = (v: string | undefined): v is string => typeof v === "string" && v.trim() !== "";
 
 export async function getVapidKeys(db: DbOrTx, env: VapidEnv): Promise<VapidKeys> {
-  if (set(env.VAPID_PUBLIC_KEY) && set(env.VAPID_PRIVATE_KEY)) return { publicKey: env.VAPID_PUBLIC_KEY.trim(), privateKey: env.VAPID_PRIVATE_KEY.trim() };
+  if (set(env.VAPID_PUBLIC_KEY) && set(env.VAPID_PRIVATE_KEY))
+    return { publicKey: env.VAPID_PUBLIC_KEY.trim(), privateKey: env.VAPID_PRIVATE_KEY.trim() };
   const stored = await getOrCreateSetting(db, SETTING, () => JSON.stringify(webpush.generateVAPIDKeys()));
   const keys = JSON.parse(stored) as Partial<VapidKeys>;
-  if (typeof keys.publicKey !== "string" || typeof keys.privateKey !== "string") throw new Error(`setting ${SETTING} is not a VAPID key pair`);
+  if (typeof keys.publicKey !== "string" || typeof keys.privateKey !== "string")
+    throw new Error(`setting ${SETTING} is not a VAPID key pair`);
   return { publicKey: keys.publicKey, privateKey: keys.privateKey };
 }
 
@@ -35,6 +37,7 @@ export function vapidSubject(env: VapidEnv): string {
   if (set(env.VAPID_SUBJECT)) return env.VAPID_SUBJECT.trim();
   const app = set(env.APP_URL) ? new URL(env.APP_URL) : null;
   if (app?.protocol === "https:") return app.origin;
-  const host = app && app.hostname !== "localhost" && app.hostname !== "127.0.0.1" ? app.hostname : "tidings.example";
+  const host =
+    app && app.hostname !== "localhost" && app.hostname !== "127.0.0.1" ? app.hostname : "tidings.example";
   return `mailto:push@${host}`;
 }

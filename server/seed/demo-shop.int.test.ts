@@ -7,7 +7,6 @@ import { DEMO_LOGIN, seedDemoShop } from "./demo-shop";
 import { flowStats } from "@/server/analytics/stats";
 import { flows } from "@/server/db/schema";
 
-
 let t: TestDb;
 beforeAll(async () => {
   t = await createTestDb();
@@ -24,7 +23,10 @@ describe(`demo shop seed (${testDriver()})`, () => {
     expect(result.counts.contacts).toBe(500);
     const [ws] = await t.db.select().from(workspaces).where(eq(workspaces.id, result.workspaceId));
     expect(ws?.slug).toBe("demo");
-    const [p] = await t.db.select({ n: count() }).from(products).where(eq(products.workspaceId, result.workspaceId));
+    const [p] = await t.db
+      .select({ n: count() })
+      .from(products)
+      .where(eq(products.workspaceId, result.workspaceId));
     expect(p?.n).toBe(30);
     const zones = await t.db.selectDistinct({ tz: contacts.timezone }).from(contacts);
     expect(zones.length).toBeGreaterThan(5);
@@ -34,11 +36,22 @@ describe(`demo shop seed (${testDriver()})`, () => {
       .where(eq(events.workspaceId, result.workspaceId))
       .groupBy(events.name);
     const byName = Object.fromEntries(names.map((r) => [r.name, r.n]));
-    for (const name of ["Signed Up", "Viewed Product", "Added to Cart", "Started Checkout", "Placed Order", "Order Shipped", "Order Delivered"]) {
+    for (const name of [
+      "Signed Up",
+      "Viewed Product",
+      "Added to Cart",
+      "Started Checkout",
+      "Placed Order",
+      "Order Shipped",
+      "Order Delivered",
+    ]) {
       expect(byName[name], name).toBeGreaterThan(10);
     }
     const [span] = await t.db
-      .select({ min: sql<string>`min(${events.occurredAt})::text`, max: sql<string>`max(${events.occurredAt})::text` })
+      .select({
+        min: sql<string>`min(${events.occurredAt})::text`,
+        max: sql<string>`max(${events.occurredAt})::text`,
+      })
       .from(events);
     expect(new Date(span!.min).getTime()).toBeGreaterThanOrEqual(now.getTime() - 60 * 86_400_000);
     expect(new Date(span!.max).getTime()).toBeLessThanOrEqual(now.getTime());
@@ -53,14 +66,20 @@ describe(`demo shop seed (${testDriver()})`, () => {
 
   it("lets the demo member sign in with the printed password", async () => {
     const auth = await createAuth(t.db);
-    const res = await auth.api.signInEmail({ body: { email: DEMO_LOGIN.email, password: DEMO_LOGIN.password } });
+    const res = await auth.api.signInEmail({
+      body: { email: DEMO_LOGIN.email, password: DEMO_LOGIN.password },
+    });
     expect(res.user.email).toBe(DEMO_LOGIN.email);
-    await expect(auth.api.signInEmail({ body: { email: DEMO_LOGIN.email, password: "wrong-password" } })).rejects.toThrow();
+    await expect(
+      auth.api.signInEmail({ body: { email: DEMO_LOGIN.email, password: "wrong-password" } }),
+    ).rejects.toThrow();
   });
 
   it("gives every new sign-up a workspace of its own", async () => {
     const auth = await createAuth(t.db);
-    const res = await auth.api.signUpEmail({ body: { email: "new.owner@example.com", password: "a-long-password", name: "Nia" } });
+    const res = await auth.api.signUpEmail({
+      body: { email: "new.owner@example.com", password: "a-long-password", name: "Nia" },
+    });
     const rows = await t.db.select().from(members).where(eq(members.userId, res.user.id));
     expect(rows).toHaveLength(1);
     expect(rows[0]?.role).toBe("owner");
@@ -76,14 +95,22 @@ describe(`demo shop history (${testDriver()})`, () => {
       expect(result.counts.flows).toBe(6);
       expect(result.counts.enrollments).toBeGreaterThan(20);
       const [cart] = await other.db.select().from(flows).where(eq(flows.templateKey, "abandoned_cart"));
-      const stats = await flowStats(other.db, { workspaceId: result.workspaceId, flowId: cart!.id, triggerNodeId: "trigger" });
+      const stats = await flowStats(other.db, {
+        workspaceId: result.workspaceId,
+        flowId: cart!.id,
+        triggerNodeId: "trigger",
+      });
       expect(stats.nodes.trigger?.entered).toBeGreaterThan(0);
       expect(stats.nodes.email_1?.sent).toBeGreaterThan(0);
       expect(stats.nodes.email_1?.opened).toBeGreaterThan(0);
       expect(Object.values(stats.nodes).some((n) => n.exited > 0)).toBe(true);
       // Nothing is left for the live executor to send from the past.
-      const queued = await other.db.execute(sql`select count(*)::int as n from messages where status = 'queued'`);
-      const rows = (Array.isArray(queued) ? queued : (queued as { rows: unknown[] }).rows) as Array<{ n: number }>;
+      const queued = await other.db.execute(
+        sql`select count(*)::int as n from messages where status = 'queued'`,
+      );
+      const rows = (Array.isArray(queued) ? queued : (queued as { rows: unknown[] }).rows) as Array<{
+        n: number;
+      }>;
       expect(rows[0]?.n).toBe(0);
     } finally {
       await other.close();

@@ -31,7 +31,14 @@ export interface SeedOptions {
 export interface SeedResult {
   workspaceId: string;
   created: boolean;
-  counts: { products: number; contacts: number; events: number; flows: number; enrollments: number; messages: number };
+  counts: {
+    products: number;
+    contacts: number;
+    events: number;
+    flows: number;
+    enrollments: number;
+    messages: number;
+  };
 }
 
 type EventRow = typeof events.$inferInsert;
@@ -46,11 +53,17 @@ export async function seedDemoShop(db: Db, options: SeedOptions = {}): Promise<S
   if (existing) {
     const membership = await getWorkspaceForUser(db, existing.id);
     if (!membership) throw new Error("demo user has no workspace");
-    return { workspaceId: membership.workspace.id, created: false, counts: { products: 0, contacts: 0, events: 0, flows: 0, enrollments: 0, messages: 0 } };
+    return {
+      workspaceId: membership.workspace.id,
+      created: false,
+      counts: { products: 0, contacts: 0, events: 0, flows: 0, enrollments: 0, messages: 0 },
+    };
   }
 
   const auth = await createAuth(db);
-  const signUp = await auth.api.signUpEmail({ body: { email: DEMO_LOGIN.email, password: DEMO_LOGIN.password, name: DEMO_LOGIN.name } });
+  const signUp = await auth.api.signUpEmail({
+    body: { email: DEMO_LOGIN.email, password: DEMO_LOGIN.password, name: DEMO_LOGIN.name },
+  });
   const membership = await getWorkspaceForUser(db, signUp.user.id);
   if (!membership) throw new Error("sign-up did not create a workspace");
   const workspaceId = membership.workspace.id;
@@ -91,7 +104,11 @@ export async function seedDemoShop(db: Db, options: SeedOptions = {}): Promise<S
     const zone = rng.pick(zoneBag);
     const createdAt = now.getTime() - rng.int(1, days * 2) * DAY + rng.int(0, 23) * HOUR;
     const id = randomUUID();
-    const email = `${first}.${last}.${i + 1}`.toLowerCase().normalize("NFKD").replace(/[^a-z0-9.]/g, "") + "@example.com";
+    const email =
+      `${first}.${last}.${i + 1}`
+        .toLowerCase()
+        .normalize("NFKD")
+        .replace(/[^a-z0-9.]/g, "") + "@example.com";
     const emailConsent = rng.chance(0.76) ? "subscribed" : rng.chance(0.4) ? "unsubscribed" : "none";
     const smsConsent = rng.chance(0.35) ? "subscribed" : rng.chance(0.2) ? "unsubscribed" : "none";
     const birthYear = rng.int(1958, 2004);
@@ -111,23 +128,47 @@ export async function seedDemoShop(db: Db, options: SeedOptions = {}): Promise<S
       smsConsent,
       pushConsent: rng.chance(0.2) ? "subscribed" : "none",
       tags: rng.chance(0.08) ? ["vip"] : [],
-      properties: { favorite_category: rng.pick(["Coffee", "Tea", "Brewing gear", "Mugs"]), source: rng.pick(["instagram", "google", "referral", "newsletter"]) },
+      properties: {
+        favorite_category: rng.pick(["Coffee", "Tea", "Brewing gear", "Mugs"]),
+        source: rng.pick(["instagram", "google", "referral", "newsletter"]),
+      },
       createdAt: new Date(createdAt),
       updatedAt: new Date(createdAt),
     });
-    simulateCustomer(rng, eventRows, { workspaceId, contactId: id, createdAt, windowStart, now: now.getTime(), index: i });
+    simulateCustomer(rng, eventRows, {
+      workspaceId,
+      contactId: id,
+      createdAt,
+      windowStart,
+      now: now.getTime(),
+      index: i,
+    });
   }
 
-  for (let i = 0; i < contactRows.length; i += 500) await db.insert(contacts).values(contactRows.slice(i, i + 500));
-  for (let i = 0; i < eventRows.length; i += 1000) await db.insert(events).values(eventRows.slice(i, i + 1000));
+  for (let i = 0; i < contactRows.length; i += 500)
+    await db.insert(contacts).values(contactRows.slice(i, i + 500));
+  for (let i = 0; i < eventRows.length; i += 1000)
+    await db.insert(events).values(eventRows.slice(i, i + 1000));
 
   const history =
     options.history === false
       ? { flows: 0, enrollments: 0, messages: 0 }
       : await replayHistory(db, { workspaceId, userId: signUp.user.id, now: now.getTime(), days });
   // Whatever the replay did not look at (anonymous or too old to start a flow) is history too.
-  await db.update(events).set({ triggeredAt: now }).where(and(eq(events.workspaceId, workspaceId), isNull(events.triggeredAt)));
-  return { workspaceId, created: true, counts: { products: DEMO_PRODUCTS.length, contacts: contactRows.length, events: eventRows.length, ...history } };
+  await db
+    .update(events)
+    .set({ triggeredAt: now })
+    .where(and(eq(events.workspaceId, workspaceId), isNull(events.triggeredAt)));
+  return {
+    workspaceId,
+    created: true,
+    counts: {
+      products: DEMO_PRODUCTS.length,
+      contacts: contactRows.length,
+      events: eventRows.length,
+      ...history,
+    },
+  };
 }
 
 function lineItem(p: SeedProduct, quantity: number) {
@@ -145,7 +186,14 @@ function lineItem(p: SeedProduct, quantity: number) {
 function simulateCustomer(
   rng: Random,
   out: EventRow[],
-  c: { workspaceId: string; contactId: string; createdAt: number; windowStart: number; now: number; index: number },
+  c: {
+    workspaceId: string;
+    contactId: string;
+    createdAt: number;
+    windowStart: number;
+    now: number;
+    index: number;
+  },
 ) {
   let seq = 0;
   const push = (name: string, at: number, properties: Record<string, unknown>) => {
@@ -179,7 +227,9 @@ function simulateCustomer(
     const cartId = `cart_${c.index}_${s}`;
     const items = [] as ReturnType<typeof lineItem>[];
     for (let a = rng.int(1, 3); a > 0; a--) {
-      const p = rng.chance(0.6) ? rng.pick(viewed.filter((x) => x.inventory > 0).concat(inStock.slice(0, 1))) : rng.pick(inStock);
+      const p = rng.chance(0.6)
+        ? rng.pick(viewed.filter((x) => x.inventory > 0).concat(inStock.slice(0, 1)))
+        : rng.pick(inStock);
       const item = lineItem(p, rng.int(1, 2));
       items.push(item);
       push("Added to Cart", t, { cart_id: cartId, ...item });
@@ -187,18 +237,32 @@ function simulateCustomer(
     }
     const value = Math.round(items.reduce((sum, it) => sum + it.price * it.quantity, 0) * 100) / 100;
     if (!rng.chance(0.6)) continue;
-    push("Started Checkout", t, { cart_id: cartId, items, value, currency: "USD", checkout_url: `/store/${DEMO_SLUG}/checkout/${cartId}` });
+    push("Started Checkout", t, {
+      cart_id: cartId,
+      items,
+      value,
+      currency: "USD",
+      checkout_url: `/store/${DEMO_SLUG}/checkout/${cartId}`,
+    });
     t += rng.int(3, 25) * 60_000;
     if (!rng.chance(0.55)) continue;
     const orderId = `ord_${c.index}_${s}`;
     push("Placed Order", t, { order_id: orderId, cart_id: cartId, items, value, currency: "USD" });
     t += rng.int(20, 50) * HOUR;
-    push("Order Shipped", t, { order_id: orderId, carrier: "UPS", tracking_url: `https://tracking.example.com/${orderId}` });
+    push("Order Shipped", t, {
+      order_id: orderId,
+      carrier: "UPS",
+      tracking_url: `https://tracking.example.com/${orderId}`,
+    });
     t += rng.int(2, 5) * DAY;
     push("Order Delivered", t, { order_id: orderId });
     if (rng.chance(0.3)) {
       const item = rng.pick(items);
-      push("Review Submitted", t + rng.int(1, 7) * DAY, { order_id: orderId, product_id: item.product_id, rating: rng.pick([5, 5, 5, 4, 4, 3, 2, 1]) });
+      push("Review Submitted", t + rng.int(1, 7) * DAY, {
+        order_id: orderId,
+        product_id: item.product_id,
+        rating: rng.pick([5, 5, 5, 4, 4, 3, 2, 1]),
+      });
     }
   }
 }

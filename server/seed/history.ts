@@ -15,7 +15,14 @@ import { enrollFromEvents, invalidateLiveFlows } from "@/server/executor/enroll"
 import { runDueEnrollments, runEnrollmentsNow } from "@/server/executor/runner";
 import { createRandom } from "./random";
 
-export const HISTORY_FLOWS = ["abandoned_cart", "welcome_series", "order_confirmation", "review_request", "post_purchase", "browse_abandonment"] as const;
+export const HISTORY_FLOWS = [
+  "abandoned_cart",
+  "welcome_series",
+  "order_confirmation",
+  "review_request",
+  "post_purchase",
+  "browse_abandonment",
+] as const;
 
 const HOUR = 3_600_000;
 // History moves in 6-hour steps: waits land within a step of their time, which is plenty for a picture of the past.
@@ -27,17 +34,37 @@ export interface HistoryResult {
   messages: number;
 }
 
-export async function replayHistory(db: Db, input: { workspaceId: string; userId: string; now: number; days: number; seed?: number }): Promise<HistoryResult> {
+export async function replayHistory(
+  db: Db,
+  input: { workspaceId: string; userId: string; now: number; days: number; seed?: number },
+): Promise<HistoryResult> {
   const rng = createRandom(input.seed ?? 7);
   const start = input.now - input.days * 24 * HOUR - HOUR;
   for (const key of HISTORY_FLOWS) {
-    const flow = await createFlowFromTemplate(db, { workspaceId: input.workspaceId, userId: input.userId, templateKey: key });
-    await publishFlow(db, { workspaceId: input.workspaceId, flowId: flow.id, userId: input.userId, moveInFlight: false, now: new Date(start) });
+    const flow = await createFlowFromTemplate(db, {
+      workspaceId: input.workspaceId,
+      userId: input.userId,
+      templateKey: key,
+    });
+    await publishFlow(db, {
+      workspaceId: input.workspaceId,
+      flowId: flow.id,
+      userId: input.userId,
+      moveInFlight: false,
+      now: new Date(start),
+    });
   }
   invalidateLiveFlows(input.workspaceId);
 
   const all = await db
-    .select({ id: events.id, workspaceId: events.workspaceId, contactId: events.contactId, name: events.name, properties: events.properties, occurredAt: events.occurredAt })
+    .select({
+      id: events.id,
+      workspaceId: events.workspaceId,
+      contactId: events.contactId,
+      name: events.name,
+      properties: events.properties,
+      occurredAt: events.occurredAt,
+    })
     .from(events)
     .where(and(eq(events.workspaceId, input.workspaceId), gte(events.occurredAt, new Date(start))))
     .orderBy(asc(events.occurredAt));
@@ -62,16 +89,32 @@ export async function replayHistory(db: Db, input: { workspaceId: string; userId
 }
 
 /** History's messages count as sent at once; some emails are opened, some of those clicked. */
-async function settleSends(db: Db, workspaceId: string, now: number, rng: ReturnType<typeof createRandom>): Promise<number> {
+async function settleSends(
+  db: Db,
+  workspaceId: string,
+  now: number,
+  rng: ReturnType<typeof createRandom>,
+): Promise<number> {
   const queued = await db
     .select({ id: messages.id, channel: messages.channel, createdAt: messages.createdAt })
     .from(messages)
-    .where(and(eq(messages.workspaceId, workspaceId), eq(messages.status, "queued"), lte(messages.createdAt, new Date(now))));
+    .where(
+      and(
+        eq(messages.workspaceId, workspaceId),
+        eq(messages.status, "queued"),
+        lte(messages.createdAt, new Date(now)),
+      ),
+    );
   if (queued.length === 0) return 0;
   await db
     .update(messages)
     .set({ status: "sent", provider: "history", lockedUntil: null, sentAt: sql`${messages.createdAt}` })
-    .where(inArray(messages.id, queued.map((m) => m.id)));
+    .where(
+      inArray(
+        messages.id,
+        queued.map((m) => m.id),
+      ),
+    );
   const engagement: Array<typeof messageEvents.$inferInsert> = [];
   for (const m of queued) {
     const at = m.createdAt.getTime();
@@ -79,11 +122,25 @@ async function settleSends(db: Db, workspaceId: string, now: number, rng: Return
     if (m.channel === "email" && rng.chance(0.46)) {
       const opened = at + rng.int(5, 600) * 60_000;
       engagement.push({ workspaceId, messageId: m.id, type: "opened", occurredAt: new Date(opened) });
-      if (rng.chance(0.22)) engagement.push({ workspaceId, messageId: m.id, type: "clicked", url: "https://juniper-roasters.example/", occurredAt: new Date(opened + rng.int(1, 30) * 60_000) });
+      if (rng.chance(0.22))
+        engagement.push({
+          workspaceId,
+          messageId: m.id,
+          type: "clicked",
+          url: "https://juniper-roasters.example/",
+          occurredAt: new Date(opened + rng.int(1, 30) * 60_000),
+        });
     } else if (m.channel !== "email" && rng.chance(0.08)) {
-      engagement.push({ workspaceId, messageId: m.id, type: "clicked", url: "https://juniper-roasters.example/", occurredAt: new Date(at + rng.int(1, 120) * 60_000) });
+      engagement.push({
+        workspaceId,
+        messageId: m.id,
+        type: "clicked",
+        url: "https://juniper-roasters.example/",
+        occurredAt: new Date(at + rng.int(1, 120) * 60_000),
+      });
     }
   }
-  for (let i = 0; i < engagement.length; i += 1000) await db.insert(messageEvents).values(engagement.slice(i, i + 1000));
+  for (let i = 0; i < engagement.length; i += 1000)
+    await db.insert(messageEvents).values(engagement.slice(i, i + 1000));
   return queued.length;
 }

@@ -30,7 +30,12 @@ const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export async function getStorefront(db: DbOrTx, slug: string): Promise<Storefront | null> {
   if (!SLUG.test(slug)) return null;
   const [row] = await db
-    .select({ workspaceId: workspaces.id, name: workspaces.name, slug: workspaces.slug, brandColor: workspaces.brandColor })
+    .select({
+      workspaceId: workspaces.id,
+      name: workspaces.name,
+      slug: workspaces.slug,
+      brandColor: workspaces.brandColor,
+    })
     .from(workspaces)
     .where(eq(workspaces.slug, slug));
   return row ?? null;
@@ -50,11 +55,19 @@ function toStoreProduct(slug: string, p: typeof products.$inferSelect): StorePro
 }
 
 export async function listStoreProducts(db: DbOrTx, store: Storefront): Promise<StoreProduct[]> {
-  const rows = await db.select().from(products).where(eq(products.workspaceId, store.workspaceId)).orderBy(asc(products.category), asc(products.title));
+  const rows = await db
+    .select()
+    .from(products)
+    .where(eq(products.workspaceId, store.workspaceId))
+    .orderBy(asc(products.category), asc(products.title));
   return rows.map((p) => toStoreProduct(store.slug, p));
 }
 
-export async function getStoreProduct(db: DbOrTx, store: Storefront, productId: string): Promise<StoreProduct | null> {
+export async function getStoreProduct(
+  db: DbOrTx,
+  store: Storefront,
+  productId: string,
+): Promise<StoreProduct | null> {
   const [row] = await db
     .select()
     .from(products)
@@ -70,7 +83,10 @@ const keySetting = (workspaceId: string) => `store.publishable-key.${workspaceId
  * replaced by a new one named "Demo storefront".
  */
 export async function storePublishableKey(db: DbOrTx, workspaceId: string): Promise<string> {
-  const [saved] = await db.select({ value: appSettings.value }).from(appSettings).where(eq(appSettings.key, keySetting(workspaceId)));
+  const [saved] = await db
+    .select({ value: appSettings.value })
+    .from(appSettings)
+    .where(eq(appSettings.key, keySetting(workspaceId)));
   if (saved) {
     const principal = await authenticateApiKey(db, saved.value);
     if (principal?.workspaceId === workspaceId && principal.kind === "publishable") return saved.value;

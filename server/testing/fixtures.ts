@@ -17,10 +17,41 @@ export async function createMember(db: Db, name: string) {
 }
 
 /** Calls a procedure over the real HTTP handler, so the error formatter runs. */
-export async function callHttp(db: Db, user: { id: string; email: string; name: string } | null, path: string, input: unknown, method: "query" | "mutation" = "mutation") {
+export async function callHttp(
+  db: Db,
+  user: { id: string; email: string; name: string } | null,
+  path: string,
+  input: unknown,
+  method: "query" | "mutation" = "mutation",
+) {
   const body = JSON.stringify({ json: input });
-  const url = method === "query" ? `http://test/api/trpc/${path}?input=${encodeURIComponent(body)}` : `http://test/api/trpc/${path}`;
-  const req = new Request(url, method === "query" ? { method: "GET" } : { method: "POST", body, headers: { "content-type": "application/json" } });
-  const res = await fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => createContext({ db, user }), allowMethodOverride: true });
-  return { status: res.status, body: (await res.json()) as { error?: { json: { message: string; data: { code: string; httpStatus: number; fieldErrors: Record<string, string[]> | null } } }; result?: unknown } };
+  const url =
+    method === "query"
+      ? `http://test/api/trpc/${path}?input=${encodeURIComponent(body)}`
+      : `http://test/api/trpc/${path}`;
+  const req = new Request(
+    url,
+    method === "query"
+      ? { method: "GET" }
+      : { method: "POST", body, headers: { "content-type": "application/json" } },
+  );
+  const res = await fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req,
+    router: appRouter,
+    createContext: () => createContext({ db, user }),
+    allowMethodOverride: true,
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      error?: {
+        json: {
+          message: string;
+          data: { code: string; httpStatus: number; fieldErrors: Record<string, string[]> | null };
+        };
+      };
+      result?: unknown;
+    },
+  };
 }

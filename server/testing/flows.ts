@@ -19,17 +19,35 @@ export class FakeClock {
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 
-export async function publishGraph(db: Db, input: { workspaceId: string; userId: string; graph: FlowGraph; name?: string; now: number }) {
+export async function publishGraph(
+  db: Db,
+  input: { workspaceId: string; userId: string; graph: FlowGraph; name?: string; now: number },
+) {
   const [flow] = await db
     .insert(flows)
-    .values({ workspaceId: input.workspaceId, name: input.name ?? "Test flow", draftGraph: input.graph, updatedBy: input.userId })
+    .values({
+      workspaceId: input.workspaceId,
+      name: input.name ?? "Test flow",
+      draftGraph: input.graph,
+      updatedBy: input.userId,
+    })
     .returning();
   if (!flow) throw new Error("no flow");
-  const published = await publishFlow(db, { workspaceId: input.workspaceId, flowId: flow.id, userId: input.userId, moveInFlight: false, now: new Date(input.now) });
+  const published = await publishFlow(db, {
+    workspaceId: input.workspaceId,
+    flowId: flow.id,
+    userId: input.userId,
+    moveInFlight: false,
+    now: new Date(input.now),
+  });
   return { flowId: flow.id, versionId: published.versionId };
 }
 
-export async function createContact(db: Db, workspaceId: string, overrides: Partial<typeof contacts.$inferInsert> = {}) {
+export async function createContact(
+  db: Db,
+  workspaceId: string,
+  overrides: Partial<typeof contacts.$inferInsert> = {},
+) {
   const [row] = await db
     .insert(contacts)
     .values({
@@ -50,7 +68,16 @@ export async function createContact(db: Db, workspaceId: string, overrides: Part
 }
 
 let seq = 0;
-export async function storeEvent(db: Db, input: { workspaceId: string; contactId: string; name: string; properties?: Record<string, unknown>; at: number }): Promise<StoredEvent> {
+export async function storeEvent(
+  db: Db,
+  input: {
+    workspaceId: string;
+    contactId: string;
+    name: string;
+    properties?: Record<string, unknown>;
+    at: number;
+  },
+): Promise<StoredEvent> {
   const [row] = await db
     .insert(events)
     .values({
@@ -64,21 +91,43 @@ export async function storeEvent(db: Db, input: { workspaceId: string; contactId
     })
     .returning();
   if (!row) throw new Error("no event");
-  return { id: row.id, workspaceId: row.workspaceId, contactId: row.contactId, name: row.name, properties: row.properties, occurredAt: row.occurredAt };
+  return {
+    id: row.id,
+    workspaceId: row.workspaceId,
+    contactId: row.contactId,
+    name: row.name,
+    properties: row.properties,
+    occurredAt: row.occurredAt,
+  };
 }
 
 export function testExecutor(handle: DbHandle, clock: FakeClock, channels: Channels = createChannels({})) {
-  return new Executor({ handle, channels, clock, appUrl: "https://shop.example.com", linkSigningKey: "test-link-signing-key-0123456789", sweepEveryMs: 0 });
+  return new Executor({
+    handle,
+    channels,
+    clock,
+    appUrl: "https://shop.example.com",
+    linkSigningKey: "test-link-signing-key-0123456789",
+    sweepEveryMs: 0,
+  });
 }
 
 /**
  * Runs the flow to its end: drain what is due, then jump the clock to the next wake-up,
  * until no enrollment is active (or `until` is reached).
  */
-export async function runUntilIdle(db: Db, executor: Executor, clock: FakeClock, options: { until?: number; maxJumps?: number } = {}) {
+export async function runUntilIdle(
+  db: Db,
+  executor: Executor,
+  clock: FakeClock,
+  options: { until?: number; maxJumps?: number } = {},
+) {
   for (let i = 0; i < (options.maxJumps ?? 200); i++) {
     await executor.drain();
-    const [next] = await db.select({ at: min(enrollments.nextRunAt) }).from(enrollments).where(eq(enrollments.status, "active"));
+    const [next] = await db
+      .select({ at: min(enrollments.nextRunAt) })
+      .from(enrollments)
+      .where(eq(enrollments.status, "active"));
     const at = next?.at ? new Date(next.at).getTime() : null;
     if (at === null || (options.until !== undefined && at > options.until)) {
       if (options.until !== undefined && clock.t < options.until) clock.t = options.until;
@@ -91,5 +140,9 @@ export async function runUntilIdle(db: Db, executor: Executor, clock: FakeClock,
 }
 
 export async function enrollmentsOf(db: Db, flowId: string) {
-  return db.select().from(enrollments).where(and(eq(enrollments.flowId, flowId))).orderBy(asc(enrollments.enteredAt));
+  return db
+    .select()
+    .from(enrollments)
+    .where(and(eq(enrollments.flowId, flowId)))
+    .orderBy(asc(enrollments.enteredAt));
 }

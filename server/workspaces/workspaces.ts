@@ -14,7 +14,10 @@ export function slugify(name: string): string {
 }
 
 /** Creates a workspace with its owner. Used by sign-up and by the demo seed. */
-export async function createWorkspace(db: DbOrTx, input: { name: string; ownerUserId: string; slug?: string; timezone?: string }) {
+export async function createWorkspace(
+  db: DbOrTx,
+  input: { name: string; ownerUserId: string; slug?: string; timezone?: string },
+) {
   const slug = input.slug ?? `${slugify(input.name)}-${randomBytes(3).toString("hex")}`;
   const [workspace] = await db
     .insert(workspaces)

@@ -61,7 +61,9 @@ function FieldsTable({ rows }: { rows: FieldRow[] }) {
             <td className="py-2 pr-3 font-mono text-xs text-slate-700">{row.type}</td>
             <td className="py-2 text-slate-700">
               {row.description && <Prose text={row.description} />}
-              {row.constraints.length > 0 && <span className="block text-xs text-slate-500">{row.constraints.join(", ")}</span>}
+              {row.constraints.length > 0 && (
+                <span className="block text-xs text-slate-500">{row.constraints.join(", ")}</span>
+              )}
             </td>
           </tr>
         ))}
@@ -74,7 +76,9 @@ function CodeBlock({ children, label }: { children: ReactNode; label: string }) 
   return (
     <figure className="flex flex-col gap-1">
       <figcaption className="text-xs font-medium uppercase tracking-wide text-slate-600">{label}</figcaption>
-      <pre className="overflow-x-auto rounded-md bg-slate-900 p-3 text-xs leading-relaxed text-slate-100">{children}</pre>
+      <pre className="overflow-x-auto rounded-md bg-slate-900 p-3 text-xs leading-relaxed text-slate-100">
+        {children}
+      </pre>
     </figure>
   );
 }
@@ -82,15 +86,38 @@ function CodeBlock({ children, label }: { children: ReactNode; label: string }) 
 function curlFor(origin: string, method: string, path: string, example: unknown): string {
   const url = `${origin}${path.replace("{id}", "cof-kenya")}`;
   const body = JSON.stringify(example, null, 2).replace(/'/g, "'\\''");
-  return [`curl -X ${method.toUpperCase()} ${url} \\`, `  -H "Authorization: Bearer tid_sk_…" \\`, `  -H "Content-Type: application/json" \\`, `  -d '${body}'`].join("\n");
+  return [
+    `curl -X ${method.toUpperCase()} ${url} \\`,
+    `  -H "Authorization: Bearer tid_sk_…" \\`,
+    `  -H "Content-Type: application/json" \\`,
+    `  -d '${body}'`,
+  ].join("\n");
 }
 
 const METHOD_TONE = { post: "live", put: "paused", get: "neutral" } as const;
 
-function Operation({ path, method, op, origin, components }: { path: string; method: string; op: OpenApiOperation; origin: string; components: Record<string, JsonSchema> }) {
+function Operation({
+  path,
+  method,
+  op,
+  origin,
+  components,
+}: {
+  path: string;
+  method: string;
+  op: OpenApiOperation;
+  origin: string;
+  components: Record<string, JsonSchema>;
+}) {
   const body = op.requestBody?.content["application/json"];
   const rows = [
-    ...(op.parameters ?? []).map((p): FieldRow => ({ name: `${p.name} (in ${p.in})`, type: typeof p.schema.type === "string" ? p.schema.type : "string", required: p.required, description: p.description, constraints: [] })),
+    ...(op.parameters ?? []).map((p): FieldRow => ({
+      name: `${p.name} (in ${p.in})`,
+      type: typeof p.schema.type === "string" ? p.schema.type : "string",
+      required: p.required,
+      description: p.description,
+      constraints: [],
+    })),
     ...(body ? fieldsOf(body.schema, components) : []),
   ];
   const described = body ? resolve(body.schema, components).description : undefined;
@@ -99,7 +126,10 @@ function Operation({ path, method, op, origin, components }: { path: string; met
     <Card id={op.operationId} className="scroll-mt-6">
       <CardHeader>
         <div className="flex items-center gap-3">
-          <Badge tone={METHOD_TONE[method as keyof typeof METHOD_TONE] ?? "neutral"} className="font-mono uppercase">
+          <Badge
+            tone={METHOD_TONE[method as keyof typeof METHOD_TONE] ?? "neutral"}
+            className="font-mono uppercase"
+          >
             {method}
           </Badge>
           <code className="font-mono text-sm font-semibold">{path}</code>
@@ -110,8 +140,8 @@ function Operation({ path, method, op, origin, components }: { path: string; met
         </p>
         {op.security && (
           <p className="text-xs text-slate-600">
-            Auth: {op.operationId === "upsertProduct" ? "secret key only" : "secret or publishable key"}, as <code className="font-mono">Authorization: Bearer …</code> or Basic with
-            the key as user name.
+            Auth: {op.operationId === "upsertProduct" ? "secret key only" : "secret or publishable key"}, as{" "}
+            <code className="font-mono">Authorization: Bearer …</code> or Basic with the key as user name.
           </p>
         )}
       </CardHeader>
@@ -133,7 +163,11 @@ function Operation({ path, method, op, origin, components }: { path: string; met
           <ul className="flex flex-col gap-1 text-sm">
             {Object.entries(op.responses).map(([status, response]) => (
               <li key={status} className="flex gap-2">
-                <code className={`font-mono text-xs font-semibold ${status.startsWith("2") ? "text-emerald-700" : "text-red-700"}`}>{status}</code>
+                <code
+                  className={`font-mono text-xs font-semibold ${status.startsWith("2") ? "text-emerald-700" : "text-red-700"}`}
+                >
+                  {status}
+                </code>
                 <span className="text-slate-700">
                   <Prose text={response.description} />
                 </span>
@@ -150,8 +184,15 @@ export default async function ApiDocsPage() {
   const origin = await publicOrigin();
   const doc = buildOpenApiDocument({ baseUrl: origin });
   const { schemas } = doc.components;
-  const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
-  const errorExample = { error: { message: "Invalid request: batch.3.event: Name the event", issues: [{ path: "batch.3.event", message: "Name the event" }] } };
+  const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+  );
+  const errorExample = {
+    error: {
+      message: "Invalid request: batch.3.event: Name the event",
+      issues: [{ path: "batch.3.event", message: "Name the event" }],
+    },
+  };
 
   return (
     <>
@@ -175,19 +216,32 @@ export default async function ApiDocsPage() {
               </p>
             ))}
             <p>
-              Base URL: <code className="font-mono">{doc.servers[0]?.url}</code>. Every error has the same shape; each issue names the field by its JSON path:
+              Base URL: <code className="font-mono">{doc.servers[0]?.url}</code>. Every error has the same
+              shape; each issue names the field by its JSON path:
             </p>
-            <pre className="overflow-x-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100">{JSON.stringify(errorExample, null, 2)}</pre>
+            <pre className="overflow-x-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100">
+              {JSON.stringify(errorExample, null, 2)}
+            </pre>
             <nav aria-label="Endpoints" className="flex flex-wrap gap-2">
               {operations.map(({ path, method, op }) => (
-                <a key={op.operationId} href={`#${op.operationId}`} className="rounded-md border border-slate-200 px-2 py-1 font-mono text-xs hover:bg-slate-50">
+                <a
+                  key={op.operationId}
+                  href={`#${op.operationId}`}
+                  className="rounded-md border border-slate-200 px-2 py-1 font-mono text-xs hover:bg-slate-50"
+                >
                   {method.toUpperCase()} {path}
                 </a>
               ))}
-              <a href="#events" className="rounded-md border border-slate-200 px-2 py-1 text-xs hover:bg-slate-50">
+              <a
+                href="#events"
+                className="rounded-md border border-slate-200 px-2 py-1 text-xs hover:bg-slate-50"
+              >
                 Canonical events
               </a>
-              <a href="#shopify" className="rounded-md border border-slate-200 px-2 py-1 text-xs hover:bg-slate-50">
+              <a
+                href="#shopify"
+                className="rounded-md border border-slate-200 px-2 py-1 text-xs hover:bg-slate-50"
+              >
                 Shopify
               </a>
             </nav>
@@ -195,7 +249,14 @@ export default async function ApiDocsPage() {
         </Card>
 
         {operations.map(({ path, method, op }) => (
-          <Operation key={op.operationId} path={path} method={method} op={op} origin={origin} components={schemas} />
+          <Operation
+            key={op.operationId}
+            path={path}
+            method={method}
+            op={op}
+            origin={origin}
+            components={schemas}
+          />
         ))}
 
         <section id="events" className="flex scroll-mt-6 flex-col gap-4" aria-labelledby="events-title">
@@ -204,8 +265,9 @@ export default async function ApiDocsPage() {
               Canonical events
             </h2>
             <p className="mt-1 text-sm text-slate-600">
-              Flows trigger on these names. Their documented properties are checked (a wrong type is a 400 naming <code className="font-mono">properties.&lt;field&gt;</code>); any other
-              properties are stored as sent.
+              Flows trigger on these names. Their documented properties are checked (a wrong type is a 400
+              naming <code className="font-mono">properties.&lt;field&gt;</code>); any other properties are
+              stored as sent.
             </p>
           </div>
           {doc["x-canonical-events"].map((event) => (
@@ -215,7 +277,12 @@ export default async function ApiDocsPage() {
                 <p className="text-sm text-slate-700">{event.description}</p>
               </CardHeader>
               <CardContent>
-                <FieldsTable rows={fieldsOf(event.schema, schemas).map((row) => ({ ...row, name: `properties.${row.name}` }))} />
+                <FieldsTable
+                  rows={fieldsOf(event.schema, schemas).map((row) => ({
+                    ...row,
+                    name: `properties.${row.name}`,
+                  }))}
+                />
               </CardContent>
             </Card>
           ))}
@@ -225,8 +292,10 @@ export default async function ApiDocsPage() {
           <CardHeader>
             <CardTitle>Shopify webhooks</CardTitle>
             <p className="text-sm text-slate-700">
-              <code className="font-mono">POST {origin}/api/webhooks/shopify/&lt;workspace id&gt;</code> — set it up in Settings → Shopify. Each delivery is checked against{" "}
-              <code className="font-mono">X-Shopify-Hmac-Sha256</code> (a bad signature is refused with 401 and nothing is stored) and stored once per{" "}
+              <code className="font-mono">POST {origin}/api/webhooks/shopify/&lt;workspace id&gt;</code> — set
+              it up in Settings → Shopify. Each delivery is checked against{" "}
+              <code className="font-mono">X-Shopify-Hmac-Sha256</code> (a bad signature is refused with 401
+              and nothing is stored) and stored once per{" "}
               <code className="font-mono">X-Shopify-Webhook-Id</code>.
             </p>
           </CardHeader>
@@ -246,8 +315,10 @@ export default async function ApiDocsPage() {
 }
 
 const SHOPIFY_MAPPING: Record<(typeof SHOPIFY_TOPICS)[number], string> = {
-  "orders/create": "the customer is identified, then Placed Order (items, value, currency, cart_id = checkout token)",
-  "checkouts/create": "Started Checkout with the recovery link (completed or anonymous checkouts are skipped)",
+  "orders/create":
+    "the customer is identified, then Placed Order (items, value, currency, cart_id = checkout token)",
+  "checkouts/create":
+    "Started Checkout with the recovery link (completed or anonymous checkouts are skipped)",
   "checkouts/update": "Started Checkout, as above",
   "customers/create": "the customer is identified (traits, email and SMS consent), then Signed Up",
   "fulfillments/create": "Order Shipped with tracking_url, carrier and tracking number",

@@ -22,17 +22,24 @@ export function resolve(schema: JsonSchema, components: Components): JsonSchema 
   const ref = schema.$ref;
   if (typeof ref === "string" && ref.startsWith("#/components/schemas/")) {
     const target = components[ref.slice("#/components/schemas/".length)];
-    return target ? { ...target, ...(typeof schema.description === "string" && { description: schema.description }) } : schema;
+    return target
+      ? { ...target, ...(typeof schema.description === "string" && { description: schema.description }) }
+      : schema;
   }
   return schema;
 }
 
 /** The variants of `anyOf`/`oneOf`, without the `null` one; `nullable` tells whether it was there. */
 function variants(schema: JsonSchema, components: Components): { options: JsonSchema[]; nullable: boolean } {
-  const list = (Array.isArray(schema.anyOf) ? schema.anyOf : Array.isArray(schema.oneOf) ? schema.oneOf : null) as unknown[] | null;
+  const list = (
+    Array.isArray(schema.anyOf) ? schema.anyOf : Array.isArray(schema.oneOf) ? schema.oneOf : null
+  ) as unknown[] | null;
   if (!list) return { options: [schema], nullable: false };
   const options = list.filter(isObject).map((s) => resolve(s, components));
-  return { options: options.filter((s) => s.type !== "null"), nullable: options.some((s) => s.type === "null") };
+  return {
+    options: options.filter((s) => s.type !== "null"),
+    nullable: options.some((s) => s.type === "null"),
+  };
 }
 
 export function typeOf(schema: JsonSchema, components: Components): string {
@@ -45,7 +52,8 @@ export function typeOf(schema: JsonSchema, components: Components): string {
   const only = options[0] ?? s;
   if (only.const !== undefined) return JSON.stringify(only.const);
   if (Array.isArray(only.enum)) return only.enum.map((v) => JSON.stringify(v)).join(" | ");
-  if (only.type === "array") return isObject(only.items) ? `array of ${typeOf(only.items, components)}` : "array";
+  if (only.type === "array")
+    return isObject(only.items) ? `array of ${typeOf(only.items, components)}` : "array";
   if (only.type === "string" && typeof only.format === "string") return `string (${only.format})`;
   if (typeof only.type === "string") return only.type;
   return "any";
@@ -90,10 +98,12 @@ export function fieldsOf(schema: JsonSchema, components: Components, prefix = ""
       constraints: constraintsOf(single ?? prop),
     });
     if (depth >= MAX_DEPTH || !single) continue;
-    if (single.type === "object" && isObject(single.properties)) rows.push(...fieldsOf(single, components, `${name}.`, depth + 1));
+    if (single.type === "object" && isObject(single.properties))
+      rows.push(...fieldsOf(single, components, `${name}.`, depth + 1));
     if (single.type === "array" && isObject(single.items)) {
       const item = resolve(single.items, components);
-      if (item.type === "object" && isObject(item.properties)) rows.push(...fieldsOf(item, components, `${name}[].`, depth + 1));
+      if (item.type === "object" && isObject(item.properties))
+        rows.push(...fieldsOf(item, components, `${name}[].`, depth + 1));
     }
   }
   return rows;

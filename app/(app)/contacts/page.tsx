@@ -12,9 +12,17 @@ export const metadata: Metadata = { title: "Contacts" };
 const PAGE = 50;
 const CHANNELS = ["email", "sms", "push"] as const;
 const STATUSES = ["subscribed", "unsubscribed", "none"] as const;
-const selectClass = "h-9 rounded-md border border-slate-300 bg-white px-2 text-sm shadow-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500";
+const selectClass =
+  "h-9 rounded-md border border-slate-300 bg-white px-2 text-sm shadow-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500";
 
-type Params = { q?: string; page?: string; channel?: string; consent?: string; property?: string; event?: string };
+type Params = {
+  q?: string;
+  page?: string;
+  channel?: string;
+  consent?: string;
+  property?: string;
+  event?: string;
+};
 
 function pick<T extends string>(options: readonly T[], value: string | undefined): T | undefined {
   return options.find((o) => o === value);
@@ -44,7 +52,10 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
   const filtered = [q, channel && status, property, event].some(Boolean);
   return (
     <>
-      <PageHeader title="Contacts" description={`${total.toLocaleString("en")} ${filtered ? "matching" : "people in your shop"}`} />
+      <PageHeader
+        title="Contacts"
+        description={`${total.toLocaleString("en")} ${filtered ? "matching" : "people in your shop"}`}
+      />
       <div className="px-8 py-6">
         <ImportForm />
         <form className="mb-4 flex flex-wrap items-end gap-2" role="search" aria-label="Filter contacts">
@@ -54,7 +65,12 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
           </label>
           <label className="flex flex-col gap-1 text-xs text-slate-600">
             Consent channel
-            <select name="channel" defaultValue={channel ?? ""} className={selectClass} aria-label="Consent channel">
+            <select
+              name="channel"
+              defaultValue={channel ?? ""}
+              className={selectClass}
+              aria-label="Consent channel"
+            >
               <option value="">Any channel</option>
               <option value="email">Email</option>
               <option value="sms">SMS</option>
@@ -63,7 +79,12 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
           </label>
           <label className="flex flex-col gap-1 text-xs text-slate-600">
             Consent
-            <select name="consent" defaultValue={status ?? ""} className={selectClass} aria-label="Consent status">
+            <select
+              name="consent"
+              defaultValue={status ?? ""}
+              className={selectClass}
+              aria-label="Consent status"
+            >
               <option value="">Any consent</option>
               {STATUSES.map((s) => (
                 <option key={s} value={s}>
@@ -74,11 +95,22 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
           </label>
           <label className="flex flex-col gap-1 text-xs text-slate-600">
             Has property
-            <Input name="property" defaultValue={property} placeholder="e.g. favorite_category" className="w-48" aria-label="Has property" />
+            <Input
+              name="property"
+              defaultValue={property}
+              placeholder="e.g. favorite_category"
+              className="w-48"
+              aria-label="Has property"
+            />
           </label>
           <label className="flex flex-col gap-1 text-xs text-slate-600">
             Has done event
-            <select name="event" defaultValue={event ?? ""} className={selectClass} aria-label="Has done event">
+            <select
+              name="event"
+              defaultValue={event ?? ""}
+              className={selectClass}
+              aria-label="Has done event"
+            >
               <option value="">Any</option>
               {eventNames.map((n) => (
                 <option key={n} value={n}>
@@ -106,11 +138,19 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
           </thead>
           <tbody>
             {items.map((c) => (
-              <tr key={c.id} className="border-t border-slate-100 hover:bg-slate-50" data-testid="contact-row">
+              <tr
+                key={c.id}
+                className="border-t border-slate-100 hover:bg-slate-50"
+                data-testid="contact-row"
+              >
                 <td className="px-4 py-3">
                   <Link href={`/contacts/${c.id}`} className="block">
-                    <div className="font-medium text-indigo-700 hover:underline">{[c.firstName, c.lastName].filter(Boolean).join(" ") || "—"}</div>
-                    <div className="text-slate-600">{c.email ?? c.phone ?? c.externalId ?? c.anonymousIds[0] ?? "anonymous"}</div>
+                    <div className="font-medium text-indigo-700 hover:underline">
+                      {[c.firstName, c.lastName].filter(Boolean).join(" ") || "—"}
+                    </div>
+                    <div className="text-slate-600">
+                      {c.email ?? c.phone ?? c.externalId ?? c.anonymousIds[0] ?? "anonymous"}
+                    </div>
                   </Link>
                 </td>
                 <td className="px-4 py-3 text-slate-600">{c.timezone ?? "workspace"}</td>
@@ -124,13 +164,23 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
         </table>
         <div className="mt-4 flex items-center gap-3 text-sm text-slate-600">
           {pageNo > 0 && (
-            <Link className="text-indigo-700 hover:underline" href={{ query: { ...query, page: pageNo - 1 } }}>
+            <Link
+              className="text-indigo-700 hover:underline"
+              href={{ query: { ...query, page: pageNo - 1 } }}
+            >
               ← Previous
             </Link>
           )}
-          <span>{total === 0 ? "No contacts" : `${pageNo * PAGE + 1}–${Math.min(total, (pageNo + 1) * PAGE)} of ${total}`}</span>
+          <span>
+            {total === 0
+              ? "No contacts"
+              : `${pageNo * PAGE + 1}–${Math.min(total, (pageNo + 1) * PAGE)} of ${total}`}
+          </span>
           {(pageNo + 1) * PAGE < total && (
-            <Link className="text-indigo-700 hover:underline" href={{ query: { ...query, page: pageNo + 1 } }}>
+            <Link
+              className="text-indigo-700 hover:underline"
+              href={{ query: { ...query, page: pageNo + 1 } }}
+            >
               Next →
             </Link>
           )}

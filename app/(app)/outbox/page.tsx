@@ -37,7 +37,9 @@ function Chip({ active, href: to, children }: { active: boolean; href: string; c
       aria-current={active ? "page" : undefined}
       className={cn(
         "rounded-full border px-3 py-1 text-xs font-medium",
-        active ? "border-indigo-300 bg-indigo-50 text-indigo-800" : "border-slate-200 bg-white text-slate-700 hover:bg-slate-50",
+        active
+          ? "border-indigo-300 bg-indigo-50 text-indigo-800"
+          : "border-slate-200 bg-white text-slate-700 hover:bg-slate-50",
       )}
     >
       {children}
@@ -45,13 +47,20 @@ function Chip({ active, href: to, children }: { active: boolean; href: string; c
   );
 }
 
-export default async function OutboxPage({ searchParams }: { searchParams: Promise<{ channel?: string; status?: string; page?: string }> }) {
+export default async function OutboxPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ channel?: string; status?: string; page?: string }>;
+}) {
   const q = await searchParams;
   const channel = isChannel(q.channel) ? q.channel : undefined;
   const status = isStatus(q.status) ? q.status : undefined;
   const page = Math.max(0, Number.parseInt(q.page ?? "0", 10) || 0);
   const caller = await getCaller();
-  const [rows, total] = await Promise.all([caller.outbox.list({ channel, status, limit: PAGE, offset: page * PAGE }), caller.outbox.count({ channel, status })]);
+  const [rows, total] = await Promise.all([
+    caller.outbox.list({ channel, status, limit: PAGE, offset: page * PAGE }),
+    caller.outbox.count({ channel, status }),
+  ]);
   const filtered = Boolean(channel || status);
   return (
     <>
@@ -111,13 +120,19 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
             <OutboxTable rows={rows} />
             <div className="flex items-center gap-3 text-sm text-slate-600">
               {page > 0 ? (
-                <Link className="text-indigo-700 hover:underline" href={href({ channel, status, page: page - 1 })}>
+                <Link
+                  className="text-indigo-700 hover:underline"
+                  href={href({ channel, status, page: page - 1 })}
+                >
                   ← Newer
                 </Link>
               ) : null}
               <span>{`${page * PAGE + 1}–${page * PAGE + rows.length} of ${total.toLocaleString("en")}`}</span>
               {(page + 1) * PAGE < total ? (
-                <Link className="text-indigo-700 hover:underline" href={href({ channel, status, page: page + 1 })}>
+                <Link
+                  className="text-indigo-700 hover:underline"
+                  href={href({ channel, status, page: page + 1 })}
+                >
                   Older →
                 </Link>
               ) : null}

@@ -8,7 +8,13 @@ import { GetNotified } from "@/components/store/get-notified";
 
 export const dynamic = "force-dynamic";
 
-export default async function StoreLayout({ children, params }: { children: ReactNode; params: Promise<{ workspace: string }> }) {
+export default async function StoreLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ workspace: string }>;
+}) {
   const { workspace: slug } = await params;
   const db = await getDb();
   const store = await getStorefront(db, slug);
@@ -17,9 +23,16 @@ export default async function StoreLayout({ children, params }: { children: Reac
   return (
     <StoreProvider value={{ slug: store.slug, apiKey }}>
       <div className="min-h-full bg-stone-50 text-stone-900">
-        <header className="border-b border-stone-200 bg-white" style={{ borderTopColor: store.brandColor, borderTopWidth: 4 }}>
+        <header
+          className="border-b border-stone-200 bg-white"
+          style={{ borderTopColor: store.brandColor, borderTopWidth: 4 }}
+        >
           <div className="mx-auto flex max-w-5xl items-center justify-between px-6 py-4">
-            <Link href={`/store/${store.slug}`} className="text-xl font-semibold tracking-tight" style={{ color: store.brandColor }}>
+            <Link
+              href={`/store/${store.slug}`}
+              className="text-xl font-semibold tracking-tight"
+              style={{ color: store.brandColor }}
+            >
               {store.name}
             </Link>
             <div className="flex items-center gap-4">
@@ -29,7 +42,9 @@ export default async function StoreLayout({ children, params }: { children: Reac
           </div>
         </header>
         <main className="mx-auto max-w-5xl px-6 py-8">{children}</main>
-        <footer className="mx-auto max-w-5xl px-6 pb-8 text-xs text-stone-500">A demo storefront: every click here is sent to Tidings as a shop event.</footer>
+        <footer className="mx-auto max-w-5xl px-6 pb-8 text-xs text-stone-500">
+          A demo storefront: every click here is sent to Tidings as a shop event.
+        </footer>
       </div>
     </StoreProvider>
   );

@@ -27,7 +27,10 @@ export default async function StorePage({ params }: { params: Promise<{ workspac
               .filter((p) => (p.category ?? "Other") === category)
               .map((p) => (
                 <li key={p.id} data-testid="store-product">
-                  <Link href={p.url} className="group block rounded-lg border border-stone-200 bg-white p-3 shadow-sm hover:shadow">
+                  <Link
+                    href={p.url}
+                    className="group block rounded-lg border border-stone-200 bg-white p-3 shadow-sm hover:shadow"
+                  >
                     {/* Generated SVG placeholders need no image optimisation. */}
                     <img src={p.imageUrl} alt="" className="aspect-square w-full rounded" loading="lazy" />
                     <div className="mt-2 text-sm font-medium group-hover:underline">{p.title}</div>

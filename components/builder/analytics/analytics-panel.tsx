@@ -14,7 +14,16 @@ import { definitionOf, isNodeKind } from "@/server/engine/nodes";
 import { FlowCanvas } from "../canvas";
 import { BuilderStoreProvider } from "../store-provider";
 import { AnalyticsContext, type AnalyticsView } from "./analytics-context";
-import { BRANCHING_KINDS, customRange, edgeShareLabel, formatCount, formatMoney, presetRange, RANGE_PRESETS, type RangePreset } from "./format";
+import {
+  BRANCHING_KINDS,
+  customRange,
+  edgeShareLabel,
+  formatCount,
+  formatMoney,
+  presetRange,
+  RANGE_PRESETS,
+  type RangePreset,
+} from "./format";
 import { estimatedHeight, spreadRows } from "./spread";
 
 const ALL_VERSIONS = "all";
@@ -37,18 +46,32 @@ function spacedGraph(graph: FlowGraph): FlowGraph {
   return { ...graph, nodes: graph.nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position })) };
 }
 
-export function AnalyticsPanel({ flowId, initialRange, onRangeChange }: { flowId: string; initialRange?: string | undefined; onRangeChange?: (range: string | null) => void }) {
+export function AnalyticsPanel({
+  flowId,
+  initialRange,
+  onRangeChange,
+}: {
+  flowId: string;
+  initialRange?: string | undefined;
+  onRangeChange?: (range: string | null) => void;
+}) {
   const trpc = useTRPC();
   const [now] = useState(() => Date.now());
-  const [preset, setPreset] = useState<RangePreset>(() => RANGE_PRESETS.find((p) => p.value === initialRange)?.value ?? "30d");
+  const [preset, setPreset] = useState<RangePreset>(
+    () => RANGE_PRESETS.find((p) => p.value === initialRange)?.value ?? "30d",
+  );
   const [custom, setCustom] = useState({ from: "", to: "" });
   const [versionId, setVersionId] = useState<string>(ALL_VERSIONS);
 
-  const checked = preset === "custom" ? customRange(custom.from, custom.to) : { range: presetRange(preset, now) };
+  const checked =
+    preset === "custom" ? customRange(custom.from, custom.to) : { range: presetRange(preset, now) };
   const range = "range" in checked ? checked.range : null;
   const version = versionId === ALL_VERSIONS ? undefined : versionId;
 
-  const shown = useQuery({ ...trpc.analytics.statsGraph.queryOptions({ flowId, versionId: version }), placeholderData: keepPreviousData });
+  const shown = useQuery({
+    ...trpc.analytics.statsGraph.queryOptions({ flowId, versionId: version }),
+    placeholderData: keepPreviousData,
+  });
   const stats = useQuery({
     ...trpc.analytics.flowStats.queryOptions({ flowId, ...range, versionId: version }),
     enabled: range !== null,
@@ -64,15 +87,24 @@ export function AnalyticsPanel({ flowId, initialRange, onRangeChange }: { flowId
     if (graph && statsData) {
       const kinds = new Map(graph.nodes.map((n) => [n.id, n.kind]));
       for (const e of graph.edges) {
-        if (BRANCHING_KINDS.has(kinds.get(e.source) ?? "")) labels.set(e.id, edgeShareLabel(statsData.nodes[e.source]?.outcomes[e.sourceHandle]));
+        if (BRANCHING_KINDS.has(kinds.get(e.source) ?? ""))
+          labels.set(e.id, edgeShareLabel(statsData.nodes[e.source]?.outcomes[e.sourceHandle]));
       }
     }
     return { stats: statsData, currency, edgeLabels: labels };
   }, [graph, statsData, currency]);
 
   return (
-    <div className="flex min-h-0 flex-1 flex-col" data-testid="analytics-panel" aria-busy={stats.isFetching || shown.isFetching || stats.isPlaceholderData || shown.isPlaceholderData}>
-      <div className="flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-slate-200 bg-white px-4 py-2" role="toolbar" aria-label="Analytics filters">
+    <div
+      className="flex min-h-0 flex-1 flex-col"
+      data-testid="analytics-panel"
+      aria-busy={stats.isFetching || shown.isFetching || stats.isPlaceholderData || shown.isPlaceholderData}
+    >
+      <div
+        className="flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-slate-200 bg-white px-4 py-2"
+        role="toolbar"
+        aria-label="Analytics filters"
+      >
         <label className="flex items-center gap-2 text-sm text-slate-700">
           Dates
           <select
@@ -98,17 +130,36 @@ export function AnalyticsPanel({ flowId, initialRange, onRangeChange }: { flowId
           <div className="flex items-center gap-2 text-sm text-slate-700">
             <label className="flex items-center gap-1.5">
               From
-              <input type="date" className={selectClass} value={custom.from} max={custom.to || undefined} onChange={(e) => setCustom((c) => ({ ...c, from: e.target.value }))} aria-label="From" />
+              <input
+                type="date"
+                className={selectClass}
+                value={custom.from}
+                max={custom.to || undefined}
+                onChange={(e) => setCustom((c) => ({ ...c, from: e.target.value }))}
+                aria-label="From"
+              />
             </label>
             <label className="flex items-center gap-1.5">
               To
-              <input type="date" className={selectClass} value={custom.to} min={custom.from || undefined} onChange={(e) => setCustom((c) => ({ ...c, to: e.target.value }))} aria-label="To" />
+              <input
+                type="date"
+                className={selectClass}
+                value={custom.to}
+                min={custom.from || undefined}
+                onChange={(e) => setCustom((c) => ({ ...c, to: e.target.value }))}
+                aria-label="To"
+              />
             </label>
           </div>
         )}
         <label className="flex items-center gap-2 text-sm text-slate-700">
           Version
-          <select className={selectClass} value={versionId} onChange={(e) => setVersionId(e.target.value)} aria-label="Version">
+          <select
+            className={selectClass}
+            value={versionId}
+            onChange={(e) => setVersionId(e.target.value)}
+            aria-label="Version"
+          >
             <option value={ALL_VERSIONS}>All versions</option>
             {data?.versions.map((v) => (
               <option key={v.id} value={v.id}>
@@ -123,20 +174,28 @@ export function AnalyticsPanel({ flowId, initialRange, onRangeChange }: { flowId
             {checked.error}
           </p>
         )}
-        {(stats.isFetching || shown.isFetching) && <LoaderCircle className="size-4 animate-spin text-slate-500" aria-label="Loading numbers" />}
+        {(stats.isFetching || shown.isFetching) && (
+          <LoaderCircle className="size-4 animate-spin text-slate-500" aria-label="Loading numbers" />
+        )}
         {statsData && (
           <dl className="ml-auto flex items-center gap-4 text-sm" data-testid="analytics-summary">
             <div className="flex items-baseline gap-1.5">
               <dt className="text-slate-600">Entered</dt>
-              <dd className="font-semibold tabular-nums text-slate-900">{formatCount(statsData.flow.entered)}</dd>
+              <dd className="font-semibold tabular-nums text-slate-900">
+                {formatCount(statsData.flow.entered)}
+              </dd>
             </div>
             <div className="flex items-baseline gap-1.5">
               <dt className="text-slate-600">Conversions</dt>
-              <dd className="font-semibold tabular-nums text-slate-900">{formatCount(statsData.flow.conversions)}</dd>
+              <dd className="font-semibold tabular-nums text-slate-900">
+                {formatCount(statsData.flow.conversions)}
+              </dd>
             </div>
             <div className="flex items-baseline gap-1.5">
               <dt className="text-slate-600">Revenue</dt>
-              <dd className="font-semibold tabular-nums text-slate-900">{formatMoney(statsData.flow.revenueCents, currency)}</dd>
+              <dd className="font-semibold tabular-nums text-slate-900">
+                {formatMoney(statsData.flow.revenueCents, currency)}
+              </dd>
             </div>
           </dl>
         )}
@@ -166,9 +225,14 @@ export function AnalyticsPanel({ flowId, initialRange, onRangeChange }: { flowId
   );
 }
 
-function ShownVersionNote({ shown }: { shown: { version: { number: number; live: boolean } | null; draftDiffers: boolean } }) {
+function ShownVersionNote({
+  shown,
+}: {
+  shown: { version: { number: number; live: boolean } | null; draftDiffers: boolean };
+}) {
   let text: string;
-  if (!shown.version) text = "This flow isn't published yet, so there are no numbers. Publish it to start counting.";
+  if (!shown.version)
+    text = "This flow isn't published yet, so there are no numbers. Publish it to start counting.";
   else {
     const which = `version ${shown.version.number}${shown.version.live ? ", the live one" : " (not live)"}`;
     text = shown.draftDiffers
@@ -176,7 +240,10 @@ function ShownVersionNote({ shown }: { shown: { version: { number: number; live:
       : `Showing ${which}. Turn off Analytics to edit.`;
   }
   return (
-    <p className="flex items-center gap-2 border-b border-indigo-100 bg-indigo-50 px-4 py-1.5 text-sm text-indigo-950" data-testid="analytics-version-note">
+    <p
+      className="flex items-center gap-2 border-b border-indigo-100 bg-indigo-50 px-4 py-1.5 text-sm text-indigo-950"
+      data-testid="analytics-version-note"
+    >
       <Info className="size-4 shrink-0 text-indigo-700" aria-hidden />
       {text}
     </p>

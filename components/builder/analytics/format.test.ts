@@ -1,7 +1,33 @@
 import { describe, expect, it } from "vitest";
-import { customRange, edgeShareLabel, formatCount, formatMoney, formatRate, formatShare, nodeStatCells, presetRange, skipReasonLabel, skipReasons, type NodeStatsLike } from "./format";
+import {
+  customRange,
+  edgeShareLabel,
+  formatCount,
+  formatMoney,
+  formatRate,
+  formatShare,
+  nodeStatCells,
+  presetRange,
+  skipReasonLabel,
+  skipReasons,
+  type NodeStatsLike,
+} from "./format";
 
-const zero: NodeStatsLike = { entered: 0, waiting: 0, passed: 0, exited: 0, sent: 0, delivered: 0, opened: 0, clicked: 0, bounced: 0, unsubscribed: 0, skipped: {}, conversions: 0, revenueCents: 0 };
+const zero: NodeStatsLike = {
+  entered: 0,
+  waiting: 0,
+  passed: 0,
+  exited: 0,
+  sent: 0,
+  delivered: 0,
+  opened: 0,
+  clicked: 0,
+  bounced: 0,
+  unsubscribed: 0,
+  skipped: {},
+  conversions: 0,
+  revenueCents: 0,
+};
 
 describe("analytics formatting", () => {
   it("counts with separators, compact from 100,000 on", () => {
@@ -59,9 +85,13 @@ describe("analytics formatting", () => {
     expect(presetRange("30d", now)).toEqual({ from: "2026-10-25", to: "2026-11-23" });
     expect(presetRange("90d", now)).toEqual({ from: "2026-08-26", to: "2026-11-23" });
     expect(presetRange("all", now)).toEqual({});
-    expect(customRange("2026-11-01", "2026-11-10")).toEqual({ range: { from: "2026-11-01", to: "2026-11-10" } });
+    expect(customRange("2026-11-01", "2026-11-10")).toEqual({
+      range: { from: "2026-11-01", to: "2026-11-10" },
+    });
     expect(customRange("2026-11-01", "")).toEqual({ range: { from: "2026-11-01" } });
-    expect(customRange("2026-11-10", "2026-11-01")).toEqual({ error: "The end date is before the start date" });
+    expect(customRange("2026-11-10", "2026-11-01")).toEqual({
+      error: "The end date is before the start date",
+    });
     expect(customRange("2026-02-30", "")).toEqual({ error: "The start date is not a date" });
     expect(customRange("", "tomorrow")).toEqual({ error: "The end date is not a date" });
   });
@@ -76,7 +106,22 @@ describe("analytics formatting", () => {
       ["Exited", "1"],
     ]);
 
-    const email = nodeStatCells("email", { ...zero, sent: 1000, delivered: 800, opened: 400, clicked: 80, bounced: 12, unsubscribed: 3, skipped: { no_consent: 5, smart_sending: 9 }, conversions: 14, revenueCents: 123_450 }, "EUR");
+    const email = nodeStatCells(
+      "email",
+      {
+        ...zero,
+        sent: 1000,
+        delivered: 800,
+        opened: 400,
+        clicked: 80,
+        bounced: 12,
+        unsubscribed: 3,
+        skipped: { no_consent: 5, smart_sending: 9 },
+        conversions: 14,
+        revenueCents: 123_450,
+      },
+      "EUR",
+    );
     const cells = Object.fromEntries(email.message!.cells.map((c) => [c.key, [c.value, c.detail]]));
     expect(cells).toEqual({
       sent: ["1,000", undefined],
@@ -87,7 +132,13 @@ describe("analytics formatting", () => {
       unsubscribed: ["3", undefined],
     });
     expect(email.message!.conversions).toEqual({ count: "14", revenue: "€1,234.50" });
-    expect(email.message!.skipped).toEqual({ total: 14, reasons: [{ key: "smart_sending", label: "Smart sending", count: 9 }, { key: "no_consent", label: "No consent", count: 5 }] });
+    expect(email.message!.skipped).toEqual({
+      total: 14,
+      reasons: [
+        { key: "smart_sending", label: "Smart sending", count: 9 },
+        { key: "no_consent", label: "No consent", count: 5 },
+      ],
+    });
 
     // No delivery reports (an outbox or an SMS provider without them): rates of the sent.
     const sms = nodeStatCells("sms", { ...zero, sent: 200, clicked: 30 });

@@ -34,7 +34,12 @@ export function formatMoney(cents: number, currency = "USD"): string {
   let format = moneyFormats.get(key);
   if (!format) {
     try {
-      format = new Intl.NumberFormat("en", { style: "currency", currency, minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: whole ? 0 : 2 });
+      format = new Intl.NumberFormat("en", {
+        style: "currency",
+        currency,
+        minimumFractionDigits: whole ? 0 : 2,
+        maximumFractionDigits: whole ? 0 : 2,
+      });
     } catch {
       return formatMoney(cents, "USD");
     }
@@ -64,7 +69,9 @@ export function skipReasonLabel(reason: string): string {
 }
 
 /** The skip reasons with a count, most common first, in marketer wording. */
-export function skipReasons(skipped: Record<string, number>): { key: string; label: string; count: number }[] {
+export function skipReasons(
+  skipped: Record<string, number>,
+): { key: string; label: string; count: number }[] {
   return Object.entries(skipped)
     .filter(([, n]) => n > 0)
     .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
@@ -97,15 +104,24 @@ export function isoDay(ms: number): string {
 const DAY_MS = 86_400_000;
 
 /** The from/to days of a preset, today included: "Last 7 days" is today and the 6 days before. */
-export function presetRange(preset: Exclude<RangePreset, "custom">, now: number): { from?: string; to?: string } {
+export function presetRange(
+  preset: Exclude<RangePreset, "custom">,
+  now: number,
+): { from?: string; to?: string } {
   if (preset === "all") return {};
   const days = preset === "7d" ? 7 : preset === "30d" ? 30 : 90;
   return { from: isoDay(now - (days - 1) * DAY_MS), to: isoDay(now) };
 }
 
 /** A custom range the server will take: both ends real days, the end not before the start; a missing end is open. */
-export function customRange(from: string, to: string): { range: { from?: string; to?: string } } | { error: string } {
-  const valid = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && isoDay(Date.parse(`${d}T00:00:00Z`)) === d;
+export function customRange(
+  from: string,
+  to: string,
+): { range: { from?: string; to?: string } } | { error: string } {
+  const valid = (d: string) =>
+    /^\d{4}-\d{2}-\d{2}$/.test(d) &&
+    !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) &&
+    isoDay(Date.parse(`${d}T00:00:00Z`)) === d;
   if (from && !valid(from)) return { error: "The start date is not a date" };
   if (to && !valid(to)) return { error: "The end date is not a date" };
   if (from && to && from > to) return { error: "The end date is before the start date" };
@@ -140,10 +156,25 @@ export const MESSAGE_KINDS: ReadonlySet<string> = new Set(["email", "sms", "push
  */
 export function nodeStatCells(kind: string, s: NodeStatsLike, currency = "USD") {
   const flow: StatCell[] = [
-    { key: "entered", label: "Entered", value: formatCount(s.entered), title: "Contacts who reached this step" },
+    {
+      key: "entered",
+      label: "Entered",
+      value: formatCount(s.entered),
+      title: "Contacts who reached this step",
+    },
     { key: "waiting", label: "Waiting", value: formatCount(s.waiting), title: "Contacts at this step now" },
-    { key: "passed", label: "Passed on", value: formatCount(s.passed), title: "Contacts who went on to the next step" },
-    { key: "exited", label: "Exited", value: formatCount(s.exited), title: "Contacts whose journey ended here (goal reached, exit, or the flow's end)" },
+    {
+      key: "passed",
+      label: "Passed on",
+      value: formatCount(s.passed),
+      title: "Contacts who went on to the next step",
+    },
+    {
+      key: "exited",
+      label: "Exited",
+      value: formatCount(s.exited),
+      title: "Contacts whose journey ended here (goal reached, exit, or the flow's end)",
+    },
   ];
   if (!MESSAGE_KINDS.has(kind)) return { flow, message: null };
   const base = s.delivered > 0 ? s.delivered : s.sent;
@@ -153,10 +184,20 @@ export function nodeStatCells(kind: string, s: NodeStatsLike, currency = "USD") 
     message: {
       cells: [
         { key: "sent", label: "Sent", value: formatCount(s.sent) },
-        { key: "delivered", label: "Delivered", value: formatCount(s.delivered), detail: formatRate(s.delivered, s.sent) },
+        {
+          key: "delivered",
+          label: "Delivered",
+          value: formatCount(s.delivered),
+          detail: formatRate(s.delivered, s.sent),
+        },
         { key: "bounced", label: "Bounced", value: formatCount(s.bounced) },
         { key: "opened", label: "Opened", value: formatCount(s.opened), detail: formatRate(s.opened, base) },
-        { key: "clicked", label: "Clicked", value: formatCount(s.clicked), detail: formatRate(s.clicked, base) },
+        {
+          key: "clicked",
+          label: "Clicked",
+          value: formatCount(s.clicked),
+          detail: formatRate(s.clicked, base),
+        },
         { key: "unsubscribed", label: "Unsubs", value: formatCount(s.unsubscribed) },
       ] satisfies StatCell[],
       conversions: { count: formatCount(s.conversions), revenue: formatMoney(s.revenueCents, currency) },

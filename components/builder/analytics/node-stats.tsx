@@ -10,7 +10,12 @@ function Cell({ cell, strong }: { cell: StatCell; strong?: boolean }) {
   return (
     <div className="min-w-0" data-stat={cell.key} title={cell.title}>
       <dt className="truncate text-[11px] leading-tight text-slate-500">{cell.label}</dt>
-      <dd className={cn("truncate tabular-nums leading-tight", strong ? "text-sm font-semibold text-slate-900" : "text-[13px] font-semibold text-slate-800")}>
+      <dd
+        className={cn(
+          "truncate tabular-nums leading-tight",
+          strong ? "text-sm font-semibold text-slate-900" : "text-[13px] font-semibold text-slate-800",
+        )}
+      >
         <span data-stat-value>{cell.value}</span>
         {cell.detail && <span className="ml-1 text-[11px] font-medium text-slate-500">{cell.detail}</span>}
       </dd>
@@ -23,14 +28,22 @@ export const NodeStatsBlock = memo(function NodeStatsBlock({ id, kind }: { id: s
   if (!view) return null;
   if (!view.stats)
     return (
-      <p className="flow-card-stats border-t border-slate-100 px-3 py-2 text-xs text-slate-500" data-testid="node-stats" data-loading="true">
+      <p
+        className="flow-card-stats border-t border-slate-100 px-3 py-2 text-xs text-slate-500"
+        data-testid="node-stats"
+        data-loading="true"
+      >
         Loading numbers…
       </p>
     );
   const stats: NodeStats = view.stats.nodes[id] ?? EMPTY_NODE_STATS;
   const { flow, message } = nodeStatCells(kind, stats, view.currency);
   return (
-    <div className="flow-card-stats border-t border-slate-100 bg-slate-50/70 px-3 pb-2.5 pt-2" data-testid="node-stats" aria-label="Step analytics">
+    <div
+      className="flow-card-stats border-t border-slate-100 bg-slate-50/70 px-3 pb-2.5 pt-2"
+      data-testid="node-stats"
+      aria-label="Step analytics"
+    >
       <dl className="flex justify-between gap-x-2">
         {flow.map((c) => (
           <Cell key={c.key} cell={c} strong />
@@ -43,7 +56,10 @@ export const NodeStatsBlock = memo(function NodeStatsBlock({ id, kind }: { id: s
               <Cell key={c.key} cell={c} />
             ))}
           </dl>
-          <div className="mt-2 flex items-baseline justify-between gap-2 rounded-md bg-emerald-50 px-2 py-1 text-emerald-900" data-stat="conversions">
+          <div
+            className="mt-2 flex items-baseline justify-between gap-2 rounded-md bg-emerald-50 px-2 py-1 text-emerald-900"
+            data-stat="conversions"
+          >
             <span className="text-[11px] font-semibold uppercase tracking-wide">Conversions</span>
             <span className="truncate text-sm font-semibold tabular-nums">
               <span data-stat-value>{message.conversions.count}</span>
@@ -55,7 +71,8 @@ export const NodeStatsBlock = memo(function NodeStatsBlock({ id, kind }: { id: s
           </div>
           <p className="mt-1.5 text-[11px] leading-snug text-slate-600" data-stat="skipped">
             <span className="font-semibold text-slate-700">Skipped {formatCount(message.skipped.total)}</span>
-            {message.skipped.reasons.length > 0 && ": " + message.skipped.reasons.map((r) => `${r.label} ${formatCount(r.count)}`).join(" · ")}
+            {message.skipped.reasons.length > 0 &&
+              ": " + message.skipped.reasons.map((r) => `${r.label} ${formatCount(r.count)}`).join(" · ")}
           </p>
         </>
       )}

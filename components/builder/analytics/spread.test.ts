@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { estimatedHeight, ROW_SPACE, spreadRows } from "./spread";
 
-const n = (id: string, x: number, y: number) => ({ id, kind: "wait", position: { x, y }, config: {} }) as never;
+const n = (id: string, x: number, y: number) =>
+  ({ id, kind: "wait", position: { x, y }, config: {} }) as never;
 
 describe("spreading the rows for the stats blocks", () => {
   it("keeps columns and order, and moves each row clear of the one above", () => {

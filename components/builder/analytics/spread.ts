@@ -17,7 +17,10 @@ export function estimatedHeight(kind: string, outputs: number): number {
 /** Nodes whose tops are this close share a row. */
 const SAME_ROW = 8;
 
-export function spreadRows(graph: Pick<FlowGraph, "nodes">, heightOf: (node: FlowGraph["nodes"][number]) => number): Map<string, { x: number; y: number }> {
+export function spreadRows(
+  graph: Pick<FlowGraph, "nodes">,
+  heightOf: (node: FlowGraph["nodes"][number]) => number,
+): Map<string, { x: number; y: number }> {
   const sorted = [...graph.nodes].sort((a, b) => a.position.y - b.position.y);
   const out = new Map<string, { x: number; y: number }>();
   let rowTop = Number.NEGATIVE_INFINITY; // original top of the current row
@@ -28,7 +31,8 @@ export function spreadRows(graph: Pick<FlowGraph, "nodes">, heightOf: (node: Flo
     const y = node.position.y;
     if (y - rowTop > SAME_ROW) {
       // A new row: at least its original distance below the last row, and clear of it.
-      const wanted = rowTop === Number.NEGATIVE_INFINITY ? y : Math.max(y + shift, rowNewTop + rowHeight + ROW_SPACE);
+      const wanted =
+        rowTop === Number.NEGATIVE_INFINITY ? y : Math.max(y + shift, rowNewTop + rowHeight + ROW_SPACE);
       shift = wanted - y;
       rowTop = y;
       rowNewTop = wanted;

@@ -24,16 +24,34 @@ export function CatalogProvider({ children }: { children: ReactNode }) {
   const value = useMemo<Catalog>(() => {
     const events = query.data?.events ?? [];
     const byName = new Map(events.map((e) => [e.name, e]));
-    return { events, contactFields: query.data?.contactFields ?? [], loading: query.isPending, eventNamed: (name) => (name ? byName.get(name) : undefined) };
+    return {
+      events,
+      contactFields: query.data?.contactFields ?? [],
+      loading: query.isPending,
+      eventNamed: (name) => (name ? byName.get(name) : undefined),
+    };
   }, [query.data, query.isPending]);
   return <CatalogContext.Provider value={value}>{children}</CatalogContext.Provider>;
 }
 
 /** A fixed catalog (tests, benchmarks, pages without the API). */
-export function StaticCatalogProvider({ events = [], contactFields = [], children }: { events?: CatalogEvent[]; contactFields?: ContactField[]; children: ReactNode }) {
+export function StaticCatalogProvider({
+  events = [],
+  contactFields = [],
+  children,
+}: {
+  events?: CatalogEvent[];
+  contactFields?: ContactField[];
+  children: ReactNode;
+}) {
   const value = useMemo<Catalog>(() => {
     const byName = new Map(events.map((e) => [e.name, e]));
-    return { events, contactFields, loading: false, eventNamed: (name) => (name ? byName.get(name) : undefined) };
+    return {
+      events,
+      contactFields,
+      loading: false,
+      eventNamed: (name) => (name ? byName.get(name) : undefined),
+    };
   }, [events, contactFields]);
   return <CatalogContext.Provider value={value}>{children}</CatalogContext.Provider>;
 }

@@ -27,13 +27,30 @@ export function DurationFields({
 }) {
   return (
     <div className="grid grid-cols-2 gap-2">
-      <NumberField label={amountLabel} min={0} value={amount} onChange={(n) => onChange({ amount: n, unit })} error={error} />
-      <SelectField label="Unit" value={unit} options={UNITS} onChange={(u) => onChange({ amount, unit: u })} />
+      <NumberField
+        label={amountLabel}
+        min={0}
+        value={amount}
+        onChange={(n) => onChange({ amount: n, unit })}
+        error={error}
+      />
+      <SelectField
+        label="Unit"
+        value={unit}
+        options={UNITS}
+        onChange={(u) => onChange({ amount, unit: u })}
+      />
     </div>
   );
 }
 
-export function CategoryField({ value, onChange }: { value: "marketing" | "transactional"; onChange: (value: "marketing" | "transactional") => void }) {
+export function CategoryField({
+  value,
+  onChange,
+}: {
+  value: "marketing" | "transactional";
+  onChange: (value: "marketing" | "transactional") => void;
+}) {
   return (
     <SelectField
       label="Kind of message"
@@ -52,10 +69,24 @@ export function CategoryField({ value, onChange }: { value: "marketing" | "trans
   );
 }
 
-const GROUP_NAMES: Record<string, string> = { contact: "Contact", shop: "Shop", cart: "Cart", order: "Order", product: "Product", offer: "Offer", event: "Trigger event" };
+const GROUP_NAMES: Record<string, string> = {
+  contact: "Contact",
+  shop: "Shop",
+  cart: "Cart",
+  order: "Order",
+  product: "Product",
+  offer: "Offer",
+  event: "Trigger event",
+};
 
 /** A select that inserts `{{ field }}` into a text. */
-export function MergeFieldInsert({ onInsert, label = "Insert a merge field" }: { onInsert: (tag: string) => void; label?: string }) {
+export function MergeFieldInsert({
+  onInsert,
+  label = "Insert a merge field",
+}: {
+  onInsert: (tag: string) => void;
+  label?: string;
+}) {
   const groups = [...new Set(MERGE_FIELDS.map((f) => f.group))];
   return (
     <select
@@ -96,7 +127,19 @@ export function splitList(text: string): string[] {
 }
 
 /** A comma-separated list in a text box; keeps what is typed, reports the parsed list. */
-export function ListField({ label, value, onChange, hint, placeholder }: { label: string; value: readonly string[]; onChange: (value: string[]) => void; hint?: string; placeholder?: string }) {
+export function ListField({
+  label,
+  value,
+  onChange,
+  hint,
+  placeholder,
+}: {
+  label: string;
+  value: readonly string[];
+  onChange: (value: string[]) => void;
+  hint?: string;
+  placeholder?: string;
+}) {
   const [text, setText] = useState(value.join(", "));
   const [seen, setSeen] = useState(value);
   if (seen !== value) {

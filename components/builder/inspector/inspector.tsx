@@ -24,7 +24,11 @@ export function Inspector({ initialTab }: { initialTab?: Tab | undefined }) {
   }
   const settingsIssues = useBuilder((s) => s.issues.filter((i) => i.code === "invalid_settings").length);
   return (
-    <aside aria-label="Inspector" className="flex w-[380px] shrink-0 flex-col border-l border-slate-200 bg-white" data-testid="inspector">
+    <aside
+      aria-label="Inspector"
+      className="flex w-[380px] shrink-0 flex-col border-l border-slate-200 bg-white"
+      data-testid="inspector"
+    >
       <Tabs.Root value={tab} onValueChange={(v) => setTab(v as Tab)} className="flex min-h-0 flex-1 flex-col">
         <Tabs.List aria-label="Inspector" className="flex shrink-0 border-b border-slate-200 px-3">
           {(
@@ -39,12 +43,18 @@ export function Inspector({ initialTab }: { initialTab?: Tab | undefined }) {
               className="-mb-px flex items-center gap-1.5 border-b-2 border-transparent px-3 py-2.5 text-sm font-medium text-slate-600 hover:text-slate-900 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 data-[state=active]:border-indigo-600 data-[state=active]:text-indigo-800"
             >
               {label}
-              {value === "settings" && settingsIssues > 0 && <TriangleAlert className="size-3.5 text-red-600" aria-label={`${settingsIssues} problems`} />}
+              {value === "settings" && settingsIssues > 0 && (
+                <TriangleAlert className="size-3.5 text-red-600" aria-label={`${settingsIssues} problems`} />
+              )}
             </Tabs.Trigger>
           ))}
         </Tabs.List>
         <Tabs.Content value="step" className="min-h-0 flex-1 overflow-y-auto focus-visible:outline-none">
-          {selectedNodeId ? <StepPanel key={selectedNodeId} nodeId={selectedNodeId} /> : <NothingSelected onSettings={() => setTab("settings")} />}
+          {selectedNodeId ? (
+            <StepPanel key={selectedNodeId} nodeId={selectedNodeId} />
+          ) : (
+            <NothingSelected onSettings={() => setTab("settings")} />
+          )}
         </Tabs.Content>
         <Tabs.Content value="settings" className="min-h-0 flex-1 overflow-y-auto focus-visible:outline-none">
           <SettingsPanel />
@@ -58,7 +68,9 @@ function NothingSelected({ onSettings }: { onSettings: () => void }) {
   return (
     <div className="flex flex-col items-center px-8 py-16 text-center">
       <p className="text-sm font-medium text-slate-800">No step selected</p>
-      <p className="mt-1 text-sm text-slate-600">Click a step on the canvas to edit it. Shift-drag to select several.</p>
+      <p className="mt-1 text-sm text-slate-600">
+        Click a step on the canvas to edit it. Shift-drag to select several.
+      </p>
       <Button type="button" variant="secondary" size="sm" className="mt-4" onClick={onSettings}>
         <Settings2 aria-hidden /> Flow settings
       </Button>
@@ -78,7 +90,10 @@ function StepPanel({ nodeId }: { nodeId: string }) {
   return (
     <div data-testid="step-inspector" data-node-id={nodeId}>
       <div className="flex items-start gap-3 border-b border-slate-100 px-5 py-4">
-        <span className={cn("flex size-9 shrink-0 items-center justify-center rounded-lg", TONES[ui.tone].icon)} aria-hidden>
+        <span
+          className={cn("flex size-9 shrink-0 items-center justify-center rounded-lg", TONES[ui.tone].icon)}
+          aria-hidden
+        >
           <Icon className="size-[18px]" />
         </span>
         <div className="min-w-0 flex-1">
@@ -100,13 +115,24 @@ function StepPanel({ nodeId }: { nodeId: string }) {
           >
             <Copy aria-hidden />
           </Button>
-          <Button type="button" size="icon" variant="ghost" aria-label="Delete step" title="Delete (Del)" onClick={() => store.getState().deleteNodes([nodeId])}>
+          <Button
+            type="button"
+            size="icon"
+            variant="ghost"
+            aria-label="Delete step"
+            title="Delete (Del)"
+            onClick={() => store.getState().deleteNodes([nodeId])}
+          >
             <Trash2 aria-hidden />
           </Button>
         </div>
       </div>
       {issues.length > 0 && (
-        <div className="mx-5 mt-4 rounded-lg border border-red-200 bg-red-50 px-3 py-2.5" role="status" data-testid="step-issues">
+        <div
+          className="mx-5 mt-4 rounded-lg border border-red-200 bg-red-50 px-3 py-2.5"
+          role="status"
+          data-testid="step-issues"
+        >
           <p className="flex items-center gap-1.5 text-xs font-semibold text-red-900">
             <TriangleAlert className="size-3.5" aria-hidden /> To fix before publishing
           </p>

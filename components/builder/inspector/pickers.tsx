@@ -28,7 +28,19 @@ type NameSelectProps = {
 };
 
 /** A select of known names; "Other…" switches to a text box for a name not seen yet. */
-function NameSelect({ label, value, onChange, options, placeholder, otherLabel, otherPlaceholder, error, hint, srOnlyLabel, className }: NameSelectProps) {
+function NameSelect({
+  label,
+  value,
+  onChange,
+  options,
+  placeholder,
+  otherLabel,
+  otherPlaceholder,
+  error,
+  hint,
+  srOnlyLabel,
+  className,
+}: NameSelectProps) {
   const known = value === "" || options.some((o) => o.value === value);
   const [typing, setTyping] = useState(!known);
   const listId = useId();
@@ -37,13 +49,24 @@ function NameSelect({ label, value, onChange, options, placeholder, otherLabel, 
       {(a11y) =>
         typing ? (
           <div className="flex gap-1.5">
-            <input {...a11y} className={control} value={value} placeholder={otherPlaceholder} list={listId} onChange={(e) => onChange(e.target.value)} />
+            <input
+              {...a11y}
+              className={control}
+              value={value}
+              placeholder={otherPlaceholder}
+              list={listId}
+              onChange={(e) => onChange(e.target.value)}
+            />
             <datalist id={listId}>
               {options.map((o) => (
                 <option key={o.value} value={o.value} />
               ))}
             </datalist>
-            <button type="button" className="shrink-0 rounded-md px-2 text-xs font-medium text-indigo-700 hover:bg-indigo-50" onClick={() => setTyping(false)}>
+            <button
+              type="button"
+              className="shrink-0 rounded-md px-2 text-xs font-medium text-indigo-700 hover:bg-indigo-50"
+              onClick={() => setTyping(false)}
+            >
               List
             </button>
           </div>
@@ -77,10 +100,19 @@ function NameSelect({ label, value, onChange, options, placeholder, otherLabel, 
 }
 
 /** Event names the workspace has seen, most frequent first. */
-export function EventSelect(props: { label?: string; value: string; onChange: (value: string) => void; error?: string | undefined; hint?: string | undefined; srOnlyLabel?: boolean; className?: string }) {
+export function EventSelect(props: {
+  label?: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string | undefined;
+  hint?: string | undefined;
+  srOnlyLabel?: boolean;
+  className?: string;
+}) {
   const catalog = useCatalog();
   const options = catalog.events.map((e) => ({ value: e.name, label: e.name }));
-  if (props.value && !options.some((o) => o.value === props.value)) options.push({ value: props.value, label: `${props.value} (not seen yet)` });
+  if (props.value && !options.some((o) => o.value === props.value))
+    options.push({ value: props.value, label: `${props.value} (not seen yet)` });
   return (
     <NameSelect
       {...props}
@@ -96,7 +128,10 @@ export function EventSelect(props: { label?: string; value: string; onChange: (v
 export type PropertySource = "contact" | "trigger" | "event";
 
 /** The keys a source offers: contact fields, or the properties of an event seen. */
-export function usePropertyOptions(source: PropertySource, eventName: string | null | undefined): CatalogProperty[] {
+export function usePropertyOptions(
+  source: PropertySource,
+  eventName: string | null | undefined,
+): CatalogProperty[] {
   const catalog = useCatalog();
   if (source === "contact") return catalog.contactFields;
   return catalog.eventNamed(eventName)?.properties ?? [];
@@ -122,14 +157,23 @@ export function PropertySelect(props: {
     value: p.key,
     label: "label" in p && typeof p.label === "string" && p.label !== p.key ? `${p.label} (${p.key})` : p.key,
   }));
-  if (props.value && !options.some((o) => o.value === props.value)) options.push({ value: props.value, label: props.value });
+  if (props.value && !options.some((o) => o.value === props.value))
+    options.push({ value: props.value, label: props.value });
   const empty = options.length === 0;
   return (
     <NameSelect
       {...rest}
       label={props.label ?? "Property"}
       options={options}
-      placeholder={catalog.loading ? "Loading…" : empty ? (eventName || source === "contact" ? "No properties seen yet" : "Choose the event first") : "Choose a property…"}
+      placeholder={
+        catalog.loading
+          ? "Loading…"
+          : empty
+            ? eventName || source === "contact"
+              ? "No properties seen yet"
+              : "Choose the event first"
+            : "Choose a property…"
+      }
       otherLabel="Other property…"
       otherPlaceholder="property name, e.g. cart_id"
     />

@@ -6,7 +6,14 @@
  * `Predicate` tree directly.
  */
 import { Plus, Trash2 } from "lucide-react";
-import type { CountOperator, Operator, Predicate, PropertySource, Scalar, SinceWindow } from "@/server/engine/predicate";
+import type {
+  CountOperator,
+  Operator,
+  Predicate,
+  PropertySource,
+  Scalar,
+  SinceWindow,
+} from "@/server/engine/predicate";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Field, NumberField, SelectField, type Option } from "../ui/form";
@@ -30,9 +37,22 @@ type PropertyPredicate = Extract<Predicate, { type: "property" }>;
 type HasDone = Extract<Predicate, { type: "has_done" }>;
 type EventCount = Extract<Predicate, { type: "event_count" }>;
 
-type RowKind = "has_done" | "not_has_done" | "event_count" | "first_time_buyer" | "property:contact" | "property:trigger" | "property:event" | "group" | "not";
+type RowKind =
+  | "has_done"
+  | "not_has_done"
+  | "event_count"
+  | "first_time_buyer"
+  | "property:contact"
+  | "property:trigger"
+  | "property:event"
+  | "group"
+  | "not";
 
-const SOURCE_LABEL: Record<PropertySource, string> = { contact: "Contact property", trigger: "Trigger event property", event: "Event property" };
+const SOURCE_LABEL: Record<PropertySource, string> = {
+  contact: "Contact property",
+  trigger: "Trigger event property",
+  event: "Event property",
+};
 
 const OPERATORS: Option<Operator>[] = [
   { value: "eq", label: "is" },
@@ -85,11 +105,16 @@ function rowOptions(context: PredicateContext, current: RowKind): Option<RowKind
       { value: "event_count", label: "Did an event a number of times" },
     );
   }
-  for (const source of context.sources) options.push({ value: `property:${source}`, label: SOURCE_LABEL[source] });
+  for (const source of context.sources)
+    options.push({ value: `property:${source}`, label: SOURCE_LABEL[source] });
   if (context.behaviour) options.push({ value: "first_time_buyer", label: "Is a first-time buyer" });
   options.push({ value: "group", label: "Group of conditions" });
   if (current === "not") options.push({ value: "not", label: "None of these" });
-  if (!options.some((o) => o.value === current)) options.push({ value: current, label: current.startsWith("property:") ? SOURCE_LABEL[current.slice(9) as PropertySource] : current });
+  if (!options.some((o) => o.value === current))
+    options.push({
+      value: current,
+      label: current.startsWith("property:") ? SOURCE_LABEL[current.slice(9) as PropertySource] : current,
+    });
   return options;
 }
 
@@ -145,7 +170,12 @@ export function PredicateEditor({
     return (
       <div className="flex flex-col items-start gap-1">
         {emptyHint && <p className="text-xs text-slate-600">{emptyHint}</p>}
-        <Button type="button" size="sm" variant="secondary" onClick={() => onChange({ type: "all", conditions: [defaultCondition(context)] })}>
+        <Button
+          type="button"
+          size="sm"
+          variant="secondary"
+          onClick={() => onChange({ type: "all", conditions: [defaultCondition(context)] })}
+        >
           <Plus aria-hidden /> {addLabel}
         </Button>
       </div>
@@ -182,10 +212,19 @@ function GroupEditor({
   errorAt: ErrorAt;
 }) {
   const join = (p: string) => (path ? `${path}.${p}` : p);
-  const setAt = (i: number, next: Predicate) => onChange({ ...group, conditions: group.conditions.map((c, j) => (j === i ? next : c)) });
-  const removeAt = (i: number) => onChange({ ...group, conditions: group.conditions.filter((_, j) => j !== i) });
+  const setAt = (i: number, next: Predicate) =>
+    onChange({ ...group, conditions: group.conditions.map((c, j) => (j === i ? next : c)) });
+  const removeAt = (i: number) =>
+    onChange({ ...group, conditions: group.conditions.filter((_, j) => j !== i) });
   return (
-    <div className={cn("flex flex-col gap-2", depth > 0 && "rounded-lg border border-slate-200 bg-slate-50/60 p-2.5")} role="group" aria-label={depth === 0 ? "Conditions" : "Group of conditions"}>
+    <div
+      className={cn(
+        "flex flex-col gap-2",
+        depth > 0 && "rounded-lg border border-slate-200 bg-slate-50/60 p-2.5",
+      )}
+      role="group"
+      aria-label={depth === 0 ? "Conditions" : "Group of conditions"}
+    >
       {(group.conditions.length > 1 || depth > 0) && (
         <div className="flex items-center gap-2 text-xs text-slate-700">
           <span>Match</span>
@@ -204,7 +243,11 @@ function GroupEditor({
       {group.conditions.length === 0 && <p className="text-xs text-slate-600">No conditions yet.</p>}
       {group.conditions.map((condition, i) => (
         <div key={i} className="flex flex-col gap-1">
-          {i > 0 && <span className="text-[11px] font-semibold uppercase tracking-wide text-slate-500">{group.type === "all" ? "and" : "or"}</span>}
+          {i > 0 && (
+            <span className="text-[11px] font-semibold uppercase tracking-wide text-slate-500">
+              {group.type === "all" ? "and" : "or"}
+            </span>
+          )}
           <ConditionRow
             value={condition}
             onChange={(next) => setAt(i, next)}
@@ -217,7 +260,12 @@ function GroupEditor({
         </div>
       ))}
       <div className="flex flex-wrap gap-2">
-        <Button type="button" size="sm" variant="secondary" onClick={() => onChange({ ...group, conditions: [...group.conditions, defaultCondition(context)] })}>
+        <Button
+          type="button"
+          size="sm"
+          variant="secondary"
+          onClick={() => onChange({ ...group, conditions: [...group.conditions, defaultCondition(context)] })}
+        >
           <Plus aria-hidden /> Add condition
         </Button>
         {onRemove && (
@@ -249,7 +297,10 @@ function ConditionRow({
 }) {
   const kind = rowKind(value);
   return (
-    <div className="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-2.5 shadow-xs" data-testid="condition-row">
+    <div
+      className="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-2.5 shadow-xs"
+      data-testid="condition-row"
+    >
       <div className="flex items-end gap-2">
         <SelectField
           className="flex-1"
@@ -262,15 +313,38 @@ function ConditionRow({
           <Trash2 aria-hidden />
         </Button>
       </div>
-      <RowBody value={value} onChange={onChange} context={context} depth={depth} path={path} errorAt={errorAt} />
+      <RowBody
+        value={value}
+        onChange={onChange}
+        context={context}
+        depth={depth}
+        path={path}
+        errorAt={errorAt}
+      />
     </div>
   );
 }
 
-function RowBody({ value, onChange, context, depth, path, errorAt }: { value: Predicate; onChange: (value: Predicate) => void; context: PredicateContext; depth: number; path: string; errorAt: ErrorAt }) {
+function RowBody({
+  value,
+  onChange,
+  context,
+  depth,
+  path,
+  errorAt,
+}: {
+  value: Predicate;
+  onChange: (value: Predicate) => void;
+  context: PredicateContext;
+  depth: number;
+  path: string;
+  errorAt: ErrorAt;
+}) {
   switch (value.type) {
     case "property":
-      return <PropertyRow value={value} onChange={onChange} context={context} path={path} errorAt={errorAt} />;
+      return (
+        <PropertyRow value={value} onChange={onChange} context={context} path={path} errorAt={errorAt} />
+      );
     case "has_done":
       return <HasDoneRow value={value} onChange={onChange} path={path} errorAt={errorAt} />;
     case "event_count":
@@ -279,14 +353,37 @@ function RowBody({ value, onChange, context, depth, path, errorAt }: { value: Pr
       return <p className="text-xs text-slate-600">Has placed exactly one order.</p>;
     case "all":
     case "any":
-      return <GroupEditor group={value} onChange={onChange} context={context} depth={depth + 1} path={path} errorAt={errorAt} />;
+      return (
+        <GroupEditor
+          group={value}
+          onChange={onChange}
+          context={context}
+          depth={depth + 1}
+          path={path}
+          errorAt={errorAt}
+        />
+      );
     case "not":
       if (value.condition.type === "has_done") {
         const inner = value.condition;
-        return <HasDoneRow value={inner} onChange={(next) => onChange({ type: "not", condition: next })} path={`${path}.condition`} errorAt={errorAt} />;
+        return (
+          <HasDoneRow
+            value={inner}
+            onChange={(next) => onChange({ type: "not", condition: next })}
+            path={`${path}.condition`}
+            errorAt={errorAt}
+          />
+        );
       }
       return (
-        <GroupEditor group={asGroup(value.condition)} onChange={(next) => onChange({ type: "not", condition: next })} context={context} depth={depth + 1} path={`${path}.condition`} errorAt={errorAt} />
+        <GroupEditor
+          group={asGroup(value.condition)}
+          onChange={(next) => onChange({ type: "not", condition: next })}
+          context={context}
+          depth={depth + 1}
+          path={`${path}.condition`}
+          errorAt={errorAt}
+        />
       );
   }
 }
@@ -299,8 +396,21 @@ function parseScalar(text: string, numeric: boolean): Scalar {
 
 const ORDERED = new Set<Operator>(["gt", "gte", "lt", "lte"]);
 
-function PropertyRow({ value, onChange, context, path, errorAt }: { value: PropertyPredicate; onChange: (value: Predicate) => void; context: PredicateContext; path: string; errorAt: ErrorAt }) {
-  const eventName = value.source === "trigger" ? context.triggerEvent : value.source === "event" ? context.eventName : null;
+function PropertyRow({
+  value,
+  onChange,
+  context,
+  path,
+  errorAt,
+}: {
+  value: PropertyPredicate;
+  onChange: (value: Predicate) => void;
+  context: PredicateContext;
+  path: string;
+  errorAt: ErrorAt;
+}) {
+  const eventName =
+    value.source === "trigger" ? context.triggerEvent : value.source === "event" ? context.eventName : null;
   const known = usePropertyOptions(value.source, eventName).find((p) => p.key === value.path);
   const type = known?.type;
   const examples = known?.examples ?? [];
@@ -326,7 +436,12 @@ function PropertyRow({ value, onChange, context, path, errorAt }: { value: Prope
         onChange={(op) => {
           const next: PropertyPredicate = { ...value, op };
           if (op === "exists" || op === "not_exists") delete next.value;
-          else if (op === "in") next.value = Array.isArray(value.value) ? value.value : value.value === undefined || value.value === "" ? [] : [value.value];
+          else if (op === "in")
+            next.value = Array.isArray(value.value)
+              ? value.value
+              : value.value === undefined || value.value === ""
+                ? []
+                : [value.value];
           else if (Array.isArray(value.value)) next.value = value.value[0] ?? "";
           else next.value = value.value ?? "";
           onChange(next);
@@ -372,7 +487,11 @@ function PropertyRow({ value, onChange, context, path, errorAt }: { value: Prope
                 {...a11y}
                 className="h-9 w-full rounded-md border border-slate-300 px-2.5 text-sm shadow-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 aria-[invalid=true]:border-red-500"
                 inputMode={numeric ? "decimal" : undefined}
-                value={value.value === undefined || value.value === null || Array.isArray(value.value) ? "" : String(value.value)}
+                value={
+                  value.value === undefined || value.value === null || Array.isArray(value.value)
+                    ? ""
+                    : String(value.value)
+                }
                 list={examples.length ? listId : undefined}
                 onChange={(e) => onChange({ ...value, value: parseScalar(e.target.value, numeric) })}
               />
@@ -390,7 +509,19 @@ function PropertyRow({ value, onChange, context, path, errorAt }: { value: Prope
   );
 }
 
-function WhereEditor({ event, where, onChange, path, errorAt }: { event: string; where: Predicate | null; onChange: (where: Predicate | null) => void; path: string; errorAt: ErrorAt }) {
+function WhereEditor({
+  event,
+  where,
+  onChange,
+  path,
+  errorAt,
+}: {
+  event: string;
+  where: Predicate | null;
+  onChange: (where: Predicate | null) => void;
+  path: string;
+  errorAt: ErrorAt;
+}) {
   return (
     <div className="border-l-2 border-slate-200 pl-2.5">
       <PredicateEditor
@@ -406,10 +537,24 @@ function WhereEditor({ event, where, onChange, path, errorAt }: { event: string;
   );
 }
 
-function HasDoneRow({ value, onChange, path, errorAt }: { value: HasDone; onChange: (value: HasDone) => void; path: string; errorAt: ErrorAt }) {
+function HasDoneRow({
+  value,
+  onChange,
+  path,
+  errorAt,
+}: {
+  value: HasDone;
+  onChange: (value: HasDone) => void;
+  path: string;
+  errorAt: ErrorAt;
+}) {
   return (
     <div className="flex flex-col gap-2">
-      <EventSelect value={value.event} onChange={(event) => onChange({ ...value, event })} error={errorAt(`${path}.event`)} />
+      <EventSelect
+        value={value.event}
+        onChange={(event) => onChange({ ...value, event })}
+        error={errorAt(`${path}.event`)}
+      />
       <div className="grid grid-cols-2 gap-2">
         <SelectField
           className={value.since === "last_days" ? "" : "col-span-2"}
@@ -423,20 +568,59 @@ function HasDoneRow({ value, onChange, path, errorAt }: { value: HasDone; onChan
             onChange(next);
           }}
         />
-        {value.since === "last_days" && <NumberField label="Days" min={1} value={value.days ?? Number.NaN} onChange={(days) => onChange({ ...value, days })} error={errorAt(`${path}.days`)} />}
+        {value.since === "last_days" && (
+          <NumberField
+            label="Days"
+            min={1}
+            value={value.days ?? Number.NaN}
+            onChange={(days) => onChange({ ...value, days })}
+            error={errorAt(`${path}.days`)}
+          />
+        )}
       </div>
-      <WhereEditor event={value.event} where={value.where} onChange={(where) => onChange({ ...value, where })} path={path} errorAt={errorAt} />
+      <WhereEditor
+        event={value.event}
+        where={value.where}
+        onChange={(where) => onChange({ ...value, where })}
+        path={path}
+        errorAt={errorAt}
+      />
     </div>
   );
 }
 
-function EventCountRow({ value, onChange, path, errorAt }: { value: EventCount; onChange: (value: EventCount) => void; path: string; errorAt: ErrorAt }) {
+function EventCountRow({
+  value,
+  onChange,
+  path,
+  errorAt,
+}: {
+  value: EventCount;
+  onChange: (value: EventCount) => void;
+  path: string;
+  errorAt: ErrorAt;
+}) {
   return (
     <div className="flex flex-col gap-2">
-      <EventSelect value={value.event} onChange={(event) => onChange({ ...value, event })} error={errorAt(`${path}.event`)} />
+      <EventSelect
+        value={value.event}
+        onChange={(event) => onChange({ ...value, event })}
+        error={errorAt(`${path}.event`)}
+      />
       <div className="grid grid-cols-2 gap-2">
-        <SelectField label="How often" value={value.op} options={COUNT_OPERATORS} onChange={(op) => onChange({ ...value, op })} />
-        <NumberField label="Times" min={0} value={value.count} onChange={(count) => onChange({ ...value, count })} error={errorAt(`${path}.count`)} />
+        <SelectField
+          label="How often"
+          value={value.op}
+          options={COUNT_OPERATORS}
+          onChange={(op) => onChange({ ...value, op })}
+        />
+        <NumberField
+          label="Times"
+          min={0}
+          value={value.count}
+          onChange={(count) => onChange({ ...value, count })}
+          error={errorAt(`${path}.count`)}
+        />
         <SelectField
           className={value.days === null ? "col-span-2" : ""}
           label="When"
@@ -447,9 +631,23 @@ function EventCountRow({ value, onChange, path, errorAt }: { value: EventCount; 
           ]}
           onChange={(w) => onChange({ ...value, days: w === "ever" ? null : 30 })}
         />
-        {value.days !== null && <NumberField label="Days" min={1} value={value.days} onChange={(days) => onChange({ ...value, days })} error={errorAt(`${path}.days`)} />}
+        {value.days !== null && (
+          <NumberField
+            label="Days"
+            min={1}
+            value={value.days}
+            onChange={(days) => onChange({ ...value, days })}
+            error={errorAt(`${path}.days`)}
+          />
+        )}
       </div>
-      <WhereEditor event={value.event} where={value.where} onChange={(where) => onChange({ ...value, where })} path={path} errorAt={errorAt} />
+      <WhereEditor
+        event={value.event}
+        where={value.where}
+        onChange={(where) => onChange({ ...value, where })}
+        path={path}
+        errorAt={errorAt}
+      />
     </div>
   );
 }

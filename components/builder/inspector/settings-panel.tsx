@@ -25,7 +25,12 @@ export function SettingsPanel() {
         />
         {goal && (
           <>
-            <EventSelect label="Goal event" value={goal.event} onChange={(event) => change({ ...draft, goal: { ...goal, event } })} error={error("goal.event")} />
+            <EventSelect
+              label="Goal event"
+              value={goal.event}
+              onChange={(event) => change({ ...draft, goal: { ...goal, event } })}
+              error={error("goal.event")}
+            />
             <PredicateEditor
               value={goal.filter}
               onChange={(filter) => change({ ...draft, goal: { ...goal, filter } })}
@@ -59,7 +64,13 @@ export function SettingsPanel() {
             { value: "once", label: "Only once, ever" },
             { value: "once_per_period", label: "Once per period" },
           ]}
-          onChange={(mode) => change({ ...draft, reentry: mode === "once_per_period" ? { mode, periodDays: draft.reentry.periodDays ?? 30 } : { mode } })}
+          onChange={(mode) =>
+            change({
+              ...draft,
+              reentry:
+                mode === "once_per_period" ? { mode, periodDays: draft.reentry.periodDays ?? 30 } : { mode },
+            })
+          }
         />
         {draft.reentry.mode === "once_per_period" && (
           <NumberField
@@ -77,7 +88,14 @@ export function SettingsPanel() {
           onChange={(on) => change({ ...draft, entryKey: on ? "cart_id" : null })}
         />
         {draft.entryKey !== null && (
-          <PropertySelect label="Trigger property" source="trigger" eventName={triggerEvent} value={draft.entryKey} onChange={(entryKey) => change({ ...draft, entryKey })} error={error("entryKey")} />
+          <PropertySelect
+            label="Trigger property"
+            source="trigger"
+            eventName={triggerEvent}
+            value={draft.entryKey}
+            onChange={(entryKey) => change({ ...draft, entryKey })}
+            error={error("entryKey")}
+          />
         )}
       </Section>
       <Section title="Sending">
@@ -98,8 +116,20 @@ export function SettingsPanel() {
         />
         {draft.quietHours.enabled && (
           <div className="grid grid-cols-2 gap-2">
-            <TextField label="From" type="time" value={draft.quietHours.start} onChange={(start) => change({ ...draft, quietHours: { ...draft.quietHours, start } })} error={error("quietHours.start")} />
-            <TextField label="Until" type="time" value={draft.quietHours.end} onChange={(end) => change({ ...draft, quietHours: { ...draft.quietHours, end } })} error={error("quietHours.end")} />
+            <TextField
+              label="From"
+              type="time"
+              value={draft.quietHours.start}
+              onChange={(start) => change({ ...draft, quietHours: { ...draft.quietHours, start } })}
+              error={error("quietHours.start")}
+            />
+            <TextField
+              label="Until"
+              type="time"
+              value={draft.quietHours.end}
+              onChange={(end) => change({ ...draft, quietHours: { ...draft.quietHours, end } })}
+              error={error("quietHours.end")}
+            />
           </div>
         )}
         <NumberField

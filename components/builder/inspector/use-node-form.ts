@@ -8,7 +8,11 @@ import { useSchemaForm } from "./use-schema-form";
 /** The form of one step: its config checked against the kind's zod schema, committed when valid. */
 export function useNodeForm<K extends NodeKind>(kind: K, nodeId: string, config: NodeConfig<K>) {
   const update = useBuilder((s) => s.updateConfig);
-  return useSchemaForm(nodeDefinitions[kind].configSchema as unknown as z.ZodType<NodeConfig<K>>, config, (next) => update(nodeId, next));
+  return useSchemaForm(
+    nodeDefinitions[kind].configSchema as unknown as z.ZodType<NodeConfig<K>>,
+    config,
+    (next) => update(nodeId, next),
+  );
 }
 
 /** The event that starts the flow (for "trigger event property" pickers), if it is event-triggered. */

@@ -41,11 +41,29 @@ function ActionInspector({ nodeId, config }: InspectorProps<"action">) {
   const { draft, change, error } = useNodeForm("action", nodeId, config);
   return (
     <>
-      <SelectField label="Do" value={draft.type} options={TYPES} onChange={(type) => change(actionOfType(type, draft))} />
-      {(draft.type === "add_tag" || draft.type === "remove_tag") && <TextField label="Tag" value={draft.tag} onChange={(tag) => change({ ...draft, tag })} error={error("tag")} />}
+      <SelectField
+        label="Do"
+        value={draft.type}
+        options={TYPES}
+        onChange={(type) => change(actionOfType(type, draft))}
+      />
+      {(draft.type === "add_tag" || draft.type === "remove_tag") && (
+        <TextField
+          label="Tag"
+          value={draft.tag}
+          onChange={(tag) => change({ ...draft, tag })}
+          error={error("tag")}
+        />
+      )}
       {draft.type === "update_property" && (
         <>
-          <PropertySelect label="Property" source="contact" value={draft.property} onChange={(property) => change({ ...draft, property })} error={error("property")} />
+          <PropertySelect
+            label="Property"
+            source="contact"
+            value={draft.property}
+            onChange={(property) => change({ ...draft, property })}
+            error={error("property")}
+          />
           <div className="grid grid-cols-2 gap-2">
             <SelectField
               label="Value type"
@@ -58,7 +76,17 @@ function ActionInspector({ nodeId, config }: InspectorProps<"action">) {
                 { value: "empty", label: "Empty" },
               ]}
               onChange={(kind) =>
-                change({ ...draft, value: kind === "text" ? String(draft.value ?? "") : kind === "number" ? Number(draft.value) || 0 : kind === "empty" ? null : kind === "true" })
+                change({
+                  ...draft,
+                  value:
+                    kind === "text"
+                      ? String(draft.value ?? "")
+                      : kind === "number"
+                        ? Number(draft.value) || 0
+                        : kind === "empty"
+                          ? null
+                          : kind === "true",
+                })
               }
             />
             {(typeof draft.value === "string" || typeof draft.value === "number") && (
@@ -66,7 +94,9 @@ function ActionInspector({ nodeId, config }: InspectorProps<"action">) {
                 label="Value"
                 inputMode={typeof draft.value === "number" ? "decimal" : undefined}
                 value={String(draft.value)}
-                onChange={(text) => change({ ...draft, value: typeof draft.value === "number" ? Number(text) : text })}
+                onChange={(text) =>
+                  change({ ...draft, value: typeof draft.value === "number" ? Number(text) : text })
+                }
                 error={error("value")}
               />
             )}
@@ -75,7 +105,14 @@ function ActionInspector({ nodeId, config }: InspectorProps<"action">) {
       )}
       {draft.type === "webhook" && (
         <>
-          <TextField label="URL" value={draft.url} placeholder="https://" onChange={(url) => change({ ...draft, url })} error={error("url")} hint="We post the contact, the trigger event and the flow." />
+          <TextField
+            label="URL"
+            value={draft.url}
+            placeholder="https://"
+            onChange={(url) => change({ ...draft, url })}
+            error={error("url")}
+            hint="We post the contact, the trigger event and the flow."
+          />
           <SelectField
             label="Method"
             value={draft.method}
@@ -92,4 +129,9 @@ const ActionCard = memo(function ActionCard({ id, data, selected }: NodeProps<Ca
   return <NodeCard id={id} kind="action" config={data} selected={selected} icon={Tag} tone="slate" />;
 });
 
-export const actionUi: NodeUi<"action"> = { icon: Tag, tone: "slate", Card: ActionCard, Inspector: ActionInspector };
+export const actionUi: NodeUi<"action"> = {
+  icon: Tag,
+  tone: "slate",
+  Card: ActionCard,
+  Inspector: ActionInspector,
+};

@@ -34,15 +34,40 @@ function ConditionInspector({ nodeId, config }: InspectorProps<"condition">) {
         onChange={(mode) =>
           change(
             mode === "if"
-              ? { mode, predicate: draft.mode === "if" ? draft.predicate : (draft.branches[0]?.predicate ?? { type: "all", conditions: [] }) }
-              : { mode, branches: [{ id: "path_1", label: "Path 1", predicate: draft.mode === "if" ? draft.predicate : { type: "all", conditions: [defaultCondition(context)] } }], elseLabel: "Everyone else" },
+              ? {
+                  mode,
+                  predicate:
+                    draft.mode === "if"
+                      ? draft.predicate
+                      : (draft.branches[0]?.predicate ?? { type: "all", conditions: [] }),
+                }
+              : {
+                  mode,
+                  branches: [
+                    {
+                      id: "path_1",
+                      label: "Path 1",
+                      predicate:
+                        draft.mode === "if"
+                          ? draft.predicate
+                          : { type: "all", conditions: [defaultCondition(context)] },
+                    },
+                  ],
+                  elseLabel: "Everyone else",
+                },
           )
         }
       />
       {draft.mode === "if" ? (
         <div className="flex flex-col gap-1.5">
           <span className="text-xs font-medium text-slate-700">Yes when</span>
-          <PredicateEditor value={draft.predicate} onChange={(predicate) => predicate && change({ ...draft, predicate })} context={context} path="predicate" errorAt={error} />
+          <PredicateEditor
+            value={draft.predicate}
+            onChange={(predicate) => predicate && change({ ...draft, predicate })}
+            context={context}
+            path="predicate"
+            errorAt={error}
+          />
         </div>
       ) : (
         <>
@@ -54,16 +79,33 @@ function ConditionInspector({ nodeId, config }: InspectorProps<"condition">) {
                   className="flex-1"
                   label="Name"
                   value={branch.label}
-                  onChange={(label) => change({ ...draft, branches: draft.branches.map((b, j) => (j === i ? { ...b, label } : b)) })}
+                  onChange={(label) =>
+                    change({
+                      ...draft,
+                      branches: draft.branches.map((b, j) => (j === i ? { ...b, label } : b)),
+                    })
+                  }
                   error={error(`branches.${i}.label`)}
                 />
-                <Button type="button" size="icon" variant="ghost" aria-label={`Remove path ${i + 1}`} onClick={() => change({ ...draft, branches: draft.branches.filter((_, j) => j !== i) })}>
+                <Button
+                  type="button"
+                  size="icon"
+                  variant="ghost"
+                  aria-label={`Remove path ${i + 1}`}
+                  onClick={() => change({ ...draft, branches: draft.branches.filter((_, j) => j !== i) })}
+                >
                   <Trash2 aria-hidden />
                 </Button>
               </div>
               <PredicateEditor
                 value={branch.predicate}
-                onChange={(predicate) => predicate && change({ ...draft, branches: draft.branches.map((b, j) => (j === i ? { ...b, predicate } : b)) })}
+                onChange={(predicate) =>
+                  predicate &&
+                  change({
+                    ...draft,
+                    branches: draft.branches.map((b, j) => (j === i ? { ...b, predicate } : b)),
+                  })
+                }
                 context={context}
                 path={`branches.${i}.predicate`}
                 errorAt={error}
@@ -78,21 +120,44 @@ function ConditionInspector({ nodeId, config }: InspectorProps<"condition">) {
             onClick={() =>
               change({
                 ...draft,
-                branches: [...draft.branches, { id: nextBranchId(draft.branches), label: `Path ${draft.branches.length + 1}`, predicate: { type: "all", conditions: [defaultCondition(context)] } }],
+                branches: [
+                  ...draft.branches,
+                  {
+                    id: nextBranchId(draft.branches),
+                    label: `Path ${draft.branches.length + 1}`,
+                    predicate: { type: "all", conditions: [defaultCondition(context)] },
+                  },
+                ],
               })
             }
           >
             <Plus aria-hidden /> Add path
           </Button>
-          <TextField label="Everyone else" value={draft.elseLabel} onChange={(elseLabel) => change({ ...draft, elseLabel })} hint="The path for contacts no path above matches." />
+          <TextField
+            label="Everyone else"
+            value={draft.elseLabel}
+            onChange={(elseLabel) => change({ ...draft, elseLabel })}
+            hint="The path for contacts no path above matches."
+          />
         </>
       )}
     </>
   );
 }
 
-const ConditionCard = memo(function ConditionCard({ id, data, selected }: NodeProps<CanvasNodeOf<"condition">>) {
-  return <NodeCard id={id} kind="condition" config={data} selected={selected} icon={GitBranch} tone="violet" />;
+const ConditionCard = memo(function ConditionCard({
+  id,
+  data,
+  selected,
+}: NodeProps<CanvasNodeOf<"condition">>) {
+  return (
+    <NodeCard id={id} kind="condition" config={data} selected={selected} icon={GitBranch} tone="violet" />
+  );
 });
 
-export const conditionUi: NodeUi<"condition"> = { icon: GitBranch, tone: "violet", Card: ConditionCard, Inspector: ConditionInspector };
+export const conditionUi: NodeUi<"condition"> = {
+  icon: GitBranch,
+  tone: "violet",
+  Card: ConditionCard,
+  Inspector: ConditionInspector,
+};

@@ -7,7 +7,14 @@
 import { EmailPreview } from "@/components/email-preview";
 import type { EmailConfig } from "@/server/engine/nodes/email";
 
-export function EmailPreviewSlot({ content, triggerEventName }: { nodeId: string; content: EmailConfig; triggerEventName: string | null }) {
+export function EmailPreviewSlot({
+  content,
+  triggerEventName,
+}: {
+  nodeId: string;
+  content: EmailConfig;
+  triggerEventName: string | null;
+}) {
   return (
     <div data-slot="email-preview" data-template={content.template} className="min-w-0">
       <EmailPreview content={content} triggerEventName={triggerEventName} layout="panel" />

@@ -42,7 +42,11 @@ function EmailInspector({ nodeId, config }: InspectorProps<"email">) {
         <SelectField
           label="Email template"
           value={known ? draft.template : ""}
-          placeholder={draft.template && !known ? `Unknown template “${draft.template}” — choose one` : "Choose a template…"}
+          placeholder={
+            draft.template && !known
+              ? `Unknown template “${draft.template}” — choose one`
+              : "Choose a template…"
+          }
           options={TEMPLATES}
           onChange={(template) => {
             const copy = templateContent(template);
@@ -68,15 +72,55 @@ function EmailInspector({ nodeId, config }: InspectorProps<"email">) {
         )}
       </Section>
       <Section title="Copy" className="px-0">
-        <TextField label="Subject" value={draft.subject} onChange={(subject) => set({ subject })} error={error("subject")} />
-        <MergeFieldInsert label="Insert a merge field into the subject" onInsert={(tag) => set({ subject: appendTag(draft.subject, tag) })} />
-        <TextField label="Preview text" value={draft.preheader} onChange={(preheader) => set({ preheader })} hint="Shown after the subject in the inbox." error={error("preheader")} />
-        <TextField label="Heading" value={draft.heading} onChange={(heading) => set({ heading })} error={error("heading")} />
-        <TextAreaField label="Body" rows={7} value={draft.body} onChange={(body) => set({ body })} error={error("body")} hint="Blank lines start new paragraphs." />
-        <MergeFieldInsert label="Insert a merge field into the body" onInsert={(tag) => set({ body: appendTag(draft.body, tag) })} />
+        <TextField
+          label="Subject"
+          value={draft.subject}
+          onChange={(subject) => set({ subject })}
+          error={error("subject")}
+        />
+        <MergeFieldInsert
+          label="Insert a merge field into the subject"
+          onInsert={(tag) => set({ subject: appendTag(draft.subject, tag) })}
+        />
+        <TextField
+          label="Preview text"
+          value={draft.preheader}
+          onChange={(preheader) => set({ preheader })}
+          hint="Shown after the subject in the inbox."
+          error={error("preheader")}
+        />
+        <TextField
+          label="Heading"
+          value={draft.heading}
+          onChange={(heading) => set({ heading })}
+          error={error("heading")}
+        />
+        <TextAreaField
+          label="Body"
+          rows={7}
+          value={draft.body}
+          onChange={(body) => set({ body })}
+          error={error("body")}
+          hint="Blank lines start new paragraphs."
+        />
+        <MergeFieldInsert
+          label="Insert a merge field into the body"
+          onInsert={(tag) => set({ body: appendTag(draft.body, tag) })}
+        />
         <div className="grid grid-cols-2 gap-2">
-          <TextField label="Button text" value={draft.buttonText} onChange={(buttonText) => set({ buttonText })} error={error("buttonText")} />
-          <TextField label="Button link" value={draft.buttonUrl} onChange={(buttonUrl) => set({ buttonUrl })} placeholder="https://… or {{ cart.checkout_url }}" error={error("buttonUrl")} />
+          <TextField
+            label="Button text"
+            value={draft.buttonText}
+            onChange={(buttonText) => set({ buttonText })}
+            error={error("buttonText")}
+          />
+          <TextField
+            label="Button link"
+            value={draft.buttonUrl}
+            onChange={(buttonUrl) => set({ buttonUrl })}
+            placeholder="https://… or {{ cart.checkout_url }}"
+            error={error("buttonUrl")}
+          />
         </div>
         <CheckboxField
           label="Include a coupon code"
@@ -89,8 +133,20 @@ function EmailInspector({ nodeId, config }: InspectorProps<"email">) {
             }
           }}
         />
-        {draft.couponCode !== undefined && <TextField label="Coupon code" value={draft.couponCode} onChange={(couponCode) => set({ couponCode })} error={error("couponCode")} />}
-        <SelectField label="Product block" value={draft.productSource} options={PRODUCTS} onChange={(productSource) => set({ productSource })} />
+        {draft.couponCode !== undefined && (
+          <TextField
+            label="Coupon code"
+            value={draft.couponCode}
+            onChange={(couponCode) => set({ couponCode })}
+            error={error("couponCode")}
+          />
+        )}
+        <SelectField
+          label="Product block"
+          value={draft.productSource}
+          options={PRODUCTS}
+          onChange={(productSource) => set({ productSource })}
+        />
         <CategoryField value={draft.category} onChange={(category) => set({ category })} />
       </Section>
       <Section title="Preview" className="px-0 pb-0">
@@ -124,5 +180,15 @@ export const emailUi: NodeUi<"email"> = {
   Card: EmailCard,
   Inspector: EmailInspector,
   // A new email starts with no template, so choosing one fills in its copy.
-  initialConfig: () => ({ template: "", subject: "", preheader: "", heading: "", body: "", buttonText: "", buttonUrl: "", productSource: "none", category: "marketing" }),
+  initialConfig: () => ({
+    template: "",
+    subject: "",
+    preheader: "",
+    heading: "",
+    body: "",
+    buttonText: "",
+    buttonUrl: "",
+    productSource: "none",
+    category: "marketing",
+  }),
 };

@@ -35,7 +35,9 @@ export function nodeUiOf(kind: NodeKind): NodeUi<NodeKind> {
 }
 
 /** React Flow's node types: `type = kind`, one memoised card each, created once. */
-export const nodeTypes: NodeTypes = Object.fromEntries(Object.entries(nodeUis).map(([kind, ui]) => [kind, ui.Card as NodeTypes[string]]));
+export const nodeTypes: NodeTypes = Object.fromEntries(
+  Object.entries(nodeUis).map(([kind, ui]) => [kind, ui.Card as NodeTypes[string]]),
+);
 
 /** The order of the palette, grouped. */
 export const PALETTE: { title: string; kinds: NodeKind[] }[] = [

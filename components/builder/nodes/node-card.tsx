@@ -34,11 +34,30 @@ export function describeNode(kind: NodeKind, config: unknown) {
   return {
     label: definition.label,
     summary: attempt(() => definition.summary(config), "…"),
-    outputs: outputs.map((handle) => ({ handle, label: attempt(() => definition.outputLabel(config, handle), handle) })),
+    outputs: outputs.map((handle) => ({
+      handle,
+      label: attempt(() => definition.outputLabel(config, handle), handle),
+    })),
   };
 }
 
-export function NodeCard({ id, kind, config, selected, icon: Icon, tone, children }: { id: string; kind: NodeKind; config: unknown; selected: boolean; icon: LucideIcon; tone: Tone; children?: ReactNode }) {
+export function NodeCard({
+  id,
+  kind,
+  config,
+  selected,
+  icon: Icon,
+  tone,
+  children,
+}: {
+  id: string;
+  kind: NodeKind;
+  config: unknown;
+  selected: boolean;
+  icon: LucideIcon;
+  tone: Tone;
+  children?: ReactNode;
+}) {
   const issueCount = useBuilder((s) => s.issuesByNode[id]?.length ?? 0);
   const firstIssue = useBuilder((s) => s.issuesByNode[id]?.[0]?.message ?? null);
   const { label, summary, outputs } = describeNode(kind, config);
@@ -47,21 +66,35 @@ export function NodeCard({ id, kind, config, selected, icon: Icon, tone, childre
     <div
       className={cn(
         "flow-card group/card relative w-[264px] rounded-xl border bg-white text-left shadow-sm transition-shadow",
-        issueCount > 0 ? "border-red-500 ring-2 ring-red-500/60" : selected ? "border-indigo-500 ring-2 ring-indigo-500/40" : "border-slate-200 hover:shadow-md",
+        issueCount > 0
+          ? "border-red-500 ring-2 ring-red-500/60"
+          : selected
+            ? "border-indigo-500 ring-2 ring-indigo-500/40"
+            : "border-slate-200 hover:shadow-md",
       )}
       data-testid="node-card"
       data-invalid={issueCount > 0 ? "true" : undefined}
     >
-      {kind !== "trigger" && <Handle type="target" position={Position.Top} className="flow-handle" aria-label="Input" />}
+      {kind !== "trigger" && (
+        <Handle type="target" position={Position.Top} className="flow-handle" aria-label="Input" />
+      )}
       <div className="flex items-start gap-3 p-3">
-        <span className={cn("flex size-9 shrink-0 items-center justify-center rounded-lg", TONES[tone].icon)} aria-hidden>
+        <span
+          className={cn("flex size-9 shrink-0 items-center justify-center rounded-lg", TONES[tone].icon)}
+          aria-hidden
+        >
           <Icon className="size-[18px]" />
         </span>
         <div className="flow-card-text min-w-0 flex-1">
           <div className="flex items-center justify-between gap-2">
-            <span className="truncate text-[11px] font-semibold uppercase tracking-wide text-slate-600">{label}</span>
+            <span className="truncate text-[11px] font-semibold uppercase tracking-wide text-slate-600">
+              {label}
+            </span>
             {issueCount > 0 && (
-              <span className="inline-flex items-center gap-1 rounded-full bg-red-100 px-1.5 py-0.5 text-[11px] font-semibold text-red-800" title={firstIssue ?? undefined}>
+              <span
+                className="inline-flex items-center gap-1 rounded-full bg-red-100 px-1.5 py-0.5 text-[11px] font-semibold text-red-800"
+                title={firstIssue ?? undefined}
+              >
                 <TriangleAlert className="size-3" aria-hidden />
                 <span>
                   {issueCount}
@@ -70,7 +103,10 @@ export function NodeCard({ id, kind, config, selected, icon: Icon, tone, childre
               </span>
             )}
           </div>
-          <p className="mt-0.5 line-clamp-2 text-sm font-medium leading-snug text-slate-900" data-testid="node-summary">
+          <p
+            className="mt-0.5 line-clamp-2 text-sm font-medium leading-snug text-slate-900"
+            data-testid="node-summary"
+          >
             {summary}
           </p>
           {children}
@@ -80,7 +116,14 @@ export function NodeCard({ id, kind, config, selected, icon: Icon, tone, childre
       {branched && (
         <div className="flow-output-labels flex border-t border-slate-100" aria-hidden>
           {outputs.map((o) => (
-            <div key={o.handle} className={cn("min-w-0 flex-1 truncate px-1.5 pb-2 pt-1.5 text-center text-[11px] font-semibold", handleTone(o.handle))} title={o.label}>
+            <div
+              key={o.handle}
+              className={cn(
+                "min-w-0 flex-1 truncate px-1.5 pb-2 pt-1.5 text-center text-[11px] font-semibold",
+                handleTone(o.handle),
+              )}
+              title={o.label}
+            >
               {o.label}
             </div>
           ))}

@@ -14,8 +14,19 @@ function PushInspector({ nodeId, config }: InspectorProps<"push">) {
   const { draft, change, error } = useNodeForm("push", nodeId, config);
   return (
     <>
-      <TextField label="Title" value={draft.title} onChange={(title) => change({ ...draft, title })} error={error("title")} />
-      <TextAreaField label="Text" rows={3} value={draft.body} onChange={(body) => change({ ...draft, body })} error={error("body")} />
+      <TextField
+        label="Title"
+        value={draft.title}
+        onChange={(title) => change({ ...draft, title })}
+        error={error("title")}
+      />
+      <TextAreaField
+        label="Text"
+        rows={3}
+        value={draft.body}
+        onChange={(body) => change({ ...draft, body })}
+        error={error("body")}
+      />
       <TextField
         label="Opens (link)"
         value={draft.url ?? ""}

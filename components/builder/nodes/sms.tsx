@@ -32,14 +32,24 @@ function SmsInspector({ nodeId, config }: InspectorProps<"sms">) {
         error={error("body")}
         hint={`${draft.body.length} / ${SMS_MAX_LENGTH} characters · ${segments} ${segments === 1 ? "segment" : "segments"}. Include how to opt out (Reply STOP).`}
       />
-      <MergeFieldInsert label="Insert a merge field" onInsert={(tag) => change({ ...draft, body: appendTag(draft.body, tag) })} />
+      <MergeFieldInsert
+        label="Insert a merge field"
+        onInsert={(tag) => change({ ...draft, body: appendTag(draft.body, tag) })}
+      />
       <CategoryField value={draft.category} onChange={(category) => change({ ...draft, category })} />
     </>
   );
 }
 
 const SmsCard = memo(function SmsCard({ id, data, selected }: NodeProps<CanvasNodeOf<"sms">>) {
-  return <NodeCard id={id} kind="sms" config={data} selected={selected} icon={MessageSquare} tone="emerald" />;
+  return (
+    <NodeCard id={id} kind="sms" config={data} selected={selected} icon={MessageSquare} tone="emerald" />
+  );
 });
 
-export const smsUi: NodeUi<"sms"> = { icon: MessageSquare, tone: "emerald", Card: SmsCard, Inspector: SmsInspector };
+export const smsUi: NodeUi<"sms"> = {
+  icon: MessageSquare,
+  tone: "emerald",
+  Card: SmsCard,
+  Inspector: SmsInspector,
+};

@@ -29,23 +29,57 @@ function SplitInspector({ nodeId, config }: InspectorProps<"split">) {
   const { draft, change, error } = useNodeForm("split", nodeId, config);
   const total = draft.branches.reduce((sum, b) => sum + (Number.isFinite(b.percent) ? b.percent : 0), 0);
   const setBranches = (branches: SplitConfig["branches"]) => change({ ...draft, branches });
-  const set = (i: number, patch: Partial<SplitConfig["branches"][number]>) => setBranches(draft.branches.map((b, j) => (j === i ? { ...b, ...patch } : b)));
+  const set = (i: number, patch: Partial<SplitConfig["branches"][number]>) =>
+    setBranches(draft.branches.map((b, j) => (j === i ? { ...b, ...patch } : b)));
   return (
     <>
       {draft.branches.map((branch, i) => (
         <div key={branch.id} className="flex items-end gap-2">
-          <TextField className="flex-1" label={`Path ${i + 1} name`} value={branch.label} onChange={(label) => set(i, { label })} error={error(`branches.${i}.label`)} />
-          <NumberField className="w-24" label="Share %" min={0} max={100} value={branch.percent} onChange={(percent) => set(i, { percent })} error={error(`branches.${i}.percent`)} />
-          <Button type="button" size="icon" variant="ghost" aria-label={`Remove path ${branch.label || i + 1}`} onClick={() => setBranches(draft.branches.filter((_, j) => j !== i))}>
+          <TextField
+            className="flex-1"
+            label={`Path ${i + 1} name`}
+            value={branch.label}
+            onChange={(label) => set(i, { label })}
+            error={error(`branches.${i}.label`)}
+          />
+          <NumberField
+            className="w-24"
+            label="Share %"
+            min={0}
+            max={100}
+            value={branch.percent}
+            onChange={(percent) => set(i, { percent })}
+            error={error(`branches.${i}.percent`)}
+          />
+          <Button
+            type="button"
+            size="icon"
+            variant="ghost"
+            aria-label={`Remove path ${branch.label || i + 1}`}
+            onClick={() => setBranches(draft.branches.filter((_, j) => j !== i))}
+          >
             <Trash2 aria-hidden />
           </Button>
         </div>
       ))}
-      <p className={cn("text-sm", Math.abs(total - 100) < 1e-6 ? "text-slate-700" : "font-medium text-red-700")} aria-live="polite">
-        Total: {Number(total.toFixed(2))}%{Math.abs(total - 100) < 1e-6 ? "" : " — the shares must add up to 100%"}
+      <p
+        className={cn(
+          "text-sm",
+          Math.abs(total - 100) < 1e-6 ? "text-slate-700" : "font-medium text-red-700",
+        )}
+        aria-live="polite"
+      >
+        Total: {Number(total.toFixed(2))}%
+        {Math.abs(total - 100) < 1e-6 ? "" : " — the shares must add up to 100%"}
       </p>
       <div className="flex flex-wrap gap-2">
-        <Button type="button" size="sm" variant="secondary" disabled={draft.branches.length >= 26} onClick={() => setBranches([...draft.branches, nextBranch(draft.branches)])}>
+        <Button
+          type="button"
+          size="sm"
+          variant="secondary"
+          disabled={draft.branches.length >= 26}
+          onClick={() => setBranches([...draft.branches, nextBranch(draft.branches)])}
+        >
           <Plus aria-hidden /> Add path
         </Button>
         <Button
@@ -69,12 +103,21 @@ function SplitInspector({ nodeId, config }: InspectorProps<"split">) {
 type AutoWinner = NonNullable<SplitConfig["autoWinner"]>;
 
 /** Optional automatic winner: after N days and/or N contacts, the significantly better path takes everyone new. */
-function AutoWinnerFields({ draft, change, error }: { draft: SplitConfig; change: (next: SplitConfig) => void; error: (path: string) => string | undefined }) {
+function AutoWinnerFields({
+  draft,
+  change,
+  error,
+}: {
+  draft: SplitConfig;
+  change: (next: SplitConfig) => void;
+  error: (path: string) => string | undefined;
+}) {
   const auto = draft.autoWinner;
   const setAfter = (patch: Partial<AutoWinner["after"]>) => {
     if (!auto) return;
     const after = { ...auto.after, ...patch };
-    for (const key of ["days", "contacts"] as const) if (after[key] === undefined || Number.isNaN(after[key])) delete after[key];
+    for (const key of ["days", "contacts"] as const)
+      if (after[key] === undefined || Number.isNaN(after[key])) delete after[key];
     change({ ...draft, autoWinner: { ...auto, after } });
   };
   const optional = (n: number) => (Number.isNaN(n) ? undefined : n);
@@ -95,10 +138,28 @@ function AutoWinnerFields({ draft, change, error }: { draft: SplitConfig; change
       {auto && (
         <>
           <div className="flex gap-2">
-            <NumberField className="flex-1" label="After days" min={1} max={365} value={auto.after.days ?? Number.NaN} onChange={(n) => setAfter({ days: optional(n) })} error={error("autoWinner.after.days")} />
-            <NumberField className="flex-1" label="After contacts" min={10} value={auto.after.contacts ?? Number.NaN} onChange={(n) => setAfter({ contacts: optional(n) })} error={error("autoWinner.after.contacts")} />
+            <NumberField
+              className="flex-1"
+              label="After days"
+              min={1}
+              max={365}
+              value={auto.after.days ?? Number.NaN}
+              onChange={(n) => setAfter({ days: optional(n) })}
+              error={error("autoWinner.after.days")}
+            />
+            <NumberField
+              className="flex-1"
+              label="After contacts"
+              min={10}
+              value={auto.after.contacts ?? Number.NaN}
+              onChange={(n) => setAfter({ contacts: optional(n) })}
+              error={error("autoWinner.after.contacts")}
+            />
           </div>
-          <p className="text-xs text-slate-600">Measured by conversion rate: contacts on each path who reach the flow&apos;s goal. Leave one field empty to use only the other.</p>
+          <p className="text-xs text-slate-600">
+            Measured by conversion rate: contacts on each path who reach the flow&apos;s goal. Leave one field
+            empty to use only the other.
+          </p>
         </>
       )}
     </div>
@@ -109,4 +170,9 @@ const SplitCard = memo(function SplitCard({ id, data, selected }: NodeProps<Canv
   return <NodeCard id={id} kind="split" config={data} selected={selected} icon={Shuffle} tone="fuchsia" />;
 });
 
-export const splitUi: NodeUi<"split"> = { icon: Shuffle, tone: "fuchsia", Card: SplitCard, Inspector: SplitInspector };
+export const splitUi: NodeUi<"split"> = {
+  icon: Shuffle,
+  tone: "fuchsia",
+  Card: SplitCard,
+  Inspector: SplitInspector,
+};

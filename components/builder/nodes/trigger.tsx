@@ -38,7 +38,12 @@ function triggerOfType(type: TriggerConfig["type"]): TriggerConfig {
     case "date_property":
       return { type, property: "birthday", daysBefore: 0, time: "09:00", yearly: true };
     case "schedule":
-      return { type, schedule: { frequency: "weekly", time: "09:00", weekdays: [1] }, timezone: "contact", segment: null };
+      return {
+        type,
+        schedule: { frequency: "weekly", time: "09:00", weekdays: [1] },
+        timezone: "contact",
+        segment: null,
+      };
     case "inactivity":
       return { type, event: "Placed Order", days: 45, segment: null };
     case "back_in_stock":
@@ -71,7 +76,13 @@ function TriggerInspector({ nodeId, config }: InspectorProps<"trigger">) {
       case "event":
         return (
           <>
-            <EventSelect label="Event" value={draft.event} onChange={(event) => change({ ...draft, event })} error={error("event")} hint="Contacts enter each time they do this." />
+            <EventSelect
+              label="Event"
+              value={draft.event}
+              onChange={(event) => change({ ...draft, event })}
+              error={error("event")}
+              hint="Contacts enter each time they do this."
+            />
             <div className="flex flex-col gap-1.5">
               <span className="text-xs font-medium text-slate-700">Filter</span>
               <PredicateEditor
@@ -89,12 +100,36 @@ function TriggerInspector({ nodeId, config }: InspectorProps<"trigger">) {
       case "date_property":
         return (
           <>
-            <PropertySelect label="Date property" source="contact" types={["string"]} value={draft.property} onChange={(property) => change({ ...draft, property })} error={error("property")} />
+            <PropertySelect
+              label="Date property"
+              source="contact"
+              types={["string"]}
+              value={draft.property}
+              onChange={(property) => change({ ...draft, property })}
+              error={error("property")}
+            />
             <div className="grid grid-cols-2 gap-2">
-              <NumberField label="Days before" min={0} value={draft.daysBefore} onChange={(daysBefore) => change({ ...draft, daysBefore })} error={error("daysBefore")} />
-              <TextField label="At (their time)" type="time" value={draft.time} onChange={(time) => change({ ...draft, time })} error={error("time")} />
+              <NumberField
+                label="Days before"
+                min={0}
+                value={draft.daysBefore}
+                onChange={(daysBefore) => change({ ...draft, daysBefore })}
+                error={error("daysBefore")}
+              />
+              <TextField
+                label="At (their time)"
+                type="time"
+                value={draft.time}
+                onChange={(time) => change({ ...draft, time })}
+                error={error("time")}
+              />
             </div>
-            <CheckboxField label="Every year" hint="For birthdays and anniversaries." checked={draft.yearly} onChange={(yearly) => change({ ...draft, yearly })} />
+            <CheckboxField
+              label="Every year"
+              hint="For birthdays and anniversaries."
+              checked={draft.yearly}
+              onChange={(yearly) => change({ ...draft, yearly })}
+            />
           </>
         );
       case "schedule": {
@@ -102,20 +137,77 @@ function TriggerInspector({ nodeId, config }: InspectorProps<"trigger">) {
         const setSchedule = (schedule: Schedule) => change({ ...draft, schedule });
         return (
           <>
-            <SelectField label="Repeats" value={s.frequency} options={FREQUENCIES} onChange={(f) => setSchedule(scheduleOf(f, s))} />
-            {s.frequency === "once" && <TextField label="Date and time" type="datetime-local" value={s.at} onChange={(at) => setSchedule({ ...s, at })} error={error("schedule.at")} />}
-            {s.frequency === "cron" && (
-              <TextField label="Cron expression" value={s.expression} onChange={(expression) => setSchedule({ ...s, expression })} hint="minute hour day month weekday, e.g. 0 9 * * 1" error={error("schedule.expression")} />
+            <SelectField
+              label="Repeats"
+              value={s.frequency}
+              options={FREQUENCIES}
+              onChange={(f) => setSchedule(scheduleOf(f, s))}
+            />
+            {s.frequency === "once" && (
+              <TextField
+                label="Date and time"
+                type="datetime-local"
+                value={s.at}
+                onChange={(at) => setSchedule({ ...s, at })}
+                error={error("schedule.at")}
+              />
             )}
-            {s.frequency === "weekly" && <WeekdayPicker label="On" value={s.weekdays} onChange={(weekdays) => setSchedule({ ...s, weekdays })} error={error("schedule.weekdays")} />}
-            {s.frequency === "monthly" && <NumberField label="Day of the month" min={1} max={31} value={s.dayOfMonth} onChange={(dayOfMonth) => setSchedule({ ...s, dayOfMonth })} error={error("schedule.dayOfMonth")} />}
+            {s.frequency === "cron" && (
+              <TextField
+                label="Cron expression"
+                value={s.expression}
+                onChange={(expression) => setSchedule({ ...s, expression })}
+                hint="minute hour day month weekday, e.g. 0 9 * * 1"
+                error={error("schedule.expression")}
+              />
+            )}
+            {s.frequency === "weekly" && (
+              <WeekdayPicker
+                label="On"
+                value={s.weekdays}
+                onChange={(weekdays) => setSchedule({ ...s, weekdays })}
+                error={error("schedule.weekdays")}
+              />
+            )}
+            {s.frequency === "monthly" && (
+              <NumberField
+                label="Day of the month"
+                min={1}
+                max={31}
+                value={s.dayOfMonth}
+                onChange={(dayOfMonth) => setSchedule({ ...s, dayOfMonth })}
+                error={error("schedule.dayOfMonth")}
+              />
+            )}
             {s.frequency === "yearly" && (
               <div className="grid grid-cols-2 gap-2">
-                <NumberField label="Month" min={1} max={12} value={s.month} onChange={(month) => setSchedule({ ...s, month })} error={error("schedule.month")} />
-                <NumberField label="Day" min={1} max={31} value={s.day} onChange={(day) => setSchedule({ ...s, day })} error={error("schedule.day")} />
+                <NumberField
+                  label="Month"
+                  min={1}
+                  max={12}
+                  value={s.month}
+                  onChange={(month) => setSchedule({ ...s, month })}
+                  error={error("schedule.month")}
+                />
+                <NumberField
+                  label="Day"
+                  min={1}
+                  max={31}
+                  value={s.day}
+                  onChange={(day) => setSchedule({ ...s, day })}
+                  error={error("schedule.day")}
+                />
               </div>
             )}
-            {"time" in s && <TextField label="At" type="time" value={s.time} onChange={(time) => setSchedule({ ...s, time })} error={error("schedule.time")} />}
+            {"time" in s && (
+              <TextField
+                label="At"
+                type="time"
+                value={s.time}
+                onChange={(time) => setSchedule({ ...s, time })}
+                error={error("schedule.time")}
+              />
+            )}
             <SelectField
               label="Whose clock"
               value={draft.timezone}
@@ -144,8 +236,19 @@ function TriggerInspector({ nodeId, config }: InspectorProps<"trigger">) {
       case "inactivity":
         return (
           <>
-            <EventSelect label="No event of" value={draft.event} onChange={(event) => change({ ...draft, event })} error={error("event")} />
-            <NumberField label="For this many days" min={1} value={draft.days} onChange={(days) => change({ ...draft, days })} error={error("days")} />
+            <EventSelect
+              label="No event of"
+              value={draft.event}
+              onChange={(event) => change({ ...draft, event })}
+              error={error("event")}
+            />
+            <NumberField
+              label="For this many days"
+              min={1}
+              value={draft.days}
+              onChange={(days) => change({ ...draft, days })}
+              error={error("days")}
+            />
             <div className="flex flex-col gap-1.5">
               <span className="text-xs font-medium text-slate-700">Who</span>
               <PredicateEditor
@@ -163,15 +266,30 @@ function TriggerInspector({ nodeId, config }: InspectorProps<"trigger">) {
       case "back_in_stock":
         return (
           <>
-            <ListField label="Products (ids)" value={draft.productIds} onChange={(productIds) => change({ ...draft, productIds })} hint="Empty: any product. Separate with commas." />
-            <ListField label="Categories" value={draft.categories} onChange={(categories) => change({ ...draft, categories })} hint="Empty: any category. Separate with commas." />
+            <ListField
+              label="Products (ids)"
+              value={draft.productIds}
+              onChange={(productIds) => change({ ...draft, productIds })}
+              hint="Empty: any product. Separate with commas."
+            />
+            <ListField
+              label="Categories"
+              value={draft.categories}
+              onChange={(categories) => change({ ...draft, categories })}
+              hint="Empty: any category. Separate with commas."
+            />
           </>
         );
     }
   })();
   return (
     <>
-      <SelectField label="Starts when" value={draft.type} options={TYPES} onChange={(type) => change(triggerOfType(type))} />
+      <SelectField
+        label="Starts when"
+        value={draft.type}
+        options={TYPES}
+        onChange={(type) => change(triggerOfType(type))}
+      />
       {body}
     </>
   );
@@ -181,4 +299,9 @@ const TriggerCard = memo(function TriggerCard({ id, data, selected }: NodeProps<
   return <NodeCard id={id} kind="trigger" config={data} selected={selected} icon={Zap} tone="indigo" />;
 });
 
-export const triggerUi: NodeUi<"trigger"> = { icon: Zap, tone: "indigo", Card: TriggerCard, Inspector: TriggerInspector };
+export const triggerUi: NodeUi<"trigger"> = {
+  icon: Zap,
+  tone: "indigo",
+  Card: TriggerCard,
+  Inspector: TriggerInspector,
+};

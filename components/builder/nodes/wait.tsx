@@ -27,7 +27,14 @@ function waitOfMode(mode: WaitConfig["mode"]): WaitConfig {
     case "until_date_property":
       return { mode, source: "contact", property: "birthday", offsetDays: 0, time: "09:00", yearly: true };
     case "replenishment":
-      return { mode, quantityProperty: "quantity", daysPerUnitProperty: "days_per_unit", shippingDays: 3, fallbackDays: 30, time: "10:00" };
+      return {
+        mode,
+        quantityProperty: "quantity",
+        daysPerUnitProperty: "days_per_unit",
+        shippingDays: 3,
+        fallbackDays: 30,
+        time: "10:00",
+      };
   }
 }
 
@@ -36,14 +43,36 @@ function WaitInspector({ nodeId, config }: InspectorProps<"wait">) {
   const triggerEvent = useTriggerEvent();
   return (
     <>
-      <SelectField label="Wait" value={draft.mode} options={MODES} onChange={(mode) => change(waitOfMode(mode))} />
+      <SelectField
+        label="Wait"
+        value={draft.mode}
+        options={MODES}
+        onChange={(mode) => change(waitOfMode(mode))}
+      />
       {draft.mode === "duration" && (
-        <DurationFields amountLabel="How long" amount={draft.amount} unit={draft.unit} onChange={(d) => change({ ...draft, ...d })} error={error("amount")} />
+        <DurationFields
+          amountLabel="How long"
+          amount={draft.amount}
+          unit={draft.unit}
+          onChange={(d) => change({ ...draft, ...d })}
+          error={error("amount")}
+        />
       )}
       {draft.mode === "until_time" && (
         <>
-          <TextField label="Until (their time)" type="time" value={draft.time} onChange={(time) => change({ ...draft, time })} error={error("time")} />
-          <WeekdayPicker label="On" value={draft.weekdays} onChange={(weekdays) => change({ ...draft, weekdays })} error={error("weekdays")} />
+          <TextField
+            label="Until (their time)"
+            type="time"
+            value={draft.time}
+            onChange={(time) => change({ ...draft, time })}
+            error={error("time")}
+          />
+          <WeekdayPicker
+            label="On"
+            value={draft.weekdays}
+            onChange={(weekdays) => change({ ...draft, weekdays })}
+            error={error("weekdays")}
+          />
         </>
       )}
       {draft.mode === "until_date_property" && (
@@ -57,17 +86,46 @@ function WaitInspector({ nodeId, config }: InspectorProps<"wait">) {
             ]}
             onChange={(source) => change({ ...draft, source, property: "" })}
           />
-          <PropertySelect label="Date property" source={draft.source} eventName={triggerEvent} value={draft.property} onChange={(property) => change({ ...draft, property })} error={error("property")} />
+          <PropertySelect
+            label="Date property"
+            source={draft.source}
+            eventName={triggerEvent}
+            value={draft.property}
+            onChange={(property) => change({ ...draft, property })}
+            error={error("property")}
+          />
           <div className="grid grid-cols-2 gap-2">
-            <NumberField label="Days after (− before)" value={draft.offsetDays} onChange={(offsetDays) => change({ ...draft, offsetDays })} error={error("offsetDays")} />
-            <TextField label="At" type="time" value={draft.time} onChange={(time) => change({ ...draft, time })} error={error("time")} />
+            <NumberField
+              label="Days after (− before)"
+              value={draft.offsetDays}
+              onChange={(offsetDays) => change({ ...draft, offsetDays })}
+              error={error("offsetDays")}
+            />
+            <TextField
+              label="At"
+              type="time"
+              value={draft.time}
+              onChange={(time) => change({ ...draft, time })}
+              error={error("time")}
+            />
           </div>
-          <CheckboxField label="Next anniversary" hint="Wait for the date's next yearly return (birthdays)." checked={draft.yearly} onChange={(yearly) => change({ ...draft, yearly })} />
+          <CheckboxField
+            label="Next anniversary"
+            hint="Wait for the date's next yearly return (birthdays)."
+            checked={draft.yearly}
+            onChange={(yearly) => change({ ...draft, yearly })}
+          />
         </>
       )}
       {draft.mode === "replenishment" && (
         <>
-          <PropertySelect label="Quantity (order property)" source="trigger" eventName={triggerEvent} value={draft.quantityProperty} onChange={(quantityProperty) => change({ ...draft, quantityProperty })} />
+          <PropertySelect
+            label="Quantity (order property)"
+            source="trigger"
+            eventName={triggerEvent}
+            value={draft.quantityProperty}
+            onChange={(quantityProperty) => change({ ...draft, quantityProperty })}
+          />
           <PropertySelect
             label="Days one unit lasts (order property)"
             source="trigger"
@@ -76,10 +134,28 @@ function WaitInspector({ nodeId, config }: InspectorProps<"wait">) {
             onChange={(daysPerUnitProperty) => change({ ...draft, daysPerUnitProperty })}
           />
           <div className="grid grid-cols-2 gap-2">
-            <NumberField label="Shipping days" min={0} value={draft.shippingDays} onChange={(shippingDays) => change({ ...draft, shippingDays })} error={error("shippingDays")} />
-            <NumberField label="Otherwise, days" min={1} value={draft.fallbackDays} onChange={(fallbackDays) => change({ ...draft, fallbackDays })} error={error("fallbackDays")} />
+            <NumberField
+              label="Shipping days"
+              min={0}
+              value={draft.shippingDays}
+              onChange={(shippingDays) => change({ ...draft, shippingDays })}
+              error={error("shippingDays")}
+            />
+            <NumberField
+              label="Otherwise, days"
+              min={1}
+              value={draft.fallbackDays}
+              onChange={(fallbackDays) => change({ ...draft, fallbackDays })}
+              error={error("fallbackDays")}
+            />
           </div>
-          <TextField label="At" type="time" value={draft.time} onChange={(time) => change({ ...draft, time })} error={error("time")} />
+          <TextField
+            label="At"
+            type="time"
+            value={draft.time}
+            onChange={(time) => change({ ...draft, time })}
+            error={error("time")}
+          />
         </>
       )}
     </>
@@ -90,4 +166,9 @@ const WaitCard = memo(function WaitCard({ id, data, selected }: NodeProps<Canvas
   return <NodeCard id={id} kind="wait" config={data} selected={selected} icon={Clock} tone="amber" />;
 });
 
-export const waitUi: NodeUi<"wait"> = { icon: Clock, tone: "amber", Card: WaitCard, Inspector: WaitInspector };
+export const waitUi: NodeUi<"wait"> = {
+  icon: Clock,
+  tone: "amber",
+  Card: WaitCard,
+  Inspector: WaitInspector,
+};

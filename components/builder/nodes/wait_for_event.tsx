@@ -16,7 +16,12 @@ function WaitForEventInspector({ nodeId, config }: InspectorProps<"wait_for_even
   const triggerEvent = useTriggerEvent();
   return (
     <>
-      <EventSelect label="Wait for" value={draft.event} onChange={(event) => change({ ...draft, event })} error={error("event")} />
+      <EventSelect
+        label="Wait for"
+        value={draft.event}
+        onChange={(event) => change({ ...draft, event })}
+        error={error("event")}
+      />
       <DurationFields
         amountLabel="Give up after"
         amount={draft.timeout.amount}
@@ -56,8 +61,26 @@ function WaitForEventInspector({ nodeId, config }: InspectorProps<"wait_for_even
   );
 }
 
-const WaitForEventCard = memo(function WaitForEventCard({ id, data, selected }: NodeProps<CanvasNodeOf<"wait_for_event">>) {
-  return <NodeCard id={id} kind="wait_for_event" config={data} selected={selected} icon={Hourglass} tone="orange" />;
+const WaitForEventCard = memo(function WaitForEventCard({
+  id,
+  data,
+  selected,
+}: NodeProps<CanvasNodeOf<"wait_for_event">>) {
+  return (
+    <NodeCard
+      id={id}
+      kind="wait_for_event"
+      config={data}
+      selected={selected}
+      icon={Hourglass}
+      tone="orange"
+    />
+  );
 });
 
-export const waitForEventUi: NodeUi<"wait_for_event"> = { icon: Hourglass, tone: "orange", Card: WaitForEventCard, Inspector: WaitForEventInspector };
+export const waitForEventUi: NodeUi<"wait_for_event"> = {
+  icon: Hourglass,
+  tone: "orange",
+  Card: WaitForEventCard,
+  Inspector: WaitForEventInspector,
+};

@@ -19,7 +19,16 @@ export type FieldProps = {
 };
 
 /** Renders the label, the control (given its id and described-by) and the hint or error. */
-export function Field({ label, hint, error, className, srOnlyLabel, children }: FieldProps & { children: (props: { id: string; "aria-describedby"?: string; "aria-invalid"?: boolean }) => ReactNode }) {
+export function Field({
+  label,
+  hint,
+  error,
+  className,
+  srOnlyLabel,
+  children,
+}: FieldProps & {
+  children: (props: { id: string; "aria-describedby"?: string; "aria-invalid"?: boolean }) => ReactNode;
+}) {
   const id = useId();
   const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
   return (
@@ -41,20 +50,52 @@ export function Field({ label, hint, error, className, srOnlyLabel, children }: 
   );
 }
 
-export function TextField({ value, onChange, ...props }: FieldProps & { value: string; onChange: (value: string) => void } & Omit<ComponentProps<"input">, "value" | "onChange" | "className">) {
+export function TextField({
+  value,
+  onChange,
+  ...props
+}: FieldProps & { value: string; onChange: (value: string) => void } & Omit<
+    ComponentProps<"input">,
+    "value" | "onChange" | "className"
+  >) {
   const { label, hint, error, className, srOnlyLabel, ...input } = props;
   return (
     <Field label={label} hint={hint} error={error} className={className} srOnlyLabel={srOnlyLabel}>
-      {(a11y) => <input {...input} {...a11y} className={cn(control, "h-9")} value={value} onChange={(e) => onChange(e.target.value)} />}
+      {(a11y) => (
+        <input
+          {...input}
+          {...a11y}
+          className={cn(control, "h-9")}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
     </Field>
   );
 }
 
-export function TextAreaField({ value, onChange, rows = 5, ...props }: FieldProps & { value: string; onChange: (value: string) => void; rows?: number } & Omit<ComponentProps<"textarea">, "value" | "onChange" | "className">) {
+export function TextAreaField({
+  value,
+  onChange,
+  rows = 5,
+  ...props
+}: FieldProps & { value: string; onChange: (value: string) => void; rows?: number } & Omit<
+    ComponentProps<"textarea">,
+    "value" | "onChange" | "className"
+  >) {
   const { label, hint, error, className, srOnlyLabel, ...input } = props;
   return (
     <Field label={label} hint={hint} error={error} className={className} srOnlyLabel={srOnlyLabel}>
-      {(a11y) => <textarea {...input} {...a11y} rows={rows} className={cn(control, "py-2 leading-relaxed")} value={value} onChange={(e) => onChange(e.target.value)} />}
+      {(a11y) => (
+        <textarea
+          {...input}
+          {...a11y}
+          rows={rows}
+          className={cn(control, "py-2 leading-relaxed")}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
     </Field>
   );
 }
@@ -67,12 +108,23 @@ export function SelectField<V extends string>({
   options,
   placeholder,
   ...props
-}: FieldProps & { value: V | ""; onChange: (value: V) => void; options: readonly Option<V>[]; placeholder?: string } & Omit<ComponentProps<"select">, "value" | "onChange" | "className">) {
+}: FieldProps & {
+  value: V | "";
+  onChange: (value: V) => void;
+  options: readonly Option<V>[];
+  placeholder?: string;
+} & Omit<ComponentProps<"select">, "value" | "onChange" | "className">) {
   const { label, hint, error, className, srOnlyLabel, ...select } = props;
   return (
     <Field label={label} hint={hint} error={error} className={className} srOnlyLabel={srOnlyLabel}>
       {(a11y) => (
-        <select {...select} {...a11y} className={cn(control, "h-9 pr-8")} value={value} onChange={(e) => onChange(e.target.value as V)}>
+        <select
+          {...select}
+          {...a11y}
+          className={cn(control, "h-9 pr-8")}
+          value={value}
+          onChange={(e) => onChange(e.target.value as V)}
+        >
           {placeholder !== undefined && (
             <option value="" disabled>
               {placeholder}
@@ -97,7 +149,10 @@ export function NumberField({
   value,
   onChange,
   ...props
-}: FieldProps & { value: number; onChange: (value: number) => void } & Omit<ComponentProps<"input">, "value" | "onChange" | "className" | "type">) {
+}: FieldProps & { value: number; onChange: (value: number) => void } & Omit<
+    ComponentProps<"input">,
+    "value" | "onChange" | "className" | "type"
+  >) {
   const { label, hint, error, className, srOnlyLabel, ...input } = props;
   const [text, setText] = useState(Number.isFinite(value) ? String(value) : "");
   const [seen, setSeen] = useState(value);
@@ -125,7 +180,21 @@ export function NumberField({
   );
 }
 
-export function CheckboxField({ checked, onChange, label, hint, className, disabled }: { checked: boolean; onChange: (checked: boolean) => void; label: ReactNode; hint?: ReactNode; className?: string; disabled?: boolean }) {
+export function CheckboxField({
+  checked,
+  onChange,
+  label,
+  hint,
+  className,
+  disabled,
+}: {
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  label: ReactNode;
+  hint?: ReactNode;
+  className?: string;
+  disabled?: boolean;
+}) {
   const id = useId();
   return (
     <div className={cn("flex items-start gap-2.5", className)}>
@@ -153,9 +222,21 @@ export function CheckboxField({ checked, onChange, label, hint, className, disab
 }
 
 /** A titled group of fields in the inspector. */
-export function Section({ title, children, action, className }: { title?: ReactNode; children: ReactNode; action?: ReactNode; className?: string }) {
+export function Section({
+  title,
+  children,
+  action,
+  className,
+}: {
+  title?: ReactNode;
+  children: ReactNode;
+  action?: ReactNode;
+  className?: string;
+}) {
   return (
-    <section className={cn("flex flex-col gap-3 border-b border-slate-100 px-5 py-4 last:border-b-0", className)}>
+    <section
+      className={cn("flex flex-col gap-3 border-b border-slate-100 px-5 py-4 last:border-b-0", className)}
+    >
       {(title || action) && (
         <div className="flex items-center justify-between gap-2">
           {title && <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-600">{title}</h3>}
@@ -178,7 +259,17 @@ export const WEEKDAYS = [
 ] as const;
 
 /** Seven toggle buttons for ISO weekdays. */
-export function WeekdayPicker({ value, onChange, label, error }: { value: readonly number[]; onChange: (days: number[]) => void; label: string; error?: string | undefined }) {
+export function WeekdayPicker({
+  value,
+  onChange,
+  label,
+  error,
+}: {
+  value: readonly number[];
+  onChange: (days: number[]) => void;
+  label: string;
+  error?: string | undefined;
+}) {
   const id = useId();
   return (
     <fieldset className="flex flex-col gap-1" aria-describedby={error ? `${id}-error` : undefined}>
@@ -192,10 +283,14 @@ export function WeekdayPicker({ value, onChange, label, error }: { value: readon
               type="button"
               aria-pressed={on}
               aria-label={d.long}
-              onClick={() => onChange(on ? value.filter((v) => v !== d.value) : [...value, d.value].sort((a, b) => a - b))}
+              onClick={() =>
+                onChange(on ? value.filter((v) => v !== d.value) : [...value, d.value].sort((a, b) => a - b))
+              }
               className={cn(
                 "h-8 w-10 rounded-md border text-xs font-medium focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500",
-                on ? "border-indigo-600 bg-indigo-600 text-white" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50",
+                on
+                  ? "border-indigo-600 bg-indigo-600 text-white"
+                  : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50",
               )}
             >
               {d.short}

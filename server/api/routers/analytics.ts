@@ -8,8 +8,16 @@ import { triggerNode, FlowGraph } from "@/server/engine/graph";
 const Day = z.iso.date("Use a date like 2026-11-23");
 
 const FlowStatsInput = z
-  .object({ flowId: z.uuid("Not a flow id"), from: Day.optional(), to: Day.optional(), versionId: z.uuid("Not a version id").optional() })
-  .refine((i) => !i.from || !i.to || i.from <= i.to, { message: "The end date is before the start date", path: ["to"] });
+  .object({
+    flowId: z.uuid("Not a flow id"),
+    from: Day.optional(),
+    to: Day.optional(),
+    versionId: z.uuid("Not a version id").optional(),
+  })
+  .refine((i) => !i.from || !i.to || i.from <= i.to, {
+    message: "The end date is before the start date",
+    path: ["to"],
+  });
 
 export const analyticsRouter = router({
   flowStats: workspaceProcedure.input(FlowStatsInput).query(async ({ ctx, input }) => {

@@ -31,7 +31,13 @@ describe(`apiKeys router (${testDriver()})`, () => {
     const publishable = await a.caller.apiKeys.create({ name: "Browser", kind: "publishable" });
     expect(secret.key).toMatch(/^tid_sk_[A-Za-z0-9_-]{43}$/);
     expect(publishable.key).toMatch(/^tid_pk_/);
-    expect(secret.apiKey).toMatchObject({ name: "Storefront server", kind: "secret", prefix: secret.key.slice(0, 13), lastUsedAt: null, revokedAt: null });
+    expect(secret.apiKey).toMatchObject({
+      name: "Storefront server",
+      kind: "secret",
+      prefix: secret.key.slice(0, 13),
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     const [row] = await t.db.select().from(apiKeys).where(eq(apiKeys.id, secret.apiKey.id));
     expect(row?.hash).toBe(hashApiKey(secret.key));
     expect(JSON.stringify(row)).not.toContain(secret.key);
@@ -44,7 +50,10 @@ describe(`apiKeys router (${testDriver()})`, () => {
 
   it("notes when a key was last used", async () => {
     const { key, apiKey } = await a.caller.apiKeys.create({ name: "Used", kind: "secret" });
-    expect(await authenticateApiKey(t.db, key)).toMatchObject({ workspaceId: a.workspace.id, kind: "secret" });
+    expect(await authenticateApiKey(t.db, key)).toMatchObject({
+      workspaceId: a.workspace.id,
+      kind: "secret",
+    });
     expect((await a.caller.apiKeys.list()).find((k) => k.id === apiKey.id)?.lastUsedAt).toBeInstanceOf(Date);
   });
 
@@ -84,12 +93,19 @@ describe(`apiKeys router (${testDriver()})`, () => {
 
 describe(`Shopify secret in Settings (${testDriver()})`, () => {
   it("stores the secret per workspace and only ever shows its last characters", async () => {
-    expect(await a.caller.apiKeys.shopify()).toMatchObject({ configured: false, secretHint: null, webhookPath: `/api/webhooks/shopify/${a.workspace.slug}` });
+    expect(await a.caller.apiKeys.shopify()).toMatchObject({
+      configured: false,
+      secretHint: null,
+      webhookPath: `/api/webhooks/shopify/${a.workspace.slug}`,
+    });
     const saved = await a.caller.apiKeys.setShopifySecret({ secret: " shpss_abcdef0123456789 " });
     expect(saved).toMatchObject({ configured: true, secretHint: "6789" });
     expect(JSON.stringify(saved)).not.toContain("shpss_abcdef");
     expect((await b.caller.apiKeys.shopify()).configured).toBe(false);
-    const [row] = await t.db.select({ secret: workspaces.shopifyWebhookSecret }).from(workspaces).where(eq(workspaces.id, a.workspace.id));
+    const [row] = await t.db
+      .select({ secret: workspaces.shopifyWebhookSecret })
+      .from(workspaces)
+      .where(eq(workspaces.id, a.workspace.id));
     expect(row?.secret).toBe("shpss_abcdef0123456789");
     expect((await a.caller.apiKeys.setShopifySecret({ secret: null })).configured).toBe(false);
   });

@@ -19,10 +19,18 @@ export const apiKeysRouter = router({
   /** Returns the full key: the only time it is ever shown. */
   create: workspaceProcedure
     .input(z.object({ name: KeyName, kind: KeyKind }))
-    .mutation(({ ctx, input }) => createApiKey(ctx.db, { workspaceId: ctx.workspaceId, name: input.name, kind: input.kind })),
-  revoke: workspaceProcedure.input(z.object({ id: KeyId })).mutation(({ ctx, input }) => revokeApiKey(ctx.db, { workspaceId: ctx.workspaceId, id: input.id })),
-  shopify: workspaceProcedure.query(({ ctx }) => getShopifySettings(ctx.db, { workspaceId: ctx.workspaceId })),
+    .mutation(({ ctx, input }) =>
+      createApiKey(ctx.db, { workspaceId: ctx.workspaceId, name: input.name, kind: input.kind }),
+    ),
+  revoke: workspaceProcedure
+    .input(z.object({ id: KeyId }))
+    .mutation(({ ctx, input }) => revokeApiKey(ctx.db, { workspaceId: ctx.workspaceId, id: input.id })),
+  shopify: workspaceProcedure.query(({ ctx }) =>
+    getShopifySettings(ctx.db, { workspaceId: ctx.workspaceId }),
+  ),
   setShopifySecret: workspaceProcedure
     .input(z.object({ secret: ShopifySecret.nullable() }))
-    .mutation(({ ctx, input }) => setShopifyWebhookSecret(ctx.db, { workspaceId: ctx.workspaceId, secret: input.secret })),
+    .mutation(({ ctx, input }) =>
+      setShopifyWebhookSecret(ctx.db, { workspaceId: ctx.workspaceId, secret: input.secret }),
+    ),
 });

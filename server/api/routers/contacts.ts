@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { router, workspaceProcedure } from "@/server/api/trpc";
-import { CONSENT_CHANNELS, CONSENT_STATUSES, contactMessages, contactTimeline, getContact, listContacts, listEventNames } from "@/server/contacts/contacts";
+import {
+  CONSENT_CHANNELS,
+  CONSENT_STATUSES,
+  contactMessages,
+  contactTimeline,
+  getContact,
+  listContacts,
+  listEventNames,
+} from "@/server/contacts/contacts";
 import { CSV_IMPORT_MAX_BYTES, importContactsCsv } from "@/server/contacts/import-csv";
 
 const ContactId = z.object({ id: z.uuid("Not a contact id") });
@@ -19,14 +27,26 @@ export const contactsRouter = router({
     )
     .query(({ ctx, input }) => listContacts(ctx.db, { workspaceId: ctx.workspaceId, ...input })),
   eventNames: workspaceProcedure.query(({ ctx }) => listEventNames(ctx.db, { workspaceId: ctx.workspaceId })),
-  get: workspaceProcedure.input(ContactId).query(({ ctx, input }) => getContact(ctx.db, { workspaceId: ctx.workspaceId, contactId: input.id })),
+  get: workspaceProcedure
+    .input(ContactId)
+    .query(({ ctx, input }) => getContact(ctx.db, { workspaceId: ctx.workspaceId, contactId: input.id })),
   timeline: workspaceProcedure
     .input(ContactId.extend({ limit: z.number().int().min(1).max(500).default(200) }))
-    .query(({ ctx, input }) => contactTimeline(ctx.db, { workspaceId: ctx.workspaceId, contactId: input.id, limit: input.limit })),
+    .query(({ ctx, input }) =>
+      contactTimeline(ctx.db, { workspaceId: ctx.workspaceId, contactId: input.id, limit: input.limit }),
+    ),
   messages: workspaceProcedure
     .input(ContactId.extend({ limit: z.number().int().min(1).max(500).default(100) }))
-    .query(({ ctx, input }) => contactMessages(ctx.db, { workspaceId: ctx.workspaceId, contactId: input.id, limit: input.limit })),
+    .query(({ ctx, input }) =>
+      contactMessages(ctx.db, { workspaceId: ctx.workspaceId, contactId: input.id, limit: input.limit }),
+    ),
   importCsv: workspaceProcedure
-    .input(z.object({ csv: z.string().min(1, "The file is empty").max(CSV_IMPORT_MAX_BYTES, "The file is larger than 2 MB") }))
-    .mutation(({ ctx, input }) => importContactsCsv(ctx.db, { workspaceId: ctx.workspaceId, csv: input.csv })),
+    .input(
+      z.object({
+        csv: z.string().min(1, "The file is empty").max(CSV_IMPORT_MAX_BYTES, "The file is larger than 2 MB"),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      importContactsCsv(ctx.db, { workspaceId: ctx.workspaceId, csv: input.csv }),
+    ),
 });

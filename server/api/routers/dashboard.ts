@@ -14,8 +14,28 @@ export const dashboardRouter = router({
         to: z.iso.date("Use a date like 2026-11-23").optional(),
       }),
     )
-    .query(({ ctx, input }) => dashboardSummary(ctx.db, { workspaceId: ctx.workspaceId, flowId: input.flowId, days: input.days, to: input.to, now: Date.now() })),
+    .query(({ ctx, input }) =>
+      dashboardSummary(ctx.db, {
+        workspaceId: ctx.workspaceId,
+        flowId: input.flowId,
+        days: input.days,
+        to: input.to,
+        now: Date.now(),
+      }),
+    ),
   recentEnrollments: workspaceProcedure
-    .input(z.strictObject({ flowId: FlowId, limit: z.number("Give a number").int("Give a whole number").min(1, "At least 1").max(50, "At most 50").default(50) }))
-    .query(({ ctx, input }) => recentEnrollments(ctx.db, { workspaceId: ctx.workspaceId, flowId: input.flowId, limit: input.limit })),
+    .input(
+      z.strictObject({
+        flowId: FlowId,
+        limit: z
+          .number("Give a number")
+          .int("Give a whole number")
+          .min(1, "At least 1")
+          .max(50, "At most 50")
+          .default(50),
+      }),
+    )
+    .query(({ ctx, input }) =>
+      recentEnrollments(ctx.db, { workspaceId: ctx.workspaceId, flowId: input.flowId, limit: input.limit }),
+    ),
 });

@@ -5,7 +5,10 @@ import { senderOf } from "@/server/messages/preview";
 import { countOutbox, getOutboxMessage, listOutbox } from "@/server/outbox/outbox";
 
 const Channel = z.enum(["email", "sms", "push"], "Pick email, sms or push");
-const Status = z.enum(["queued", "sending", "sent", "delivered", "failed", "skipped", "bounced"], "Not a message status");
+const Status = z.enum(
+  ["queued", "sending", "sent", "delivered", "failed", "skipped", "bounced"],
+  "Not a message status",
+);
 
 const Filter = z.object({
   channel: Channel.optional(),
@@ -20,8 +23,12 @@ export const outboxRouter = router({
         offset: z.number().int().min(0).default(0),
       }).default({ limit: 100, offset: 0 }),
     )
-    .query(({ ctx, input }) => listOutbox(ctx.db, { workspaceId: ctx.workspaceId, appUrl: appUrl(), ...input })),
-  count: workspaceProcedure.input(Filter.default({})).query(({ ctx, input }) => countOutbox(ctx.db, { workspaceId: ctx.workspaceId, ...input })),
+    .query(({ ctx, input }) =>
+      listOutbox(ctx.db, { workspaceId: ctx.workspaceId, appUrl: appUrl(), ...input }),
+    ),
+  count: workspaceProcedure
+    .input(Filter.default({}))
+    .query(({ ctx, input }) => countOutbox(ctx.db, { workspaceId: ctx.workspaceId, ...input })),
   get: workspaceProcedure
     .input(z.object({ id: z.uuid("Not a message id") }))
     .query(async ({ ctx, input }) => ({

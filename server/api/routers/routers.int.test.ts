@@ -49,7 +49,9 @@ describe(`flows router (${testDriver()})`, () => {
 
   it("renames its own flow", async () => {
     const flow = await a.caller.flows.create({ name: "Draft" });
-    expect((await a.caller.flows.rename({ id: flow.id, name: "Abandoned cart" })).name).toBe("Abandoned cart");
+    expect((await a.caller.flows.rename({ id: flow.id, name: "Abandoned cart" })).name).toBe(
+      "Abandoned cart",
+    );
   });
 
   it("answers bad input with a 400 naming the field, and writes nothing", async () => {
@@ -83,7 +85,9 @@ describe(`contacts router (${testDriver()})`, () => {
     expect(all.total).toBe(2);
     const search = await a.caller.contacts.list({ search: "ann" });
     expect(search.items.map((c) => c.email)).toEqual(["ann@example.com"]);
-    expect((await b.caller.contacts.list({ search: "an" })).items.map((c) => c.email)).toEqual(["ann.b@example.com"]);
+    expect((await b.caller.contacts.list({ search: "an" })).items.map((c) => c.email)).toEqual([
+      "ann.b@example.com",
+    ]);
     expect((await a.caller.contacts.list({ search: "%" })).total).toBe(0);
   });
 

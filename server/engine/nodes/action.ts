@@ -38,7 +38,9 @@ function validateAction(config: ActionConfig): Issue[] {
     case "update_property":
       if (blank(config.property)) return [issue("missing_field", "Choose the property to set.")];
       if (RESERVED.has(config.property.split(".")[0] ?? "")) {
-        return [issue("invalid_value", `“${config.property}” can't be changed by a flow; pick a custom property.`)];
+        return [
+          issue("invalid_value", `“${config.property}” can't be changed by a flow; pick a custom property.`),
+        ];
       }
       return [];
     case "add_tag":
@@ -46,7 +48,9 @@ function validateAction(config: ActionConfig): Issue[] {
       return blank(config.tag) ? [issue("missing_field", "Enter the tag.")] : [];
     case "webhook":
       if (blank(config.url)) return [issue("missing_field", "Enter the webhook URL.")];
-      return isHttpsUrl(config.url) ? [] : [issue("invalid_url", "The webhook URL must start with https://.")];
+      return isHttpsUrl(config.url)
+        ? []
+        : [issue("invalid_url", "The webhook URL must start with https://.")];
   }
 }
 

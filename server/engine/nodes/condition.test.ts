@@ -13,7 +13,11 @@ const ctx = { nodeId: "c", trigger: null };
 function flow(config: ConditionConfig): FlowGraph {
   const handles = condition.outputs(config);
   return graph(
-    [node("t", "trigger", 0, 0, { type: "event", event: "Placed Order", filter: null }), node("c", "condition", 0, 1, config), ...handles.map((h, i) => node(`x_${h}`, "exit", i, 2, {}))],
+    [
+      node("t", "trigger", 0, 0, { type: "event", event: "Placed Order", filter: null }),
+      node("c", "condition", 0, 1, config),
+      ...handles.map((h, i) => node(`x_${h}`, "exit", i, 2, {})),
+    ],
     [edge("t", "next", "c"), ...handles.map((h) => edge("c", h, `x_${h}`))],
   );
 }
@@ -34,18 +38,28 @@ describe("condition: yes / no", () => {
     expect(branch(bigCart, { value: 20 })).toBe("no");
     expect(condition.outputs(bigCart)).toEqual(["yes", "no"]);
     expect(condition.summary(bigCart)).toBe("If trigger.value > 50");
-    expect(condition.summary({ mode: "if", predicate: when.hasDone("Placed Order") })).toBe("If Placed Order since start");
+    expect(condition.summary({ mode: "if", predicate: when.hasDone("Placed Order") })).toBe(
+      "If Placed Order since start",
+    );
   });
 
   it("asks about the contact (consent, tags) and behaviour", () => {
-    const vipSubscriber: ConditionConfig = { mode: "if", predicate: when.all(when.contact("consent.sms", "eq", "subscribed"), when.contact("tags", "contains", "vip")) };
+    const vipSubscriber: ConditionConfig = {
+      mode: "if",
+      predicate: when.all(
+        when.contact("consent.sms", "eq", "subscribed"),
+        when.contact("tags", "contains", "vip"),
+      ),
+    };
     expect(branch(vipSubscriber, {}, facts({ contact: contact({ tags: ["vip"] }) }))).toBe("yes");
     expect(branch(vipSubscriber, {}, facts({ contact: contact({ tags: [] }) }))).toBe("no");
 
     const firstTime: ConditionConfig = { mode: "if", predicate: when.firstTimeBuyer() };
     // The trigger order counts: with no earlier order the contact is a first-time buyer.
     expect(branch(firstTime, {})).toBe("yes");
-    expect(branch(firstTime, {}, facts({ events: [event("Placed Order", T0 - 30 * DAY, {}, "older")] }))).toBe("no");
+    expect(
+      branch(firstTime, {}, facts({ events: [event("Placed Order", T0 - 30 * DAY, {}, "older")] })),
+    ).toBe("no");
 
     const busy: ConditionConfig = { mode: "if", predicate: when.count("Viewed Product", "gte", 3, 7) };
     const views = [1, 2, 3].map((d) => event("Viewed Product", T0 - d * DAY, {}, `v${d}`));
@@ -54,7 +68,9 @@ describe("condition: yes / no", () => {
   });
 
   it("wants a complete question", () => {
-    expect(condition.validate(condition.defaultConfig(), ctx).map((i) => i.message)).toEqual(["Add at least one condition."]);
+    expect(condition.validate(condition.defaultConfig(), ctx).map((i) => i.message)).toEqual([
+      "Add at least one condition.",
+    ]);
   });
 });
 

@@ -5,7 +5,13 @@
  */
 import { z } from "zod";
 import { issue, type Issue } from "../issues";
-import { describePredicate, evaluatePredicate, Predicate, predicateEventNames, predicateProblems } from "../predicate";
+import {
+  describePredicate,
+  evaluatePredicate,
+  Predicate,
+  predicateEventNames,
+  predicateProblems,
+} from "../predicate";
 import { defineNode, HANDLE_ID, next, type StepContext, type StepResult } from "./define";
 
 export const ConditionBranch = z.strictObject({
@@ -56,12 +62,17 @@ function validateCondition(config: ConditionConfig): Issue[] {
   for (const [i, branch] of config.branches.entries()) {
     const name = branch.label || `Branch ${i + 1}`;
     if (!HANDLE_ID.test(branch.id) || branch.id === ELSE_HANDLE) {
-      issues.push(issue("invalid_value", `${name}: its id must be letters, digits, '_' or '-' and not “else”.`));
+      issues.push(
+        issue("invalid_value", `${name}: its id must be letters, digits, '_' or '-' and not “else”.`),
+      );
     }
-    if (seen.has(branch.id)) issues.push(issue("invalid_value", `${name}: two branches share the id “${branch.id}”.`));
+    if (seen.has(branch.id))
+      issues.push(issue("invalid_value", `${name}: two branches share the id “${branch.id}”.`));
     seen.add(branch.id);
     if (branch.label.trim() === "") issues.push(issue("missing_field", `Branch ${i + 1}: give it a name.`));
-    issues.push(...predicateProblems(branch.predicate).map((p) => issue("invalid_condition", `${name}: ${p}`)));
+    issues.push(
+      ...predicateProblems(branch.predicate).map((p) => issue("invalid_condition", `${name}: ${p}`)),
+    );
   }
   return issues;
 }

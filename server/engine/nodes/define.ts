@@ -79,4 +79,5 @@ export function defineNode<K extends string, C>(definition: NodeDefinition<K, C>
 /** Ids a marketer can give branches: letters, digits, `_` and `-`. */
 export const HANDLE_ID = /^[A-Za-z0-9_-]{1,40}$/;
 
-export const next = (handle: string, effects?: Effect[]): StepResult => (effects ? { type: "next", handle, effects } : { type: "next", handle });
+export const next = (handle: string, effects?: Effect[]): StepResult =>
+  effects ? { type: "next", handle, effects } : { type: "next", handle };

@@ -31,12 +31,20 @@ function validateEmail(config: EmailConfig): Issue[] {
   if (blank(config.template)) issues.push(issue("missing_field", "Choose an email template."));
   if (blank(config.subject)) issues.push(issue("missing_content", "Add a subject line."));
   if (blank(config.body)) issues.push(issue("missing_content", "Add the email's body text."));
-  if (!blank(config.buttonText) && blank(config.buttonUrl)) issues.push(issue("missing_content", "Add the link the button opens."));
-  if (blank(config.buttonText) && !blank(config.buttonUrl)) issues.push(issue("missing_content", "Add the button's text."));
+  if (!blank(config.buttonText) && blank(config.buttonUrl))
+    issues.push(issue("missing_content", "Add the link the button opens."));
+  if (blank(config.buttonText) && !blank(config.buttonUrl))
+    issues.push(issue("missing_content", "Add the button's text."));
   if (!blank(config.buttonUrl) && !isLinkLike(config.buttonUrl)) {
-    issues.push(issue("invalid_url", "The button link must start with https:// (or be a merge field like {{ checkout_url }})."));
+    issues.push(
+      issue(
+        "invalid_url",
+        "The button link must start with https:// (or be a merge field like {{ checkout_url }}).",
+      ),
+    );
   }
-  if (config.couponCode !== undefined && blank(config.couponCode)) issues.push(issue("missing_content", "Enter the coupon code, or remove it."));
+  if (config.couponCode !== undefined && blank(config.couponCode))
+    issues.push(issue("missing_content", "Enter the coupon code, or remove it."));
   const fields: [string, string | undefined][] = [
     ["Subject", config.subject],
     ["Preview text", config.preheader],
@@ -57,7 +65,8 @@ export const email = defineNode({
   configSchema: EmailConfig,
   outputs: () => ["next"],
   outputLabel: () => "Next",
-  summary: (config) => `Email: ${blank(config.subject) ? "(no subject)" : excerpt(compactMergeFields(config.subject), 60)}`,
+  summary: (config) =>
+    `Email: ${blank(config.subject) ? "(no subject)" : excerpt(compactMergeFields(config.subject), 60)}`,
   validate: (config) => validateEmail(config),
   step: (ctx) => deliver(ctx, { channel: "email", content: ctx.config }),
   defaultConfig: (): EmailConfig => ({

@@ -16,7 +16,18 @@ import { trigger } from "./trigger";
 import { wait } from "./wait";
 import { wait_for_event } from "./wait_for_event";
 
-export const NodeKind = z.enum(["trigger", "wait", "wait_for_event", "condition", "split", "email", "sms", "push", "action", "exit"]);
+export const NodeKind = z.enum([
+  "trigger",
+  "wait",
+  "wait_for_event",
+  "condition",
+  "split",
+  "email",
+  "sms",
+  "push",
+  "action",
+  "exit",
+]);
 export type NodeKind = z.infer<typeof NodeKind>;
 
 export const nodeDefinitions = {

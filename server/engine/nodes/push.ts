@@ -20,7 +20,9 @@ function validatePush(config: PushConfig): Issue[] {
   if (blank(config.title)) issues.push(issue("missing_content", "Add the notification title."));
   if (blank(config.body)) issues.push(issue("missing_content", "Add the notification text."));
   if (config.url !== undefined && !blank(config.url) && !isLinkLike(config.url)) {
-    issues.push(issue("invalid_url", "The link must start with https:// (or be a merge field like {{ product_url }})."));
+    issues.push(
+      issue("invalid_url", "The link must start with https:// (or be a merge field like {{ product_url }})."),
+    );
   }
   issues.push(...mergeFieldIssues(config.title, "Title"), ...mergeFieldIssues(config.body, "Text"));
   if (config.url) issues.push(...mergeFieldIssues(config.url, "Link"));
@@ -34,7 +36,8 @@ export const push = defineNode({
   configSchema: PushConfig,
   outputs: () => ["next"],
   outputLabel: () => "Next",
-  summary: (config) => `Push: ${blank(config.title) ? "(no title)" : excerpt(compactMergeFields(config.title))}`,
+  summary: (config) =>
+    `Push: ${blank(config.title) ? "(no title)" : excerpt(compactMergeFields(config.title))}`,
   validate: (config) => validatePush(config),
   step: (ctx) => deliver(ctx, { channel: "push", content: ctx.config }),
   defaultConfig: (): PushConfig => ({ title: "", body: "", category: "marketing" }),

@@ -19,7 +19,12 @@ function validateSms(config: SmsConfig): Issue[] {
   const issues: Issue[] = [];
   if (blank(config.body)) issues.push(issue("missing_content", "Write the text message."));
   if (config.body.length > SMS_MAX_LENGTH) {
-    issues.push(issue("invalid_value", `The text message is ${config.body.length} characters; keep it under ${SMS_MAX_LENGTH}.`));
+    issues.push(
+      issue(
+        "invalid_value",
+        `The text message is ${config.body.length} characters; keep it under ${SMS_MAX_LENGTH}.`,
+      ),
+    );
   }
   issues.push(...mergeFieldIssues(config.body, "Message"));
   return issues;

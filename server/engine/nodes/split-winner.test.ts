@@ -16,14 +16,24 @@ const withWinner: SplitConfig = {
 
 function flow(config: SplitConfig) {
   return graph(
-    [node("t", "trigger", 0, 0, { type: "event", event: "Signed Up", filter: null }), node("s", "split", 0, 1, config), node("xa", "exit", -1, 2, {}), node("xb", "exit", 1, 2, {})],
+    [
+      node("t", "trigger", 0, 0, { type: "event", event: "Signed Up", filter: null }),
+      node("s", "split", 0, 1, config),
+      node("xa", "exit", -1, 2, {}),
+      node("xb", "exit", 1, 2, {}),
+    ],
     [edge("t", "next", "s"), edge("s", "a", "xa"), edge("s", "b", "xb")],
   );
 }
 
 const now = at("2025-06-10T16:00:00Z");
 const run = (config: SplitConfig, id: string, winners?: Record<string, string>) =>
-  advance(flow(config), enrollment(flow(config), triggerData(event("Signed Up", now, {}, `e_${id}`)), now, id), facts(winners ? { splitWinners: winners } : {}), now);
+  advance(
+    flow(config),
+    enrollment(flow(config), triggerData(event("Signed Up", now, {}, `e_${id}`)), now, id),
+    facts(winners ? { splitWinners: winners } : {}),
+    now,
+  );
 
 describe("split with an automatic winner", () => {
   it("sends everyone down the decided winner", () => {
@@ -39,7 +49,12 @@ describe("split with an automatic winner", () => {
   });
 
   it("splits at random as before when no winner is decided, or the fact names no branch of this split", () => {
-    const cases: Array<Record<string, string> | undefined> = [undefined, {}, { s: "gone" }, { other_split: "b" }];
+    const cases: Array<Record<string, string> | undefined> = [
+      undefined,
+      {},
+      { s: "gone" },
+      { other_split: "b" },
+    ];
     for (const winners of cases) {
       const taken = new Set<string>();
       for (let i = 0; i < 100; i++) {
@@ -57,10 +72,17 @@ describe("split with an automatic winner", () => {
     expect(SplitConfig.safeParse(old).success).toBe(true);
     expect(FlowGraph.safeParse(flow(old)).success).toBe(true);
     expect(SplitConfig.safeParse(withWinner).success).toBe(true);
-    expect(SplitConfig.safeParse({ ...old, autoWinner: { after: { days: 0 }, metric: "conversion_rate" } }).success).toBe(false);
-    expect(SplitConfig.safeParse({ ...old, autoWinner: { after: { days: 7 }, metric: "revenue" } }).success).toBe(false);
+    expect(
+      SplitConfig.safeParse({ ...old, autoWinner: { after: { days: 0 }, metric: "conversion_rate" } })
+        .success,
+    ).toBe(false);
+    expect(
+      SplitConfig.safeParse({ ...old, autoWinner: { after: { days: 7 }, metric: "revenue" } }).success,
+    ).toBe(false);
     const vague = validateGraph(flow({ ...old, autoWinner: { after: {}, metric: "conversion_rate" } }));
-    expect(vague.map((i) => i.message)).toContain("Automatic winner: say after how many days or contacts to pick it.");
+    expect(vague.map((i) => i.message)).toContain(
+      "Automatic winner: say after how many days or contacts to pick it.",
+    );
     expect(validateGraph(flow(withWinner))).toEqual([]);
   });
 });

@@ -29,9 +29,17 @@ function shares(config: SplitConfig, n: number, visit = 1): Record<string, numbe
 
 describe("split", () => {
   it("is deterministic in (enrollment, node, visit), so a retried step takes the same branch", () => {
-    for (let i = 0; i < 200; i++) expect(pickBranch(threeWay, `enr_${i}`, "split_1", 1)).toBe(pickBranch(threeWay, `enr_${i}`, "split_1", 1));
+    for (let i = 0; i < 200; i++)
+      expect(pickBranch(threeWay, `enr_${i}`, "split_1", 1)).toBe(
+        pickBranch(threeWay, `enr_${i}`, "split_1", 1),
+      );
     const g = graph(
-      [node("t", "trigger", 0, 0, { type: "event", event: "Signed Up", filter: null }), node("s", "split", 0, 1, fiftyFifty), node("xa", "exit", -1, 2, {}), node("xb", "exit", 1, 2, {})],
+      [
+        node("t", "trigger", 0, 0, { type: "event", event: "Signed Up", filter: null }),
+        node("s", "split", 0, 1, fiftyFifty),
+        node("xa", "exit", -1, 2, {}),
+        node("xb", "exit", 1, 2, {}),
+      ],
       [edge("t", "next", "s"), edge("s", "a", "xa"), edge("s", "b", "xb")],
     );
     const now = at("2025-06-10T16:00:00Z");
@@ -54,13 +62,20 @@ describe("split", () => {
 
   it("draws again on a later visit (a loop), independently", () => {
     let differs = 0;
-    for (let i = 0; i < 1_000; i++) if (pickBranch(fiftyFifty, `enr_${i}`, "s", 1) !== pickBranch(fiftyFifty, `enr_${i}`, "s", 2)) differs++;
+    for (let i = 0; i < 1_000; i++)
+      if (pickBranch(fiftyFifty, `enr_${i}`, "s", 1) !== pickBranch(fiftyFifty, `enr_${i}`, "s", 2))
+        differs++;
     expect(differs).toBeGreaterThan(400);
     expect(differs).toBeLessThan(600);
   });
 
   it("never picks a 0% branch", () => {
-    const none: SplitConfig = { branches: [{ id: "a", label: "A", percent: 100 }, { id: "b", label: "B", percent: 0 }] };
+    const none: SplitConfig = {
+      branches: [
+        { id: "a", label: "A", percent: 100 },
+        { id: "b", label: "B", percent: 0 },
+      ],
+    };
     expect(shares(none, 2_000)).toEqual({ a: 100 });
   });
 
@@ -70,9 +85,21 @@ describe("split", () => {
     expect(split.outputLabel(threeWay, "discount")).toBe("Discount (30%)");
     const ctx = { nodeId: "s", trigger: null };
     expect(split.validate(fiftyFifty, ctx)).toEqual([]);
-    expect(split.validate({ branches: [{ id: "a", label: "A", percent: 60 }, { id: "b", label: "B", percent: 50 }] }, ctx).map((i) => i.message)).toEqual([
-      "The split percentages add up to 110%; they must add up to 100%.",
-    ]);
-    expect(split.validate({ branches: [{ id: "a", label: "A", percent: 100 }] }, ctx).map((i) => i.code)).toEqual(["missing_field"]);
+    expect(
+      split
+        .validate(
+          {
+            branches: [
+              { id: "a", label: "A", percent: 60 },
+              { id: "b", label: "B", percent: 50 },
+            ],
+          },
+          ctx,
+        )
+        .map((i) => i.message),
+    ).toEqual(["The split percentages add up to 110%; they must add up to 100%."]);
+    expect(
+      split.validate({ branches: [{ id: "a", label: "A", percent: 100 }] }, ctx).map((i) => i.code),
+    ).toEqual(["missing_field"]);
   });
 });

@@ -28,7 +28,10 @@ export const SplitAutoWinner = z.strictObject({
 });
 export type SplitAutoWinner = z.infer<typeof SplitAutoWinner>;
 
-export const SplitConfig = z.strictObject({ branches: z.array(SplitBranch), autoWinner: SplitAutoWinner.optional() });
+export const SplitConfig = z.strictObject({
+  branches: z.array(SplitBranch),
+  autoWinner: SplitAutoWinner.optional(),
+});
 export type SplitConfig = z.infer<typeof SplitConfig>;
 
 function formatPercent(n: number): string {
@@ -40,7 +43,12 @@ export function splitTotal(config: SplitConfig): number {
 }
 
 /** Which branch an enrollment takes at a visit of the node. */
-export function pickBranch(config: SplitConfig, enrollmentId: string, nodeId: string, visit: number): string | null {
+export function pickBranch(
+  config: SplitConfig,
+  enrollmentId: string,
+  nodeId: string,
+  visit: number,
+): string | null {
   const total = splitTotal(config);
   if (config.branches.length === 0 || total <= 0) return null;
   const point = unitInterval(enrollmentId, nodeId, visit) * total;
@@ -57,13 +65,20 @@ function validateSplit(config: SplitConfig): Issue[] {
   if (config.branches.length < 2) issues.push(issue("missing_field", "A split needs at least two branches."));
   const total = splitTotal(config);
   if (Math.abs(total - 100) > 1e-6) {
-    issues.push(issue("split_total", `The split percentages add up to ${formatPercent(total)}; they must add up to 100%.`));
+    issues.push(
+      issue(
+        "split_total",
+        `The split percentages add up to ${formatPercent(total)}; they must add up to 100%.`,
+      ),
+    );
   }
   const seen = new Set<string>();
   for (const [i, branch] of config.branches.entries()) {
     const name = branch.label || `Branch ${i + 1}`;
-    if (!HANDLE_ID.test(branch.id)) issues.push(issue("invalid_value", `${name}: its id must be letters, digits, '_' or '-'.`));
-    if (seen.has(branch.id)) issues.push(issue("invalid_value", `${name}: two branches share the id “${branch.id}”.`));
+    if (!HANDLE_ID.test(branch.id))
+      issues.push(issue("invalid_value", `${name}: its id must be letters, digits, '_' or '-'.`));
+    if (seen.has(branch.id))
+      issues.push(issue("invalid_value", `${name}: two branches share the id “${branch.id}”.`));
     seen.add(branch.id);
     if (branch.label.trim() === "") issues.push(issue("missing_field", `Branch ${i + 1}: give it a name.`));
   }
@@ -91,7 +106,10 @@ export const split = defineNode({
     const branch = config.branches.find((b) => b.id === handle);
     return branch ? `${branch.label || branch.id} (${formatPercent(branch.percent)})` : handle;
   },
-  summary: (config) => (config.branches.length ? config.branches.map((b) => `${b.label || b.id} ${formatPercent(b.percent)}`).join(" / ") : "No branches"),
+  summary: (config) =>
+    config.branches.length
+      ? config.branches.map((b) => `${b.label || b.id} ${formatPercent(b.percent)}`).join(" / ")
+      : "No branches",
   validate: (config) => validateSplit(config),
   step,
   defaultConfig: (): SplitConfig => ({

@@ -9,7 +9,13 @@ import { nextCronTime, parseCron } from "../cron";
 import type { ContactFacts, EventFact } from "../facts";
 import { issue, type Issue } from "../issues";
 import { toText } from "../json";
-import { describePredicate, evaluatePredicate, Predicate, predicateEventNames, predicateProblems } from "../predicate";
+import {
+  describePredicate,
+  evaluatePredicate,
+  Predicate,
+  predicateEventNames,
+  predicateProblems,
+} from "../predicate";
 import {
   contactDateProperty,
   DAY,
@@ -38,7 +44,11 @@ export const Recurrence = z.discriminatedUnion("frequency", [
   z.strictObject({ frequency: z.literal("daily"), time: Time }),
   z.strictObject({ frequency: z.literal("weekly"), time: Time, weekdays: z.array(Weekday) }),
   /** A day past the month's end falls on its last day. */
-  z.strictObject({ frequency: z.literal("monthly"), time: Time, dayOfMonth: z.number().int().min(1).max(31) }),
+  z.strictObject({
+    frequency: z.literal("monthly"),
+    time: Time,
+    dayOfMonth: z.number().int().min(1).max(31),
+  }),
   z.strictObject({
     frequency: z.literal("yearly"),
     time: Time,
@@ -126,11 +136,20 @@ export function nextOccurrence(
     const zone = resolveZone(contact?.timezone, workspaceTimezone);
     const date = contact ? contactDateProperty(contact, trigger.property, zone) : null;
     if (!clock || !date) return null;
-    const at = dateOccurrence(date, { offsetDays: -trigger.daysBefore, clock, yearly: trigger.yearly }, now, zone, false);
+    const at = dateOccurrence(
+      date,
+      { offsetDays: -trigger.daysBefore, clock, yearly: trigger.yearly },
+      now,
+      zone,
+      false,
+    );
     return at > now ? at : null;
   }
   if (trigger.type === "schedule") {
-    const zone = trigger.timezone === "contact" ? resolveZone(contact?.timezone, workspaceTimezone) : resolveZone(workspaceTimezone);
+    const zone =
+      trigger.timezone === "contact"
+        ? resolveZone(contact?.timezone, workspaceTimezone)
+        : resolveZone(workspaceTimezone);
     return nextScheduled(trigger.schedule, now, zone);
   }
   return null;
@@ -153,7 +172,9 @@ export function nextScheduled(schedule: Recurrence, now: number, zone: string): 
     case "daily":
       return nextLocalTime(now, clock, [], zone, false);
     case "weekly":
-      return schedule.weekdays.length === 0 ? null : nextLocalTime(now, clock, schedule.weekdays, zone, false);
+      return schedule.weekdays.length === 0
+        ? null
+        : nextLocalTime(now, clock, schedule.weekdays, zone, false);
     case "monthly": {
       const today = localParts(now, zone);
       for (let i = 0; i <= 12; i++) {
@@ -168,13 +189,23 @@ export function nextScheduled(schedule: Recurrence, now: number, zone: string): 
     }
     case "yearly": {
       if (schedule.day > daysInMonth(2024, schedule.month)) return null;
-      return dateOccurrence({ year: 2024, month: schedule.month, day: schedule.day }, { offsetDays: 0, clock, yearly: true }, now, zone, false);
+      return dateOccurrence(
+        { year: 2024, month: schedule.month, day: schedule.day },
+        { offsetDays: 0, clock, yearly: true },
+        now,
+        zone,
+        false,
+      );
     }
   }
 }
 
 /** When an inactivity trigger fires: `days` after the last such event (or after `since`). */
-export function inactivityDueAt(trigger: InactivityTrigger, lastEventAt: number | null, since: number): number {
+export function inactivityDueAt(
+  trigger: InactivityTrigger,
+  lastEventAt: number | null,
+  since: number,
+): number {
   return (lastEventAt ?? since) + trigger.days * DAY;
 }
 
@@ -189,7 +220,12 @@ export function matchesEventTrigger(
     if (!trigger.filter) return true;
     return evaluatePredicate(trigger.filter, {
       contact: context.contact ?? null,
-      trigger: { eventId: event.id, name: event.name, properties: event.properties, occurredAt: event.occurredAt },
+      trigger: {
+        eventId: event.id,
+        name: event.name,
+        properties: event.properties,
+        occurredAt: event.occurredAt,
+      },
       event,
       events: context.events ?? [event],
       enteredAt: null,
@@ -200,7 +236,8 @@ export function matchesEventTrigger(
     if (event.name !== BACK_IN_STOCK_EVENT) return false;
     const product = toText(event.properties.product_id);
     const category = toText(event.properties.category);
-    if (trigger.productIds.length > 0 && (product === undefined || !trigger.productIds.includes(product))) return false;
+    if (trigger.productIds.length > 0 && (product === undefined || !trigger.productIds.includes(product)))
+      return false;
     if (trigger.categories.length > 0) {
       const wanted = new Set(trigger.categories.map((c) => c.trim().toLowerCase()));
       if (category === undefined || !wanted.has(category.toLowerCase())) return false;
@@ -234,7 +271,10 @@ function summarize(config: TriggerConfig): string {
     case "event":
       return `When ${config.event || "(choose an event)"}${config.filter ? ` where ${describePredicate(config.filter)}` : ""}`;
     case "date_property": {
-      const when = config.daysBefore === 0 ? `On ${config.property || "(date)"}` : `${config.daysBefore} ${config.daysBefore === 1 ? "day" : "days"} before ${config.property || "(date)"}`;
+      const when =
+        config.daysBefore === 0
+          ? `On ${config.property || "(date)"}`
+          : `${config.daysBefore} ${config.daysBefore === 1 ? "day" : "days"} before ${config.property || "(date)"}`;
       return `${when} at ${config.time}${config.yearly ? ", every year" : ""}`;
     }
     case "schedule":
@@ -243,7 +283,9 @@ function summarize(config: TriggerConfig): string {
       return `No ${config.event || "(event)"} for ${config.days} days`;
     case "back_in_stock": {
       const scope = [
-        config.productIds.length ? `${config.productIds.length} ${config.productIds.length === 1 ? "product" : "products"}` : "",
+        config.productIds.length
+          ? `${config.productIds.length} ${config.productIds.length === 1 ? "product" : "products"}`
+          : "",
         config.categories.length ? config.categories.join(", ") : "",
       ].filter(Boolean);
       return `Back in stock${scope.length ? ` (${scope.join("; ")})` : ""}`;
@@ -263,11 +305,18 @@ function clockIssue(time: string, what: string): Issue[] {
 function recurrenceIssues(schedule: Recurrence): Issue[] {
   switch (schedule.frequency) {
     case "once":
-      return parseLocalDateTime(schedule.at) ? [] : [issue("invalid_value", "Pick the date and time to send, e.g. 2025-11-28T09:00.")];
+      return parseLocalDateTime(schedule.at)
+        ? []
+        : [issue("invalid_value", "Pick the date and time to send, e.g. 2025-11-28T09:00.")];
     case "cron":
       return parseCron(schedule.expression)
         ? []
-        : [issue("invalid_value", "The schedule expression isn't valid: use five fields, e.g. “0 9 * * 1” for Mondays at 09:00.")];
+        : [
+            issue(
+              "invalid_value",
+              "The schedule expression isn't valid: use five fields, e.g. “0 9 * * 1” for Mondays at 09:00.",
+            ),
+          ];
     case "weekly":
       return [
         ...clockIssue(schedule.time, "the time"),
@@ -276,7 +325,9 @@ function recurrenceIssues(schedule: Recurrence): Issue[] {
     case "yearly":
       return [
         ...clockIssue(schedule.time, "the time"),
-        ...(parseCalendarDate(`2024-${String(schedule.month).padStart(2, "0")}-${String(schedule.day).padStart(2, "0")}`)
+        ...(parseCalendarDate(
+          `2024-${String(schedule.month).padStart(2, "0")}-${String(schedule.day).padStart(2, "0")}`,
+        )
           ? []
           : [issue("invalid_value", "That day does not exist in that month.")]),
       ];
@@ -290,19 +341,25 @@ function validateTrigger(config: TriggerConfig): Issue[] {
   switch (config.type) {
     case "event":
       return [
-        ...(config.event.trim() === "" ? [issue("missing_field", "Choose the event that starts this flow.")] : []),
+        ...(config.event.trim() === ""
+          ? [issue("missing_field", "Choose the event that starts this flow.")]
+          : []),
         ...conditionIssues(config.filter, "Trigger filter"),
       ];
     case "date_property":
       return [
-        ...(config.property.trim() === "" ? [issue("missing_field", "Choose the date property (e.g. birthday).")] : []),
+        ...(config.property.trim() === ""
+          ? [issue("missing_field", "Choose the date property (e.g. birthday).")]
+          : []),
         ...clockIssue(config.time, "the send time"),
       ];
     case "schedule":
       return [...recurrenceIssues(config.schedule), ...conditionIssues(config.segment, "Segment")];
     case "inactivity":
       return [
-        ...(config.event.trim() === "" ? [issue("missing_field", "Choose the event whose absence starts this flow.")] : []),
+        ...(config.event.trim() === ""
+          ? [issue("missing_field", "Choose the event whose absence starts this flow.")]
+          : []),
         ...conditionIssues(config.segment, "Segment"),
       ];
     case "back_in_stock":

@@ -7,7 +7,11 @@ import { wait, type WaitConfig } from "./wait";
 
 function waitFlow(config: WaitConfig): FlowGraph {
   return graph(
-    [node("t", "trigger", 0, 0, { type: "event", event: "Placed Order", filter: null }), node("w", "wait", 0, 1, config), node("x", "exit", 0, 2, {})],
+    [
+      node("t", "trigger", 0, 0, { type: "event", event: "Placed Order", filter: null }),
+      node("w", "wait", 0, 1, config),
+      node("x", "exit", 0, 2, {}),
+    ],
     chain("t", "w", "x"),
   );
 }
@@ -25,22 +29,41 @@ describe("wait: duration", () => {
     const now = at("2025-06-10T14:00:00Z");
     const start = enrollment(g, triggerData(event("Placed Order", now, {}, "o")), now);
     const parked = advance(g, start, facts(), now);
-    expect(parked).toMatchObject({ status: "active", currentNodeId: "w", nextRunAt: at("2025-06-13T14:00:00Z") });
-    expect(parked.state.waiting).toEqual({ nodeId: "w", visit: 1, reason: "delay", since: now, until: at("2025-06-13T14:00:00Z"), then: "next" });
+    expect(parked).toMatchObject({
+      status: "active",
+      currentNodeId: "w",
+      nextRunAt: at("2025-06-13T14:00:00Z"),
+    });
+    expect(parked.state.waiting).toEqual({
+      nodeId: "w",
+      visit: 1,
+      reason: "delay",
+      since: now,
+      until: at("2025-06-13T14:00:00Z"),
+      then: "next",
+    });
     const done = advance(g, carry(start, parked), facts(), at("2025-06-13T14:00:00Z"));
     expect(done.status).toBe("completed");
     expect(done.effects[0]).toEqual({ type: "step", nodeId: "w", visit: 1, outcome: "next" });
   });
 
   it("counts days on the contact's calendar (10:00 stays 10:00 across spring-forward)", () => {
-    expect(wakeAt({ mode: "duration", amount: 1, unit: "days" }, at("2025-03-08T15:00:00Z")).nextRunAt).toBe(at("2025-03-09T14:00:00Z"));
-    expect(wakeAt({ mode: "duration", amount: 2, unit: "hours" }, at("2025-03-09T06:00:00Z")).nextRunAt).toBe(at("2025-03-09T08:00:00Z"));
+    expect(wakeAt({ mode: "duration", amount: 1, unit: "days" }, at("2025-03-08T15:00:00Z")).nextRunAt).toBe(
+      at("2025-03-09T14:00:00Z"),
+    );
+    expect(wakeAt({ mode: "duration", amount: 2, unit: "hours" }, at("2025-03-09T06:00:00Z")).nextRunAt).toBe(
+      at("2025-03-09T08:00:00Z"),
+    );
   });
 
   it("reads plainly", () => {
     expect(wait.summary({ mode: "duration", amount: 1, unit: "days" })).toBe("Wait 1 day");
     expect(wait.summary({ mode: "duration", amount: 2, unit: "weeks" })).toBe("Wait 2 weeks");
-    expect(wait.validate({ mode: "duration", amount: 0, unit: "hours" }, { nodeId: "w", trigger: null }).map((i) => i.code)).toEqual(["invalid_value"]);
+    expect(
+      wait
+        .validate({ mode: "duration", amount: 0, unit: "hours" }, { nodeId: "w", trigger: null })
+        .map((i) => i.code),
+    ).toEqual(["invalid_value"]);
   });
 });
 
@@ -49,11 +72,15 @@ describe("wait: until a time of day", () => {
 
   it("lands at 09:00 local on the spring-forward day (America/New_York)", () => {
     // Sunday 9 March 2025, 00:30 EST — allow Sundays for this one.
-    expect(wakeAt({ mode: "until_time", time: "09:00", weekdays: [7] }, at("2025-03-09T05:30:00Z")).nextRunAt).toBe(at("2025-03-09T13:00:00Z"));
+    expect(
+      wakeAt({ mode: "until_time", time: "09:00", weekdays: [7] }, at("2025-03-09T05:30:00Z")).nextRunAt,
+    ).toBe(at("2025-03-09T13:00:00Z"));
   });
 
   it("lands at 09:00 local on the fall-back day", () => {
-    expect(wakeAt({ mode: "until_time", time: "09:00", weekdays: [7] }, at("2025-11-02T04:30:00Z")).nextRunAt).toBe(at("2025-11-02T14:00:00Z"));
+    expect(
+      wakeAt({ mode: "until_time", time: "09:00", weekdays: [7] }, at("2025-11-02T04:30:00Z")).nextRunAt,
+    ).toBe(at("2025-11-02T14:00:00Z"));
   });
 
   it("waits for an allowed weekday", () => {
@@ -63,22 +90,40 @@ describe("wait: until a time of day", () => {
 
   it("uses the contact's zone (half-hour offset), then the workspace's", () => {
     const kolkata = facts({ contact: contact({ timezone: "Asia/Kolkata" }) });
-    expect(wakeAt(nineOnWeekdays, at("2025-06-16T00:00:00Z"), kolkata).nextRunAt).toBe(at("2025-06-16T03:30:00Z"));
-    const invalid = facts({ contact: contact({ timezone: "Mars/Olympus" }), workspaceTimezone: "Europe/Berlin" });
-    expect(wakeAt(nineOnWeekdays, at("2025-06-16T00:00:00Z"), invalid).nextRunAt).toBe(at("2025-06-16T07:00:00Z"));
+    expect(wakeAt(nineOnWeekdays, at("2025-06-16T00:00:00Z"), kolkata).nextRunAt).toBe(
+      at("2025-06-16T03:30:00Z"),
+    );
+    const invalid = facts({
+      contact: contact({ timezone: "Mars/Olympus" }),
+      workspaceTimezone: "Europe/Berlin",
+    });
+    expect(wakeAt(nineOnWeekdays, at("2025-06-16T00:00:00Z"), invalid).nextRunAt).toBe(
+      at("2025-06-16T07:00:00Z"),
+    );
     const nothing = facts({ contact: contact({ timezone: null }), workspaceTimezone: "bogus" });
-    expect(wakeAt(nineOnWeekdays, at("2025-06-16T00:00:00Z"), nothing).nextRunAt).toBe(at("2025-06-16T09:00:00Z"));
+    expect(wakeAt(nineOnWeekdays, at("2025-06-16T00:00:00Z"), nothing).nextRunAt).toBe(
+      at("2025-06-16T09:00:00Z"),
+    );
   });
 
   it("goes straight through when it is that time already", () => {
     expect(wakeAt(nineOnWeekdays, at("2025-06-16T13:00:00Z")).status).toBe("completed");
     expect(wait.summary(nineOnWeekdays)).toBe("Wait until 09:00 on weekdays");
-    expect(wait.summary({ mode: "until_time", time: "18:30", weekdays: [2, 4] })).toBe("Wait until 18:30 on Tue, Thu");
+    expect(wait.summary({ mode: "until_time", time: "18:30", weekdays: [2, 4] })).toBe(
+      "Wait until 18:30 on Tue, Thu",
+    );
   });
 });
 
 describe("wait: until a date property", () => {
-  const beforeBirthday: WaitConfig = { mode: "until_date_property", source: "contact", property: "birthday", offsetDays: -3, time: "10:00", yearly: true };
+  const beforeBirthday: WaitConfig = {
+    mode: "until_date_property",
+    source: "contact",
+    property: "birthday",
+    offsetDays: -3,
+    time: "10:00",
+    yearly: true,
+  };
 
   it("waits until N days before the next birthday, contact-local", () => {
     const f = facts({ contact: contact({ birthday: "1990-08-20" }) });
@@ -87,25 +132,53 @@ describe("wait: until a date property", () => {
   });
 
   it("reads a date from the trigger event, and moves on if it has passed", () => {
-    const delivery: WaitConfig = { mode: "until_date_property", source: "trigger", property: "estimated_delivery", offsetDays: 1, time: "09:00", yearly: false };
-    expect(wakeAt(delivery, at("2025-06-01T00:00:00Z"), facts(), { estimated_delivery: "2025-06-05" }).nextRunAt).toBe(at("2025-06-06T13:00:00Z"));
-    expect(wakeAt(delivery, at("2025-06-10T00:00:00Z"), facts(), { estimated_delivery: "2025-06-05" }).status).toBe("completed");
+    const delivery: WaitConfig = {
+      mode: "until_date_property",
+      source: "trigger",
+      property: "estimated_delivery",
+      offsetDays: 1,
+      time: "09:00",
+      yearly: false,
+    };
+    expect(
+      wakeAt(delivery, at("2025-06-01T00:00:00Z"), facts(), { estimated_delivery: "2025-06-05" }).nextRunAt,
+    ).toBe(at("2025-06-06T13:00:00Z"));
+    expect(
+      wakeAt(delivery, at("2025-06-10T00:00:00Z"), facts(), { estimated_delivery: "2025-06-05" }).status,
+    ).toBe("completed");
   });
 
   it("moves on, noting why, when the contact has no such date", () => {
     const result = wakeAt(beforeBirthday, at("2025-06-01T00:00:00Z"));
     expect(result.status).toBe("completed");
-    expect(result.effects).toContainEqual({ type: "step", nodeId: "w", visit: 1, outcome: "next", detail: { note: "birthday not set; continued" } });
+    expect(result.effects).toContainEqual({
+      type: "step",
+      nodeId: "w",
+      visit: 1,
+      outcome: "next",
+      detail: { note: "birthday not set; continued" },
+    });
   });
 });
 
 describe("wait: until a consumable runs out", () => {
-  const runsOut: WaitConfig = { mode: "replenishment", quantityProperty: "quantity", daysPerUnitProperty: "days_per_unit", shippingDays: 3, fallbackDays: 30, time: "10:00" };
+  const runsOut: WaitConfig = {
+    mode: "replenishment",
+    quantityProperty: "quantity",
+    daysPerUnitProperty: "days_per_unit",
+    shippingDays: 3,
+    fallbackDays: 30,
+    time: "10:00",
+  };
 
   it("waits quantity × days per unit − shipping days after the order, at a local hour", () => {
     // 2 bags × 15 days − 3 = 27 days after 1 June.
-    expect(wakeAt(runsOut, at("2025-06-01T16:00:00Z"), facts(), { quantity: 2, days_per_unit: 15 }).nextRunAt).toBe(at("2025-06-28T14:00:00Z"));
-    expect(wakeAt(runsOut, at("2025-06-01T16:00:00Z"), facts(), {}).nextRunAt).toBe(at("2025-07-01T14:00:00Z"));
+    expect(
+      wakeAt(runsOut, at("2025-06-01T16:00:00Z"), facts(), { quantity: 2, days_per_unit: 15 }).nextRunAt,
+    ).toBe(at("2025-06-28T14:00:00Z"));
+    expect(wakeAt(runsOut, at("2025-06-01T16:00:00Z"), facts(), {}).nextRunAt).toBe(
+      at("2025-07-01T14:00:00Z"),
+    );
     expect(wait.summary(runsOut)).toBe("Wait until the order runs out (3 days early for shipping)");
   });
 });

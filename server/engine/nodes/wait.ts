@@ -68,7 +68,10 @@ function describeWeekdays(days: readonly number[]): string {
   if (set.size === 0 || set.size === 7) return "";
   if (set.size === 5 && [1, 2, 3, 4, 5].every((d) => set.has(d))) return " on weekdays";
   if (set.size === 2 && set.has(6) && set.has(7)) return " on weekends";
-  return ` on ${[...set].sort((a, b) => a - b).map((d) => WEEKDAY_NAMES[d - 1] ?? "?").join(", ")}`;
+  return ` on ${[...set]
+    .sort((a, b) => a - b)
+    .map((d) => WEEKDAY_NAMES[d - 1] ?? "?")
+    .join(", ")}`;
 }
 
 function summarize(config: WaitConfig): string {
@@ -80,7 +83,10 @@ function summarize(config: WaitConfig): string {
     case "until_date_property": {
       const what = `${config.source === "trigger" ? "trigger." : ""}${config.property || "(date)"}`;
       const n = Math.abs(config.offsetDays);
-      const shift = config.offsetDays === 0 ? "" : `${n} ${n === 1 ? "day" : "days"} ${config.offsetDays < 0 ? "before" : "after"} `;
+      const shift =
+        config.offsetDays === 0
+          ? ""
+          : `${n} ${n === 1 ? "day" : "days"} ${config.offsetDays < 0 ? "before" : "after"} `;
       return `Wait until ${shift}${what} at ${config.time}`;
     }
     case "replenishment":
@@ -91,18 +97,32 @@ function summarize(config: WaitConfig): string {
 }
 
 function validateWait(config: WaitConfig): Issue[] {
-  const clock = (time: string) => (parseClock(time) ? [] : [issue("invalid_value", "Enter the time as HH:MM (24-hour), e.g. 09:00.")]);
+  const clock = (time: string) =>
+    parseClock(time) ? [] : [issue("invalid_value", "Enter the time as HH:MM (24-hour), e.g. 09:00.")];
   switch (config.mode) {
     case "duration":
       return config.amount < 1 ? [issue("invalid_value", "Enter how long to wait (at least 1).")] : [];
     case "until_time":
-      return [...clock(config.time), ...(config.weekdays.length === 0 ? [issue("missing_field", "Pick at least one weekday.")] : [])];
+      return [
+        ...clock(config.time),
+        ...(config.weekdays.length === 0 ? [issue("missing_field", "Pick at least one weekday.")] : []),
+      ];
     case "until_date_property":
-      return [...(config.property.trim() === "" ? [issue("missing_field", "Choose the date property to wait for.")] : []), ...clock(config.time)];
+      return [
+        ...(config.property.trim() === ""
+          ? [issue("missing_field", "Choose the date property to wait for.")]
+          : []),
+        ...clock(config.time),
+      ];
     case "replenishment":
       return [
         ...(config.quantityProperty.trim() === "" || config.daysPerUnitProperty.trim() === ""
-          ? [issue("missing_field", "Name the order properties that hold the quantity and the days one unit lasts.")]
+          ? [
+              issue(
+                "missing_field",
+                "Name the order properties that hold the quantity and the days one unit lasts.",
+              ),
+            ]
           : []),
         ...clock(config.time),
       ];
@@ -110,7 +130,10 @@ function validateWait(config: WaitConfig): Issue[] {
 }
 
 /** When the wait ends, or null with a note when it cannot be computed (the contact moves on). */
-export function wakeTime(config: WaitConfig, ctx: Pick<StepContext<WaitConfig>, "now" | "zone" | "contact" | "trigger">): { at: number } | { at: null; note: string } {
+export function wakeTime(
+  config: WaitConfig,
+  ctx: Pick<StepContext<WaitConfig>, "now" | "zone" | "contact" | "trigger">,
+): { at: number } | { at: null; note: string } {
   const { now, zone } = ctx;
   switch (config.mode) {
     case "duration":
@@ -128,7 +151,9 @@ export function wakeTime(config: WaitConfig, ctx: Pick<StepContext<WaitConfig>, 
           ? contactDateProperty(ctx.contact, config.property, zone)
           : parseCalendarDate(getPath(ctx.trigger.properties, config.property), zone);
       if (!date) return { at: null, note: `${config.property} not set` };
-      return { at: dateOccurrence(date, { offsetDays: config.offsetDays, clock, yearly: config.yearly }, now, zone) };
+      return {
+        at: dateOccurrence(date, { offsetDays: config.offsetDays, clock, yearly: config.yearly }, now, zone),
+      };
     }
     case "replenishment": {
       const clock = parseClock(config.time);

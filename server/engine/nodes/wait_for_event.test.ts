@@ -24,8 +24,14 @@ function flow(config: WaitForEventConfig): FlowGraph {
   );
 }
 
-const review: WaitForEventConfig = { event: "Review Submitted", filter: null, matchTriggerProperty: "order_id", timeout: { amount: 5, unit: "days" } };
-const outcomeAt = (effects: readonly Effect[], nodeId: string) => effects.find((e) => e.type === "step" && e.nodeId === nodeId && e.outcome !== "wait");
+const review: WaitForEventConfig = {
+  event: "Review Submitted",
+  filter: null,
+  matchTriggerProperty: "order_id",
+  timeout: { amount: 5, unit: "days" },
+};
+const outcomeAt = (effects: readonly Effect[], nodeId: string) =>
+  effects.find((e) => e.type === "step" && e.nodeId === nodeId && e.outcome !== "wait");
 
 describe("wait_for_event", () => {
   it("takes the event path when the event arrives before the timeout", () => {
@@ -42,15 +48,30 @@ describe("wait_for_event", () => {
   it("times out when nothing (matching) arrives", () => {
     const g = flow(review);
     const otherOrder = event("Review Submitted", T0 + DAY, { order_id: "9999", rating: 5 }, "ev_other");
-    const run = runToEnd(g, enrollment(g, triggerData(delivered), T0), () => facts({ events: [otherOrder] }), T0);
+    const run = runToEnd(
+      g,
+      enrollment(g, triggerData(delivered), T0),
+      () => facts({ events: [otherOrder] }),
+      T0,
+    );
     expect(run.times).toEqual([T0, T0 + 5 * DAY]);
     expect(outcomeAt(run.final.effects, "w")).toMatchObject({ outcome: "timeout" });
   });
 
   it("ignores events from before the wait began, and the trigger event itself", () => {
-    const g = flow({ event: "Order Delivered", filter: null, matchTriggerProperty: null, timeout: { amount: 1, unit: "days" } });
+    const g = flow({
+      event: "Order Delivered",
+      filter: null,
+      matchTriggerProperty: null,
+      timeout: { amount: 1, unit: "days" },
+    });
     const before = event("Order Delivered", T0 - HOUR, {}, "ev_before");
-    const run = runToEnd(g, enrollment(g, triggerData(delivered), T0), () => facts({ events: [before, delivered] }), T0);
+    const run = runToEnd(
+      g,
+      enrollment(g, triggerData(delivered), T0),
+      () => facts({ events: [before, delivered] }),
+      T0,
+    );
     expect(outcomeAt(run.final.effects, "w")).toMatchObject({ outcome: "timeout" });
   });
 
@@ -60,14 +81,26 @@ describe("wait_for_event", () => {
     const late = event("Review Submitted", T0 + 6 * DAY, { order_id: "1042" }, "ev_late");
     const start = enrollment(g, triggerData(delivered), T0);
     const parked = advance(g, start, facts(), T0);
-    expect(outcomeAt(advance(g, carry(start, parked), facts({ events: [reviewed] }), T0 + 7 * DAY).effects, "w")).toMatchObject({ outcome: "event" });
-    expect(outcomeAt(advance(g, carry(start, parked), facts({ events: [late] }), T0 + 7 * DAY).effects, "w")).toMatchObject({ outcome: "timeout" });
+    expect(
+      outcomeAt(advance(g, carry(start, parked), facts({ events: [reviewed] }), T0 + 7 * DAY).effects, "w"),
+    ).toMatchObject({ outcome: "event" });
+    expect(
+      outcomeAt(advance(g, carry(start, parked), facts({ events: [late] }), T0 + 7 * DAY).effects, "w"),
+    ).toMatchObject({ outcome: "timeout" });
   });
 
   it("applies the event filter", () => {
-    const g = flow({ ...review, filter: { type: "property", source: "event", path: "rating", op: "exists" } });
+    const g = flow({
+      ...review,
+      filter: { type: "property", source: "event", path: "rating", op: "exists" },
+    });
     const noRating = event("Review Submitted", T0 + DAY, { order_id: "1042" }, "ev_nr");
-    const run = runToEnd(g, enrollment(g, triggerData(delivered), T0), () => facts({ events: [noRating] }), T0);
+    const run = runToEnd(
+      g,
+      enrollment(g, triggerData(delivered), T0),
+      () => facts({ events: [noRating] }),
+      T0,
+    );
     expect(outcomeAt(run.final.effects, "w")).toMatchObject({ outcome: "timeout" });
   });
 
@@ -75,9 +108,18 @@ describe("wait_for_event", () => {
     expect(wait_for_event.outputs(review)).toEqual(["event", "timeout"]);
     expect(wait_for_event.summary(review)).toBe("Wait for Review Submitted (same order_id), up to 5 days");
     expect(wait_for_event.outputLabel(review, "timeout")).toBe("No event in 5 days");
-    const scheduleTrigger = { type: "schedule" as const, schedule: { frequency: "daily" as const, time: "09:00" }, timezone: "contact" as const, segment: null };
-    expect(wait_for_event.validate(review, { nodeId: "w", trigger: scheduleTrigger }).map((i) => i.code)).toEqual(["invalid_value"]);
-    expect(wait_for_event.validate({ ...review, event: "" }, { nodeId: "w", trigger: null }).map((i) => i.code)).toContain("missing_field");
+    const scheduleTrigger = {
+      type: "schedule" as const,
+      schedule: { frequency: "daily" as const, time: "09:00" },
+      timezone: "contact" as const,
+      segment: null,
+    };
+    expect(
+      wait_for_event.validate(review, { nodeId: "w", trigger: scheduleTrigger }).map((i) => i.code),
+    ).toEqual(["invalid_value"]);
+    expect(
+      wait_for_event.validate({ ...review, event: "" }, { nodeId: "w", trigger: null }).map((i) => i.code),
+    ).toContain("missing_field");
   });
 });
 
@@ -87,9 +129,15 @@ describe("review request: rating ≥ 4 / < 4 / no review", () => {
   const g = template.graph;
 
   function runWith(reviews: EventFact[]) {
-    return runToEnd(g, enrollment(g, triggerData(delivered), T0), () => facts({ events: [delivered, ...reviews] }), T0);
+    return runToEnd(
+      g,
+      enrollment(g, triggerData(delivered), T0),
+      () => facts({ events: [delivered, ...reviews] }),
+      T0,
+    );
   }
-  const sentNodes = (r: ReturnType<typeof runWith>) => r.results.flatMap((x) => x.effects).flatMap((e) => (e.type === "send" ? [e.nodeId] : []));
+  const sentNodes = (r: ReturnType<typeof runWith>) =>
+    r.results.flatMap((x) => x.effects).flatMap((e) => (e.type === "send" ? [e.nodeId] : []));
 
   it("rating 5 → thank-you", () => {
     const r = runWith([event("Review Submitted", T0 + DAY, { order_id: "1042", rating: 5 }, "rv5")]);
@@ -100,8 +148,12 @@ describe("review request: rating ≥ 4 / < 4 / no review", () => {
   it("rating 2 → recovery offer", () => {
     const r = runWith([event("Review Submitted", T0 + DAY, { order_id: "1042", rating: 2 }, "rv2")]);
     expect(sentNodes(r)).toEqual(["ask_email", "recovery_email"]);
-    const recovery = r.results.flatMap((x) => x.effects).find((e) => e.type === "send" && e.nodeId === "recovery_email");
-    expect(recovery?.type === "send" && recovery.channel === "email" && recovery.content.couponCode).toBe("SORRY15");
+    const recovery = r.results
+      .flatMap((x) => x.effects)
+      .find((e) => e.type === "send" && e.nodeId === "recovery_email");
+    expect(recovery?.type === "send" && recovery.channel === "email" && recovery.content.couponCode).toBe(
+      "SORRY15",
+    );
   });
 
   it("no review → reminder after the 5-day timeout", () => {

@@ -7,7 +7,14 @@ import { z } from "zod";
 import type { EventFact } from "../facts";
 import { issue, type Issue } from "../issues";
 import { getPath } from "../json";
-import { compare, describePredicate, evaluatePredicate, Predicate, predicateEventNames, predicateProblems } from "../predicate";
+import {
+  compare,
+  describePredicate,
+  evaluatePredicate,
+  Predicate,
+  predicateEventNames,
+  predicateProblems,
+} from "../predicate";
 import { addDuration, describeDuration, Duration } from "../time";
 import { defineNode, next, type StepContext, type StepResult } from "./define";
 
@@ -30,7 +37,13 @@ export function findAwaitedEvent(
 ): EventFact | null {
   const candidates = ctx.events
     // The event that enrolled the contact never answers a wait of the same name.
-    .filter((e) => e.name === config.event && e.occurredAt >= since && e.occurredAt <= until && e.id !== ctx.trigger.eventId)
+    .filter(
+      (e) =>
+        e.name === config.event &&
+        e.occurredAt >= since &&
+        e.occurredAt <= until &&
+        e.id !== ctx.trigger.eventId,
+    )
     .sort((a, b) => a.occurredAt - b.occurredAt || a.id.localeCompare(b.id));
   for (const e of candidates) {
     if (config.matchTriggerProperty) {
@@ -56,14 +69,20 @@ function step(ctx: StepContext<WaitForEventConfig>): StepResult {
 function validateWaitForEvent(config: WaitForEventConfig, hasEventTrigger: boolean): Issue[] {
   const issues: Issue[] = [];
   if (config.event.trim() === "") issues.push(issue("missing_field", "Choose the event to wait for."));
-  if (config.timeout.amount < 1) issues.push(issue("invalid_value", "Enter how long to wait before timing out (at least 1)."));
+  if (config.timeout.amount < 1)
+    issues.push(issue("invalid_value", "Enter how long to wait before timing out (at least 1)."));
   if (config.matchTriggerProperty !== null && config.matchTriggerProperty.trim() === "") {
-    issues.push(issue("missing_field", "Name the property that must match the trigger, or turn matching off."));
+    issues.push(
+      issue("missing_field", "Name the property that must match the trigger, or turn matching off."),
+    );
   }
   if (config.matchTriggerProperty && !hasEventTrigger) {
     issues.push(issue("invalid_value", "Matching a trigger property needs a flow triggered by an event."));
   }
-  if (config.filter) issues.push(...predicateProblems(config.filter).map((p) => issue("invalid_condition", `Event filter: ${p}`)));
+  if (config.filter)
+    issues.push(
+      ...predicateProblems(config.filter).map((p) => issue("invalid_condition", `Event filter: ${p}`)),
+    );
   return issues;
 }
 
@@ -73,13 +92,20 @@ export const wait_for_event = defineNode({
   description: "Hold the contact until they do something, or until a timeout.",
   configSchema: WaitForEventConfig,
   outputs: () => ["event", "timeout"],
-  outputLabel: (config, handle) => (handle === "event" ? config.event || "Event" : `No event in ${describeDuration(config.timeout)}`),
+  outputLabel: (config, handle) =>
+    handle === "event" ? config.event || "Event" : `No event in ${describeDuration(config.timeout)}`,
   summary: (config) =>
     `Wait for ${config.event || "(event)"}${config.filter ? ` where ${describePredicate(config.filter)}` : ""}${
       config.matchTriggerProperty ? ` (same ${config.matchTriggerProperty})` : ""
     }, up to ${describeDuration(config.timeout)}`,
-  validate: (config, ctx) => validateWaitForEvent(config, ctx.trigger?.type === "event" || ctx.trigger?.type === "back_in_stock"),
+  validate: (config, ctx) =>
+    validateWaitForEvent(config, ctx.trigger?.type === "event" || ctx.trigger?.type === "back_in_stock"),
   step,
-  defaultConfig: (): WaitForEventConfig => ({ event: "", filter: null, matchTriggerProperty: null, timeout: { amount: 3, unit: "days" } }),
+  defaultConfig: (): WaitForEventConfig => ({
+    event: "",
+    filter: null,
+    matchTriggerProperty: null,
+    timeout: { amount: 3, unit: "days" },
+  }),
   eventNames: (config) => [...(config.event ? [config.event] : []), ...predicateEventNames(config.filter)],
 });

@@ -9,22 +9,31 @@ export const browseAbandonment = graph(
   [
     node("trigger", "trigger", 0, 0, { type: "event", event: "Viewed Product", filter: null }),
     node("wait_2h", "wait", 0, 1, { mode: "duration", amount: 2, unit: "hours" }),
-    node("checking_out", "condition", 0, 2, { mode: "if", predicate: when.hasDone("Started Checkout", "flow_start") }),
+    node("checking_out", "condition", 0, 2, {
+      mode: "if",
+      predicate: when.hasDone("Started Checkout", "flow_start"),
+    }),
     node("exit_checkout", "exit", -1, 3, {}),
-    node("browse_email", "email", 1, 3, emailCopy({
-      template: "browse_abandonment",
-      subject: "Still looking at {{ product.title | default: \"this\" }}?",
-      preheader: "It’s still available — take another look.",
-      heading: "Take another look",
-      body:
-        "Hi {{ first_name | default: \"there\" }}, we noticed you checking out {{ product.title | default: \"one of our favourites\" }}. " +
-        "It’s still in stock — for now.\n\nHere are a few more pieces you might like.",
-      buttonText: "View product",
-      buttonUrl: "{{ product.url | default: shop.url }}",
-      productSource: "last_viewed",
-    })),
+    node(
+      "browse_email",
+      "email",
+      1,
+      3,
+      emailCopy({
+        template: "browse_abandonment",
+        subject: 'Still looking at {{ product.title | default: "this" }}?',
+        preheader: "It’s still available — take another look.",
+        heading: "Take another look",
+        body:
+          'Hi {{ first_name | default: "there" }}, we noticed you checking out {{ product.title | default: "one of our favourites" }}. ' +
+          "It’s still in stock — for now.\n\nHere are a few more pieces you might like.",
+        buttonText: "View product",
+        buttonUrl: "{{ product.url | default: shop.url }}",
+        productSource: "last_viewed",
+      }),
+    ),
     node("browse_push", "push", 1, 4, {
-      title: "Still thinking about {{ product.title | default: \"it\" }}?",
+      title: 'Still thinking about {{ product.title | default: "it" }}?',
       body: "It’s still in stock. Tap to take another look.",
       url: "{{ product.url | default: shop.url }}",
       category: "marketing",

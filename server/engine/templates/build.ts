@@ -10,7 +10,13 @@ export const ROW = 250;
 export const COLUMN = 300;
 
 /** A node at grid cell (column, row); column 0 is the centre line. */
-export function node<K extends NodeKind>(id: string, kind: K, column: number, row: number, config: NodeConfig<K>): FlowNodeOf<K> {
+export function node<K extends NodeKind>(
+  id: string,
+  kind: K,
+  column: number,
+  row: number,
+  config: NodeConfig<K>,
+): FlowNodeOf<K> {
   return { id, kind, position: { x: column * COLUMN, y: row * ROW }, config };
 }
 
@@ -23,8 +29,13 @@ export function chain(...ids: string[]): FlowEdge[] {
   return ids.slice(1).map((target, i) => edge(ids[i] ?? "", "next", target));
 }
 
-type EmailCopy = Omit<EmailConfig, "preheader" | "heading" | "buttonText" | "buttonUrl" | "productSource" | "category"> &
-  Partial<Pick<EmailConfig, "preheader" | "heading" | "buttonText" | "buttonUrl" | "productSource" | "category">>;
+type EmailCopy = Omit<
+  EmailConfig,
+  "preheader" | "heading" | "buttonText" | "buttonUrl" | "productSource" | "category"
+> &
+  Partial<
+    Pick<EmailConfig, "preheader" | "heading" | "buttonText" | "buttonUrl" | "productSource" | "category">
+  >;
 
 export function emailCopy(copy: EmailCopy): EmailConfig {
   return {
@@ -40,7 +51,11 @@ export function emailCopy(copy: EmailCopy): EmailConfig {
 
 export type GraphNode = FlowGraph["nodes"][number];
 
-export function graph(nodes: GraphNode[], edges: FlowEdge[], settings: Partial<FlowSettings> = {}): FlowGraph {
+export function graph(
+  nodes: GraphNode[],
+  edges: FlowEdge[],
+  settings: Partial<FlowSettings> = {},
+): FlowGraph {
   return { schema: 1, nodes, edges, settings: { ...defaultSettings(), ...settings } };
 }
 

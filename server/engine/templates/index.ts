@@ -15,7 +15,8 @@ import { upsellCrossSell } from "./upsell-cross-sell";
 import { welcomeSeries } from "./welcome-series";
 import { winBack } from "./win-back";
 
-export type FlowTemplateCategory = "onboarding" | "transactional" | "abandonment" | "post_purchase" | "retention" | "promotion";
+export type FlowTemplateCategory =
+  "onboarding" | "transactional" | "abandonment" | "post_purchase" | "retention" | "promotion";
 
 export const FLOW_TEMPLATE_KEYS = [
   "welcome_series",
@@ -64,7 +65,8 @@ const templates: Record<FlowTemplateKey, Omit<FlowTemplate, "key">> = {
   },
   abandoned_cart: {
     name: "Abandoned cart",
-    description: "Three reminders over three days (plus an SMS), the last with a coupon. Ordering stops the series.",
+    description:
+      "Three reminders over three days (plus an SMS), the last with a coupon. Ordering stops the series.",
     category: "abandonment",
     graph: abandonedCart,
   },
@@ -82,19 +84,22 @@ const templates: Record<FlowTemplateKey, Omit<FlowTemplate, "key">> = {
   },
   post_purchase: {
     name: "Post-purchase",
-    description: "Thank first-time and repeat buyers differently, suggest pairings, then ask for a review when the goods have been used.",
+    description:
+      "Thank first-time and repeat buyers differently, suggest pairings, then ask for a review when the goods have been used.",
     category: "post_purchase",
     graph: postPurchase,
   },
   review_request: {
     name: "Review request",
-    description: "Ask for a review after delivery, thank happy reviewers, make it right with unhappy ones, remind the rest.",
+    description:
+      "Ask for a review after delivery, thank happy reviewers, make it right with unhappy ones, remind the rest.",
     category: "post_purchase",
     graph: reviewRequest,
   },
   upsell_cross_sell: {
     name: "Upsell / cross-sell",
-    description: "Recommend the upgrade to shoppers who haven’t bought yet, and complements to those who have.",
+    description:
+      "Recommend the upgrade to shoppers who haven’t bought yet, and complements to those who have.",
     category: "post_purchase",
     graph: upsellCrossSell,
   },
@@ -124,7 +129,8 @@ const templates: Record<FlowTemplateKey, Omit<FlowTemplate, "key">> = {
   },
   win_back: {
     name: "Win-back",
-    description: "Bring back customers who haven’t ordered in 45 days; tag them inactive if they don’t return.",
+    description:
+      "Bring back customers who haven’t ordered in 45 days; tag them inactive if they don’t return.",
     category: "retention",
     graph: winBack,
   },

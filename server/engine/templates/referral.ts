@@ -20,17 +20,23 @@ export const referral = graph(
       ),
     }),
     node("exit_not_yet", "exit", -1, 3, {}),
-    node("ask_email", "email", 1, 3, emailCopy({
-      template: "referral",
-      subject: "Give 15%, get $15 — share {{ shop.name }} with friends",
-      preheader: "Your friends save, you get rewarded.",
-      heading: "Share the love",
-      body:
-        "You’ve been with us for a while, {{ first_name | default: \"friend\" }} — thank you! Know someone who’d love us too?\n\n" +
-        "Send them your link: they get 15% off their first order, and you get $15 when they buy.",
-      buttonText: "Get my referral link",
-      buttonUrl: "{{ referral.url }}",
-    })),
+    node(
+      "ask_email",
+      "email",
+      1,
+      3,
+      emailCopy({
+        template: "referral",
+        subject: "Give 15%, get $15 — share {{ shop.name }} with friends",
+        preheader: "Your friends save, you get rewarded.",
+        heading: "Share the love",
+        body:
+          'You’ve been with us for a while, {{ first_name | default: "friend" }} — thank you! Know someone who’d love us too?\n\n' +
+          "Send them your link: they get 15% off their first order, and you get $15 when they buy.",
+        buttonText: "Get my referral link",
+        buttonUrl: "{{ referral.url }}",
+      }),
+    ),
     node("mark_asked", "action", 1, 4, { type: "add_tag", tag: ASKED_TAG }),
     node("wait_referral", "wait_for_event", 1, 5, {
       event: "Referral Completed",
@@ -38,17 +44,22 @@ export const referral = graph(
       matchTriggerProperty: null,
       timeout: { amount: 30, unit: "days" },
     }),
-    node("reward_email", "email", 0, 6, emailCopy({
-      template: "referral_reward",
-      subject: "Your friend just ordered — here’s your reward!",
-      preheader: "$15 off your next order, on us.",
-      heading: "Thanks for spreading the word",
-      body:
-        "Your friend just placed their first order with us — thank you for sharing {{ shop.name }}. Here’s your $15 reward.",
-      buttonText: "Spend my reward",
-      buttonUrl: "{{ shop.url }}",
-      couponCode: "{{ referral.reward_code | default: \"THANKS15\" }}",
-    })),
+    node(
+      "reward_email",
+      "email",
+      0,
+      6,
+      emailCopy({
+        template: "referral_reward",
+        subject: "Your friend just ordered — here’s your reward!",
+        preheader: "$15 off your next order, on us.",
+        heading: "Thanks for spreading the word",
+        body: "Your friend just placed their first order with us — thank you for sharing {{ shop.name }}. Here’s your $15 reward.",
+        buttonText: "Spend my reward",
+        buttonUrl: "{{ shop.url }}",
+        couponCode: '{{ referral.reward_code | default: "THANKS15" }}',
+      }),
+    ),
     node("exit_rewarded", "exit", 0, 7, {}),
     node("exit", "exit", 2, 6, {}),
   ],

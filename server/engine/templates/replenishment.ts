@@ -7,7 +7,11 @@ import { chain, emailCopy, graph, node, orderGoal } from "./build";
  */
 export const replenishment = graph(
   [
-    node("trigger", "trigger", 0, 0, { type: "event", event: "Placed Order", filter: when.event("days_per_unit", "exists") }),
+    node("trigger", "trigger", 0, 0, {
+      type: "event",
+      event: "Placed Order",
+      filter: when.event("days_per_unit", "exists"),
+    }),
     node("wait_runs_out", "wait", 0, 1, {
       mode: "replenishment",
       quantityProperty: "quantity",
@@ -16,17 +20,22 @@ export const replenishment = graph(
       fallbackDays: 30,
       time: "10:00",
     }),
-    node("reorder_email", "email", 0, 2, emailCopy({
-      template: "replenishment",
-      subject: "Running low, {{ first_name | default: \"friend\" }}?",
-      preheader: "Reorder now and it arrives before you run out.",
-      heading: "Time for a top-up?",
-      body:
-        "By our count you’re nearly through your last order. Reorder today and it’ll arrive before you run out.",
-      buttonText: "Reorder in one click",
-      buttonUrl: "{{ order.order_url | default: shop.url }}",
-      productSource: "order",
-    })),
+    node(
+      "reorder_email",
+      "email",
+      0,
+      2,
+      emailCopy({
+        template: "replenishment",
+        subject: 'Running low, {{ first_name | default: "friend" }}?',
+        preheader: "Reorder now and it arrives before you run out.",
+        heading: "Time for a top-up?",
+        body: "By our count you’re nearly through your last order. Reorder today and it’ll arrive before you run out.",
+        buttonText: "Reorder in one click",
+        buttonUrl: "{{ order.order_url | default: shop.url }}",
+        productSource: "order",
+      }),
+    ),
     node("exit", "exit", 0, 3, {}),
   ],
   chain("trigger", "wait_runs_out", "reorder_email", "exit"),

@@ -53,7 +53,8 @@ describe("seed flow templates", () => {
         const at = new Map(template.graph.nodes.map((n) => [n.id, n.position]));
         const trigger = template.graph.nodes.find((n) => n.kind === "trigger");
         expect(trigger?.position).toEqual({ x: 0, y: 0 });
-        for (const e of template.graph.edges) expect(at.get(e.target)!.y).toBeGreaterThan(at.get(e.source)!.y);
+        for (const e of template.graph.edges)
+          expect(at.get(e.target)!.y).toBeGreaterThan(at.get(e.source)!.y);
         for (const p of at.values()) expect(p.y % ROW).toBe(0);
         const cells = template.graph.nodes.map((n) => `${n.position.x},${n.position.y}`);
         expect(new Set(cells).size).toBe(cells.length);
@@ -84,7 +85,9 @@ describe("seed flow templates", () => {
 
   it("uses transactional email only for order and shipping notices", () => {
     const transactional = flowTemplates().flatMap((t) =>
-      t.graph.nodes.flatMap((n) => ((n.kind === "email" || n.kind === "sms") && n.config.category === "transactional" ? [t.key] : [])),
+      t.graph.nodes.flatMap((n) =>
+        (n.kind === "email" || n.kind === "sms") && n.config.category === "transactional" ? [t.key] : [],
+      ),
     );
     expect([...new Set(transactional)]).toEqual(["order_confirmation", "shipping_notice"]);
   });

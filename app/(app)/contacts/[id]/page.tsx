@@ -24,7 +24,8 @@ async function loadProfile(id: string) {
     ]);
     return { contact, timeline, sent, journeys };
   } catch (error) {
-    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) notFound();
+    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST"))
+      notFound();
     throw error;
   }
 }
@@ -45,7 +46,8 @@ function show(value: unknown): string {
 export default async function ContactPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const { contact: c, timeline, sent, journeys } = await loadProfile(id);
-  const name = [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || c.externalId || "Anonymous visitor";
+  const name =
+    [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || c.externalId || "Anonymous visitor";
   return (
     <>
       <PageHeader
@@ -119,10 +121,17 @@ export default async function ContactPage({ params }: { params: Promise<{ id: st
                   {journeys.map((j) => (
                     <li key={j.id} className="rounded-md border border-slate-200 p-3">
                       <div className="flex flex-wrap items-center gap-2">
-                        <Link href={`/flows/${j.flowId}`} className="font-medium text-indigo-700 hover:underline">
+                        <Link
+                          href={`/flows/${j.flowId}`}
+                          className="font-medium text-indigo-700 hover:underline"
+                        >
                           {j.flowName}
                         </Link>
-                        <Badge tone={j.status === "active" ? "live" : j.status === "failed" ? "danger" : "neutral"}>{j.status}</Badge>
+                        <Badge
+                          tone={j.status === "active" ? "live" : j.status === "failed" ? "danger" : "neutral"}
+                        >
+                          {j.status}
+                        </Badge>
                         <span className="text-xs text-slate-600">entered {formatDate(j.enteredAt)}</span>
                       </div>
                       <ol className="mt-2 flex flex-wrap items-center gap-1 text-xs">
@@ -138,7 +147,9 @@ export default async function ContactPage({ params }: { params: Promise<{ id: st
                         {j.status === "active" && (
                           <li className="flex items-center gap-1">
                             <span className="text-slate-400">→</span>
-                            <span className="rounded bg-emerald-50 px-1.5 py-0.5 text-emerald-800">now at {j.currentNodeId}</span>
+                            <span className="rounded bg-emerald-50 px-1.5 py-0.5 text-emerald-800">
+                              now at {j.currentNodeId}
+                            </span>
                           </li>
                         )}
                       </ol>
@@ -171,7 +182,11 @@ export default async function ContactPage({ params }: { params: Promise<{ id: st
                         <td className="py-2">
                           <ChannelIcon channel={m.channel} />
                         </td>
-                        <td className="py-2">{m.subject ?? <span className="text-slate-500">{m.channel === "sms" ? "SMS" : "—"}</span>}</td>
+                        <td className="py-2">
+                          {m.subject ?? (
+                            <span className="text-slate-500">{m.channel === "sms" ? "SMS" : "—"}</span>
+                          )}
+                        </td>
                         <td className="py-2">
                           <StatusBadge status={m.status} />
                         </td>

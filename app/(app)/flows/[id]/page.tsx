@@ -8,7 +8,13 @@ import { FlowBuilder } from "@/components/builder/builder";
 
 export const metadata: Metadata = { title: "Flow builder" };
 
-export default async function FlowBuilderPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ view?: string; range?: string }> }) {
+export default async function FlowBuilderPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ view?: string; range?: string }>;
+}) {
   const { id } = await params;
   const query = await searchParams;
   if (!z.uuid().safeParse(id).success) notFound();

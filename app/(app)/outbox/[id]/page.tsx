@@ -20,8 +20,15 @@ export default async function OutboxMessagePage({ params }: { params: Promise<{ 
     if (error instanceof TRPCError && error.code === "NOT_FOUND") notFound();
     throw error;
   });
-  const title = message.subject ?? (message.channel === "sms" ? "Text message" : message.channel === "push" ? "Push notification" : "(no subject)");
-  const kind = message.channel === "email" ? "Email" : message.channel === "sms" ? "SMS" : "Push notification";
+  const title =
+    message.subject ??
+    (message.channel === "sms"
+      ? "Text message"
+      : message.channel === "push"
+        ? "Push notification"
+        : "(no subject)");
+  const kind =
+    message.channel === "email" ? "Email" : message.channel === "sms" ? "SMS" : "Push notification";
   return (
     <>
       <PageHeader

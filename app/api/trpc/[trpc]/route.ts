@@ -11,7 +11,8 @@ const handler = (req: Request) =>
     // Previews carry a whole draft as their input: the client sends those queries as POST.
     allowMethodOverride: true,
     onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
+      if (error.code === "INTERNAL_SERVER_ERROR")
+        console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
     },
   });
 

@@ -3,5 +3,8 @@ import { handleTwilioWebhook } from "@/server/messages/twilio-webhook";
 import { twilioAuthToken, twilioSignedUrls } from "@/server/messages/webhook-config";
 
 export async function POST(req: Request) {
-  return handleTwilioWebhook(await getDb(), req, { authToken: twilioAuthToken(), urls: twilioSignedUrls(req) });
+  return handleTwilioWebhook(await getDb(), req, {
+    authToken: twilioAuthToken(),
+    urls: twilioSignedUrls(req),
+  });
 }
