@@ -68,15 +68,13 @@ describe(`flow analytics (${testDriver()})`, () => {
     };
     const engage = async (contactId: string, nodeId: string, type: "opened" | "clicked", at: number) => {
       const m = await messageOf(contactId, nodeId);
-      await t.db
-        .insert(messageEvents)
-        .values({
-          workspaceId: ws,
-          messageId: m.id,
-          type,
-          occurredAt: new Date(at),
-          url: type === "clicked" ? "https://shop.example.com/cart" : null,
-        });
+      await t.db.insert(messageEvents).values({
+        workspaceId: ws,
+        messageId: m.id,
+        type,
+        occurredAt: new Date(at),
+        url: type === "clicked" ? "https://shop.example.com/cart" : null,
+      });
     };
     const order = async (contactId: string, value: number, at: number) => {
       clock.t = at;

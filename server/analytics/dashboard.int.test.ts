@@ -104,15 +104,13 @@ describe(`flow dashboard (${testDriver()})`, () => {
         .select()
         .from(messages)
         .where(and(eq(messages.contactId, contactId), eq(messages.flowId, flow.flowId)));
-      await t.db
-        .insert(messageEvents)
-        .values({
-          workspaceId: ws,
-          messageId: m!.id,
-          type,
-          occurredAt: new Date(at),
-          url: type === "clicked" ? "https://shop.example.com" : null,
-        });
+      await t.db.insert(messageEvents).values({
+        workspaceId: ws,
+        messageId: m!.id,
+        type,
+        occurredAt: new Date(at),
+        url: type === "clicked" ? "https://shop.example.com" : null,
+      });
     };
     const order = async (contactId: string, value: number, at: number) => {
       clock.t = at;

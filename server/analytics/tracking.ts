@@ -86,16 +86,14 @@ export async function handleClick(
     : [];
   const sentLinks = Array.isArray(message?.content.links) ? (message.content.links as unknown[]) : [];
   if (read.verified && message) {
-    await db
-      .insert(messageEvents)
-      .values({
-        workspaceId: message.workspaceId,
-        messageId: message.id,
-        type: "clicked",
-        url: u,
-        occurredAt: input.now,
-        data: { via: "redirect", userAgent: input.userAgent ?? null },
-      });
+    await db.insert(messageEvents).values({
+      workspaceId: message.workspaceId,
+      messageId: message.id,
+      type: "clicked",
+      url: u,
+      occurredAt: input.now,
+      data: { via: "redirect", userAgent: input.userAgent ?? null },
+    });
     return { status: 302, location: u, recorded: true };
   }
   if (sentLinks.includes(u) || sameHost(u, input.appUrl))
@@ -116,15 +114,13 @@ export async function handleOpen(
         .where(and(eq(messages.id, read.payload.m)))
     : [];
   if (!message) return false;
-  await db
-    .insert(messageEvents)
-    .values({
-      workspaceId: message.workspaceId,
-      messageId: message.id,
-      type: "opened",
-      occurredAt: input.now,
-      data: { via: "pixel" },
-    });
+  await db.insert(messageEvents).values({
+    workspaceId: message.workspaceId,
+    messageId: message.id,
+    type: "opened",
+    occurredAt: input.now,
+    data: { via: "pixel" },
+  });
   return true;
 }
 

@@ -81,17 +81,15 @@ beforeAll(async () => {
       idempotencyKey: "e4",
     },
   ]);
-  await t.db
-    .insert(messages)
-    .values([
-      {
-        workspaceId: a.workspace.id,
-        contactId: ann,
-        channel: "email",
-        subject: "Thanks for your order",
-        status: "sent",
-      },
-    ]);
+  await t.db.insert(messages).values([
+    {
+      workspaceId: a.workspace.id,
+      contactId: ann,
+      channel: "email",
+      subject: "Thanks for your order",
+      status: "sent",
+    },
+  ]);
 });
 afterAll(() => t.close());
 

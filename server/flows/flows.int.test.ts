@@ -250,14 +250,12 @@ describe(`event catalog (${testDriver()})`, () => {
         properties: { favorite_category: "Tea", orders: 3 },
       })
       .returning();
-    await t.db
-      .insert(contacts)
-      .values({
-        workspaceId: b.workspace.id,
-        email: "b@example.com",
-        country: "FR",
-        properties: { bob_only: true },
-      });
+    await t.db.insert(contacts).values({
+      workspaceId: b.workspace.id,
+      email: "b@example.com",
+      country: "FR",
+      properties: { bob_only: true },
+    });
     const at = (i: number) => new Date(Date.now() - i * 60_000);
     await t.db.insert(events).values([
       {

@@ -34,19 +34,17 @@ afterAll(() => t.close());
 async function sentEmail(workspaceId: string, to = `maya.${randomUUID().slice(0, 6)}@Example.com`) {
   const id = randomUUID();
   const providerMessageId = randomUUID();
-  await t.db
-    .insert(messages)
-    .values({
-      id,
-      workspaceId,
-      channel: "email",
-      status: "sent",
-      toAddress: to,
-      subject: "Your cart",
-      provider: "resend",
-      providerMessageId,
-      sentAt: new Date(),
-    });
+  await t.db.insert(messages).values({
+    id,
+    workspaceId,
+    channel: "email",
+    status: "sent",
+    toAddress: to,
+    subject: "Your cart",
+    provider: "resend",
+    providerMessageId,
+    sentAt: new Date(),
+  });
   return { id, providerMessageId, to };
 }
 
@@ -128,16 +126,14 @@ describe(`Resend webhook (${testDriver()})`, () => {
 
   it("finds the message by its message_id tag when the provider id is not stored yet", async () => {
     const id = randomUUID();
-    await t.db
-      .insert(messages)
-      .values({
-        id,
-        workspaceId: a.workspace.id,
-        channel: "email",
-        status: "sent",
-        toAddress: "late@example.com",
-        provider: "resend",
-      });
+    await t.db.insert(messages).values({
+      id,
+      workspaceId: a.workspace.id,
+      channel: "email",
+      status: "sent",
+      toAddress: "late@example.com",
+      provider: "resend",
+    });
     const res = await post(
       signedRequest(
         resendEvent("email.opened", "re-unknown-id", {}, { workspace_id: a.workspace.id, message_id: id }),
@@ -285,18 +281,16 @@ async function sentSms(
 ) {
   const id = randomUUID();
   const sid = `SM${randomUUID().replace(/-/g, "")}`;
-  await t.db
-    .insert(messages)
-    .values({
-      id,
-      workspaceId,
-      channel: "sms",
-      status: "sent",
-      toAddress: phone,
-      provider: "twilio",
-      providerMessageId: sid,
-      sentAt: new Date(),
-    });
+  await t.db.insert(messages).values({
+    id,
+    workspaceId,
+    channel: "sms",
+    status: "sent",
+    toAddress: phone,
+    provider: "twilio",
+    providerMessageId: sid,
+    sentAt: new Date(),
+  });
   return { id, sid, phone };
 }
 

@@ -47,16 +47,14 @@ export const flowsRouter = router({
         name: input.name,
       }),
     ),
-  rename: workspaceProcedure
-    .input(z.object({ id: FlowId, name: FlowName }))
-    .mutation(({ ctx, input }) =>
-      renameFlow(ctx.db, {
-        workspaceId: ctx.workspaceId,
-        flowId: input.id,
-        userId: ctx.user.id,
-        name: input.name,
-      }),
-    ),
+  rename: workspaceProcedure.input(z.object({ id: FlowId, name: FlowName })).mutation(({ ctx, input }) =>
+    renameFlow(ctx.db, {
+      workspaceId: ctx.workspaceId,
+      flowId: input.id,
+      userId: ctx.user.id,
+      name: input.name,
+    }),
+  ),
   duplicate: workspaceProcedure
     .input(z.object({ id: FlowId }))
     .mutation(({ ctx, input }) =>
@@ -103,26 +101,22 @@ export const flowsRouter = router({
         expectedRevision: input.expectedRevision,
       }),
     ),
-  pause: workspaceProcedure
-    .input(z.object({ id: FlowId }))
-    .mutation(({ ctx, input }) =>
-      setFlowPaused(ctx.db, {
-        workspaceId: ctx.workspaceId,
-        flowId: input.id,
-        userId: ctx.user.id,
-        paused: true,
-      }),
-    ),
-  resume: workspaceProcedure
-    .input(z.object({ id: FlowId }))
-    .mutation(({ ctx, input }) =>
-      setFlowPaused(ctx.db, {
-        workspaceId: ctx.workspaceId,
-        flowId: input.id,
-        userId: ctx.user.id,
-        paused: false,
-      }),
-    ),
+  pause: workspaceProcedure.input(z.object({ id: FlowId })).mutation(({ ctx, input }) =>
+    setFlowPaused(ctx.db, {
+      workspaceId: ctx.workspaceId,
+      flowId: input.id,
+      userId: ctx.user.id,
+      paused: true,
+    }),
+  ),
+  resume: workspaceProcedure.input(z.object({ id: FlowId })).mutation(({ ctx, input }) =>
+    setFlowPaused(ctx.db, {
+      workspaceId: ctx.workspaceId,
+      flowId: input.id,
+      userId: ctx.user.id,
+      paused: false,
+    }),
+  ),
   versions: workspaceProcedure
     .input(z.object({ id: FlowId }))
     .query(({ ctx, input }) => listVersions(ctx.db, { workspaceId: ctx.workspaceId, flowId: input.id })),

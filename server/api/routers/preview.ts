@@ -66,13 +66,11 @@ export const previewRouter = router({
       }),
     )
     .query(({ ctx, input }) => listContactEvents(ctx.db, { workspace: ctx.workspace, ...input })),
-  sendTest: workspaceProcedure
-    .input(Source.extend({ content: EmailConfig }))
-    .mutation(({ ctx, input }) =>
-      sendTestEmail(ctx.db, {
-        ...input,
-        workspace: ctx.workspace,
-        member: { id: ctx.user.id, email: ctx.user.email },
-      }),
-    ),
+  sendTest: workspaceProcedure.input(Source.extend({ content: EmailConfig })).mutation(({ ctx, input }) =>
+    sendTestEmail(ctx.db, {
+      ...input,
+      workspace: ctx.workspace,
+      member: { id: ctx.user.id, email: ctx.user.email },
+    }),
+  ),
 });
