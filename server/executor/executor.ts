@@ -115,6 +115,7 @@ export class Executor {
   private dispatch() {
     return dispatchMessages(this.options.handle.db, this.options.channels, {
       now: this.clock.now(),
+      clock: () => this.clock.now(),
       appUrl: this.options.appUrl,
       linkSigningKey: this.options.linkSigningKey,
       leaseMs: this.options.leaseMs,
