@@ -370,9 +370,9 @@ describe.runIf(postgres)("worker processes on Postgres", () => {
       sweepUntriggeredEvents(t.db, now, 0, 100),
       sweepUntriggeredEvents(t.db, now, 0, 100),
     ]);
-    expect(a!.enrolled.length + b!.enrolled.length).toBe(150);
-    expect(a!.enrolled.length).toBeGreaterThan(0);
-    expect(b!.enrolled.length).toBeGreaterThan(0);
+    expect(a.enrolled.length + b.enrolled.length).toBe(150);
+    expect(a.enrolled.length).toBeGreaterThan(0);
+    expect(b.enrolled.length).toBeGreaterThan(0);
   }, 60_000);
 
   it("executor out of process: events announced with NOTIFY are enrolled and sent by 2 workers at once", async () => {
