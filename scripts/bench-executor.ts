@@ -27,7 +27,7 @@ import { getFlowTemplate } from "@/server/engine";
 import type { FlowGraph } from "@/server/engine/graph";
 import { runDueEnrollments } from "@/server/executor/runner";
 import { createExecutor } from "@/server/executor/instance";
-import { startFakeResend } from "@/server/channels/fake-resend-server";
+import { startFakeResend } from "@/server/testing/fake-resend-server";
 import { createResendEmailProvider } from "@/server/channels/email-resend";
 import { createChannels } from "@/server/channels";
 import { createApiKey } from "@/server/api-keys/api-keys";

@@ -4,7 +4,7 @@ import { requireUser } from "@/server/auth/require";
 import { getDb } from "@/server/db";
 import { getWorkspaceForUser } from "@/server/workspaces/workspaces";
 import { Sidebar } from "@/components/shell/sidebar";
-import { TRPCReactProvider } from "@/components/trpc/client";
+import { TRPCReactProvider } from "@/trpc/client";
 
 export const dynamic = "force-dynamic";
 

@@ -15,7 +15,7 @@ import {
   Workflow,
 } from "lucide-react";
 import { DropdownMenu } from "radix-ui";
-import { useTRPC } from "@/components/trpc/client";
+import { useTRPC } from "@/trpc/client";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";

@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { appRouter } from "./root";
 import { createRequestContext } from "./context";
-import { makeQueryClient } from "@/components/trpc/query-client";
+import { makeQueryClient } from "@/trpc/query-client";
 
 /** One QueryClient per server request. */
 export const getQueryClient = cache(makeQueryClient);

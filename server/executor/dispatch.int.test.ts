@@ -12,7 +12,7 @@ import { contacts, enrollments, messages, workspaces } from "@/server/db/schema"
 import { getFlowTemplate } from "@/server/engine";
 import { createChannels } from "@/server/channels";
 import { createResendEmailProvider } from "@/server/channels/email-resend";
-import { startFakeResend, type FakeResend } from "@/server/channels/fake-resend-server";
+import { startFakeResend, type FakeResend } from "@/server/testing/fake-resend-server";
 import { claimMessages, dispatchMessages, retryDelayMs } from "./dispatch";
 import { invalidateLiveFlows } from "./enroll";
 

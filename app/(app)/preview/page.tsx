@@ -5,7 +5,7 @@ import { ArrowLeft, Inbox } from "lucide-react";
 import { emailCatalog, emailTemplateKeys, isEmailTemplateKey, type EmailTemplateKey } from "@/emails/catalog";
 import { sampleTriggers } from "@/emails/samples";
 import { getCaller, getQueryClient, trpc } from "@/server/api/server";
-import { HydrateClient } from "@/components/trpc/hydrate";
+import { HydrateClient } from "@/trpc/hydrate";
 import { PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { trpc, getQueryClient } from "@/server/api/server";
-import { HydrateClient } from "@/components/trpc/hydrate";
+import { HydrateClient } from "@/trpc/hydrate";
 import { FlowBuilder } from "@/components/builder/builder";
 
 export const metadata: Metadata = { title: "Flow builder" };
