@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { trpc, getQueryClient } from "@/server/api/server";
+import { trpc, getQueryClient } from "@/trpc/server";
 import { HydrateClient } from "@/trpc/hydrate";
 import { FlowsList } from "@/components/flows/flows-list";
 

@@ -4,7 +4,7 @@ import { Suspense } from "react";
 import { ArrowLeft, Inbox } from "lucide-react";
 import { emailCatalog, emailTemplateKeys, isEmailTemplateKey, type EmailTemplateKey } from "@/emails/catalog";
 import { sampleTriggers } from "@/emails/samples";
-import { getCaller, getQueryClient, trpc } from "@/server/api/server";
+import { getCaller, getQueryClient, trpc } from "@/trpc/server";
 import { HydrateClient } from "@/trpc/hydrate";
 import { PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import { getCaller, getQueryClient, trpc } from "@/server/api/server";
+import { getCaller, getQueryClient, trpc } from "@/trpc/server";
 import { appUrl } from "@/server/env";
 import { HydrateClient } from "@/trpc/hydrate";
 import { PageHeader } from "@/components/shell/page-header";

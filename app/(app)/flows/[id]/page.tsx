@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { trpc, getQueryClient } from "@/server/api/server";
+import { trpc, getQueryClient } from "@/trpc/server";
 import { HydrateClient } from "@/trpc/hydrate";
 import { FlowBuilder } from "@/components/builder/builder";
 
