@@ -18,13 +18,12 @@ import {
   BRANCHING_KINDS,
   customRange,
   edgeShareLabel,
-  formatCount,
-  formatMoney,
   presetRange,
   RANGE_PRESETS,
   type RangePreset,
 } from "./format";
 import { estimatedHeight, spreadRows } from "./spread";
+import { formatCount, formatMoney } from "@/components/format";
 
 const ALL_VERSIONS = "all";
 
