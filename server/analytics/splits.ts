@@ -13,6 +13,7 @@ import type { DbOrTx } from "@/server/db/client";
 import { appSettings } from "@/server/db/schema";
 import type { SplitConfig } from "@/server/engine/nodes/split";
 import { twoProportionTest } from "./stats";
+import { rowsOf } from "@/server/db/rows";
 
 export interface BranchCounts {
   contacts: number;
@@ -93,12 +94,6 @@ export async function splitBranchCounts(
     out.set(row.node_id, branches);
   }
   return out;
-}
-
-/** postgres.js returns an array; PGlite returns `{ rows }`. */
-function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return (result as { rows?: T[] }).rows ?? [];
 }
 
 const percent = (n: number) => `${Math.round(n * 100)}%`;

@@ -28,6 +28,7 @@ import { renderPush, renderSms } from "@/server/channels/render-text";
 import { messageRenderContext, unsubscribeLinks } from "@/server/channels/message-render";
 import { addTracking } from "@/server/analytics/tracking";
 import type { EmailContent } from "@/emails/types";
+import { rowsOf } from "@/server/db/rows";
 
 export interface DispatchOptions {
   now: number;
@@ -613,10 +614,4 @@ async function record(db: Db, message: MessageRow, outcome: SendOutcome, ctx: Re
         and(eq(enrollments.id, message.enrollmentId), inArray(enrollments.status, ["active", "completed"])),
       );
   });
-}
-
-/** postgres.js returns an array; PGlite returns `{ rows }`. */
-export function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return (result as { rows?: T[] }).rows ?? [];
 }

@@ -7,7 +7,7 @@
 import type { DbHandle } from "@/server/db/client";
 import type { Channels } from "@/server/channels";
 import { dispatchMessages } from "./dispatch";
-import { enrollFromEvents, sweepUntriggeredEvents, type StoredEvent } from "./enroll";
+import { enrollFromEvents, sweepUntriggeredEvents, type EnrollEvent } from "./enroll";
 import { runDueEnrollments, runEnrollmentsNow } from "./runner";
 import { sweepTimeTriggers } from "./scheduler";
 
@@ -56,7 +56,7 @@ export class Executor {
   }
 
   /** Events just stored: enroll, run the first steps and send, without waiting for a poll. */
-  async handleEvents(stored: readonly StoredEvent[]): Promise<TickResult> {
+  async handleEvents(stored: readonly EnrollEvent[]): Promise<TickResult> {
     const { db } = this.options.handle;
     const now = this.clock.now();
     const { enrolled, woken } = await enrollFromEvents(db, stored, now);
