@@ -29,6 +29,7 @@ import { messageRenderContext, unsubscribeLinks } from "@/server/channels/messag
 import { addTracking } from "@/server/analytics/tracking";
 import type { EmailContent } from "@/emails/types";
 import { rowsOf } from "@/server/db/rows";
+import pLimit from "p-limit";
 
 export interface DispatchOptions {
   now: number;
@@ -198,12 +199,8 @@ export async function dispatchMessages(
     });
   }
 
-  const concurrency = options.concurrency ?? 8;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, jobs.length) }, async () => {
-      for (let job = jobs.shift(); job; job = jobs.shift()) await job();
-    }),
-  );
+  const limit = pLimit(options.concurrency ?? 8);
+  await Promise.all(jobs.map((job) => limit(job)));
   return result;
 }
 
