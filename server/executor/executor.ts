@@ -9,7 +9,7 @@ import type { Channels } from "@/server/channels";
 import { listenForFlowChanges } from "@/server/db/flow-changes";
 import { ExecutorCaches } from "./caches";
 import { dispatchMessages } from "./dispatch";
-import { enrollFromEvents, sweepUntriggeredEvents, type StoredEvent } from "./enroll";
+import { enrollFromEvents, sweepUntriggeredEvents, type EnrollEvent } from "./enroll";
 import { runDueEnrollments, runEnrollmentsNow } from "./runner";
 import { sweepTimeTriggers } from "./scheduler";
 
@@ -85,7 +85,7 @@ export class Executor {
   }
 
   /** Events just stored: enroll, run the first steps and send, without waiting for a poll. */
-  async handleEvents(stored: readonly StoredEvent[]): Promise<TickResult> {
+  async handleEvents(stored: readonly EnrollEvent[]): Promise<TickResult> {
     const { db } = this.options.handle;
     await this.listenForFlowChanges();
     const now = this.clock.now();
