@@ -229,6 +229,9 @@ export const events = pgTable(
   ],
 );
 
+/** An event row as stored: what ingest announces and the executor enrolls from. */
+export type StoredEvent = typeof events.$inferSelect;
+
 // ---------------------------------------------------------------- catalog
 
 export const products = pgTable(

@@ -12,10 +12,11 @@ import { contacts, enrollments, messages, workspaces } from "@/server/db/schema"
 import { getFlowTemplate } from "@/server/engine";
 import { createChannels } from "@/server/channels";
 import { createResendEmailProvider } from "@/server/channels/email-resend";
-import { startFakeResend, type FakeResend } from "@/server/channels/fake-resend-server";
+import { startFakeResend, type FakeResend } from "@/server/testing/fake-resend-server";
 import type { Channels } from "@/server/channels";
 import { claimMessages, dispatchMessages, MAX_RETRY_AGE_MS, retryDelayMs } from "./dispatch";
-import { enrollFromEvents, invalidateLiveFlows, type StoredEvent } from "./enroll";
+import { enrollFromEvents, type EnrollEvent } from "./enroll";
+import { ExecutorCaches } from "./caches";
 import { runEnrollmentsNow } from "./runner";
 
 let t: TestDb;
@@ -30,7 +31,6 @@ afterAll(async () => {
   await fake.close();
   await t.close();
 });
-beforeEach(() => invalidateLiveFlows());
 afterEach(() => fake.reset());
 
 /** One buyer places an order; the executor handles it (and tries to send) at once. */
@@ -441,9 +441,10 @@ describe(`dispatcher retries (${testDriver()})`, () => {
 });
 
 /** Enrolls and runs the first steps, queuing the messages without sending them. */
-async function queueOnly(events: StoredEvent[], now: number) {
-  const { enrolled } = await enrollFromEvents(t.db, events, now);
-  await runEnrollmentsNow(t.db, enrolled, now);
+async function queueOnly(events: EnrollEvent[], now: number) {
+  const caches = new ExecutorCaches();
+  const { enrolled } = await enrollFromEvents(t.db, events, now, caches);
+  await runEnrollmentsNow(t.db, enrolled, now, caches);
 }
 
 describe("retryDelayMs", () => {

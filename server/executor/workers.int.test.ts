@@ -13,10 +13,11 @@ import { contacts, enrollments, enrollmentSteps, events, messages } from "@/serv
 import postgresJs from "postgres";
 import { EVENTS_CHANNEL } from "./executor";
 import { sweepUntriggeredEvents } from "./enroll";
+import { ExecutorCaches } from "./caches";
 import { emptyState } from "@/server/engine/facts";
 import { getFlowTemplate } from "@/server/engine";
 import type { FlowGraph } from "@/server/engine/graph";
-import { startFakeResend, type FakeResend } from "@/server/channels/fake-resend-server";
+import { startFakeResend, type FakeResend } from "@/server/testing/fake-resend-server";
 
 const postgres = testDriver() === "postgres";
 
@@ -367,8 +368,8 @@ describe.runIf(postgres)("worker processes on Postgres", () => {
     await storeOrders(member.workspace.id, ids, "sweep");
     const now = Date.now();
     const [a, b] = await Promise.all([
-      sweepUntriggeredEvents(t.db, now, 0, 100),
-      sweepUntriggeredEvents(t.db, now, 0, 100),
+      sweepUntriggeredEvents(t.db, now, new ExecutorCaches(), 0, 100),
+      sweepUntriggeredEvents(t.db, now, new ExecutorCaches(), 0, 100),
     ]);
     expect(a.enrolled.length + b.enrolled.length).toBe(150);
     expect(a.enrolled.length).toBeGreaterThan(0);
