@@ -31,6 +31,7 @@ function validatePush(config: PushConfig): Issue[] {
 
 export const push = defineNode({
   kind: "push",
+  traits: { waits: false, branches: false, channel: "push", palette: { group: "Messages", order: 3 } },
   label: "Push",
   description: "Send a web push notification.",
   configSchema: PushConfig,
