@@ -2,10 +2,11 @@ import { and, asc, count, desc, eq, exists, ilike, or, sql, type SQL } from "dri
 import type { DbOrTx } from "@/server/db/client";
 import { contacts, events, messages } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
+import { CHANNELS, CONSENT_STATUSES } from "@/server/engine/facts";
 
-export const CONSENT_CHANNELS = ["email", "sms", "push"] as const;
+export const CONSENT_CHANNELS = CHANNELS;
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
-export const CONSENT_STATUSES = ["subscribed", "unsubscribed", "none"] as const;
+export { CONSENT_STATUSES };
 export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
 
 export interface ContactFilters {

@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { CHANNELS } from "@/server/engine/facts";
 import { router, workspaceProcedure } from "@/server/api/trpc";
 import { appUrl } from "@/server/env";
 import { senderOf } from "@/server/messages/preview";
 import { countOutbox, getOutboxMessage, listOutbox } from "@/server/outbox/outbox";
 
-const Channel = z.enum(["email", "sms", "push"], "Pick email, sms or push");
+const Channel = z.enum(CHANNELS, `Pick ${CHANNELS.join(", ")}`);
 const Status = z.enum(
   ["queued", "sending", "sent", "delivered", "failed", "skipped", "bounced"],
   "Not a message status",
