@@ -714,7 +714,16 @@ async function identifyOne(
   if (contact) {
     await tx
       .update(contacts)
-      .set({ ...set, ...(userId !== undefined && { externalId: userId }), properties, updatedAt: ctx.now })
+      .set({
+        ...set,
+        ...(userId !== undefined && { externalId: userId }),
+        // A new address rotates the contact's links: those in the old inbox can no longer subscribe.
+        ...(set.email !== undefined &&
+          contact.email !== null &&
+          !sameAddress(set.email, contact.email) && { linkVersion: sql`${contacts.linkVersion} + 1` }),
+        properties,
+        updatedAt: ctx.now,
+      })
       .where(eq(contacts.id, contact.id));
     contactId = contact.id;
   } else if (userId !== undefined || email) {

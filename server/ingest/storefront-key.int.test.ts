@@ -96,6 +96,8 @@ describe(`publishable key limits (${testDriver()})`, () => {
     });
     expect(server.status).toBe(200);
     expect((await contactByUser("shopper-1"))?.email).toBe("robin.new@example.com");
+    // The new address rotates the contact's links: those in the old inbox cannot resubscribe.
+    expect((await contactByUser("shopper-1"))?.linkVersion).toBe(before!.linkVersion + 1);
   });
 
   it("cannot resubscribe a contact who unsubscribed; unsubscribing is always allowed", async () => {
