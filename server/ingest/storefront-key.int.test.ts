@@ -166,6 +166,13 @@ describe(`publishable key limits (${testDriver()})`, () => {
     expect(await page.text()).toContain("Yes, subscribe me");
     expect((await contactByUser("shopper-3"))?.emailConsent).toBe("none");
 
+    const forged = new Request(`http://localhost:3000/c/${token}`, {
+      method: "POST",
+      headers: { origin: "https://evil.example", "sec-fetch-site": "cross-site" },
+    });
+    expect((await handleOptInPost(t.db, token, new Date(), forged)).status).toBe(403);
+    expect((await contactByUser("shopper-3"))?.emailConsent).toBe("none");
+
     const confirmed = await handleOptInPost(t.db, token);
     expect(confirmed.status).toBe(200);
     expect(await confirmed.text()).toContain("subscribed");

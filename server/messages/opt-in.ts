@@ -13,6 +13,7 @@ import type { Channels } from "@/server/channels";
 import { signToken, verifyToken } from "@/server/channels/signed-token";
 import { appUrl } from "@/server/env";
 import { linkSigningKey } from "./consent";
+import { isCrossOrigin } from "./link-handlers";
 import { OptInConfirmPage, OptInDonePage, InvalidLinkPage, renderPage } from "./link-pages";
 import { sendSystemEmail, simpleEmailHtml } from "./system-email";
 import { senderOf } from "./preview";
@@ -187,8 +188,13 @@ export async function handleOptInGet(db: Db, token: string): Promise<Response> {
   );
 }
 
-/** `POST /c/{token}`: subscribes, once. */
-export async function handleOptInPost(db: Db, token: string, now?: Date): Promise<Response> {
+/** `POST /c/{token}`: subscribes, once; only from the confirmation page itself (same origin). */
+export async function handleOptInPost(db: Db, token: string, now?: Date, req?: Request): Promise<Response> {
+  if (req && isCrossOrigin(req, new URL(appUrl()).origin))
+    return new Response("Confirm from the page the emailed link opens.", {
+      status: 403,
+      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+    });
   const done = await confirmOptIn(db, { token, now });
   if (done.kind === "invalid") return page(400, createElement(InvalidLinkPage));
   return page(200, createElement(OptInDonePage, { shop: done.workspace, outcome: done.outcome }));

@@ -7,6 +7,6 @@ export async function GET(_req: Request, { params }: Params) {
   return handleOptInGet(await getDb(), (await params).token);
 }
 
-export async function POST(_req: Request, { params }: Params) {
-  return handleOptInPost(await getDb(), (await params).token);
+export async function POST(req: Request, { params }: Params) {
+  return handleOptInPost(await getDb(), (await params).token, new Date(), req);
 }
