@@ -78,3 +78,42 @@ test("a new sign-up with a strong password opens its workspace; a common one is 
   await page.getByRole("button", { name: "Create workspace" }).click();
   await expect(page).toHaveURL(/\/flows$/);
 });
+
+test("a storefront sign-up subscribes only once the shopper confirms the emailed link", async ({
+  signedIn: page,
+  browser,
+}) => {
+  const email = `optin.${Date.now()}@example.com`;
+  const shop = await browser.newPage();
+  const violations = cspViolations(shop);
+  await shop.goto("/store/demo/sign-up");
+  await shop.getByLabel("Name").fill("Olive Optin");
+  await shop.getByLabel("Email").fill(email);
+  await shop.getByRole("button", { name: "Sign up" }).click();
+  await expect(shop.getByRole("status")).toContainText("confirm the link we emailed you");
+  expect(violations).toEqual([]);
+  await shop.close();
+
+  await page.goto(`/contacts?q=${encodeURIComponent(email)}`);
+  const contact = page.getByTestId("contact-row").filter({ hasText: email });
+  await expect(contact.getByText("Email: none")).toBeVisible();
+
+  await page.goto("/outbox");
+  const subject = "Confirm your subscription to Juniper Roasters";
+  const row = page.getByTestId("outbox-row").filter({ hasText: email });
+  await expect(row).toHaveCount(1);
+  await row.getByRole("link", { name: subject }).click();
+  const popupOpened = page.waitForEvent("popup");
+  await page
+    .frameLocator('iframe[title="Sent email"]')
+    .getByRole("link", { name: "Confirm my subscription" })
+    .click();
+  const confirm = await popupOpened;
+  await expect(confirm).toHaveURL(/\/c\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+  await expect(confirm.getByRole("heading", { name: "Confirm your subscription" })).toBeVisible();
+  await confirm.getByRole("button", { name: "Yes, subscribe me" }).click();
+  await expect(confirm.getByRole("heading", { name: "You’re subscribed" })).toBeVisible();
+
+  await page.goto(`/contacts?q=${encodeURIComponent(email)}`);
+  await expect(contact.getByText("Email: subscribed")).toBeVisible();
+});

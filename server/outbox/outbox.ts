@@ -45,6 +45,8 @@ export async function listOutbox(db: DbOrTx, input: OutboxFilter) {
       subject: messages.subject,
       /** The subject as rendered at send time (the column may hold the unmerged one). */
       renderedSubject: sql<string | null>`${messages.content}->>'subject'`,
+      /** Set on the product's own notices (double opt-in, account notices), which are no test sends. */
+      system: sql<string | null>`${messages.content}->>'system'`,
       trigger: sql<{
         name?: string;
         properties?: Record<string, unknown>;
@@ -115,9 +117,10 @@ export async function listOutbox(db: DbOrTx, input: OutboxFilter) {
       trigger: _trigger,
       enrollmentId,
       renderedSubject,
+      system,
       ...r
     } = row;
-    const isTest = enrollmentId === null && r.flowId === null;
+    const isTest = enrollmentId === null && r.flowId === null && system === null;
     return {
       ...r,
       // Test sends store their "[Test] " subject in the column; flow messages the merged one in the content.
@@ -279,7 +282,7 @@ export async function getOutboxMessage(
     flowName: row.flowName,
     nodeId: m.nodeId,
     enrollmentId: m.enrollmentId,
-    isTest: m.enrollmentId === null && m.flowId === null,
+    isTest: m.enrollmentId === null && m.flowId === null && typeof c.system !== "string",
     contact: contact
       ? {
           id: contact.id,
