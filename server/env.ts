@@ -52,6 +52,11 @@ const Env = z.object({
         ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
       }
     }),
+  /** `npm run worker`: enrollments per claim, idle poll, message lease, pool size. */
+  WORKER_BATCH: z.coerce.number().int().positive().default(100),
+  WORKER_POLL_MS: z.coerce.number().int().positive().default(1000),
+  WORKER_LEASE_MS: z.coerce.number().int().positive().optional(),
+  WORKER_CONNECTIONS: z.coerce.number().int().positive().default(4),
 });
 export type Env = z.infer<typeof Env>;
 

@@ -53,7 +53,7 @@ async function sendAccountExistsNotice(db: Db, user: { id: string; email: string
 }
 
 export async function createAuth(db: Db) {
-  const secret = process.env.AUTH_SECRET || (await getOrCreateSecret(db, "auth_secret"));
+  const secret = env().AUTH_SECRET || (await getOrCreateSecret(db, "auth_secret"));
   const base = appUrl();
   const port = new URL(base).port;
   const trustedOrigins = [base, ...(port ? [`http://localhost:${port}`, `http://127.0.0.1:${port}`] : [])];

@@ -283,6 +283,9 @@ export const consentConfirmations = pgTable(
   (t) => [index("consent_confirmations_contact_idx").on(t.workspaceId, t.contactId, t.createdAt)],
 );
 
+/** An event row as stored: what ingest announces and the executor enrolls from. */
+export type StoredEvent = typeof events.$inferSelect;
+
 // ---------------------------------------------------------------- catalog
 
 export const products = pgTable(

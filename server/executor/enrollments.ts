@@ -1,10 +1,18 @@
 /** The executor's view for the UI: enrollments of a flow, one contact's journey, retry and cancel. */
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
-import { contacts, enrollments, enrollmentSteps, flows, messages } from "@/server/db/schema";
+import {
+  contacts,
+  enrollments,
+  enrollmentStatus,
+  enrollmentSteps,
+  flows,
+  messages,
+} from "@/server/db/schema";
 import { badRequest, notFound } from "@/server/errors";
 
-const STATUSES = ["active", "completed", "exited", "failed", "cancelled"] as const;
+/** The statuses the database knows, from its enum. */
+const STATUSES = enrollmentStatus.enumValues;
 export type EnrollmentStatus = (typeof STATUSES)[number];
 
 export async function listEnrollments(

@@ -11,7 +11,7 @@ import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { consentConfirmations, contacts, events, messages } from "@/server/db/schema";
 import { handleOptInGet, handleOptInPost } from "@/server/messages/opt-in";
 import { handleBatch, handleIdentify, handleTrack } from "./handlers";
-import { apiRequest, createShop, reply, rowCounts, type ErrorBody } from "./test-helpers";
+import { apiRequest, createShop, reply, rowCounts, type ErrorBody } from "@/server/testing/ingest-requests";
 
 let t: TestDb;
 let shop: Awaited<ReturnType<typeof createShop>>;
