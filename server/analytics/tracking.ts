@@ -78,7 +78,9 @@ export async function handleClick(
   const read = readLink(input.token, input.key);
   if (!read?.payload.u) return { status: 400, reason: "This link is not one we sent." };
   const { m, u } = read.payload;
-  const [message] = /^[0-9a-f-]{36}$/i.test(m)
+  // A forged destination with control characters (CR/LF) could never be sent as a Location header.
+  if (!isHeaderSafe(u)) return { status: 400, reason: "This link is not one we sent." };
+  const [message] = UUID.test(m)
     ? await db
         .select({ id: messages.id, workspaceId: messages.workspaceId, content: messages.content })
         .from(messages)
@@ -94,10 +96,10 @@ export async function handleClick(
       occurredAt: input.now,
       data: { via: "redirect", userAgent: input.userAgent ?? null },
     });
-    return { status: 302, location: u, recorded: true };
+    return { status: 302, location: asLocation(u), recorded: true };
   }
   if (sentLinks.includes(u) || sameHost(u, input.appUrl))
-    return { status: 302, location: u, recorded: false };
+    return { status: 302, location: asLocation(u), recorded: false };
   return { status: 400, reason: "This link is not one we sent." };
 }
 
@@ -107,7 +109,7 @@ export async function handleOpen(
 ): Promise<boolean> {
   const read = readLink(input.token, input.key);
   if (!read?.verified) return false;
-  const [message] = /^[0-9a-f-]{36}$/i.test(read.payload.m)
+  const [message] = UUID.test(read.payload.m)
     ? await db
         .select({ id: messages.id, workspaceId: messages.workspaceId })
         .from(messages)
@@ -123,6 +125,18 @@ export async function handleOpen(
   });
   return true;
 }
+
+/** A message id as the messages table stores it; anything else cannot name a message. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// eslint-disable-next-line no-control-regex -- control characters are what this refuses
+const CONTROL = /[\u0000-\u001f\u007f]/;
+function isHeaderSafe(url: string): boolean {
+  return !CONTROL.test(url) && URL.canParse(url);
+}
+
+/** The destination as a Location header can carry it (non-ASCII percent-encoded). */
+const asLocation = (url: string) => (/^[\x21-\x7e]*$/.test(url) ? url : new URL(url).href);
 
 function sameHost(url: string, appUrl: string): boolean {
   try {

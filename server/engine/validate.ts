@@ -4,6 +4,7 @@
  */
 import { inspectGraph, type FlowEdge, type InspectedNode } from "./graph";
 import { issue, type Issue } from "./issues";
+import { fileSystemTagIssues } from "./liquid-tags";
 import { definitionOf, isNodeKind, WAITING_KINDS } from "./nodes";
 import type { TriggerConfig } from "./nodes/trigger";
 import { predicateProblems } from "./predicate";
@@ -180,6 +181,7 @@ export function validateGraph(graph: unknown): Issue[] {
     })) {
       issues.push({ ...found, nodeId: node.id });
     }
+    issues.push(...fileSystemTagIssues(node.id, node.config));
   }
 
   if (inspected.settings) issues.push(...settingsIssues(inspected.settings, triggerConfig));

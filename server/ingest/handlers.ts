@@ -5,6 +5,7 @@
  * Bad input is always a 4xx with the JSON path of the problem, never a 500.
  */
 import type { Db } from "@/server/db/client";
+import { jsonByteLength } from "@/server/engine/input";
 import { upsertProduct } from "./catalog";
 import { notifyEventsStored } from "./hooks";
 import {
@@ -92,7 +93,8 @@ export function handleBatch(db: Db, req: Request): Promise<Response> {
     const results: BatchItemResult[] = new Array<BatchItemResult>(envelope.data.batch.length);
     const accepted: Array<{ index: number; message: IngestMessage }> = [];
     envelope.data.batch.forEach((item, index) => {
-      if (checkSizes && Buffer.byteLength(JSON.stringify(item) ?? "", "utf8") > EVENT_BYTES_LIMIT) {
+      // Counted without recursion: a hostile item nested 100,000 deep must not overflow the stack.
+      if (checkSizes && jsonByteLength(item, EVENT_BYTES_LIMIT) > EVENT_BYTES_LIMIT) {
         const message = `Message is larger than ${EVENT_BYTES_LIMIT / 1024} KB`;
         results[index] = {
           index,

@@ -5,19 +5,9 @@
  */
 import { z } from "zod";
 import { CANONICAL_EVENTS, isCanonicalEvent } from "./events";
-import {
-  CalendarDate,
-  Consent,
-  Currency,
-  Email,
-  Money,
-  Phone,
-  text,
-  TimeZone,
-  Timestamp,
-  UrlLike,
-} from "./fields";
+import { CalendarDate, Consent, Currency, Email, Phone, text, TimeZone, Timestamp, UrlLike } from "./fields";
 import { jsonProblems } from "./json-value";
+import { INT32_MAX } from "@/server/engine/input";
 
 export const EVENT_BYTES_LIMIT = 32 * 1024;
 export const BATCH_BYTES_LIMIT = 500 * 1024;
@@ -298,6 +288,14 @@ export function parseBatchItem(
 
 // ---------------------------------------------------------------- catalog
 
+/** Largest product price: the price is stored in cents in a 32-bit column. */
+export const PRODUCT_PRICE_MAX = INT32_MAX / 100;
+const ProductPrice = z
+  .number()
+  .min(0, "Must not be negative")
+  .max(PRODUCT_PRICE_MAX, `At most ${PRODUCT_PRICE_MAX}`)
+  .refine((v) => Math.round(v * 100) <= INT32_MAX, `At most ${PRODUCT_PRICE_MAX}`);
+
 export const ProductInput = z
   .strictObject({
     title: text(500)
@@ -307,7 +305,9 @@ export const ProductInput = z
       .describe("Product title; required when the product is new."),
     url: UrlLike.nullish().describe("Product page: absolute URL or a path on the shop."),
     image: UrlLike.nullish().describe("Product image URL."),
-    price: Money.optional().describe("Unit price in major units (18.9 = $18.90)."),
+    price: ProductPrice.optional().describe(
+      `Unit price in major units (18.9 = $18.90), at most ${PRODUCT_PRICE_MAX}.`,
+    ),
     currency: Currency.optional().describe("ISO 4217 code (default USD)."),
     category: text(200).nullish().describe("Category; flows filter on it."),
     inventory: z
