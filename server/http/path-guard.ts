@@ -41,3 +41,17 @@ export function badPathResponse(pathname: string, problem: string): Response {
     { status: 400, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } },
   );
 }
+
+/**
+ * A dynamic segment as the page should use it. Next hands some params still percent-encoded
+ * and others decoded; decoding is tried once, and a value that does not decode (a literal `%`)
+ * is kept as it is rather than thrown on.
+ */
+export function segmentValue(param: string): string {
+  if (!param.includes("%")) return param;
+  try {
+    return decodeURIComponent(param);
+  } catch {
+    return param;
+  }
+}

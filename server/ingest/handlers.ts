@@ -11,6 +11,7 @@ import { notifyEventsStored } from "./hooks";
 import {
   authenticate,
   CORS_HEADERS,
+  decodeUtf8,
   errorResponse,
   invalid,
   json,
@@ -196,7 +197,7 @@ export function handleShopifyWebhook(db: Db, req: Request, workspaceSlug: string
       throw new RequestError(400, "Missing X-Shopify-Webhook-Id", [
         { path: "X-Shopify-Webhook-Id", message: "Required" },
       ]);
-    const payload = parseJson(body.toString("utf8"));
+    const payload = parseJson(decodeUtf8(body));
     const shopDomain = req.headers.get("x-shopify-shop-domain")?.trim() || undefined;
 
     const { result, stored } = await ingestShopifyDelivery(db, {
