@@ -71,12 +71,8 @@ beforeAll(async () => {
     }),
   );
   const eventId = ((await track.json()) as { id: string }).id;
-  const graph = full.draftGraph as { nodes: Array<{ type?: string; data?: unknown; kind?: string }> };
-  const configOf = (kind: string) => {
-    const node = graph.nodes.find((n) => (n.type ?? n.kind) === kind);
-    const data = node?.data as { config?: unknown } | undefined;
-    return data?.config ?? data ?? {};
-  };
+  const graph = full.draftGraph as { nodes: Array<{ kind?: string; config?: unknown }> };
+  const configOf = (kind: string) => graph.nodes.find((n) => n.kind === kind)?.config ?? {};
   const uuid = fc.uuid();
   valid = {
     id: fc.oneof(fc.constant(flow.id), fc.constant(contactId), uuid),

@@ -7,6 +7,7 @@
 import type { Db } from "@/server/db/client";
 import { jsonByteLength } from "@/server/engine/input";
 import { upsertProduct } from "./catalog";
+import { text } from "./fields";
 import { notifyEventsStored } from "./hooks";
 import {
   authenticate,
@@ -36,6 +37,9 @@ import {
   type Issue,
 } from "./schemas";
 import { getShopifyWebhookSecret, ingestShopifyDelivery, isShopifyTopic, verifyShopifyHmac } from "./shopify";
+
+/** A workspace slug as it can appear in a webhook address. */
+const WorkspaceSlug = text(100);
 
 /** Largest Shopify delivery accepted (big orders carry many line items). */
 const SHOPIFY_BYTES_LIMIT = 2 * 1024 * 1024;
@@ -176,6 +180,10 @@ export function handleProductPut(db: Db, req: Request, productId: string): Promi
 /** `POST /api/webhooks/shopify/{workspaceSlug}` — a Shopify webhook delivery, HMAC-verified. */
 export function handleShopifyWebhook(db: Db, req: Request, workspaceSlug: string): Promise<Response> {
   return serve({}, async () => {
+    if (!WorkspaceSlug.safeParse(workspaceSlug).success)
+      throw new RequestError(404, "No workspace has this webhook address", [
+        { path: "workspaceSlug", message: "Not a workspace" },
+      ]);
     const workspace = await getShopifyWebhookSecret(db, { workspaceSlug });
     if (!workspace?.secret)
       throw new RequestError(
