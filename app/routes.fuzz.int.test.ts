@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { hostileValue, mutated, tableCounts } from "@/server/testing/fuzz";
-import { createShop } from "@/server/ingest/test-helpers";
+import { createShop } from "@/server/testing/ingest-requests";
 import { badPathResponse, pathProblem } from "@/server/http/path-guard";
 
 const APP = path.resolve(import.meta.dirname);

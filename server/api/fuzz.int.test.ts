@@ -15,7 +15,7 @@ import { hostileValue, mutated, tableCounts } from "@/server/testing/fuzz";
 import { appRouter } from "@/server/api/root";
 import { createContext } from "@/server/api/trpc";
 import { handleIdentify, handleTrack } from "@/server/ingest/handlers";
-import { apiRequest, createShop } from "@/server/ingest/test-helpers";
+import { apiRequest, createShop } from "@/server/testing/ingest-requests";
 import { FLOW_TEMPLATE_KEYS } from "@/server/engine/templates";
 
 type Procedure = {

@@ -15,8 +15,8 @@ import {
   handleShopifyWebhook,
   handleTrack,
 } from "@/server/ingest/handlers";
-import { handlePushSubscribe } from "@/server/push/handlers";
-import { apiRequest, createShop, reply, type ErrorBody } from "@/server/ingest/test-helpers";
+import { handlePushSubscribe } from "@/server/ingest/push-handlers";
+import { apiRequest, createShop, reply, type ErrorBody } from "@/server/testing/ingest-requests";
 import { handleClick, signLink } from "@/server/analytics/tracking";
 import { validateGraph } from "@/server/engine/validate";
 import { flowTemplates } from "@/server/engine/templates";

@@ -3,7 +3,7 @@ import { router, workspaceProcedure } from "@/server/api/trpc";
 import { Day } from "@/server/engine/input";
 import { statsGraph } from "@/server/analytics/canvas";
 import { flowStats } from "@/server/analytics/stats";
-import { getFlow } from "@/server/flows/flows";
+import { getFlow } from "@/server/db/queries/flows";
 import { triggerNode, FlowGraph } from "@/server/engine/graph";
 
 const FlowStatsInput = z

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { router, workspaceProcedure } from "@/server/api/trpc";
 import { storableString } from "@/server/engine/input";
+import { apiKeyKind } from "@/server/db/schema";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/server/api-keys/api-keys";
 import { getShopifySettings, setShopifyWebhookSecret } from "@/server/ingest/shopify";
 
@@ -8,7 +9,7 @@ const KeyName = storableString()
   .trim()
   .min(1, "Give the key a name")
   .max(80, "Keep the name under 80 characters");
-const KeyKind = z.enum(["secret", "publishable"], { error: 'Either "secret" or "publishable"' });
+const KeyKind = z.enum(apiKeyKind.enumValues, { error: 'Either "secret" or "publishable"' });
 const KeyId = z.uuid("Not an API key id");
 const ShopifySecret = storableString()
   .trim()
