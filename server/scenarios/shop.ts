@@ -13,6 +13,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { conversions, enrollments, enrollmentSteps, messages } from "@/server/db/schema";
 import { getFlowTemplate, type FlowTemplateKey } from "@/server/engine";
 import type { FlowGraph } from "@/server/engine/graph";
+import { toText } from "@/server/engine/json";
 import { invalidateLiveFlows } from "@/server/executor/enroll";
 import type { Executor } from "@/server/executor/executor";
 import { ingestMessages } from "@/server/ingest/ingest";
@@ -60,6 +61,11 @@ export type Send = {
   about: string;
   skipReason: string | null;
 };
+
+/** What a journey is about: its trigger's order id, else its cart id. */
+function aboutOf(properties: Record<string, unknown>): string {
+  return toText(properties.order_id) ?? toText(properties.cart_id) ?? "";
+}
 
 export class Shop {
   private readonly customers = new Map<string, string>();
@@ -171,7 +177,7 @@ export class Shop {
         channel: r.channel,
         status: r.status,
         at: dayTime(r.at.getTime()),
-        about: String(props.order_id ?? props.cart_id ?? ""),
+        about: aboutOf(props),
         skipReason: r.skipReason,
       };
     });
@@ -203,7 +209,7 @@ export class Shop {
         .where(and(eq(enrollmentSteps.enrollmentId, row.id)))
         .orderBy(asc(enrollmentSteps.id));
       out.push({
-        about: String(props.order_id ?? props.cart_id ?? ""),
+        about: aboutOf(props),
         status: row.status,
         exitReason: row.exitReason,
         path: steps.filter((s) => s.outcome !== "wait").map((s) => `${s.nodeId}:${s.outcome}`),
