@@ -56,7 +56,7 @@ export function SettingsPanel() {
                   change({
                     ...draft,
                     goal: on
-                      ? { ...goal, matchTriggerProperty: "cart_id" }
+                      ? { ...goal, matchTriggerProperty: sameThingKey(triggerEvent) }
                       : { event: goal.event, filter: goal.filter },
                   })
                 }
