@@ -11,7 +11,7 @@ import { getProcessExecutor } from "@/server/executor/instance";
 import { isTransientConflict } from "@/server/executor/executor";
 import { onEventsStored } from "@/server/ingest/hooks";
 import { webPushConfigured } from "@/server/channels";
-import { getVapidKeys } from "@/server/push/vapid";
+import { getVapidKeys } from "@/server/channels/vapid";
 
 export async function boot(): Promise<void> {
   const started = Date.now();
@@ -46,7 +46,7 @@ export async function boot(): Promise<void> {
   }
   const db =
     handle.driver === "pglite"
-      ? `PGlite (embedded, ${process.env.TIDINGS_DATA_DIR ?? ".data"})`
+      ? `PGlite (embedded, ${env().TIDINGS_DATA_DIR ?? ".data"})`
       : "Postgres (DATABASE_URL)";
   console.log(
     [

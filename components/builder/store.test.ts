@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { emptyGraph } from "@/server/engine/graph";
 import { flowTemplates } from "@/server/engine/templates";
 import { canvasToGraph } from "./graph-canvas";
-import { createBuilderStore } from "./store";
+import { createBuilderStore, createClipboardSlot } from "./store";
 
 function clock(start = 1_000_000) {
   const c = { t: start, now: () => c.t, tick: (ms = 5_000) => (c.t += ms) };
@@ -199,6 +199,18 @@ describe("builder store", () => {
     expect(s().nodes.some((n) => pasted.includes(n.id))).toBe(false);
   });
 
+  it("copies between flows that share the app's clipboard, and only those", () => {
+    const cart = flowTemplates().find((t) => t.key === "abandoned_cart")!.graph;
+    const slot = createClipboardSlot();
+    const from = createBuilderStore(cart, { clipboard: slot });
+    const into = createBuilderStore(emptyGraph(), { clipboard: slot });
+    const alone = createBuilderStore(emptyGraph());
+    from.setState({ nodes: from.getState().nodes.map((n) => ({ ...n, selected: n.id === "email_1" })) });
+    expect(from.getState().copySelection()).toBe(1);
+    expect(into.getState().paste()).toEqual(["email_1"]);
+    expect(alone.getState().paste()).toEqual([]);
+  });
+
   it("auto-lays out as one undoable step", () => {
     const graph = flowTemplates().find((t) => t.key === "post_purchase")!.graph;
     const store = createBuilderStore({
@@ -236,5 +248,27 @@ describe("builder store", () => {
     expect(s().past).toHaveLength(0);
     expect(canvasToGraph(s())).toEqual(flowTemplates()[0]!.graph);
     expect(s().issues).toEqual([]);
+  });
+
+  it("names an unknown template or a misspelled merge field on the email step, before publish", () => {
+    const store = createBuilderStore(flowTemplates().find((t) => t.key === "abandoned_cart")!.graph);
+    const s = () => store.getState();
+    expect(s().issues).toEqual([]);
+    const email = s().nodes.find((n) => n.id === "email_1")!;
+    s().updateConfig("email_1", {
+      ...email.data,
+      subject: "Hi {{ frist_name }}",
+      template: "abandoned_cart_9",
+    });
+    expect(
+      s()
+        .issuesByNode.email_1?.map((i) => i.code)
+        .sort(),
+    ).toEqual(["unknown_merge_field", "unknown_template"]);
+    expect(
+      s()
+        .issuesByNode.email_1?.map((i) => i.message)
+        .join(" "),
+    ).toContain("{{ frist_name }}");
   });
 });

@@ -12,7 +12,7 @@ import { evaluatePredicate, Predicate, predicateProblems, when, type PredicateSc
 import { advance, matchesTriggerProperty } from "./step";
 import { getFlowTemplate } from "./templates";
 import { chain, edge, emailCopy, graph, node } from "./templates/build";
-import { at, contact, enrollment, event, facts, triggerData } from "./test-support";
+import { at, contact, enrollment, event, facts, triggerData } from "./testing/fixtures";
 import { DAY, HOUR, MINUTE } from "./time";
 import { validateGraph } from "./validate";
 

@@ -1,15 +1,18 @@
 /**
- * The executor loop. It runs due enrollments, sends queued messages, and sweeps events
+ * The executor loop. It runs due enrollments, sends queued messages and webhook calls, and sweeps events
  * the fast path missed, until there is nothing due; then it sleeps until the next poll,
  * an in-process kick, or a Postgres NOTIFY from another process. Any number of these
  * may run against one Postgres: claims use FOR UPDATE SKIP LOCKED.
  */
 import type { DbHandle } from "@/server/db/client";
 import type { Channels } from "@/server/channels";
+import { listenForFlowChanges } from "@/server/db/flow-changes";
+import { ExecutorCaches } from "./caches";
 import { dispatchMessages } from "./dispatch";
-import { enrollFromEvents, sweepUntriggeredEvents, type StoredEvent } from "./enroll";
+import { enrollFromEvents, sweepUntriggeredEvents, type EnrollEvent } from "./enroll";
 import { runDueEnrollments, runEnrollmentsNow } from "./runner";
 import { sweepTimeTriggers } from "./scheduler";
+import { dispatchWebhooks } from "./webhooks";
 
 export interface Clock {
   now(): number;
@@ -17,6 +20,9 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 export const WORK_CHANNEL = "tidings_work";
+
+/** While it listens for flow changes, an executor re-reads a workspace's live flows at least this often anyway. */
+export const LISTENING_LIVE_TTL_MS = 60_000;
 
 export interface ExecutorOptions {
   handle: DbHandle;
@@ -33,6 +39,8 @@ export interface ExecutorOptions {
   /** How often time-based triggers are swept (default every 30 s; 0 = every tick). */
   sweepEveryMs?: number;
   log?: (message: string, error?: unknown) => void;
+  /** The HTTP client for flows' webhook calls (default: the global fetch). */
+  webhookFetch?: typeof fetch;
 }
 
 export interface TickResult {
@@ -41,6 +49,8 @@ export interface TickResult {
   sent: number;
   failedSends: number;
   swept: number;
+  /** Webhook call attempts made (sent, retried or failed). */
+  webhooks: number;
 }
 
 export class Executor {
@@ -50,20 +60,45 @@ export class Executor {
   private unlisten: (() => Promise<void>) | null = null;
   private readonly clock: Clock;
   private lastSweep = Number.NEGATIVE_INFINITY;
+  /** Graphs, live flows and split winners this executor keeps between batches. */
+  readonly caches = new ExecutorCaches();
+  private flowChanges: Promise<(() => Promise<void>) | null> | null = null;
 
   constructor(private readonly options: ExecutorOptions) {
     this.clock = options.clock ?? systemClock;
   }
 
+  /**
+   * LISTENs for publishes, pauses and resumes (from any process) before the first cached
+   * read, so the live-flow cache is dropped the moment a change commits; then the TTL is
+   * only a backstop. Without LISTEN the short TTL stays the only way a change is seen.
+   */
+  private listenForFlowChanges() {
+    this.flowChanges ??= listenForFlowChanges(this.options.handle, (workspaceId) =>
+      this.caches.invalidateLiveFlows(workspaceId || undefined),
+    ).then(
+      (unlisten) => {
+        if (this.options.handle.listen) this.caches.liveTtlMs = LISTENING_LIVE_TTL_MS;
+        return unlisten;
+      },
+      (error: unknown) => {
+        this.options.log?.("listening for flow changes failed", error);
+        return null;
+      },
+    );
+    return this.flowChanges;
+  }
+
   /** Events just stored: enroll, run the first steps and send, without waiting for a poll. */
-  async handleEvents(stored: readonly StoredEvent[]): Promise<TickResult> {
+  async handleEvents(stored: readonly EnrollEvent[]): Promise<TickResult> {
     const { db } = this.options.handle;
+    await this.listenForFlowChanges();
     const now = this.clock.now();
-    const { enrolled, woken } = await enrollFromEvents(db, stored, now);
+    const { enrolled, woken } = await enrollFromEvents(db, stored, now, this.caches);
     const total = emptyTick();
     const ids = [...enrolled, ...woken];
     if (ids.length === 0) return total;
-    const run = await runEnrollmentsNow(db, ids, now);
+    const run = await runEnrollmentsNow(db, ids, now, this.caches);
     total.steps += run.steps;
     total.enrollments += run.enrollments;
     if (run.queuedMessageIds.length) {
@@ -71,6 +106,7 @@ export class Executor {
       total.sent += sent.sent;
       total.failedSends += sent.failed;
     }
+    if (run.queuedWebhookIds.length) total.webhooks += await this.callWebhooks();
     // Other workers may own what follows (e.g. a zero-length wait); let them know.
     await this.options.handle.notify(WORK_CHANNEL).catch(() => {});
     return total;
@@ -79,15 +115,21 @@ export class Executor {
   /** One pass: due enrollments, then queued messages, then missed events. */
   async tick(): Promise<TickResult> {
     const { db } = this.options.handle;
+    await this.listenForFlowChanges();
     const total = emptyTick();
     const now = this.clock.now();
-    const run = await runDueEnrollments(db, { now, limit: this.options.batchSize ?? 100 });
+    const run = await runDueEnrollments(db, {
+      now,
+      limit: this.options.batchSize ?? 100,
+      caches: this.caches,
+    });
     total.steps += run.steps;
     total.enrollments += run.enrollments;
     const sent = await this.dispatch();
     total.sent += sent.sent;
     total.failedSends += sent.failed;
-    const swept = await sweepUntriggeredEvents(db, now);
+    total.webhooks += await this.callWebhooks();
+    const swept = await sweepUntriggeredEvents(db, now, this.caches);
     total.swept += swept.enrolled.length + swept.woken.length;
     if (now - this.lastSweep >= (this.options.sweepEveryMs ?? 30_000)) {
       this.lastSweep = now;
@@ -107,7 +149,9 @@ export class Executor {
       total.sent += t.sent;
       total.failedSends += t.failedSends;
       total.swept += t.swept;
-      if (t.enrollments === 0 && t.sent === 0 && t.failedSends === 0 && t.swept === 0) break;
+      total.webhooks += t.webhooks;
+      if (t.enrollments === 0 && t.sent === 0 && t.failedSends === 0 && t.swept === 0 && t.webhooks === 0)
+        break;
     }
     return total;
   }
@@ -122,6 +166,16 @@ export class Executor {
     });
   }
 
+  /** Sends the webhook calls that are due; answers how many attempts were made. */
+  private async callWebhooks(): Promise<number> {
+    const r = await dispatchWebhooks(this.options.handle.db, {
+      now: this.clock.now(),
+      leaseMs: this.options.leaseMs,
+      ...(this.options.webhookFetch ? { fetch: this.options.webhookFetch } : {}),
+    });
+    return r.sent + r.retried + r.failed;
+  }
+
   kick() {
     this.wake?.();
   }
@@ -129,6 +183,7 @@ export class Executor {
   async start() {
     if (this.running) return;
     this.running = true;
+    await this.listenForFlowChanges();
     if (this.options.handle.listen)
       this.unlisten = await this.options.handle.listen(WORK_CHANNEL, () => this.kick());
     this.loop = this.run();
@@ -139,6 +194,9 @@ export class Executor {
     this.kick();
     await this.loop;
     await this.unlisten?.();
+    const unlistenFlows = await this.flowChanges;
+    this.flowChanges = null;
+    await unlistenFlows?.();
   }
 
   private async run() {
@@ -147,7 +205,7 @@ export class Executor {
       let busy = false;
       try {
         const t = await this.tick();
-        busy = t.enrollments > 0 || t.sent > 0 || t.failedSends > 0 || t.swept > 0;
+        busy = t.enrollments > 0 || t.sent > 0 || t.failedSends > 0 || t.swept > 0 || t.webhooks > 0;
       } catch (error) {
         // A deadlock or serialization failure rolled the tick back whole: go again at once.
         if (isTransientConflict(error)) busy = true;
@@ -181,5 +239,5 @@ export function isTransientConflict(error: unknown): boolean {
 }
 
 function emptyTick(): TickResult {
-  return { steps: 0, enrollments: 0, sent: 0, failedSends: 0, swept: 0 };
+  return { steps: 0, enrollments: 0, sent: 0, failedSends: 0, swept: 0, webhooks: 0 };
 }

@@ -6,20 +6,21 @@
  * a contact on a removed node exits, counted).
  */
 import { and, count, desc, eq, max } from "drizzle-orm";
+import { contentCatalog } from "@/emails/content-catalog";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { enrollments, flows, flowVersions, users } from "@/server/db/schema";
 import { FlowGraph, parseGraph } from "@/server/engine/graph";
 import { migrateEnrollment, validateGraph } from "@/server/engine";
 import type { Issue } from "@/server/engine/issues";
 import { badRequest, conflict, DomainError } from "@/server/errors";
-import { invalidateLiveFlows } from "@/server/executor/enroll";
-import { getFlow } from "./flows";
+import { notifyFlowsChanged } from "@/server/db/flow-changes";
+import { getFlow } from "@/server/db/queries/flows";
 
 export class GraphInvalidError extends DomainError {
   constructor(readonly issues: Issue[]) {
     super(
       "BAD_REQUEST",
-      `The flow has ${issues.length} problem${issues.length === 1 ? "" : "s"} to fix before it can go live: ${issues.map((i) => i.message).join("; ")}`,
+      `The flow has ${issues.length} problem${issues.length === 1 ? "" : "s"} to fix before it can go live: ${issues.map((i) => (i.nodeId ? `step “${i.nodeId}”: ${i.message}` : i.message)).join("; ")}`,
       "graph",
     );
   }
@@ -105,7 +106,7 @@ export async function planInFlight(
 
 export async function previewPublish(db: Db, input: { workspaceId: string; flowId: string }) {
   const flow = await getFlow(db, input);
-  const issues = validateGraph(flow.draftGraph);
+  const issues = validateGraph(flow.draftGraph, contentCatalog);
   const parsed = parseGraph(flow.draftGraph);
   const inFlight = parsed.ok ? await planInFlight(db, { ...input, graph: parsed.graph }) : null;
   return { issues, inFlight, draftRevision: flow.draftRevision };
@@ -137,7 +138,7 @@ export async function publishFlow(
         "expectedRevision",
       );
     }
-    const issues = validateGraph(flow.draftGraph);
+    const issues = validateGraph(flow.draftGraph, contentCatalog);
     if (issues.length) throw new GraphInvalidError(issues);
     const graph = FlowGraph.parse(flow.draftGraph);
     const [last] = await tx
@@ -165,9 +166,9 @@ export async function publishFlow(
       .update(flows)
       .set({ status: "live", liveVersionId: version.id, updatedAt: now, updatedBy: input.userId })
       .where(eq(flows.id, flow.id));
+    await notifyFlowsChanged(tx, flow.workspaceId);
     return { version: version.version, versionId: version.id, inFlight: plan, moved, exited };
   });
-  invalidateLiveFlows(input.workspaceId);
   return result;
 }
 
@@ -225,13 +226,15 @@ export async function setFlowPaused(
   if (input.paused && flow.status !== "live") throw badRequest("Only a live flow can be paused", "status");
   if (!input.paused && flow.status !== "paused")
     throw badRequest("Only a paused flow can be resumed", "status");
-  const [row] = await db
-    .update(flows)
-    .set({ status: input.paused ? "paused" : "live", updatedAt: new Date(), updatedBy: input.userId })
-    .where(and(eq(flows.workspaceId, input.workspaceId), eq(flows.id, input.flowId)))
-    .returning();
-  invalidateLiveFlows(input.workspaceId);
-  return row;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(flows)
+      .set({ status: input.paused ? "paused" : "live", updatedAt: new Date(), updatedBy: input.userId })
+      .where(and(eq(flows.workspaceId, input.workspaceId), eq(flows.id, input.flowId)))
+      .returning();
+    await notifyFlowsChanged(tx, input.workspaceId);
+    return row;
+  });
 }
 
 /** Published versions, newest first, with who published each. */

@@ -10,7 +10,7 @@ import { backInStockSubscriptions, contacts, events } from "@/server/db/schema";
 import { revokeApiKey } from "@/server/api-keys/api-keys";
 import { handleBatch, handleIdentify, handlePreflight, handleTrack } from "./handlers";
 import { onEventsStored, type StoredEvent } from "./hooks";
-import { apiRequest, createShop, reply, rowCounts, type ErrorBody } from "./test-helpers";
+import { apiRequest, createShop, reply, rowCounts, type ErrorBody } from "@/server/testing/ingest-requests";
 
 let t: TestDb;
 let shop: Awaited<ReturnType<typeof createShop>>;
@@ -89,6 +89,27 @@ describe(`POST /api/v1/track (${testDriver()})`, () => {
     });
     expect(row?.occurredAt.toISOString()).toBe("2026-01-02T01:04:05.000Z");
     expect(row?.properties).toEqual({ ...placedOrder, currency: "USD" });
+  });
+
+  it("stores quotes, backslashes and dollar signs in every value exactly as sent", async () => {
+    const tricky = `O'Brien's "café" \\ $1 $$ '' \\'; drop table events; --`;
+    const res = await track({
+      userId: `cus_${tricky}`,
+      anonymousId: `anon_${tricky}`,
+      event: `Said ${tricky}`,
+      properties: { note: tricky, nested: { list: [tricky, null] } },
+      messageId: `m-${tricky}`,
+      context: { timezone: "Europe/Dublin" },
+    });
+    expect(res.status).toBe(200);
+    const row = await eventById(res.body.id as string);
+    expect(row).toMatchObject({
+      name: `Said ${tricky}`,
+      idempotencyKey: `m-${tricky}`,
+      anonymousId: `anon_${tricky}`,
+    });
+    expect(row?.properties).toEqual({ note: tricky, nested: { list: [tricky, null] } });
+    expect((await contactByExternalId(`cus_${tricky}`))?.id).toBe(row?.contactId);
   });
 
   it("accepts numeric ids and extra properties on canonical events, and any event name", async () => {

@@ -14,7 +14,6 @@ import { conversions, enrollments, enrollmentSteps, messages } from "@/server/db
 import { getFlowTemplate, type FlowTemplateKey } from "@/server/engine";
 import type { FlowGraph } from "@/server/engine/graph";
 import { toText } from "@/server/engine/json";
-import { invalidateLiveFlows } from "@/server/executor/enroll";
 import type { Executor } from "@/server/executor/executor";
 import { ingestMessages } from "@/server/ingest/ingest";
 import { parseBatchItem, type IngestMessage } from "@/server/ingest/schemas";
@@ -83,7 +82,6 @@ export class Shop {
     const found = getFlowTemplate(template);
     if (!found) throw new Error(`no template ${template}`);
     const member = await createMember(t.db, "Marketer");
-    invalidateLiveFlows();
     const clock = new FakeClock(at(0, "00:00"));
     const flow = await publishGraph(t.db, {
       workspaceId: member.workspace.id,
