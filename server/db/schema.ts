@@ -19,6 +19,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { CHANNELS, CONSENT_STATUSES } from "../engine/facts";
 import type { FlowGraph } from "@/server/engine/graph";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
@@ -83,6 +84,13 @@ export const verifications = pgTable("verifications", {
   expiresAt: tz("expires_at").notNull(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
+});
+
+/** Failed sign-ins per account (email), for the per-account limit with backoff. */
+export const signInFailures = pgTable("sign_in_failures", {
+  email: text("email").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  lastFailureAt: tz("last_failure_at").notNull(),
 });
 
 // ---------------------------------------------------------------- workspaces
@@ -154,7 +162,7 @@ export const appSettings = pgTable("app_settings", {
 
 // ---------------------------------------------------------------- contacts and events
 
-export const consentStatus = pgEnum("consent_status", ["subscribed", "unsubscribed", "none"]);
+export const consentStatus = pgEnum("consent_status", CONSENT_STATUSES);
 
 export const contacts = pgTable(
   "contacts",
@@ -186,6 +194,11 @@ export const contacts = pgTable(
     emailConsent: consentStatus("email_consent").notNull().default("none"),
     smsConsent: consentStatus("sms_consent").notNull().default("none"),
     pushConsent: consentStatus("push_consent").notNull().default("none"),
+    /**
+     * Version of the contact's signed links (unsubscribe, preferences). Raising it rotates
+     * them: older links still unsubscribe but can no longer subscribe.
+     */
+    linkVersion: integer("link_version").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -227,6 +240,48 @@ export const events = pgTable(
       .on(t.workspaceId, t.anonymousId)
       .where(sql`${t.anonymousId} is not null and ${t.contactId} is null`),
   ],
+);
+
+/**
+ * Identify messages already applied, by Segment `messageId` (track messages are deduplicated
+ * by `events.idempotency_key`): a repeated identify is applied once.
+ */
+export const ingestedMessages = pgTable(
+  "ingested_messages",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    messageId: text("message_id").notNull(),
+    /** The contact the message was applied to. */
+    contactId: uuid("contact_id"),
+    receivedAt: tz("received_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.messageId] })],
+);
+
+/**
+ * Double opt-in: a subscription asked for with the storefront's publishable key waits here
+ * until the contact clicks the signed link in the confirmation email (once).
+ */
+export const consentConfirmations = pgTable(
+  "consent_confirmations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    channel: text("channel").$type<"email">().notNull(),
+    /** The address the confirmation was sent to; a contact whose address changed since is not subscribed. */
+    address: text("address").notNull(),
+    createdAt: createdAt(),
+    expiresAt: tz("expires_at").notNull(),
+    confirmedAt: tz("confirmed_at"),
+  },
+  (t) => [index("consent_confirmations_contact_idx").on(t.workspaceId, t.contactId, t.createdAt)],
 );
 
 /** An event row as stored: what ingest announces and the executor enrolls from. */
@@ -421,7 +476,7 @@ export const enrollmentSteps = pgTable(
   ],
 );
 
-export const channel = pgEnum("channel", ["email", "sms", "push"]);
+export const channel = pgEnum("channel", CHANNELS);
 export const messageCategory = pgEnum("message_category", ["marketing", "transactional"]);
 export const messageStatus = pgEnum("message_status", [
   "queued",
@@ -496,6 +551,82 @@ export const messages = pgTable(
     index("messages_batch_idx")
       .on(t.batchId, t.batchIndex)
       .where(sql`${t.batchId} is not null`),
+  ],
+);
+
+/**
+ * Every consent change a flow made (a `consent` step), with where it came from: the
+ * contact's journey shows it, and the contact's consent column holds the result.
+ */
+export const consentChanges = pgTable(
+  "consent_changes",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    channel: channel("channel").notNull(),
+    fromStatus: consentStatus("from_status").notNull(),
+    toStatus: consentStatus("to_status").notNull(),
+    /** `flow` for a consent step. */
+    source: text("source").notNull(),
+    enrollmentId: uuid("enrollment_id").references(() => enrollments.id, { onDelete: "set null" }),
+    flowId: uuid("flow_id"),
+    nodeId: text("node_id"),
+    visit: integer("visit"),
+    occurredAt: tz("occurred_at").notNull(),
+  },
+  (t) => [
+    index("consent_changes_workspace_contact_idx").on(t.workspaceId, t.contactId, t.occurredAt),
+    uniqueIndex("consent_changes_enrollment_node_visit_uq").on(t.enrollmentId, t.nodeId, t.visit),
+  ],
+);
+
+export const webhookCallStatus = pgEnum("webhook_call_status", ["queued", "sending", "sent", "failed"]);
+
+/**
+ * Webhook calls of flow actions. Written in the step's transaction (one per enrollment,
+ * node and visit), sent after commit by the executor, retried with backoff. The id is the
+ * idempotency key the receiver sees on every attempt.
+ */
+export const webhookCalls = pgTable(
+  "webhook_calls",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    enrollmentId: uuid("enrollment_id")
+      .notNull()
+      .references(() => enrollments.id, { onDelete: "cascade" }),
+    flowId: uuid("flow_id").notNull(),
+    nodeId: text("node_id").notNull(),
+    visit: integer("visit").notNull().default(1),
+    contactId: uuid("contact_id").references(() => contacts.id, { onDelete: "set null" }),
+    url: text("url").notNull(),
+    method: text("method").notNull(),
+    /** The JSON body exactly as sent (and signed) on every attempt; empty for GET. */
+    body: text("body").notNull(),
+    status: webhookCallStatus("status").notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    /** HTTP status of the last response; null when none came (network error, timeout). */
+    responseStatus: integer("response_status"),
+    lastError: text("last_error"),
+    nextAttemptAt: tz("next_attempt_at").notNull().defaultNow(),
+    /** Lease of the executor sending it; an expired lease means that sender died. */
+    lockedUntil: tz("locked_until"),
+    createdAt: createdAt(),
+    sentAt: tz("sent_at"),
+  },
+  (t) => [
+    uniqueIndex("webhook_calls_enrollment_node_visit_uq").on(t.enrollmentId, t.nodeId, t.visit),
+    index("webhook_calls_workspace_enrollment_idx").on(t.workspaceId, t.enrollmentId),
+    index("webhook_calls_dispatch_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} in ('queued', 'sending')`),
   ],
 );
 

@@ -235,7 +235,9 @@ export function matchesEventTrigger(
       event,
       events: context.events ?? [event],
       enteredAt: null,
-      now: context.now ?? event.occurredAt,
+      // As of the event's own time: "viewed this product twice in 24 h" counts views up to
+      // this one, not later ones that arrived in the same batch.
+      now: Math.min(event.occurredAt, context.now ?? event.occurredAt),
     });
   }
   if (trigger.type === "back_in_stock") {
@@ -383,6 +385,7 @@ function validateTrigger(config: TriggerConfig): Issue[] {
 
 export const trigger = defineNode({
   kind: "trigger",
+  traits: { waits: false, branches: false, channel: null, palette: { group: "Start", order: 1 } },
   label: "Trigger",
   description: "What enrolls a contact: an event, a date, a schedule, inactivity or a restock.",
   configSchema: TriggerConfig,
