@@ -7,6 +7,7 @@
  * contact's `link_version` rotates them: an older link still unsubscribes but can no longer
  * subscribe (see `server/messages/consent.ts`).
  */
+import { CHANNELS as CHANNEL_LIST } from "@/server/engine/facts";
 import { signToken, verifyToken } from "./signed-token";
 import type { Channel } from "./types";
 
@@ -20,7 +21,7 @@ export type UnsubscribePayload = {
   version?: number;
 };
 
-const CHANNELS: ReadonlySet<string> = new Set<Channel>(["email", "sms", "push"]);
+const CHANNELS: ReadonlySet<string> = new Set<Channel>(CHANNEL_LIST);
 
 export function signUnsubscribe(payload: UnsubscribePayload, key: string | Buffer): string {
   const body: Record<string, string | number> = {
