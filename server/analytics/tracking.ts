@@ -111,9 +111,11 @@ export async function handleClick(
   const read = readLink(input.token, input.key, "click");
   if (!read?.payload.u) return { status: 400, reason: "This link is not one we sent." };
   const { m, u } = read.payload;
+  // A forged destination with control characters (CR/LF) could never be sent as a Location header.
+  if (!isHeaderSafe(u)) return { status: 400, reason: "This link is not one we sent." };
   const location = safeDestination(u);
   if (!location) return { status: 400, reason: "This link does not lead to a web page." };
-  const [message] = /^[0-9a-f-]{36}$/i.test(m)
+  const [message] = UUID.test(m)
     ? await db
         .select({ id: messages.id, workspaceId: messages.workspaceId, content: messages.content })
         .from(messages)
@@ -141,7 +143,7 @@ export async function handleOpen(
 ): Promise<boolean> {
   const read = readLink(input.token, input.key, "open");
   if (!read?.verified) return false;
-  const [message] = /^[0-9a-f-]{36}$/i.test(read.payload.m)
+  const [message] = UUID.test(read.payload.m)
     ? await db
         .select({ id: messages.id, workspaceId: messages.workspaceId })
         .from(messages)
@@ -156,6 +158,15 @@ export async function handleOpen(
     data: { via: "pixel" },
   });
   return true;
+}
+
+/** A message id as the messages table stores it; anything else cannot name a message. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// eslint-disable-next-line no-control-regex -- control characters are what this refuses
+const CONTROL = /[\u0000-\u001f\u007f]/;
+function isHeaderSafe(url: string): boolean {
+  return !CONTROL.test(url) && URL.canParse(url);
 }
 
 function sameHost(url: string, appUrl: string): boolean {

@@ -7,6 +7,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import type { Db } from "@/server/db/client";
 import { DomainError } from "@/server/errors";
+import { assertStorableInput } from "./input-guard";
 import { getWorkspaceForUser } from "@/server/workspaces/workspaces";
 
 export interface SessionUser {
@@ -98,7 +99,13 @@ const domainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(domainErrors);
+/** Text no column can store, or absurd nesting, is refused before any schema or query sees it. */
+const storableInput = t.middleware(async ({ getRawInput, next }) => {
+  assertStorableInput(await getRawInput());
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(domainErrors).use(storableInput);
 
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });

@@ -5,11 +5,14 @@
  * Bad input is always a 4xx with the JSON path of the problem, never a 500.
  */
 import type { Db } from "@/server/db/client";
+import { jsonByteLength } from "@/server/engine/input";
 import { upsertProduct } from "./catalog";
+import { text } from "./fields";
 import { notifyEventsStored } from "./hooks";
 import {
   authenticate,
   CORS_HEADERS,
+  decodeUtf8,
   errorResponse,
   invalid,
   json,
@@ -35,6 +38,9 @@ import {
   type Issue,
 } from "./schemas";
 import { getShopifyWebhookSecret, ingestShopifyDelivery, isShopifyTopic, verifyShopifyHmac } from "./shopify";
+
+/** A workspace slug as it can appear in a webhook address. */
+const WorkspaceSlug = text(100);
 
 /** Largest Shopify delivery accepted (big orders carry many line items). */
 const SHOPIFY_BYTES_LIMIT = 2 * 1024 * 1024;
@@ -106,7 +112,8 @@ export function handleBatch(db: Db, req: Request): Promise<Response> {
     const results: BatchItemResult[] = new Array<BatchItemResult>(envelope.data.batch.length);
     const accepted: Array<{ index: number; message: IngestMessage }> = [];
     envelope.data.batch.forEach((item, index) => {
-      if (checkSizes && Buffer.byteLength(JSON.stringify(item) ?? "", "utf8") > EVENT_BYTES_LIMIT) {
+      // Counted without recursion: a hostile item nested 100,000 deep must not overflow the stack.
+      if (checkSizes && jsonByteLength(item, EVENT_BYTES_LIMIT) > EVENT_BYTES_LIMIT) {
         const message = `Message is larger than ${EVENT_BYTES_LIMIT / 1024} KB`;
         results[index] = {
           index,
@@ -192,6 +199,10 @@ export function handleProductPut(db: Db, req: Request, productId: string): Promi
 /** `POST /api/webhooks/shopify/{workspaceSlug}` — a Shopify webhook delivery, HMAC-verified. */
 export function handleShopifyWebhook(db: Db, req: Request, workspaceSlug: string): Promise<Response> {
   return serve({}, async () => {
+    if (!WorkspaceSlug.safeParse(workspaceSlug).success)
+      throw new RequestError(404, "No workspace has this webhook address", [
+        { path: "workspaceSlug", message: "Not a workspace" },
+      ]);
     const workspace = await getShopifyWebhookSecret(db, { workspaceSlug });
     if (!workspace?.secret)
       throw new RequestError(
@@ -213,7 +224,7 @@ export function handleShopifyWebhook(db: Db, req: Request, workspaceSlug: string
       throw new RequestError(400, "Missing X-Shopify-Webhook-Id", [
         { path: "X-Shopify-Webhook-Id", message: "Required" },
       ]);
-    const payload = parseJson(body.toString("utf8"));
+    const payload = parseJson(decodeUtf8(body));
     const shopDomain = req.headers.get("x-shopify-shop-domain")?.trim() || undefined;
 
     const { result, stored } = await ingestShopifyDelivery(db, {

@@ -25,6 +25,7 @@ import { PgDialect, PgTransaction } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/server/db/client";
 import { backInStockSubscriptions, contacts, events, ingestedMessages } from "@/server/db/schema";
 import { badRequest, DomainError, HTTP_STATUS } from "@/server/errors";
+import { eventTime } from "./event-time";
 import { SUBSCRIBED_TO_BACK_IN_STOCK } from "./events";
 import type { StoredEvent } from "./hooks";
 import type { ContactTraits, IdentifyMessage, IngestMessage, Issue, TrackMessage } from "./schemas";
@@ -397,6 +398,7 @@ async function storeTracks(
   items: Array<{ index: number; message: TrackMessage }>,
 ): Promise<GroupResult> {
   const keys = items.map(({ message }) => message.messageId ?? randomUUID());
+  const times = items.map(({ message: m }) => eventTime(m.timestamp, m.properties, ctx.now));
   const firstWithKey = new Map<string, number>();
   const input = items.map(({ message: m }, k) => {
     const key = keys[k]!;
@@ -408,8 +410,8 @@ async function storeTracks(
       anonymous_id: m.anonymousId ?? null,
       contact_id: m.contactId ?? null,
       name: m.event,
-      properties: m.properties,
-      occurred_at: (m.timestamp ?? ctx.now).toISOString(),
+      properties: times[k]!.properties,
+      occurred_at: times[k]!.occurredAt.toISOString(),
       idempotency_key: key,
       timezone: m.timezone ?? null,
       first,
@@ -437,15 +439,16 @@ async function storeTracks(
     await executePrepared(db, name, statement, { pglite: items.length <= PGLITE_PREPARED_MAX })
   ).map((row) => {
     const key = textOf(row.idempotency_key);
-    const m = items[firstWithKey.get(key)!]!.message;
+    const k = firstWithKey.get(key)!;
+    const m = items[k]!.message;
     return {
       id: textOf(row.id),
       workspaceId: ctx.workspaceId,
       contactId: row.contact_id == null ? null : textOf(row.contact_id),
       anonymousId: m.anonymousId ?? null,
       name: m.event,
-      properties: m.properties,
-      occurredAt: m.timestamp ?? ctx.now,
+      properties: times[k]!.properties,
+      occurredAt: times[k]!.occurredAt,
       receivedAt: ctx.now,
       idempotencyKey: key,
       triggeredAt: null,
