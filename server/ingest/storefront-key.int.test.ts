@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
-import { consentConfirmations, contacts, events, messages } from "@/server/db/schema";
+import { consentChanges, consentConfirmations, contacts, events, messages } from "@/server/db/schema";
 import { handleOptInGet, handleOptInPost } from "@/server/messages/opt-in";
 import { handleBatch, handleIdentify, handleTrack } from "./handlers";
 import { apiRequest, createShop, reply, rowCounts, type ErrorBody } from "@/server/testing/ingest-requests";
@@ -177,6 +177,13 @@ describe(`publishable key limits (${testDriver()})`, () => {
     expect(confirmed.status).toBe(200);
     expect(await confirmed.text()).toContain("subscribed");
     expect((await contactByUser("shopper-3"))?.emailConsent).toBe("subscribed");
+    const record = await t.db
+      .select()
+      .from(consentChanges)
+      .where(eq(consentChanges.contactId, (await contactByUser("shopper-3"))!.id));
+    expect(record).toMatchObject([
+      { channel: "email", fromStatus: "none", toStatus: "subscribed", source: "double-opt-in" },
+    ]);
 
     // Unsubscribed later, the same link does not subscribe again.
     await identify(shop.publishableKey, { userId: "shopper-3", traits: { email_consent: "unsubscribed" } });

@@ -8,7 +8,7 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { createElement } from "react";
 import type { Db } from "@/server/db/client";
-import { consentConfirmations, contacts, workspaces } from "@/server/db/schema";
+import { consentChanges, consentConfirmations, contacts, workspaces } from "@/server/db/schema";
 import type { Channels } from "@/server/channels";
 import { signToken, verifyToken } from "@/server/channels/signed-token";
 import { appUrl } from "@/server/env";
@@ -143,18 +143,31 @@ export async function confirmOptIn(
       )
       .returning({ id: consentConfirmations.id });
     if (claimed.length === 0) return c.confirmedAt ? "used" : "expired";
-    const subscribed = await tx
-      .update(contacts)
-      .set({ emailConsent: "subscribed", updatedAt: now })
-      .where(
-        and(
-          eq(contacts.id, c.contactId),
-          eq(contacts.workspaceId, c.workspaceId),
-          sql`lower(${contacts.email}) = lower(${c.address})`,
-        ),
-      )
-      .returning({ id: contacts.id });
-    return subscribed.length > 0 ? "subscribed" : "expired";
+    const sameContact = and(
+      eq(contacts.id, c.contactId),
+      eq(contacts.workspaceId, c.workspaceId),
+      sql`lower(${contacts.email}) = lower(${c.address})`,
+    );
+    const [before] = await tx
+      .select({ status: contacts.emailConsent })
+      .from(contacts)
+      .where(sameContact)
+      .for("update");
+    if (!before) return "expired";
+    if (before.status !== "subscribed") {
+      await tx.update(contacts).set({ emailConsent: "subscribed", updatedAt: now }).where(sameContact);
+      // The record of consent: who confirmed, when, through which link.
+      await tx.insert(consentChanges).values({
+        workspaceId: c.workspaceId,
+        contactId: c.contactId,
+        channel: "email",
+        fromStatus: before.status,
+        toStatus: "subscribed",
+        source: "double-opt-in",
+        occurredAt: now,
+      });
+    }
+    return "subscribed";
   });
   return { kind: "done", outcome, workspace };
 }
