@@ -125,6 +125,10 @@ export function describeRule(text: string): string | null {
     );
     return `${words.replace(/ at [\d, and]+$/, "")} at ${times.join(", ")}`;
   }
+  if (hours.length === 24 && minutes.length > 0) {
+    const past = minutes.map((m) => `:${String(m).padStart(2, "0")}`).join(", ");
+    return `${words.replace(/ at [\d, and]+$/, "")}, every hour at ${past}`;
+  }
   return words;
 }
 
@@ -196,14 +200,18 @@ export function cronToRules(expression: string): string[] | null {
   const months = cronField(mon, 1, 12);
   const weekdays = cronField(dow, 0, 7);
   if (!minutes || !hours || !days || !months || !weekdays) return null;
-  const base = [`FREQ=DAILY`, `BYHOUR=${hours.join(",")}`, `BYMINUTE=${minutes.join(",")}`];
-  if (mon.trim() !== "*") base.push(`BYMONTH=${months.join(",")}`);
+  const time = [`BYHOUR=${hours.join(",")}`, `BYMINUTE=${minutes.join(",")}`];
+  const monthRestricted = mon.trim() !== "*";
+  const byMonth = `BYMONTH=${months.join(",")}`;
   const byDay = `BYDAY=${[...new Set(weekdays.map((d) => RRULE_DAYS[d]))].join(",")}`;
   const byMonthDay = `BYMONTHDAY=${days.join(",")}`;
+  // The coarsest frequency that reads naturally: "every week on Monday at 09:00".
+  const on = (dayPart: string, otherwise: "FREQ=MONTHLY" | "FREQ=WEEKLY") =>
+    (monthRestricted ? ["FREQ=YEARLY", byMonth, dayPart, ...time] : [otherwise, dayPart, ...time]).join(";");
   const domRestricted = dom.trim() !== "*";
   const dowRestricted = dow.trim() !== "*";
-  if (domRestricted && dowRestricted) return [[...base, byMonthDay].join(";"), [...base, byDay].join(";")];
-  if (domRestricted) return [[...base, byMonthDay].join(";")];
-  if (dowRestricted) return [[...base, byDay].join(";")];
-  return [base.join(";")];
+  if (domRestricted && dowRestricted) return [on(byMonthDay, "FREQ=MONTHLY"), on(byDay, "FREQ=WEEKLY")];
+  if (domRestricted) return [on(byMonthDay, "FREQ=MONTHLY")];
+  if (dowRestricted) return [on(byDay, "FREQ=WEEKLY")];
+  return [["FREQ=DAILY", ...(monthRestricted ? [byMonth] : []), ...time].join(";")];
 }
