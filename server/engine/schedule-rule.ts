@@ -9,7 +9,15 @@
  * Cron expressions (the older custom form) are converted to rules: one rule, or two when
  * both day fields are restricted (classic cron then fires on either).
  */
-import { RRule } from "rrule";
+import * as rruleModule from "rrule";
+import type { RRule as RRuleInstance } from "rrule";
+
+// rrule ships CommonJS for Node (whose ESM loader sees only a default export) and ES modules
+// for bundlers (named exports only): take the class from whichever this runtime gave.
+type RRuleModule = typeof rruleModule;
+const { RRule } = ((rruleModule as RRuleModule & { default?: RRuleModule }).default ??
+  rruleModule);
+type RRule = RRuleInstance;
 import { localInstant, localParts } from "./time";
 
 /** Occurrences are generated from this floating anchor (a Saturday, midnight). */
