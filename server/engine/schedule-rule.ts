@@ -11,14 +11,13 @@
  */
 import * as rruleModule from "rrule";
 import type { RRule as RRuleInstance } from "rrule";
+import { localInstant, localParts } from "./time";
 
 // rrule ships CommonJS for Node (whose ESM loader sees only a default export) and ES modules
 // for bundlers (named exports only): take the class from whichever this runtime gave.
 type RRuleModule = typeof rruleModule;
-const { RRule } = ((rruleModule as RRuleModule & { default?: RRuleModule }).default ??
-  rruleModule);
+const { RRule } = (rruleModule as RRuleModule & { default?: RRuleModule }).default ?? rruleModule;
 type RRule = RRuleInstance;
-import { localInstant, localParts } from "./time";
 
 /** Occurrences are generated from this floating anchor (a Saturday, midnight). */
 const ANCHOR = Date.UTC(2000, 0, 1, 0, 0, 0);
