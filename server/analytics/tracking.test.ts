@@ -92,5 +92,5 @@ describe("addTracking", () => {
       ),
       { numRuns: 100 },
     );
-  }, 30_000);
+  }, 60_000);
 });

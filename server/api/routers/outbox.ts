@@ -1,12 +1,13 @@
 import { z } from "zod";
+import { CHANNELS } from "@/server/engine/facts";
 import { router, workspaceProcedure } from "@/server/api/trpc";
-import { channel, messageStatus } from "@/server/db/schema";
+import { messageStatus } from "@/server/db/schema";
 import { appUrl } from "@/server/env";
 import { senderOf } from "@/server/messages/preview";
 import { countOutbox, getOutboxMessage, listOutbox } from "@/server/outbox/outbox";
 
 // The values the database's enums allow, so a new status or channel is filterable at once.
-const Channel = z.enum(channel.enumValues, "Pick email, sms or push");
+const Channel = z.enum(CHANNELS, `Pick ${CHANNELS.join(", ")}`);
 const Status = z.enum(messageStatus.enumValues, "Not a message status");
 
 const Filter = z.object({

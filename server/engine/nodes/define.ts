@@ -55,8 +55,28 @@ export type StepResult =
     }
   | { type: "exit" };
 
+/** The palette's groups, in display order. */
+export const PALETTE_GROUPS = ["Start", "Timing", "Logic", "Messages", "Other"] as const;
+export type PaletteGroup = (typeof PALETTE_GROUPS)[number];
+
+/**
+ * Facts about a kind that code outside the kind reads: the validator (loops need a wait),
+ * the builder's palette, the analytics canvas (branch shares, message stats).
+ */
+export type NodeTraits = {
+  /** Holds a contact over time; a loop must pass through such a step. */
+  readonly waits: boolean;
+  /** Leaves by more than one output (yes/no, split branches, event/timeout); the canvas shows shares. */
+  readonly branches: boolean;
+  /** The channel a message step sends on; null for steps that send nothing. */
+  readonly channel: Channel | null;
+  /** Where the kind sits in the palette: its group, and its place within the group. */
+  readonly palette: { readonly group: PaletteGroup; readonly order: number };
+};
+
 export type NodeDefinition<K extends string, C> = {
   readonly kind: K;
+  readonly traits: NodeTraits;
   /** Palette name. */
   readonly label: string;
   /** Palette help text. */

@@ -64,6 +64,7 @@ function validateEmail(config: EmailConfig, ctx: ValidateContext): Issue[] {
 
 export const email = defineNode({
   kind: "email",
+  traits: { waits: false, branches: false, channel: "email", palette: { group: "Messages", order: 1 } },
   label: "Email",
   description: "Send an email.",
   configSchema: EmailConfig,

@@ -39,6 +39,7 @@ function validatePush(config: PushConfig, ctx: ValidateContext): Issue[] {
 
 export const push = defineNode({
   kind: "push",
+  traits: { waits: false, branches: false, channel: "push", palette: { group: "Messages", order: 3 } },
   label: "Push",
   description: "Send a web push notification.",
   configSchema: PushConfig,

@@ -32,6 +32,7 @@ function validateSms(config: SmsConfig, ctx: ValidateContext): Issue[] {
 
 export const sms = defineNode({
   kind: "sms",
+  traits: { waits: false, branches: false, channel: "sms", palette: { group: "Messages", order: 2 } },
   label: "SMS",
   description: "Send a text message.",
   configSchema: SmsConfig,

@@ -383,6 +383,7 @@ function validateTrigger(config: TriggerConfig): Issue[] {
 
 export const trigger = defineNode({
   kind: "trigger",
+  traits: { waits: false, branches: false, channel: null, palette: { group: "Start", order: 1 } },
   label: "Trigger",
   description: "What enrolls a contact: an event, a date, a schedule, inactivity or a restock.",
   configSchema: TriggerConfig,
