@@ -9,9 +9,15 @@
  * Cron expressions (the older custom form) are converted to rules: one rule, or two when
  * both day fields are restricted (classic cron then fires on either).
  */
-import * as rrule from "rrule";
-import type { RRule as RRuleClass } from "rrule";
+import * as rruleModule from "rrule";
+import type { RRule as RRuleInstance } from "rrule";
 import { localInstant, localParts } from "./time";
+
+// rrule ships CommonJS for Node (whose ESM loader sees only a default export) and ES modules
+// for bundlers (named exports only): take the class from whichever this runtime gave.
+type RRuleModule = typeof rruleModule;
+const { RRule } = (rruleModule as RRuleModule & { default?: RRuleModule }).default ?? rruleModule;
+type RRule = RRuleInstance;
 
 /** Occurrences are generated from this floating anchor (a Saturday, midnight). */
 const ANCHOR = Date.UTC(2000, 0, 1, 0, 0, 0);
@@ -19,13 +25,6 @@ const ANCHOR = Date.UTC(2000, 0, 1, 0, 0, 0);
 const MAX_LOOKS = 50;
 
 const floating = (ms: number) => new Date(ms);
-
-// rrule ships an ES build for bundlers and a UMD build for Node: under plain Node ESM (tsx,
-// the worker) its exports arrive as `default`, in bundlers (Next, Vitest) as named exports.
-const RRule: typeof RRuleClass =
-  (rrule as { RRule?: typeof RRuleClass }).RRule ??
-  (rrule as unknown as { default: { RRule: typeof RRuleClass } }).default.RRule;
-type RRule = RRuleClass;
 
 /** Parses a rule's text (`RRULE:` prefix optional, no DTSTART); null when it is not a rule. */
 export function parseRule(text: string, dtstart = ANCHOR, horizonYears = 40): RRule | null {
@@ -133,6 +132,10 @@ export function describeRule(text: string): string | null {
     );
     return `${words.replace(/ at [\d, and]+$/, "")} at ${times.join(", ")}`;
   }
+  if (hours.length === 24 && minutes.length > 0) {
+    const past = minutes.map((m) => `:${String(m).padStart(2, "0")}`).join(", ");
+    return `${words.replace(/ at [\d, and]+$/, "")}, every hour at ${past}`;
+  }
   return words;
 }
 
@@ -204,14 +207,18 @@ export function cronToRules(expression: string): string[] | null {
   const months = cronField(mon, 1, 12);
   const weekdays = cronField(dow, 0, 7);
   if (!minutes || !hours || !days || !months || !weekdays) return null;
-  const base = [`FREQ=DAILY`, `BYHOUR=${hours.join(",")}`, `BYMINUTE=${minutes.join(",")}`];
-  if (mon.trim() !== "*") base.push(`BYMONTH=${months.join(",")}`);
+  const time = [`BYHOUR=${hours.join(",")}`, `BYMINUTE=${minutes.join(",")}`];
+  const monthRestricted = mon.trim() !== "*";
+  const byMonth = `BYMONTH=${months.join(",")}`;
   const byDay = `BYDAY=${[...new Set(weekdays.map((d) => RRULE_DAYS[d]))].join(",")}`;
   const byMonthDay = `BYMONTHDAY=${days.join(",")}`;
+  // The coarsest frequency that reads naturally: "every week on Monday at 09:00".
+  const on = (dayPart: string, otherwise: "FREQ=MONTHLY" | "FREQ=WEEKLY") =>
+    (monthRestricted ? ["FREQ=YEARLY", byMonth, dayPart, ...time] : [otherwise, dayPart, ...time]).join(";");
   const domRestricted = dom.trim() !== "*";
   const dowRestricted = dow.trim() !== "*";
-  if (domRestricted && dowRestricted) return [[...base, byMonthDay].join(";"), [...base, byDay].join(";")];
-  if (domRestricted) return [[...base, byMonthDay].join(";")];
-  if (dowRestricted) return [[...base, byDay].join(";")];
-  return [base.join(";")];
+  if (domRestricted && dowRestricted) return [on(byMonthDay, "FREQ=MONTHLY"), on(byDay, "FREQ=WEEKLY")];
+  if (domRestricted) return [on(byMonthDay, "FREQ=MONTHLY")];
+  if (dowRestricted) return [on(byDay, "FREQ=WEEKLY")];
+  return [["FREQ=DAILY", ...(monthRestricted ? [byMonth] : []), ...time].join(";")];
 }

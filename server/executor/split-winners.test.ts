@@ -123,6 +123,6 @@ describe("automatic split winner", () => {
       }
       expect(once / runs).toBeLessThan(0.09);
       expect(peeking / runs).toBeGreaterThan(2 * (once / runs));
-    });
+    }, 30_000);
   });
 });
