@@ -17,6 +17,8 @@ export default defineConfig({
           include: ["**/*.test.ts", "**/*.test.tsx"],
           exclude: ["**/*.int.test.ts", "node_modules/**", "e2e/**", ".next/**"],
           environment: "node",
+          // Property tests run hundreds of cases: room for a busy 2-core machine.
+          testTimeout: 20_000,
         },
       },
       {
@@ -26,7 +28,7 @@ export default defineConfig({
           include: ["**/*.int.test.ts"],
           exclude: ["node_modules/**", ".next/**"],
           environment: "node",
-          testTimeout: 60_000,
+          testTimeout: 120_000,
           hookTimeout: 120_000,
           globalSetup: ["server/testing/global-setup.ts"],
           // PGlite instances weigh ~320 MB each; keep parallelism modest on 2 cores.

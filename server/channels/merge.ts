@@ -25,6 +25,7 @@ import {
   str,
   withParams,
 } from "@/emails/data";
+import { FILE_SYSTEM_TAGS, fileSystemTagMessage } from "@/server/engine/liquid-tags";
 import type { EmailContact, EmailContent, EmailWorkspace, Product, TriggerEvent } from "@/emails/types";
 
 export type MergeMode = "html" | "text";
@@ -162,6 +163,17 @@ function createEngine(mode: MergeMode): Liquid {
     renderLimit: 500,
     memoryLimit: 10_000_000,
   });
+  // Messages are self-contained: a tag that reads another template is a problem the editor
+  // reports while writing, not an ENOENT at send time.
+  for (const tag of FILE_SYSTEM_TAGS)
+    engine.registerTag(tag, {
+      parse() {
+        throw new Error(fileSystemTagMessage(tag));
+      },
+      render() {
+        return "";
+      },
+    });
   engine.registerFilter("money", function (this: { context: Context }, value: unknown, currency?: unknown) {
     const amount =
       typeof value === "number"

@@ -9,7 +9,8 @@
  * Cron expressions (the older custom form) are converted to rules: one rule, or two when
  * both day fields are restricted (classic cron then fires on either).
  */
-import { RRule } from "rrule";
+import * as rrule from "rrule";
+import type { RRule as RRuleClass } from "rrule";
 import { localInstant, localParts } from "./time";
 
 /** Occurrences are generated from this floating anchor (a Saturday, midnight). */
@@ -18,6 +19,13 @@ const ANCHOR = Date.UTC(2000, 0, 1, 0, 0, 0);
 const MAX_LOOKS = 50;
 
 const floating = (ms: number) => new Date(ms);
+
+// rrule ships an ES build for bundlers and a UMD build for Node: under plain Node ESM (tsx,
+// the worker) its exports arrive as `default`, in bundlers (Next, Vitest) as named exports.
+const RRule: typeof RRuleClass =
+  (rrule as { RRule?: typeof RRuleClass }).RRule ??
+  (rrule as unknown as { default: { RRule: typeof RRuleClass } }).default.RRule;
+type RRule = RRuleClass;
 
 /** Parses a rule's text (`RRULE:` prefix optional, no DTSTART); null when it is not a rule. */
 export function parseRule(text: string, dtstart = ANCHOR, horizonYears = 40): RRule | null {

@@ -5,6 +5,7 @@
 import { fieldsForTrigger, type ContentCatalog } from "./catalog";
 import { inspectGraph, type FlowEdge, type InspectedNode } from "./graph";
 import { issue, type Issue } from "./issues";
+import { fileSystemTagIssues } from "./liquid-tags";
 import { definitionOf, isNodeKind, nodeDefinitions, WAITING_KINDS } from "./nodes";
 import { BACK_IN_STOCK_EVENT, type TriggerConfig } from "./nodes/trigger";
 import { Predicate, predicateProblems, predicateTriggerPaths } from "./predicate";
@@ -197,6 +198,7 @@ export function validateGraph(graph: unknown, catalog: ContentCatalog | null = n
     })) {
       issues.push({ ...found, nodeId: node.id });
     }
+    issues.push(...fileSystemTagIssues(node.id, node.config));
   }
 
   // comparisons with the trigger need a trigger that has an event to read

@@ -1,11 +1,10 @@
 /** Field types shared by the ingest schemas: ids, money, currencies, URLs, dates and zones. */
 import { z } from "zod";
 import { IANAZone } from "luxon";
-import { isStorableText, UNSTORABLE_TEXT } from "./json-value";
+import { text } from "@/server/engine/input";
 
-/** A string Postgres can store: no NUL, no unpaired surrogate. */
-export const text = (max: number) =>
-  z.string().max(max, `At most ${max} characters`).refine(isStorableText, UNSTORABLE_TEXT);
+/** A string Postgres can store: no NUL, no unpaired surrogate (the one helper every input schema uses). */
+export { text };
 
 /** An id the shop owns (product, order, cart, customer): a string or an integer, stored as a string. */
 export const Id = z

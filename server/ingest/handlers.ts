@@ -5,11 +5,14 @@
  * Bad input is always a 4xx with the JSON path of the problem, never a 500.
  */
 import type { Db } from "@/server/db/client";
+import { jsonByteLength } from "@/server/engine/input";
 import { upsertProduct } from "./catalog";
+import { text } from "./fields";
 import { notifyEventsStored } from "./hooks";
 import {
   authenticate,
   CORS_HEADERS,
+  decodeUtf8,
   errorResponse,
   invalid,
   json,
@@ -18,7 +21,8 @@ import {
   readBodyBytes,
   RequestError,
 } from "./http";
-import { ingestMessages, type IngestOutcome } from "./ingest";
+import { ingestMessages, type IngestOutcome, type IngestReport } from "./ingest";
+import { requestEmailOptIn } from "@/server/messages/opt-in";
 import { buildOpenApiDocument } from "./openapi";
 import {
   BATCH_BYTES_LIMIT,
@@ -35,6 +39,9 @@ import {
 } from "./schemas";
 import { getShopifyWebhookSecret, ingestShopifyDelivery, isShopifyTopic, verifyShopifyHmac } from "./shopify";
 
+/** A workspace slug as it can appear in a webhook address. */
+const WorkspaceSlug = text(100);
+
 /** Largest Shopify delivery accepted (big orders carry many line items). */
 const SHOPIFY_BYTES_LIMIT = 2 * 1024 * 1024;
 
@@ -50,6 +57,18 @@ async function serve(headers: Record<string, string>, run: () => Promise<Respons
   }
 }
 
+/**
+ * Sends the double opt-in emails a publishable key's identify asked for. The messages are
+ * stored already: a failure here is logged, and the next sign-up asks again.
+ */
+async function sendOptIns(db: Db, workspaceId: string, report: IngestReport): Promise<void> {
+  for (const contactId of new Set(report.optIns)) {
+    await requestEmailOptIn(db, { workspaceId, contactId }).catch((error: unknown) =>
+      console.error("[ingest] could not send a double opt-in email:", error),
+    );
+  }
+}
+
 function single(outcome: IngestOutcome | undefined): Response {
   if (!outcome) return errorResponse(new Error("no outcome for the message"), CORS_HEADERS);
   if (!outcome.ok) return json(outcome.status, { error: outcome.error }, CORS_HEADERS);
@@ -59,10 +78,10 @@ function single(outcome: IngestOutcome | undefined): Response {
 /** `POST /api/v1/track` — one event (secret or publishable key). */
 export function handleTrack(db: Db, req: Request): Promise<Response> {
   return serve(CORS_HEADERS, async () => {
-    const { workspaceId } = await authenticate(db, req, ["secret", "publishable"]);
+    const { workspaceId, kind } = await authenticate(db, req, ["secret", "publishable"]);
     const parsed = TrackRequest.safeParse(parseJson(await readBody(req, EVENT_BYTES_LIMIT)));
     if (!parsed.success) throw invalid(toIssues(parsed.error));
-    const report = await ingestMessages(db, { workspaceId, messages: [parsed.data] });
+    const report = await ingestMessages(db, { workspaceId, messages: [parsed.data], keyKind: kind });
     await notifyEventsStored(workspaceId, report.stored);
     return single(report.outcomes[0]);
   });
@@ -71,10 +90,11 @@ export function handleTrack(db: Db, req: Request): Promise<Response> {
 /** `POST /api/v1/identify` — create or update one contact (secret or publishable key). */
 export function handleIdentify(db: Db, req: Request): Promise<Response> {
   return serve(CORS_HEADERS, async () => {
-    const { workspaceId } = await authenticate(db, req, ["secret", "publishable"]);
+    const { workspaceId, kind } = await authenticate(db, req, ["secret", "publishable"]);
     const parsed = IdentifyRequest.safeParse(parseJson(await readBody(req, EVENT_BYTES_LIMIT)));
     if (!parsed.success) throw invalid(toIssues(parsed.error));
-    const report = await ingestMessages(db, { workspaceId, messages: [parsed.data] });
+    const report = await ingestMessages(db, { workspaceId, messages: [parsed.data], keyKind: kind });
+    await sendOptIns(db, workspaceId, report);
     return single(report.outcomes[0]);
   });
 }
@@ -82,7 +102,7 @@ export function handleIdentify(db: Db, req: Request): Promise<Response> {
 /** `POST /api/v1/batch` — many messages; each is stored or refused on its own, with a result per item. */
 export function handleBatch(db: Db, req: Request): Promise<Response> {
   return serve(CORS_HEADERS, async () => {
-    const { workspaceId } = await authenticate(db, req, ["secret", "publishable"]);
+    const { workspaceId, kind } = await authenticate(db, req, ["secret", "publishable"]);
     const raw = await readBody(req, BATCH_BYTES_LIMIT);
     const envelope = BatchEnvelope.safeParse(parseJson(raw));
     if (!envelope.success) throw invalid(toIssues(envelope.error));
@@ -92,7 +112,8 @@ export function handleBatch(db: Db, req: Request): Promise<Response> {
     const results: BatchItemResult[] = new Array<BatchItemResult>(envelope.data.batch.length);
     const accepted: Array<{ index: number; message: IngestMessage }> = [];
     envelope.data.batch.forEach((item, index) => {
-      if (checkSizes && Buffer.byteLength(JSON.stringify(item) ?? "", "utf8") > EVENT_BYTES_LIMIT) {
+      // Counted without recursion: a hostile item nested 100,000 deep must not overflow the stack.
+      if (checkSizes && jsonByteLength(item, EVENT_BYTES_LIMIT) > EVENT_BYTES_LIMIT) {
         const message = `Message is larger than ${EVENT_BYTES_LIMIT / 1024} KB`;
         results[index] = {
           index,
@@ -115,7 +136,11 @@ export function handleBatch(db: Db, req: Request): Promise<Response> {
         };
     });
 
-    const report = await ingestMessages(db, { workspaceId, messages: accepted.map((a) => a.message) });
+    const report = await ingestMessages(db, {
+      workspaceId,
+      messages: accepted.map((a) => a.message),
+      keyKind: kind,
+    });
     report.outcomes.forEach((outcome, k) => {
       const index = accepted[k]!.index;
       results[index] = outcome.ok
@@ -131,6 +156,7 @@ export function handleBatch(db: Db, req: Request): Promise<Response> {
           };
     });
     await notifyEventsStored(workspaceId, report.stored);
+    await sendOptIns(db, workspaceId, report);
     return json(200, { results }, CORS_HEADERS);
   });
 }
@@ -173,6 +199,10 @@ export function handleProductPut(db: Db, req: Request, productId: string): Promi
 /** `POST /api/webhooks/shopify/{workspaceSlug}` — a Shopify webhook delivery, HMAC-verified. */
 export function handleShopifyWebhook(db: Db, req: Request, workspaceSlug: string): Promise<Response> {
   return serve({}, async () => {
+    if (!WorkspaceSlug.safeParse(workspaceSlug).success)
+      throw new RequestError(404, "No workspace has this webhook address", [
+        { path: "workspaceSlug", message: "Not a workspace" },
+      ]);
     const workspace = await getShopifyWebhookSecret(db, { workspaceSlug });
     if (!workspace?.secret)
       throw new RequestError(
@@ -194,7 +224,7 @@ export function handleShopifyWebhook(db: Db, req: Request, workspaceSlug: string
       throw new RequestError(400, "Missing X-Shopify-Webhook-Id", [
         { path: "X-Shopify-Webhook-Id", message: "Required" },
       ]);
-    const payload = parseJson(body.toString("utf8"));
+    const payload = parseJson(decodeUtf8(body));
     const shopDomain = req.headers.get("x-shopify-shop-domain")?.trim() || undefined;
 
     const { result, stored } = await ingestShopifyDelivery(db, {

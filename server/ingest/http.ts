@@ -63,9 +63,41 @@ export function errorResponse(error: unknown, headers: Record<string, string> = 
   );
 }
 
-/** Reads the body as text, refusing (413) anything over `limit` bytes without reading it all. */
+/**
+ * Reads a JSON request body as text: refuses (415) a Content-Type other than JSON, (413)
+ * anything over `limit` bytes without reading it all, and (400) bytes that are not UTF-8.
+ */
 export async function readBody(req: Request, limit: number): Promise<string> {
-  return (await readBodyBytes(req, limit)).toString("utf8");
+  requireJsonContentType(req);
+  return decodeUtf8(await readBodyBytes(req, limit));
+}
+
+/** `application/json` or a `+json` type, in UTF-8 when a charset is named. */
+export function requireJsonContentType(req: Request): void {
+  const header = req.headers.get("content-type") ?? "";
+  const [type = "", ...params] = header.split(";").map((part) => part.trim().toLowerCase());
+  const json = type === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+  const charset = params
+    .find((p) => p.startsWith("charset="))
+    ?.slice(8)
+    .replace(/"/g, "");
+  if (!json || (charset !== undefined && charset !== "utf-8" && charset !== "utf8"))
+    throw new RequestError(415, "Send the body as JSON: `Content-Type: application/json`", [
+      { path: "Content-Type", message: header ? `${header} is not JSON in UTF-8` : "Missing" },
+    ]);
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/** The body as text; bytes that are not valid UTF-8 are refused rather than replaced. */
+export function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new RequestError(400, "The body is not valid UTF-8", [
+      { path: "(body)", message: "Not valid UTF-8" },
+    ]);
+  }
 }
 
 /** The raw body bytes (for signatures), refusing (413) anything over `limit` bytes. */

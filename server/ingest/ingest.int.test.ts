@@ -269,7 +269,7 @@ describe(`invalid input is a 400 naming the field (${testDriver()})`, () => {
   });
 
   const identifyCases: Array<[string, unknown, string]> = [
-    ["no ids", { traits: { email: "a@example.com" } }, "userId"],
+    ["no ids and no email", { traits: { first_name: "Ann" } }, "userId"],
     ["bad email", { userId: "u", traits: { email: "nope" } }, "traits.email"],
     ["impossible birthday", { userId: "u", traits: { birthday: "1990-02-30" } }, "traits.birthday"],
     ["birthday in the future", { userId: "u", traits: { birthday: "2999-01-01" } }, "traits.birthday"],

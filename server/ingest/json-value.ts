@@ -2,6 +2,8 @@
  * Checks free-form JSON (event properties, contact traits) for what Postgres cannot store or
  * should not be asked to: NUL characters, unpaired UTF-16 surrogates, and very deep nesting.
  */
+import { isStorableText, UNSTORABLE_TEXT } from "@/server/engine/input";
+
 export interface JsonProblem {
   path: Array<string | number>;
   message: string;
@@ -9,16 +11,7 @@ export interface JsonProblem {
 
 export const MAX_JSON_DEPTH = 16;
 
-// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
-const NUL = /\u0000/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Whether Postgres can store the string in a text or jsonb column. */
-export function isStorableText(value: string): boolean {
-  return !NUL.test(value) && !LONE_SURROGATE.test(value);
-}
-
-export const UNSTORABLE_TEXT = "Contains a NUL character or an unpaired surrogate";
+export { isStorableText, UNSTORABLE_TEXT };
 
 /** The first problem in each branch of a JSON value, with its path relative to the value. */
 export function jsonProblems(

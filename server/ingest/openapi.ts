@@ -223,6 +223,7 @@ export function buildOpenApiDocument(options: { baseUrl: string }): OpenApiDocum
     "400": errorResponse("Malformed JSON or an invalid field; `issues` name each field by its JSON path."),
     "401": errorResponse("Missing, unknown or revoked API key."),
     "413": errorResponse("The body is too large."),
+    "415": errorResponse("The body is not sent as JSON (`Content-Type: application/json`)."),
   };
   return {
     openapi: "3.1.0",
@@ -233,6 +234,7 @@ export function buildOpenApiDocument(options: { baseUrl: string }): OpenApiDocum
         "Send your shop's customers, events and catalog to Tidings. Flows trigger on the events you send.",
         "Authenticate with an API key from Settings → API keys: `Authorization: Bearer <key>`, or Basic auth with the key as the user name (Segment-style).",
         "Secret keys (`tid_sk_…`) may call every endpoint; publishable keys (`tid_pk_…`) are for browsers and may only track, identify and manage push subscriptions.",
+        "Bodies are JSON in UTF-8: send `Content-Type: application/json` (415 otherwise); bytes that are not UTF-8 are refused with 400.",
         `Limits: ${EVENT_BYTES_LIMIT / 1024} KB per message, ${BATCH_BYTES_LIMIT / 1024} KB per batch (413 beyond, nothing written).`,
       ].join("\n\n"),
     },
@@ -269,7 +271,7 @@ export function buildOpenApiDocument(options: { baseUrl: string }): OpenApiDocum
           operationId: "identify",
           summary: "Identify a contact",
           description:
-            "Creates or updates the contact by `userId` and/or `traits.email`. Documented traits go to the contact's columns, all others into its properties. With both `userId` and `anonymousId`, the visitor's earlier events are merged into the contact.",
+            "Creates or updates the contact named by `userId`, `traits.email` or an `anonymousId` (at least one of them; `traits.email` alone is enough). Documented traits go to the contact's columns, all others into its properties. With both `userId` and `anonymousId`, the visitor's earlier events are merged into the contact. The same `messageId` is applied once. With a publishable key: a contact already identified keeps its email and phone (a different one is refused with 403) and its other traits are only filled in; consent may be set to `unsubscribed`, while `subscribed` sends the contact a confirmation email and applies once they click its link (double opt-in).",
           tags: ["Events"],
           security: keyAuth,
           requestBody: {

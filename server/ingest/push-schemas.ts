@@ -1,5 +1,6 @@
 /** Request schemas of the Web Push endpoints; they also generate the OpenAPI document. */
 import { z } from "zod";
+import { storableString } from "@/server/engine/input";
 import { Context, TrackFields } from "@/server/ingest/schemas";
 
 const base64url = (bytes: number, what: string) =>
@@ -8,8 +9,7 @@ const base64url = (bytes: number, what: string) =>
     .regex(/^[A-Za-z0-9_-]+={0,2}$/, `Must be base64url (${what})`)
     .refine((v) => Buffer.from(v, "base64url").length === bytes, `Must decode to ${bytes} bytes (${what})`);
 
-const Endpoint = z
-  .string({ error: "Must be the push service URL" })
+const Endpoint = storableString({ error: "Must be the push service URL" })
   .max(2048, "Must be at most 2048 characters")
   .refine(
     (v) => URL.canParse(v) && new URL(v).protocol === "https:",
@@ -34,7 +34,7 @@ export const PushSubscriptionInput = z
 /** The subscription part; userId / anonymousId / context are checked as for track. */
 export const PushSubscribeBody = z.looseObject({
   subscription: PushSubscriptionInput,
-  userAgent: z.string().max(500, "Must be at most 500 characters").optional(),
+  userAgent: storableString().max(500, "Must be at most 500 characters").optional(),
 });
 
 /** For the document: the whole body. */

@@ -5,19 +5,9 @@
  */
 import { z } from "zod";
 import { CANONICAL_EVENTS, isCanonicalEvent } from "./events";
-import {
-  CalendarDate,
-  Consent,
-  Currency,
-  Email,
-  Money,
-  Phone,
-  text,
-  TimeZone,
-  Timestamp,
-  UrlLike,
-} from "./fields";
+import { CalendarDate, Consent, Currency, Email, Phone, text, TimeZone, Timestamp, UrlLike } from "./fields";
 import { jsonProblems } from "./json-value";
+import { INT32_MAX } from "@/server/engine/input";
 
 export const EVENT_BYTES_LIMIT = 32 * 1024;
 export const BATCH_BYTES_LIMIT = 500 * 1024;
@@ -110,13 +100,28 @@ export interface TrackMessage {
   contactId?: string;
 }
 
+/** Says which documented property of a canonical event is missing or null, and why it matters. */
+function canonicalMessage(event: string, properties: unknown, issue: z.core.$ZodIssue): string {
+  let value: unknown = properties;
+  for (const key of issue.path)
+    value = value && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  const name = issue.path.map(String).join(".");
+  if (value === undefined && issue.code !== "custom") return `Required: "${event}" events carry ${name}`;
+  if (value === null) return `Must not be null: "${event}" events need a real value for ${name}`;
+  return issue.message === "Invalid input" ? "Must be a string or a whole number" : issue.message;
+}
+
 function toTrackMessage(input: z.output<typeof TrackFields>, ctx: z.RefinementCtx): TrackMessage {
   let properties: Record<string, unknown> = input.properties ?? {};
   if (isCanonicalEvent(input.event)) {
     const parsed = CANONICAL_EVENTS[input.event].safeParse(properties);
     if (!parsed.success) {
       for (const issue of parsed.error.issues)
-        ctx.addIssue({ code: "custom", message: issue.message, path: ["properties", ...issue.path] });
+        ctx.addIssue({
+          code: "custom",
+          message: canonicalMessage(input.event, properties, issue),
+          path: ["properties", ...issue.path],
+        });
       return z.NEVER;
     }
     properties = parsed.data;
@@ -244,7 +249,21 @@ function toIdentifyMessage(input: z.output<typeof IdentifyFields>): IdentifyMess
   };
 }
 
-export const IdentifyRequest = IdentifyFields.superRefine(hasIdentity).transform(toIdentifyMessage);
+/** Identify names the contact by userId, anonymousId or `traits.email` (as Segment users expect). */
+function hasContactIdentity(
+  message: { userId?: string | null; anonymousId?: string | null; traits?: { email?: string | null } },
+  ctx: z.RefinementCtx,
+) {
+  if (message.userId == null && message.anonymousId == null && message.traits?.email == null) {
+    ctx.addIssue({
+      code: "custom",
+      message: "One of userId, anonymousId or traits.email is required",
+      path: ["userId"],
+    });
+  }
+}
+
+export const IdentifyRequest = IdentifyFields.superRefine(hasContactIdentity).transform(toIdentifyMessage);
 
 /** An identify message that may name the contact by `traits.email` alone, for integrations. */
 export const IdentifyPayload = IdentifyFields.transform(toIdentifyMessage);
@@ -298,6 +317,14 @@ export function parseBatchItem(
 
 // ---------------------------------------------------------------- catalog
 
+/** Largest product price: the price is stored in cents in a 32-bit column. */
+export const PRODUCT_PRICE_MAX = INT32_MAX / 100;
+const ProductPrice = z
+  .number()
+  .min(0, "Must not be negative")
+  .max(PRODUCT_PRICE_MAX, `At most ${PRODUCT_PRICE_MAX}`)
+  .refine((v) => Math.round(v * 100) <= INT32_MAX, `At most ${PRODUCT_PRICE_MAX}`);
+
 export const ProductInput = z
   .strictObject({
     title: text(500)
@@ -307,7 +334,9 @@ export const ProductInput = z
       .describe("Product title; required when the product is new."),
     url: UrlLike.nullish().describe("Product page: absolute URL or a path on the shop."),
     image: UrlLike.nullish().describe("Product image URL."),
-    price: Money.optional().describe("Unit price in major units (18.9 = $18.90)."),
+    price: ProductPrice.optional().describe(
+      `Unit price in major units (18.9 = $18.90), at most ${PRODUCT_PRICE_MAX}.`,
+    ),
     currency: Currency.optional().describe("ISO 4217 code (default USD)."),
     category: text(200).nullish().describe("Category; flows filter on it."),
     inventory: z

@@ -6,6 +6,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { appSettings, products, workspaces } from "@/server/db/schema";
 import { authenticateApiKey, createApiKey } from "@/server/api-keys/api-keys";
+import { ProductId } from "@/server/ingest/schemas";
 
 export interface StoreProduct {
   id: string;
@@ -68,6 +69,7 @@ export async function getStoreProduct(
   store: Storefront,
   productId: string,
 ): Promise<StoreProduct | null> {
+  if (!ProductId.safeParse(productId).success) return null;
   const [row] = await db
     .select()
     .from(products)

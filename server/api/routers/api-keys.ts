@@ -1,14 +1,17 @@
 import { z } from "zod";
 import { router, workspaceProcedure } from "@/server/api/trpc";
+import { storableString } from "@/server/engine/input";
 import { apiKeyKind } from "@/server/db/schema";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/server/api-keys/api-keys";
 import { getShopifySettings, setShopifyWebhookSecret } from "@/server/ingest/shopify";
 
-const KeyName = z.string().trim().min(1, "Give the key a name").max(80, "Keep the name under 80 characters");
+const KeyName = storableString()
+  .trim()
+  .min(1, "Give the key a name")
+  .max(80, "Keep the name under 80 characters");
 const KeyKind = z.enum(apiKeyKind.enumValues, { error: 'Either "secret" or "publishable"' });
 const KeyId = z.uuid("Not an API key id");
-const ShopifySecret = z
-  .string()
+const ShopifySecret = storableString()
   .trim()
   .min(8, "Paste the whole signing secret from Shopify")
   .max(200, "That is longer than a Shopify signing secret")

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { router, workspaceProcedure } from "@/server/api/trpc";
+import { int32, storableString } from "@/server/engine/input";
 import {
   CONSENT_CHANNELS,
   CONSENT_STATUSES,
@@ -10,6 +11,8 @@ import {
   listEventNames,
 } from "@/server/contacts/contacts";
 import { CSV_IMPORT_MAX_BYTES, importContactsCsv } from "@/server/contacts/import-csv";
+import { notFound } from "@/server/errors";
+import { rotateContactLinks } from "@/server/messages/consent";
 
 const ContactId = z.object({ id: z.uuid("Not a contact id") });
 
@@ -17,12 +20,12 @@ export const contactsRouter = router({
   list: workspaceProcedure
     .input(
       z.object({
-        search: z.string().trim().max(200, "Search is too long").optional(),
+        search: storableString().trim().max(200, "Search is too long").optional(),
         consent: z.object({ channel: z.enum(CONSENT_CHANNELS), status: z.enum(CONSENT_STATUSES) }).optional(),
-        hasProperty: z.string().trim().min(1).max(200, "Property name is too long").optional(),
-        didEvent: z.string().trim().min(1).max(200, "Event name is too long").optional(),
+        hasProperty: storableString().trim().min(1).max(200, "Property name is too long").optional(),
+        didEvent: storableString().trim().min(1).max(200, "Event name is too long").optional(),
         limit: z.number().int().min(1).max(200).default(50),
-        offset: z.number().int().min(0).default(0),
+        offset: int32().min(0).default(0),
       }),
     )
     .query(({ ctx, input }) => listContacts(ctx.db, { workspaceId: ctx.workspaceId, ...input })),
@@ -43,10 +46,18 @@ export const contactsRouter = router({
   importCsv: workspaceProcedure
     .input(
       z.object({
-        csv: z.string().min(1, "The file is empty").max(CSV_IMPORT_MAX_BYTES, "The file is larger than 2 MB"),
+        csv: storableString()
+          .min(1, "The file is empty")
+          .max(CSV_IMPORT_MAX_BYTES, "The file is larger than 2 MB"),
       }),
     )
     .mutation(({ ctx, input }) =>
       importContactsCsv(ctx.db, { workspaceId: ctx.workspaceId, csv: input.csv }),
     ),
+  /** Rotates the contact's unsubscribe/preference links: old ones still unsubscribe, never subscribe. */
+  rotateLinks: workspaceProcedure.input(ContactId).mutation(async ({ ctx, input }) => {
+    const rotated = await rotateContactLinks(ctx.db, { workspaceId: ctx.workspaceId, contactId: input.id });
+    if (!rotated) throw notFound("Contact");
+    return { rotated };
+  }),
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { router, workspaceProcedure } from "@/server/api/trpc";
+import { Day } from "@/server/engine/input";
 import { dashboardSummary, recentEnrollments } from "@/server/analytics/dashboard";
 
 const FlowId = z.uuid("Not a flow id");
@@ -11,7 +12,7 @@ export const dashboardRouter = router({
         flowId: FlowId,
         days: z.literal([7, 30, 90], "Choose 7, 30 or 90 days"),
         /** The last day of the range (UTC); today when left out. */
-        to: z.iso.date("Use a date like 2026-11-23").optional(),
+        to: Day.optional(),
       }),
     )
     .query(({ ctx, input }) =>

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { router, workspaceProcedure } from "@/server/api/trpc";
+import { int32, storableString } from "@/server/engine/input";
 import { FLOW_TEMPLATE_KEYS } from "@/server/engine/templates";
 import { eventCatalog } from "@/server/flows/catalog";
 import {
@@ -15,8 +16,7 @@ import {
 } from "@/server/flows/flows";
 import { listVersions, previewPublish, publishFlow, saveDraft, setFlowPaused } from "@/server/flows/publish";
 
-const FlowName = z
-  .string()
+const FlowName = storableString()
   .trim()
   .min(1, "Give the flow a name")
   .max(120, "Keep the name under 120 characters");
@@ -71,7 +71,7 @@ export const flowsRouter = router({
       unarchiveFlow(ctx.db, { workspaceId: ctx.workspaceId, flowId: input.id, userId: ctx.user.id }),
     ),
   saveDraft: workspaceProcedure
-    .input(z.object({ id: FlowId, graph: z.unknown(), baseRevision: z.number().int().min(1) }))
+    .input(z.object({ id: FlowId, graph: z.unknown(), baseRevision: int32().min(1, "At least 1") }))
     .mutation(({ ctx, input }) =>
       saveDraft(ctx.db, {
         workspaceId: ctx.workspaceId,
@@ -89,7 +89,7 @@ export const flowsRouter = router({
       z.object({
         id: FlowId,
         moveInFlight: z.boolean().default(false),
-        expectedRevision: z.number().int().min(1).optional(),
+        expectedRevision: int32().min(1, "At least 1").optional(),
       }),
     )
     .mutation(({ ctx, input }) =>

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CHANNELS } from "@/server/engine/facts";
 import { router, workspaceProcedure } from "@/server/api/trpc";
+import { int32 } from "@/server/engine/input";
 import { messageStatus } from "@/server/db/schema";
 import { appUrl } from "@/server/env";
 import { senderOf } from "@/server/messages/preview";
@@ -20,7 +21,7 @@ export const outboxRouter = router({
     .input(
       Filter.extend({
         limit: z.number().int().min(1).max(500).default(100),
-        offset: z.number().int().min(0).default(0),
+        offset: int32().min(0).default(0),
       }).default({ limit: 100, offset: 0 }),
     )
     .query(({ ctx, input }) =>

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { router, workspaceProcedure } from "@/server/api/trpc";
+import { storableString } from "@/server/engine/input";
 import { EmailConfig } from "@/server/engine/nodes/email";
 import { PushConfig } from "@/server/engine/nodes/push";
 import { SmsConfig } from "@/server/engine/nodes/sms";
@@ -19,8 +20,7 @@ import { sendTestEmail } from "@/server/messages/send-test";
 
 const ContactId = z.uuid("Not a contact id");
 const EventId = z.uuid("Not an event id");
-const EventName = z
-  .string()
+const EventName = storableString()
   .trim()
   .min(1, "Name the trigger event")
   .max(200, "Keep the event name under 200 characters");
@@ -51,7 +51,7 @@ export const previewRouter = router({
   contacts: workspaceProcedure
     .input(
       z.object({
-        search: z.string().trim().max(200, "Search is too long").optional(),
+        search: storableString().trim().max(200, "Search is too long").optional(),
         eventName: EventName.optional(),
         limit: z.number().int().min(1).max(50).default(20),
       }),

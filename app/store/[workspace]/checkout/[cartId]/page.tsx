@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { CheckoutView } from "@/components/store/checkout-view";
+import { segmentValue } from "@/server/http/path-guard";
 
 export const metadata: Metadata = { title: "Checkout" };
 
@@ -8,7 +9,7 @@ export default async function CheckoutPage({ params }: { params: Promise<{ cartI
   return (
     <div className="flex flex-col gap-4">
       <h1 className="text-2xl font-semibold">Checkout</h1>
-      <CheckoutView cartId={decodeURIComponent(cartId)} />
+      <CheckoutView cartId={segmentValue(cartId)} />
     </div>
   );
 }

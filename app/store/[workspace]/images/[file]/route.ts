@@ -1,12 +1,13 @@
 import { getDb } from "@/server/db";
 import { getStorefront, getStoreProduct, productImageSvg } from "@/server/store/store";
+import { segmentValue } from "@/server/http/path-guard";
 
 export async function GET(
   _req: Request,
   { params }: { params: Promise<{ workspace: string; file: string }> },
 ) {
   const { workspace, file } = await params;
-  const match = /^(.+)\.svg$/.exec(decodeURIComponent(file));
+  const match = /^(.+)\.svg$/.exec(segmentValue(file));
   if (!match?.[1]) return new Response("Not found", { status: 404 });
   const db = await getDb();
   const store = await getStorefront(db, workspace);

@@ -5,6 +5,7 @@ import { getDb } from "@/server/db";
 import { getStorefront, getStoreProduct } from "@/server/store/store";
 import { formatMoney } from "@/components/store/format";
 import { AddToCart, NotifyMe, ViewTracker } from "@/components/store/product-actions";
+import { segmentValue } from "@/server/http/path-guard";
 
 export const metadata: Metadata = { title: "Product" };
 
@@ -17,7 +18,7 @@ export default async function ProductPage({
   const db = await getDb();
   const store = await getStorefront(db, slug);
   if (!store) notFound();
-  const product = await getStoreProduct(db, store, decodeURIComponent(id));
+  const product = await getStoreProduct(db, store, segmentValue(id));
   if (!product) notFound();
   return (
     <div className="grid gap-8 md:grid-cols-2">
