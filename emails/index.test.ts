@@ -3,6 +3,7 @@ import { render } from "@react-email/render";
 import { describe, expect, it } from "vitest";
 import { checkMergeFields, mergeKeysForTrigger } from "@/server/channels/merge";
 import { renderEmail } from "@/server/channels/render-email";
+import { sampleEmailProps } from "@/server/channels/email-samples";
 import { emailCatalog, emailTemplateKeys, emailTemplates, type EmailTemplateKey } from "./index";
 import { sampleTriggers, sampleUnsubscribeUrl } from "./samples";
 
@@ -44,7 +45,7 @@ describe.each(emailTemplateKeys)("template %s", (key) => {
   const template = emailTemplates[key];
 
   it("renders its sample props with absolute links and no empty values", async () => {
-    const props = template.sampleProps();
+    const props = sampleEmailProps(key);
     const el = createElement(template.component, props);
     const html = await render(el);
     const text = await render(el, { plainText: true });
@@ -57,7 +58,7 @@ describe.each(emailTemplateKeys)("template %s", (key) => {
   });
 
   it("renders for a contact with no name and an event with missing data", async () => {
-    const props = template.sampleProps();
+    const props = sampleEmailProps(key);
     const out = await renderEmail({
       content: template.defaultContent,
       workspace: { ...props.workspace, logoUrl: undefined, brandColor: "not-a-colour" },
@@ -79,7 +80,7 @@ describe.each(emailTemplateKeys)("template %s", (key) => {
   });
 
   it("escapes a hostile first name", async () => {
-    const props = template.sampleProps();
+    const props = sampleEmailProps(key);
     const out = await renderEmail({
       content: {
         ...template.defaultContent,
@@ -102,7 +103,7 @@ describe.each(emailTemplateKeys)("template %s", (key) => {
       ? "has no unsubscribe link (transactional)"
       : "has the unsubscribe link and postal address (marketing)",
     async () => {
-      const props = template.sampleProps();
+      const props = sampleEmailProps(key);
       const out = await renderEmail({
         ...props,
         content: template.defaultContent,

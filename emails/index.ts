@@ -3,7 +3,6 @@
  * Keys match the `template` field of an email node's content.
  */
 import type { ComponentType } from "react";
-import { mergeEmailContent } from "@/server/channels/merge";
 import {
   emailCatalog,
   emailTemplateKeys,
@@ -11,14 +10,6 @@ import {
   type EmailTemplateInfo,
   type EmailTemplateKey,
 } from "./catalog";
-import {
-  sampleContact,
-  samplePreferencesUrl,
-  sampleProducts,
-  sampleTriggers,
-  sampleUnsubscribeUrl,
-  sampleWorkspace,
-} from "./samples";
 import { AbandonedCart1Email } from "./templates/abandoned-cart-1";
 import { AbandonedCart2Email } from "./templates/abandoned-cart-2";
 import { AbandonedCart3Email } from "./templates/abandoned-cart-3";
@@ -40,7 +31,7 @@ import { UpsellEmail } from "./templates/upsell";
 import { WelcomeEmail } from "./templates/welcome";
 import { WinBackEmail } from "./templates/win-back";
 import { WinBackLastChanceEmail } from "./templates/win-back-last-chance";
-import type { EmailContent, EmailTemplateProps } from "./types";
+import type { EmailTemplateProps } from "./types";
 
 export type { EmailTemplateKey, EmailTemplateInfo } from "./catalog";
 export { emailCatalog, emailTemplateKeys, isEmailTemplateKey };
@@ -51,8 +42,6 @@ export type EmailTemplateComponent = ComponentType<EmailTemplateProps>;
 export type EmailTemplateDefinition = EmailTemplateInfo & {
   key: EmailTemplateKey;
   component: EmailTemplateComponent;
-  /** Props for a preview: sample shop, contact and event, with the default copy merged. */
-  sampleProps: () => EmailTemplateProps;
 };
 
 const components = {
@@ -79,27 +68,8 @@ const components = {
   win_back_last_chance: WinBackLastChanceEmail,
 } satisfies Record<EmailTemplateKey, EmailTemplateComponent>;
 
-/** Sample props for `key`, with `content` (default copy unless given) merged against the sample data. */
-export function sampleEmailProps(
-  key: EmailTemplateKey,
-  content: EmailContent = emailCatalog[key].defaultContent,
-): EmailTemplateProps {
-  const base = {
-    workspace: sampleWorkspace,
-    contact: sampleContact,
-    trigger: sampleTriggers[key],
-    products: sampleProducts,
-  };
-  return {
-    ...base,
-    content: mergeEmailContent(content, base),
-    unsubscribeUrl: sampleUnsubscribeUrl,
-    preferencesUrl: samplePreferencesUrl,
-  };
-}
-
 function define(key: EmailTemplateKey): EmailTemplateDefinition {
-  return { key, ...emailCatalog[key], component: components[key], sampleProps: () => sampleEmailProps(key) };
+  return { key, ...emailCatalog[key], component: components[key] };
 }
 
 export const emailTemplates = Object.fromEntries(emailTemplateKeys.map((k) => [k, define(k)])) as Record<

@@ -26,8 +26,9 @@ import { emptyState } from "@/server/engine/facts";
 import { getFlowTemplate } from "@/server/engine";
 import type { FlowGraph } from "@/server/engine/graph";
 import { runDueEnrollments } from "@/server/executor/runner";
+import { ExecutorCaches } from "@/server/executor/caches";
 import { createExecutor } from "@/server/executor/instance";
-import { startFakeResend } from "@/server/channels/fake-resend-server";
+import { startFakeResend } from "@/server/testing/fake-resend-server";
 import { createResendEmailProvider } from "@/server/channels/email-resend";
 import { createChannels } from "@/server/channels";
 import { createApiKey } from "@/server/api-keys/api-keys";
@@ -444,9 +445,10 @@ async function claimTime(workspaceId: string, flow: { flowId: string; versionId:
   }
   const idle: number[] = [];
   const due: number[] = [];
+  const caches = new ExecutorCaches();
   for (let i = 0; i < 20; i++) {
     let t0 = performance.now();
-    await runDueEnrollments(db, { now: Date.now(), limit: 100 });
+    await runDueEnrollments(db, { now: Date.now(), limit: 100, caches });
     idle.push(performance.now() - t0);
     // 100 due rows: time the claim plus their run.
     const ids = await db.execute(
@@ -457,7 +459,7 @@ async function claimTime(workspaceId: string, flow: { flowId: string; versionId:
       sql`update enrollments set next_run_at = now() - interval '1 second' where id in ${sql.raw(`(${list.map((r) => `'${r.id}'`).join(",")})`)}`,
     );
     t0 = performance.now();
-    await runDueEnrollments(db, { now: Date.now(), limit: 100 });
+    await runDueEnrollments(db, { now: Date.now(), limit: 100, caches });
     due.push(performance.now() - t0);
   }
   const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;

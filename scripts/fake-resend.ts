@@ -7,7 +7,7 @@
  *
  * then start the app with RESEND_API_KEY=re_test RESEND_BASE_URL=http://127.0.0.1:3025
  */
-import { startFakeResend } from "../server/channels/fake-resend-server";
+import { startFakeResend } from "../server/testing/fake-resend-server";
 
 const port = Number(process.env.PORT ?? 3025);
 const fake = await startFakeResend({ port });

@@ -11,7 +11,7 @@ import { getProcessExecutor } from "@/server/executor/instance";
 import { isTransientConflict } from "@/server/executor/executor";
 import { onEventsStored } from "@/server/ingest/hooks";
 import { webPushConfigured } from "@/server/channels";
-import { getVapidKeys } from "@/server/push/vapid";
+import { getVapidKeys } from "@/server/channels/vapid";
 
 export async function boot(): Promise<void> {
   const started = Date.now();

@@ -4,7 +4,8 @@ import { requireUser } from "@/server/auth/require";
 import { getDb } from "@/server/db";
 import { getWorkspaceForUser } from "@/server/workspaces/workspaces";
 import { Sidebar } from "@/components/shell/sidebar";
-import { TRPCReactProvider } from "@/components/trpc/client";
+import { BuilderClipboardProvider } from "@/components/builder/store-provider";
+import { TRPCReactProvider } from "@/trpc/client";
 
 export const dynamic = "force-dynamic";
 
@@ -14,10 +15,12 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   if (!membership) redirect("/sign-in");
   return (
     <TRPCReactProvider>
-      <div className="flex h-full">
-        <Sidebar workspaceName={membership.workspace.name} userEmail={user.email} />
-        <main className="min-w-0 flex-1 overflow-auto">{children}</main>
-      </div>
+      <BuilderClipboardProvider>
+        <div className="flex h-full">
+          <Sidebar workspaceName={membership.workspace.name} userEmail={user.email} />
+          <main className="min-w-0 flex-1 overflow-auto">{children}</main>
+        </div>
+      </BuilderClipboardProvider>
     </TRPCReactProvider>
   );
 }

@@ -3,7 +3,7 @@
 import { useMemo, useState } from "react";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { ReactFlowProvider } from "@xyflow/react";
-import { useTRPC } from "@/components/trpc/client";
+import { useTRPC } from "@/trpc/client";
 import { AnalyticsPanel } from "./analytics/analytics-panel";
 import { BuilderContext } from "./builder-context";
 import { FlowCanvas } from "./canvas";

@@ -16,7 +16,7 @@ import {
   TriangleAlert,
   Undo2,
 } from "lucide-react";
-import { useTRPC } from "@/components/trpc/client";
+import { useTRPC } from "@/trpc/client";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";

@@ -7,7 +7,7 @@
 import { useEffect, useState, type ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { LoaderCircle, TriangleAlert } from "lucide-react";
-import { useTRPC, useTRPCClient } from "@/components/trpc/client";
+import { useTRPC, useTRPCClient } from "@/trpc/client";
 import type { Issue } from "@/server/engine/issues";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";

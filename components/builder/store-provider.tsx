@@ -3,12 +3,26 @@
 import { createContext, useContext, useState, type ReactNode } from "react";
 import { useStore } from "zustand";
 import type { FlowGraph } from "@/server/engine/graph";
-import { createBuilderStore, type BuilderState, type BuilderStore } from "./store";
+import {
+  createBuilderStore,
+  createClipboardSlot,
+  type BuilderState,
+  type BuilderStore,
+  type ClipboardSlot,
+} from "./store";
 
 const BuilderStoreContext = createContext<BuilderStore | null>(null);
+const BuilderClipboardContext = createContext<ClipboardSlot | null>(null);
+
+/** One clipboard for every flow opened under it (the signed-in app), so steps copy between flows. */
+export function BuilderClipboardProvider({ children }: { children: ReactNode }) {
+  const [slot] = useState(createClipboardSlot);
+  return <BuilderClipboardContext.Provider value={slot}>{children}</BuilderClipboardContext.Provider>;
+}
 
 export function BuilderStoreProvider({ graph, children }: { graph: FlowGraph; children: ReactNode }) {
-  const [store] = useState(() => createBuilderStore(graph));
+  const clipboard = useContext(BuilderClipboardContext) ?? undefined;
+  const [store] = useState(() => createBuilderStore(graph, { clipboard }));
   return <BuilderStoreContext.Provider value={store}>{children}</BuilderStoreContext.Provider>;
 }
 

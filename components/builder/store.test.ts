@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { emptyGraph } from "@/server/engine/graph";
 import { flowTemplates } from "@/server/engine/templates";
 import { canvasToGraph } from "./graph-canvas";
-import { createBuilderStore } from "./store";
+import { createBuilderStore, createClipboardSlot } from "./store";
 
 function clock(start = 1_000_000) {
   const c = { t: start, now: () => c.t, tick: (ms = 5_000) => (c.t += ms) };
@@ -197,6 +197,18 @@ describe("builder store", () => {
     ).toEqual(pasted);
     s().undo();
     expect(s().nodes.some((n) => pasted.includes(n.id))).toBe(false);
+  });
+
+  it("copies between flows that share the app's clipboard, and only those", () => {
+    const cart = flowTemplates().find((t) => t.key === "abandoned_cart")!.graph;
+    const slot = createClipboardSlot();
+    const from = createBuilderStore(cart, { clipboard: slot });
+    const into = createBuilderStore(emptyGraph(), { clipboard: slot });
+    const alone = createBuilderStore(emptyGraph());
+    from.setState({ nodes: from.getState().nodes.map((n) => ({ ...n, selected: n.id === "email_1" })) });
+    expect(from.getState().copySelection()).toBe(1);
+    expect(into.getState().paste()).toEqual(["email_1"]);
+    expect(alone.getState().paste()).toEqual([]);
   });
 
   it("auto-lays out as one undoable step", () => {

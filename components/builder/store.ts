@@ -85,12 +85,18 @@ export type BuilderStoreOptions = {
   now?: () => number;
   /** Undo depth. */
   historyLimit?: number;
+  /**
+   * Where copied steps are kept. The app hands every open flow the same slot (see
+   * `BuilderClipboardProvider`), so steps can be copied from one flow into another; without
+   * one the store keeps its own.
+   */
+  clipboard?: ClipboardSlot;
 };
 
 type Clipboard = { nodes: CanvasNode[]; edges: CanvasEdge[] };
+export type ClipboardSlot = { current: Clipboard | null };
 
-/** Shared by every open flow in the tab, so steps can be copied from one flow into another. */
-let clipboard: Clipboard | null = null;
+export const createClipboardSlot = (): ClipboardSlot => ({ current: null });
 
 /** How far below its predecessor a new step lands. */
 export const ROW_GAP = 168;
@@ -179,6 +185,7 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
   let dragging = false;
   let noticeId = 0;
   let pasteCount = 0;
+  const clipboardSlot = options.clipboard ?? createClipboardSlot();
 
   return createStore<BuilderState>()((set, get) => {
     /** Pushes the current state onto the undo stack; quick edits with the same key merge into one step. */
@@ -488,7 +495,7 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
         const picked = nodes.filter((n) => n.selected);
         if (picked.length === 0) return 0;
         const ids = new Set(picked.map((n) => n.id));
-        clipboard = {
+        clipboardSlot.current = {
           nodes: withoutSelection(picked).map(
             (n) => structuredClone({ ...n, measured: undefined }) as CanvasNode,
           ),
@@ -501,6 +508,7 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
       },
 
       paste() {
+        const clipboard = clipboardSlot.current;
         if (!clipboard || clipboard.nodes.length === 0) return [];
         const { nodes, edges } = get();
         const taken = new Set(nodes.map((n) => n.id));

@@ -8,7 +8,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
-import { useTRPC, useTRPCClient } from "@/components/trpc/client";
+import { useTRPC, useTRPCClient } from "@/trpc/client";
 import { canvasToGraph } from "./graph-canvas";
 import { useBuilderStore } from "./store-provider";
 

@@ -2,7 +2,7 @@
 /** Published versions with who and when; any one can be restored as the draft. */
 import { useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useTRPC, useTRPCClient } from "@/components/trpc/client";
+import { useTRPC, useTRPCClient } from "@/trpc/client";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { useBuilderContext } from "./builder-context";

@@ -1,4 +1,5 @@
 import { formatDate } from "@/components/outbox/outbox-table";
+import { formatAmount } from "@/components/format";
 
 export interface TimelineEvent {
   id: string;
@@ -14,12 +15,8 @@ interface LineItem {
   price?: unknown;
 }
 
-function money(value: unknown, currency: unknown) {
-  if (typeof value !== "number") return JSON.stringify(value);
-  return new Intl.NumberFormat("en", {
-    style: "currency",
-    currency: typeof currency === "string" ? currency : "USD",
-  }).format(value);
+function money(value: number, currency: unknown) {
+  return formatAmount(value, typeof currency === "string" ? currency : "USD");
 }
 
 function describeValue(key: string, value: unknown, props: Record<string, unknown>): string {

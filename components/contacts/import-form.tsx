@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { useMutation } from "@tanstack/react-query";
 import { Upload } from "lucide-react";
-import { useTRPC } from "@/components/trpc/client";
+import { useTRPC } from "@/trpc/client";
 import { Button } from "@/components/ui/button";
 
 const MAX_BYTES = 2 * 1024 * 1024;

@@ -4,12 +4,13 @@ import { useState } from "react";
 import Link from "next/link";
 import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
 import { ArrowLeft, Pencil } from "lucide-react";
-import { useTRPC } from "@/components/trpc/client";
+import { useTRPC } from "@/trpc/client";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
+import { formatMoney, formatShare } from "@/components/format";
 import type { DashboardSummary } from "@/server/analytics/dashboard";
 import { DailyChart } from "./daily-chart";
 import { Funnel } from "./funnel";
@@ -19,18 +20,6 @@ import { SplitResults } from "./split-results";
 export const RANGES = [7, 30, 90] as const;
 export type RangeDays = (typeof RANGES)[number];
 export const DEFAULT_RANGE: RangeDays = 30;
-
-export function formatMoney(cents: number, currency: string): string {
-  return new Intl.NumberFormat("en", {
-    style: "currency",
-    currency,
-    maximumFractionDigits: cents % 100 === 0 ? 0 : 2,
-  }).format(cents / 100);
-}
-
-export function formatRate(rate: number): string {
-  return `${(rate * 100).toFixed(rate > 0 && rate < 0.1 ? 1 : 0)}%`;
-}
 
 export function FlowDashboard({ flowId }: { flowId: string }) {
   const trpc = useTRPC();
@@ -121,7 +110,7 @@ function Overview({ summary }: { summary: DashboardSummary }) {
     ["Entered", totals.entered.toLocaleString("en"), "entered"],
     ["Messages sent", totals.sent.toLocaleString("en"), "sent"],
     ["Conversions", totals.conversions.toLocaleString("en"), "conversions"],
-    ["Conversion rate", formatRate(totals.conversionRate), "conversion-rate"],
+    ["Conversion rate", formatShare(totals.conversionRate), "conversion-rate"],
     ["Revenue", formatMoney(totals.revenueCents, currency), "revenue"],
   ];
   return (

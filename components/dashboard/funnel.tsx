@@ -1,6 +1,6 @@
 /** Trigger-to-goal funnel: a bar per step, its count, share of entered and of the step before. */
 import type { FunnelStep } from "@/server/analytics/dashboard";
-import { formatRate } from "./flow-dashboard";
+import { formatShare } from "@/components/format";
 
 export function Funnel({ steps }: { steps: FunnelStep[] }) {
   return (
@@ -15,7 +15,8 @@ export function Funnel({ steps }: { steps: FunnelStep[] }) {
               </span>
               {i > 0 && (
                 <span className="ml-2 text-xs text-slate-600">
-                  {formatRate(step.rateOfEntered)} of entered · {formatRate(step.rateOfPrevious)} of previous
+                  {formatShare(step.rateOfEntered)} of entered · {formatShare(step.rateOfPrevious)} of
+                  previous
                 </span>
               )}
             </span>

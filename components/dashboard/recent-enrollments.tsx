@@ -2,7 +2,7 @@
 /** The newest 50 enrollments: who, status, where they are now, when they entered and their last step. */
 import Link from "next/link";
 import { useSuspenseQuery } from "@tanstack/react-query";
-import { useTRPC } from "@/components/trpc/client";
+import { useTRPC } from "@/trpc/client";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 

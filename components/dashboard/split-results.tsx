@@ -1,7 +1,7 @@
 /** A/B results per split: each path's contacts, conversions, rate, revenue and verdict against the first path. */
 import { Trophy } from "lucide-react";
 import type { SplitResult } from "@/server/analytics/dashboard";
-import { formatMoney, formatRate } from "./flow-dashboard";
+import { formatMoney, formatShare } from "@/components/format";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
 
@@ -70,7 +70,7 @@ export function SplitResults({ splits, currency }: { splits: SplitResult[]; curr
                     <td className="py-1.5 pr-3 text-right tabular-nums">
                       {b.conversions.toLocaleString("en")}
                     </td>
-                    <td className="py-1.5 pr-3 text-right tabular-nums">{formatRate(b.conversionRate)}</td>
+                    <td className="py-1.5 pr-3 text-right tabular-nums">{formatShare(b.conversionRate)}</td>
                     <td className="py-1.5 pr-3 text-right tabular-nums">
                       {formatMoney(b.revenueCents, currency)}
                     </td>

@@ -4,7 +4,7 @@ import { useId, useState } from "react";
 import { Popover } from "radix-ui";
 import { useQuery } from "@tanstack/react-query";
 import { Check, ChevronDown, LoaderCircle, Search, Sparkles, User } from "lucide-react";
-import { useTRPC } from "@/components/trpc/client";
+import { useTRPC } from "@/trpc/client";
 import { cn } from "@/components/ui/cn";
 import { Input } from "@/components/ui/input";
 import { useDebounced } from "./use-debounced";

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { LoaderCircle } from "lucide-react";
-import { useTRPC } from "@/components/trpc/client";
+import { useTRPC } from "@/trpc/client";
 import { cn } from "@/components/ui/cn";
 import { SourceNote } from "./email-preview";
 import { PhoneFrame, PushNotification, segmentLabel, SmsBubble } from "./phone";

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useTRPC } from "@/components/trpc/client";
+import { useTRPC } from "@/trpc/client";
 import { flowTemplates } from "@/server/engine/templates";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";

@@ -15,11 +15,12 @@ import {
   Workflow,
 } from "lucide-react";
 import { DropdownMenu } from "radix-ui";
-import { useTRPC } from "@/components/trpc/client";
+import { useTRPC } from "@/trpc/client";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import { formatRevenue } from "@/components/format";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Dialog } from "@/components/builder/ui/dialog";
@@ -39,17 +40,6 @@ function ago(date: Date, now = Date.now()): string {
   for (const [unit, size] of steps)
     if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
   return "just now";
-}
-
-function money(revenue: FlowListItem["revenue"]): string {
-  const [main, ...rest] = revenue;
-  if (!main) return "—";
-  const text = new Intl.NumberFormat("en", {
-    style: "currency",
-    currency: main.currency,
-    maximumFractionDigits: main.cents % 100 === 0 ? 0 : 2,
-  }).format(main.cents / 100);
-  return rest.length ? `${text} +${rest.length}` : text;
 }
 
 export function FlowsList() {
@@ -176,7 +166,7 @@ function FlowRow({ flow, onRename }: { flow: FlowListItem; onRename: () => void 
       <td className="px-4 py-3 text-right tabular-nums text-slate-800">
         {flow.conversions.toLocaleString("en")}
       </td>
-      <td className="px-4 py-3 text-right tabular-nums text-slate-800">{money(flow.revenue)}</td>
+      <td className="px-4 py-3 text-right tabular-nums text-slate-800">{formatRevenue(flow.revenue)}</td>
       <td className="px-4 py-3 text-slate-600" title={dateFormat.format(flow.updatedAt)}>
         <span className="block whitespace-nowrap">{ago(flow.updatedAt)}</span>
         {flow.updatedByName && (

@@ -20,7 +20,6 @@ import {
 } from "@/server/testing/flows";
 import { conversions, messageEvents, messages } from "@/server/db/schema";
 import { getFlowTemplate } from "@/server/engine";
-import { invalidateLiveFlows } from "@/server/executor/enroll";
 import { handleClick, signLink } from "./tracking";
 import { twoProportionTest } from "./stats";
 
@@ -30,7 +29,6 @@ const KEY = "test-link-signing-key-0123456789";
 
 beforeAll(async () => {
   t = await createTestDb();
-  invalidateLiveFlows();
 });
 afterAll(() => t.close());
 

@@ -9,7 +9,7 @@ import type { DbOrTx } from "@/server/db/client";
 import { conversions, flowVersions } from "@/server/db/schema";
 import { emptyGraph, FlowGraph } from "@/server/engine/graph";
 import { notFound } from "@/server/errors";
-import { getFlow } from "@/server/flows/flows";
+import { getFlow } from "@/server/db/queries/flows";
 
 export interface StatsGraph {
   /** The version shown, or null when the flow was never published (the draft is shown). */

@@ -19,7 +19,6 @@ import {
 } from "@/server/testing/flows";
 import { enrollments, enrollmentSteps, messageEvents, messages } from "@/server/db/schema";
 import { edge, emailCopy, graph, node, orderGoal } from "@/server/engine/templates/build";
-import { invalidateLiveFlows } from "@/server/executor/enroll";
 import { twoProportionTest } from "./stats";
 
 let t: TestDb;
@@ -27,7 +26,6 @@ const T0 = Date.UTC(2026, 2, 2, 14, 0, 0); // Monday 2 March 2026, 14:00 UTC
 
 beforeAll(async () => {
   t = await createTestDb();
-  invalidateLiveFlows();
 });
 afterAll(() => t.close());
 

@@ -23,7 +23,7 @@ import {
 import { FlowGraph, type FlowNode } from "@/server/engine/graph";
 import { definitionOf } from "@/server/engine/nodes";
 import type { SplitAutoWinner } from "@/server/engine/nodes/split";
-import { getFlow } from "@/server/flows/flows";
+import { getFlow } from "@/server/db/queries/flows";
 import {
   compareBranches,
   readSplitWinners,

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createResendEmailProvider, resendErrorResult, retryAfterMs, toResendTags } from "./email-resend";
-import { startFakeResend, type FakeResend } from "./fake-resend-server";
+import { startFakeResend, type FakeResend } from "@/server/testing/fake-resend-server";
 import type { EmailBatchItem, EmailMessage } from "./types";
 
 let fake: FakeResend;

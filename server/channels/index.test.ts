@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createChannels, twilioStatusCallbackUrl } from "./index";
-import { vapidSubject } from "@/server/push/vapid";
+import { vapidSubject } from "@/server/channels/vapid";
 import type { EmailMessage } from "./types";
 
 const email: EmailMessage = {

@@ -2,7 +2,7 @@
  * Channel providers picked from the environment: Resend when `RESEND_API_KEY` is set,
  * Twilio when `TWILIO_ACCOUNT_SID` + `TWILIO_AUTH_TOKEN` + `TWILIO_FROM` are set, the
  * Web Push when `VAPID_SUBJECT` or `VAPID_PUBLIC_KEY` + `VAPID_PRIVATE_KEY` are set (and the
- * caller passes the key pair and subscriptions, see `server/push/channels.ts`), the in-app
+ * caller passes the key pair and subscriptions, see `server/channels/app-channels.ts`), the in-app
  * Outbox otherwise. Every message is stored and shown in the Outbox either way.
  */
 import { createOutboxEmailProvider } from "./email-outbox";

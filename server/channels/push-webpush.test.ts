@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import webpush from "web-push";
-import { startFakePushService, verifyVapidJwt, type FakePushService } from "./fake-push-service";
+import {
+  startFakePushService,
+  verifyVapidJwt,
+  type FakePushService,
+} from "@/server/testing/fake-push-service";
 import {
   createWebPushProvider,
   pushTopic,

@@ -23,7 +23,7 @@ export interface DbHandle {
   driver: DbDriver;
   /** The postgres:// URL (postgres driver only). */
   url?: string;
-  /** LISTEN on a channel (real Postgres only; null on PGlite, where everything runs in one process). */
+  /** LISTEN on a channel (on PGlite, where everything runs in one process, it hears that process's own NOTIFYs). */
   listen: ((channel: string, onNotify: (payload: string) => void) => Promise<() => Promise<void>>) | null;
   /** NOTIFY a channel so other processes wake up (no-op on PGlite). */
   notify: (channel: string, payload?: string) => Promise<void>;
@@ -65,14 +65,28 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
   const client = new PGlite(dataDir);
   await client.waitReady;
   const db = drizzle({ client, schema }) as unknown as Db;
-  return { db, driver: "pglite", listen: null, notify: async () => {}, close: () => client.close() };
+  return pgliteHandle(client, db);
 }
 
 /** Wraps an already-open PGlite instance (tests load a migrated snapshot this way). */
 export async function wrapPglite(client: PGliteClient): Promise<DbHandle> {
   const { drizzle } = await import("drizzle-orm/pglite");
   const db = drizzle({ client, schema }) as unknown as Db;
-  return { db, driver: "pglite", listen: null, notify: async () => {}, close: () => client.close() };
+  return pgliteHandle(client, db);
+}
+
+function pgliteHandle(client: PGliteClient, db: Db): DbHandle {
+  return {
+    db,
+    driver: "pglite",
+    // One process, one session: a LISTEN hears the NOTIFYs this process's own transactions commit.
+    listen: async (channel, onNotify) => {
+      const unlisten = await client.listen(channel, onNotify);
+      return () => unlisten();
+    },
+    notify: async () => {},
+    close: () => client.close(),
+  };
 }
 
 async function openPostgres(url: string, max: number): Promise<DbHandle> {

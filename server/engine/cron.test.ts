@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { nextCronTime, parseCron } from "./cron";
-import { at } from "./test-support";
+import { at } from "./testing/fixtures";
 
 const next = (expr: string, from: string, zone = "UTC") => {
   const spec = parseCron(expr);

@@ -5,7 +5,7 @@ import type { FlowGraph } from "./graph";
 import type { FlowSettings } from "./settings";
 import { advance } from "./step";
 import { chain, emailCopy, graph, node, type GraphNode } from "./templates/build";
-import { at, carry, contact, enrollment, event, facts } from "./test-support";
+import { at, carry, contact, enrollment, event, facts } from "./testing/fixtures";
 import { HOUR } from "./time";
 
 const signup = event("Signed Up", 0, {}, "ev_signup");

@@ -5,7 +5,7 @@ import { when } from "./predicate";
 import type { FlowSettings } from "./settings";
 import { getFlowTemplate } from "./templates";
 import { chain, graph, node } from "./templates/build";
-import { at, contact, event } from "./test-support";
+import { at, contact, event } from "./testing/fixtures";
 import { DAY } from "./time";
 
 const NOW = at("2025-06-10T16:00:00Z");

@@ -10,7 +10,7 @@ import {
   when,
   type PredicateScope,
 } from "./predicate";
-import { at, contact, event } from "./test-support";
+import { at, contact, event } from "./testing/fixtures";
 import { DAY } from "./time";
 
 const NOW = at("2025-06-20T12:00:00Z");

@@ -14,7 +14,7 @@ import { when } from "./predicate";
 import { defaultSettings } from "./settings";
 import { advance, MAX_STEPS_PER_ADVANCE } from "./step";
 import { emailCopy, type GraphNode } from "./templates/build";
-import { carry, enrollment } from "./test-support";
+import { carry, enrollment } from "./testing/fixtures";
 import { DAY, HOUR } from "./time";
 import { validateGraph } from "./validate";
 

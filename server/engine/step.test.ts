@@ -6,7 +6,7 @@ import { when } from "./predicate";
 import { advance, MAX_STEPS_PER_ADVANCE, requiredEventNames } from "./step";
 import { getFlowTemplate } from "./templates";
 import { chain, edge, emailCopy, graph, node } from "./templates/build";
-import { at, carry, contact, enrollment, event, facts, runToEnd, triggerData } from "./test-support";
+import { at, carry, contact, enrollment, event, facts, runToEnd, triggerData } from "./testing/fixtures";
 import { DAY, HOUR } from "./time";
 
 function template(key: string): FlowGraph {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { at } from "./test-support";
+import { at } from "./testing/fixtures";
 import {
   addDuration,
   anniversary,

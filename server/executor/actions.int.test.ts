@@ -25,7 +25,6 @@ import {
 } from "@/server/testing/flows";
 import { contactJourneys } from "./enrollments";
 import { Executor } from "./executor";
-import { invalidateLiveFlows } from "./enroll";
 import { SIGNATURE_HEADER, webhookSigningSecret } from "./webhooks";
 
 let t: TestDb;
@@ -38,7 +37,6 @@ beforeAll(async () => {
 afterAll(() => t.close());
 beforeEach(async () => {
   member = await createMember(t.db, "Marketer");
-  invalidateLiveFlows();
 });
 
 /** A real HTTP server that answers each request with the next status in `answers` (then 200). */

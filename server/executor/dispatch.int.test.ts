@@ -12,9 +12,8 @@ import { contacts, enrollments, messages, workspaces } from "@/server/db/schema"
 import { getFlowTemplate } from "@/server/engine";
 import { createChannels } from "@/server/channels";
 import { createResendEmailProvider } from "@/server/channels/email-resend";
-import { startFakeResend, type FakeResend } from "@/server/channels/fake-resend-server";
+import { startFakeResend, type FakeResend } from "@/server/testing/fake-resend-server";
 import { claimMessages, dispatchMessages, retryDelayMs } from "./dispatch";
-import { invalidateLiveFlows } from "./enroll";
 
 let t: TestDb;
 let fake: FakeResend;
@@ -28,7 +27,6 @@ afterAll(async () => {
   await fake.close();
   await t.close();
 });
-beforeEach(() => invalidateLiveFlows());
 afterEach(() => fake.reset());
 
 /** One buyer places an order; the executor handles it (and tries to send) at once. */

@@ -7,11 +7,13 @@
  */
 import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
-import { enrollments, events, flows, flowVersions } from "@/server/db/schema";
+import { enrollments, events, flows } from "@/server/db/schema";
+import { getLiveFlowVersions } from "@/server/db/queries/flows";
 import { evaluateEntry, requiredEventNames } from "@/server/engine";
 import { FlowGraph, triggerNode } from "@/server/engine/graph";
 import { BACK_IN_STOCK_EVENT } from "@/server/engine/nodes/trigger";
 import { emptyState, type EventFact } from "@/server/engine/facts";
+import type { ExecutorCaches, LiveFlow } from "./caches";
 import { loadFacts, loadGraphs } from "./load";
 import {
   conversionEventOf,
@@ -29,37 +31,25 @@ export interface StoredEvent {
   occurredAt: Date;
 }
 
-export interface LiveFlow {
-  flowId: string;
-  versionId: string;
-  graph: FlowGraph;
-  watches: Set<string>;
-}
+export type { LiveFlow } from "./caches";
 
-const LIVE_TTL_MS = 2_000;
 /** Events older than this (backfills, late imports) never start a flow; they still wake and convert. */
 export const MAX_TRIGGER_AGE_MS = 24 * 3_600_000;
-const liveCache = new Map<string, { at: number; flows: LiveFlow[] }>();
-
-/** Publishing, pausing or resuming a flow calls this so the next event sees it at once. */
-export function invalidateLiveFlows(workspaceId?: string) {
-  if (workspaceId) liveCache.delete(workspaceId);
-  else liveCache.clear();
-}
-
-export async function getLiveFlows(db: DbOrTx, workspaceId: string, now = Date.now()): Promise<LiveFlow[]> {
-  const cached = liveCache.get(workspaceId);
-  if (cached && now - cached.at < LIVE_TTL_MS) return cached.flows;
-  const rows = await db
-    .select({ flowId: flows.id, versionId: flowVersions.id, graph: flowVersions.graph })
-    .from(flows)
-    .innerJoin(flowVersions, eq(flowVersions.id, flows.liveVersionId))
-    .where(and(eq(flows.workspaceId, workspaceId), eq(flows.status, "live")));
+/** The workspace's live flows, from the executor's cache (dropped on every publish, pause or resume). */
+export async function getLiveFlows(
+  db: DbOrTx,
+  workspaceId: string,
+  now: number,
+  caches: ExecutorCaches,
+): Promise<LiveFlow[]> {
+  const cached = caches.liveFlows(workspaceId, now);
+  if (cached) return cached;
+  const rows = await getLiveFlowVersions(db, { workspaceId });
   const live = rows.map((r) => {
     const graph = FlowGraph.parse(r.graph);
     return { flowId: r.flowId, versionId: r.versionId, graph, watches: new Set(requiredEventNames(graph)) };
   });
-  liveCache.set(workspaceId, { at: now, flows: live });
+  caches.rememberLiveFlows(workspaceId, now, live);
   return live;
 }
 
@@ -72,6 +62,7 @@ export async function enrollFromEvents(
   db: Db,
   stored: readonly StoredEvent[],
   now: number,
+  caches: ExecutorCaches,
 ): Promise<EnrollResult> {
   const result: EnrollResult = { enrolled: [], woken: [] };
   const withContact = stored.filter((e): e is StoredEvent & { contactId: string } => e.contactId !== null);
@@ -79,7 +70,7 @@ export async function enrollFromEvents(
   for (const e of withContact) byWorkspace.set(e.workspaceId, [...(byWorkspace.get(e.workspaceId) ?? []), e]);
 
   for (const [workspaceId, list] of byWorkspace) {
-    const live = await getLiveFlows(db, workspaceId, now);
+    const live = await getLiveFlows(db, workspaceId, now, caches);
     if (live.length === 0) continue;
     const fresh = list.filter((e) => e.occurredAt.getTime() >= now - MAX_TRIGGER_AGE_MS);
     for (const flow of live) {
@@ -124,7 +115,7 @@ export async function enrollFromEvents(
       result.woken.push(...woken.map((w) => w.id));
     }
   }
-  await creditConversions(db, withContact, now);
+  await creditConversions(db, withContact, now, caches);
   const ids = withContact.map((e) => e.id);
   if (ids.length)
     await db
@@ -228,6 +219,7 @@ async function creditConversions(
   db: Db,
   list: ReadonlyArray<StoredEvent & { contactId: string }>,
   now: number,
+  caches: ExecutorCaches,
 ) {
   const conversionNames = new Map<string, Set<string>>();
   for (const event of list) {
@@ -236,7 +228,7 @@ async function creditConversions(
     if (!names) {
       names = new Set([
         DEFAULT_CONVERSION_EVENT,
-        ...(await getLiveFlows(db, event.workspaceId, now)).map((f) => conversionEventOf(f.graph)),
+        ...(await getLiveFlows(db, event.workspaceId, now, caches)).map((f) => conversionEventOf(f.graph)),
       ]);
       conversionNames.set(event.workspaceId, names);
     }
@@ -255,6 +247,7 @@ async function creditConversions(
     const graphs = await loadGraphs(
       db,
       versions.flatMap((v) => (v.versionId ? [v.versionId] : [])),
+      caches,
     );
     for (const v of versions) {
       const graph = v.versionId ? graphs.get(v.versionId) : undefined;
@@ -275,6 +268,7 @@ async function creditConversions(
 export async function sweepUntriggeredEvents(
   db: Db,
   now: number,
+  caches: ExecutorCaches,
   graceMs = 5_000,
   limit = 500,
 ): Promise<EnrollResult> {
@@ -291,7 +285,7 @@ export async function sweepUntriggeredEvents(
     .where(and(isNull(events.triggeredAt), lte(events.receivedAt, new Date(now - graceMs))))
     .limit(limit);
   if (rows.length === 0) return { enrolled: [], woken: [] };
-  const result = await enrollFromEvents(db, rows, now);
+  const result = await enrollFromEvents(db, rows, now, caches);
   const anonymous = rows.filter((r) => r.contactId === null).map((r) => r.id);
   if (anonymous.length)
     await db

@@ -3,7 +3,7 @@
  * scoped by workspace, bad input named; and publishing a new version with contacts in
  * flight (stay by default, move on request, a removed node exits them, counted).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
@@ -19,7 +19,6 @@ import {
 import { enrollments, flows, messages } from "@/server/db/schema";
 import { getFlowTemplate } from "@/server/engine";
 import type { FlowGraph } from "@/server/engine/graph";
-import { invalidateLiveFlows } from "./enroll";
 
 let t: TestDb;
 const START = Date.UTC(2026, 4, 5, 15, 0, 0);
@@ -27,7 +26,6 @@ beforeAll(async () => {
   t = await createTestDb();
 });
 afterAll(() => t.close());
-beforeEach(() => invalidateLiveFlows());
 
 async function cartInFlight() {
   const a = await createMember(t.db, "Alice");

@@ -6,6 +6,8 @@
  */
 import type { DbHandle } from "@/server/db/client";
 import type { Channels } from "@/server/channels";
+import { listenForFlowChanges } from "@/server/db/flow-changes";
+import { ExecutorCaches } from "./caches";
 import { dispatchMessages } from "./dispatch";
 import { enrollFromEvents, sweepUntriggeredEvents, type StoredEvent } from "./enroll";
 import { runDueEnrollments, runEnrollmentsNow } from "./runner";
@@ -18,6 +20,9 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 export const WORK_CHANNEL = "tidings_work";
+
+/** While it listens for flow changes, an executor re-reads a workspace's live flows at least this often anyway. */
+export const LISTENING_LIVE_TTL_MS = 60_000;
 
 export interface ExecutorOptions {
   handle: DbHandle;
@@ -55,20 +60,45 @@ export class Executor {
   private unlisten: (() => Promise<void>) | null = null;
   private readonly clock: Clock;
   private lastSweep = Number.NEGATIVE_INFINITY;
+  /** Graphs, live flows and split winners this executor keeps between batches. */
+  readonly caches = new ExecutorCaches();
+  private flowChanges: Promise<(() => Promise<void>) | null> | null = null;
 
   constructor(private readonly options: ExecutorOptions) {
     this.clock = options.clock ?? systemClock;
   }
 
+  /**
+   * LISTENs for publishes, pauses and resumes (from any process) before the first cached
+   * read, so the live-flow cache is dropped the moment a change commits; then the TTL is
+   * only a backstop. Without LISTEN the short TTL stays the only way a change is seen.
+   */
+  private listenForFlowChanges() {
+    this.flowChanges ??= listenForFlowChanges(this.options.handle, (workspaceId) =>
+      this.caches.invalidateLiveFlows(workspaceId || undefined),
+    ).then(
+      (unlisten) => {
+        if (this.options.handle.listen) this.caches.liveTtlMs = LISTENING_LIVE_TTL_MS;
+        return unlisten;
+      },
+      (error: unknown) => {
+        this.options.log?.("listening for flow changes failed", error);
+        return null;
+      },
+    );
+    return this.flowChanges;
+  }
+
   /** Events just stored: enroll, run the first steps and send, without waiting for a poll. */
   async handleEvents(stored: readonly StoredEvent[]): Promise<TickResult> {
     const { db } = this.options.handle;
+    await this.listenForFlowChanges();
     const now = this.clock.now();
-    const { enrolled, woken } = await enrollFromEvents(db, stored, now);
+    const { enrolled, woken } = await enrollFromEvents(db, stored, now, this.caches);
     const total = emptyTick();
     const ids = [...enrolled, ...woken];
     if (ids.length === 0) return total;
-    const run = await runEnrollmentsNow(db, ids, now);
+    const run = await runEnrollmentsNow(db, ids, now, this.caches);
     total.steps += run.steps;
     total.enrollments += run.enrollments;
     if (run.queuedMessageIds.length) {
@@ -85,16 +115,21 @@ export class Executor {
   /** One pass: due enrollments, then queued messages, then missed events. */
   async tick(): Promise<TickResult> {
     const { db } = this.options.handle;
+    await this.listenForFlowChanges();
     const total = emptyTick();
     const now = this.clock.now();
-    const run = await runDueEnrollments(db, { now, limit: this.options.batchSize ?? 100 });
+    const run = await runDueEnrollments(db, {
+      now,
+      limit: this.options.batchSize ?? 100,
+      caches: this.caches,
+    });
     total.steps += run.steps;
     total.enrollments += run.enrollments;
     const sent = await this.dispatch();
     total.sent += sent.sent;
     total.failedSends += sent.failed;
     total.webhooks += await this.callWebhooks();
-    const swept = await sweepUntriggeredEvents(db, now);
+    const swept = await sweepUntriggeredEvents(db, now, this.caches);
     total.swept += swept.enrolled.length + swept.woken.length;
     if (now - this.lastSweep >= (this.options.sweepEveryMs ?? 30_000)) {
       this.lastSweep = now;
@@ -148,6 +183,7 @@ export class Executor {
   async start() {
     if (this.running) return;
     this.running = true;
+    await this.listenForFlowChanges();
     if (this.options.handle.listen)
       this.unlisten = await this.options.handle.listen(WORK_CHANNEL, () => this.kick());
     this.loop = this.run();
@@ -158,6 +194,9 @@ export class Executor {
     this.kick();
     await this.loop;
     await this.unlisten?.();
+    const unlistenFlows = await this.flowChanges;
+    this.flowChanges = null;
+    await unlistenFlows?.();
   }
 
   private async run() {

@@ -19,7 +19,6 @@ import {
 import { conversions, enrollments, enrollmentSteps, flows, messages } from "@/server/db/schema";
 import { flowTemplates, getFlowTemplate } from "@/server/engine";
 import type { FlowTemplateKey } from "@/server/engine";
-import { invalidateLiveFlows } from "./enroll";
 import { sweepTimeTriggers } from "./scheduler";
 
 let t: TestDb;
@@ -33,7 +32,6 @@ beforeAll(async () => {
 afterAll(() => t.close());
 beforeEach(async () => {
   member = await createMember(t.db, "Marketer");
-  invalidateLiveFlows();
 });
 
 const ORDER = {

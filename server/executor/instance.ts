@@ -6,7 +6,7 @@
 import type { DbHandle } from "@/server/db/client";
 import { getOrCreateSecret } from "@/server/db/settings";
 import type { Channels } from "@/server/channels";
-import { createAppChannels } from "@/server/push/channels";
+import { createAppChannels } from "@/server/channels/app-channels";
 import { appUrl, env } from "@/server/env";
 import { Executor, type Clock } from "./executor";
 

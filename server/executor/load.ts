@@ -5,32 +5,30 @@
  */
 import { and, eq, gte, inArray, max, or, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
-import { contacts, events, flowVersions, messages, suppressions, workspaces } from "@/server/db/schema";
+import { contacts, events, messages, suppressions, workspaces } from "@/server/db/schema";
+import { getVersionGraphs } from "@/server/db/queries/flows";
 import { FlowGraph } from "@/server/engine/graph";
 import type { Channel, ContactFacts, EventFact, Facts } from "@/server/engine/facts";
 import { requiredEventNames } from "@/server/engine";
+import type { ExecutorCaches } from "./caches";
 
-const graphCache = new Map<string, FlowGraph>();
-const MAX_CACHED_GRAPHS = 5_000;
-
-/** Flow versions never change once published, so a process caches them for good. */
-export async function loadGraphs(db: DbOrTx, versionIds: readonly string[]): Promise<Map<string, FlowGraph>> {
+/** Flow versions never change once published, so the executor caches them for good. */
+export async function loadGraphs(
+  db: DbOrTx,
+  versionIds: readonly string[],
+  caches: ExecutorCaches,
+): Promise<Map<string, FlowGraph>> {
   const out = new Map<string, FlowGraph>();
   const missing: string[] = [];
   for (const id of new Set(versionIds)) {
-    const cached = graphCache.get(id);
+    const cached = caches.graph(id);
     if (cached) out.set(id, cached);
     else missing.push(id);
   }
   if (missing.length) {
-    const rows = await db
-      .select({ id: flowVersions.id, graph: flowVersions.graph })
-      .from(flowVersions)
-      .where(inArray(flowVersions.id, missing));
-    if (graphCache.size > MAX_CACHED_GRAPHS) graphCache.clear();
-    for (const row of rows) {
+    for (const row of await getVersionGraphs(db, { versionIds: missing })) {
       const graph = FlowGraph.parse(row.graph);
-      graphCache.set(row.id, graph);
+      caches.rememberGraph(row.id, graph);
       out.set(row.id, graph);
     }
   }

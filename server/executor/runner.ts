@@ -15,6 +15,7 @@ import { applyAction } from "@/server/engine/actions";
 import { EnrollmentState, TriggerData, type ContactFacts, type Facts } from "@/server/engine/facts";
 import type { Advance, ContactEffect, Effect } from "@/server/engine/effects";
 import type { FlowGraph } from "@/server/engine/graph";
+import type { ExecutorCaches } from "./caches";
 import { loadFacts, loadGraphs } from "./load";
 import { splitWinnersFor } from "./split-winners";
 
@@ -42,7 +43,7 @@ const emptyResult = (): RunResult => ({
 /** Claims up to `limit` due enrollments (others' locked rows are skipped) and runs them. */
 export async function runDueEnrollments(
   db: Db,
-  options: { now: number; limit?: number },
+  options: { now: number; limit?: number; caches: ExecutorCaches },
 ): Promise<RunResult> {
   return db.transaction(async (tx) => {
     const rows = await tx
@@ -54,12 +55,17 @@ export async function runDueEnrollments(
       .orderBy(asc(enrollments.nextRunAt))
       .limit(options.limit ?? 100)
       .for("update", { skipLocked: true });
-    return processLocked(tx, rows, options.now);
+    return processLocked(tx, rows, options.now, options.caches);
   });
 }
 
 /** Runs these enrollments now (waiting for a lock another worker holds), e.g. after an event woke them. */
-export async function runEnrollmentsNow(db: Db, ids: readonly string[], now: number): Promise<RunResult> {
+export async function runEnrollmentsNow(
+  db: Db,
+  ids: readonly string[],
+  now: number,
+  caches: ExecutorCaches,
+): Promise<RunResult> {
   if (ids.length === 0) return emptyResult();
   return db.transaction(async (tx) => {
     const rows = await tx
@@ -68,7 +74,7 @@ export async function runEnrollmentsNow(db: Db, ids: readonly string[], now: num
       .where(and(inArray(enrollments.id, [...ids]), eq(enrollments.status, "active"), flowIsLive))
       .orderBy(asc(enrollments.id))
       .for("update");
-    return processLocked(tx, rows, now);
+    return processLocked(tx, rows, now, caches);
   });
 }
 
@@ -192,12 +198,18 @@ function carryOut(effect: Effect, ctx: EffectContext) {
   (effectHandlers[effect.type] as (effect: Effect, ctx: EffectContext) => void)(effect, ctx);
 }
 
-async function processLocked(tx: Tx, rows: EnrollmentRow[], now: number): Promise<RunResult> {
+async function processLocked(
+  tx: Tx,
+  rows: EnrollmentRow[],
+  now: number,
+  caches: ExecutorCaches,
+): Promise<RunResult> {
   const result = emptyResult();
   if (rows.length === 0) return result;
   const graphs = await loadGraphs(
     tx,
     rows.map((r) => r.versionId),
+    caches,
   );
   const facts = await loadFacts(
     tx,
@@ -207,7 +219,7 @@ async function processLocked(tx: Tx, rows: EnrollmentRow[], now: number): Promis
     }),
     now,
   );
-  const winners = await splitWinnersFor(tx, rows, graphs, now);
+  const winners = await splitWinnersFor(tx, rows, graphs, now, caches);
 
   const updates: EnrollmentUpdate[] = [];
   const writes: BatchWrites = { steps: [], messages: [], webhooks: [], conversions: [], contactChanges: [] };

@@ -18,14 +18,12 @@ import {
 import { appSettings, enrollments, enrollmentSteps } from "@/server/db/schema";
 import { edge, graph, node, orderGoal } from "@/server/engine/templates/build";
 import { splitWinnerKey } from "@/server/analytics/splits";
-import { invalidateLiveFlows } from "./enroll";
 
 let t: TestDb;
 const T0 = Date.UTC(2026, 4, 4, 9, 0, 0);
 
 beforeAll(async () => {
   t = await createTestDb();
-  invalidateLiveFlows();
 });
 afterAll(() => t.close());
 

@@ -15,15 +15,11 @@ import {
   splitBranchCounts,
   splitWinnerKey,
 } from "@/server/analytics/splits";
+import type { ExecutorCaches } from "./caches";
 
 const DAY = 86_400_000;
 /** An undecided split is looked at again at most this often (by the executor's clock). */
 export const WINNER_CHECK_EVERY_MS = 60_000;
-
-/** Decided winners never change, so a process keeps them for good. */
-const decided = new Map<string, string>();
-const lastChecked = new Map<string, number>();
-const MAX_REMEMBERED = 10_000;
 
 interface Candidate {
   workspaceId: string;
@@ -52,7 +48,11 @@ export async function splitWinnersFor(
   runs: ReadonlyArray<{ workspaceId: string; flowId: string; versionId: string }>,
   graphs: ReadonlyMap<string, FlowGraph>,
   now: number,
+  caches: ExecutorCaches,
 ): Promise<Map<string, Record<string, string>>> {
+  // Decided winners never change, so the executor keeps them for good.
+  const decided = caches.splitWinners;
+  const lastChecked = caches.splitCheckedAt;
   const out = new Map<string, Record<string, string>>();
   const candidates: Candidate[] = [];
   const seen = new Set<string>();
@@ -77,8 +77,7 @@ export async function splitWinnersFor(
     return !known;
   });
   const stored = await readSplitWinners(db, unknown);
-  if (decided.size > MAX_REMEMBERED) decided.clear();
-  if (lastChecked.size > MAX_REMEMBERED) lastChecked.clear();
+  caches.trimSplitMemo();
   for (const c of unknown) {
     const key = splitWinnerKey(c.versionId, c.nodeId);
     const winner = stored.get(key);

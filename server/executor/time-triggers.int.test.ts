@@ -20,7 +20,6 @@ import { enrollments } from "@/server/db/schema";
 import { edge, graph, node } from "@/server/engine/templates/build";
 import type { TriggerConfig } from "@/server/engine/nodes/trigger";
 import { when } from "@/server/engine/predicate";
-import { invalidateLiveFlows } from "./enroll";
 import { sweepTimeTriggers } from "./scheduler";
 
 let t: TestDb;
@@ -32,7 +31,6 @@ beforeAll(async () => {
 afterAll(() => t.close());
 beforeEach(async () => {
   member = await createMember(t.db, "Marketer");
-  invalidateLiveFlows();
 });
 
 /** trigger → exit: what is measured is who enters, and for which occurrence. */

@@ -13,7 +13,7 @@ import { contacts, enrollments, enrollmentSteps, messages } from "@/server/db/sc
 import { emptyState } from "@/server/engine/facts";
 import { getFlowTemplate } from "@/server/engine";
 import type { FlowGraph } from "@/server/engine/graph";
-import { startFakeResend, type FakeResend } from "@/server/channels/fake-resend-server";
+import { startFakeResend, type FakeResend } from "@/server/testing/fake-resend-server";
 
 const postgres = testDriver() === "postgres";
 

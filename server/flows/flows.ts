@@ -7,7 +7,8 @@ import { emptyGraph, FlowGraph, triggerNode } from "@/server/engine/graph";
 import { definitionOf } from "@/server/engine/nodes";
 import { getFlowTemplate } from "@/server/engine/templates";
 import { badRequest, DomainError, notFound } from "@/server/errors";
-import { invalidateLiveFlows } from "@/server/executor/enroll";
+import { notifyFlowsChanged } from "@/server/db/flow-changes";
+import { getFlow } from "@/server/db/queries/flows";
 
 const DAY_MS = 86_400_000;
 const MAX_NAME = 120;
@@ -112,14 +113,7 @@ export async function listFlows(
   }));
 }
 
-export async function getFlow(db: DbOrTx, { workspaceId, flowId }: { workspaceId: string; flowId: string }) {
-  const [flow] = await db
-    .select()
-    .from(flows)
-    .where(and(eq(flows.workspaceId, workspaceId), eq(flows.id, flowId)));
-  if (!flow) throw notFound("Flow");
-  return flow;
-}
+export { getFlow };
 
 /** The flow as the builder opens it: the row, its draft parsed, and who edited it last. */
 export async function getFlowForEditing(db: DbOrTx, input: { workspaceId: string; flowId: string }) {
@@ -220,14 +214,16 @@ export async function archiveFlow(
 ) {
   const flow = await getFlow(db, input);
   if (flow.status === "archived") return flow;
-  const [row] = await db
-    .update(flows)
-    .set({ status: "archived", updatedAt: new Date(), updatedBy: input.userId })
-    .where(and(eq(flows.workspaceId, input.workspaceId), eq(flows.id, input.flowId)))
-    .returning();
-  if (!row) throw notFound("Flow");
-  if (flow.status === "live") invalidateLiveFlows(input.workspaceId);
-  return row;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(flows)
+      .set({ status: "archived", updatedAt: new Date(), updatedBy: input.userId })
+      .where(and(eq(flows.workspaceId, input.workspaceId), eq(flows.id, input.flowId)))
+      .returning();
+    if (!row) throw notFound("Flow");
+    if (flow.status === "live") await notifyFlowsChanged(tx, input.workspaceId);
+    return row;
+  });
 }
 
 /** Back from the archive: paused if it was ever published (resume to run it again), else a draft. */

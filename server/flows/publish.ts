@@ -12,8 +12,8 @@ import { FlowGraph, parseGraph } from "@/server/engine/graph";
 import { migrateEnrollment, validateGraph } from "@/server/engine";
 import type { Issue } from "@/server/engine/issues";
 import { badRequest, conflict, DomainError } from "@/server/errors";
-import { invalidateLiveFlows } from "@/server/executor/enroll";
-import { getFlow } from "./flows";
+import { notifyFlowsChanged } from "@/server/db/flow-changes";
+import { getFlow } from "@/server/db/queries/flows";
 
 export class GraphInvalidError extends DomainError {
   constructor(readonly issues: Issue[]) {
@@ -165,9 +165,9 @@ export async function publishFlow(
       .update(flows)
       .set({ status: "live", liveVersionId: version.id, updatedAt: now, updatedBy: input.userId })
       .where(eq(flows.id, flow.id));
+    await notifyFlowsChanged(tx, flow.workspaceId);
     return { version: version.version, versionId: version.id, inFlight: plan, moved, exited };
   });
-  invalidateLiveFlows(input.workspaceId);
   return result;
 }
 
@@ -225,13 +225,15 @@ export async function setFlowPaused(
   if (input.paused && flow.status !== "live") throw badRequest("Only a live flow can be paused", "status");
   if (!input.paused && flow.status !== "paused")
     throw badRequest("Only a paused flow can be resumed", "status");
-  const [row] = await db
-    .update(flows)
-    .set({ status: input.paused ? "paused" : "live", updatedAt: new Date(), updatedBy: input.userId })
-    .where(and(eq(flows.workspaceId, input.workspaceId), eq(flows.id, input.flowId)))
-    .returning();
-  invalidateLiveFlows(input.workspaceId);
-  return row;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(flows)
+      .set({ status: input.paused ? "paused" : "live", updatedAt: new Date(), updatedBy: input.userId })
+      .where(and(eq(flows.workspaceId, input.workspaceId), eq(flows.id, input.flowId)))
+      .returning();
+    await notifyFlowsChanged(tx, input.workspaceId);
+    return row;
+  });
 }
 
 /** Published versions, newest first, with who published each. */

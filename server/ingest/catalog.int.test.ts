@@ -8,7 +8,7 @@ import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { backInStockSubscriptions, contacts, events, products } from "@/server/db/schema";
 import { handleProductPut, handleTrack } from "./handlers";
 import { onEventsStored, type StoredEvent } from "./hooks";
-import { apiRequest, createShop, reply, rowCounts, type ErrorBody } from "./test-helpers";
+import { apiRequest, createShop, reply, rowCounts, type ErrorBody } from "@/server/testing/ingest-requests";
 
 let t: TestDb;
 let shop: Awaited<ReturnType<typeof createShop>>;

@@ -9,7 +9,7 @@ import { inArray } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { events } from "@/server/db/schema";
 import { handleBatch, handleIdentify, handleTrack } from "./handlers";
-import { apiRequest, createShop, rowCounts } from "./test-helpers";
+import { apiRequest, createShop, rowCounts } from "@/server/testing/ingest-requests";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

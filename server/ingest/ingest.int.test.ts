@@ -10,7 +10,7 @@ import { backInStockSubscriptions, contacts, events } from "@/server/db/schema";
 import { revokeApiKey } from "@/server/api-keys/api-keys";
 import { handleBatch, handleIdentify, handlePreflight, handleTrack } from "./handlers";
 import { onEventsStored, type StoredEvent } from "./hooks";
-import { apiRequest, createShop, reply, rowCounts, type ErrorBody } from "./test-helpers";
+import { apiRequest, createShop, reply, rowCounts, type ErrorBody } from "@/server/testing/ingest-requests";
 
 let t: TestDb;
 let shop: Awaited<ReturnType<typeof createShop>>;

@@ -11,7 +11,7 @@ import {
   PushSubscribeResponse,
   PushUnsubscribeBody,
   PushUnsubscribeResponse,
-} from "@/server/push/schemas";
+} from "@/server/ingest/push-schemas";
 import {
   BATCH_BYTES_LIMIT,
   BatchRequestDoc,

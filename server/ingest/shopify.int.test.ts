@@ -16,8 +16,8 @@ import {
   ORDER_CREATED,
   PRODUCT_UPDATED,
   SHOP_DOMAIN,
-} from "./shopify-fixtures";
-import { apiRequest, createShop, reply, rowCounts } from "./test-helpers";
+} from "@/server/testing/shopify-fixtures";
+import { apiRequest, createShop, reply, rowCounts } from "@/server/testing/ingest-requests";
 
 const SECRET = "shpss_0123456789abcdef0123456789abcdef";
 

@@ -7,7 +7,7 @@ import {
   ORDER_CREATED,
   PRODUCT_UPDATED,
   SHOP_DOMAIN,
-} from "./shopify-fixtures";
+} from "@/server/testing/shopify-fixtures";
 
 describe("Shopify HMAC", () => {
   const body = Buffer.from(JSON.stringify(ORDER_CREATED));

@@ -11,7 +11,8 @@ import type { Db } from "@/server/db/client";
 import { events, messageEvents, messages } from "@/server/db/schema";
 import { createFlowFromTemplate } from "@/server/flows/flows";
 import { publishFlow } from "@/server/flows/publish";
-import { enrollFromEvents, invalidateLiveFlows } from "@/server/executor/enroll";
+import { ExecutorCaches } from "@/server/executor/caches";
+import { enrollFromEvents } from "@/server/executor/enroll";
 import { runDueEnrollments, runEnrollmentsNow } from "@/server/executor/runner";
 import { createRandom } from "./random";
 
@@ -54,7 +55,8 @@ export async function replayHistory(
       now: new Date(start),
     });
   }
-  invalidateLiveFlows(input.workspaceId);
+  // The replay's own caches, read after the flows above are live.
+  const caches = new ExecutorCaches();
 
   const all = await db
     .select({
@@ -75,13 +77,13 @@ export async function replayHistory(
   for (let clock = start + STEP; clock < input.now + STEP; clock += STEP) {
     const now = Math.min(clock, input.now);
     // Run what fell due before these events, then the events themselves.
-    while ((await runDueEnrollments(db, { now, limit: 500 })).enrollments > 0);
+    while ((await runDueEnrollments(db, { now, limit: 500, caches })).enrollments > 0);
     const batch: typeof all = [];
     while (cursor < all.length && all[cursor]!.occurredAt.getTime() <= now) batch.push(all[cursor++]!);
     if (batch.length) {
-      const { enrolled: entered, woken } = await enrollFromEvents(db, batch, now);
+      const { enrolled: entered, woken } = await enrollFromEvents(db, batch, now, caches);
       enrolled += entered.length;
-      await runEnrollmentsNow(db, [...entered, ...woken], now);
+      await runEnrollmentsNow(db, [...entered, ...woken], now, caches);
     }
     sent += await settleSends(db, input.workspaceId, now, rng);
   }

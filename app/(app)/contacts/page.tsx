@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { getCaller } from "@/server/api/server";
+import { getCaller } from "@/trpc/server";
 import { PageHeader } from "@/components/shell/page-header";
 import { ConsentBadge } from "@/components/contacts/consent-badge";
 import { ImportForm } from "@/components/contacts/import-form";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import { trpc, getQueryClient } from "@/server/api/server";
-import { HydrateClient } from "@/components/trpc/hydrate";
+import { trpc, getQueryClient } from "@/trpc/server";
+import { HydrateClient } from "@/trpc/hydrate";
 import { FlowsList } from "@/components/flows/flows-list";
 
 export const metadata: Metadata = { title: "Flows" };

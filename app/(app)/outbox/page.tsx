@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import Link from "next/link";
 import { Inbox, LayoutGrid } from "lucide-react";
-import { getCaller } from "@/server/api/server";
+import { getCaller } from "@/trpc/server";
 import { CHANNELS as CHANNEL_LIST, type Channel } from "@/server/engine/facts";
 import { PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";

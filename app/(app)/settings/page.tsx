@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import { getCaller, getQueryClient, trpc } from "@/server/api/server";
+import { getCaller, getQueryClient, trpc } from "@/trpc/server";
 import { appUrl } from "@/server/env";
-import { HydrateClient } from "@/components/trpc/hydrate";
+import { HydrateClient } from "@/trpc/hydrate";
 import { PageHeader } from "@/components/shell/page-header";
 import { ApiKeysCard } from "@/components/settings/api-keys-card";
 import { ShopifyCard } from "@/components/settings/shopify-card";

@@ -8,7 +8,7 @@ import { useMemo, useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { ReactFlowProvider } from "@xyflow/react";
 import { Info, LoaderCircle } from "lucide-react";
-import { useTRPC } from "@/components/trpc/client";
+import { useTRPC } from "@/trpc/client";
 import type { FlowGraph } from "@/server/engine/graph";
 import { definitionOf, isNodeKind } from "@/server/engine/nodes";
 import { FlowCanvas } from "../canvas";
@@ -18,13 +18,12 @@ import {
   BRANCHING_KINDS,
   customRange,
   edgeShareLabel,
-  formatCount,
-  formatMoney,
   presetRange,
   RANGE_PRESETS,
   type RangePreset,
 } from "./format";
 import { estimatedHeight, spreadRows } from "./spread";
+import { formatCount, formatMoney } from "@/components/format";
 
 const ALL_VERSIONS = "all";
 

@@ -4,7 +4,8 @@ import { memo } from "react";
 import type { NodeStats } from "@/server/analytics/stats";
 import { cn } from "@/components/ui/cn";
 import { EMPTY_NODE_STATS, useAnalyticsView } from "./analytics-context";
-import { formatCount, nodeStatCells, type StatCell } from "./format";
+import { formatCount } from "@/components/format";
+import { nodeStatCells, type StatCell } from "./format";
 
 function Cell({ cell, strong }: { cell: StatCell; strong?: boolean }) {
   return (

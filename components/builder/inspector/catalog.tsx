@@ -5,7 +5,7 @@
  */
 import { createContext, useContext, useMemo, type ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { useTRPC } from "@/components/trpc/client";
+import { useTRPC } from "@/trpc/client";
 import type { CatalogEvent, CatalogProperty, ContactField } from "@/server/flows/catalog";
 
 export type Catalog = {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { router, workspaceProcedure } from "@/server/api/trpc";
 import { statsGraph } from "@/server/analytics/canvas";
 import { flowStats } from "@/server/analytics/stats";
-import { getFlow } from "@/server/flows/flows";
+import { getFlow } from "@/server/db/queries/flows";
 import { triggerNode, FlowGraph } from "@/server/engine/graph";
 
 const Day = z.iso.date("Use a date like 2026-11-23");

@@ -3,7 +3,7 @@ import type { FlowGraph } from "../graph";
 import { when } from "../predicate";
 import { advance } from "../step";
 import { edge, graph, node } from "../templates/build";
-import { at, contact, enrollment, event, facts, triggerData } from "../test-support";
+import { at, contact, enrollment, event, facts, triggerData } from "../testing/fixtures";
 import { DAY } from "../time";
 import { condition, type ConditionConfig } from "./condition";
 

@@ -5,7 +5,7 @@ import type { Effect } from "../effects";
 import { CHANNELS, type Channel, type ConsentStatus } from "../facts";
 import { advance } from "../step";
 import { chain, emailCopy, graph, node } from "../templates/build";
-import { at, contact, enrollment, event, facts, triggerData } from "../test-support";
+import { at, contact, enrollment, event, facts, triggerData } from "../testing/fixtures";
 import { validateGraph } from "../validate";
 import { consent } from "./consent";
 import { BRANCHING_KINDS, MESSAGE_KINDS, nodeDefinitions, NodeKind, PALETTE, WAITING_KINDS } from "./index";

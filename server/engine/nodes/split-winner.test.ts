@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FlowGraph } from "../graph";
 import { advance } from "../step";
 import { edge, graph, node } from "../templates/build";
-import { at, enrollment, event, facts, triggerData } from "../test-support";
+import { at, enrollment, event, facts, triggerData } from "../testing/fixtures";
 import { validateGraph } from "../validate";
 import { pickBranch, SplitConfig } from "./split";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { advance } from "../step";
 import { edge, graph, node } from "../templates/build";
-import { at, enrollment, event, facts, triggerData } from "../test-support";
+import { at, enrollment, event, facts, triggerData } from "../testing/fixtures";
 import { pickBranch, split, type SplitConfig } from "./split";
 
 const fiftyFifty: SplitConfig = {

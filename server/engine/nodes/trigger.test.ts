@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { when } from "../predicate";
-import { at, contact, event } from "../test-support";
+import { at, contact, event } from "../testing/fixtures";
 import { DAY } from "../time";
 import {
   BACK_IN_STOCK_EVENT,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { FlowGraph } from "../graph";
 import { advance } from "../step";
 import { chain, graph, node } from "../templates/build";
-import { at, carry, contact, enrollment, event, facts, triggerData } from "../test-support";
+import { at, carry, contact, enrollment, event, facts, triggerData } from "../testing/fixtures";
 import { wait, type WaitConfig } from "./wait";
 
 function waitFlow(config: WaitConfig): FlowGraph {

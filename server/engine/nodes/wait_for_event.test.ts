@@ -5,7 +5,7 @@ import type { FlowGraph } from "../graph";
 import { advance } from "../step";
 import { getFlowTemplate } from "../templates";
 import { edge, graph, node } from "../templates/build";
-import { at, carry, enrollment, event, facts, runToEnd, triggerData } from "../test-support";
+import { at, carry, enrollment, event, facts, runToEnd, triggerData } from "../testing/fixtures";
 import { DAY, HOUR } from "../time";
 import { wait_for_event, type WaitForEventConfig } from "./wait_for_event";
 

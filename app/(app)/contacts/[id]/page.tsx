@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
 import { ArrowLeft } from "lucide-react";
-import { getCaller } from "@/server/api/server";
+import { getCaller } from "@/trpc/server";
 import { PageHeader } from "@/components/shell/page-header";
 import { ConsentBadge } from "@/components/contacts/consent-badge";
 import { EventTimeline } from "@/components/contacts/event-timeline";

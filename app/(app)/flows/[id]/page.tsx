@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { trpc, getQueryClient } from "@/server/api/server";
-import { HydrateClient } from "@/components/trpc/hydrate";
+import { trpc, getQueryClient } from "@/trpc/server";
+import { HydrateClient } from "@/trpc/hydrate";
 import { FlowBuilder } from "@/components/builder/builder";
 
 export const metadata: Metadata = { title: "Flow builder" };

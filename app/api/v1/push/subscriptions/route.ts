@@ -1,5 +1,9 @@
 import { getDb } from "@/server/db";
-import { handlePushPreflight, handlePushSubscribe, handlePushUnsubscribe } from "@/server/push/handlers";
+import {
+  handlePushPreflight,
+  handlePushSubscribe,
+  handlePushUnsubscribe,
+} from "@/server/ingest/push-handlers";
 
 export async function POST(req: Request) {
   return handlePushSubscribe(await getDb(), req);

@@ -20,14 +20,14 @@ import {
 } from "@/server/db/schema";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { FakeClock, publishGraph, storeEvent, testExecutor } from "@/server/testing/flows";
-import { startFakePushService, type FakePushService } from "@/server/channels/fake-push-service";
+import { startFakePushService, type FakePushService } from "@/server/testing/fake-push-service";
 import type { FlowGraph } from "@/server/engine/graph";
-import { handleIdentify } from "@/server/ingest/handlers";
-import { apiRequest, createShop, reply, type ErrorBody } from "@/server/ingest/test-helpers";
-import { createAppChannels } from "./channels";
-import { handlePushKey, handlePushSubscribe, handlePushUnsubscribe } from "./handlers";
-import { listContactSubscriptions } from "./subscriptions";
-import { getVapidKeys } from "./vapid";
+import { handleIdentify } from "./handlers";
+import { apiRequest, createShop, reply, type ErrorBody } from "@/server/testing/ingest-requests";
+import { createAppChannels } from "@/server/channels/app-channels";
+import { handlePushKey, handlePushSubscribe, handlePushUnsubscribe } from "./push-handlers";
+import { listContactSubscriptions } from "@/server/channels/push-subscriptions";
+import { getVapidKeys } from "@/server/channels/vapid";
 
 let t: TestDb;
 let fake: FakePushService;

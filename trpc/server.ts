@@ -3,9 +3,9 @@ import { cache } from "react";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
-import { appRouter } from "./root";
-import { createRequestContext } from "./context";
-import { makeQueryClient } from "@/components/trpc/query-client";
+import { appRouter } from "@/server/api/root";
+import { createRequestContext } from "@/server/api/context";
+import { makeQueryClient } from "./query-client";
 
 /** One QueryClient per server request. */
 export const getQueryClient = cache(makeQueryClient);
@@ -26,6 +26,6 @@ export const trpc = createTRPCOptionsProxy({
 
 /** A direct caller for server components that render data without client interactivity. */
 export const getCaller = cache(async () => {
-  const { createCaller } = await import("./root");
+  const { createCaller } = await import("@/server/api/root");
   return createCaller(await createServerContext());
 });

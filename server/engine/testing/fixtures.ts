@@ -1,5 +1,5 @@
 /** Builders shared by the engine's unit tests (no I/O, fixed clocks). */
-import type { Advance } from "./effects";
+import type { Advance } from "../effects";
 import {
   emptyState,
   type ContactFacts,
@@ -7,9 +7,9 @@ import {
   type EventFact,
   type Facts,
   type TriggerData,
-} from "./facts";
-import { triggerNode, type FlowGraph } from "./graph";
-import { advance } from "./step";
+} from "../facts";
+import { triggerNode, type FlowGraph } from "../graph";
+import { advance } from "../step";
 
 /** Epoch ms of an ISO instant ("2025-03-10T14:00:00Z"). */
 export const at = (iso: string): number => Date.parse(iso);

@@ -5,7 +5,7 @@
 import type { Db } from "@/server/db/client";
 import { createChannels, webPushConfigured, type ChannelEnv, type Channels } from "@/server/channels";
 import type { Agent } from "node:https";
-import { dbPushSubscriptionStore } from "./subscriptions";
+import { dbPushSubscriptionStore } from "./push-subscriptions";
 import { getVapidKeys, vapidSubject } from "./vapid";
 
 export async function createAppChannels(

@@ -24,9 +24,9 @@ import {
 import { notifyEventsStored } from "@/server/ingest/hooks";
 import { ingestMessages } from "@/server/ingest/ingest";
 import { toIssues, TrackRequest, type Issue, type TrackMessage } from "@/server/ingest/schemas";
-import { PushSubscribeBody, PushUnsubscribeBody } from "./schemas";
-import { deleteSubscription, saveSubscription } from "./subscriptions";
-import { getVapidKeys, type VapidEnv } from "./vapid";
+import { PushSubscribeBody, PushUnsubscribeBody } from "./push-schemas";
+import { deleteSubscription, saveSubscription } from "@/server/channels/push-subscriptions";
+import { getVapidKeys, type VapidEnv } from "@/server/channels/vapid";
 
 export const PUSH_SUBSCRIBED_EVENT = "Push Subscribed";
 const BODY_LIMIT = 8 * 1024;

@@ -22,7 +22,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { WebPushSubscription } from "./types";
+import type { WebPushSubscription } from "@/server/channels/types";
 
 type Ece = {
   decrypt(buffer: Buffer, params: { version: "aes128gcm"; privateKey: ECDH; authSecret: string }): Buffer;
