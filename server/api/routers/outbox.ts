@@ -5,7 +5,7 @@ import { appUrl } from "@/server/env";
 import { senderOf } from "@/server/messages/preview";
 import { countOutbox, getOutboxMessage, listOutbox } from "@/server/outbox/outbox";
 
-const Channel = z.enum(CHANNELS, `Pick ${CHANNELS.join(", ")}`);
+const Channel = z.enum(CHANNELS, `Pick ${CHANNELS.slice(0, -1).join(", ")} or ${CHANNELS.at(-1)}`);
 const Status = z.enum(
   ["queued", "sending", "sent", "delivered", "failed", "skipped", "bounced"],
   "Not a message status",
