@@ -1,12 +1,11 @@
 import { and, asc, count, desc, eq, exists, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
-import { contacts, events, messages } from "@/server/db/schema";
+import { channel, consentStatus, contacts, events, messages } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
-import { CHANNELS, CONSENT_STATUSES } from "@/server/engine/facts";
 
-export const CONSENT_CHANNELS = CHANNELS;
+export const CONSENT_CHANNELS = channel.enumValues;
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
-export { CONSENT_STATUSES };
+export const CONSENT_STATUSES = consentStatus.enumValues;
 export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
 
 export interface ContactFilters {

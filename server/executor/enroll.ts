@@ -7,7 +7,7 @@
  */
 import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
-import { enrollments, events, flows } from "@/server/db/schema";
+import { enrollments, events, flows, type StoredEvent } from "@/server/db/schema";
 import { getLiveFlowVersions } from "@/server/db/queries/flows";
 import { evaluateEntry, requiredEventNames } from "@/server/engine";
 import { FlowGraph, triggerNode } from "@/server/engine/graph";
@@ -22,14 +22,11 @@ import {
   recordConversion,
 } from "@/server/analytics/attribution";
 
-export interface StoredEvent {
-  id: string;
-  workspaceId: string;
-  contactId: string | null;
-  name: string;
-  properties: Record<string, unknown>;
-  occurredAt: Date;
-}
+/** The columns of a stored event that enrolling and waking read. */
+export type EnrollEvent = Pick<
+  StoredEvent,
+  "id" | "workspaceId" | "contactId" | "name" | "properties" | "occurredAt"
+>;
 
 export type { LiveFlow } from "./caches";
 
@@ -60,13 +57,13 @@ export interface EnrollResult {
 
 export async function enrollFromEvents(
   db: Db,
-  stored: readonly StoredEvent[],
+  stored: readonly EnrollEvent[],
   now: number,
   caches: ExecutorCaches,
 ): Promise<EnrollResult> {
   const result: EnrollResult = { enrolled: [], woken: [] };
-  const withContact = stored.filter((e): e is StoredEvent & { contactId: string } => e.contactId !== null);
-  const byWorkspace = new Map<string, Array<StoredEvent & { contactId: string }>>();
+  const withContact = stored.filter((e): e is EnrollEvent & { contactId: string } => e.contactId !== null);
+  const byWorkspace = new Map<string, Array<EnrollEvent & { contactId: string }>>();
   for (const e of withContact) byWorkspace.set(e.workspaceId, [...(byWorkspace.get(e.workspaceId) ?? []), e]);
 
   for (const [workspaceId, list] of byWorkspace) {
@@ -132,7 +129,7 @@ async function enrollBatch(
     workspaceId: string;
     flow: LiveFlow;
     triggerNodeId: string;
-    events: ReadonlyArray<StoredEvent & { contactId: string }>;
+    events: ReadonlyArray<EnrollEvent & { contactId: string }>;
     now: number;
   },
 ): Promise<string[]> {
@@ -217,7 +214,7 @@ async function enrollBatch(
 /** An order (a flow's conversion event) credits the last message of each flow the contact opened or clicked. */
 async function creditConversions(
   db: Db,
-  list: ReadonlyArray<StoredEvent & { contactId: string }>,
+  list: ReadonlyArray<EnrollEvent & { contactId: string }>,
   now: number,
   caches: ExecutorCaches,
 ) {
@@ -264,7 +261,13 @@ async function creditConversions(
   }
 }
 
-/** Events the fast path missed (a crash between storing and enrolling): picked up by the loop. */
+/**
+ * Events not enrolled yet: the ones the fast path missed (a crash between storing and
+ * enrolling; `graceMs` leaves it time), or all of them at once when the web server announced
+ * them to out-of-process workers (`graceMs` 0). Rows are claimed `FOR UPDATE SKIP LOCKED` in
+ * one transaction with their enrollment, so several workers take different events, and a
+ * worker that dies mid-way leaves its events to the next sweep.
+ */
 export async function sweepUntriggeredEvents(
   db: Db,
   now: number,
@@ -272,25 +275,34 @@ export async function sweepUntriggeredEvents(
   graceMs = 5_000,
   limit = 500,
 ): Promise<EnrollResult> {
-  const rows = await db
-    .select({
-      id: events.id,
-      workspaceId: events.workspaceId,
-      contactId: events.contactId,
-      name: events.name,
-      properties: events.properties,
-      occurredAt: events.occurredAt,
-    })
-    .from(events)
-    .where(and(isNull(events.triggeredAt), lte(events.receivedAt, new Date(now - graceMs))))
-    .limit(limit);
-  if (rows.length === 0) return { enrolled: [], woken: [] };
-  const result = await enrollFromEvents(db, rows, now, caches);
-  const anonymous = rows.filter((r) => r.contactId === null).map((r) => r.id);
-  if (anonymous.length)
-    await db
-      .update(events)
-      .set({ triggeredAt: new Date(now) })
-      .where(inArray(events.id, anonymous));
-  return result;
+  const due = and(isNull(events.triggeredAt), lte(events.receivedAt, new Date(now - graceMs)));
+  // Most ticks find nothing: look before opening a transaction.
+  const [any] = await db.select({ id: events.id }).from(events).where(due).limit(1);
+  if (!any) return { enrolled: [], woken: [] };
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .select({
+        id: events.id,
+        workspaceId: events.workspaceId,
+        contactId: events.contactId,
+        name: events.name,
+        properties: events.properties,
+        occurredAt: events.occurredAt,
+      })
+      .from(events)
+      .where(due)
+      .orderBy(events.receivedAt)
+      .limit(limit)
+      .for("update", { skipLocked: true });
+    if (rows.length === 0) return { enrolled: [], woken: [] };
+    const txDb = tx as unknown as Db;
+    const result = await enrollFromEvents(txDb, rows, now, caches);
+    const anonymous = rows.filter((r) => r.contactId === null).map((r) => r.id);
+    if (anonymous.length)
+      await tx
+        .update(events)
+        .set({ triggeredAt: new Date(now) })
+        .where(inArray(events.id, anonymous));
+    return result;
+  });
 }

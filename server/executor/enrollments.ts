@@ -1,10 +1,19 @@
 /** The executor's view for the UI: enrollments of a flow, one contact's journey, retry and cancel. */
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
-import { contacts, enrollments, enrollmentSteps, flows, messages, webhookCalls } from "@/server/db/schema";
+import {
+  contacts,
+  enrollments,
+  enrollmentStatus,
+  enrollmentSteps,
+  flows,
+  messages,
+  webhookCalls,
+} from "@/server/db/schema";
 import { badRequest, notFound } from "@/server/errors";
 
-const STATUSES = ["active", "completed", "exited", "failed", "cancelled"] as const;
+/** The statuses the database knows, from its enum. */
+const STATUSES = enrollmentStatus.enumValues;
 export type EnrollmentStatus = (typeof STATUSES)[number];
 
 export async function listEnrollments(
@@ -170,7 +179,13 @@ export async function retryEnrollment(
     if (row.status !== "failed") throw badRequest("Only a failed enrollment can be retried", "status");
     await tx
       .update(messages)
-      .set({ status: "queued", attempts: 0, nextAttemptAt: input.now, lockedUntil: null })
+      .set({
+        status: "queued",
+        attempts: 0,
+        firstAttemptAt: null,
+        nextAttemptAt: input.now,
+        lockedUntil: null,
+      })
       .where(and(eq(messages.enrollmentId, row.id), eq(messages.status, "failed")));
     const [updated] = await tx
       .update(enrollments)

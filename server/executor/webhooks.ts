@@ -18,7 +18,8 @@ import { inArray, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { getOrCreateSecret } from "@/server/db/settings";
 import { webhookCalls } from "@/server/db/schema";
-import { retryDelayMs, rowsOf } from "./dispatch";
+import { rowsOf } from "@/server/db/rows";
+import { retryDelayMs } from "./dispatch";
 
 export const WEBHOOK_MAX_ATTEMPTS = 8;
 export const WEBHOOK_TIMEOUT_MS = 10_000;

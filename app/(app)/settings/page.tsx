@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { getCaller, getQueryClient, trpc } from "@/trpc/server";
-import { appUrl } from "@/server/env";
+import { appUrl, env } from "@/server/env";
 import { HydrateClient } from "@/trpc/hydrate";
 import { PageHeader } from "@/components/shell/page-header";
 import { ApiKeysCard } from "@/components/settings/api-keys-card";
@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Settings" };
 
 /** The public origin: APP_URL when set, else the one this request came in on. */
 async function publicOrigin(): Promise<string> {
-  if (process.env.APP_URL) return appUrl();
+  if (env().APP_URL) return appUrl();
   const h = await headers();
   const host = h.get("x-forwarded-host") ?? h.get("host");
   return host ? `${h.get("x-forwarded-proto") ?? "http"}://${host}` : appUrl();

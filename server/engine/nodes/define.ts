@@ -1,5 +1,6 @@
 /** The contract every node kind fulfils; one file per kind implements it. */
 import type { z } from "zod";
+import type { ContentCatalog } from "../catalog";
 import type { Effect } from "../effects";
 import type { Channel, ContactFacts, EventFact, TriggerData, WaitReason, WaitingState } from "../facts";
 import type { Issue } from "../issues";
@@ -11,6 +12,10 @@ export type ValidateContext = {
   nodeId: string;
   /** The flow's trigger config, when there is exactly one valid trigger. */
   trigger: TriggerConfig | null;
+  /** Templates and merge fields to check content against; null skips those checks. */
+  catalog?: ContentCatalog | null;
+  /** The merge fields this flow's trigger can fill (with `catalog`). */
+  availableFields?: ReadonlySet<string>;
 };
 
 export type StepContext<C> = {
