@@ -355,3 +355,26 @@ test("a random split picks a winner automatically after the contacts it is told"
   await expect(auto.getByLabel("After days")).toHaveValue("");
   await expect(auto.getByLabel("After contacts")).toHaveValue("400");
 });
+
+test("a consent step from the palette unsubscribes from marketing SMS and publishes", async ({ page }) => {
+  test.setTimeout(90_000);
+  await createBlankFlow(page, "Quiet SMS");
+  const panel = inspector(page);
+
+  const trigger = await dropStep(page, "trigger", 170, 70);
+  await panel.getByLabel("Event", { exact: true }).selectOption("Placed Order");
+
+  const consent = await dropStep(page, "consent", 170, 250);
+  await expect(node(page, consent).getByTestId("node-summary")).toHaveText(
+    "Unsubscribe from marketing email",
+  );
+  await panel.getByLabel("Unsubscribe from").selectOption("sms");
+  await expect(node(page, consent).getByTestId("node-summary")).toHaveText("Unsubscribe from marketing SMS");
+  await connect(page, trigger, "next", consent);
+
+  const exit = await dropStep(page, "exit", 170, 430);
+  await connect(page, consent, "next", exit);
+  await expect(page.getByTestId("issues-toggle")).toHaveText("Ready to publish");
+  await expect(page.getByTestId("save-status")).toHaveText("Saved");
+  await publish(page);
+});

@@ -8,7 +8,7 @@ import { senderOf } from "@/server/messages/preview";
 import { countOutbox, getOutboxMessage, listOutbox } from "@/server/outbox/outbox";
 
 // The values the database's enums allow, so a new status or channel is filterable at once.
-const Channel = z.enum(CHANNELS, `Pick ${CHANNELS.join(", ")}`);
+const Channel = z.enum(CHANNELS, `Pick ${CHANNELS.slice(0, -1).join(", ")} or ${CHANNELS.at(-1)}`);
 const Status = z.enum(messageStatus.enumValues, "Not a message status");
 
 const Filter = z.object({
