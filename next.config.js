@@ -7,6 +7,24 @@ const nextConfig = {
   poweredByHeader: false,
   // Lets several builds live side by side (e.g. parallel e2e runs on one machine).
   distDir: process.env.NEXT_DIST_DIR || ".next",
+  // Plain security headers on every response (pages get their CSP from proxy.ts; see
+  // server/security/headers.ts). HSTS when a proxy in front says the request came over https.
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+        ],
+      },
+      {
+        source: "/:path*",
+        has: [{ type: "header", key: "x-forwarded-proto", value: "https" }],
+        headers: [{ key: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" }],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

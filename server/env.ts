@@ -3,6 +3,7 @@
  * the app runs on its embedded default (PGlite, Outbox, in-process executor).
  */
 import { z } from "zod";
+import { parseTrustedProxies } from "@/server/auth/client-address";
 
 const Env = z.object({
   DATABASE_URL: z.string().url().optional(),
@@ -37,6 +38,20 @@ const Env = z.object({
     .optional(),
   /** Sign-in attempts allowed per 10 s per client address (default 3). */
   TIDINGS_SIGN_IN_LIMIT: z.coerce.number().int().positive().optional(),
+  /**
+   * Reverse proxies whose `X-Forwarded-For` hops are believed (comma-separated addresses or
+   * CIDR ranges). Unset: rate limits key on the socket's peer address and ignore the header.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        parseTrustedProxies(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+      }
+    }),
   /** `npm run worker`: enrollments per claim, idle poll, message lease, pool size. */
   WORKER_BATCH: z.coerce.number().int().positive().default(100),
   WORKER_POLL_MS: z.coerce.number().int().positive().default(1000),

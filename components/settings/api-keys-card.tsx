@@ -18,7 +18,8 @@ type Kind = "secret" | "publishable";
 
 const KIND_HELP: Record<Kind, string> = {
   secret: "For your server: events, contacts and the product catalog. Keep it private.",
-  publishable: "For the browser: can only track events and identify visitors.",
+  publishable:
+    "For the browser: can only track events and identify visitors; it cannot change a known customer's email or phone, and subscriptions it asks for need the customer's confirmation by email.",
 };
 
 export function CopyButton({ value, label = "Copy" }: { value: string; label?: string }) {

@@ -25,13 +25,23 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
     const password = field("password");
     setPending(true);
     setError(null);
-    const result =
-      mode === "sign-in"
-        ? await authClient.signIn.email({ email, password })
-        : await authClient.signUp.email({ email, password, name: field("name") });
+    if (mode === "sign-up") {
+      // Sign-up answers the same for a new and a taken email; signing in tells them apart.
+      const created = await authClient.signUp.email({ email, password, name: field("name") });
+      if (created.error) {
+        setPending(false);
+        setError(created.error.message ?? "Something went wrong. Try again.");
+        return;
+      }
+    }
+    const result = await authClient.signIn.email({ email, password });
     setPending(false);
     if (result.error) {
-      setError(result.error.message ?? "Something went wrong. Try again.");
+      setError(
+        mode === "sign-up"
+          ? "We could not open a workspace with these details. If you already have an account, check your email."
+          : (result.error.message ?? "Something went wrong. Try again."),
+      );
       return;
     }
     router.replace("/flows");
@@ -66,7 +76,7 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
               name="password"
               type="password"
               autoComplete={signIn ? "current-password" : "new-password"}
-              minLength={8}
+              minLength={signIn ? undefined : 10}
               required
             />
           </div>

@@ -18,7 +18,8 @@ export function SignUpForm() {
   if (shopper?.email)
     return (
       <p role="status" className="text-emerald-700">
-        Welcome{shopper.firstName ? `, ${shopper.firstName}` : ""}! You are signed up as {shopper.email}.{" "}
+        Welcome{shopper.firstName ? `, ${shopper.firstName}` : ""}! You are signed up as {shopper.email}. To
+        get our news and offers, confirm the link we emailed you.{" "}
         <Link href={`/store/${store.slug}`} className="underline">
           Start shopping
         </Link>

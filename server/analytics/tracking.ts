@@ -1,16 +1,17 @@
 /**
  * Click and open tracking that works without provider webhooks. Links in a sent email are
- * rewritten to `/r/<token>`, a signed (HMAC-SHA256) pair of message id and destination;
+ * rewritten to `/r/<token>`, a signed pair of message id and destination (`signed-token.ts`);
  * an open pixel points at `/o/<token>`. A click is recorded and forwarded. The tracking
  * never breaks a link: a token whose signature is bad still forwards, without recording,
  * when its destination is a link that message really carried (or the shop's own host) —
- * anything else is refused, so the redirect cannot be used to send people elsewhere.
+ * anything else is refused, so the redirect cannot be used to send people elsewhere. Only
+ * http(s) destinations are ever redirected to.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { Parser } from "htmlparser2";
 import type { DbOrTx } from "@/server/db/client";
 import { messageEvents, messages } from "@/server/db/schema";
+import { readToken, signToken } from "@/server/channels/signed-token";
 
 export interface LinkPayload {
   /** Message id. */
@@ -19,30 +20,32 @@ export interface LinkPayload {
   u?: string;
 }
 
-const b64 = (buf: Buffer | string) => Buffer.from(buf).toString("base64url");
-
+/** A click token (with a destination) or an open-pixel token (without), in the one signed-token format. */
 export function signLink(payload: LinkPayload, key: string): string {
-  const body = b64(JSON.stringify(payload));
-  const mac = createHmac("sha256", key).update(body).digest("base64url").slice(0, 32);
-  return `${body}.${mac}`;
+  return signToken(payload.u === undefined ? "open.v2" : "click.v2", { ...payload }, key);
 }
 
 /** The payload and whether its signature holds; null when it cannot even be read. */
-export function readLink(token: string, key: string): { payload: LinkPayload; verified: boolean } | null {
-  const [body, mac] = token.split(".");
-  if (!body || !mac || token.length > 4096) return null;
-  let payload: unknown;
+export function readLink(
+  token: string,
+  key: string,
+  kind: "click" | "open" = "click",
+): { payload: LinkPayload; verified: boolean } | null {
+  const read = readToken(kind === "click" ? "click.v2" : "open.v2", token, key);
+  if (!read) return null;
+  const { m, u } = read.payload;
+  if (typeof m !== "string" || (u !== undefined && typeof u !== "string")) return null;
+  return { payload: u === undefined ? { m } : { m, u }, verified: read.verified };
+}
+
+/** The destination as a redirect may send it: http(s) only (never `javascript:` or `data:`), normalised. */
+export function safeDestination(url: string): string | null {
   try {
-    payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
+    const parsed = new URL(url);
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
   } catch {
     return null;
   }
-  if (!payload || typeof payload !== "object") return null;
-  const { m, u } = payload as Record<string, unknown>;
-  if (typeof m !== "string" || (u !== undefined && typeof u !== "string")) return null;
-  const expected = createHmac("sha256", key).update(body).digest("base64url").slice(0, 32);
-  const verified = expected.length === mac.length && timingSafeEqual(Buffer.from(expected), Buffer.from(mac));
-  return { payload: u === undefined ? { m } : { m, u }, verified };
 }
 
 /** Tags whose `href` a reader clicks. */
@@ -105,11 +108,13 @@ export async function handleClick(
   db: DbOrTx,
   input: { token: string; key: string; appUrl: string; now: Date; userAgent?: string | null },
 ): Promise<ClickOutcome> {
-  const read = readLink(input.token, input.key);
+  const read = readLink(input.token, input.key, "click");
   if (!read?.payload.u) return { status: 400, reason: "This link is not one we sent." };
   const { m, u } = read.payload;
   // A forged destination with control characters (CR/LF) could never be sent as a Location header.
   if (!isHeaderSafe(u)) return { status: 400, reason: "This link is not one we sent." };
+  const location = safeDestination(u);
+  if (!location) return { status: 400, reason: "This link does not lead to a web page." };
   const [message] = UUID.test(m)
     ? await db
         .select({ id: messages.id, workspaceId: messages.workspaceId, content: messages.content })
@@ -126,10 +131,9 @@ export async function handleClick(
       occurredAt: input.now,
       data: { via: "redirect", userAgent: input.userAgent ?? null },
     });
-    return { status: 302, location: asLocation(u), recorded: true };
+    return { status: 302, location, recorded: true };
   }
-  if (sentLinks.includes(u) || sameHost(u, input.appUrl))
-    return { status: 302, location: asLocation(u), recorded: false };
+  if (sentLinks.includes(u) || sameHost(u, input.appUrl)) return { status: 302, location, recorded: false };
   return { status: 400, reason: "This link is not one we sent." };
 }
 
@@ -137,7 +141,7 @@ export async function handleOpen(
   db: DbOrTx,
   input: { token: string; key: string; now: Date },
 ): Promise<boolean> {
-  const read = readLink(input.token, input.key);
+  const read = readLink(input.token, input.key, "open");
   if (!read?.verified) return false;
   const [message] = UUID.test(read.payload.m)
     ? await db
@@ -164,9 +168,6 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 function isHeaderSafe(url: string): boolean {
   return !CONTROL.test(url) && URL.canParse(url);
 }
-
-/** The destination as a Location header can carry it (non-ASCII percent-encoded). */
-const asLocation = (url: string) => (/^[\x21-\x7e]*$/.test(url) ? url : new URL(url).href);
 
 function sameHost(url: string, appUrl: string): boolean {
   try {

@@ -2,6 +2,7 @@
  * tRPC v11 setup: context, error formatter (field errors for bad input), and the
  * middleware that requires a session and narrows the context to its workspace.
  */
+import { randomUUID } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import type { Db } from "@/server/db/client";
@@ -41,9 +42,31 @@ export function fieldIssuesOf(cause: unknown): FieldIssue[] | null {
   }));
 }
 
+const ERROR_ID = Symbol.for("tidings.errorId");
+
+/**
+ * The id under which an internal error is logged; the same error always gets the same id, so
+ * the client's message and the server's log line can be matched.
+ */
+export function internalErrorId(error: TRPCError): string {
+  const holder = error as TRPCError & { [ERROR_ID]?: string };
+  holder[ERROR_ID] ??= randomUUID().slice(0, 8);
+  return holder[ERROR_ID];
+}
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, path }) {
+    if (error.code === "INTERNAL_SERVER_ERROR") {
+      // The detail (SQL text, parameters, ids) stays in the server log; the client gets an id.
+      const errorId = internalErrorId(error);
+      console.error(`[trpc] ${path ?? "?"} failed (error id ${errorId}):`, error.cause ?? error);
+      return {
+        ...shape,
+        message: `Something went wrong on our side (error id ${errorId}); try again`,
+        data: { ...shape.data, stack: undefined, fieldErrors: null, errorId },
+      };
+    }
     const issues = fieldIssuesOf(error.cause);
     const domainField = error.cause instanceof DomainError ? error.cause.field : undefined;
     const fieldErrors: Record<string, string[]> = {};

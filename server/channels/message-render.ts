@@ -51,13 +51,19 @@ export function emailWorkspaceFor(
 /** The contact's own unsubscribe and preference links for this message, signed; none without a contact. */
 export function unsubscribeLinks(
   message: MessageRow,
-  contact: { id: string } | undefined,
+  contact: { id: string; linkVersion?: number } | undefined,
   appUrl: string,
   key: string,
 ) {
   if (!contact) return { unsubscribeUrl: undefined, preferencesUrl: undefined };
   const token = signUnsubscribe(
-    { workspaceId: message.workspaceId, contactId: contact.id, channel: "email", messageId: message.id },
+    {
+      workspaceId: message.workspaceId,
+      contactId: contact.id,
+      channel: "email",
+      messageId: message.id,
+      version: contact.linkVersion,
+    },
     key,
   );
   return { unsubscribeUrl: `${appUrl}/u/${token}`, preferencesUrl: `${appUrl}/u/${token}/preferences` };

@@ -40,6 +40,17 @@ describe("unsubscribe tokens", () => {
     expect(verifyUnsubscribe(`${part}.${sig}`, key)).toBeNull();
   });
 
+  it("carries the contact's link version, and refuses a malformed one", async () => {
+    const token = signUnsubscribe({ ...payload, version: 3 }, key);
+    expect(verifyUnsubscribe(token, key)).toEqual({ ...payload, version: 3 });
+    expect(verifyUnsubscribe(signUnsubscribe({ ...payload, version: 0 }, key), key)).toEqual(payload);
+    const { signToken } = await import("./signed-token");
+    for (const v of [-1, 1.5, "2"])
+      expect(
+        verifyUnsubscribe(signToken("unsubscribe.v1", { w: "ws-1", c: "c-42", ch: "email", v }, key), key),
+      ).toBeNull();
+  });
+
   it("insists on a real key", () => {
     expect(() => signUnsubscribe(payload, "short")).toThrow();
   });

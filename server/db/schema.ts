@@ -86,6 +86,13 @@ export const verifications = pgTable("verifications", {
   updatedAt: updatedAt(),
 });
 
+/** Failed sign-ins per account (email), for the per-account limit with backoff. */
+export const signInFailures = pgTable("sign_in_failures", {
+  email: text("email").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  lastFailureAt: tz("last_failure_at").notNull(),
+});
+
 // ---------------------------------------------------------------- workspaces
 
 export const workspaces = pgTable("workspaces", {
@@ -187,6 +194,11 @@ export const contacts = pgTable(
     emailConsent: consentStatus("email_consent").notNull().default("none"),
     smsConsent: consentStatus("sms_consent").notNull().default("none"),
     pushConsent: consentStatus("push_consent").notNull().default("none"),
+    /**
+     * Version of the contact's signed links (unsubscribe, preferences). Raising it rotates
+     * them: older links still unsubscribe but can no longer subscribe.
+     */
+    linkVersion: integer("link_version").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -228,6 +240,48 @@ export const events = pgTable(
       .on(t.workspaceId, t.anonymousId)
       .where(sql`${t.anonymousId} is not null and ${t.contactId} is null`),
   ],
+);
+
+/**
+ * Identify messages already applied, by Segment `messageId` (track messages are deduplicated
+ * by `events.idempotency_key`): a repeated identify is applied once.
+ */
+export const ingestedMessages = pgTable(
+  "ingested_messages",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    messageId: text("message_id").notNull(),
+    /** The contact the message was applied to. */
+    contactId: uuid("contact_id"),
+    receivedAt: tz("received_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.messageId] })],
+);
+
+/**
+ * Double opt-in: a subscription asked for with the storefront's publishable key waits here
+ * until the contact clicks the signed link in the confirmation email (once).
+ */
+export const consentConfirmations = pgTable(
+  "consent_confirmations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    channel: text("channel").$type<"email">().notNull(),
+    /** The address the confirmation was sent to; a contact whose address changed since is not subscribed. */
+    address: text("address").notNull(),
+    createdAt: createdAt(),
+    expiresAt: tz("expires_at").notNull(),
+    confirmedAt: tz("confirmed_at"),
+  },
+  (t) => [index("consent_confirmations_contact_idx").on(t.workspaceId, t.contactId, t.createdAt)],
 );
 
 /** An event row as stored: what ingest announces and the executor enrolls from. */

@@ -21,7 +21,8 @@ export function fileSystemTagIssues(nodeId: string, config: unknown): Issue[] {
     if (typeof value === "string") {
       const found = TAG.exec(value);
       if (found?.[1]) issues.push(issue("invalid_merge_field", fileSystemTagMessage(found[1]), { nodeId }));
-    } else if (value && typeof value === "object") stack.push(...Object.values(value as Record<string, unknown>));
+    } else if (value && typeof value === "object")
+      stack.push(...Object.values(value as Record<string, unknown>));
   }
   return issues;
 }

@@ -35,6 +35,13 @@ export type PropertySource = z.infer<typeof PropertySource>;
 export const SinceWindow = z.enum(["flow_start", "ever", "last_days"]);
 export type SinceWindow = z.infer<typeof SinceWindow>;
 
+/**
+ * A comparison's right-hand side taken from the trigger instead of typed in:
+ * `event.order_id = trigger.order_id` ("same as the trigger's order_id").
+ */
+export const Operand = z.strictObject({ source: z.literal("trigger"), path: z.string() });
+export type Operand = z.infer<typeof Operand>;
+
 /** The contact-level event that makes a buyer. */
 export const ORDER_EVENT = "Placed Order";
 
@@ -49,6 +56,8 @@ type PredicateShape =
       path: string;
       op: Operator;
       value?: Scalar | Scalar[];
+      /** When set, compares with this trigger property instead of `value`. */
+      valueFrom?: Operand;
     }
   | {
       /** Has the contact done `event` (in a window), optionally where the event matches. */
@@ -81,6 +90,7 @@ export const Predicate: z.ZodType<PredicateShape> = z.discriminatedUnion("type",
     path: z.string(),
     op: Operator,
     value: z.union([Scalar, z.array(Scalar)]).optional(),
+    valueFrom: Operand.optional(),
   }),
   z.strictObject({
     type: z.literal("has_done"),
@@ -109,7 +119,11 @@ export type PredicateScope = {
   event: EventFact | null;
   /** The contact's events; only those at or before `now` count. */
   events: readonly EventFact[];
-  /** When the contact entered the flow (for "since entering this flow"). */
+  /**
+   * When the flow started for the contact (for "since entering this flow"), in event time:
+   * the trigger event's own timestamp, never later than the entry. Events that happened
+   * after it count even if they arrived before the trigger or in the same batch.
+   */
   enteredAt: number | null;
   now: number;
 };
@@ -131,17 +145,68 @@ function evaluate(p: Predicate, scope: PredicateScope, depth: number): boolean {
       return p.conditions.some((c) => evaluate(c, scope, depth + 1));
     case "not":
       return !evaluate(p.condition, scope, depth + 1);
-    case "property":
-      return compare(p.op, readProperty(p.source, p.path, scope), p.value);
+    case "property": {
+      const actual = readProperty(p.source, p.path, scope);
+      if (!p.valueFrom) return compare(p.op, actual, p.value);
+      return compareWithOperand(p.op, actual, operandValue(p.valueFrom, scope));
+    }
     case "has_done":
-      return matchingEvents(scope, p.event, windowStart(p.since, p.days, scope), p.where, depth).length > 0;
+      return (
+        matchingEvents(scope, p.event, windowStart(p.since, p.days, scope), p.since === "flow_start", {
+          where: p.where,
+          depth,
+        }).length > 0
+      );
     case "event_count": {
       const from = p.days === null ? null : scope.now - p.days * DAY;
-      return compareNumbers(p.op, matchingEvents(scope, p.event, from, p.where, depth).length, p.count);
+      return compareNumbers(
+        p.op,
+        matchingEvents(scope, p.event, from, false, { where: p.where, depth }).length,
+        p.count,
+      );
     }
-    case "first_time_buyer":
-      return matchingEvents(scope, ORDER_EVENT, null, null, depth).length === 1;
+    case "first_time_buyer": {
+      // After an order trigger, "first-time buyer" means this order was the first: later
+      // orders (even ones that arrived in the same batch) do not change the answer.
+      const asOf =
+        scope.trigger?.name === ORDER_EVENT ? Math.min(scope.trigger.occurredAt, scope.now) : scope.now;
+      return (
+        matchingEvents(scope, ORDER_EVENT, null, false, { where: null, depth, until: asOf }).length === 1
+      );
+    }
   }
+}
+
+/** The trigger's value an operand names: a scalar, a list of scalars, or undefined (absent or an object). */
+function operandValue(operand: Operand, scope: PredicateScope): Scalar | Scalar[] | undefined {
+  if (!scope.trigger || operand.path.trim() === "") return undefined;
+  return asScalars(getPath(scope.trigger.properties, operand.path));
+}
+
+function isScalar(value: unknown): value is Scalar {
+  return value === null || ["string", "number", "boolean"].includes(typeof value);
+}
+
+function asScalars(value: unknown): Scalar | Scalar[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (isScalar(value)) return value;
+  if (Array.isArray(value) && value.every(isScalar)) return value;
+  return undefined;
+}
+
+/**
+ * A comparison with the trigger's value. When the trigger lacks it, only `is set` / `is not
+ * set` (which read the left side) can hold: nothing equals, or differs from, a missing value.
+ */
+function compareWithOperand(op: Operator, actual: unknown, expected: Scalar | Scalar[] | undefined): boolean {
+  if (op === "exists" || op === "not_exists") return compare(op, actual, undefined);
+  if (expected === undefined) return false;
+  if (Array.isArray(expected)) {
+    if (op === "eq" || op === "in") return compare("in", actual, expected);
+    if (op === "neq") return !compare("in", actual, expected);
+    return false;
+  }
+  return compare(op, actual, expected);
 }
 
 function windowStart(since: SinceWindow, days: number | undefined, scope: PredicateScope): number | null {
@@ -150,19 +215,22 @@ function windowStart(since: SinceWindow, days: number | undefined, scope: Predic
   return scope.enteredAt ?? scope.now;
 }
 
+/** Events named `name` that happened from `from` (event time) up to `until` (default: now). */
 function matchingEvents(
   scope: PredicateScope,
   name: string,
   from: number | null,
-  where: Predicate | null,
-  depth: number,
+  sinceStart: boolean,
+  options: { where: Predicate | null; depth: number; until?: number },
 ): EventFact[] {
   // "Since entering this flow" never counts the event that enrolled the contact.
-  const excludeTrigger = from !== null && from === scope.enteredAt ? (scope.trigger?.eventId ?? null) : null;
+  const excludeTrigger = sinceStart ? (scope.trigger?.eventId ?? null) : null;
+  const until = options.until ?? scope.now;
+  const { where, depth } = options;
   return scope.events.filter(
     (e) =>
       e.name === name &&
-      e.occurredAt <= scope.now &&
+      e.occurredAt <= until &&
       (from === null || e.occurredAt >= from) &&
       (excludeTrigger === null || e.id !== excludeTrigger) &&
       (where === null || evaluate(where, { ...scope, event: e }, depth + 1)),
@@ -337,6 +405,11 @@ export function predicateProblems(p: Predicate, depth = 0): string[] {
       const problems: string[] = [];
       const label = p.path.trim() === "" ? "a property" : `'${p.path}'`;
       if (p.path.trim() === "") problems.push("Choose a property to compare.");
+      if (p.valueFrom) {
+        if (p.valueFrom.path.trim() === "")
+          problems.push(`Choose the trigger property to compare ${label} with.`);
+        return problems;
+      }
       if (
         NEEDS_VALUE.has(p.op) &&
         (p.value === undefined || p.value === null || Array.isArray(p.value) || p.value === "")
@@ -409,9 +482,9 @@ export function describePredicate(p: Predicate, depth = 0): string {
     case "property": {
       // An event property reads bare ("value > 50"): the event is the one being filtered.
       const subject = p.source === "trigger" ? `trigger.${p.path}` : p.path;
-      return p.op === "exists" || p.op === "not_exists"
-        ? `${subject} ${OP_WORDS[p.op]}`
-        : `${subject} ${OP_WORDS[p.op]} ${describeValue(p.value)}`;
+      if (p.op === "exists" || p.op === "not_exists") return `${subject} ${OP_WORDS[p.op]}`;
+      if (p.valueFrom) return `${subject} ${OP_WORDS[p.op]} the trigger's ${p.valueFrom.path || "…"}`;
+      return `${subject} ${OP_WORDS[p.op]} ${describeValue(p.value)}`;
     }
     case "has_done": {
       const window =
@@ -460,6 +533,36 @@ export function predicateEventNames(p: Predicate | null, into = new Set<string>(
   return into;
 }
 
+/** Trigger property paths a predicate reads (`trigger.x` on either side of a comparison). */
+export function predicateTriggerPaths(p: Predicate | null, into = new Set<string>(), depth = 0): Set<string> {
+  if (!p || depth > MAX_DEPTH) return into;
+  switch (p.type) {
+    case "all":
+    case "any":
+      for (const c of p.conditions) predicateTriggerPaths(c, into, depth + 1);
+      break;
+    case "not":
+      predicateTriggerPaths(p.condition, into, depth + 1);
+      break;
+    case "has_done":
+    case "event_count":
+      predicateTriggerPaths(p.where, into, depth + 1);
+      break;
+    case "property":
+      if (p.source === "trigger") into.add(p.path);
+      if (p.valueFrom) into.add(p.valueFrom.path);
+      break;
+    case "first_time_buyer":
+      break;
+  }
+  return into;
+}
+
+/** Does the predicate read the trigger (so it is about "this order", "this cart")? */
+export function referencesTrigger(p: Predicate | null): boolean {
+  return predicateTriggerPaths(p).size > 0;
+}
+
 // ---------------------------------------------------------------- builders (templates, tests)
 
 export const when = {
@@ -486,6 +589,14 @@ export const when = {
     path,
     op,
     value,
+  }),
+  /** The event's `path` compared with the trigger's `triggerPath`: "same order as the trigger". */
+  sameAsTrigger: (path: string, triggerPath: string = path, op: Operator = "eq"): Predicate => ({
+    type: "property",
+    source: "event",
+    path,
+    op,
+    valueFrom: { source: "trigger", path: triggerPath },
   }),
   hasDone: (
     event: string,

@@ -7,6 +7,12 @@ export const Goal = z.strictObject({
   event: z.string(),
   /** Only events matching this count (e.g. `value > 0`); evaluated with the event as `event`. */
   filter: Predicate.nullable().default(null),
+  /**
+   * Scopes the goal to the trigger ("this cart is ordered": `cart_id`): a goal event whose
+   * property names another value does not count. An event (or trigger) without the property
+   * still counts, since nothing says it is about something else.
+   */
+  matchTriggerProperty: z.string().nullable().optional(),
 });
 export type Goal = z.infer<typeof Goal>;
 

@@ -8,10 +8,10 @@ import { applyAction, isContactEffect } from "./actions";
 import type { Advance, Effect } from "./effects";
 import type { Enrollment, EnrollmentState, EventFact, Facts, TriggerData, WaitingState } from "./facts";
 import { edgeFrom, nodesById, type FlowGraph } from "./graph";
-import { toNumber, toText } from "./json";
+import { getPath, toNumber, toText } from "./json";
 import { definitionOf, nodeDefinitions } from "./nodes";
 import type { StepResult } from "./nodes/define";
-import { evaluatePredicate, predicateEventNames, type PredicateScope } from "./predicate";
+import { compare, evaluatePredicate, predicateEventNames, type PredicateScope } from "./predicate";
 import type { FlowSettings } from "./settings";
 import { resolveZone } from "./time";
 
@@ -62,17 +62,45 @@ function collectEvents(facts: Facts, trigger: TriggerData, now: number): EventFa
     .sort((a, b) => a.occurredAt - b.occurredAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** The first goal event since the contact entered (never the trigger event itself). */
+/**
+ * When the flow started for this enrollment, in event time: the trigger event's timestamp
+ * (never later than the entry itself). Goals and "since entering this flow" count events
+ * from here, so an order placed after the checkout counts even if it arrived first.
+ */
+export function flowStartOf(enrollment: Pick<Enrollment, "enteredAt" | "triggerData">): number {
+  return Math.min(enrollment.enteredAt, enrollment.triggerData.occurredAt);
+}
+
+/**
+ * Is the event about the same thing as the trigger (same `path`, e.g. the same `cart_id`)?
+ * Only a different value rules it out: when the trigger or the event lacks the property,
+ * nothing says it is another cart, so it counts.
+ */
+export function matchesTriggerProperty(
+  event: EventFact,
+  trigger: TriggerData,
+  path: string | null | undefined,
+): boolean {
+  if (!path || path.trim() === "") return true;
+  const wanted = getPath(trigger.properties, path);
+  if (typeof wanted !== "string" && typeof wanted !== "number" && typeof wanted !== "boolean") return true;
+  const actual = getPath(event.properties, path);
+  if (actual === undefined || actual === null || actual === "") return true;
+  return compare("eq", actual, wanted);
+}
+
+/** The first goal event that happened since the flow started (never the trigger event itself). */
 function findGoal(
   settings: FlowSettings,
   scope: PredicateScope,
-  enteredAt: number,
-  triggerEventId: string | null,
+  start: number,
+  trigger: TriggerData,
 ): EventFact | null {
   const goal = settings.goal;
   if (!goal || goal.event.trim() === "") return null;
   for (const e of scope.events) {
-    if (e.name !== goal.event || e.occurredAt < enteredAt || e.id === triggerEventId) continue;
+    if (e.name !== goal.event || e.occurredAt < start || e.id === trigger.eventId) continue;
+    if (!matchesTriggerProperty(e, trigger, goal.matchTriggerProperty)) continue;
     if (goal.filter && !evaluatePredicate(goal.filter, { ...scope, event: e })) continue;
     return e;
   }
@@ -89,6 +117,7 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
   const settings = graph.settings;
   const nodes = nodesById(graph);
   const trigger = enrollment.triggerData;
+  const start = flowStartOf(enrollment);
   const events = collectEvents(facts, trigger, now);
   const zone = resolveZone(facts.contact.timezone, facts.workspaceTimezone);
   const lastSent = { ...facts.lastMarketingSentAt };
@@ -120,10 +149,10 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
       trigger,
       event: null,
       events,
-      enteredAt: enrollment.enteredAt,
+      enteredAt: start,
       now,
     };
-    const goal = findGoal(settings, scope, enrollment.enteredAt, trigger.eventId);
+    const goal = findGoal(settings, scope, start, trigger);
     if (goal) {
       effects.push({
         type: "convert",

@@ -6,9 +6,9 @@ import { fieldsForTrigger, type ContentCatalog } from "./catalog";
 import { inspectGraph, type FlowEdge, type InspectedNode } from "./graph";
 import { issue, type Issue } from "./issues";
 import { fileSystemTagIssues } from "./liquid-tags";
-import { definitionOf, isNodeKind, WAITING_KINDS } from "./nodes";
+import { definitionOf, isNodeKind, nodeDefinitions, WAITING_KINDS } from "./nodes";
 import { BACK_IN_STOCK_EVENT, type TriggerConfig } from "./nodes/trigger";
-import { predicateProblems } from "./predicate";
+import { Predicate, predicateProblems, predicateTriggerPaths } from "./predicate";
 import type { FlowSettings } from "./settings";
 import { parseClock } from "./time";
 
@@ -201,8 +201,54 @@ export function validateGraph(graph: unknown, catalog: ContentCatalog | null = n
     issues.push(...fileSystemTagIssues(node.id, node.config));
   }
 
+  // comparisons with the trigger need a trigger that has an event to read
+  if (triggerConfig && !hasTriggerEvent(triggerConfig)) {
+    for (const node of nodes) {
+      const paths = [...triggerPathsIn(node.config)];
+      if (paths.length === 0) continue;
+      const name = node.kind ? `${nodeDefinitions[node.kind].label} “${node.id}”` : `Step “${node.id}”`;
+      issues.push(
+        issue(
+          "invalid_condition",
+          `${name} compares with the trigger's ${paths.map((p) => `“${p}”`).join(", ")}, but ${TRIGGER_WORDS[triggerConfig.type]} has no event to read it from. Compare with a fixed value instead.`,
+          { nodeId: node.id },
+        ),
+      );
+    }
+  }
+
   if (inspected.settings) issues.push(...settingsIssues(inspected.settings, triggerConfig));
   return issues;
+}
+
+const TRIGGER_WORDS: Record<TriggerConfig["type"], string> = {
+  event: "an event trigger",
+  back_in_stock: "a back-in-stock trigger",
+  date_property: "a date trigger",
+  schedule: "a scheduled trigger",
+  inactivity: "an inactivity trigger",
+};
+
+/** Whether enrollments carry a trigger event whose properties conditions may read. */
+function hasTriggerEvent(trigger: TriggerConfig): boolean {
+  return trigger.type === "event" || trigger.type === "back_in_stock";
+}
+
+/** Trigger property paths any predicate inside a node's config (or the settings) compares with. */
+function triggerPathsIn(value: unknown, into = new Set<string>(), depth = 0): Set<string> {
+  if (depth > 64 || typeof value !== "object" || value === null) return into;
+  if (Array.isArray(value)) {
+    for (const v of value) triggerPathsIn(v, into, depth + 1);
+    return into;
+  }
+  const record = value as Record<string, unknown>;
+  if (record.type === "property") {
+    const parsed = Predicate.safeParse(record);
+    if (parsed.success) predicateTriggerPaths(parsed.data, into);
+    return into;
+  }
+  for (const v of Object.values(record)) triggerPathsIn(v, into, depth + 1);
+  return into;
 }
 
 function settingsIssues(settings: FlowSettings, trigger: TriggerConfig | null): Issue[] {
@@ -210,10 +256,26 @@ function settingsIssues(settings: FlowSettings, trigger: TriggerConfig | null): 
   const bad = (message: string) => issues.push(issue("invalid_settings", `Flow settings: ${message}`));
   if (settings.goal) {
     if (settings.goal.event.trim() === "") bad("choose the goal event, or remove the goal.");
+    const scope = settings.goal.matchTriggerProperty;
+    if (scope !== undefined && scope !== null) {
+      if (scope.trim() === "")
+        bad(
+          "name the trigger property the goal must share (e.g. cart_id), or turn “only this trigger's” off.",
+        );
+      else if (trigger && !hasTriggerEvent(trigger))
+        bad("a goal tied to the trigger needs a flow triggered by an event.");
+    }
     if (settings.goal.filter)
       for (const p of predicateProblems(settings.goal.filter)) bad(`goal filter: ${p}`);
   }
   if (settings.filter) for (const p of predicateProblems(settings.filter)) bad(`flow filter: ${p}`);
+  if (trigger && !hasTriggerEvent(trigger)) {
+    const paths = [...triggerPathsIn([settings.filter, settings.goal?.filter ?? null])];
+    if (paths.length > 0)
+      bad(
+        `the filters compare with the trigger's ${paths.map((p) => `“${p}”`).join(", ")}, but ${TRIGGER_WORDS[trigger.type]} has no event to read it from.`,
+      );
+  }
   if (settings.reentry.mode === "once_per_period" && settings.reentry.periodDays === undefined) {
     bad("choose after how many days a contact may enter again.");
   }

@@ -74,11 +74,14 @@ export async function enrollFromEvents(
       const trigger = triggerNode(flow.graph);
       if (!trigger) continue;
       const config = trigger.config;
-      const candidates = fresh.filter((e) =>
-        config.type === "event"
-          ? config.event === e.name
-          : config.type === "back_in_stock" && e.name === BACK_IN_STOCK_EVENT,
-      );
+      // In event-time order, so re-entry rules see a batch as it happened.
+      const candidates = fresh
+        .filter((e) =>
+          config.type === "event"
+            ? config.event === e.name
+            : config.type === "back_in_stock" && e.name === BACK_IN_STOCK_EVENT,
+        )
+        .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
       if (candidates.length)
         result.enrolled.push(
           ...(await enrollBatch(db, {

@@ -21,7 +21,8 @@ import {
   readBodyBytes,
   RequestError,
 } from "./http";
-import { ingestMessages, type IngestOutcome } from "./ingest";
+import { ingestMessages, type IngestOutcome, type IngestReport } from "./ingest";
+import { requestEmailOptIn } from "@/server/messages/opt-in";
 import { buildOpenApiDocument } from "./openapi";
 import {
   BATCH_BYTES_LIMIT,
@@ -56,6 +57,18 @@ async function serve(headers: Record<string, string>, run: () => Promise<Respons
   }
 }
 
+/**
+ * Sends the double opt-in emails a publishable key's identify asked for. The messages are
+ * stored already: a failure here is logged, and the next sign-up asks again.
+ */
+async function sendOptIns(db: Db, workspaceId: string, report: IngestReport): Promise<void> {
+  for (const contactId of new Set(report.optIns)) {
+    await requestEmailOptIn(db, { workspaceId, contactId }).catch((error: unknown) =>
+      console.error("[ingest] could not send a double opt-in email:", error),
+    );
+  }
+}
+
 function single(outcome: IngestOutcome | undefined): Response {
   if (!outcome) return errorResponse(new Error("no outcome for the message"), CORS_HEADERS);
   if (!outcome.ok) return json(outcome.status, { error: outcome.error }, CORS_HEADERS);
@@ -65,10 +78,10 @@ function single(outcome: IngestOutcome | undefined): Response {
 /** `POST /api/v1/track` — one event (secret or publishable key). */
 export function handleTrack(db: Db, req: Request): Promise<Response> {
   return serve(CORS_HEADERS, async () => {
-    const { workspaceId } = await authenticate(db, req, ["secret", "publishable"]);
+    const { workspaceId, kind } = await authenticate(db, req, ["secret", "publishable"]);
     const parsed = TrackRequest.safeParse(parseJson(await readBody(req, EVENT_BYTES_LIMIT)));
     if (!parsed.success) throw invalid(toIssues(parsed.error));
-    const report = await ingestMessages(db, { workspaceId, messages: [parsed.data] });
+    const report = await ingestMessages(db, { workspaceId, messages: [parsed.data], keyKind: kind });
     await notifyEventsStored(workspaceId, report.stored);
     return single(report.outcomes[0]);
   });
@@ -77,10 +90,11 @@ export function handleTrack(db: Db, req: Request): Promise<Response> {
 /** `POST /api/v1/identify` — create or update one contact (secret or publishable key). */
 export function handleIdentify(db: Db, req: Request): Promise<Response> {
   return serve(CORS_HEADERS, async () => {
-    const { workspaceId } = await authenticate(db, req, ["secret", "publishable"]);
+    const { workspaceId, kind } = await authenticate(db, req, ["secret", "publishable"]);
     const parsed = IdentifyRequest.safeParse(parseJson(await readBody(req, EVENT_BYTES_LIMIT)));
     if (!parsed.success) throw invalid(toIssues(parsed.error));
-    const report = await ingestMessages(db, { workspaceId, messages: [parsed.data] });
+    const report = await ingestMessages(db, { workspaceId, messages: [parsed.data], keyKind: kind });
+    await sendOptIns(db, workspaceId, report);
     return single(report.outcomes[0]);
   });
 }
@@ -88,7 +102,7 @@ export function handleIdentify(db: Db, req: Request): Promise<Response> {
 /** `POST /api/v1/batch` — many messages; each is stored or refused on its own, with a result per item. */
 export function handleBatch(db: Db, req: Request): Promise<Response> {
   return serve(CORS_HEADERS, async () => {
-    const { workspaceId } = await authenticate(db, req, ["secret", "publishable"]);
+    const { workspaceId, kind } = await authenticate(db, req, ["secret", "publishable"]);
     const raw = await readBody(req, BATCH_BYTES_LIMIT);
     const envelope = BatchEnvelope.safeParse(parseJson(raw));
     if (!envelope.success) throw invalid(toIssues(envelope.error));
@@ -122,7 +136,11 @@ export function handleBatch(db: Db, req: Request): Promise<Response> {
         };
     });
 
-    const report = await ingestMessages(db, { workspaceId, messages: accepted.map((a) => a.message) });
+    const report = await ingestMessages(db, {
+      workspaceId,
+      messages: accepted.map((a) => a.message),
+      keyKind: kind,
+    });
     report.outcomes.forEach((outcome, k) => {
       const index = accepted[k]!.index;
       results[index] = outcome.ok
@@ -138,6 +156,7 @@ export function handleBatch(db: Db, req: Request): Promise<Response> {
           };
     });
     await notifyEventsStored(workspaceId, report.stored);
+    await sendOptIns(db, workspaceId, report);
     return json(200, { results }, CORS_HEADERS);
   });
 }

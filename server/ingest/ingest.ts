@@ -8,13 +8,24 @@
  * - an identify runs in a transaction of its own.
  * If a group fails, its messages are retried one by one, so every message is stored whole
  * or not at all and gets its own outcome.
+ *
+ * Every message type is deduplicated by `messageId` per workspace: a track by its event's
+ * idempotency key (a repeat changes nothing, not even the contacts it names), an identify by
+ * `ingested_messages`.
+ *
+ * With the storefront's publishable key (`restricted`), identify may create and enrich
+ * anonymous visitors and identify them once, but may not change the email or phone of a
+ * contact already identified, nor take over its profile; consent may be set to
+ * `unsubscribed`, while `subscribed` becomes a double opt-in request (`optIns`) that only
+ * the contact's click on the emailed link applies. Secret keys keep full power.
  */
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, is, isNull, sql, type SQL } from "drizzle-orm";
 import { PgDialect, PgTransaction } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/server/db/client";
-import { backInStockSubscriptions, contacts, events } from "@/server/db/schema";
+import { backInStockSubscriptions, contacts, events, ingestedMessages } from "@/server/db/schema";
 import { badRequest, DomainError, HTTP_STATUS } from "@/server/errors";
+import { eventTime } from "./event-time";
 import { SUBSCRIBED_TO_BACK_IN_STOCK } from "./events";
 import type { StoredEvent } from "./hooks";
 import type { ContactTraits, IdentifyMessage, IngestMessage, Issue, TrackMessage } from "./schemas";
@@ -33,27 +44,43 @@ export interface IngestReport {
   outcomes: IngestOutcome[];
   /** Event rows newly stored (not duplicates), for `notifyEventsStored`. */
   stored: StoredEvent[];
+  /** Contacts whose email subscription waits for a double opt-in (publishable key only). */
+  optIns: string[];
 }
 
 interface Ctx {
   workspaceId: string;
   now: Date;
+  /** The publishable (browser) key: see the opening comment. */
+  restricted: boolean;
 }
 
 interface GroupResult {
   outcomes: Array<[number, IngestOutcome]>;
   stored: StoredEvent[];
+  optIns?: string[];
 }
 
 /** Stores the messages; each one succeeds or fails on its own. `db` may be a transaction. */
 export async function ingestMessages(
   db: DbOrTx,
-  input: { workspaceId: string; messages: readonly IngestMessage[]; now?: Date },
+  input: {
+    workspaceId: string;
+    messages: readonly IngestMessage[];
+    now?: Date;
+    /** Which kind of API key sent the messages; a publishable key is restricted. Default: secret. */
+    keyKind?: "secret" | "publishable";
+  },
 ): Promise<IngestReport> {
-  const ctx: Ctx = { workspaceId: input.workspaceId, now: input.now ?? new Date() };
+  const ctx: Ctx = {
+    workspaceId: input.workspaceId,
+    now: input.now ?? new Date(),
+    restricted: input.keyKind === "publishable",
+  };
   const { messages } = input;
   const outcomes: IngestOutcome[] = new Array<IngestOutcome>(messages.length);
   const stored: StoredEvent[] = [];
+  const optIns: string[] = [];
   // Inside a caller's transaction a failed statement would abort it: isolate each group in a savepoint.
   const isolate = is(db as unknown, PgTransaction);
 
@@ -64,6 +91,7 @@ export async function ingestMessages(
         : await storeGroup(db, ctx, indices, messages);
       for (const [index, outcome] of result.outcomes) outcomes[index] = outcome;
       stored.push(...result.stored);
+      optIns.push(...(result.optIns ?? []));
     } catch (error) {
       if (indices.length > 1) {
         for (const index of indices) await runGroup([index]);
@@ -73,7 +101,7 @@ export async function ingestMessages(
     }
   };
   for (const group of groupsOf(messages)) await runGroup(group);
-  return { outcomes, stored };
+  return { outcomes, stored, optIns };
 }
 
 /** Stores one track message. */
@@ -131,8 +159,12 @@ async function storeGroup(
 ): Promise<GroupResult> {
   const first = messages[indices[0]!]!;
   if (first.type === "identify") {
-    const id = await db.transaction((tx) => identifyOne(tx, ctx, first));
-    return { outcomes: [[indices[0]!, { ok: true, id, duplicate: false }]], stored: [] };
+    const result = await db.transaction((tx) => identifyOnce(tx, ctx, first));
+    return {
+      outcomes: [[indices[0]!, { ok: true, id: result.contactId || undefined, duplicate: result.duplicate }]],
+      stored: [],
+      optIns: result.optIn ? [result.contactId] : [],
+    };
   }
   return storeTracks(
     db,
@@ -235,10 +267,13 @@ function trackStatement(ctx: Ctx, input: string, shape: TrackShape): SQL {
   const ws = sql`${ctx.workspaceId}::uuid`;
   const now = sql`${ctx.now.toISOString()}::timestamptz`;
   const parts: SQL[] = [
+    // Only the first message of each key not stored before: a repeat changes nothing.
     sql`input as (
       select * from jsonb_to_recordset(${input}::jsonb) as i(
         k int, user_id text, anonymous_id text, contact_id uuid, name text, properties jsonb,
         occurred_at timestamptz, idempotency_key text, timezone text, first boolean)
+      where i.first and not exists (
+        select 1 from ${events} e where e.workspace_id = ${ws} and e.idempotency_key = i.idempotency_key)
     )`,
   ];
   if (shape.users) {
@@ -331,7 +366,6 @@ function trackStatement(ctx: Ctx, input: string, shape: TrackShape): SQL {
     from input i
     ${shape.users ? sql`left join resolved r on r.external_id = i.user_id and i.contact_id is null` : sql``}
     ${shape.anonymousOnly ? sql`left join anon an on i.user_id is null and i.contact_id is null and an.anonymous_id = i.anonymous_id` : sql``}
-    where i.first
     order by i.k
     on conflict (workspace_id, idempotency_key) do nothing
     returning id, idempotency_key, contact_id, name, properties
@@ -364,6 +398,7 @@ async function storeTracks(
   items: Array<{ index: number; message: TrackMessage }>,
 ): Promise<GroupResult> {
   const keys = items.map(({ message }) => message.messageId ?? randomUUID());
+  const times = items.map(({ message: m }) => eventTime(m.timestamp, m.properties, ctx.now));
   const firstWithKey = new Map<string, number>();
   const input = items.map(({ message: m }, k) => {
     const key = keys[k]!;
@@ -375,8 +410,8 @@ async function storeTracks(
       anonymous_id: m.anonymousId ?? null,
       contact_id: m.contactId ?? null,
       name: m.event,
-      properties: m.properties,
-      occurred_at: (m.timestamp ?? ctx.now).toISOString(),
+      properties: times[k]!.properties,
+      occurred_at: times[k]!.occurredAt.toISOString(),
       idempotency_key: key,
       timezone: m.timezone ?? null,
       first,
@@ -404,15 +439,16 @@ async function storeTracks(
     await executePrepared(db, name, statement, { pglite: items.length <= PGLITE_PREPARED_MAX })
   ).map((row) => {
     const key = textOf(row.idempotency_key);
-    const m = items[firstWithKey.get(key)!]!.message;
+    const k = firstWithKey.get(key)!;
+    const m = items[k]!.message;
     return {
       id: textOf(row.id),
       workspaceId: ctx.workspaceId,
       contactId: row.contact_id == null ? null : textOf(row.contact_id),
       anonymousId: m.anonymousId ?? null,
       name: m.event,
-      properties: m.properties,
-      occurredAt: m.timestamp ?? ctx.now,
+      properties: times[k]!.properties,
+      occurredAt: times[k]!.occurredAt,
       receivedAt: ctx.now,
       idempotencyKey: key,
       triggeredAt: null,
@@ -451,9 +487,27 @@ interface ContactRef {
   id: string;
   externalId: string | null;
   timezone: string | null;
+  email: string | null;
+  phone: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  birthday: string | null;
+  country: string | null;
+  emailConsent: "subscribed" | "unsubscribed" | "none";
 }
 
-const refColumns = { id: contacts.id, externalId: contacts.externalId, timezone: contacts.timezone };
+const refColumns = {
+  id: contacts.id,
+  externalId: contacts.externalId,
+  timezone: contacts.timezone,
+  email: contacts.email,
+  phone: contacts.phone,
+  firstName: contacts.firstName,
+  lastName: contacts.lastName,
+  birthday: contacts.birthday,
+  country: contacts.country,
+  emailConsent: contacts.emailConsent,
+};
 
 /**
  * Links an anonymous id to a contact: remembers it on the contact, attributes the anonymous
@@ -537,12 +591,95 @@ function traitColumns(traits: ContactTraits) {
   return set;
 }
 
+/** Applies an identify once per `messageId`; a repeat reports the contact it was applied to. */
+async function identifyOnce(
+  tx: DbOrTx,
+  ctx: Ctx,
+  message: IdentifyMessage,
+): Promise<{ contactId: string; duplicate: boolean; optIn: boolean }> {
+  if (message.messageId !== undefined) {
+    const claimed = await tx
+      .insert(ingestedMessages)
+      .values({ workspaceId: ctx.workspaceId, messageId: message.messageId, receivedAt: ctx.now })
+      .onConflictDoNothing()
+      .returning({ messageId: ingestedMessages.messageId });
+    if (claimed.length === 0) {
+      const [seen] = await tx
+        .select({ contactId: ingestedMessages.contactId })
+        .from(ingestedMessages)
+        .where(
+          and(
+            eq(ingestedMessages.workspaceId, ctx.workspaceId),
+            eq(ingestedMessages.messageId, message.messageId),
+          ),
+        );
+      return { contactId: seen?.contactId ?? "", duplicate: true, optIn: false };
+    }
+  }
+  const result = await identifyOne(tx, ctx, message);
+  if (message.messageId !== undefined)
+    await tx
+      .update(ingestedMessages)
+      .set({ contactId: result.contactId })
+      .where(
+        and(
+          eq(ingestedMessages.workspaceId, ctx.workspaceId),
+          eq(ingestedMessages.messageId, message.messageId),
+        ),
+      );
+  return { ...result, duplicate: false };
+}
+
+const sameAddress = (a: string | null | undefined, b: string | null | undefined) =>
+  (a ?? "").trim().toLowerCase() === (b ?? "").trim().toLowerCase();
+
+const forbidden = (message: string, field: string) => new DomainError("FORBIDDEN", message, field);
+
+/**
+ * What a publishable key may write (see the opening comment): on a contact already identified
+ * (it has a userId, email or phone) the email and phone must stay as they are and other traits
+ * only fill blanks; consent only ever goes to `unsubscribed`. Returns the columns to write and
+ * whether an email subscription was asked for (a double opt-in).
+ */
+function restrictedTraits(
+  set: Partial<typeof contacts.$inferInsert>,
+  contact: ContactRef | undefined,
+  traits: ContactTraits,
+): { set: Partial<typeof contacts.$inferInsert>; optIn: boolean; keepProperties: boolean } {
+  const out = { ...set };
+  const optIn = traits.emailConsent === "subscribed";
+  if (out.emailConsent !== "unsubscribed") delete out.emailConsent;
+  if (out.smsConsent !== "unsubscribed") delete out.smsConsent;
+  const identified =
+    !!contact && (contact.externalId !== null || contact.email !== null || contact.phone !== null);
+  if (!contact || !identified) return { set: out, optIn, keepProperties: true };
+  if (traits.email !== undefined && !sameAddress(traits.email, contact.email))
+    throw forbidden(
+      "A publishable key cannot change the email of a contact who is already identified; use a secret key",
+      "traits.email",
+    );
+  if (traits.phone !== undefined && !sameAddress(traits.phone, contact.phone))
+    throw forbidden(
+      "A publishable key cannot change the phone of a contact who is already identified; use a secret key",
+      "traits.phone",
+    );
+  delete out.email;
+  delete out.phone;
+  for (const field of ["firstName", "lastName", "birthday", "country", "timezone"] as const)
+    if (contact[field] !== null) delete out[field];
+  return { set: out, optIn, keepProperties: false };
+}
+
 /**
  * Finds the contact by userId, then by email, then by anonymous id (a contact that already
  * has another userId is never taken over), updates the traits it names — or creates it —
  * and merges the anonymous id. Returns the contact id.
  */
-async function identifyOne(tx: DbOrTx, ctx: Ctx, message: IdentifyMessage): Promise<string> {
+async function identifyOne(
+  tx: DbOrTx,
+  ctx: Ctx,
+  message: IdentifyMessage,
+): Promise<{ contactId: string; optIn: boolean }> {
   const { userId, anonymousId, traits } = message;
   const email = traits.email ?? undefined;
   const loose = userId !== undefined;
@@ -562,16 +699,30 @@ async function identifyOne(tx: DbOrTx, ctx: Ctx, message: IdentifyMessage): Prom
     );
   }
 
-  const set = traitColumns(traits);
+  let set = traitColumns(traits);
   if (traits.timezone === undefined && message.timezone && !contact?.timezone)
     set.timezone = message.timezone;
-  const properties = sql`${contacts.properties} || ${JSON.stringify(traits.properties)}::jsonb`;
+  let optIn = false;
+  let keepProperties = true;
+  if (ctx.restricted) ({ set, optIn, keepProperties } = restrictedTraits(set, contact, traits));
+  const properties = keepProperties
+    ? sql`${contacts.properties} || ${JSON.stringify(traits.properties)}::jsonb`
+    : sql`${contacts.properties}`;
 
   let contactId: string;
   if (contact) {
     await tx
       .update(contacts)
-      .set({ ...set, ...(userId !== undefined && { externalId: userId }), properties, updatedAt: ctx.now })
+      .set({
+        ...set,
+        ...(userId !== undefined && { externalId: userId }),
+        // A new address rotates the contact's links: those in the old inbox can no longer subscribe.
+        ...(set.email !== undefined &&
+          contact.email !== null &&
+          !sameAddress(set.email, contact.email) && { linkVersion: sql`${contacts.linkVersion} + 1` }),
+        properties,
+        updatedAt: ctx.now,
+      })
       .where(eq(contacts.id, contact.id));
     contactId = contact.id;
   } else if (userId !== undefined || email) {
@@ -587,7 +738,8 @@ async function identifyOne(tx: DbOrTx, ctx: Ctx, message: IdentifyMessage): Prom
       })
       .onConflictDoUpdate({
         target: [contacts.workspaceId, contacts.externalId],
-        set: { ...set, properties, updatedAt: ctx.now },
+        // A concurrent request created the contact: a publishable key only fills it in.
+        set: ctx.restricted ? { updatedAt: ctx.now } : { ...set, properties, updatedAt: ctx.now },
       })
       .returning({ id: contacts.id });
     if (!row) throw new Error("contact upsert returned no row");
@@ -599,5 +751,5 @@ async function identifyOne(tx: DbOrTx, ctx: Ctx, message: IdentifyMessage): Prom
     );
   }
   if (anonymousId !== undefined) await mergeAnonymous(tx, ctx, contactId, anonymousId);
-  return contactId;
+  return { contactId, optIn };
 }

@@ -271,7 +271,7 @@ export function buildOpenApiDocument(options: { baseUrl: string }): OpenApiDocum
           operationId: "identify",
           summary: "Identify a contact",
           description:
-            "Creates or updates the contact named by `userId`, `traits.email` or an `anonymousId` (at least one of them; `traits.email` alone is enough). Documented traits go to the contact's columns, all others into its properties. With both `userId` and `anonymousId`, the visitor's earlier events are merged into the contact.",
+            "Creates or updates the contact named by `userId`, `traits.email` or an `anonymousId` (at least one of them; `traits.email` alone is enough). Documented traits go to the contact's columns, all others into its properties. With both `userId` and `anonymousId`, the visitor's earlier events are merged into the contact. The same `messageId` is applied once. With a publishable key: a contact already identified keeps its email and phone (a different one is refused with 403) and its other traits are only filled in; consent may be set to `unsubscribed`, while `subscribed` sends the contact a confirmation email and applies once they click its link (double opt-in).",
           tags: ["Events"],
           security: keyAuth,
           requestBody: {

@@ -57,7 +57,7 @@ const common = {
   userId: UserId.nullish(),
   anonymousId: AnonymousId.nullish(),
   timestamp: Timestamp.optional().describe(
-    "When it happened (ISO 8601 with a zone). Defaults to the time it was received.",
+    "When it happened (ISO 8601 with a zone); flows reason on this time, not on arrival order. Defaults to the time it was received. A time more than 5 minutes after its arrival is taken as the arrival time, the value sent kept in the `original_timestamp` property; more than a day ahead is refused.",
   ),
   messageId: MessageId.optional(),
   context: Context.optional(),

@@ -191,7 +191,7 @@ describe(`Shopify webhooks: topics (${testDriver()})`, () => {
 
     const event = await eventById((first.body.event as { id: string }).id);
     expect(event?.name).toBe("Placed Order");
-    expect(event?.idempotencyKey).toBe("shopify-wh-order-1");
+    expect(event?.idempotencyKey).toBe("shopify-orders/create-5612398723123-2026-04-10T11:00:00-05:00");
     expect(event?.occurredAt.toISOString()).toBe("2026-04-10T16:00:00.000Z");
     expect(event?.properties).toEqual({
       order_id: "5612398723123",
@@ -221,6 +221,21 @@ describe(`Shopify webhooks: topics (${testDriver()})`, () => {
       firstName: "Bob",
       emailConsent: "subscribed",
     });
+  });
+
+  it("the same signed order replayed under a new webhook id is stored once; a newer updated_at is a new delivery", async () => {
+    const order = { ...ORDER_CREATED, id: 7001, admin_graphql_api_id: "gid://shopify/Order/7001" };
+    const before = await rowCounts(t.db, shop.workspaceId);
+    const first = await deliver({ topic: "orders/create", payload: order, webhookId: "wh-replay-1" });
+    const replay = await deliver({ topic: "orders/create", payload: order, webhookId: "wh-replay-2" });
+    expect(first.status).toBe(200);
+    expect(replay.status).toBe(200);
+    expect(replay.body.event).toEqual({ id: (first.body.event as { id: string }).id, duplicate: true });
+    expect((await rowCounts(t.db, shop.workspaceId)).events).toBe(before.events + 1);
+    const changed = { ...order, updated_at: "2026-04-10T12:30:00-05:00" };
+    const newer = await deliver({ topic: "orders/create", payload: changed, webhookId: "wh-replay-3" });
+    expect(newer.body.event).toMatchObject({ duplicate: false });
+    expect((await rowCounts(t.db, shop.workspaceId)).events).toBe(before.events + 2);
   });
 
   it("checkouts/create and checkouts/update → Started Checkout; completed or anonymous checkouts are skipped", async () => {

@@ -1,8 +1,10 @@
 /**
  * Shopify webhooks → canonical events. Each delivery is verified with the workspace's
  * signing secret (base64 HMAC-SHA256 of the raw body), mapped to identify/track messages
- * that pass through the same schemas and service as the API, and deduplicated by
- * `X-Shopify-Webhook-Id` (the event's idempotency key is `shopify-<webhook id>`).
+ * that pass through the same schemas and service as the API, and deduplicated by what the
+ * delivery is about: topic + resource id + `updated_at` (a replay of the same signed body
+ * under a new `X-Shopify-Webhook-Id` is stored once); a payload without a resource id falls
+ * back to the webhook id.
  *
  * | topic | becomes |
  * |---|---|
@@ -12,7 +14,7 @@
  * | fulfillments/create | Order Shipped with tracking_url (contact by email, else by the order) |
  * | products/update | product upsert, inventory included (restock → Back in Stock) |
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { events, workspaces } from "@/server/db/schema";
@@ -297,6 +299,21 @@ export function planShopifyDelivery(topic: ShopifyTopic, payload: unknown, shopD
   }
 }
 
+/**
+ * What makes two deliveries the same: topic, the resource's id and its `updated_at` (else
+ * `created_at`); undefined when the payload names no resource (then the webhook id decides).
+ */
+export function shopifyDeliveryKey(topic: ShopifyTopic, payload: unknown): string | undefined {
+  const p = obj(payload);
+  if (!p) return undefined;
+  const id = topic.startsWith("checkouts/") ? (str(p.token) ?? shopifyId(p)) : shopifyId(p);
+  if (!id) return undefined;
+  const version = str(p.updated_at) ?? str(p.created_at) ?? "";
+  const key = `shopify-${topic}-${id}-${version}`;
+  // Message ids are at most 255 characters; a long key is hashed.
+  return key.length <= 200 ? key : `shopify-${createHash("sha256").update(key).digest("base64url")}`;
+}
+
 // ---------------------------------------------------------------- storing
 
 export type ShopifyResult =
@@ -356,7 +373,7 @@ export async function ingestShopifyDelivery(
     event: plan.event,
     properties: plan.properties,
     timestamp: plan.timestamp,
-    messageId: `shopify-${input.webhookId}`,
+    messageId: shopifyDeliveryKey(input.topic, input.payload) ?? `shopify-${input.webhookId}`,
   });
   if (!track.success)
     return {

@@ -3,7 +3,7 @@
  * unsubscribe at once (RFC 8058 one-click), and save the preference page. The executor
  * reads consent before every step, so a change here holds from the contact's next step.
  */
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { contacts, messageEvents, messages, workspaces } from "@/server/db/schema";
 import { getOrCreateSecret } from "@/server/db/settings";
@@ -25,6 +25,8 @@ export type LinkContact = {
   email: string | null;
   phone: string | null;
   consent: ConsentByChannel;
+  /** The link was made before the contact's links were rotated: it unsubscribes, never subscribes. */
+  staleLink?: boolean;
 };
 export type LinkWorkspace = {
   id: string;
@@ -62,6 +64,7 @@ export async function resolveUnsubscribeLink(db: DbOrTx, token: string): Promise
       email: c.email,
       phone: c.phone,
       consent: { email: c.emailConsent, sms: c.smsConsent, push: c.pushConsent },
+      ...((payload.version ?? 0) < c.linkVersion && { staleLink: true }),
     },
     workspace: {
       id: w.id,
@@ -145,9 +148,11 @@ export type PreferenceChannel = (typeof PREFERENCE_CHANNELS)[number];
 /**
  * Whether the page lets the contact switch a channel on. A channel they never opted in to
  * (`none`) is not switched on from a link: that consent has to come from the shop's own
- * sign-up forms. SMS needs a phone number on file.
+ * sign-up forms. SMS needs a phone number on file. A link from before the contact's links
+ * were rotated never switches a channel on.
  */
 export function canSubscribe(contact: LinkContact, channel: PreferenceChannel): boolean {
+  if (contact.staleLink) return false;
   if (channel === "sms" && !contact.phone) return false;
   return contact.consent[channel] !== "none";
 }
@@ -206,4 +211,21 @@ export async function savePreferences(
     });
   }
   return next;
+}
+
+/**
+ * Rotates a contact's signed links: every unsubscribe and preference link sent so far keeps
+ * unsubscribing (RFC 8058) but can no longer subscribe; messages sent from now on carry the
+ * new version. Returns whether the contact exists.
+ */
+export async function rotateContactLinks(
+  db: DbOrTx,
+  input: { workspaceId: string; contactId: string; now?: Date },
+): Promise<boolean> {
+  const rows = await db
+    .update(contacts)
+    .set({ linkVersion: sql`${contacts.linkVersion} + 1`, updatedAt: input.now ?? new Date() })
+    .where(and(eq(contacts.id, input.contactId), eq(contacts.workspaceId, input.workspaceId)))
+    .returning({ id: contacts.id });
+  return rows.length > 0;
 }

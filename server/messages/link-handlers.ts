@@ -7,9 +7,12 @@
  *   (`List-Unsubscribe=One-Click`) a mail client sends, or the confirmation page's button.
  * - `/u/{token}/preferences` shows and saves consent per channel, resubscribing included.
  * - A tampered, truncated or foreign token gets a friendly 400 page and changes nothing.
+ * - The preference page only takes POSTs from its own form: a browser's cross-origin POST
+ *   (by `Sec-Fetch-Site` or `Origin`) gets a 403 and changes nothing.
  */
 import { createElement, type ReactElement } from "react";
 import type { Db } from "@/server/db/client";
+import { appUrl } from "@/server/env";
 import {
   PREFERENCE_CHANNELS,
   resolveUnsubscribeLink,
@@ -43,6 +46,25 @@ async function page(status: number, element: ReactElement): Promise<Response> {
 }
 
 const invalid = () => page(400, createElement(InvalidLinkPage));
+
+/**
+ * Whether a browser sent this POST from another site. Browsers send `Sec-Fetch-Site` and
+ * `Origin` with every POST; a request with neither comes from outside a browser (no
+ * cross-site forgery possible) and is let through.
+ */
+export function isCrossOrigin(req: Request, appOrigin: string): boolean {
+  const site = req.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") return true;
+  const origin = req.headers.get("origin");
+  if (!origin) return false;
+  const own = new Set([appOrigin]);
+  try {
+    own.add(new URL(req.url).origin);
+  } catch {
+    // A request URL that does not parse leaves only the configured origin.
+  }
+  return !own.has(origin);
+}
 const sample = () => page(200, createElement(SampleLinkPage));
 
 /** The form fields of a POST, or an empty form when the body is missing, too big or not a form. */
@@ -118,6 +140,11 @@ export async function handlePreferencesPost(
   token: string,
   now: Date = new Date(),
 ): Promise<Response> {
+  if (isCrossOrigin(req, new URL(appUrl()).origin))
+    return new Response("Preferences can only be changed from their own page.", {
+      status: 403,
+      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+    });
   const link = await resolveUnsubscribeLink(db, token);
   if (link.kind === "sample") return sample();
   if (link.kind === "invalid") return invalid();

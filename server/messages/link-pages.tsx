@@ -263,3 +263,43 @@ export async function renderPage(element: ReactElement): Promise<string> {
   const { renderToStaticMarkup } = await import("react-dom/server");
   return `<!DOCTYPE html>${renderToStaticMarkup(element)}`;
 }
+
+/** The double opt-in confirmation link: a button (link scanners follow GETs; only the POST subscribes). */
+export function OptInConfirmPage({ action, shop, address }: { action: string; shop: Shop; address: string }) {
+  return (
+    <Page shop={shop} title="Confirm your subscription">
+      <h1>Confirm your subscription</h1>
+      <p>
+        {shop.name} will send its news and offers to {maskAddress(address)}. You can unsubscribe from any
+        email.
+      </p>
+      <form method="post" action={action}>
+        <div className="actions">
+          <button type="submit" className="btn btn-primary">
+            Yes, subscribe me
+          </button>
+        </div>
+      </form>
+    </Page>
+  );
+}
+
+export function OptInDonePage({ shop, outcome }: { shop: Shop; outcome: "subscribed" | "used" | "expired" }) {
+  const text = {
+    subscribed: ["You’re subscribed", `Thank you: ${shop.name} will keep you posted.`],
+    used: [
+      "This link was already used",
+      "Your choice was recorded when you first clicked it. Nothing changed.",
+    ],
+    expired: [
+      "This link has expired",
+      "Sign up in the shop again to get a new confirmation email. Nothing changed.",
+    ],
+  }[outcome];
+  return (
+    <Page shop={shop} title={text[0]!}>
+      <h1>{text[0]}</h1>
+      <p>{text[1]}</p>
+    </Page>
+  );
+}

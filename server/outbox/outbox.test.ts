@@ -3,6 +3,7 @@ import { addTracking } from "@/server/analytics/tracking";
 import { linksOf, withoutTracking } from "./outbox";
 
 const APP = "https://app.tidings.example";
+const KEY = "k".repeat(32);
 const html = [
   "<html><head></head><body>",
   '<a href="https://shop.example/checkout/c_1?utm_source=email&amp;x=1">Return to your cart</a>',
@@ -17,22 +18,34 @@ describe("withoutTracking", () => {
     const tracked = addTracking(html, {
       messageId: "3f1c0a52-7d0e-4a57-9a4f-0f4c1b9b2a11",
       appUrl: APP,
-      key: "k".repeat(32),
+      key: KEY,
       keep: (u) => u.startsWith(`${APP}/u/`),
     });
     expect(tracked.html).toContain(`${APP}/o/`);
     expect(tracked.html).toContain(`${APP}/r/`);
-    const shown = withoutTracking(tracked.html, APP);
+    const shown = withoutTracking(tracked.html, APP, KEY);
     expect(shown).not.toContain(`${APP}/o/`);
     expect(shown).not.toContain(`${APP}/r/`);
     expect(shown).toBe(html);
   });
 
   it("leaves other links, and everything without an app URL, alone", () => {
-    expect(withoutTracking(html, APP)).toBe(html);
+    expect(withoutTracking(html, APP, KEY)).toBe(html);
     const odd = `<a href="${APP}/r/not-a-token">x</a>`;
-    expect(withoutTracking(odd, APP)).toBe(odd);
-    expect(withoutTracking(`<img src="${APP}/o/x.y">`, undefined)).toBe(`<img src="${APP}/o/x.y">`);
+    expect(withoutTracking(odd, APP, KEY)).toBe(odd);
+    expect(withoutTracking(`<img src="${APP}/o/x.y">`, undefined, KEY)).toBe(`<img src="${APP}/o/x.y">`);
+  });
+
+  it("unwraps only genuine click tokens, and only to http(s) destinations", () => {
+    const forged = `${Buffer.from(JSON.stringify({ m: "m", u: "https://evil.example/" })).toString("base64url")}.${"A".repeat(43)}`;
+    const link = `<a href="${APP}/r/${forged}">x</a>`;
+    expect(withoutTracking(link, APP, KEY)).toBe(link);
+    const other = addTracking('<a href="https://shop.example/">x</a>', {
+      messageId: "m",
+      appUrl: APP,
+      key: "o".repeat(32),
+    });
+    expect(withoutTracking(other.html, APP, KEY)).toContain(`${APP}/r/`);
   });
 });
 

@@ -10,6 +10,7 @@ import type { EmailContent } from "@/emails/types";
 import { renderEmail } from "@/server/channels/render-email";
 import { emailWorkspaceFor, messageRenderContext, unsubscribeLinks } from "@/server/channels/message-render";
 import { linkSigningKey } from "@/server/messages/consent";
+import { readLink, safeDestination } from "@/server/analytics/tracking";
 import { buildMergeContext, renderMerge } from "@/server/channels/merge";
 
 export type OutboxChannel = (typeof messages.$inferSelect)["channel"];
@@ -44,6 +45,8 @@ export async function listOutbox(db: DbOrTx, input: OutboxFilter) {
       subject: messages.subject,
       /** The subject as rendered at send time (the column may hold the unmerged one). */
       renderedSubject: sql<string | null>`${messages.content}->>'subject'`,
+      /** Set on the product's own notices (double opt-in, account notices), which are no test sends. */
+      system: sql<string | null>`${messages.content}->>'system'`,
       trigger: sql<{
         name?: string;
         properties?: Record<string, unknown>;
@@ -114,9 +117,10 @@ export async function listOutbox(db: DbOrTx, input: OutboxFilter) {
       trigger: _trigger,
       enrollmentId,
       renderedSubject,
+      system,
       ...r
     } = row;
-    const isTest = enrollmentId === null && r.flowId === null;
+    const isTest = enrollmentId === null && r.flowId === null && system === null;
     return {
       ...r,
       // Test sends store their "[Test] " subject in the column; flow messages the merged one in the content.
@@ -152,21 +156,22 @@ function escapeRegExp(s: string): string {
  * straight at their destinations, so looking at a message or following one of its links
  * in the Outbox never counts as the recipient opening or clicking it.
  */
-export function withoutTracking(html: string, appUrl: string | undefined): string {
+export function withoutTracking(html: string, appUrl: string | undefined, key: string | undefined): string {
   if (!appUrl) return html;
   const base = escapeRegExp(appUrl.replace(/\/+$/, ""));
   return html
     .replace(new RegExp(`<img\\b[^>]*\\bsrc="${base}/o/[^"]*"[^>]*>`, "g"), "")
-    .replace(new RegExp(`href="${base}/r/([A-Za-z0-9_-]+)\\.[A-Za-z0-9_-]+"`, "g"), (whole, body: string) => {
-      try {
-        const payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as { u?: unknown };
-        if (typeof payload.u === "string" && /^https?:\/\//i.test(payload.u))
-          return `href="${payload.u.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}"`;
-      } catch {
-        // Not a tracking token after all: leave the link as it is.
-      }
-      return whole;
-    });
+    .replace(
+      new RegExp(`href="${base}/r/([A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+)"`, "g"),
+      (whole, token: string) => {
+        // Only a genuine click token is unwrapped, and only to an http(s) destination.
+        const read = key ? readLink(token, key, "click") : null;
+        const destination = read?.verified && read.payload.u ? safeDestination(read.payload.u) : null;
+        return destination
+          ? `href="${read!.payload.u!.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}"`
+          : whole;
+      },
+    );
 }
 
 export type OutboxLink = { href: string; text: string; kind: "unsubscribe" | "preferences" | "link" };
@@ -248,7 +253,10 @@ export async function getOutboxMessage(
       ? await renderUnstored(db, m, input.appUrl)
       : null;
   const stored = rendered?.html ?? str(c.html);
-  const html = stored === null ? null : withoutTracking(stored, input.appUrl);
+  const html =
+    stored === null
+      ? null
+      : withoutTracking(stored, input.appUrl, input.appUrl ? await linkSigningKey(db) : undefined);
   const segments =
     typeof c.segments === "object" && c.segments !== null
       ? (c.segments as { segments?: unknown; encoding?: unknown; length?: unknown })
@@ -274,7 +282,7 @@ export async function getOutboxMessage(
     flowName: row.flowName,
     nodeId: m.nodeId,
     enrollmentId: m.enrollmentId,
-    isTest: m.enrollmentId === null && m.flowId === null,
+    isTest: m.enrollmentId === null && m.flowId === null && typeof c.system !== "string",
     contact: contact
       ? {
           id: contact.id,

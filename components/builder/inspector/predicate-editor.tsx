@@ -24,7 +24,10 @@ export type PredicateContext = {
   sources: readonly PropertySource[];
   /** The event whose properties the `event` source reads (trigger filter, wait-for-event, goal, a `where`). */
   eventName?: string | null;
-  /** The flow's trigger event, for the `trigger` source. */
+  /**
+   * The flow's trigger event, for the `trigger` source and for comparing with the trigger
+   * ("same as the trigger's product_id"); null or absent when the trigger has no event.
+   */
   triggerEvent?: string | null;
   /** Whether behaviour conditions (did an event, how often, first-time buyer) are offered. */
   behaviour: boolean;
@@ -346,9 +349,25 @@ function RowBody({
         <PropertyRow value={value} onChange={onChange} context={context} path={path} errorAt={errorAt} />
       );
     case "has_done":
-      return <HasDoneRow value={value} onChange={onChange} path={path} errorAt={errorAt} />;
+      return (
+        <HasDoneRow
+          value={value}
+          onChange={onChange}
+          triggerEvent={context.triggerEvent}
+          path={path}
+          errorAt={errorAt}
+        />
+      );
     case "event_count":
-      return <EventCountRow value={value} onChange={onChange} path={path} errorAt={errorAt} />;
+      return (
+        <EventCountRow
+          value={value}
+          onChange={onChange}
+          triggerEvent={context.triggerEvent}
+          path={path}
+          errorAt={errorAt}
+        />
+      );
     case "first_time_buyer":
       return <p className="text-xs text-slate-600">Has placed exactly one order.</p>;
     case "all":
@@ -370,6 +389,7 @@ function RowBody({
           <HasDoneRow
             value={inner}
             onChange={(next) => onChange({ type: "not", condition: next })}
+            triggerEvent={context.triggerEvent}
             path={`${path}.condition`}
             errorAt={errorAt}
           />
@@ -417,6 +437,21 @@ function PropertyRow({
   const needsValue = value.op !== "exists" && value.op !== "not_exists";
   const numeric = type === "number" || ORDERED.has(value.op);
   const listId = `${path || "p"}-examples`.replace(/\W/g, "-");
+  // "Same as the trigger's …": offered when the flow starts with an event to compare with.
+  const canCompareWithTrigger = Boolean(context.triggerEvent) || value.valueFrom !== undefined;
+  const fromTrigger = value.valueFrom !== undefined;
+  const setOperand = (operand: "value" | "trigger") => {
+    const next: PropertyPredicate = { ...value };
+    if (operand === "trigger") {
+      delete next.value;
+      next.valueFrom = { source: "trigger", path: value.path };
+      if (next.op === "in" || next.op === "contains") next.op = "eq";
+    } else {
+      delete next.valueFrom;
+      next.value = value.op === "in" ? [] : "";
+    }
+    onChange(next);
+  };
   return (
     <div className="grid grid-cols-2 gap-2">
       <PropertySelect
@@ -435,7 +470,10 @@ function PropertyRow({
         options={OPERATORS}
         onChange={(op) => {
           const next: PropertyPredicate = { ...value, op };
-          if (op === "exists" || op === "not_exists") delete next.value;
+          if (op === "exists" || op === "not_exists") {
+            delete next.value;
+            delete next.valueFrom;
+          } else if (next.valueFrom) delete next.value;
           else if (op === "in")
             next.value = Array.isArray(value.value)
               ? value.value
@@ -447,7 +485,37 @@ function PropertyRow({
           onChange(next);
         }}
       />
+      {needsValue && canCompareWithTrigger && (
+        <SelectField
+          label="Compare with"
+          value={fromTrigger ? "trigger" : "value"}
+          options={[
+            { value: "value", label: "a value" },
+            { value: "trigger", label: "same as the trigger's …" },
+          ]}
+          onChange={setOperand}
+        />
+      )}
+      {needsValue && fromTrigger && value.valueFrom && (
+        <PropertySelect
+          className="col-span-2"
+          label="Trigger's property"
+          hint={
+            context.triggerEvent
+              ? `A property of ${context.triggerEvent}, the event that started the flow.`
+              : undefined
+          }
+          source="trigger"
+          eventName={context.triggerEvent}
+          value={value.valueFrom.path}
+          onChange={(triggerPath) =>
+            onChange({ ...value, valueFrom: { source: "trigger", path: triggerPath } })
+          }
+          error={errorAt(`${path}.valueFrom.path`)}
+        />
+      )}
       {needsValue &&
+        !fromTrigger &&
         (value.op === "in" ? (
           <Field label="Values" hint="Separate with commas" error={errorAt(`${path}.value`)}>
             {(a11y) => (
@@ -513,12 +581,14 @@ function WhereEditor({
   event,
   where,
   onChange,
+  triggerEvent,
   path,
   errorAt,
 }: {
   event: string;
   where: Predicate | null;
   onChange: (where: Predicate | null) => void;
+  triggerEvent: string | null | undefined;
   path: string;
   errorAt: ErrorAt;
 }) {
@@ -529,7 +599,7 @@ function WhereEditor({
         onChange={onChange}
         optional
         addLabel="Only when the event matches…"
-        context={{ sources: ["event"], eventName: event, behaviour: false }}
+        context={{ sources: ["event"], eventName: event, triggerEvent, behaviour: false }}
         path={`${path}.where`}
         errorAt={errorAt}
       />
@@ -540,11 +610,13 @@ function WhereEditor({
 function HasDoneRow({
   value,
   onChange,
+  triggerEvent,
   path,
   errorAt,
 }: {
   value: HasDone;
   onChange: (value: HasDone) => void;
+  triggerEvent: string | null | undefined;
   path: string;
   errorAt: ErrorAt;
 }) {
@@ -582,6 +654,7 @@ function HasDoneRow({
         event={value.event}
         where={value.where}
         onChange={(where) => onChange({ ...value, where })}
+        triggerEvent={triggerEvent}
         path={path}
         errorAt={errorAt}
       />
@@ -592,11 +665,13 @@ function HasDoneRow({
 function EventCountRow({
   value,
   onChange,
+  triggerEvent,
   path,
   errorAt,
 }: {
   value: EventCount;
   onChange: (value: EventCount) => void;
+  triggerEvent: string | null | undefined;
   path: string;
   errorAt: ErrorAt;
 }) {
@@ -645,6 +720,7 @@ function EventCountRow({
         event={value.event}
         where={value.where}
         onChange={(where) => onChange({ ...value, where })}
+        triggerEvent={triggerEvent}
         path={path}
         errorAt={errorAt}
       />

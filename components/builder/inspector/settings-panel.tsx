@@ -8,6 +8,13 @@ import { PredicateEditor } from "./predicate-editor";
 import { useTriggerEvent } from "./use-node-form";
 import { useSchemaForm } from "./use-schema-form";
 
+/** The id that names "this" thing for a trigger event: the cart, the product or the order. */
+function sameThingKey(triggerEvent: string | null): string {
+  if (triggerEvent === "Started Checkout" || triggerEvent === "Added to Cart") return "cart_id";
+  if (triggerEvent === "Viewed Product" || triggerEvent === "Back in Stock") return "product_id";
+  return "order_id";
+}
+
 export function SettingsPanel() {
   const settings = useBuilder((s) => s.settings);
   const update = useBuilder((s) => s.updateSettings);
@@ -36,10 +43,37 @@ export function SettingsPanel() {
               onChange={(filter) => change({ ...draft, goal: { ...goal, filter } })}
               optional
               addLabel="Only when the event matches…"
-              context={{ sources: ["event"], eventName: goal.event, behaviour: false }}
+              context={{ sources: ["event"], eventName: goal.event, triggerEvent, behaviour: false }}
               path="goal.filter"
               errorAt={error}
             />
+            {(triggerEvent !== null || (goal.matchTriggerProperty ?? null) !== null) && (
+              <CheckboxField
+                label="Only when it is about this trigger"
+                hint="E.g. exit when this cart is ordered, not any cart: the goal event must carry the trigger's value."
+                checked={(goal.matchTriggerProperty ?? null) !== null}
+                onChange={(on) =>
+                  change({
+                    ...draft,
+                    goal: on
+                      ? { ...goal, matchTriggerProperty: sameThingKey(triggerEvent) }
+                      : { event: goal.event, filter: goal.filter },
+                  })
+                }
+              />
+            )}
+            {goal.matchTriggerProperty !== undefined && goal.matchTriggerProperty !== null && (
+              <PropertySelect
+                label="Same value of"
+                source="trigger"
+                eventName={triggerEvent}
+                value={goal.matchTriggerProperty}
+                onChange={(matchTriggerProperty) =>
+                  change({ ...draft, goal: { ...goal, matchTriggerProperty } })
+                }
+                error={error("goal.matchTriggerProperty")}
+              />
+            )}
           </>
         )}
       </Section>

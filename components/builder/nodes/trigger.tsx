@@ -100,7 +100,12 @@ function TriggerInspector({ nodeId, config }: InspectorProps<"trigger">) {
                 onChange={(filter) => change({ ...draft, filter })}
                 optional
                 addLabel="Only when the event matches…"
-                context={{ sources: ["event", "contact"], eventName: draft.event, behaviour: true }}
+                context={{
+                  sources: ["event", "contact"],
+                  eventName: draft.event,
+                  triggerEvent: draft.event || null,
+                  behaviour: true,
+                }}
                 path="filter"
                 errorAt={error}
               />

@@ -52,7 +52,7 @@ function WaitForEventInspector({ nodeId, config }: InspectorProps<"wait_for_even
           onChange={(filter) => change({ ...draft, filter })}
           optional
           addLabel="Only when the event matches…"
-          context={{ sources: ["event"], eventName: draft.event, behaviour: false }}
+          context={{ sources: ["event"], eventName: draft.event, triggerEvent, behaviour: false }}
           path="filter"
           errorAt={error}
         />

@@ -11,6 +11,8 @@ import {
   listEventNames,
 } from "@/server/contacts/contacts";
 import { CSV_IMPORT_MAX_BYTES, importContactsCsv } from "@/server/contacts/import-csv";
+import { notFound } from "@/server/errors";
+import { rotateContactLinks } from "@/server/messages/consent";
 
 const ContactId = z.object({ id: z.uuid("Not a contact id") });
 
@@ -52,4 +54,10 @@ export const contactsRouter = router({
     .mutation(({ ctx, input }) =>
       importContactsCsv(ctx.db, { workspaceId: ctx.workspaceId, csv: input.csv }),
     ),
+  /** Rotates the contact's unsubscribe/preference links: old ones still unsubscribe, never subscribe. */
+  rotateLinks: workspaceProcedure.input(ContactId).mutation(async ({ ctx, input }) => {
+    const rotated = await rotateContactLinks(ctx.db, { workspaceId: ctx.workspaceId, contactId: input.id });
+    if (!rotated) throw notFound("Contact");
+    return { rotated };
+  }),
 });

@@ -235,7 +235,9 @@ export function matchesEventTrigger(
       event,
       events: context.events ?? [event],
       enteredAt: null,
-      now: context.now ?? event.occurredAt,
+      // As of the event's own time: "viewed this product twice in 24 h" counts views up to
+      // this one, not later ones that arrived in the same batch.
+      now: Math.min(event.occurredAt, context.now ?? event.occurredAt),
     });
   }
   if (trigger.type === "back_in_stock") {

@@ -14,6 +14,7 @@ import {
   Predicate,
   predicateEventNames,
   predicateProblems,
+  referencesTrigger,
 } from "../predicate";
 import { addDuration, describeDuration, Duration } from "../time";
 import { defineNode, next, type StepContext, type StepResult } from "./define";
@@ -57,11 +58,26 @@ export function findAwaitedEvent(
   return null;
 }
 
+/**
+ * Where the wait starts looking, in event time. A wait about the trigger ("this order's
+ * review") accepts a matching event from the moment the trigger happened, even one that
+ * arrived before the contact reached the wait; any other wait starts when it begins.
+ */
+export function awaitFrom(
+  config: WaitForEventConfig,
+  ctx: Pick<StepContext<WaitForEventConfig>, "scope">,
+  since: number,
+): number {
+  const scoped = (config.matchTriggerProperty ?? "").trim() !== "" || referencesTrigger(config.filter);
+  return scoped && ctx.scope.enteredAt !== null ? Math.min(since, ctx.scope.enteredAt) : since;
+}
+
 function step(ctx: StepContext<WaitForEventConfig>): StepResult {
   const { config, now, resumed } = ctx;
   const since = resumed?.since ?? now;
   const timeoutAt = resumed?.until ?? addDuration(now, config.timeout, ctx.zone);
-  if (findAwaitedEvent(config, ctx, since, Math.min(now, timeoutAt))) return next("event");
+  if (findAwaitedEvent(config, ctx, awaitFrom(config, ctx, since), Math.min(now, timeoutAt)))
+    return next("event");
   if (now >= timeoutAt) return next("timeout");
   return { type: "wait", reason: "event", until: timeoutAt, then: "timeout" };
 }

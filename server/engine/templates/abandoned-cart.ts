@@ -4,7 +4,9 @@ import { chain, edge, emailCopy, graph, node, orderGoal } from "./build";
 /**
  * Started Checkout → 1 h → email 1 → 1 day → email 2 + SMS → 2 days → email 3 with a
  * coupon for shoppers who have never ordered; returning customers are not trained to wait
- * for a discount. Placing an order (the goal) exits at any point.
+ * for a discount. Ordering *this* cart (the goal: a `Placed Order` with the checkout's
+ * `cart_id`) exits at any point, judged by event time: an order placed after the checkout
+ * counts even when it arrives first, in the same batch, or late.
  */
 export const abandonedCart = graph(
   [
@@ -90,5 +92,5 @@ export const abandonedCart = graph(
     edge("never_ordered", "no", "exit_returning"),
     ...chain("email_3", "exit"),
   ],
-  { goal: orderGoal(), reentry: { mode: "every_time" } },
+  { goal: orderGoal("cart_id"), reentry: { mode: "every_time" } },
 );

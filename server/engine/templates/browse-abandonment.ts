@@ -2,12 +2,20 @@ import { when } from "../predicate";
 import { chain, edge, emailCopy, graph, node, orderGoal } from "./build";
 
 /**
- * Viewed Product (a second view within a day, or a minute on the page) → 2 h → already
- * checking out? exit : email + push with the last viewed item.
+ * Viewed Product (a second view of the same product within a day, or a minute on the page)
+ * → 2 h → already checking out? exit : email + push with the last viewed item. The rule is
+ * the trigger's filter, so a first short view neither enrolls nor uses up the weekly entry.
  */
 export const browseAbandonment = graph(
   [
-    node("trigger", "trigger", 0, 0, { type: "event", event: "Viewed Product", filter: null }),
+    node("trigger", "trigger", 0, 0, {
+      type: "event",
+      event: "Viewed Product",
+      filter: when.any(
+        when.count("Viewed Product", "gte", 2, 1, when.sameAsTrigger("product_id")),
+        when.event("time_on_page", "gte", 60),
+      ),
+    }),
     node("wait_2h", "wait", 0, 1, { mode: "duration", amount: 2, unit: "hours" }),
     node("checking_out", "condition", 0, 2, {
       mode: "if",
@@ -48,7 +56,6 @@ export const browseAbandonment = graph(
   ],
   {
     goal: orderGoal(),
-    filter: when.any(when.count("Viewed Product", "gte", 2, 1), when.trigger("time_on_page", "gte", 60)),
     reentry: { mode: "once_per_period", periodDays: 7 },
   },
 );

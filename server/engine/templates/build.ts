@@ -59,4 +59,8 @@ export function graph(
   return { schema: 1, nodes, edges, settings: { ...defaultSettings(), ...settings } };
 }
 
-export const orderGoal = (): FlowSettings["goal"] => ({ event: ORDER_EVENT, filter: null });
+/** `Placed Order` as the goal; with `matchTriggerProperty`, only the order of this trigger (e.g. `cart_id`). */
+export const orderGoal = (matchTriggerProperty?: string): FlowSettings["goal"] =>
+  matchTriggerProperty === undefined
+    ? { event: ORDER_EVENT, filter: null }
+    : { event: ORDER_EVENT, filter: null, matchTriggerProperty };

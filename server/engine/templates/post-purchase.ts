@@ -1,9 +1,11 @@
 import { when } from "../predicate";
-import { chain, edge, emailCopy, graph, node, orderGoal } from "./build";
+import { chain, edge, emailCopy, graph, node } from "./build";
 
 /**
  * Placed Order → first-time or repeat buyer thank-you → 3 days → cross-sell → review
- * request after 10 days (soft goods) or 21 days (hard goods).
+ * request after 10 days (soft goods) or 21 days (hard goods). One journey per order, and no
+ * goal exit: a second order starts its own journey and never ends the first one's, so every
+ * order gets its review ask. Orders are still credited to the messages that led to them.
  */
 export const postPurchase = graph(
   [
@@ -100,5 +102,5 @@ export const postPurchase = graph(
     edge("wait_soft", "next", "review_email"),
     ...chain("review_email", "exit"),
   ],
-  { goal: orderGoal(), entryKey: "order_id", reentry: { mode: "every_time" } },
+  { goal: null, entryKey: "order_id", reentry: { mode: "every_time" } },
 );

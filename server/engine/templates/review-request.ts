@@ -5,8 +5,17 @@ const REVIEW = "Review Submitted";
 
 /**
  * Order Delivered → ask for a review → wait for `Review Submitted` on this order (5 days)
- * → rating ≥ 4: thanks / rating < 4: recovery offer / no review: reminder.
+ * → rating ≥ 4: thanks / rating < 4: recovery offer / no review: reminder. The rating read
+ * is this order's review (same `order_id` as the delivery), never a review of another order.
  */
+
+/** A review of the order that was delivered, rated `op` `stars`. */
+const thisOrderRated = (op: "gte" | "lt", stars: number) =>
+  when.hasDone(
+    REVIEW,
+    "flow_start",
+    when.all(when.sameAsTrigger("order_id"), when.event("rating", op, stars)),
+  );
 export const reviewRequest = graph(
   [
     node("trigger", "trigger", 0, 0, { type: "event", event: "Order Delivered", filter: null }),
@@ -38,12 +47,12 @@ export const reviewRequest = graph(
         {
           id: "happy",
           label: "Rating ≥ 4",
-          predicate: when.hasDone(REVIEW, "flow_start", when.event("rating", "gte", 4)),
+          predicate: thisOrderRated("gte", 4),
         },
         {
           id: "unhappy",
           label: "Rating < 4",
-          predicate: when.hasDone(REVIEW, "flow_start", when.event("rating", "lt", 4)),
+          predicate: thisOrderRated("lt", 4),
         },
       ],
       elseLabel: "No rating",

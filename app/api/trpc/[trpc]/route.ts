@@ -10,10 +10,7 @@ const handler = (req: Request) =>
     createContext: () => createRequestContext(req.headers),
     // Previews carry a whole draft as their input: the client sends those queries as POST.
     allowMethodOverride: true,
-    onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR")
-        console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
-    },
+    // Internal errors are logged by the error formatter, with the id the client is shown.
   });
 
 export { handler as GET, handler as POST };

@@ -1,0 +1,99 @@
+/**
+ * Browse abandonment, in the shop's words: a second view of the same product within a day
+ * (or a minute on its page) → 2 h → already checking out? nothing : email + push with the
+ * product. A first short view neither starts the flow nor uses up the weekly entry.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
+import { at, Shop } from "./shop";
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+});
+afterAll(() => t.close());
+
+const view = (product: string, timestamp?: number, extra: Record<string, unknown> = {}) => ({
+  customer: "Noor",
+  event: "Viewed Product",
+  properties: { product_id: product, title: `Product ${product}`, url: `/p/${product}`, ...extra },
+  ...(timestamp !== undefined && { timestamp }),
+});
+
+async function shopWithNoor() {
+  const shop = await Shop.open(t, "browse_abandonment");
+  await shop.customer("Noor");
+  return shop;
+}
+
+const emails = async (shop: Shop) => (await shop.sent()).filter((s) => s.startsWith("browse_email"));
+
+describe(`browse abandonment scenarios (${testDriver()})`, () => {
+  it("one short look at a product at 10:00 → nothing", async () => {
+    const shop = await shopWithNoor();
+    await shop.runUntil(at(0, "10:00"));
+    await shop.deliver(view("P", undefined, { time_on_page: 20 }));
+    await shop.runUntil(at(2, "00:00"));
+    expect(await shop.journeys()).toEqual([]);
+    expect(await shop.sent()).toEqual([]);
+  });
+
+  it("views a product at 10:00 and again at 10:30 → the email at 12:30", async () => {
+    const shop = await shopWithNoor();
+    await shop.runUntil(at(0, "10:00"));
+    await shop.deliver(view("P"));
+    await shop.runUntil(at(0, "10:30"));
+    await shop.deliver(view("P"));
+    await shop.runUntil(at(2, "00:00"));
+    expect(await emails(shop)).toEqual(["browse_email at day 0 12:30"]);
+  });
+
+  it("views two different products once each → nothing", async () => {
+    const shop = await shopWithNoor();
+    await shop.runUntil(at(0, "10:00"));
+    await shop.deliver(view("P"));
+    await shop.runUntil(at(0, "10:30"));
+    await shop.deliver(view("Q"));
+    await shop.runUntil(at(2, "00:00"));
+    expect(await shop.sent()).toEqual([]);
+  });
+
+  it("a second view two days later is a new first view → nothing", async () => {
+    const shop = await shopWithNoor();
+    await shop.runUntil(at(0, "10:00"));
+    await shop.deliver(view("P"));
+    await shop.runUntil(at(2, "10:00"));
+    await shop.deliver(view("P"));
+    await shop.runUntil(at(4, "00:00"));
+    expect(await shop.sent()).toEqual([]);
+  });
+
+  it("one view with 90 seconds on the page at 10:00 → the email at 12:00", async () => {
+    const shop = await shopWithNoor();
+    await shop.runUntil(at(0, "10:00"));
+    await shop.deliver(view("P", undefined, { time_on_page: 90 }));
+    await shop.runUntil(at(2, "00:00"));
+    expect(await emails(shop)).toEqual(["browse_email at day 0 12:00"]);
+  });
+
+  it("both views delivered in one batch at 10:06 (stamped 10:00 and 10:05) → one journey, the email at 12:06", async () => {
+    const shop = await shopWithNoor();
+    await shop.runUntil(at(0, "10:06"));
+    await shop.deliver(view("P", at(0, "10:00")), view("P", at(0, "10:05")));
+    await shop.runUntil(at(2, "00:00"));
+    expect(await shop.journeys()).toHaveLength(1);
+    expect(await emails(shop)).toEqual(["browse_email at day 0 12:06"]);
+  });
+
+  it("views twice, then starts checking out within the 2 hours → no email", async () => {
+    const shop = await shopWithNoor();
+    await shop.runUntil(at(0, "10:00"));
+    await shop.deliver(view("P"));
+    await shop.runUntil(at(0, "10:30"));
+    await shop.deliver(view("P"));
+    await shop.runUntil(at(0, "11:00"));
+    await shop.deliver({ customer: "Noor", event: "Started Checkout", properties: { cart_id: "c1" } });
+    await shop.runUntil(at(2, "00:00"));
+    expect(await shop.sent()).toEqual([]);
+  });
+});
