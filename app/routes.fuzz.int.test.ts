@@ -18,7 +18,7 @@ import { badPathResponse, pathProblem } from "@/server/http/path-guard";
 
 const APP = path.resolve(import.meta.dirname);
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
-const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => unknown;
 interface Route {

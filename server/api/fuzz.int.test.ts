@@ -27,7 +27,7 @@ let t: TestDb;
 let member: Awaited<ReturnType<typeof createShop>>;
 /** Plausible valid values by input key, from the member's own rows. */
 let valid: Record<string, fc.Arbitrary<unknown>>;
-const RUNS = Number(process.env.FUZZ_RUNS ?? 20);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 10);
 
 /** Reports the first failure as it was thrown: a counterexample nested 20,000 deep cannot be printed. */
 const settings = (seed: number): fc.Parameters<[unknown]> => ({

@@ -163,7 +163,7 @@ describe(`forged click tokens (${testDriver()})`, () => {
   const key = "k".repeat(32);
   const click = (m: string, u: string) =>
     handleClick(t.db, {
-      token: signLink({ m, u }, "another key"),
+      token: signLink({ m, u }, "another key of 32 bytes or so..."),
       key,
       appUrl: "https://shop.example.com",
       now: new Date(),

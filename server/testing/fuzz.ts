@@ -113,9 +113,19 @@ export function plant(base: unknown, at: number, op: "replace" | "delete" | "add
   const paths = pathsOf(base);
   const path = paths[at % paths.length]!;
   if (path.length === 0) return op === "replace" ? value : base;
-  const root = structuredClone(base);
-  let parent = root as Record<string | number, unknown>;
-  for (const step of path.slice(0, -1)) parent = parent[step] as Record<string | number, unknown>;
+  // Copy only the containers on the path: the rest may be shared, or too deep to clone.
+  const copy = (v: unknown) =>
+    (Array.isArray(v) ? [...(v as unknown[])] : { ...(v as Record<string, unknown>) }) as Record<
+      string | number,
+      unknown
+    >;
+  const root = copy(base);
+  let parent = root;
+  for (const step of path.slice(0, -1)) {
+    const child = copy(parent[step]);
+    parent[step] = child;
+    parent = child;
+  }
   const last = path[path.length - 1]!;
   if (op === "replace") parent[last] = value;
   else if (op === "delete") {
@@ -124,7 +134,11 @@ export function plant(base: unknown, at: number, op: "replace" | "delete" | "add
   } else {
     const target = parent[last];
     if (target && typeof target === "object" && !Array.isArray(target))
-      Object.defineProperty(target, `fuzz${at % 7}`, { value, enumerable: true, writable: true });
+      parent[last] = Object.defineProperty(copy(target), `fuzz${at % 7}`, {
+        value,
+        enumerable: true,
+        writable: true,
+      });
     else parent[last] = value;
   }
   return root;
