@@ -2,7 +2,7 @@
 /** Fields several step forms share: durations, message category, merge-field insertion. */
 import { useState } from "react";
 import type { DurationUnit } from "@/server/engine/time";
-import { MERGE_FIELDS } from "@/server/channels/merge";
+import { MERGE_FIELDS } from "@/emails/merge-fields";
 import { NumberField, SelectField, TextField, type Option } from "../ui/form";
 
 export const UNITS: Option<DurationUnit>[] = [
