@@ -36,13 +36,13 @@ const SERVER_LAYERS = [
 ];
 const TESTS = ["**/*.test.ts", "**/*.test.tsx"];
 
-/** What a file `depth` folders below server/engine may import: its own files, zod and luxon. */
+/** What a file `depth` folders below server/engine may import: its own files and pure libraries (zod, luxon, rrule). */
 function engineImports({ depth }) {
-  const message = "server/engine is pure: it imports only its own files, zod and luxon.";
+  const message = "server/engine is pure: it imports only its own files and pure libraries (zod, luxon, rrule).";
   const own = depth === 0 ? String.raw`\./` : String.raw`\.\.?/(?!\.\./)`;
   return [
     {
-      regex: String.raw`^(?!(zod|luxon|vitest|fast-check)(/|$)|@/server/engine(/|$)|${own})`,
+      regex: String.raw`^(?!(zod|luxon|rrule|vitest|fast-check)(/|$)|@/server/engine(/|$)|${own})`,
       message,
     },
   ];

@@ -1,6 +1,7 @@
 /**
- * Every merge field an email, SMS or push can use, as plain data: the editor's picker
- * shows it, the merge code in `server/channels/merge.ts` checks copy against it.
+ * The merge fields as data: which there are, what they mean, and which a flow's trigger
+ * can fill. Free of the renderer (liquidjs) so the editor's picker and the validator's
+ * catalog (`emails/content-catalog.ts`) read the same list the sender merges with.
  */
 
 export type MergeFieldGroup = "contact" | "shop" | "cart" | "order" | "product" | "offer" | "event";
@@ -151,3 +152,55 @@ export const MERGE_FIELDS: readonly MergeField[] = [
     optional: true,
   },
 ];
+
+export const ALWAYS_AVAILABLE: readonly MergeFieldGroup[] = ["contact", "shop", "event"];
+export const CART_EVENTS = new Set(["Started Checkout", "Checkout Started", "Added to Cart", "Cart Updated"]);
+export const ORDER_EVENTS = new Set([
+  "Placed Order",
+  "Order Placed",
+  "Order Shipped",
+  "Order Delivered",
+  "Order Fulfilled",
+  "Order Refunded",
+]);
+export const PRODUCT_EVENTS = new Set([
+  "Viewed Product",
+  "Added to Cart",
+  "Back in Stock",
+  "Product Back in Stock",
+]);
+
+/** Every filter the merge renderer knows: liquid's own plus `money` (a test checks the renderer agrees). */
+export const MERGE_FILTERS: readonly string[] = [
+  ...(
+    "escape xml_escape escape_once newline_to_br strip_html abs at_least at_most ceil divided_by floor " +
+    "minus plus modulo times round url_decode url_encode cgi_escape uri_escape slugify join last first " +
+    "reverse sort sort_natural size map sum compact concat push unshift pop shift slice where reject " +
+    "where_exp reject_exp group_by group_by_exp has has_exp find_index find_index_exp find find_exp uniq " +
+    "sample date date_to_xmlschema date_to_rfc822 date_to_string date_to_long_string append prepend " +
+    "lstrip downcase upcase remove remove_first remove_last rstrip split strip strip_newlines squish " +
+    "capitalize replace replace_first replace_last truncate truncatewords normalize_whitespace " +
+    "number_of_words array_to_sentence_string base64_encode base64_decode sha256 hmac_sha256 default raw " +
+    "jsonify to_integer json inspect"
+  ).split(" "),
+  "money",
+];
+
+/**
+ * The merge fields a flow started by `eventName` can always fill. Shop, contact,
+ * event, review and referral fields are always there (the last two fall back to
+ * shop links); cart, order and product fields depend on the trigger event.
+ */
+export function mergeKeysForTrigger(
+  eventName: string | undefined,
+  opts: { hasCoupon?: boolean } = {},
+): string[] {
+  const groups = new Set<MergeFieldGroup>(ALWAYS_AVAILABLE);
+  if (eventName && CART_EVENTS.has(eventName)) groups.add("cart");
+  if (eventName && ORDER_EVENTS.has(eventName)) groups.add("order");
+  if (eventName && PRODUCT_EVENTS.has(eventName)) groups.add("product");
+  const keys = MERGE_FIELDS.filter((f) => groups.has(f.group)).map((f) => f.key);
+  keys.push("review.url", "referral.url", "referral.reward_code", "products");
+  if (opts.hasCoupon) keys.push("coupon_code");
+  return keys;
+}

@@ -4,20 +4,22 @@
  * and wake each other with NOTIFY.
  */
 import { openDb } from "@/server/db/client";
+import { env } from "@/server/env";
 import { createExecutor } from "@/server/executor/instance";
 
-const url = process.env.DATABASE_URL;
+const config = env();
+const url = config.DATABASE_URL;
 if (!url) {
   console.error(
     "npm run worker needs DATABASE_URL (on the embedded default the executor runs inside the web server).",
   );
   process.exit(1);
 }
-const handle = await openDb({ url, maxConnections: Number(process.env.WORKER_CONNECTIONS ?? 4) });
+const handle = await openDb({ url, maxConnections: config.WORKER_CONNECTIONS });
 const executor = await createExecutor(handle, {
-  pollMs: Number(process.env.WORKER_POLL_MS ?? 1000),
-  batchSize: Number(process.env.WORKER_BATCH ?? 100),
-  leaseMs: process.env.WORKER_LEASE_MS ? Number(process.env.WORKER_LEASE_MS) : undefined,
+  pollMs: config.WORKER_POLL_MS,
+  batchSize: config.WORKER_BATCH,
+  leaseMs: config.WORKER_LEASE_MS,
 });
 await executor.start();
 console.log(`[worker ${process.pid}] running`);

@@ -46,7 +46,7 @@ export async function boot(): Promise<void> {
   }
   const db =
     handle.driver === "pglite"
-      ? `PGlite (embedded, ${process.env.TIDINGS_DATA_DIR ?? ".data"})`
+      ? `PGlite (embedded, ${env().TIDINGS_DATA_DIR ?? ".data"})`
       : "Postgres (DATABASE_URL)";
   console.log(
     [

@@ -37,6 +37,11 @@ const Env = z.object({
     .optional(),
   /** Sign-in attempts allowed per 10 s per client address (default 3). */
   TIDINGS_SIGN_IN_LIMIT: z.coerce.number().int().positive().optional(),
+  /** `npm run worker`: enrollments per claim, idle poll, message lease, pool size. */
+  WORKER_BATCH: z.coerce.number().int().positive().default(100),
+  WORKER_POLL_MS: z.coerce.number().int().positive().default(1000),
+  WORKER_LEASE_MS: z.coerce.number().int().positive().optional(),
+  WORKER_CONNECTIONS: z.coerce.number().int().positive().default(4),
 });
 export type Env = z.infer<typeof Env>;
 

@@ -249,4 +249,26 @@ describe("builder store", () => {
     expect(canvasToGraph(s())).toEqual(flowTemplates()[0]!.graph);
     expect(s().issues).toEqual([]);
   });
+
+  it("names an unknown template or a misspelled merge field on the email step, before publish", () => {
+    const store = createBuilderStore(flowTemplates().find((t) => t.key === "abandoned_cart")!.graph);
+    const s = () => store.getState();
+    expect(s().issues).toEqual([]);
+    const email = s().nodes.find((n) => n.id === "email_1")!;
+    s().updateConfig("email_1", {
+      ...email.data,
+      subject: "Hi {{ frist_name }}",
+      template: "abandoned_cart_9",
+    });
+    expect(
+      s()
+        .issuesByNode.email_1?.map((i) => i.code)
+        .sort(),
+    ).toEqual(["unknown_merge_field", "unknown_template"]);
+    expect(
+      s()
+        .issuesByNode.email_1?.map((i) => i.message)
+        .join(" "),
+    ).toContain("{{ frist_name }}");
+  });
 });

@@ -6,6 +6,7 @@
  */
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from "@xyflow/react";
 import { createStore } from "zustand/vanilla";
+import { contentCatalog } from "@/emails/content-catalog";
 import type { FlowGraph, Position } from "@/server/engine/graph";
 import type { Issue } from "@/server/engine/issues";
 import { definitionOf, type NodeConfig, type NodeKind } from "@/server/engine/nodes";
@@ -107,7 +108,7 @@ export function graphLike(nodes: readonly CanvasNode[], edges: readonly CanvasEd
 }
 
 function analyse(nodes: readonly CanvasNode[], edges: readonly CanvasEdge[], settings: FlowSettings) {
-  const issues = validateGraph(canvasToGraph({ nodes, edges, settings }));
+  const issues = validateGraph(canvasToGraph({ nodes, edges, settings }), contentCatalog);
   const issuesByNode: Record<string, Issue[]> = {};
   for (const found of issues) if (found.nodeId) (issuesByNode[found.nodeId] ??= []).push(found);
   return { issues, issuesByNode };

@@ -12,7 +12,7 @@ function autoWinnerText(split: SplitResult): string | null {
     after.days !== undefined ? `${after.days} ${after.days === 1 ? "day" : "days"}` : null,
     after.contacts !== undefined ? `${after.contacts.toLocaleString("en")} contacts` : null,
   ].filter(Boolean);
-  return `Automatic winner after ${parts.join(" and ")}, when one path converts significantly better.`;
+  return `Tested once after ${parts.join(" and ")}: a path that converts significantly better then takes everyone new.`;
 }
 
 export function SplitResults({ splits, currency }: { splits: SplitResult[]; currency: string }) {
@@ -39,6 +39,11 @@ export function SplitResults({ splits, currency }: { splits: SplitResult[]; curr
             >
               <Trophy className="size-4" aria-hidden /> Winner: {split.winner.label} since{" "}
               {dateFormat.format(new Date(split.winner.decidedAt))} — everyone new takes this path.
+            </p>
+          ) : split.noWinnerAt ? (
+            <p className="mt-1 text-sm text-slate-700" data-testid="split-no-winner">
+              No clear winner on {dateFormat.format(new Date(split.noWinnerAt))}, when the test was decided —
+              the split stays random for this version.
             </p>
           ) : (
             autoWinnerText(split) && <p className="mt-1 text-xs text-slate-600">{autoWinnerText(split)}</p>

@@ -8,6 +8,7 @@
 import { and, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { conversions, messageEvents, messages } from "@/server/db/schema";
+import type { Channel } from "@/server/engine/facts";
 import type { FlowGraph } from "@/server/engine/graph";
 import { eventValueCents } from "@/server/engine";
 
@@ -22,7 +23,7 @@ export function conversionEventOf(graph: FlowGraph): string {
 export interface Touch {
   messageId: string;
   nodeId: string | null;
-  channel: "email" | "sms" | "push";
+  channel: Channel;
   type: "opened" | "clicked";
   at: number;
 }

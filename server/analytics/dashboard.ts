@@ -58,7 +58,10 @@ export interface SplitResult {
   nodeId: string;
   summary: string;
   autoWinner: SplitAutoWinner | null;
-  winner: (SplitWinner & { label: string }) | null;
+  /** The winning branch, once decided. */
+  winner: (SplitWinner & { branchId: string; label: string }) | null;
+  /** When the one test at the horizon found no significant winner (the split stays random). */
+  noWinnerAt: string | null;
   branches: BranchResult[];
 }
 
@@ -302,12 +305,14 @@ async function splitResults(
   ]);
   return nodes.map((node) => {
     const winner = liveVersionId ? winners.get(splitWinnerKey(liveVersionId, node.id)) : undefined;
-    const branch = winner ? node.config.branches.find((b) => b.id === winner.branchId) : undefined;
+    const branchId = winner?.branchId ?? null;
+    const branch = branchId ? node.config.branches.find((b) => b.id === branchId) : undefined;
     return {
       nodeId: node.id,
       summary: definitionOf("split").summary(node.config),
       autoWinner: node.config.autoWinner ?? null,
-      winner: winner ? { ...winner, label: branch?.label || winner.branchId } : null,
+      winner: winner && branchId ? { ...winner, branchId, label: branch?.label || branchId } : null,
+      noWinnerAt: winner && !branchId ? winner.decidedAt : null,
       branches: compareBranches(node.config, counts.get(node.id)),
     };
   });

@@ -5,14 +5,16 @@
  * that sends nothing can never earn message credit, and an A/B test asks who reached the
  * goal. Each branch is compared with the first (the control) by a two-proportion test.
  *
- * An automatic winner, once decided, is kept in `app_settings` under a key per flow version
- * and split, so it is decided once and every worker reads the same answer.
+ * An automatic winner is decided once, at the split's horizon (see executor/split-winners.ts),
+ * and kept in `app_settings` under a key per flow version and split — a branch, or "no
+ * winner" — so it is never re-tested and every worker reads the same answer.
  */
 import { eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { appSettings } from "@/server/db/schema";
 import type { SplitConfig } from "@/server/engine/nodes/split";
 import { twoProportionTest } from "./stats";
+import { rowsOf } from "@/server/db/rows";
 
 export interface BranchCounts {
   contacts: number;
@@ -95,12 +97,6 @@ export async function splitBranchCounts(
   return out;
 }
 
-/** postgres.js returns an array; PGlite returns `{ rows }`. */
-function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return (result as { rows?: T[] }).rows ?? [];
-}
-
 const percent = (n: number) => `${Math.round(n * 100)}%`;
 
 /** Branch results in the split's order, each compared with the first branch. */
@@ -150,8 +146,10 @@ export function significantWinner(results: readonly BranchResult[]): string | nu
   return best.branchId;
 }
 
+/** An automatic winner decision, taken once at the split's horizon. */
 export interface SplitWinner {
-  branchId: string;
+  /** The winning branch; null when the one test found no significant winner (the split stays random). */
+  branchId: string | null;
   /** ISO instant the winner was decided. */
   decidedAt: string;
   contacts: number;
@@ -162,7 +160,10 @@ export const splitWinnerKey = (versionId: string, nodeId: string) => `split_winn
 function parseWinner(value: string): SplitWinner | null {
   try {
     const parsed = JSON.parse(value) as Partial<SplitWinner>;
-    if (typeof parsed.branchId === "string" && typeof parsed.decidedAt === "string")
+    if (
+      (typeof parsed.branchId === "string" || parsed.branchId === null) &&
+      typeof parsed.decidedAt === "string"
+    )
       return {
         branchId: parsed.branchId,
         decidedAt: parsed.decidedAt,

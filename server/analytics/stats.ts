@@ -6,6 +6,7 @@
 import { and, count, eq, gte, lte, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { enrollments, flowStatsDaily } from "@/server/db/schema";
+import { errorFunction } from "simple-statistics";
 
 export interface NodeStats {
   entered: number;
@@ -160,20 +161,14 @@ export function twoProportionTest(
   const se = Math.sqrt(pooled * (1 - pooled) * (1 / a.contacts + 1 / b.contacts));
   if (se === 0) return { z: 0, pValue: 1, significant: false };
   const z = (p1 - p2) / se;
-  const pValue = 2 * (1 - normalCdf(Math.abs(z)));
+  const pValue = Math.min(1, Math.max(0, 2 * (1 - normalCdf(Math.abs(z)))));
   const enough = [a.contacts, b.contacts].every(
     (n) => n * pooled >= MIN_EXPECTED_PER_BRANCH && n * (1 - pooled) >= MIN_EXPECTED_PER_BRANCH,
   );
   return { z, pValue, significant: enough && pValue < 0.05 };
 }
 
+/** The standard normal CDF, from simple-statistics' error function (its table-based CDF rounds z to 0.01). */
 function normalCdf(x: number): number {
-  // Abramowitz–Stegun 7.1.26
-  const t = 1 / (1 + 0.3275911 * (x / Math.SQRT2));
-  const y =
-    1 -
-    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
-      t *
-      Math.exp(-(x * x) / 2);
-  return 0.5 * (1 + y);
+  return 0.5 * (1 + errorFunction(x / Math.SQRT2));
 }

@@ -8,6 +8,7 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { and, eq } from "drizzle-orm";
+import { Parser } from "htmlparser2";
 import type { DbOrTx } from "@/server/db/client";
 import { messageEvents, messages } from "@/server/db/schema";
 
@@ -44,23 +45,52 @@ export function readLink(token: string, key: string): { payload: LinkPayload; ve
   return { payload: u === undefined ? { m } : { m, u }, verified };
 }
 
-const HREF = /href="(https?:\/\/[^"]+)"/g;
+/** Tags whose `href` a reader clicks. */
+const LINK_TAGS = new Set(["a", "area"]);
+
+/**
+ * Where each clickable http(s) link sits in the HTML: the source range of its `href`
+ * attribute and its URL with entities decoded, read by an HTML parser (any quoting,
+ * any case, entities such as `&amp;` in query strings).
+ */
+function linkAttributes(html: string): Array<{ start: number; end: number; url: string }> {
+  const found: Array<{ start: number; end: number; url: string }> = [];
+  let tag = "";
+  const parser: Parser = new Parser(
+    {
+      onopentagname(name) {
+        tag = name;
+      },
+      onattribute(name, value) {
+        if (name === "href" && LINK_TAGS.has(tag) && /^https?:\/\//i.test(value.trim()))
+          found.push({ start: parser.startIndex, end: parser.endIndex, url: value.trim() });
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+  );
+  parser.end(html);
+  return found;
+}
 
 /**
  * Rewrites every http(s) link of an email to its tracking redirect and adds an open pixel.
  * Unsubscribe and preference links stay direct (one-click must keep working as it is).
+ * Only the `href` attributes change; the rest of the HTML is kept byte for byte.
  */
 export function addTracking(
   html: string,
   input: { messageId: string; appUrl: string; key: string; keep?: (url: string) => boolean },
 ): { html: string; links: string[] } {
   const links = new Set<string>();
-  const rewritten = html.replace(HREF, (whole, raw: string) => {
-    const url = raw.replace(/&amp;/g, "&");
-    if (input.keep?.(url)) return whole;
-    links.add(url);
-    return `href="${input.appUrl}/r/${signLink({ m: input.messageId, u: url }, input.key)}"`;
-  });
+  let rewritten = "";
+  let at = 0;
+  for (const link of linkAttributes(html)) {
+    if (input.keep?.(link.url)) continue;
+    links.add(link.url);
+    rewritten += `${html.slice(at, link.start)}href="${input.appUrl}/r/${signLink({ m: input.messageId, u: link.url }, input.key)}"`;
+    at = link.end;
+  }
+  rewritten += html.slice(at);
   const pixel = `<img src="${input.appUrl}/o/${signLink({ m: input.messageId }, input.key)}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px" />`;
   const withPixel = rewritten.includes("</body>")
     ? rewritten.replace("</body>", `${pixel}</body>`)

@@ -12,7 +12,7 @@ import { createWorkspace } from "@/server/workspaces/workspaces";
 import { appUrl, env } from "@/server/env";
 
 export async function createAuth(db: Db) {
-  const secret = process.env.AUTH_SECRET || (await getOrCreateSecret(db, "auth_secret"));
+  const secret = env().AUTH_SECRET || (await getOrCreateSecret(db, "auth_secret"));
   const base = appUrl();
   const port = new URL(base).port;
   const trustedOrigins = [base, ...(port ? [`http://localhost:${port}`, `http://127.0.0.1:${port}`] : [])];

@@ -26,7 +26,6 @@ import {
   withParams,
 } from "@/emails/data";
 import type { EmailContact, EmailContent, EmailWorkspace, Product, TriggerEvent } from "@/emails/types";
-import { MERGE_FIELDS, type MergeField, type MergeFieldGroup } from "@/emails/merge-fields";
 
 export type MergeMode = "html" | "text";
 export type MergeContext = Record<string, unknown>;
@@ -37,38 +36,14 @@ export class MergeError extends Error {
 
 // ------------------------------------------------------------------ field list
 
-export { MERGE_FIELDS, type MergeField, type MergeFieldGroup } from "@/emails/merge-fields";
-
-const ALWAYS_AVAILABLE: readonly MergeFieldGroup[] = ["contact", "shop", "event"];
-const CART_EVENTS = new Set(["Started Checkout", "Checkout Started", "Added to Cart", "Cart Updated"]);
-const ORDER_EVENTS = new Set([
-  "Placed Order",
-  "Order Placed",
-  "Order Shipped",
-  "Order Delivered",
-  "Order Fulfilled",
-  "Order Refunded",
-]);
-const PRODUCT_EVENTS = new Set(["Viewed Product", "Added to Cart", "Back in Stock", "Product Back in Stock"]);
-
-/**
- * The merge fields a flow started by `eventName` can always fill. Shop, contact,
- * event, review and referral fields are always there (the last two fall back to
- * shop links); cart, order and product fields depend on the trigger event.
- */
-export function mergeKeysForTrigger(
-  eventName: string | undefined,
-  opts: { hasCoupon?: boolean } = {},
-): string[] {
-  const groups = new Set<MergeFieldGroup>(ALWAYS_AVAILABLE);
-  if (eventName && CART_EVENTS.has(eventName)) groups.add("cart");
-  if (eventName && ORDER_EVENTS.has(eventName)) groups.add("order");
-  if (eventName && PRODUCT_EVENTS.has(eventName)) groups.add("product");
-  const keys = MERGE_FIELDS.filter((f) => groups.has(f.group)).map((f) => f.key);
-  keys.push("review.url", "referral.url", "referral.reward_code", "products");
-  if (opts.hasCoupon) keys.push("coupon_code");
-  return keys;
-}
+export {
+  MERGE_FIELDS,
+  MERGE_FILTERS,
+  mergeKeysForTrigger,
+  type MergeField,
+  type MergeFieldGroup,
+} from "@/emails/merge-fields";
+import { MERGE_FIELDS, type MergeField } from "@/emails/merge-fields";
 
 // ------------------------------------------------------------------ context
 

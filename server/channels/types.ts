@@ -6,7 +6,7 @@
 import type { MessageCategory } from "@/emails/types";
 
 export type { MessageCategory };
-export type Channel = "email" | "sms" | "push";
+export type { Channel } from "@/server/engine/facts";
 
 export type SendResult =
   | { ok: true; providerMessageId: string }

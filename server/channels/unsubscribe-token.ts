@@ -7,6 +7,7 @@
  * around and try them in turn if you rotate.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { CHANNELS as CHANNEL_LIST } from "@/server/engine/facts";
 import type { Channel } from "./types";
 
 export type UnsubscribePayload = {
@@ -17,7 +18,7 @@ export type UnsubscribePayload = {
   messageId?: string;
 };
 
-const CHANNELS: ReadonlySet<string> = new Set<Channel>(["email", "sms", "push"]);
+const CHANNELS: ReadonlySet<string> = new Set<Channel>(CHANNEL_LIST);
 
 function mac(part: string, key: string | Buffer): Buffer {
   return createHmac("sha256", key).update(`unsubscribe.v1.${part}`).digest();

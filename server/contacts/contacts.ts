@@ -1,11 +1,11 @@
 import { and, asc, count, desc, eq, exists, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
-import { contacts, events, messages } from "@/server/db/schema";
+import { channel, consentStatus, contacts, events, messages } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
 
-export const CONSENT_CHANNELS = ["email", "sms", "push"] as const;
+export const CONSENT_CHANNELS = channel.enumValues;
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
-export const CONSENT_STATUSES = ["subscribed", "unsubscribed", "none"] as const;
+export const CONSENT_STATUSES = consentStatus.enumValues;
 export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
 
 export interface ContactFilters {

@@ -8,6 +8,7 @@ import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PGlite as PGliteClient } from "@electric-sql/pglite";
+import { env } from "@/server/env";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -55,7 +56,7 @@ export async function openDb(options: OpenDbOptions = {}): Promise<DbHandle> {
 }
 
 export function defaultDataDir(): string {
-  return path.join(process.env.TIDINGS_DATA_DIR ?? path.join(process.cwd(), ".data"), "pglite");
+  return path.join(env().TIDINGS_DATA_DIR ?? path.join(process.cwd(), ".data"), "pglite");
 }
 
 async function openPglite(dataDir: string): Promise<DbHandle> {

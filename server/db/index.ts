@@ -2,6 +2,7 @@
  * The process-wide database: one instance per process (a `globalThis` singleton that
  * survives dev reloads and is shared between Next's instrumentation and route bundles).
  */
+import { env } from "@/server/env";
 import { openDb, type Db, type DbHandle } from "./client";
 
 const KEY = Symbol.for("tidings.db");
@@ -9,7 +10,7 @@ type Holder = { [KEY]?: Promise<DbHandle> };
 
 export function getDbHandle(): Promise<DbHandle> {
   const g = globalThis as Holder;
-  g[KEY] ??= openDb({ url: process.env.DATABASE_URL || undefined }).catch((error: unknown) => {
+  g[KEY] ??= openDb({ url: env().DATABASE_URL }).catch((error: unknown) => {
     delete g[KEY];
     throw error;
   });

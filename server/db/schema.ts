@@ -19,6 +19,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { CHANNELS, CONSENT_STATUSES } from "../engine/facts";
 import type { FlowGraph } from "@/server/engine/graph";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
@@ -154,7 +155,7 @@ export const appSettings = pgTable("app_settings", {
 
 // ---------------------------------------------------------------- contacts and events
 
-export const consentStatus = pgEnum("consent_status", ["subscribed", "unsubscribed", "none"]);
+export const consentStatus = pgEnum("consent_status", CONSENT_STATUSES);
 
 export const contacts = pgTable(
   "contacts",
@@ -228,6 +229,9 @@ export const events = pgTable(
       .where(sql`${t.anonymousId} is not null and ${t.contactId} is null`),
   ],
 );
+
+/** An event row as stored: what ingest announces and the executor enrolls from. */
+export type StoredEvent = typeof events.$inferSelect;
 
 // ---------------------------------------------------------------- catalog
 
@@ -418,7 +422,7 @@ export const enrollmentSteps = pgTable(
   ],
 );
 
-export const channel = pgEnum("channel", ["email", "sms", "push"]);
+export const channel = pgEnum("channel", CHANNELS);
 export const messageCategory = pgEnum("message_category", ["marketing", "transactional"]);
 export const messageStatus = pgEnum("message_status", [
   "queued",
@@ -488,6 +492,82 @@ export const messages = pgTable(
     index("messages_batch_idx")
       .on(t.batchId, t.batchIndex)
       .where(sql`${t.batchId} is not null`),
+  ],
+);
+
+/**
+ * Every consent change a flow made (a `consent` step), with where it came from: the
+ * contact's journey shows it, and the contact's consent column holds the result.
+ */
+export const consentChanges = pgTable(
+  "consent_changes",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    channel: channel("channel").notNull(),
+    fromStatus: consentStatus("from_status").notNull(),
+    toStatus: consentStatus("to_status").notNull(),
+    /** `flow` for a consent step. */
+    source: text("source").notNull(),
+    enrollmentId: uuid("enrollment_id").references(() => enrollments.id, { onDelete: "set null" }),
+    flowId: uuid("flow_id"),
+    nodeId: text("node_id"),
+    visit: integer("visit"),
+    occurredAt: tz("occurred_at").notNull(),
+  },
+  (t) => [
+    index("consent_changes_workspace_contact_idx").on(t.workspaceId, t.contactId, t.occurredAt),
+    uniqueIndex("consent_changes_enrollment_node_visit_uq").on(t.enrollmentId, t.nodeId, t.visit),
+  ],
+);
+
+export const webhookCallStatus = pgEnum("webhook_call_status", ["queued", "sending", "sent", "failed"]);
+
+/**
+ * Webhook calls of flow actions. Written in the step's transaction (one per enrollment,
+ * node and visit), sent after commit by the executor, retried with backoff. The id is the
+ * idempotency key the receiver sees on every attempt.
+ */
+export const webhookCalls = pgTable(
+  "webhook_calls",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    enrollmentId: uuid("enrollment_id")
+      .notNull()
+      .references(() => enrollments.id, { onDelete: "cascade" }),
+    flowId: uuid("flow_id").notNull(),
+    nodeId: text("node_id").notNull(),
+    visit: integer("visit").notNull().default(1),
+    contactId: uuid("contact_id").references(() => contacts.id, { onDelete: "set null" }),
+    url: text("url").notNull(),
+    method: text("method").notNull(),
+    /** The JSON body exactly as sent (and signed) on every attempt; empty for GET. */
+    body: text("body").notNull(),
+    status: webhookCallStatus("status").notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    /** HTTP status of the last response; null when none came (network error, timeout). */
+    responseStatus: integer("response_status"),
+    lastError: text("last_error"),
+    nextAttemptAt: tz("next_attempt_at").notNull().defaultNow(),
+    /** Lease of the executor sending it; an expired lease means that sender died. */
+    lockedUntil: tz("locked_until"),
+    createdAt: createdAt(),
+    sentAt: tz("sent_at"),
+  },
+  (t) => [
+    uniqueIndex("webhook_calls_enrollment_node_visit_uq").on(t.enrollmentId, t.nodeId, t.visit),
+    index("webhook_calls_workspace_enrollment_idx").on(t.workspaceId, t.enrollmentId),
+    index("webhook_calls_dispatch_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} in ('queued', 'sending')`),
   ],
 );
 

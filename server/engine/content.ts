@@ -2,7 +2,9 @@
  * Checks on message content. Merge fields (`{{ first_name | default: "there" }}`) are
  * rendered later by the channel code; here we only make sure they are well formed.
  */
+import { catalogMergeIssues } from "./catalog";
 import { issue, type Issue } from "./issues";
+import type { ValidateContext } from "./nodes/define";
 
 /** Problems with `{{ … }}` / `{% … %}` pairs in one text field. */
 export function mergeFieldIssues(text: string, field: string): Issue[] {
@@ -31,6 +33,27 @@ export function mergeFieldIssues(text: string, field: string): Issue[] {
       }
       at = end + close.length;
     }
+  }
+  return issues;
+}
+
+/**
+ * Problems with the merge fields of a step's text fields (label → text): well-formed first,
+ * then, with a catalog, known fields and filters that this flow's trigger can fill.
+ */
+export function textFieldIssues(
+  fields: ReadonlyArray<readonly [string, string | undefined]>,
+  ctx: Pick<ValidateContext, "catalog" | "availableFields">,
+  extraFields: readonly string[] = [],
+): Issue[] {
+  const issues: Issue[] = [];
+  const available = new Set([...(ctx.availableFields ?? []), ...extraFields]);
+  for (const [field, text] of fields) {
+    if (!text) continue;
+    const syntax = mergeFieldIssues(text, field);
+    issues.push(...syntax);
+    if (syntax.length === 0 && ctx.catalog)
+      issues.push(...catalogMergeIssues(text, field, ctx.catalog, available));
   }
   return issues;
 }

@@ -3,7 +3,7 @@
  * outside the engine.
  */
 import type { Channel, EnrollmentState, MessageCategory, WaitReason } from "./facts";
-import type { ActionConfig } from "./nodes/action";
+import type { ContactActionConfig, WebhookActionConfig } from "./nodes/action";
 import type { EmailConfig } from "./nodes/email";
 import type { PushConfig } from "./nodes/push";
 import type { SmsConfig } from "./nodes/sms";
@@ -46,7 +46,26 @@ export type SkipEffect = {
   reason: SkipReason;
 };
 
-export type ActionEffect = { type: "action"; nodeId: string; visit: number; action: ActionConfig };
+/** Change the contact: a property or a tag. */
+export type ActionEffect = { type: "action"; nodeId: string; visit: number; action: ContactActionConfig };
+
+/** Set or clear the contact's consent on a channel, recorded as a consent change. */
+export type ConsentEffect = {
+  type: "consent";
+  nodeId: string;
+  visit: number;
+  channel: Channel;
+  status: "subscribed" | "unsubscribed";
+};
+
+/**
+ * Call the shop's webhook. The executor writes the call in the step's transaction, keyed by
+ * (enrollment, nodeId, visit), and sends it after commit, signed, with retries.
+ */
+export type WebhookEffect = { type: "webhook"; nodeId: string; visit: number; call: WebhookActionConfig };
+
+/** Effects that change the contact; `applyAction` applies them. */
+export type ContactEffect = ActionEffect | ConsentEffect;
 
 /** The goal was reached: record a conversion. */
 export type ConvertEffect = {
@@ -64,7 +83,15 @@ export type ExitReason = "goal" | "filter" | "exit_node" | "end" | "node_removed
 
 export type ExitEffect = { type: "exit"; nodeId: string; reason: ExitReason };
 
-export type Effect = StepEffect | SendEffect | SkipEffect | ActionEffect | ConvertEffect | ExitEffect;
+export type Effect =
+  | StepEffect
+  | SendEffect
+  | SkipEffect
+  | ActionEffect
+  | ConsentEffect
+  | WebhookEffect
+  | ConvertEffect
+  | ExitEffect;
 
 export type AdvanceStatus = "active" | "completed" | "exited" | "failed";
 

@@ -4,13 +4,16 @@
  */
 import { z } from "zod";
 
-export const Channel = z.enum(["email", "sms", "push"]);
+/** The channels a message goes out on; every list of channels (db enum, forms, filters) is this one. */
+export const CHANNELS = ["email", "sms", "push"] as const;
+export const Channel = z.enum(CHANNELS);
 export type Channel = z.infer<typeof Channel>;
 
 export const MessageCategory = z.enum(["marketing", "transactional"]);
 export type MessageCategory = z.infer<typeof MessageCategory>;
 
-export type ConsentStatus = "subscribed" | "unsubscribed" | "none";
+export const CONSENT_STATUSES = ["subscribed", "unsubscribed", "none"] as const;
+export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
 
 export type ContactFacts = {
   id: string;

@@ -121,7 +121,7 @@ export {
   DAY,
 } from "./time";
 export type { Clock, CalendarDate, QuietHours } from "./time";
-export { parseCron, nextCronTime } from "./cron";
+export { cronToRules, describeRule, nextRuleTime, parseRule, ruleProblem } from "./schedule-rule";
 
 export { flowTemplates, getFlowTemplate, FLOW_TEMPLATE_KEYS } from "./templates";
 export type { FlowTemplate, FlowTemplateKey, FlowTemplateCategory } from "./templates";

@@ -29,7 +29,12 @@ export type IssueCode =
   | "split_total"
   | "missing_content"
   | "invalid_url"
-  | "invalid_merge_field";
+  | "invalid_merge_field"
+  // content checked against the catalog of templates and merge fields
+  | "unknown_template"
+  | "unknown_merge_field"
+  | "unknown_merge_filter"
+  | "unavailable_merge_field";
 
 export type Issue = {
   nodeId?: string;

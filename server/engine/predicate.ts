@@ -4,7 +4,7 @@
  * behaviour checks, evaluated against plain facts.
  */
 import { z } from "zod";
-import type { ContactFacts, EventFact, TriggerData } from "./facts";
+import { CHANNELS, type ContactFacts, type EventFact, type TriggerData } from "./facts";
 import { getPath, toNumber } from "./json";
 import { DAY } from "./time";
 
@@ -169,7 +169,7 @@ function matchingEvents(
   );
 }
 
-const CONSENT_CHANNELS = new Set(["email", "sms", "push"]);
+const CONSENT_CHANNELS: ReadonlySet<string> = new Set(CHANNELS);
 
 /** Reads a contact field by the name a marketer picks; unknown names read custom properties. */
 export function readContactField(contact: ContactFacts, path: string): unknown {

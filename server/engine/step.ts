@@ -4,20 +4,12 @@
  * executor to carry out. Pure and deterministic: the same inputs give the same output, so
  * a retried run sends nothing twice.
  */
+import { applyAction, isContactEffect } from "./actions";
 import type { Advance, Effect } from "./effects";
-import type {
-  ContactFacts,
-  Enrollment,
-  EnrollmentState,
-  EventFact,
-  Facts,
-  TriggerData,
-  WaitingState,
-} from "./facts";
+import type { Enrollment, EnrollmentState, EventFact, Facts, TriggerData, WaitingState } from "./facts";
 import { edgeFrom, nodesById, type FlowGraph } from "./graph";
 import { toNumber, toText } from "./json";
 import { definitionOf, nodeDefinitions } from "./nodes";
-import type { ActionConfig } from "./nodes/action";
 import type { StepResult } from "./nodes/define";
 import { evaluatePredicate, predicateEventNames, type PredicateScope } from "./predicate";
 import type { FlowSettings } from "./settings";
@@ -85,21 +77,6 @@ function findGoal(
     return e;
   }
   return null;
-}
-
-function applyAction(contact: ContactFacts, action: ActionConfig): ContactFacts {
-  switch (action.type) {
-    case "update_property":
-      return { ...contact, properties: { ...contact.properties, [action.property]: action.value } };
-    case "add_tag":
-      return contact.tags.includes(action.tag)
-        ? contact
-        : { ...contact, tags: [...contact.tags, action.tag] };
-    case "remove_tag":
-      return { ...contact, tags: contact.tags.filter((t) => t !== action.tag) };
-    case "webhook":
-      return contact;
-  }
 }
 
 function copyState(state: EnrollmentState): EnrollmentState {
@@ -209,7 +186,7 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
       for (const effect of result.effects ?? []) {
         effects.push(effect);
         if (effect.type === "send" && effect.category === "marketing") lastSent[effect.channel] = now;
-        if (effect.type === "action") contact = applyAction(contact, effect.action);
+        if (isContactEffect(effect)) contact = applyAction(contact, effect);
       }
     }
 

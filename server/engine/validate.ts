@@ -2,10 +2,11 @@
  * The one validator, used by publish (refuses on any issue), the canvas (marks the nodes)
  * and React Flow's `isValidConnection` (through `canConnect`).
  */
+import { fieldsForTrigger, type ContentCatalog } from "./catalog";
 import { inspectGraph, type FlowEdge, type InspectedNode } from "./graph";
 import { issue, type Issue } from "./issues";
 import { definitionOf, isNodeKind, WAITING_KINDS } from "./nodes";
-import type { TriggerConfig } from "./nodes/trigger";
+import { BACK_IN_STOCK_EVENT, type TriggerConfig } from "./nodes/trigger";
 import { predicateProblems } from "./predicate";
 import type { FlowSettings } from "./settings";
 import { parseClock } from "./time";
@@ -24,8 +25,19 @@ function isWaiting(kind: string | null): boolean {
   return kind !== null && isNodeKind(kind) && WAITING_KINDS.has(kind);
 }
 
-/** Every problem that keeps a graph from being published. Accepts any JSON. */
-export function validateGraph(graph: unknown): Issue[] {
+/** The event whose data a flow's messages can merge (null: the trigger brings no event). */
+export function triggerEventName(trigger: TriggerConfig | null): string | null {
+  if (trigger?.type === "event") return trigger.event.trim() || null;
+  if (trigger?.type === "back_in_stock") return BACK_IN_STOCK_EVENT;
+  return null;
+}
+
+/**
+ * Every problem that keeps a graph from being published. Accepts any JSON. With a
+ * `catalog` (publish and the canvas pass the real one), message steps are also checked
+ * against the email templates and merge fields; `null` checks the graph alone.
+ */
+export function validateGraph(graph: unknown, catalog: ContentCatalog | null = null): Issue[] {
   const inspected = inspectGraph(graph);
   if (!inspected.readable) return inspected.issues;
   const issues: Issue[] = [...inspected.issues];
@@ -172,11 +184,16 @@ export function validateGraph(graph: unknown): Issue[] {
   }
 
   // each step's own content
+  const availableFields = catalog
+    ? fieldsForTrigger(catalog, triggerEventName(triggerConfig))
+    : new Set<string>();
   for (const node of nodes) {
     if (!node.kind || node.config === null) continue;
     for (const found of definitionOf(node.kind).validate(node.config, {
       nodeId: node.id,
       trigger: triggerConfig,
+      catalog,
+      availableFields,
     })) {
       issues.push({ ...found, nodeId: node.id });
     }

@@ -29,8 +29,8 @@ export class ExecutorCaches {
   liveTtlMs: number;
   private readonly graphs = new Map<string, FlowGraph>();
   private readonly live = new Map<string, { at: number; flows: LiveFlow[] }>();
-  /** Split winners decided: `splitWinnerKey(version, node)` → branch id. */
-  readonly splitWinners = new Map<string, string>();
+  /** Split decisions, which never change: `splitWinnerKey(version, node)` → branch id (null: no winner). */
+  readonly splitWinners = new Map<string, string | null>();
   /** When an undecided split was last examined. */
   readonly splitCheckedAt = new Map<string, number>();
 

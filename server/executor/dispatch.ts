@@ -28,6 +28,8 @@ import { renderPush, renderSms } from "@/server/channels/render-text";
 import { messageRenderContext, unsubscribeLinks } from "@/server/channels/message-render";
 import { addTracking } from "@/server/analytics/tracking";
 import type { EmailContent } from "@/emails/types";
+import { rowsOf } from "@/server/db/rows";
+import pLimit from "p-limit";
 
 export interface DispatchOptions {
   now: number;
@@ -197,12 +199,8 @@ export async function dispatchMessages(
     });
   }
 
-  const concurrency = options.concurrency ?? 8;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, jobs.length) }, async () => {
-      for (let job = jobs.shift(); job; job = jobs.shift()) await job();
-    }),
-  );
+  const limit = pLimit(options.concurrency ?? 8);
+  await Promise.all(jobs.map((job) => limit(job)));
   return result;
 }
 
@@ -613,10 +611,4 @@ async function record(db: Db, message: MessageRow, outcome: SendOutcome, ctx: Re
         and(eq(enrollments.id, message.enrollmentId), inArray(enrollments.status, ["active", "completed"])),
       );
   });
-}
-
-/** postgres.js returns an array; PGlite returns `{ rows }`. */
-export function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return (result as { rows?: T[] }).rows ?? [];
 }

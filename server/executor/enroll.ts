@@ -7,7 +7,7 @@
  */
 import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
-import { enrollments, events, flows } from "@/server/db/schema";
+import { enrollments, events, flows, type StoredEvent } from "@/server/db/schema";
 import { getLiveFlowVersions } from "@/server/db/queries/flows";
 import { evaluateEntry, requiredEventNames } from "@/server/engine";
 import { FlowGraph, triggerNode } from "@/server/engine/graph";
@@ -22,14 +22,11 @@ import {
   recordConversion,
 } from "@/server/analytics/attribution";
 
-export interface StoredEvent {
-  id: string;
-  workspaceId: string;
-  contactId: string | null;
-  name: string;
-  properties: Record<string, unknown>;
-  occurredAt: Date;
-}
+/** The columns of a stored event that enrolling and waking read. */
+export type EnrollEvent = Pick<
+  StoredEvent,
+  "id" | "workspaceId" | "contactId" | "name" | "properties" | "occurredAt"
+>;
 
 export type { LiveFlow } from "./caches";
 
@@ -60,13 +57,13 @@ export interface EnrollResult {
 
 export async function enrollFromEvents(
   db: Db,
-  stored: readonly StoredEvent[],
+  stored: readonly EnrollEvent[],
   now: number,
   caches: ExecutorCaches,
 ): Promise<EnrollResult> {
   const result: EnrollResult = { enrolled: [], woken: [] };
-  const withContact = stored.filter((e): e is StoredEvent & { contactId: string } => e.contactId !== null);
-  const byWorkspace = new Map<string, Array<StoredEvent & { contactId: string }>>();
+  const withContact = stored.filter((e): e is EnrollEvent & { contactId: string } => e.contactId !== null);
+  const byWorkspace = new Map<string, Array<EnrollEvent & { contactId: string }>>();
   for (const e of withContact) byWorkspace.set(e.workspaceId, [...(byWorkspace.get(e.workspaceId) ?? []), e]);
 
   for (const [workspaceId, list] of byWorkspace) {
@@ -132,7 +129,7 @@ async function enrollBatch(
     workspaceId: string;
     flow: LiveFlow;
     triggerNodeId: string;
-    events: ReadonlyArray<StoredEvent & { contactId: string }>;
+    events: ReadonlyArray<EnrollEvent & { contactId: string }>;
     now: number;
   },
 ): Promise<string[]> {
@@ -217,7 +214,7 @@ async function enrollBatch(
 /** An order (a flow's conversion event) credits the last message of each flow the contact opened or clicked. */
 async function creditConversions(
   db: Db,
-  list: ReadonlyArray<StoredEvent & { contactId: string }>,
+  list: ReadonlyArray<EnrollEvent & { contactId: string }>,
   now: number,
   caches: ExecutorCaches,
 ) {

@@ -1,10 +1,19 @@
 /** The executor's view for the UI: enrollments of a flow, one contact's journey, retry and cancel. */
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
-import { contacts, enrollments, enrollmentSteps, flows, messages } from "@/server/db/schema";
+import {
+  contacts,
+  enrollments,
+  enrollmentStatus,
+  enrollmentSteps,
+  flows,
+  messages,
+  webhookCalls,
+} from "@/server/db/schema";
 import { badRequest, notFound } from "@/server/errors";
 
-const STATUSES = ["active", "completed", "exited", "failed", "cancelled"] as const;
+/** The statuses the database knows, from its enum. */
+const STATUSES = enrollmentStatus.enumValues;
 export type EnrollmentStatus = (typeof STATUSES)[number];
 
 export async function listEnrollments(
@@ -41,7 +50,7 @@ export async function getJourney(db: DbOrTx, input: { workspaceId: string; enrol
     .from(enrollments)
     .where(and(eq(enrollments.workspaceId, input.workspaceId), eq(enrollments.id, input.enrollmentId)));
   if (!enrollment) throw notFound("Enrollment");
-  const [steps, sent] = await Promise.all([
+  const [steps, sent, webhooks] = await Promise.all([
     db
       .select({
         nodeId: enrollmentSteps.nodeId,
@@ -72,8 +81,9 @@ export async function getJourney(db: DbOrTx, input: { workspaceId: string; enrol
       .from(messages)
       .where(and(eq(messages.workspaceId, input.workspaceId), eq(messages.enrollmentId, enrollment.id)))
       .orderBy(asc(messages.createdAt)),
+    webhookCallsOf(db, input.workspaceId, [enrollment.id]),
   ]);
-  return { enrollment, steps, messages: sent };
+  return { enrollment, steps, messages: sent, webhooks };
 }
 
 /** All of a contact's enrollments with their paths (contact profile). */
@@ -97,6 +107,7 @@ export async function contactJourneys(db: DbOrTx, input: { workspaceId: string; 
           enrollmentId: enrollmentSteps.enrollmentId,
           nodeId: enrollmentSteps.nodeId,
           outcome: enrollmentSteps.outcome,
+          detail: enrollmentSteps.detail,
           at: enrollmentSteps.at,
         })
         .from(enrollmentSteps)
@@ -111,7 +122,46 @@ export async function contactJourneys(db: DbOrTx, input: { workspaceId: string; 
         )
         .orderBy(asc(enrollmentSteps.id))
     : [];
-  return rows.map((r) => ({ ...r, path: steps.filter((s) => s.enrollmentId === r.id) }));
+  const webhooks = await webhookCallsOf(
+    db,
+    input.workspaceId,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => ({
+    ...r,
+    path: steps
+      .map(({ detail, ...s }) => ({ ...s, note: noteOf(detail) }))
+      .filter((s) => s.enrollmentId === r.id),
+    webhooks: webhooks.filter((w) => w.enrollmentId === r.id),
+  }));
+}
+
+function noteOf(detail: Record<string, unknown>): string | null {
+  return typeof detail.note === "string" ? detail.note : null;
+}
+
+/** The webhook calls of these enrollments' action steps, with how their sending went. */
+function webhookCallsOf(db: DbOrTx, workspaceId: string, enrollmentIds: string[]) {
+  if (enrollmentIds.length === 0) return Promise.resolve([]);
+  return db
+    .select({
+      id: webhookCalls.id,
+      enrollmentId: webhookCalls.enrollmentId,
+      nodeId: webhookCalls.nodeId,
+      visit: webhookCalls.visit,
+      method: webhookCalls.method,
+      url: webhookCalls.url,
+      status: webhookCalls.status,
+      attempts: webhookCalls.attempts,
+      responseStatus: webhookCalls.responseStatus,
+      lastError: webhookCalls.lastError,
+      nextAttemptAt: webhookCalls.nextAttemptAt,
+      sentAt: webhookCalls.sentAt,
+      createdAt: webhookCalls.createdAt,
+    })
+    .from(webhookCalls)
+    .where(and(eq(webhookCalls.workspaceId, workspaceId), inArray(webhookCalls.enrollmentId, enrollmentIds)))
+    .orderBy(asc(webhookCalls.createdAt), asc(webhookCalls.nodeId));
 }
 
 /** A failed enrollment runs again from where it stopped; its failed message is queued again. */

@@ -1,5 +1,5 @@
 /**
- * The executor loop. It runs due enrollments, sends queued messages, and sweeps events
+ * The executor loop. It runs due enrollments, sends queued messages and webhook calls, and sweeps events
  * the fast path missed, until there is nothing due; then it sleeps until the next poll,
  * an in-process kick, or a Postgres NOTIFY from another process. Any number of these
  * may run against one Postgres: claims use FOR UPDATE SKIP LOCKED.
@@ -9,9 +9,10 @@ import type { Channels } from "@/server/channels";
 import { listenForFlowChanges } from "@/server/db/flow-changes";
 import { ExecutorCaches } from "./caches";
 import { dispatchMessages } from "./dispatch";
-import { enrollFromEvents, sweepUntriggeredEvents, type StoredEvent } from "./enroll";
+import { enrollFromEvents, sweepUntriggeredEvents, type EnrollEvent } from "./enroll";
 import { runDueEnrollments, runEnrollmentsNow } from "./runner";
 import { sweepTimeTriggers } from "./scheduler";
+import { dispatchWebhooks } from "./webhooks";
 
 export interface Clock {
   now(): number;
@@ -38,6 +39,8 @@ export interface ExecutorOptions {
   /** How often time-based triggers are swept (default every 30 s; 0 = every tick). */
   sweepEveryMs?: number;
   log?: (message: string, error?: unknown) => void;
+  /** The HTTP client for flows' webhook calls (default: the global fetch). */
+  webhookFetch?: typeof fetch;
 }
 
 export interface TickResult {
@@ -46,6 +49,8 @@ export interface TickResult {
   sent: number;
   failedSends: number;
   swept: number;
+  /** Webhook call attempts made (sent, retried or failed). */
+  webhooks: number;
 }
 
 export class Executor {
@@ -85,7 +90,7 @@ export class Executor {
   }
 
   /** Events just stored: enroll, run the first steps and send, without waiting for a poll. */
-  async handleEvents(stored: readonly StoredEvent[]): Promise<TickResult> {
+  async handleEvents(stored: readonly EnrollEvent[]): Promise<TickResult> {
     const { db } = this.options.handle;
     await this.listenForFlowChanges();
     const now = this.clock.now();
@@ -101,6 +106,7 @@ export class Executor {
       total.sent += sent.sent;
       total.failedSends += sent.failed;
     }
+    if (run.queuedWebhookIds.length) total.webhooks += await this.callWebhooks();
     // Other workers may own what follows (e.g. a zero-length wait); let them know.
     await this.options.handle.notify(WORK_CHANNEL).catch(() => {});
     return total;
@@ -122,6 +128,7 @@ export class Executor {
     const sent = await this.dispatch();
     total.sent += sent.sent;
     total.failedSends += sent.failed;
+    total.webhooks += await this.callWebhooks();
     const swept = await sweepUntriggeredEvents(db, now, this.caches);
     total.swept += swept.enrolled.length + swept.woken.length;
     if (now - this.lastSweep >= (this.options.sweepEveryMs ?? 30_000)) {
@@ -142,7 +149,9 @@ export class Executor {
       total.sent += t.sent;
       total.failedSends += t.failedSends;
       total.swept += t.swept;
-      if (t.enrollments === 0 && t.sent === 0 && t.failedSends === 0 && t.swept === 0) break;
+      total.webhooks += t.webhooks;
+      if (t.enrollments === 0 && t.sent === 0 && t.failedSends === 0 && t.swept === 0 && t.webhooks === 0)
+        break;
     }
     return total;
   }
@@ -155,6 +164,16 @@ export class Executor {
       leaseMs: this.options.leaseMs,
       minBatch: this.options.minEmailBatch,
     });
+  }
+
+  /** Sends the webhook calls that are due; answers how many attempts were made. */
+  private async callWebhooks(): Promise<number> {
+    const r = await dispatchWebhooks(this.options.handle.db, {
+      now: this.clock.now(),
+      leaseMs: this.options.leaseMs,
+      ...(this.options.webhookFetch ? { fetch: this.options.webhookFetch } : {}),
+    });
+    return r.sent + r.retried + r.failed;
   }
 
   kick() {
@@ -186,7 +205,7 @@ export class Executor {
       let busy = false;
       try {
         const t = await this.tick();
-        busy = t.enrollments > 0 || t.sent > 0 || t.failedSends > 0 || t.swept > 0;
+        busy = t.enrollments > 0 || t.sent > 0 || t.failedSends > 0 || t.swept > 0 || t.webhooks > 0;
       } catch (error) {
         // A deadlock or serialization failure rolled the tick back whole: go again at once.
         if (isTransientConflict(error)) busy = true;
@@ -220,5 +239,5 @@ export function isTransientConflict(error: unknown): boolean {
 }
 
 function emptyTick(): TickResult {
-  return { steps: 0, enrollments: 0, sent: 0, failedSends: 0, swept: 0 };
+  return { steps: 0, enrollments: 0, sent: 0, failedSends: 0, swept: 0, webhooks: 0 };
 }

@@ -1,16 +1,19 @@
 /**
  * Runs enrollments: lock a batch, ask the engine where each contact goes next, and write
- * what it says — path log, queued messages, skips, actions, conversions, the enrollment's
- * new position — in the same transaction. Messages are only queued here; the dispatcher
- * sends them after commit, keyed by the message id, so a crash never sends twice.
+ * what it says — path log, queued messages, skips, contact changes, webhook calls,
+ * conversions, the enrollment's new position — in the same transaction, each effect through
+ * its handler. Messages and webhook calls are only queued here; the dispatchers send them
+ * after commit, keyed by their ids, so a crash never sends twice.
  */
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/server/db/client";
-import { contacts, enrollments, enrollmentSteps, messages } from "@/server/db/schema";
+import { contacts, enrollments, enrollmentSteps, messages, webhookCalls } from "@/server/db/schema";
 import { recordConversion } from "@/server/analytics/attribution";
+import { applyFlowConsentChange } from "@/server/messages/consent-changes";
 import { advance } from "@/server/engine";
-import { EnrollmentState, TriggerData, type Facts } from "@/server/engine/facts";
-import type { Advance, Effect } from "@/server/engine/effects";
+import { applyAction } from "@/server/engine/actions";
+import { EnrollmentState, TriggerData, type ContactFacts, type Facts } from "@/server/engine/facts";
+import type { Advance, ContactEffect, Effect } from "@/server/engine/effects";
 import type { FlowGraph } from "@/server/engine/graph";
 import type { ExecutorCaches } from "./caches";
 import { loadFacts, loadGraphs } from "./load";
@@ -23,21 +26,19 @@ export interface RunResult {
   /** Node steps taken (one per node a contact passed or stopped at). */
   steps: number;
   queuedMessageIds: string[];
-  webhooks: WebhookCall[];
-}
-
-export interface WebhookCall {
-  enrollmentId: string;
-  nodeId: string;
-  url: string;
-  method: string;
-  body: Record<string, unknown>;
+  /** Webhook calls written in this run, to send after commit. */
+  queuedWebhookIds: string[];
 }
 
 /** A paused flow holds its contacts where they are until it is resumed. */
 const flowIsLive = sql`exists (select 1 from flows f where f.id = ${enrollments.flowId} and f.status = 'live')`;
 
-const emptyResult = (): RunResult => ({ enrollments: 0, steps: 0, queuedMessageIds: [], webhooks: [] });
+const emptyResult = (): RunResult => ({
+  enrollments: 0,
+  steps: 0,
+  queuedMessageIds: [],
+  queuedWebhookIds: [],
+});
 
 /** Claims up to `limit` due enrollments (others' locked rows are skipped) and runs them. */
 export async function runDueEnrollments(
@@ -77,6 +78,126 @@ export async function runEnrollmentsNow(
   });
 }
 
+/** What one batch writes, collected from the effects of all its enrollments. */
+interface BatchWrites {
+  steps: Array<typeof enrollmentSteps.$inferInsert>;
+  messages: Array<typeof messages.$inferInsert>;
+  webhooks: Array<typeof webhookCalls.$inferInsert>;
+  conversions: Array<{ row: EnrollmentRow; graph: FlowGraph; effect: Extract<Effect, { type: "convert" }> }>;
+  contactChanges: Array<{ row: EnrollmentRow; effect: ContactEffect }>;
+}
+
+/** One enrollment's run as the handlers see it. */
+interface EffectContext {
+  row: EnrollmentRow;
+  graph: FlowGraph;
+  /** The contact's facts, updated as effects apply, so later enrollments of the contact in the batch see them. */
+  facts: Facts;
+  now: number;
+  writes: BatchWrites;
+  result: RunResult;
+  exitReason: string | null;
+}
+
+type Handler<T extends Effect["type"]> = (effect: Extract<Effect, { type: T }>, ctx: EffectContext) => void;
+
+const changeContact = (effect: ContactEffect, ctx: EffectContext) => {
+  ctx.facts.contact = applyAction(ctx.facts.contact, effect);
+  ctx.writes.contactChanges.push({ row: ctx.row, effect });
+};
+
+/** How each effect is carried out; an effect type without a handler does not compile. */
+const effectHandlers = {
+  step: (effect, { row, now, writes, result }) => {
+    result.steps++;
+    writes.steps.push({
+      workspaceId: row.workspaceId,
+      enrollmentId: row.id,
+      flowId: row.flowId,
+      versionId: row.versionId,
+      nodeId: effect.nodeId,
+      visit: effect.visit,
+      outcome: effect.outcome,
+      detail: { ...effect.detail },
+      at: new Date(now),
+    });
+  },
+  send: (effect, { row, now, writes, facts }) => {
+    if (effect.category === "marketing") facts.lastMarketingSentAt[effect.channel] = now;
+    writes.messages.push({
+      workspaceId: row.workspaceId,
+      enrollmentId: row.id,
+      flowId: row.flowId,
+      nodeId: effect.nodeId,
+      visit: effect.visit,
+      contactId: row.contactId,
+      channel: effect.channel,
+      category: effect.category,
+      status: "queued",
+      toAddress: effect.to ?? row.contactId,
+      subject:
+        effect.channel === "email"
+          ? effect.content.subject
+          : effect.channel === "push"
+            ? effect.content.title
+            : null,
+      content: { config: effect.content, trigger: row.triggerData },
+      nextAttemptAt: new Date(now),
+      createdAt: new Date(now),
+    });
+  },
+  skip: (effect, { row, now, writes }) => {
+    writes.messages.push({
+      workspaceId: row.workspaceId,
+      enrollmentId: row.id,
+      flowId: row.flowId,
+      nodeId: effect.nodeId,
+      visit: effect.visit,
+      contactId: row.contactId,
+      channel: effect.channel,
+      category: effect.category,
+      status: "skipped",
+      skipReason: effect.reason,
+      content: {},
+      createdAt: new Date(now),
+    });
+  },
+  action: changeContact,
+  consent: changeContact,
+  webhook: (effect, { row, now, writes, facts }) => {
+    writes.webhooks.push({
+      workspaceId: row.workspaceId,
+      enrollmentId: row.id,
+      flowId: row.flowId,
+      nodeId: effect.nodeId,
+      visit: effect.visit,
+      contactId: row.contactId,
+      url: effect.call.url,
+      method: effect.call.method,
+      body: webhookBody(effect.call.method, {
+        flow_id: row.flowId,
+        enrollment_id: row.id,
+        node_id: effect.nodeId,
+        contact: webhookContact(facts.contact),
+        trigger: row.triggerData,
+      }),
+      status: "queued",
+      nextAttemptAt: new Date(now),
+      createdAt: new Date(now),
+    });
+  },
+  convert: (effect, ctx) => {
+    ctx.writes.conversions.push({ row: ctx.row, graph: ctx.graph, effect });
+  },
+  exit: (effect, ctx) => {
+    ctx.exitReason = effect.reason;
+  },
+} satisfies { [T in Effect["type"]]: Handler<T> };
+
+function carryOut(effect: Effect, ctx: EffectContext) {
+  (effectHandlers[effect.type] as (effect: Effect, ctx: EffectContext) => void)(effect, ctx);
+}
+
 async function processLocked(
   tx: Tx,
   rows: EnrollmentRow[],
@@ -101,14 +222,7 @@ async function processLocked(
   const winners = await splitWinnersFor(tx, rows, graphs, now, caches);
 
   const updates: EnrollmentUpdate[] = [];
-  const stepRows: Array<typeof enrollmentSteps.$inferInsert> = [];
-  const messageRows: Array<typeof messages.$inferInsert> = [];
-  const conversionRows: Array<{
-    row: EnrollmentRow;
-    graph: FlowGraph;
-    effect: Extract<Effect, { type: "convert" }>;
-  }> = [];
-  const contactActions: Array<{ contactId: string; effect: Extract<Effect, { type: "action" }> }> = [];
+  const writes: BatchWrites = { steps: [], messages: [], webhooks: [], conversions: [], contactChanges: [] };
 
   for (const row of rows) {
     const graph = graphs.get(row.versionId);
@@ -138,110 +252,38 @@ async function processLocked(
       continue;
     }
     result.enrollments++;
-    applyToFacts(contactFacts, outcome.effects, now);
-    let exitReason: string | null = null;
-    for (const effect of outcome.effects) {
-      switch (effect.type) {
-        case "step":
-          result.steps++;
-          stepRows.push({
-            workspaceId: row.workspaceId,
-            enrollmentId: row.id,
-            flowId: row.flowId,
-            versionId: row.versionId,
-            nodeId: effect.nodeId,
-            visit: effect.visit,
-            outcome: effect.outcome,
-            detail: { ...effect.detail },
-            at: new Date(now),
-          });
-          break;
-        case "send":
-          messageRows.push({
-            workspaceId: row.workspaceId,
-            enrollmentId: row.id,
-            flowId: row.flowId,
-            nodeId: effect.nodeId,
-            visit: effect.visit,
-            contactId: row.contactId,
-            channel: effect.channel,
-            category: effect.category,
-            status: "queued",
-            toAddress: effect.to ?? row.contactId,
-            subject:
-              effect.channel === "email"
-                ? effect.content.subject
-                : effect.channel === "push"
-                  ? effect.content.title
-                  : null,
-            content: { config: effect.content, trigger: row.triggerData },
-            nextAttemptAt: new Date(now),
-            createdAt: new Date(now),
-          });
-          break;
-        case "skip":
-          messageRows.push({
-            workspaceId: row.workspaceId,
-            enrollmentId: row.id,
-            flowId: row.flowId,
-            nodeId: effect.nodeId,
-            visit: effect.visit,
-            contactId: row.contactId,
-            channel: effect.channel,
-            category: effect.category,
-            status: "skipped",
-            skipReason: effect.reason,
-            content: {},
-            createdAt: new Date(now),
-          });
-          break;
-        case "action":
-          if (effect.action.type === "webhook") {
-            result.webhooks.push({
-              enrollmentId: row.id,
-              nodeId: effect.nodeId,
-              url: effect.action.url,
-              method: effect.action.method,
-              body: {
-                enrollment_id: row.id,
-                flow_id: row.flowId,
-                contact_id: row.contactId,
-                node_id: effect.nodeId,
-                trigger: row.triggerData,
-              },
-            });
-          } else contactActions.push({ contactId: row.contactId, effect });
-          break;
-        case "convert":
-          conversionRows.push({ row, graph, effect });
-          break;
-        case "exit":
-          exitReason = effect.reason;
-          break;
-      }
-    }
+    const ctx: EffectContext = { row, graph, facts: contactFacts, now, writes, result, exitReason: null };
+    for (const effect of outcome.effects) carryOut(effect, ctx);
     updates.push({
       id: row.id,
       status: outcome.status,
       currentNodeId: outcome.currentNodeId,
       nextRunAt: outcome.nextRunAt,
       state: outcome.state,
-      exitReason,
+      exitReason: ctx.exitReason,
       lastError: outcome.error,
       ended: outcome.status !== "active",
     });
   }
 
-  if (stepRows.length) await tx.insert(enrollmentSteps).values(stepRows);
-  if (messageRows.length) {
+  if (writes.steps.length) await tx.insert(enrollmentSteps).values(writes.steps);
+  if (writes.messages.length) {
     const inserted = await tx
       .insert(messages)
-      .values(messageRows)
+      .values(writes.messages)
       .onConflictDoNothing()
       .returning({ id: messages.id, status: messages.status });
     result.queuedMessageIds = inserted.filter((m) => m.status === "queued").map((m) => m.id);
   }
-  for (const { row, graph, effect } of conversionRows) {
+  if (writes.webhooks.length) {
+    const inserted = await tx
+      .insert(webhookCalls)
+      .values(writes.webhooks)
+      .onConflictDoNothing()
+      .returning({ id: webhookCalls.id });
+    result.queuedWebhookIds = inserted.map((w) => w.id);
+  }
+  for (const { row, graph, effect } of writes.conversions) {
     await recordConversion(tx, {
       workspaceId: row.workspaceId,
       flowId: row.flowId,
@@ -255,7 +297,7 @@ async function processLocked(
       },
     });
   }
-  for (const { contactId, effect } of contactActions) await applyContactAction(tx, contactId, effect);
+  for (const { row, effect } of writes.contactChanges) await writeContactChange(tx, row, effect, now);
   await writeEnrollmentUpdates(tx, updates, now);
   return result;
 }
@@ -302,44 +344,67 @@ async function writeEnrollmentUpdates(tx: Tx, updates: EnrollmentUpdate[], now: 
     where e.id = x.id`);
 }
 
-async function applyContactAction(tx: Tx, contactId: string, effect: Extract<Effect, { type: "action" }>) {
+/** Writes a change `applyAction` made to the contact, as a patch (other writers' changes to the row stay). */
+async function writeContactChange(tx: Tx, row: EnrollmentRow, effect: ContactEffect, now: number) {
+  const contactId = row.contactId;
+  if (effect.type === "consent") {
+    await applyFlowConsentChange(tx, {
+      workspaceId: row.workspaceId,
+      contactId,
+      channel: effect.channel,
+      status: "unsubscribed",
+      enrollmentId: row.id,
+      flowId: row.flowId,
+      nodeId: effect.nodeId,
+      visit: effect.visit,
+      now: new Date(now),
+    });
+    return;
+  }
   const action = effect.action;
-  if (action.type === "update_property") {
-    await tx
-      .update(contacts)
-      .set({
-        properties: sql`${contacts.properties} || jsonb_build_object(${action.property}::text, ${JSON.stringify(action.value)}::jsonb)`,
-      })
-      .where(eq(contacts.id, contactId));
-  } else if (action.type === "add_tag") {
-    await tx
-      .update(contacts)
-      .set({
-        tags: sql`(select array(select distinct unnest(${contacts.tags} || array[${action.tag}::text])))`,
-      })
-      .where(eq(contacts.id, contactId));
-  } else if (action.type === "remove_tag") {
-    await tx
-      .update(contacts)
-      .set({ tags: sql`array_remove(${contacts.tags}, ${action.tag}::text)` })
-      .where(eq(contacts.id, contactId));
+  switch (action.type) {
+    case "update_property":
+      await tx
+        .update(contacts)
+        .set({
+          properties: sql`${contacts.properties} || jsonb_build_object(${action.property}::text, ${JSON.stringify(action.value)}::jsonb)`,
+        })
+        .where(eq(contacts.id, contactId));
+      return;
+    case "add_tag":
+      await tx
+        .update(contacts)
+        .set({
+          tags: sql`(select array(select distinct unnest(${contacts.tags} || array[${action.tag}::text])))`,
+        })
+        .where(eq(contacts.id, contactId));
+      return;
+    case "remove_tag":
+      await tx
+        .update(contacts)
+        .set({ tags: sql`array_remove(${contacts.tags}, ${action.tag}::text)` })
+        .where(eq(contacts.id, contactId));
+      return;
   }
 }
 
-/** Later enrollments of the same contact in this batch see what earlier ones did (smart sending, tags). */
-function applyToFacts(facts: Facts, effects: Effect[], now: number) {
-  for (const effect of effects) {
-    if (effect.type === "send" && effect.category === "marketing")
-      facts.lastMarketingSentAt[effect.channel] = now;
-    if (effect.type === "action") {
-      const a = effect.action;
-      if (a.type === "add_tag" && !facts.contact.tags.includes(a.tag))
-        facts.contact.tags = [...facts.contact.tags, a.tag];
-      if (a.type === "remove_tag") facts.contact.tags = facts.contact.tags.filter((t) => t !== a.tag);
-      if (a.type === "update_property")
-        facts.contact.properties = { ...facts.contact.properties, [a.property]: a.value };
-    }
-  }
+/** The contact as the webhook receiver sees it. */
+function webhookContact(contact: ContactFacts) {
+  return {
+    id: contact.id,
+    email: contact.email,
+    phone: contact.phone,
+    first_name: contact.firstName,
+    country: contact.country,
+    timezone: contact.timezone,
+    tags: contact.tags,
+    properties: contact.properties,
+  };
+}
+
+/** The body as sent on every attempt (GET sends none; its receiver gets the ids in the query). */
+function webhookBody(method: string, payload: Record<string, unknown>): string {
+  return method === "GET" ? "" : JSON.stringify({ type: "flow.webhook", ...payload });
 }
 
 function toEngineEnrollment(row: EnrollmentRow) {

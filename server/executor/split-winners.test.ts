@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { compareBranches, significantWinner, type BranchCounts } from "@/server/analytics/splits";
 import { twoProportionTest } from "@/server/analytics/stats";
 import type { SplitConfig } from "@/server/engine/nodes/split";
-import { conditionMet } from "./split-winners";
+import { conditionMet, splitDecision } from "./split-winners";
 
 const DAY = 86_400_000;
 const config = (after: NonNullable<SplitConfig["autoWinner"]>["after"]): SplitConfig => ({
@@ -71,5 +71,58 @@ describe("automatic split winner", () => {
     expect(
       compareBranches(config({ contacts: 10 }), counts([100, 9], [100, 11]))[1]?.vsControl?.verdict,
     ).toBe("Not enough data yet");
+  });
+
+  describe("decided once, at a fixed horizon", () => {
+    const clear = counts([500, 20], [500, 80]);
+    it("runs no test before the horizon, however lopsided the numbers", () => {
+      expect(splitDecision(config({ contacts: 1001 }), clear, 10 * DAY)).toEqual({ kind: "wait" });
+      expect(splitDecision(config({ days: 11 }), clear, 10 * DAY)).toEqual({ kind: "wait" });
+      expect(splitDecision(config({ days: 3, contacts: 2000 }), clear, 10 * DAY)).toEqual({ kind: "wait" });
+    });
+
+    it("decides at the horizon: the winner, or no winner when the one test finds none", () => {
+      expect(splitDecision(config({ contacts: 1000 }), clear, 10 * DAY)).toEqual({
+        kind: "decide",
+        branchId: "b",
+        contacts: 1000,
+      });
+      expect(splitDecision(config({ contacts: 1000 }), counts([500, 40], [500, 45]), 10 * DAY)).toEqual({
+        kind: "decide",
+        branchId: null,
+        contacts: 1000,
+      });
+    });
+
+    it("calls about 5% false winners on A/A data with one test, fewer than re-testing at every look", () => {
+      // mulberry32: a seeded generator, so the figures are the same on every run.
+      let state = 7;
+      const random = () => {
+        state = (state + 0x6d2b79f5) | 0;
+        let x = Math.imul(state ^ (state >>> 15), 1 | state);
+        x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+        return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+      };
+      const runs = 300;
+      let once = 0;
+      let peeking = 0;
+      for (let r = 0; r < runs; r++) {
+        const conv = { a: 0, b: 0 };
+        let called = false;
+        for (let n = 1; n <= 1000; n++) {
+          if (random() < 0.1) conv.a++;
+          if (random() < 0.1) conv.b++;
+          if (n % 50 === 0 && !called)
+            called =
+              significantWinner(compareBranches(config({}), counts([n, conv.a], [n, conv.b]))) !== null;
+        }
+        if (called) peeking++;
+        const decision = splitDecision(config({ contacts: 2000 }), counts([1000, conv.a], [1000, conv.b]), 0);
+        expect(decision.kind).toBe("decide");
+        if (decision.kind === "decide" && decision.branchId) once++;
+      }
+      expect(once / runs).toBeLessThan(0.09);
+      expect(peeking / runs).toBeGreaterThan(2 * (once / runs));
+    });
   });
 });

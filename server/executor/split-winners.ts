@@ -1,13 +1,21 @@
 /**
- * Automatic winners of A/B splits, decided on the I/O side so the engine stays pure: once a
- * split's condition is met (days since the first contact took it, contacts who took it) and
- * one branch converts significantly better than every other (p < 0.05), the decision is
- * recorded once per flow version and split, and handed to the engine as a fact.
+ * Automatic winners of A/B splits, decided on the I/O side so the engine stays pure.
+ *
+ * Fixed horizon, one test: the split's condition (days since the first contact took it,
+ * contacts who took it — every threshold it names) is the horizon. Before it, no test is
+ * run at all, however lopsided the numbers look. At the first look after it (the executor
+ * looks at most once a minute), the branches are compared ONCE with a two-proportion test:
+ * if one branch converts significantly better than every other (p < 0.05) it is the winner
+ * and everyone new takes it; if not, "no winner" is recorded and the split stays random for
+ * this flow version. Either decision is stored once per flow version and split and never
+ * re-tested: testing again and again as data comes in ("peeking") would call far more false
+ * winners than the 5% the threshold promises. Publishing a new version starts a new test.
  */
 import type { DbOrTx } from "@/server/db/client";
 import type { FlowGraph } from "@/server/engine/graph";
 import type { SplitConfig } from "@/server/engine/nodes/split";
 import {
+  type BranchCounts,
   compareBranches,
   readSplitWinners,
   recordSplitWinner,
@@ -42,6 +50,28 @@ export function conditionMet(
   return true;
 }
 
+export type SplitDecision =
+  /** Before the horizon: no test yet. */
+  | { kind: "wait" }
+  /** At the horizon: the one test's answer, a branch or null (no significant winner). */
+  | { kind: "decide"; branchId: string | null; contacts: number };
+
+/**
+ * What to do about an undecided split now: wait for the horizon, or decide once. Pure; the
+ * caller never asks again once a decision is stored.
+ */
+export function splitDecision(
+  config: SplitConfig,
+  counts: ReadonlyMap<string, BranchCounts> | undefined,
+  now: number,
+): SplitDecision {
+  const all = [...(counts?.values() ?? [])];
+  const contacts = all.reduce((sum, b) => sum + b.contacts, 0);
+  const firstAt = all.length ? Math.min(...all.map((b) => b.firstAt)) : null;
+  if (!conditionMet(config, { contacts, firstAt, now })) return { kind: "wait" };
+  return { kind: "decide", branchId: significantWinner(compareBranches(config, counts)), contacts };
+}
+
 /** Winners for the flow versions these enrollments are in: version id → (split node id → branch id). */
 export async function splitWinnersFor(
   db: DbOrTx,
@@ -72,18 +102,19 @@ export async function splitWinnersFor(
   );
 
   const unknown = candidates.filter((c) => {
-    const known = decided.get(splitWinnerKey(c.versionId, c.nodeId));
+    const key = splitWinnerKey(c.versionId, c.nodeId);
+    const known = decided.get(key);
     if (known) put(c.versionId, c.nodeId, known);
-    return !known;
+    return !decided.has(key);
   });
   const stored = await readSplitWinners(db, unknown);
   caches.trimSplitMemo();
   for (const c of unknown) {
     const key = splitWinnerKey(c.versionId, c.nodeId);
-    const winner = stored.get(key);
-    if (winner) {
-      decided.set(key, winner.branchId);
-      put(c.versionId, c.nodeId, winner.branchId);
+    const recorded = stored.get(key);
+    if (recorded) {
+      decided.set(key, recorded.branchId);
+      if (recorded.branchId) put(c.versionId, c.nodeId, recorded.branchId);
       continue;
     }
     const last = lastChecked.get(key);
@@ -97,19 +128,19 @@ export async function splitWinnersFor(
         nodeIds: [c.nodeId],
       })
     ).get(c.nodeId);
-    const all = [...(counts?.values() ?? [])];
-    const contacts = all.reduce((sum, b) => sum + b.contacts, 0);
-    const firstAt = all.length ? Math.min(...all.map((b) => b.firstAt)) : null;
-    if (!conditionMet(c.config, { contacts, firstAt, now })) continue;
-    const branchId = significantWinner(compareBranches(c.config, counts));
-    if (!branchId) continue;
+    const decision = splitDecision(c.config, counts, now);
+    if (decision.kind === "wait") continue;
     // Not remembered here: the transaction may still roll back. The next batch reads it back.
     const standing = await recordSplitWinner(db, {
       versionId: c.versionId,
       nodeId: c.nodeId,
-      winner: { branchId, decidedAt: new Date(now).toISOString(), contacts },
+      winner: {
+        branchId: decision.branchId,
+        decidedAt: new Date(now).toISOString(),
+        contacts: decision.contacts,
+      },
     });
-    put(c.versionId, c.nodeId, standing.branchId);
+    if (standing.branchId) put(c.versionId, c.nodeId, standing.branchId);
   }
   return out;
 }

@@ -6,6 +6,7 @@
 import { and, count, desc, eq, isNotNull, max, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { contacts, events } from "@/server/db/schema";
+import { rowsOf } from "@/server/db/rows";
 
 export type ValueType = "string" | "number" | "boolean" | "array" | "object" | "null";
 export type Example = string | number | boolean;
@@ -46,12 +47,6 @@ const BUILT_IN_FIELDS: { key: string; label: string; type: ValueType }[] = [
   { key: "consent.sms", label: "SMS consent", type: "string" },
   { key: "consent.push", label: "Push consent", type: "string" },
 ];
-
-/** postgres.js returns an array; PGlite returns `{ rows }`. */
-function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return (result as { rows?: T[] }).rows ?? [];
-}
 
 type KeyRow = { name?: string; key: string; type: string; n: number | string; examples: unknown };
 

@@ -327,3 +327,36 @@ describe(`event catalog (${testDriver()})`, () => {
     expect(res.status).toBe(401);
   });
 });
+
+describe(`publish checks message steps against the catalog (${testDriver()})`, () => {
+  it("refuses a misspelled merge field or an unknown template, naming the step", async () => {
+    const flow = await a.caller.flows.createFromTemplate({ templateKey: "welcome_series" });
+    const { draftGraph, draftRevision } = await a.caller.flows.get({ id: flow.id });
+    const graph = draftGraph as {
+      nodes: Array<{ id: string; kind: string; config: Record<string, unknown> }>;
+    };
+    const step = graph.nodes.find((n) => n.kind === "email")!;
+    const broken = {
+      ...graph,
+      nodes: graph.nodes.map((n) =>
+        n.id === step.id
+          ? { ...n, config: { ...n.config, subject: "Hi {{ frist_name }}", template: "welcom" } }
+          : n,
+      ),
+    };
+    await a.caller.flows.saveDraft({ id: flow.id, graph: broken, baseRevision: draftRevision });
+
+    const preview = await a.caller.flows.previewPublish({ id: flow.id });
+    expect(preview.issues.map((i) => [i.nodeId, i.code]).sort()).toEqual([
+      [step.id, "unknown_merge_field"],
+      [step.id, "unknown_template"],
+    ]);
+    const refused = await a.caller.flows.publish({ id: flow.id }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TRPCError);
+    expect((refused as TRPCError).code).toBe("BAD_REQUEST");
+    expect((refused as TRPCError).message).toContain(`step “${step.id}”`);
+    expect((refused as TRPCError).message).toContain("{{ frist_name }}");
+    expect((refused as TRPCError).message).toContain("“welcom”");
+    expect((await a.caller.flows.versions({ id: flow.id })).length).toBe(0);
+  });
+});

@@ -6,6 +6,7 @@
  * a contact on a removed node exits, counted).
  */
 import { and, count, desc, eq, max } from "drizzle-orm";
+import { contentCatalog } from "@/emails/content-catalog";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { enrollments, flows, flowVersions, users } from "@/server/db/schema";
 import { FlowGraph, parseGraph } from "@/server/engine/graph";
@@ -19,7 +20,7 @@ export class GraphInvalidError extends DomainError {
   constructor(readonly issues: Issue[]) {
     super(
       "BAD_REQUEST",
-      `The flow has ${issues.length} problem${issues.length === 1 ? "" : "s"} to fix before it can go live: ${issues.map((i) => i.message).join("; ")}`,
+      `The flow has ${issues.length} problem${issues.length === 1 ? "" : "s"} to fix before it can go live: ${issues.map((i) => (i.nodeId ? `step “${i.nodeId}”: ${i.message}` : i.message)).join("; ")}`,
       "graph",
     );
   }
@@ -105,7 +106,7 @@ export async function planInFlight(
 
 export async function previewPublish(db: Db, input: { workspaceId: string; flowId: string }) {
   const flow = await getFlow(db, input);
-  const issues = validateGraph(flow.draftGraph);
+  const issues = validateGraph(flow.draftGraph, contentCatalog);
   const parsed = parseGraph(flow.draftGraph);
   const inFlight = parsed.ok ? await planInFlight(db, { ...input, graph: parsed.graph }) : null;
   return { issues, inFlight, draftRevision: flow.draftRevision };
@@ -137,7 +138,7 @@ export async function publishFlow(
         "expectedRevision",
       );
     }
-    const issues = validateGraph(flow.draftGraph);
+    const issues = validateGraph(flow.draftGraph, contentCatalog);
     if (issues.length) throw new GraphInvalidError(issues);
     const graph = FlowGraph.parse(flow.draftGraph);
     const [last] = await tx

@@ -11,9 +11,9 @@
  * - The registry lives on `globalThis`, so a listener registered at start-up
  *   (instrumentation) sees events stored by route handlers in other bundles.
  */
-import type { events } from "@/server/db/schema";
+import type { StoredEvent } from "@/server/db/schema";
 
-export type StoredEvent = typeof events.$inferSelect;
+export type { StoredEvent };
 export type EventsStoredListener = (
   workspaceId: string,
   rows: readonly StoredEvent[],

@@ -91,6 +91,27 @@ describe(`POST /api/v1/track (${testDriver()})`, () => {
     expect(row?.properties).toEqual({ ...placedOrder, currency: "USD" });
   });
 
+  it("stores quotes, backslashes and dollar signs in every value exactly as sent", async () => {
+    const tricky = `O'Brien's "café" \\ $1 $$ '' \\'; drop table events; --`;
+    const res = await track({
+      userId: `cus_${tricky}`,
+      anonymousId: `anon_${tricky}`,
+      event: `Said ${tricky}`,
+      properties: { note: tricky, nested: { list: [tricky, null] } },
+      messageId: `m-${tricky}`,
+      context: { timezone: "Europe/Dublin" },
+    });
+    expect(res.status).toBe(200);
+    const row = await eventById(res.body.id as string);
+    expect(row).toMatchObject({
+      name: `Said ${tricky}`,
+      idempotencyKey: `m-${tricky}`,
+      anonymousId: `anon_${tricky}`,
+    });
+    expect(row?.properties).toEqual({ note: tricky, nested: { list: [tricky, null] } });
+    expect((await contactByExternalId(`cus_${tricky}`))?.id).toBe(row?.contactId);
+  });
+
   it("accepts numeric ids and extra properties on canonical events, and any event name", async () => {
     const res = await track({
       userId: 42,

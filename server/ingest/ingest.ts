@@ -18,6 +18,7 @@ import { badRequest, DomainError, HTTP_STATUS } from "@/server/errors";
 import { SUBSCRIBED_TO_BACK_IN_STOCK } from "./events";
 import type { StoredEvent } from "./hooks";
 import type { ContactTraits, IdentifyMessage, IngestMessage, Issue, TrackMessage } from "./schemas";
+import { rowsOf } from "@/server/db/rows";
 
 export type IngestOutcome =
   | {
@@ -143,13 +144,6 @@ async function storeGroup(
 /** A text or uuid column of a raw query's row. */
 const textOf = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
 
-/** Rows of a raw query, from either driver (postgres.js returns an array, PGlite `{ rows }`). */
-function rowsOf(result: unknown): Array<Record<string, unknown>> {
-  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<
-    Record<string, unknown>
-  >;
-}
-
 const dialect = new PgDialect();
 /** Runs of at most this many tracks use a prepared statement on PGlite. */
 const PGLITE_PREPARED_MAX = 10;
@@ -168,9 +162,6 @@ interface PgliteClient {
 }
 /** Statement names already prepared in each PGlite database (prepared statements live as long as it). */
 const preparedOnPglite = new WeakMap<object, Set<string>>();
-
-/** A SQL string literal (standard_conforming_strings: only quotes are doubled). */
-const literal = (value: unknown) => `'${String(value).replace(/'/g, "''")}'`;
 
 /**
  * Runs a statement the hot path repeats, keeping its plan: a named prepared statement on
@@ -203,7 +194,12 @@ async function executePrepared(
       await client.exec(`prepare ${name} as ${query.sql}`);
       names.add(name);
     }
-    return (await client.query(`execute ${name}(${query.params.map(literal).join(", ")})`)).rows;
+    // EXECUTE takes no bound parameters: drizzle writes the values inline, quoted by its dialect.
+    const args = sql.join(
+      query.params.map((value) => sql`${value}`),
+      sql`, `,
+    );
+    return rowsOf(await db.execute(sql`execute ${sql.raw(name)}(${args})`.inlineParams()));
   }
   return rowsOf(await db.execute(statement));
 }

@@ -1,18 +1,5 @@
-/** What the webhook routes need from the environment, read once. */
-import { z } from "zod";
+/** What the webhook routes need from the environment (parsed once, in `server/env.ts`). */
 import { appUrl, env } from "@/server/env";
-
-const Extra = z.object({
-  /** The status callback URL Twilio is given, when it is not `${APP_URL}/api/webhooks/twilio`. */
-  TWILIO_STATUS_CALLBACK_URL: z.string().url().optional(),
-});
-
-let extra: z.infer<typeof Extra> | undefined;
-
-function extraEnv() {
-  extra ??= Extra.parse({ TWILIO_STATUS_CALLBACK_URL: process.env.TWILIO_STATUS_CALLBACK_URL || undefined });
-  return extra;
-}
 
 export function resendWebhookSecret(): string | undefined {
   return env().RESEND_WEBHOOK_SECRET || undefined;
@@ -26,7 +13,8 @@ export function twilioAuthToken(): string | undefined {
 export function twilioSignedUrls(req: Request): string[] {
   const url = new URL(req.url);
   const urls = [`${appUrl()}${url.pathname}${url.search}`, req.url];
-  const configured = extraEnv().TWILIO_STATUS_CALLBACK_URL;
+  // The status callback URL Twilio is given, when it is not `${APP_URL}/api/webhooks/twilio`.
+  const configured = env().TWILIO_STATUS_CALLBACK_URL;
   if (configured) urls.unshift(configured);
   return [...new Set(urls)];
 }

@@ -11,7 +11,7 @@ import { inArray } from "drizzle-orm";
 import { openDb } from "@/server/db/client";
 import { enrollments } from "@/server/db/schema";
 import { createExecutor } from "@/server/executor/instance";
-import type { StoredEvent } from "@/server/executor/enroll";
+import type { EnrollEvent as StoredEvent } from "@/server/executor/enroll";
 
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error("DATABASE_URL is required");

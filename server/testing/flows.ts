@@ -6,7 +6,7 @@ import type { FlowGraph } from "@/server/engine/graph";
 import { publishFlow } from "@/server/flows/publish";
 import { createChannels, type Channels } from "@/server/channels";
 import { Executor } from "@/server/executor/executor";
-import type { StoredEvent } from "@/server/executor/enroll";
+import type { EnrollEvent } from "@/server/executor/enroll";
 
 export class FakeClock {
   constructor(public t: number) {}
@@ -77,7 +77,7 @@ export async function storeEvent(
     properties?: Record<string, unknown>;
     at: number;
   },
-): Promise<StoredEvent> {
+): Promise<EnrollEvent> {
   const [row] = await db
     .insert(events)
     .values({

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { headers } from "next/headers";
 import { FileJson } from "lucide-react";
-import { appUrl } from "@/server/env";
+import { appUrl, env } from "@/server/env";
 import { buildOpenApiDocument, type JsonSchema, type OpenApiOperation } from "@/server/ingest/openapi";
 import { SHOPIFY_TOPICS } from "@/server/ingest/shopify";
 import { PageHeader } from "@/components/shell/page-header";
@@ -14,7 +14,7 @@ import { fieldsOf, resolve, type FieldRow } from "./schema-fields";
 export const metadata: Metadata = { title: "API reference" };
 
 async function publicOrigin(): Promise<string> {
-  if (process.env.APP_URL) return appUrl();
+  if (env().APP_URL) return appUrl();
   const h = await headers();
   const host = h.get("x-forwarded-host") ?? h.get("host");
   return host ? `${h.get("x-forwarded-proto") ?? "http"}://${host}` : appUrl();

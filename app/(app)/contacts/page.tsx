@@ -6,12 +6,11 @@ import { ConsentBadge } from "@/components/contacts/consent-badge";
 import { ImportForm } from "@/components/contacts/import-form";
 import { Input } from "@/components/ui/input";
 import { Button } from "@/components/ui/button";
+import { CHANNELS, CONSENT_STATUSES as STATUSES } from "@/server/engine/facts";
 
 export const metadata: Metadata = { title: "Contacts" };
 
 const PAGE = 50;
-const CHANNELS = ["email", "sms", "push"] as const;
-const STATUSES = ["subscribed", "unsubscribed", "none"] as const;
 const selectClass =
   "h-9 rounded-md border border-slate-300 bg-white px-2 text-sm shadow-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500";
 

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import Link from "next/link";
 import { Inbox, LayoutGrid } from "lucide-react";
 import { getCaller } from "@/trpc/server";
+import { CHANNELS as CHANNEL_LIST, type Channel } from "@/server/engine/facts";
 import { PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
@@ -11,11 +12,10 @@ import { CHANNELS, OutboxTable, STATUSES } from "@/components/outbox/outbox-tabl
 export const metadata: Metadata = { title: "Outbox" };
 
 const PAGE = 50;
-type Channel = "email" | "sms" | "push";
 type Status = (typeof STATUSES)[number];
 
 function isChannel(v: string | undefined): v is Channel {
-  return v === "email" || v === "sms" || v === "push";
+  return (CHANNEL_LIST as readonly string[]).includes(v ?? "");
 }
 function isStatus(v: string | undefined): v is Status {
   return (STATUSES as readonly string[]).includes(v ?? "");

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { getCaller, getQueryClient, trpc } from "@/trpc/server";
-import { appUrl } from "@/server/env";
+import { appUrl, env } from "@/server/env";
 import { HydrateClient } from "@/trpc/hydrate";
 import { PageHeader } from "@/components/shell/page-header";
 import { ApiKeysCard } from "@/components/settings/api-keys-card";
@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Settings" };
 
 /** The public origin: APP_URL when set, else the one this request came in on. */
 async function publicOrigin(): Promise<string> {
-  if (process.env.APP_URL) return appUrl();
+  if (env().APP_URL) return appUrl();
   const h = await headers();
   const host = h.get("x-forwarded-host") ?? h.get("host");
   return host ? `${h.get("x-forwarded-proto") ?? "http"}://${host}` : appUrl();
@@ -21,9 +21,10 @@ async function publicOrigin(): Promise<string> {
 export default async function SettingsPage() {
   const caller = await getCaller();
   const queryClient = getQueryClient();
-  const [ws, origin] = await Promise.all([
+  const [ws, origin, signing] = await Promise.all([
     caller.workspace.current(),
     publicOrigin(),
+    caller.workspace.webhookSigning(),
     queryClient.prefetchQuery(trpc.apiKeys.list.queryOptions()),
     queryClient.prefetchQuery(trpc.apiKeys.shopify.queryOptions()),
   ]);
@@ -51,6 +52,26 @@ export default async function SettingsPage() {
                 </div>
               ))}
             </dl>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Flow webhooks</CardTitle>
+          </CardHeader>
+          <CardContent className="flex flex-col gap-2 text-sm text-slate-700">
+            <p>
+              A flow&apos;s webhook action sends a JSON body with the contact, the trigger event and the flow.
+              Each call carries an <code>Idempotency-Key</code> header (the same on every retry) and a{" "}
+              <code>{signing.header}</code> header, <code>t=&lt;unix seconds&gt;,v1=&lt;signature&gt;</code>,
+              where the signature is the hex HMAC-SHA256 of <code>&lt;t&gt;.&lt;body&gt;</code> with this
+              secret. Refuse calls whose time is more than a few minutes off.
+            </p>
+            <p>
+              Signing secret:{" "}
+              <code className="rounded bg-slate-100 px-1.5 py-0.5 break-all" data-testid="webhook-secret">
+                {signing.secret}
+              </code>
+            </p>
           </CardContent>
         </Card>
         <HydrateClient>

@@ -2,6 +2,7 @@
  * Words and numbers of the analytics canvas: counts, rates, money, skip reasons, branch
  * shares and date ranges. Pure, so the card, the edge and the tests share them.
  */
+import { BRANCHING_KINDS as BRANCHING, MESSAGE_KINDS as MESSAGE } from "@/server/engine/nodes";
 
 import { formatCount, formatMoney, formatRate, formatShare } from "@/components/format";
 
@@ -41,8 +42,8 @@ export function edgeShareLabel(outcome: { count: number; share: number } | undef
   return `${formatShare(outcome.share)} · ${formatCount(outcome.count)}`;
 }
 
-/** Steps whose outputs are choices, so each edge out of them carries its share. */
-export const BRANCHING_KINDS: ReadonlySet<string> = new Set(["condition", "split", "wait_for_event"]);
+/** Steps whose outputs are choices, so each edge out of them carries its share (from the kinds' traits). */
+export const BRANCHING_KINDS: ReadonlySet<string> = BRANCHING;
 
 export type RangePreset = "7d" | "30d" | "90d" | "all" | "custom";
 
@@ -103,7 +104,7 @@ export type NodeStatsLike = {
   revenueCents: number;
 };
 
-export const MESSAGE_KINDS: ReadonlySet<string> = new Set(["email", "sms", "push"]);
+export const MESSAGE_KINDS: ReadonlySet<string> = MESSAGE;
 
 /**
  * The cells of a card's stats block. Every step: entered, now waiting, passed on, exited

@@ -3,6 +3,7 @@
  * move apart to make room: same columns, same order, only more space between rows. Pure.
  */
 import type { FlowGraph } from "@/server/engine/graph";
+import { MESSAGE_KINDS } from "@/server/engine/nodes";
 
 /** Space kept between the bottom of one row and the top of the next. */
 export const ROW_SPACE = 96;
@@ -10,7 +11,7 @@ export const ROW_SPACE = 96;
 /** Roughly how tall a card is with its stats block (the browser measures the real one). */
 export function estimatedHeight(kind: string, outputs: number): number {
   const card = 76 + (outputs > 1 ? 28 : 0);
-  const stats = kind === "email" || kind === "sms" || kind === "push" ? 228 : 48;
+  const stats = (MESSAGE_KINDS as ReadonlySet<string>).has(kind) ? 228 : 48;
   return card + stats;
 }
 

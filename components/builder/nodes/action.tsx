@@ -111,7 +111,7 @@ function ActionInspector({ nodeId, config }: InspectorProps<"action">) {
             placeholder="https://"
             onChange={(url) => change({ ...draft, url })}
             error={error("url")}
-            hint="We post the contact, the trigger event and the flow."
+            hint="We send the contact, the trigger event and the flow, signed with your workspace's secret (Settings), and retry until your server answers 2xx."
           />
           <SelectField
             label="Method"

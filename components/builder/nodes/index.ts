@@ -7,6 +7,7 @@ import type { NodeTypes } from "@xyflow/react";
 import type { NodeKind } from "@/server/engine/nodes";
 import { actionUi } from "./action";
 import { conditionUi } from "./condition";
+import { consentUi } from "./consent";
 import { emailUi } from "./email";
 import { exitUi } from "./exit";
 import { pushUi } from "./push";
@@ -27,6 +28,7 @@ export const nodeUis = {
   sms: smsUi,
   push: pushUi,
   action: actionUi,
+  consent: consentUi,
   exit: exitUi,
 } satisfies { [K in NodeKind]: NodeUi<K> };
 
@@ -39,11 +41,5 @@ export const nodeTypes: NodeTypes = Object.fromEntries(
   Object.entries(nodeUis).map(([kind, ui]) => [kind, ui.Card as NodeTypes[string]]),
 );
 
-/** The order of the palette, grouped. */
-export const PALETTE: { title: string; kinds: NodeKind[] }[] = [
-  { title: "Start", kinds: ["trigger"] },
-  { title: "Timing", kinds: ["wait", "wait_for_event"] },
-  { title: "Logic", kinds: ["condition", "split"] },
-  { title: "Messages", kinds: ["email", "sms", "push"] },
-  { title: "Other", kinds: ["action", "exit"] },
-];
+/** The palette's groups and order come from the kinds' traits. */
+export { PALETTE } from "@/server/engine/nodes";

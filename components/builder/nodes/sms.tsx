@@ -3,6 +3,7 @@ import { memo } from "react";
 import type { NodeProps } from "@xyflow/react";
 import { MessageSquare } from "lucide-react";
 import { SMS_MAX_LENGTH } from "@/server/engine/nodes/sms";
+import { normalizeSmsBody, smsSegments } from "@/server/engine/sms-text";
 import type { CanvasNodeOf } from "../graph-canvas";
 import { appendTag, CategoryField, MergeFieldInsert } from "../inspector/common-fields";
 import { useNodeForm } from "../inspector/use-node-form";
@@ -10,18 +11,17 @@ import { TextAreaField } from "../ui/form";
 import { NodeCard } from "./node-card";
 import type { InspectorProps, NodeUi } from "./types";
 
-/** GSM-7 segments of 160 (153 when concatenated); any other character makes it UCS-2 (70 / 67). */
-export function smsSegments(text: string): number {
-  if (text.length === 0) return 0;
-  const gsm = /^[\n\r -~£¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ¤¡ÄÖÑÜ§¿äöñüà€^{}\\[~\]|]*$/.test(text);
-  const single = gsm ? 160 : 70;
-  const multi = gsm ? 153 : 67;
-  return text.length <= single ? 1 : Math.ceil(text.length / multi);
+/**
+ * The segments the sender bills for this text (before merge-field values and opt-out
+ * wording): the same function and clean-up the sender uses, so the two never disagree.
+ */
+export function smsSegmentCount(text: string): number {
+  return smsSegments(normalizeSmsBody(text)).segments;
 }
 
 function SmsInspector({ nodeId, config }: InspectorProps<"sms">) {
   const { draft, change, error } = useNodeForm("sms", nodeId, config);
-  const segments = smsSegments(draft.body);
+  const segments = smsSegmentCount(draft.body);
   return (
     <>
       <TextAreaField

@@ -102,7 +102,11 @@ function SplitInspector({ nodeId, config }: InspectorProps<"split">) {
 
 type AutoWinner = NonNullable<SplitConfig["autoWinner"]>;
 
-/** Optional automatic winner: after N days and/or N contacts, the significantly better path takes everyone new. */
+/**
+ * Optional automatic winner at a fixed horizon: once N days and/or N contacts are reached the
+ * paths are tested once (server/executor/split-winners.ts); a significantly better path takes
+ * everyone new, otherwise the split stays random. One test, so the 5% false-winner rate holds.
+ */
 function AutoWinnerFields({
   draft,
   change,
@@ -125,7 +129,7 @@ function AutoWinnerFields({
     <div className="flex flex-col gap-3 border-t border-slate-100 pt-3" data-testid="auto-winner">
       <CheckboxField
         label="Pick a winner automatically"
-        hint="Once the time or the number of contacts below is reached and one path converts significantly better (95% confidence), everyone new takes that path."
+        hint="Tested once, when the days and contacts below are reached: if one path then converts significantly better (95% confidence), everyone new takes it; if not, the split stays random. The test is never repeated, since re-testing as data comes in would crown false winners."
         checked={auto !== undefined}
         onChange={(on) => {
           if (on) change({ ...draft, autoWinner: { after: { days: 7 }, metric: "conversion_rate" } });

@@ -11,13 +11,14 @@ import { useNodeForm } from "../inspector/use-node-form";
 import { CheckboxField, NumberField, SelectField, TextField, WeekdayPicker, type Option } from "../ui/form";
 import { NodeCard } from "./node-card";
 import type { InspectorProps, NodeUi } from "./types";
+import { cronToRules, describeRule } from "@/server/engine/schedule-rule";
 
 type Schedule = Extract<TriggerConfig, { type: "schedule" }>["schedule"];
 
 const TYPES: Option<TriggerConfig["type"]>[] = [
   { value: "event", label: "Someone does something (an event)" },
   { value: "date_property", label: "A date comes round (e.g. birthday)" },
-  { value: "schedule", label: "A schedule (date, weekly, cron…)" },
+  { value: "schedule", label: "A schedule (date, weekly, custom rule…)" },
   { value: "inactivity", label: "Someone goes quiet (no event for N days)" },
   { value: "back_in_stock", label: "A product is back in stock" },
 ];
@@ -28,8 +29,13 @@ const FREQUENCIES: Option<Schedule["frequency"]>[] = [
   { value: "weekly", label: "Every week" },
   { value: "monthly", label: "Every month" },
   { value: "yearly", label: "Every year" },
-  { value: "cron", label: "Custom (cron expression)" },
+  { value: "rule", label: "Custom rule (e.g. 4th Thursday of November)" },
 ];
+/** Older flows hold cron expressions; they stay readable and convert to a rule. */
+const CRON_OPTION: Option<Schedule["frequency"]> = { value: "cron", label: "Cron expression (older form)" };
+
+/** The default custom rule: the fourth Thursday of November at 09:00. */
+const EXAMPLE_RULE = "FREQ=YEARLY;BYMONTH=11;BYDAY=4TH;BYHOUR=9;BYMINUTE=0";
 
 function triggerOfType(type: TriggerConfig["type"]): TriggerConfig {
   switch (type) {
@@ -66,6 +72,10 @@ function scheduleOf(frequency: Schedule["frequency"], previous: Schedule): Sched
       return { frequency, time, month: 11, day: 28 };
     case "cron":
       return { frequency, expression: "0 9 * * 1" };
+    case "rule": {
+      const converted = previous.frequency === "cron" ? cronToRules(previous.expression) : null;
+      return { frequency, rule: converted?.length === 1 ? converted[0]! : EXAMPLE_RULE };
+    }
   }
 }
 
@@ -140,7 +150,7 @@ function TriggerInspector({ nodeId, config }: InspectorProps<"trigger">) {
             <SelectField
               label="Repeats"
               value={s.frequency}
-              options={FREQUENCIES}
+              options={s.frequency === "cron" ? [...FREQUENCIES, CRON_OPTION] : FREQUENCIES}
               onChange={(f) => setSchedule(scheduleOf(f, s))}
             />
             {s.frequency === "once" && (
@@ -157,8 +167,25 @@ function TriggerInspector({ nodeId, config }: InspectorProps<"trigger">) {
                 label="Cron expression"
                 value={s.expression}
                 onChange={(expression) => setSchedule({ ...s, expression })}
-                hint="minute hour day month weekday, e.g. 0 9 * * 1"
+                hint={`minute hour day month weekday, e.g. 0 9 * * 1. Choose “Custom rule” to convert it${
+                  cronToRules(s.expression)?.length === 1
+                    ? ""
+                    : " (this one fires on either of its day fields, which one rule cannot say, so keep it as it is)"
+                }.`}
                 error={error("schedule.expression")}
+              />
+            )}
+            {s.frequency === "rule" && (
+              <TextField
+                label="Recurrence rule (RFC 5545)"
+                value={s.rule}
+                onChange={(rule) => setSchedule({ ...s, rule })}
+                hint={
+                  describeRule(s.rule)
+                    ? `In words: ${describeRule(s.rule)}, on ${draft.timezone === "contact" ? "each contact’s" : "the workspace’s"} clock.`
+                    : "e.g. FREQ=YEARLY;BYMONTH=11;BYDAY=4TH;BYHOUR=9;BYMINUTE=0 (the fourth Thursday of November at 09:00)"
+                }
+                error={error("schedule.rule")}
               />
             )}
             {s.frequency === "weekly" && (

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { router, workspaceProcedure } from "@/server/api/trpc";
+import { apiKeyKind } from "@/server/db/schema";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/server/api-keys/api-keys";
 import { getShopifySettings, setShopifyWebhookSecret } from "@/server/ingest/shopify";
 
 const KeyName = z.string().trim().min(1, "Give the key a name").max(80, "Keep the name under 80 characters");
-const KeyKind = z.enum(["secret", "publishable"], { error: 'Either "secret" or "publishable"' });
+const KeyKind = z.enum(apiKeyKind.enumValues, { error: 'Either "secret" or "publishable"' });
 const KeyId = z.uuid("Not an API key id");
 const ShopifySecret = z
   .string()

@@ -1,14 +1,14 @@
 import { z } from "zod";
+import { CHANNELS } from "@/server/engine/facts";
 import { router, workspaceProcedure } from "@/server/api/trpc";
+import { messageStatus } from "@/server/db/schema";
 import { appUrl } from "@/server/env";
 import { senderOf } from "@/server/messages/preview";
 import { countOutbox, getOutboxMessage, listOutbox } from "@/server/outbox/outbox";
 
-const Channel = z.enum(["email", "sms", "push"], "Pick email, sms or push");
-const Status = z.enum(
-  ["queued", "sending", "sent", "delivered", "failed", "skipped", "bounced"],
-  "Not a message status",
-);
+// The values the database's enums allow, so a new status or channel is filterable at once.
+const Channel = z.enum(CHANNELS, `Pick ${CHANNELS.join(", ")}`);
+const Status = z.enum(messageStatus.enumValues, "Not a message status");
 
 const Filter = z.object({
   channel: Channel.optional(),

@@ -1,4 +1,5 @@
 import { router, workspaceProcedure } from "@/server/api/trpc";
+import { SIGNATURE_HEADER, webhookSigningSecret } from "@/server/executor/webhooks";
 
 export const workspaceRouter = router({
   current: workspaceProcedure.query(({ ctx }) => ({
@@ -8,5 +9,10 @@ export const workspaceRouter = router({
     timezone: ctx.workspace.timezone,
     role: ctx.role,
     user: ctx.user,
+  })),
+  /** How flows' webhook calls are signed, with the workspace's secret, so the receiver can check them. */
+  webhookSigning: workspaceProcedure.query(async ({ ctx }) => ({
+    header: SIGNATURE_HEADER,
+    secret: await webhookSigningSecret(ctx.db, ctx.workspace.id),
   })),
 });

@@ -16,6 +16,9 @@ export const ActionConfig = z.discriminatedUnion("type", [
   }),
 ]);
 export type ActionConfig = z.infer<typeof ActionConfig>;
+export type WebhookActionConfig = Extract<ActionConfig, { type: "webhook" }>;
+/** The actions that change the contact itself. */
+export type ContactActionConfig = Exclude<ActionConfig, { type: "webhook" }>;
 
 /** Contact properties that are fields, not custom properties, and cannot be set by an action. */
 const RESERVED = new Set(["id", "email", "phone", "tags", "consent", "suppressed"]);
@@ -56,6 +59,7 @@ function validateAction(config: ActionConfig): Issue[] {
 
 export const action = defineNode({
   kind: "action",
+  traits: { waits: false, branches: false, channel: null, palette: { group: "Other", order: 1 } },
   label: "Action",
   description: "Update a property, add or remove a tag, or call a webhook.",
   configSchema: ActionConfig,
@@ -63,7 +67,12 @@ export const action = defineNode({
   outputLabel: () => "Next",
   summary: summarize,
   validate: (config) => validateAction(config),
-  step: (ctx) => next("next", [{ type: "action", nodeId: ctx.nodeId, visit: ctx.visit, action: ctx.config }]),
+  step: ({ nodeId, visit, config }) =>
+    next("next", [
+      config.type === "webhook"
+        ? { type: "webhook", nodeId, visit, call: config }
+        : { type: "action", nodeId, visit, action: config },
+    ]),
   defaultConfig: (): ActionConfig => ({ type: "add_tag", tag: "" }),
   eventNames: () => [],
 });

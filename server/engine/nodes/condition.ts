@@ -86,6 +86,7 @@ function step(ctx: StepContext<ConditionConfig>): StepResult {
 
 export const condition = defineNode({
   kind: "condition",
+  traits: { waits: false, branches: true, channel: null, palette: { group: "Logic", order: 1 } },
   label: "Condition",
   description: "Send contacts down different paths by who they are or what they did.",
   configSchema: ConditionConfig,

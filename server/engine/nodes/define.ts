@@ -1,5 +1,6 @@
 /** The contract every node kind fulfils; one file per kind implements it. */
 import type { z } from "zod";
+import type { ContentCatalog } from "../catalog";
 import type { Effect } from "../effects";
 import type { Channel, ContactFacts, EventFact, TriggerData, WaitReason, WaitingState } from "../facts";
 import type { Issue } from "../issues";
@@ -11,6 +12,10 @@ export type ValidateContext = {
   nodeId: string;
   /** The flow's trigger config, when there is exactly one valid trigger. */
   trigger: TriggerConfig | null;
+  /** Templates and merge fields to check content against; null skips those checks. */
+  catalog?: ContentCatalog | null;
+  /** The merge fields this flow's trigger can fill (with `catalog`). */
+  availableFields?: ReadonlySet<string>;
 };
 
 export type StepContext<C> = {
@@ -50,8 +55,28 @@ export type StepResult =
     }
   | { type: "exit" };
 
+/** The palette's groups, in display order. */
+export const PALETTE_GROUPS = ["Start", "Timing", "Logic", "Messages", "Other"] as const;
+export type PaletteGroup = (typeof PALETTE_GROUPS)[number];
+
+/**
+ * Facts about a kind that code outside the kind reads: the validator (loops need a wait),
+ * the builder's palette, the analytics canvas (branch shares, message stats).
+ */
+export type NodeTraits = {
+  /** Holds a contact over time; a loop must pass through such a step. */
+  readonly waits: boolean;
+  /** Leaves by more than one output (yes/no, split branches, event/timeout); the canvas shows shares. */
+  readonly branches: boolean;
+  /** The channel a message step sends on; null for steps that send nothing. */
+  readonly channel: Channel | null;
+  /** Where the kind sits in the palette: its group, and its place within the group. */
+  readonly palette: { readonly group: PaletteGroup; readonly order: number };
+};
+
 export type NodeDefinition<K extends string, C> = {
   readonly kind: K;
+  readonly traits: NodeTraits;
   /** Palette name. */
   readonly label: string;
   /** Palette help text. */

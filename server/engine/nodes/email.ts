@@ -1,10 +1,11 @@
 /** `email`: send an email built from a react-email template and the node's copy. */
 import { z } from "zod";
-import { blank, compactMergeFields, excerpt, isLinkLike, mergeFieldIssues } from "../content";
+import { templateIssues } from "../catalog";
+import { blank, compactMergeFields, excerpt, isLinkLike, textFieldIssues } from "../content";
 import { deliver } from "../delivery";
 import { MessageCategory } from "../facts";
 import { issue, type Issue } from "../issues";
-import { defineNode } from "./define";
+import { defineNode, type ValidateContext } from "./define";
 
 /** Where the product block of the email takes its products from. */
 export const ProductSource = z.enum(["none", "cart", "order", "last_viewed", "recommendations"]);
@@ -26,9 +27,10 @@ export const EmailConfig = z.strictObject({
 });
 export type EmailConfig = z.infer<typeof EmailConfig>;
 
-function validateEmail(config: EmailConfig): Issue[] {
+function validateEmail(config: EmailConfig, ctx: ValidateContext): Issue[] {
   const issues: Issue[] = [];
   if (blank(config.template)) issues.push(issue("missing_field", "Choose an email template."));
+  else if (ctx.catalog) issues.push(...templateIssues(config.template, ctx.catalog));
   if (blank(config.subject)) issues.push(issue("missing_content", "Add a subject line."));
   if (blank(config.body)) issues.push(issue("missing_content", "Add the email's body text."));
   if (!blank(config.buttonText) && blank(config.buttonUrl))
@@ -54,12 +56,15 @@ function validateEmail(config: EmailConfig): Issue[] {
     ["Button link", config.buttonUrl],
     ["Coupon code", config.couponCode],
   ];
-  for (const [field, text] of fields) if (text) issues.push(...mergeFieldIssues(text, field));
+  // The coupon code is merged first, so the other fields may print it as {{ coupon_code }}.
+  const couponSet = config.couponCode !== undefined && !blank(config.couponCode);
+  issues.push(...textFieldIssues(fields, ctx, couponSet ? ["coupon_code"] : []));
   return issues;
 }
 
 export const email = defineNode({
   kind: "email",
+  traits: { waits: false, branches: false, channel: "email", palette: { group: "Messages", order: 1 } },
   label: "Email",
   description: "Send an email.",
   configSchema: EmailConfig,
@@ -67,7 +72,7 @@ export const email = defineNode({
   outputLabel: () => "Next",
   summary: (config) =>
     `Email: ${blank(config.subject) ? "(no subject)" : excerpt(compactMergeFields(config.subject), 60)}`,
-  validate: (config) => validateEmail(config),
+  validate: (config, ctx) => validateEmail(config, ctx),
   step: (ctx) => deliver(ctx, { channel: "email", content: ctx.config }),
   defaultConfig: (): EmailConfig => ({
     template: "standard",

@@ -7,6 +7,7 @@ export type ExitConfig = z.infer<typeof ExitConfig>;
 
 export const exit = defineNode({
   kind: "exit",
+  traits: { waits: false, branches: false, channel: null, palette: { group: "Other", order: 3 } },
   label: "Exit",
   description: "End the flow for the contact.",
   configSchema: ExitConfig,

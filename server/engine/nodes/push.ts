@@ -1,10 +1,10 @@
 /** `push`: send a web push notification. Marketing push waits out quiet hours. */
 import { z } from "zod";
-import { blank, compactMergeFields, excerpt, isLinkLike, mergeFieldIssues } from "../content";
+import { blank, compactMergeFields, excerpt, isLinkLike, textFieldIssues } from "../content";
 import { deliver } from "../delivery";
 import { MessageCategory } from "../facts";
 import { issue, type Issue } from "../issues";
-import { defineNode } from "./define";
+import { defineNode, type ValidateContext } from "./define";
 
 export const PushConfig = z.strictObject({
   title: z.string(),
@@ -15,7 +15,7 @@ export const PushConfig = z.strictObject({
 });
 export type PushConfig = z.infer<typeof PushConfig>;
 
-function validatePush(config: PushConfig): Issue[] {
+function validatePush(config: PushConfig, ctx: ValidateContext): Issue[] {
   const issues: Issue[] = [];
   if (blank(config.title)) issues.push(issue("missing_content", "Add the notification title."));
   if (blank(config.body)) issues.push(issue("missing_content", "Add the notification text."));
@@ -24,13 +24,22 @@ function validatePush(config: PushConfig): Issue[] {
       issue("invalid_url", "The link must start with https:// (or be a merge field like {{ product_url }})."),
     );
   }
-  issues.push(...mergeFieldIssues(config.title, "Title"), ...mergeFieldIssues(config.body, "Text"));
-  if (config.url) issues.push(...mergeFieldIssues(config.url, "Link"));
+  issues.push(
+    ...textFieldIssues(
+      [
+        ["Title", config.title],
+        ["Text", config.body],
+        ["Link", config.url],
+      ],
+      ctx,
+    ),
+  );
   return issues;
 }
 
 export const push = defineNode({
   kind: "push",
+  traits: { waits: false, branches: false, channel: "push", palette: { group: "Messages", order: 3 } },
   label: "Push",
   description: "Send a web push notification.",
   configSchema: PushConfig,
@@ -38,7 +47,7 @@ export const push = defineNode({
   outputLabel: () => "Next",
   summary: (config) =>
     `Push: ${blank(config.title) ? "(no title)" : excerpt(compactMergeFields(config.title))}`,
-  validate: (config) => validatePush(config),
+  validate: (config, ctx) => validatePush(config, ctx),
   step: (ctx) => deliver(ctx, { channel: "push", content: ctx.config }),
   defaultConfig: (): PushConfig => ({ title: "", body: "", category: "marketing" }),
   eventNames: () => [],

@@ -1,10 +1,10 @@
 /** `sms`: send a text message. Marketing SMS waits out quiet hours. */
 import { z } from "zod";
-import { blank, compactMergeFields, excerpt, mergeFieldIssues } from "../content";
+import { blank, compactMergeFields, excerpt, textFieldIssues } from "../content";
 import { deliver } from "../delivery";
 import { MessageCategory } from "../facts";
 import { issue, type Issue } from "../issues";
-import { defineNode } from "./define";
+import { defineNode, type ValidateContext } from "./define";
 
 /** Ten concatenated segments; carriers refuse longer. */
 export const SMS_MAX_LENGTH = 1600;
@@ -15,7 +15,7 @@ export const SmsConfig = z.strictObject({
 });
 export type SmsConfig = z.infer<typeof SmsConfig>;
 
-function validateSms(config: SmsConfig): Issue[] {
+function validateSms(config: SmsConfig, ctx: ValidateContext): Issue[] {
   const issues: Issue[] = [];
   if (blank(config.body)) issues.push(issue("missing_content", "Write the text message."));
   if (config.body.length > SMS_MAX_LENGTH) {
@@ -26,19 +26,20 @@ function validateSms(config: SmsConfig): Issue[] {
       ),
     );
   }
-  issues.push(...mergeFieldIssues(config.body, "Message"));
+  issues.push(...textFieldIssues([["Message", config.body]], ctx));
   return issues;
 }
 
 export const sms = defineNode({
   kind: "sms",
+  traits: { waits: false, branches: false, channel: "sms", palette: { group: "Messages", order: 2 } },
   label: "SMS",
   description: "Send a text message.",
   configSchema: SmsConfig,
   outputs: () => ["next"],
   outputLabel: () => "Next",
   summary: (config) => `SMS: ${blank(config.body) ? "(empty)" : excerpt(compactMergeFields(config.body))}`,
-  validate: (config) => validateSms(config),
+  validate: (config, ctx) => validateSms(config, ctx),
   step: (ctx) => deliver(ctx, { channel: "sms", content: ctx.config }),
   defaultConfig: (): SmsConfig => ({ body: "", category: "marketing" }),
   eventNames: () => [],

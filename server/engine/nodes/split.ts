@@ -98,6 +98,7 @@ function step(ctx: StepContext<SplitConfig>): StepResult {
 
 export const split = defineNode({
   kind: "split",
+  traits: { waits: false, branches: true, channel: null, palette: { group: "Logic", order: 2 } },
   label: "Random split",
   description: "Send a share of contacts down each path, for A/B tests.",
   configSchema: SplitConfig,

@@ -5,7 +5,7 @@
  * `matchesEventTrigger`.
  */
 import { z } from "zod";
-import { nextCronTime, parseCron } from "../cron";
+import { cronToRules, describeRule, nextRuleTime, ruleProblem } from "../schedule-rule";
 import type { ContactFacts, EventFact } from "../facts";
 import { issue, type Issue } from "../issues";
 import { toText } from "../json";
@@ -55,8 +55,13 @@ export const Recurrence = z.discriminatedUnion("frequency", [
     month: z.number().int().min(1).max(12),
     day: z.number().int().min(1).max(31),
   }),
-  /** "minute hour day-of-month month day-of-week", e.g. "0 9 * * 1". */
+  /** "minute hour day-of-month month day-of-week", e.g. "0 9 * * 1"; run as the recurrence rules it converts to. */
   z.strictObject({ frequency: z.literal("cron"), expression: z.string() }),
+  /**
+   * An RFC 5545 recurrence rule in the schedule's wall clock, e.g. the fourth Thursday of
+   * November at 09:00: "FREQ=YEARLY;BYMONTH=11;BYDAY=4TH;BYHOUR=9;BYMINUTE=0".
+   */
+  z.strictObject({ frequency: z.literal("rule"), rule: z.string() }),
 ]);
 export type Recurrence = z.infer<typeof Recurrence>;
 
@@ -157,9 +162,10 @@ export function nextOccurrence(
 
 export function nextScheduled(schedule: Recurrence, now: number, zone: string): number | null {
   if (schedule.frequency === "cron") {
-    const spec = parseCron(schedule.expression);
-    return spec ? nextCronTime(spec, now, zone) : null;
+    const rules = cronToRules(schedule.expression);
+    return rules ? nextRuleTime(rules, now, zone) : null;
   }
+  if (schedule.frequency === "rule") return nextRuleTime([schedule.rule], now, zone);
   if (schedule.frequency === "once") {
     const at = parseLocalDateTime(schedule.at);
     if (!at) return null;
@@ -263,6 +269,10 @@ function describeRecurrence(schedule: Recurrence): string {
       return `Every year on ${String(schedule.month).padStart(2, "0")}-${String(schedule.day).padStart(2, "0")} at ${schedule.time}`;
     case "cron":
       return `On schedule “${schedule.expression}”`;
+    case "rule": {
+      const words = describeRule(schedule.rule);
+      return words ? words.charAt(0).toUpperCase() + words.slice(1) : `On rule “${schedule.rule}”`;
+    }
   }
 }
 
@@ -308,8 +318,12 @@ function recurrenceIssues(schedule: Recurrence): Issue[] {
       return parseLocalDateTime(schedule.at)
         ? []
         : [issue("invalid_value", "Pick the date and time to send, e.g. 2025-11-28T09:00.")];
+    case "rule": {
+      const problem = ruleProblem(schedule.rule);
+      return problem ? [issue("invalid_value", `The schedule rule: ${problem}`)] : [];
+    }
     case "cron":
-      return parseCron(schedule.expression)
+      return cronToRules(schedule.expression)
         ? []
         : [
             issue(
@@ -369,6 +383,7 @@ function validateTrigger(config: TriggerConfig): Issue[] {
 
 export const trigger = defineNode({
   kind: "trigger",
+  traits: { waits: false, branches: false, channel: null, palette: { group: "Start", order: 1 } },
   label: "Trigger",
   description: "What enrolls a contact: an event, a date, a schedule, inactivity or a restock.",
   configSchema: TriggerConfig,

@@ -184,6 +184,7 @@ function step(ctx: StepContext<WaitConfig>): StepResult {
 
 export const wait = defineNode({
   kind: "wait",
+  traits: { waits: true, branches: false, channel: null, palette: { group: "Timing", order: 1 } },
   label: "Wait",
   description: "Hold the contact for a while, until a time of day, or until a date.",
   configSchema: WaitConfig,

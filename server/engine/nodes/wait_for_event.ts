@@ -88,6 +88,7 @@ function validateWaitForEvent(config: WaitForEventConfig, hasEventTrigger: boole
 
 export const wait_for_event = defineNode({
   kind: "wait_for_event",
+  traits: { waits: true, branches: true, channel: null, palette: { group: "Timing", order: 2 } },
   label: "Wait for event",
   description: "Hold the contact until they do something, or until a timeout.",
   configSchema: WaitForEventConfig,

@@ -141,6 +141,7 @@ export default async function ContactPage({ params }: { params: Promise<{ id: st
                             <span className="rounded bg-slate-100 px-1.5 py-0.5" title={formatDate(s.at)}>
                               {s.nodeId}
                               <span className="text-slate-500"> · {s.outcome.replace(/_/g, " ")}</span>
+                              {s.note && <span className="text-slate-600"> · {s.note}</span>}
                             </span>
                           </li>
                         ))}
@@ -153,6 +154,31 @@ export default async function ContactPage({ params }: { params: Promise<{ id: st
                           </li>
                         )}
                       </ol>
+                      {j.webhooks.length > 0 && (
+                        <ul className="mt-2 flex flex-col gap-1 text-xs" data-testid="contact-webhooks">
+                          {j.webhooks.map((w) => (
+                            <li key={w.id} className="flex flex-wrap items-center gap-1.5">
+                              <span className="rounded bg-slate-100 px-1.5 py-0.5">{w.nodeId}</span>
+                              <span className="font-mono break-all text-slate-700">
+                                {w.method} {w.url}
+                              </span>
+                              <Badge
+                                tone={
+                                  w.status === "sent" ? "live" : w.status === "failed" ? "danger" : "neutral"
+                                }
+                              >
+                                {w.status === "queued" && w.attempts > 0 ? "retrying" : w.status}
+                              </Badge>
+                              <span className="text-slate-600">
+                                {w.attempts} {w.attempts === 1 ? "attempt" : "attempts"}
+                                {w.responseStatus !== null && ` · answered ${w.responseStatus}`}
+                                {w.status !== "sent" && w.lastError && ` · ${w.lastError}`}
+                                {w.sentAt && ` · ${formatDate(w.sentAt)}`}
+                              </span>
+                            </li>
+                          ))}
+                        </ul>
+                      )}
                     </li>
                   ))}
                 </ul>

@@ -1,8 +1,8 @@
-import { appUrl } from "@/server/env";
+import { appUrl, env } from "@/server/env";
 import { handleOpenApi, handlePreflight } from "@/server/ingest/handlers";
 
 export function GET(req: Request) {
-  return handleOpenApi(req, process.env.APP_URL ? appUrl() : undefined);
+  return handleOpenApi(req, env().APP_URL ? appUrl() : undefined);
 }
 
 export function OPTIONS() {
