@@ -4,7 +4,8 @@
  *  1. node-steps per second with 1 and 2 worker processes, and graphile-worker processing the
  *     same number of no-op jobs on the same server, as a ratio;
  *  2. trigger-to-send latency: POST /api/v1/track → the email reaches a local Resend-protocol
- *     server, p50/p99 over 1,000 events;
+ *     server, p50/p99 over 1,000 events, with the executor in the web server process and out
+ *     of it (TIDINGS_EXECUTOR=off: the server announces events with NOTIFY, 2 worker processes);
  *  3. claim time with 10k vs 1M waiting (not due) enrollments;
  *  4. a burst: 2,000 order confirmations due at once, sent to the local Resend-protocol server
  *     in batch calls and, for contrast, one call per email: time, calls, and what the calls
@@ -27,7 +28,7 @@ import { getFlowTemplate } from "@/server/engine";
 import type { FlowGraph } from "@/server/engine/graph";
 import { runDueEnrollments } from "@/server/executor/runner";
 import { ExecutorCaches } from "@/server/executor/caches";
-import { createExecutor } from "@/server/executor/instance";
+import { announceStoredEvents, createExecutor } from "@/server/executor/instance";
 import { startFakeResend } from "@/server/testing/fake-resend-server";
 import { createResendEmailProvider } from "@/server/channels/email-resend";
 import { createChannels } from "@/server/channels";
@@ -79,9 +80,17 @@ try {
   );
 
   // ------------------------------------------------------------------ 2. trigger-to-send latency
-  const latency = await measureLatency(workspace.id, userId);
+  const template = getFlowTemplate("order_confirmation");
+  if (!template) throw new Error("order confirmation template missing");
+  await publish(workspace.id, userId, template.graph);
+  const latency = await measureLatency(workspace.id, "in-process");
   log(
     `  trigger-to-send over ${latency.n} events (POST /api/v1/track → local Resend server): p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms (target p99 ≤ 1000 ms)`,
+  );
+  const outside = await measureLatency(workspace.id, "workers");
+  log(
+    `  trigger-to-send, executor out of process (web server NOTIFY + 2 workers) over ${outside.n} events: p50 ${outside.p50.toFixed(1)} ms, p99 ${outside.p99.toFixed(1)} ms, max ${outside.max.toFixed(1)} ms ` +
+      `= ${(outside.p99 / latency.p99).toFixed(2)}× the in-process p99 (target ≤ 2×)`,
   );
 
   // ------------------------------------------------------------------ 4. a burst of emails due at once
@@ -305,21 +314,37 @@ async function runGraphileNoop(n: number) {
   return { seconds, jobsPerSecond: n / seconds };
 }
 
-async function measureLatency(workspaceId: string, userId: string) {
+/** The order-confirmation flow must be live. `workers`: the web server only announces events; two worker processes send. */
+async function measureLatency(workspaceId: string, mode: "in-process" | "workers") {
   const fake = await startFakeResend();
-  const template = getFlowTemplate("order_confirmation");
-  if (!template) throw new Error("order confirmation template missing");
-  await publish(workspaceId, userId, template.graph);
-  await insertContacts(workspaceId, EVENTS, true);
-  const channels = {
-    ...createChannels({}),
-    email: createResendEmailProvider({ apiKey: "re_bench", baseUrl: fake.url }),
-  };
-  const executor = await createExecutor(handle, { channels, pollMs: 1000 });
-  await executor.start();
-  const off = onEventsStored((_ws, rows) => {
-    void executor.handleEvents(rows);
-  });
+  const prefix = mode === "workers" ? "w_" : "";
+  await insertContacts(workspaceId, EVENTS, true, prefix);
+  let stop: () => Promise<void>;
+  if (mode === "in-process") {
+    const channels = {
+      ...createChannels({}),
+      email: createResendEmailProvider({ apiKey: "re_bench", baseUrl: fake.url }),
+    };
+    const executor = await createExecutor(handle, { channels, pollMs: 1000 });
+    await executor.start();
+    const off = onEventsStored((_ws, rows) => {
+      void executor.handleEvents(rows);
+    });
+    stop = async () => {
+      off();
+      await executor.stop();
+    };
+  } else {
+    const off = announceStoredEvents(handle);
+    const env = { RESEND_API_KEY: "re_bench", RESEND_BASE_URL: fake.url, WORKER_POLL_MS: "1000" };
+    const procs = await Promise.all([startWorker(env), startWorker(env)]);
+    stop = async () => {
+      off();
+      await Promise.all(
+        procs.map((p) => new Promise((resolve) => (p.once("exit", resolve), p.kill("SIGTERM")))),
+      );
+    };
+  }
   const { key } = await createApiKey(db, { workspaceId, name: "bench", kind: "secret" });
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -341,7 +366,7 @@ async function measureLatency(workspaceId: string, userId: string) {
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const order = (i: number) => ({
-    order_id: `ord_${i}`,
+    order_id: `${prefix}ord_${i}`,
     value: 42.5,
     currency: "USD",
     items: [{ product_id: "p1", title: "Tea", price: 21.25, quantity: 2, url: "/p/p1" }],
@@ -351,16 +376,16 @@ async function measureLatency(workspaceId: string, userId: string) {
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       for (let i = next++; i < EVENTS; i = next++) {
-        const to = `buyer${i}@example.com`;
+        const to = `${prefix}buyer${i}@example.com`;
         sentAt.set(to, Date.now());
         const res = await fetch(`http://127.0.0.1:${port}/api/v1/track`, {
           method: "POST",
           headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
           body: JSON.stringify({
-            userId: `lat_${i}`,
+            userId: `${prefix}lat_${i}`,
             event: "Placed Order",
             properties: order(i),
-            messageId: `lat-${i}`,
+            messageId: `${prefix}lat-${i}`,
           }),
         });
         if (res.status !== 200) throw new Error(`track answered ${res.status}: ${await res.text()}`);
@@ -375,8 +400,7 @@ async function measureLatency(workspaceId: string, userId: string) {
     const start = sentAt.get(to);
     if (start !== undefined) latencies.push(Date.parse(email.createdAt) - start);
   }
-  off();
-  await executor.stop();
+  await stop();
   server.close();
   await fake.close();
   latencies.sort((a, b) => a - b);

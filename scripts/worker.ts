@@ -1,7 +1,12 @@
 /**
- * `npm run worker`: one executor process against Postgres (`DATABASE_URL`). Start as many
- * as you like, on one machine or several: they share the work through SKIP LOCKED claims
- * and wake each other with NOTIFY.
+ * One executor process against Postgres (`DATABASE_URL`); `npm run worker` runs it under a
+ * small supervisor that restarts it. Start as many as you like, on one machine or several:
+ * they share the work through SKIP LOCKED claims and wake each other with NOTIFY.
+ *
+ * A lost database connection is retried by the executor with backoff. An error thrown by the
+ * driver outside any query (postgres.js can throw one from a timer after a Postgres restart)
+ * leaves the process in an unknown state: the worker logs it and exits with code 70, and
+ * its supervisor starts a fresh one. Nothing is lost: claims are leases.
  */
 import { openDb } from "@/server/db/client";
 import { env } from "@/server/env";
@@ -15,6 +20,13 @@ if (!url) {
   );
   process.exit(1);
 }
+for (const event of ["uncaughtException", "unhandledRejection"] as const) {
+  process.on(event, (error: unknown) => {
+    console.error(`[worker ${process.pid}] fatal ${event}, exiting for a restart:`, error);
+    process.exit(70);
+  });
+}
+
 const handle = await openDb({ url, maxConnections: config.WORKER_CONNECTIONS });
 const executor = await createExecutor(handle, {
   pollMs: config.WORKER_POLL_MS,

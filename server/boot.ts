@@ -7,7 +7,7 @@ import { getDbHandle } from "@/server/db";
 import { users } from "@/server/db/schema";
 import { DEMO_LOGIN, seedDemoShop } from "@/server/seed/demo-shop";
 import { appUrl, env } from "@/server/env";
-import { getProcessExecutor } from "@/server/executor/instance";
+import { announceStoredEvents, getProcessExecutor } from "@/server/executor/instance";
 import { isTransientConflict } from "@/server/executor/executor";
 import { onEventsStored } from "@/server/ingest/hooks";
 import { webPushConfigured } from "@/server/channels";
@@ -43,7 +43,7 @@ export async function boot(): Promise<void> {
         if (!isTransientConflict(error)) console.error("[executor] handling new events failed:", error);
       });
     });
-  }
+  } else if (handle.driver === "postgres") announceStoredEvents(handle);
   const db =
     handle.driver === "pglite"
       ? `PGlite (embedded, ${env().TIDINGS_DATA_DIR ?? ".data"})`

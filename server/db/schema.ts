@@ -458,7 +458,12 @@ export const messages = pgTable(
     content: jsonb("content").$type<Record<string, unknown>>().notNull().default({}),
     provider: text("provider"),
     providerMessageId: text("provider_message_id"),
+    /** Provider failures so far (a rate limit or a lease that ran out is not the message's failure). */
     attempts: integer("attempts").notNull().default(0),
+    /** Times a dispatcher claimed it; a sender checks it is still its claim before writing a batch or renewing its lease. */
+    claims: integer("claims").notNull().default(0),
+    /** The first claim: retries give up 24 h later (the provider's idempotency window). */
+    firstAttemptAt: tz("first_attempt_at"),
     lastError: text("last_error"),
     /** When the dispatcher may (re)try it: now on creation, later after a retryable error or quiet hours. */
     nextAttemptAt: tz("next_attempt_at").notNull().defaultNow(),

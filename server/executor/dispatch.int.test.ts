@@ -13,7 +13,11 @@ import { getFlowTemplate } from "@/server/engine";
 import { createChannels } from "@/server/channels";
 import { createResendEmailProvider } from "@/server/channels/email-resend";
 import { startFakeResend, type FakeResend } from "@/server/testing/fake-resend-server";
-import { claimMessages, dispatchMessages, retryDelayMs } from "./dispatch";
+import type { Channels } from "@/server/channels";
+import { claimMessages, dispatchMessages, MAX_RETRY_AGE_MS, retryDelayMs } from "./dispatch";
+import { enrollFromEvents, type EnrollEvent } from "./enroll";
+import { ExecutorCaches } from "./caches";
+import { runEnrollmentsNow } from "./runner";
 
 let t: TestDb;
 let fake: FakeResend;
@@ -100,7 +104,8 @@ describe(`dispatcher (${testDriver()})`, () => {
     expect([row.status, row.attempts]).toEqual(["queued", 2]);
     await dispatchMessages(t.db, channels, options(row.nextAttemptAt.getTime()));
     row = (await t.db.select().from(messages).where(eq(messages.id, message.id)))[0]!;
-    expect([row.status, row.attempts, row.lastError]).toEqual(["sent", 3, null]);
+    // Two provider failures counted; three claims.
+    expect([row.status, row.attempts, row.claims, row.lastError]).toEqual(["sent", 2, 3, null]);
     expect(fake.countsByIdempotencyKey()).toEqual({ [message.id]: 1 });
   });
 
@@ -207,7 +212,10 @@ describe(`dispatcher batches (${testDriver()})`, () => {
     const result = await dispatchMessages(t.db, channels, { ...options(due), limit: 1 });
     expect(result).toMatchObject({ claimed: 4, sent: 4 });
     rows = await flowMessages(flow.flowId);
-    expect(rows.map((r) => [r.status, r.attempts])).toEqual(Array.from({ length: 4 }, () => ["sent", 2]));
+    // One failure (the lost answer), two claims.
+    expect(rows.map((r) => [r.status, r.attempts, r.claims])).toEqual(
+      Array.from({ length: 4 }, () => ["sent", 1, 2]),
+    );
     expect(fake.requests().map((r) => [r.path, r.emails, r.replayed])).toEqual([
       ["/emails/batch", 4, false],
       ["/emails/batch", 4, true],
@@ -231,10 +239,10 @@ describe(`dispatcher batches (${testDriver()})`, () => {
       .where(eq(messages.id, rows[0]!.id));
     await dispatchMessages(t.db, channels, options(rows[1]!.nextAttemptAt.getTime()));
     rows = await flowMessages(flow.flowId);
-    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
-      ["sent", 1],
-      ["sent", 2],
-      ["sent", 2],
+    expect(rows.map((r) => [r.status, r.attempts, r.claims])).toEqual([
+      ["sent", 1, 1],
+      ["sent", 1, 2],
+      ["sent", 1, 2],
     ]);
     expect(rows[0]?.providerMessageId).toBe("kept");
     expect(fake.requests().map((r) => [r.path, r.status])).toEqual([
@@ -321,6 +329,123 @@ describe(`dispatcher batches (${testDriver()})`, () => {
     );
   });
 });
+
+describe(`dispatcher retries (${testDriver()})`, () => {
+  beforeEach(() =>
+    t.db
+      .update(messages)
+      .set({ status: "failed" })
+      .where(inArray(messages.status, ["queued", "sending"])),
+  );
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** The same provider, answering only after `ms`. */
+  function slow(channels: Channels, ms: number): Channels {
+    const email = channels.email;
+    return {
+      ...channels,
+      email: {
+        name: email.name,
+        send: async (m, o) => (await sleep(ms), email.send(m, o)),
+        sendBatch: async (items) => (await sleep(ms), email.sendBatch(items)),
+      },
+    };
+  }
+
+  it("re-claimed after a lease ran out, unsent emails go out in one batch call", async () => {
+    const clock = new FakeClock(START);
+    const { flow, channels, events } = await ordersPlaced(clock, 3);
+    await queueOnly(events, clock.t);
+    // The first sender claims them and dies before writing anything.
+    await claimMessages(t.db, START, 10, 60_000);
+    let rows = await flowMessages(flow.flowId);
+    expect(rows.map((r) => [r.status, r.claims, r.batchId])).toEqual(
+      Array.from({ length: 3 }, () => ["sending", 1, null]),
+    );
+    const result = await dispatchMessages(t.db, channels, { ...options(START + 61_000), leaseMs: 60_000 });
+    expect(result).toMatchObject({ claimed: 3, sent: 3 });
+    expect(fake.requests().map((r) => [r.path, r.emails])).toEqual([["/emails/batch", 3]]);
+    rows = await flowMessages(flow.flowId);
+    expect(rows.map((r) => [r.status, r.attempts, r.claims])).toEqual(
+      Array.from({ length: 3 }, () => ["sent", 0, 2]),
+    );
+  });
+
+  it("a 429 storm longer than six claims: Retry-After is not a failure, the email is still sent once", async () => {
+    const clock = new FakeClock(START);
+    fake.failNext(9, 429, 1);
+    const { message, channels } = await orderPlaced(clock);
+    for (let i = 0; i < 20; i++) {
+      const [row] = await t.db.select().from(messages).where(eq(messages.id, message.id));
+      if (row?.status !== "queued") break;
+      expect(row.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(START + 1000);
+      await dispatchMessages(t.db, channels, options(row.nextAttemptAt.getTime()));
+    }
+    const [row] = await t.db.select().from(messages).where(eq(messages.id, message.id));
+    expect([row?.status, row?.attempts, row?.claims]).toEqual(["sent", 0, 10]);
+    expect(fake.countsByIdempotencyKey()).toEqual({ [message.id]: 1 });
+  });
+
+  it("gives up by time: 24 h after the first attempt, not after a number of claims", async () => {
+    const clock = new FakeClock(START);
+    fake.failNext(1000, 503);
+    const { message, channels } = await orderPlaced(clock);
+    let tries = 1;
+    for (; tries < 100; tries++) {
+      const [row] = await t.db.select().from(messages).where(eq(messages.id, message.id));
+      if (row?.status !== "queued") break;
+      await dispatchMessages(t.db, channels, options(row.nextAttemptAt.getTime()));
+    }
+    const [row] = await t.db.select().from(messages).where(eq(messages.id, message.id));
+    expect(row?.status).toBe("failed");
+    expect(row!.attempts).toBe(tries);
+    expect(row!.attempts).toBeGreaterThan(6);
+    const lastTry = row!.nextAttemptAt.getTime();
+    expect(lastTry - START).toBeLessThan(MAX_RETRY_AGE_MS);
+    expect(lastTry - START).toBeGreaterThan(MAX_RETRY_AGE_MS - 2 * 3_600_000);
+    const [enrollment] = await t.db
+      .select()
+      .from(enrollments)
+      .where(eq(enrollments.id, message.enrollmentId!));
+    expect(enrollment?.lastError).toMatch(new RegExp(`email not sent within 24 h \\(${tries} attempts\\)`));
+  });
+
+  it("backoff is measured from the failure, not from the start of the pass", async () => {
+    const clock = new FakeClock(START);
+    fake.failNext(1, 500);
+    const { flow, channels, events } = await ordersPlaced(clock, 1);
+    await queueOnly(events, clock.t);
+    const due = START;
+    await dispatchMessages(t.db, slow(channels, 1_000), { ...options(due), random: () => 0 });
+    const [row] = await flowMessages(flow.flowId);
+    expect([row?.status, row?.attempts]).toEqual(["queued", 1]);
+    expect(row!.nextAttemptAt.getTime() - due).toBeGreaterThanOrEqual(
+      1_000 + retryDelayMs(1, undefined, () => 0),
+    );
+  });
+
+  it("a sender renews its lease while a slow call is in flight: nobody else claims the email", async () => {
+    const clock = new FakeClock(START);
+    const { flow, channels, events } = await ordersPlaced(clock, 1);
+    await queueOnly(events, clock.t);
+    const due = START;
+    const sending = dispatchMessages(t.db, slow(channels, 1_500), { ...options(due), leaseMs: 300 });
+    await sleep(900); // three leases' worth of wall time into the call
+    expect(await claimMessages(t.db, due + 900, 10, 300)).toEqual([]);
+    await sleep(300);
+    expect(await claimMessages(t.db, due + 1_200, 10, 300)).toEqual([]);
+    expect((await sending).sent).toBe(1);
+    const [row] = await flowMessages(flow.flowId);
+    expect([row?.status, row?.claims]).toEqual(["sent", 1]);
+    expect(fake.requests()).toHaveLength(1);
+  });
+});
+
+/** Enrolls and runs the first steps, queuing the messages without sending them. */
+async function queueOnly(events: EnrollEvent[], now: number) {
+  const caches = new ExecutorCaches();
+  const { enrolled } = await enrollFromEvents(t.db, events, now, caches);
+  await runEnrollmentsNow(t.db, enrolled, now, caches);
+}
 
 describe("retryDelayMs", () => {
   it("grows exponentially with jitter, capped, never below Retry-After", () => {

@@ -3,19 +3,25 @@
  * `locked_until`), renders them, calls the provider with the message id as idempotency
  * key, and records the result. A sender that dies mid-call leaves its lease to expire;
  * the next claim sends again with the same key, and the provider answers with the first
- * send. Provider errors retry with exponential backoff and jitter (429 waits Retry-After);
- * after the last attempt the message and its enrollment are `failed` with the reason. A
- * provider with nothing to deliver to (push without a subscribed browser) marks it skipped.
+ * send. While a call is in flight the sender renews its lease, so a slow provider does not
+ * hand the same key to a second sender. Provider errors retry with exponential backoff and
+ * jitter, counted from the failure (a 429 waits Retry-After). `attempts` counts provider
+ * failures only: a rate limit with Retry-After or a lease that ran out is not the message's
+ * failure. Retries give up by time, 24 h after the first attempt (the provider's idempotency
+ * window), and the message and its enrollment are `failed` with the reason. A provider with
+ * nothing to deliver to (push without a subscribed browser) marks it skipped.
  *
- * Emails due together on their first attempt go out in batch calls (at most 100 each). The
+ * Emails due together that were never sent go out in batch calls (at most 100 each) — first
+ * attempts and re-claimed ones alike, as long as nothing was ever sent for them. The
  * provider takes one idempotency key per batch call, derived from its members, so a batch
  * must be resent exactly as it was first sent: before the call, each member's rendered
  * email and its place in the batch (`batch_id`, `batch_index`) are written in one
  * transaction. From then on a member is only ever sent with its whole batch — whichever
  * member a later claim picks up, the sender takes the rest of the batch with it and repeats
  * the same request from the stored content, and the provider answers from its first send.
- * An email whose first attempt went out alone (or that was claimed again before its batch
- * was written) keeps going alone, under its own key.
+ * An email that went out alone once (its content is frozen on its row without a batch) keeps
+ * going alone, under its own key; one claimed again before anything was written for it was
+ * never sent, and may join a batch.
  */
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
@@ -33,10 +39,15 @@ import pLimit from "p-limit";
 
 export interface DispatchOptions {
   now: number;
+  /** The time as it moves on during this pass (failures, lease renewals); default `now` plus the wall time elapsed. */
+  clock?: () => number;
   limit?: number;
   /** How long a claimed message belongs to this sender. */
   leaseMs?: number;
+  /** Provider failures allowed before giving up (default: no count, only `maxAgeMs`). */
   maxAttempts?: number;
+  /** Retries stop this long after the first attempt (default 24 h, the provider's idempotency window). */
+  maxAgeMs?: number;
   /** Provider calls in flight at once. */
   concurrency?: number;
   /** Emails due together that go out as one batch call; fewer go one by one. */
@@ -63,6 +74,8 @@ export const MAX_BACKOFF_MS = 60 * 60_000;
 /** Resend's batch endpoint takes at most 100 emails per call. */
 export const EMAIL_BATCH_LIMIT = 100;
 export const MIN_EMAIL_BATCH = 2;
+/** Resend keeps an idempotency key for 24 h: past that a resend could deliver twice, so retries stop. */
+export const MAX_RETRY_AGE_MS = 24 * 3_600_000;
 
 /** Exponential backoff with full jitter, never shorter than a provider's Retry-After. */
 export function retryDelayMs(
@@ -82,7 +95,8 @@ export async function claimMessages(
   leaseMs: number,
 ): Promise<MessageRow[]> {
   const rows = await db.execute(sql`
-    update messages set status = 'sending', locked_until = ${new Date(now + leaseMs).toISOString()}::timestamptz, attempts = attempts + 1
+    update messages set status = 'sending', locked_until = ${new Date(now + leaseMs).toISOString()}::timestamptz,
+      claims = claims + 1, first_attempt_at = coalesce(first_attempt_at, ${new Date(now).toISOString()}::timestamptz)
     where id in (
       select id from messages
       where status in ('queued', 'sending') and next_attempt_at <= ${new Date(now).toISOString()}::timestamptz
@@ -110,7 +124,12 @@ async function claimBatchMembers(
 ): Promise<MessageRow[]> {
   await db
     .update(messages)
-    .set({ status: "sending", lockedUntil: new Date(now + leaseMs), attempts: sql`${messages.attempts} + 1` })
+    .set({
+      status: "sending",
+      lockedUntil: new Date(now + leaseMs),
+      claims: sql`${messages.claims} + 1`,
+      firstAttemptAt: sql`coalesce(${messages.firstAttemptAt}, ${new Date(now).toISOString()}::timestamptz)`,
+    })
     .where(
       and(
         inArray(messages.batchId, batchIds),
@@ -140,6 +159,8 @@ export async function dispatchMessages(
   options: DispatchOptions,
 ): Promise<DispatchResult> {
   const { now } = options;
+  const wallStart = Date.now();
+  const clock = options.clock ?? (() => now + (Date.now() - wallStart));
   const leaseMs = options.leaseMs ?? 60_000;
   const claimed = await claimMessages(db, now, options.limit ?? 100, leaseMs);
   const result: DispatchResult = { claimed: claimed.length, sent: 0, retried: 0, failed: 0 };
@@ -175,7 +196,14 @@ export async function dispatchMessages(
     workspaceOf: new Map(workspaceRows.map((w) => [w.id, w])),
     contactOf: new Map(contactRows.map((c) => [c.id, c])),
     options,
-    record: { now, maxAttempts: options.maxAttempts ?? 6, random: options.random ?? Math.random, result },
+    record: {
+      now,
+      clock,
+      maxAttempts: options.maxAttempts,
+      maxAgeMs: options.maxAgeMs ?? MAX_RETRY_AGE_MS,
+      random: options.random ?? Math.random,
+      result,
+    },
   };
 
   const jobs: (() => Promise<void>)[] = [];
@@ -183,9 +211,11 @@ export async function dispatchMessages(
     const batch = members.filter((m) => m.batchId === batchId);
     jobs.push(() => resendBatch(ctx, batch));
   }
-  // First attempts only: an email claimed again without a batch may have gone out alone.
-  const fresh = claimed.filter((m) => m.channel === "email" && !m.batchId && m.attempts === 1);
-  const batched = fresh.length >= (options.minBatch ?? MIN_EMAIL_BATCH) ? fresh : [];
+  // Never sent: no batch, and nothing frozen on the row (an email that went out alone keeps its own key).
+  const unsent = claimed.filter(
+    (m) => m.channel === "email" && !m.batchId && !mayHaveGoneAlone(m) && !pastWindow(m, ctx.record),
+  );
+  const batched = unsent.length >= (options.minBatch ?? MIN_EMAIL_BATCH) ? unsent : [];
   for (let i = 0; i < batched.length; i += EMAIL_BATCH_LIMIT) {
     const chunk = batched.slice(i, i + EMAIL_BATCH_LIMIT);
     jobs.push(() => sendNewBatch(ctx, chunk));
@@ -194,18 +224,80 @@ export async function dispatchMessages(
     if (message.batchId && message.channel === "email") continue;
     if (batched.includes(message)) continue;
     jobs.push(async () => {
-      const outcome = await sendOne(ctx, message).catch((error: unknown) => failure(error));
+      const outcome = pastWindow(message, ctx.record)
+        ? gaveUp(message, ctx.record)
+        : await sendOne(ctx, message).catch((error: unknown) => failure(error));
       await record(db, message, outcome, ctx.record);
     });
   }
 
   const limit = pLimit(options.concurrency ?? 8);
-  await Promise.all(jobs.map((job) => limit(job)));
+  const held = [...claimed, ...unsettled.filter((m) => !claimed.some((c) => c.id === m.id))];
+  const renewal = renewLeases(db, held, leaseMs, clock);
+  try {
+    await Promise.all(jobs.map((job) => limit(job)));
+  } finally {
+    await renewal.stop();
+  }
   return result;
+}
+
+/**
+ * Keeps the lease on what this sender holds while its calls are in flight: every third of
+ * the lease, `locked_until` moves on for the rows still under this claim (same `claims`).
+ */
+function renewLeases(db: Db, held: MessageRow[], leaseMs: number, clock: () => number) {
+  const mine = JSON.stringify(held.map((m) => ({ id: m.id, claims: m.claims })));
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(
+    () => {
+      running = running.then(() =>
+        db
+          .execute(
+            sql`
+            update messages as m set locked_until = ${new Date(clock() + leaseMs).toISOString()}::timestamptz
+            from jsonb_to_recordset(${mine}::jsonb) as x(id uuid, claims int)
+            where m.id = x.id and m.status = 'sending' and m.claims = x.claims`,
+          )
+          .catch(() => {}),
+      );
+    },
+    Math.max(20, Math.floor(leaseMs / 3)),
+  );
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+/** Something was frozen on the row without a batch: it may have been sent alone under its own key. */
+function mayHaveGoneAlone(message: MessageRow): boolean {
+  return readRendered(message.content) !== null || typeof message.content.from === "string";
+}
+
+/** Past the provider's idempotency window since the first attempt: a resend could deliver twice. */
+function pastWindow(message: MessageRow, ctx: RecordContext): boolean {
+  return message.firstAttemptAt !== null && ctx.now - message.firstAttemptAt.getTime() >= ctx.maxAgeMs;
+}
+
+function gaveUp(message: MessageRow, ctx: RecordContext): SendOutcome {
+  return {
+    result: {
+      ok: false,
+      retryable: false,
+      error: `gave up ${Math.round(ctx.maxAgeMs / 3_600_000)} h after the first attempt${message.lastError ? ` (last error: ${message.lastError})` : ""}`,
+    },
+    rendered: null,
+    notAttempted: true,
+  };
 }
 
 interface SendOutcome {
   result: SendResult;
+  /** Given up without calling the provider: not an attempt. */
+  notAttempted?: boolean;
   provider?: string;
   rendered: { subject: string | null; content: Record<string, unknown> } | null;
 }
@@ -433,7 +525,7 @@ async function sendNewBatch(ctx: Context, chunk: MessageRow[]) {
   const frozen = JSON.stringify(
     ready.map(({ message, prepared }, batchIndex) => ({
       id: message.id,
-      attempts: message.attempts,
+      claims: message.claims,
       batch_index: batchIndex,
       subject: prepared.email.subject,
       content: prepared.content,
@@ -445,8 +537,8 @@ async function sendNewBatch(ctx: Context, chunk: MessageRow[]) {
       // a lease that ran out meanwhile may have been claimed (and sent) by another.
       const rows = await tx.execute(sql`
         update messages as m set content = x.content, subject = x.subject, batch_id = ${batchId}::uuid, batch_index = x.batch_index
-        from jsonb_to_recordset(${frozen}::jsonb) as x(id uuid, attempts int, batch_index int, subject text, content jsonb)
-        where m.id = x.id and m.status = 'sending' and m.attempts = x.attempts and m.batch_id is null
+        from jsonb_to_recordset(${frozen}::jsonb) as x(id uuid, claims int, batch_index int, subject text, content jsonb)
+        where m.id = x.id and m.status = 'sending' and m.claims = x.claims and m.batch_id is null
         returning m.id`);
       if (rowsOf(rows).length !== ready.length) throw new LostClaim();
       return true;
@@ -465,7 +557,7 @@ async function sendNewBatch(ctx: Context, chunk: MessageRow[]) {
           and(
             eq(messages.id, message.id),
             eq(messages.status, "sending"),
-            eq(messages.attempts, message.attempts),
+            eq(messages.claims, message.claims),
           ),
         );
     }
@@ -487,6 +579,10 @@ class LostClaim extends Error {}
 async function resendBatch(ctx: Context, batch: MessageRow[]) {
   const { db, channels } = ctx;
   const pending = batch.filter((m) => m.status === "sending");
+  if (pending.some((m) => pastWindow(m, ctx.record))) {
+    for (const message of pending) await record(db, message, gaveUp(message, ctx.record), ctx.record);
+    return;
+  }
   const items = batch.map((m) => storedEmail(m));
   if (items.some((e) => e === null)) {
     for (const message of pending)
@@ -508,8 +604,9 @@ async function resendBatch(ctx: Context, batch: MessageRow[]) {
 async function recordBatch(ctx: Context, batch: MessageRow[], results: SendResult[]) {
   const provider = ctx.channels.email.name;
   const sent: { id: string; provider_message_id: string }[] = [];
-  // One delay for the whole batch keeps its members due together.
+  // One delay from one failure time for the whole batch keeps its members due together.
   const random = ctx.record.random();
+  const failedAt = ctx.record.clock();
   for (const [i, message] of batch.entries()) {
     if (message.status !== "sending") continue;
     const result = results[i] ?? { ok: false, retryable: true, error: "no result for this email" };
@@ -519,7 +616,7 @@ async function recordBatch(ctx: Context, batch: MessageRow[], results: SendResul
         ctx.db,
         message,
         { result, provider, rendered: null },
-        { ...ctx.record, random: () => random },
+        { ...ctx.record, random: () => random, clock: () => failedAt },
       );
   }
   if (sent.length === 0) return;
@@ -534,7 +631,10 @@ async function recordBatch(ctx: Context, batch: MessageRow[], results: SendResul
 
 interface RecordContext {
   now: number;
-  maxAttempts: number;
+  /** The time of a failure, for its backoff. */
+  clock: () => number;
+  maxAttempts: number | undefined;
+  maxAgeMs: number;
   random: () => number;
   result: DispatchResult;
 }
@@ -574,26 +674,42 @@ async function record(db: Db, message: MessageRow, outcome: SendOutcome, ctx: Re
       .where(and(eq(messages.id, message.id), eq(messages.status, "sending")));
     return;
   }
-  if (result.retryable && message.attempts < ctx.maxAttempts) {
+  // A rate limit that says when to come back (or a key still busy at the provider) is not the message's failure.
+  const counted = result.retryAfterMs === undefined && !outcome.notAttempted;
+  const attempts = message.attempts + (counted ? 1 : 0);
+  const failedAt = ctx.clock();
+  const firstAttempt = message.firstAttemptAt?.getTime() ?? ctx.now;
+  const delay = retryDelayMs(Math.max(1, attempts), result.retryAfterMs, ctx.random);
+  if (
+    result.retryable &&
+    // The retry itself must fall inside the window.
+    failedAt + delay - firstAttempt < ctx.maxAgeMs &&
+    (ctx.maxAttempts === undefined || attempts < ctx.maxAttempts)
+  ) {
     ctx.result.retried++;
-    const delay = retryDelayMs(message.attempts, result.retryAfterMs, ctx.random);
     await db
       .update(messages)
       .set({
         status: "queued",
+        attempts,
         lockedUntil: null,
         lastError: result.error,
-        nextAttemptAt: new Date(ctx.now + delay),
+        // From the failure, not from the start of this pass.
+        nextAttemptAt: new Date(failedAt + delay),
       })
       .where(and(eq(messages.id, message.id), eq(messages.status, "sending")));
     return;
   }
   ctx.result.failed++;
-  const reason = `${message.channel} not sent after ${message.attempts} attempt${message.attempts === 1 ? "" : "s"}: ${result.error}`;
+  const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
+  const reason =
+    result.retryable && !(ctx.maxAttempts !== undefined && attempts >= ctx.maxAttempts)
+      ? `${message.channel} not sent within ${Math.round(ctx.maxAgeMs / 3_600_000)} h (${tries}): ${result.error}`
+      : `${message.channel} not sent after ${tries}: ${result.error}`;
   await db.transaction(async (tx) => {
     const failed = await tx
       .update(messages)
-      .set({ status: "failed", lockedUntil: null, lastError: result.error })
+      .set({ status: "failed", attempts, lockedUntil: null, lastError: result.error })
       .where(and(eq(messages.id, message.id), eq(messages.status, "sending")))
       .returning({ id: messages.id });
     if (failed.length === 0 || !message.enrollmentId) return;

@@ -261,7 +261,13 @@ async function creditConversions(
   }
 }
 
-/** Events the fast path missed (a crash between storing and enrolling): picked up by the loop. */
+/**
+ * Events not enrolled yet: the ones the fast path missed (a crash between storing and
+ * enrolling; `graceMs` leaves it time), or all of them at once when the web server announced
+ * them to out-of-process workers (`graceMs` 0). Rows are claimed `FOR UPDATE SKIP LOCKED` in
+ * one transaction with their enrollment, so several workers take different events, and a
+ * worker that dies mid-way leaves its events to the next sweep.
+ */
 export async function sweepUntriggeredEvents(
   db: Db,
   now: number,
@@ -269,25 +275,34 @@ export async function sweepUntriggeredEvents(
   graceMs = 5_000,
   limit = 500,
 ): Promise<EnrollResult> {
-  const rows = await db
-    .select({
-      id: events.id,
-      workspaceId: events.workspaceId,
-      contactId: events.contactId,
-      name: events.name,
-      properties: events.properties,
-      occurredAt: events.occurredAt,
-    })
-    .from(events)
-    .where(and(isNull(events.triggeredAt), lte(events.receivedAt, new Date(now - graceMs))))
-    .limit(limit);
-  if (rows.length === 0) return { enrolled: [], woken: [] };
-  const result = await enrollFromEvents(db, rows, now, caches);
-  const anonymous = rows.filter((r) => r.contactId === null).map((r) => r.id);
-  if (anonymous.length)
-    await db
-      .update(events)
-      .set({ triggeredAt: new Date(now) })
-      .where(inArray(events.id, anonymous));
-  return result;
+  const due = and(isNull(events.triggeredAt), lte(events.receivedAt, new Date(now - graceMs)));
+  // Most ticks find nothing: look before opening a transaction.
+  const [any] = await db.select({ id: events.id }).from(events).where(due).limit(1);
+  if (!any) return { enrolled: [], woken: [] };
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .select({
+        id: events.id,
+        workspaceId: events.workspaceId,
+        contactId: events.contactId,
+        name: events.name,
+        properties: events.properties,
+        occurredAt: events.occurredAt,
+      })
+      .from(events)
+      .where(due)
+      .orderBy(events.receivedAt)
+      .limit(limit)
+      .for("update", { skipLocked: true });
+    if (rows.length === 0) return { enrolled: [], woken: [] };
+    const txDb = tx as unknown as Db;
+    const result = await enrollFromEvents(txDb, rows, now, caches);
+    const anonymous = rows.filter((r) => r.contactId === null).map((r) => r.id);
+    if (anonymous.length)
+      await tx
+        .update(events)
+        .set({ triggeredAt: new Date(now) })
+        .where(inArray(events.id, anonymous));
+    return result;
+  });
 }

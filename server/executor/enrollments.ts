@@ -179,7 +179,13 @@ export async function retryEnrollment(
     if (row.status !== "failed") throw badRequest("Only a failed enrollment can be retried", "status");
     await tx
       .update(messages)
-      .set({ status: "queued", attempts: 0, nextAttemptAt: input.now, lockedUntil: null })
+      .set({
+        status: "queued",
+        attempts: 0,
+        firstAttemptAt: null,
+        nextAttemptAt: input.now,
+        lockedUntil: null,
+      })
       .where(and(eq(messages.enrollmentId, row.id), eq(messages.status, "failed")));
     const [updated] = await tx
       .update(enrollments)

@@ -20,6 +20,10 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 export const WORK_CHANNEL = "tidings_work";
+/** The web server announces stored events here when the executor runs out of process. */
+export const EVENTS_CHANNEL = "tidings_events";
+/** Waits between failed ticks (the database gone, say) grow from the poll interval up to this. */
+const MAX_ERROR_BACKOFF_MS = 30_000;
 
 /** While it listens for flow changes, an executor re-reads a workspace's live flows at least this often anyway. */
 export const LISTENING_LIVE_TTL_MS = 60_000;
@@ -60,6 +64,10 @@ export class Executor {
   private unlisten: (() => Promise<void>) | null = null;
   private readonly clock: Clock;
   private lastSweep = Number.NEGATIVE_INFINITY;
+  /** Another process stored events: enroll them on the next tick instead of after the sweep's grace. */
+  private eventsAnnounced = false;
+  private heardAt = 0;
+  private pingedAt = 0;
   /** Graphs, live flows and split winners this executor keeps between batches. */
   readonly caches = new ExecutorCaches();
   private flowChanges: Promise<(() => Promise<void>) | null> | null = null;
@@ -118,6 +126,12 @@ export class Executor {
     await this.listenForFlowChanges();
     const total = emptyTick();
     const now = this.clock.now();
+    if (this.eventsAnnounced) {
+      this.eventsAnnounced = false;
+      // No grace: nobody else handles them. SKIP LOCKED splits them between workers.
+      const announced = await sweepUntriggeredEvents(db, now, this.caches, -60_000);
+      total.swept += announced.enrolled.length + announced.woken.length;
+    }
     const run = await runDueEnrollments(db, {
       now,
       limit: this.options.batchSize ?? 100,
@@ -159,6 +173,7 @@ export class Executor {
   private dispatch() {
     return dispatchMessages(this.options.handle.db, this.options.channels, {
       now: this.clock.now(),
+      clock: () => this.clock.now(),
       appUrl: this.options.appUrl,
       linkSigningKey: this.options.linkSigningKey,
       leaseMs: this.options.leaseMs,
@@ -184,9 +199,54 @@ export class Executor {
     if (this.running) return;
     this.running = true;
     await this.listenForFlowChanges();
-    if (this.options.handle.listen)
-      this.unlisten = await this.options.handle.listen(WORK_CHANNEL, () => this.kick());
+    await this.subscribe();
     this.loop = this.run();
+  }
+
+  /** LISTEN on the work and events channels (real Postgres only). */
+  private async subscribe() {
+    const { listen } = this.options.handle;
+    if (!listen) return;
+    const heard = () => {
+      this.heardAt = Date.now();
+      this.kick();
+    };
+    const work = await listen(WORK_CHANNEL, heard);
+    const events = await listen(EVENTS_CHANNEL, () => {
+      this.eventsAnnounced = true;
+      heard();
+    });
+    this.heardAt = Date.now();
+    this.unlisten = async () => {
+      await work();
+      await events();
+    };
+  }
+
+  /**
+   * The driver re-listens after a lost connection, but gives up silently if the database is
+   * still down at that moment. So after an outage, and whenever nothing was heard for a while
+   * and a ping to ourselves does not come back, listen again.
+   */
+  private async keepListening(recovered: boolean) {
+    if (!this.options.handle.listen) return;
+    const t = Date.now();
+    const pingLost = this.pingedAt > this.heardAt && t - this.pingedAt > 5_000;
+    if (recovered || pingLost) {
+      await this.unlisten?.().catch(() => {});
+      this.unlisten = null;
+      this.pingedAt = 0;
+      await this.subscribe();
+      // Flow changes come over the same connection: listen again, and read live flows afresh.
+      const unlistenFlows = await this.flowChanges;
+      this.flowChanges = null;
+      await unlistenFlows?.().catch(() => {});
+      this.caches.invalidateLiveFlows();
+      await this.listenForFlowChanges();
+    } else if (t - this.heardAt > 30_000 && this.pingedAt <= this.heardAt) {
+      this.pingedAt = t;
+      await this.options.handle.notify(WORK_CHANNEL, "ping");
+    }
   }
 
   async stop() {
@@ -201,19 +261,34 @@ export class Executor {
 
   private async run() {
     const pollMs = this.options.pollMs ?? 1_000;
+    let failures = 0;
     while (this.running) {
       let busy = false;
+      let wait = pollMs;
       try {
         const t = await this.tick();
         busy = t.enrollments > 0 || t.sent > 0 || t.failedSends > 0 || t.swept > 0 || t.webhooks > 0;
+        if (failures > 0) {
+          this.options.log?.(`executor back after ${failures} failed tick(s)`);
+          await this.keepListening(true);
+        } else await this.keepListening(false);
+        failures = 0;
       } catch (error) {
         // A deadlock or serialization failure rolled the tick back whole: go again at once.
         if (isTransientConflict(error)) busy = true;
-        else this.options.log?.("executor tick failed", error);
+        else {
+          // The database restarting or unreachable: the driver reconnects on the next query;
+          // wait longer after each failure so a long outage is not a busy loop.
+          failures++;
+          wait = Math.min(MAX_ERROR_BACKOFF_MS, pollMs * 2 ** Math.min(failures, 10));
+          if (failures <= 3 || failures % 10 === 0) this.options.log?.("executor tick failed", error);
+          // Announcements may have been lost with the connection: sweep everything when back.
+          this.eventsAnnounced = true;
+        }
       }
       if (!busy && this.running) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, pollMs);
+          const timer = setTimeout(resolve, wait);
           this.wake = () => {
             clearTimeout(timer);
             resolve();

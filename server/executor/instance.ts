@@ -8,7 +8,8 @@ import { getOrCreateSecret } from "@/server/db/settings";
 import type { Channels } from "@/server/channels";
 import { createAppChannels } from "@/server/channels/app-channels";
 import { appUrl, env } from "@/server/env";
-import { Executor, type Clock } from "./executor";
+import { onEventsStored } from "@/server/ingest/hooks";
+import { EVENTS_CHANNEL, Executor, type Clock } from "./executor";
 
 export async function createExecutor(
   handle: DbHandle,
@@ -35,7 +36,10 @@ export async function createExecutor(
     sweepEveryMs: overrides.sweepEveryMs,
     leaseMs: overrides.leaseMs,
     minEmailBatch: overrides.minEmailBatch,
-    log: (message, error) => console.error(`[executor] ${message}:`, error),
+    log: (message, error) =>
+      error === undefined
+        ? console.log(`[executor] ${message}`)
+        : console.error(`[executor] ${message}:`, error),
   });
 }
 
@@ -47,4 +51,17 @@ export function getProcessExecutor(handle: DbHandle): Promise<Executor> {
   const g = globalThis as Holder;
   g[KEY] ??= createExecutor(handle);
   return g[KEY];
+}
+
+/**
+ * With the executor out of process (`TIDINGS_EXECUTOR=off`): right after ingest commits new
+ * events, NOTIFY the workers, which LISTEN and enroll them at once (their sweep remains the
+ * fallback should a notification be lost). Returns the function that stops announcing.
+ */
+export function announceStoredEvents(handle: DbHandle): () => void {
+  return onEventsStored(() => {
+    void handle.notify(EVENTS_CHANNEL).catch((error: unknown) => {
+      console.error("[ingest] could not notify the workers of new events:", error);
+    });
+  });
 }

@@ -9,7 +9,11 @@ import { and, count, eq, max, sql } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { createMember } from "@/server/testing/fixtures";
 import { publishGraph } from "@/server/testing/flows";
-import { contacts, enrollments, enrollmentSteps, messages } from "@/server/db/schema";
+import { contacts, enrollments, enrollmentSteps, events, messages } from "@/server/db/schema";
+import postgresJs from "postgres";
+import { EVENTS_CHANNEL } from "./executor";
+import { sweepUntriggeredEvents } from "./enroll";
+import { ExecutorCaches } from "./caches";
 import { emptyState } from "@/server/engine/facts";
 import { getFlowTemplate } from "@/server/engine";
 import type { FlowGraph } from "@/server/engine/graph";
@@ -24,12 +28,30 @@ beforeAll(async () => {
   if (postgres) t = await createTestDb();
 });
 afterAll(async () => {
-  for (const w of workers) w.kill("SIGKILL");
+  await stopAll();
   if (postgres) await t.close();
 });
 
-function startWorker(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+/** SIGTERM first (a supervisor passes it on to its worker), SIGKILL what is left. */
+async function stopAll() {
+  const running = workers.splice(0).filter((w) => w.exitCode === null && w.signalCode === null);
+  await Promise.all(
+    running.map(
+      (w) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(() => w.kill("SIGKILL"), 10_000);
+          w.once("exit", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          w.kill("SIGTERM");
+        }),
+    ),
+  );
+}
+
+function startWorker(env: Record<string, string>, script = "scripts/worker.ts"): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
     env: {
       ...process.env,
       DATABASE_URL: t.url!,
@@ -40,17 +62,76 @@ function startWorker(env: Record<string, string>): ChildProcess {
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stderr?.on("data", (d: Buffer) => process.stderr.write(`[worker ${child.pid}] ${d.toString()}`));
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  Object.assign(child, { output: () => out });
   workers.push(child);
   return child;
+}
+
+const outputOf = (child: ChildProcess) => (child as ChildProcess & { output: () => string }).output();
+
+/** Resolves once the worker (or the worker under a supervisor) says it is running. */
+async function running(child: ChildProcess, times = 1) {
+  await until(
+    () => Promise.resolve((outputOf(child).match(/\] running/g)?.length ?? 0) >= times),
+    60_000,
+    "a worker to start",
+  );
+}
+
+/** Events stored now (as ingest stores them), one per contact. */
+async function storeOrders(
+  workspaceId: string,
+  contactIds: string[],
+  prefix: string,
+  receivedAt = new Date(),
+) {
+  const now = new Date();
+  const rows = await t.db
+    .insert(events)
+    .values(
+      contactIds.map((contactId, i) => ({
+        workspaceId,
+        contactId,
+        name: "Placed Order",
+        properties: { order_id: `${prefix}_${i}`, value: 10 },
+        occurredAt: now,
+        receivedAt,
+        idempotencyKey: `${prefix}-${i}`,
+      })),
+    )
+    .returning();
+  return rows;
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs: number, what: string) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await check()) return;
+    // A query of ours may meet a connection the database just dropped: ask again.
+    if (await check().catch(() => false)) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+async function insertContacts(
+  workspaceId: string,
+  n: number,
+  contact: (i: number) => Partial<typeof contacts.$inferInsert>,
+) {
+  const rows = await t.db
+    .insert(contacts)
+    .values(
+      Array.from({ length: n }, (_, i) => ({
+        workspaceId,
+        emailConsent: "subscribed" as const,
+        smsConsent: "subscribed" as const,
+        ...contact(i),
+      })),
+    )
+    .returning({ id: contacts.id });
+  return rows.map((r) => r.id);
 }
 
 async function enrollMany(
@@ -195,7 +276,7 @@ describe.runIf(postgres)("worker processes on Postgres", () => {
       .select({ n: count(), attempts: max(messages.attempts) })
       .from(messages)
       .where(and(eq(messages.flowId, flow.flowId), eq(messages.status, "sent")));
-    expect(sent).toEqual({ n: 10_000, attempts: 1 });
+    expect(sent).toEqual({ n: 10_000, attempts: 0 }); // no provider failure
     const [steps] = await t.db
       .select({ n: count() })
       .from(enrollmentSteps)
@@ -272,4 +353,177 @@ describe.runIf(postgres)("worker processes on Postgres", () => {
       await fake.close();
     }
   }, 300_000);
+
+  it("two sweeps at once take different events (FOR UPDATE SKIP LOCKED)", async () => {
+    const member = await createMember(t.db, "Sweep");
+    await publishGraph(t.db, {
+      workspaceId: member.workspace.id,
+      userId: member.user.id,
+      graph: smsFlow,
+      now: Date.now(),
+    });
+    const ids = await insertContacts(member.workspace.id, 150, (i) => ({
+      phone: `+1556${String(i).padStart(7, "0")}`,
+    }));
+    await storeOrders(member.workspace.id, ids, "sweep");
+    const now = Date.now();
+    const [a, b] = await Promise.all([
+      sweepUntriggeredEvents(t.db, now, new ExecutorCaches(), 0, 100),
+      sweepUntriggeredEvents(t.db, now, new ExecutorCaches(), 0, 100),
+    ]);
+    expect(a.enrolled.length + b.enrolled.length).toBe(150);
+    expect(a.enrolled.length).toBeGreaterThan(0);
+    expect(b.enrolled.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("executor out of process: events announced with NOTIFY are enrolled and sent by 2 workers at once", async () => {
+    const member = await createMember(t.db, "Notify");
+    const flow = await publishGraph(t.db, {
+      workspaceId: member.workspace.id,
+      userId: member.user.id,
+      graph: smsFlow,
+      now: Date.now(),
+    });
+    const ids = await insertContacts(member.workspace.id, 300, (i) => ({
+      phone: `+1557${String(i).padStart(7, "0")}`,
+    }));
+    // A slow poll: only the announcement can make them this quick (the sweep waits 5 s for the fast path).
+    const procs = [startWorker({ WORKER_POLL_MS: "10000" }), startWorker({ WORKER_POLL_MS: "10000" })];
+    await Promise.all(procs.map((p) => running(p)));
+    await new Promise((r) => setTimeout(r, 500)); // past their first tick
+    // Received "30 s from now": the workers' own sweep (5 s grace) cannot take them for 35 s,
+    // so only the announcement can bring them in earlier, however busy the machine is.
+    const stored = await storeOrders(member.workspace.id, ids, "notify", new Date(Date.now() + 30_000));
+    const started = Date.now();
+    await t.notify(EVENTS_CHANNEL);
+    await until(
+      async () => {
+        const [row] = await t.db
+          .select({ n: count() })
+          .from(messages)
+          .where(
+            and(eq(messages.flowId, flow.flowId), eq(messages.nodeId, "sms_1"), eq(messages.status, "sent")),
+          );
+        return row?.n === stored.length;
+      },
+      30_000,
+      "the announced events to be enrolled and their first SMS sent",
+    );
+    const elapsed = Date.now() - started;
+    await stopAll();
+    expect(elapsed).toBeLessThan(30_000);
+    const [enrolled] = await t.db
+      .select({ n: count() })
+      .from(enrollments)
+      .where(eq(enrollments.flowId, flow.flowId));
+    expect(enrolled?.n).toBe(300);
+  }, 120_000);
+
+  it("Postgres drops every connection mid-run: both supervised workers carry on; 0 lost, 0 duplicates", async () => {
+    const fake: FakeResend = await startFakeResend();
+    const admin = postgresJs(t.url!.replace(/\/[^/]*$/, "/postgres"), { max: 1, onnotice: () => {} });
+    try {
+      const member = await createMember(t.db, "Restart");
+      const template = getFlowTemplate("order_confirmation");
+      if (!template) throw new Error("template");
+      const flow = await publishGraph(t.db, {
+        workspaceId: member.workspace.id,
+        userId: member.user.id,
+        graph: template.graph,
+        now: Date.now(),
+      });
+      const env = {
+        RESEND_API_KEY: "re_test_key",
+        RESEND_BASE_URL: fake.url,
+        WORKER_LEASE_MS: "3000",
+        WORKER_BATCH: "20",
+      };
+      const procs = [
+        startWorker(env, "scripts/worker-supervisor.ts"),
+        startWorker(env, "scripts/worker-supervisor.ts"),
+      ];
+      await Promise.all(procs.map((p) => running(p)));
+      const N = 400;
+      const ids = await insertContacts(member.workspace.id, N, (i) => ({ email: `restart${i}@example.com` }));
+      const sentCount = async () => {
+        const [row] = await t.db
+          .select({ n: count() })
+          .from(messages)
+          .where(and(eq(messages.flowId, flow.flowId), eq(messages.status, "sent")));
+        return row?.n ?? 0;
+      };
+      const database = new URL(t.url!).pathname.slice(1);
+      const dropAll = () =>
+        admin`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = ${database} and pid <> pg_backend_pid()`;
+      // The first half arrives, work starts, and the database drops every connection — twice.
+      await storeOrders(member.workspace.id, ids.slice(0, N / 2), "restart_a");
+      await t.notify(EVENTS_CHANNEL);
+      await until(async () => (await sentCount()) > 0, 60_000, "the first sends");
+      const [first] = await dropAll();
+      expect(first?.n).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 1_000));
+      await dropAll();
+      // The second half arrives after the restarts: the workers must still hear and send it.
+      await storeOrders(member.workspace.id, ids.slice(N / 2), "restart_b").catch(async () =>
+        storeOrders(member.workspace.id, ids.slice(N / 2), "restart_b"),
+      );
+      await t.notify(EVENTS_CHANNEL).catch(() => t.notify(EVENTS_CHANNEL));
+      await until(async () => (await sentCount()) === N, 180_000, "every confirmation to be sent");
+      // Both supervisors still up, each with a worker running.
+      expect(procs.map((p) => p.exitCode)).toEqual([null, null]);
+      await stopAll();
+      const rows = await t.db
+        .select({ id: messages.id })
+        .from(messages)
+        .where(eq(messages.flowId, flow.flowId));
+      const counts = fake.countsByTag("message_id");
+      expect(rows).toHaveLength(N);
+      expect(rows.filter((r) => counts[r.id] !== 1)).toEqual([]);
+      expect(fake.received()).toHaveLength(N);
+    } finally {
+      await admin.end({ timeout: 5 });
+      await fake.close();
+    }
+  }, 300_000);
+
+  it("a 429 storm longer than six claims: every email still sent once, no attempt counted", async () => {
+    const fake: FakeResend = await startFakeResend();
+    try {
+      const member = await createMember(t.db, "Storm");
+      const template = getFlowTemplate("order_confirmation");
+      if (!template) throw new Error("template");
+      const flow = await publishGraph(t.db, {
+        workspaceId: member.workspace.id,
+        userId: member.user.id,
+        graph: template.graph,
+        now: Date.now(),
+      });
+      const N = 60;
+      await enrollMany(member.workspace.id, flow, N, (i) => ({ email: `storm${i}@example.com` }));
+      fake.failNext(9, 429, 1);
+      const env = { RESEND_API_KEY: "re_test_key", RESEND_BASE_URL: fake.url, WORKER_BATCH: "100" };
+      startWorker(env);
+      startWorker(env);
+      await until(
+        async () => {
+          const [done] = await t.db
+            .select({ n: count() })
+            .from(messages)
+            .where(and(eq(messages.flowId, flow.flowId), eq(messages.status, "sent")));
+          return done?.n === N;
+        },
+        120_000,
+        "the storm to pass",
+      );
+      await stopAll();
+      const rows = await t.db.select().from(messages).where(eq(messages.flowId, flow.flowId));
+      const counts = fake.countsByTag("message_id");
+      expect(rows.filter((r) => counts[r.id] !== 1)).toEqual([]);
+      expect(fake.requests().filter((r) => r.status === 429).length).toBe(9);
+      expect(Math.max(...rows.map((r) => r.attempts))).toBe(0);
+      expect(Math.max(...rows.map((r) => r.claims))).toBeGreaterThan(6);
+    } finally {
+      await fake.close();
+    }
+  }, 180_000);
 });
