@@ -9,8 +9,13 @@
  * Cron expressions (the older custom form) are converted to rules: one rule, or two when
  * both day fields are restricted (classic cron then fires on either).
  */
-import { RRule } from "rrule";
+import * as rrule from "rrule";
 import { localInstant, localParts } from "./time";
+
+// rrule's Node entry is CommonJS whose named exports Node cannot see (worker processes run
+// under plain Node); bundlers take its ES build. Take the class from whichever arrived.
+const RRule = rrule.RRule ?? (rrule as unknown as { default: typeof rrule }).default.RRule;
+type RRule = InstanceType<typeof RRule>;
 
 /** Occurrences are generated from this floating anchor (a Saturday, midnight). */
 const ANCHOR = Date.UTC(2000, 0, 1, 0, 0, 0);
