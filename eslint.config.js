@@ -4,6 +4,71 @@ import reactHooks from "eslint-plugin-react-hooks";
 import drizzle from "eslint-plugin-drizzle";
 import globals from "globals";
 import prettier from "eslint-config-prettier";
+import importX from "eslint-plugin-import-x";
+import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
+
+/**
+ * The server's parts in dependency order: each may import only the parts listed before it,
+ * so no two parts import each other in a circle (shared reads go to `server/db/queries`,
+ * cross-part signals through the database, e.g. `server/db/flow-changes.ts`). `engine`,
+ * `errors` and `env` are single files or pure code at the bottom; `api` sits on top.
+ * Composition roots (`server/boot.ts`, `scripts/`, `app/`) and tests may import any part.
+ */
+const SERVER_LAYERS = [
+  "engine",
+  "errors",
+  "env",
+  "db",
+  "workspaces",
+  "api-keys",
+  "auth",
+  "channels",
+  "analytics",
+  "flows",
+  "ingest",
+  "contacts",
+  "messages",
+  "outbox",
+  "executor",
+  "store",
+  "seed",
+  "api",
+];
+const TESTS = ["**/*.test.ts", "**/*.test.tsx"];
+
+/** What a file `depth` folders below server/engine may import: its own files and pure libraries (zod, luxon, rrule). */
+function engineImports({ depth }) {
+  const message =
+    "server/engine is pure: it imports only its own files and pure libraries (zod, luxon, rrule).";
+  const own = depth === 0 ? String.raw`\./` : String.raw`\.\.?/(?!\.\./)`;
+  return [
+    {
+      regex: String.raw`^(?!(zod|luxon|rrule|vitest|fast-check)(/|$)|@/server/engine(/|$)|${own})`,
+      message,
+    },
+  ];
+}
+
+function layerRule(part, index) {
+  const above = SERVER_LAYERS.slice(index + 1);
+  return {
+    files: [`server/${part}/**/*.ts`, `server/${part}/**/*.tsx`, `server/${part}.ts`],
+    ignores: TESTS,
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: above.flatMap((other) => [`@/server/${other}`, `@/server/${other}/**`]),
+              message: `server/${part} may import only the parts below it (${SERVER_LAYERS.slice(0, index).join(", ") || "none"}); read shared data through server/db/queries and signal through the database instead. See SERVER_LAYERS in eslint.config.js.`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
 
 export default tseslint.config(
   {
@@ -38,39 +103,49 @@ export default tseslint.config(
     },
   },
   {
+    // No import cycles between files (type-only imports are erased and do not count).
+    files: ["**/*.ts", "**/*.tsx"],
+    ignores: TESTS,
+    plugins: { "import-x": importX },
+    settings: {
+      "import-x/extensions": [".ts", ".tsx", ".js", ".mjs"],
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts", ".tsx"] },
+      "import-x/resolver-next": [createTypeScriptImportResolver({ project: "./tsconfig.json" })],
+    },
+    rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
+  },
+  // (the top layer, `api`, has nothing above it to forbid)
+  ...SERVER_LAYERS.slice(1, -1).map((part, i) => layerRule(part, i + 1)),
+  {
+    // The UI imports from the server only types, and the pure engine it shares (validator, node kinds).
+    files: ["components/**/*.ts", "components/**/*.tsx", "emails/**/*.ts", "emails/**/*.tsx"],
+    ignores: TESTS,
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^@/server/(?!engine(/|$))",
+              allowTypeImports: true,
+              message:
+                "The UI imports only types from the server (`import type`), apart from the pure server/engine; data comes through tRPC.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
   },
   prettier,
   {
-    // The engine is pure: no I/O, no clock, no database, no channels.
+    // The engine is pure: it imports its own files, zod and luxon (vitest and fast-check in its tests).
     files: ["server/engine/**/*.ts"],
     rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            {
-              group: ["node:*", "fs", "net", "http", "https", "child_process", "crypto"],
-              message: "server/engine is pure: no I/O imports.",
-            },
-            {
-              group: [
-                "@/server/db*",
-                "@/server/channels*",
-                "@/server/executor*",
-                "@/server/ingest*",
-                "drizzle-orm*",
-                "postgres",
-                "@electric-sql/*",
-                "next*",
-                "react*",
-              ],
-              message: "server/engine is pure: no I/O imports.",
-            },
-          ],
-        },
-      ],
+      "no-restricted-imports": ["error", { patterns: engineImports({ depth: 1 }) }],
       "no-restricted-properties": [
         "error",
         { object: "Date", property: "now", message: "Inject the clock." },
@@ -84,5 +159,10 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Its top-level files: "../" already leaves the engine.
+    files: ["server/engine/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: engineImports({ depth: 0 }) }] },
   },
 );

@@ -203,10 +203,10 @@ export class Executor {
     this.loop = this.run();
   }
 
-  /** LISTEN on the work and events channels (real Postgres only). */
+  /** LISTEN on the work and events channels (real Postgres only: on PGlite everything is this process). */
   private async subscribe() {
-    const { listen } = this.options.handle;
-    if (!listen) return;
+    const { listen, driver } = this.options.handle;
+    if (!listen || driver === "pglite") return;
     const heard = () => {
       this.heardAt = Date.now();
       this.kick();
@@ -229,7 +229,8 @@ export class Executor {
    * and a ping to ourselves does not come back, listen again.
    */
   private async keepListening(recovered: boolean) {
-    if (!this.options.handle.listen) return;
+    // PGlite is in this process: no connection to lose, and its NOTIFY is this process's own.
+    if (!this.options.handle.listen || this.options.handle.driver === "pglite") return;
     const t = Date.now();
     const pingLost = this.pingedAt > this.heardAt && t - this.pingedAt > 5_000;
     if (recovered || pingLost) {
