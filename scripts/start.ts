@@ -2,8 +2,9 @@
  * `npm start`: builds the app when the build is missing or stale, then starts it on the
  * embedded default (PGlite in .data/, Outbox, in-process executor, demo shop seeded).
  */
-import { spawnSync, spawn, execSync } from "node:child_process";
+import { spawnSync, execSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { supervise } from "./supervise";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const port = process.env.PORT ?? "3000";
@@ -36,6 +37,6 @@ if (!built) {
   writeFileSync(stampFile, stamp);
 }
 
-const child = spawn("npx", ["next", "start", "-p", port], { stdio: "inherit" });
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
-child.on("exit", (code) => process.exit(code ?? 0));
+// The server is started again if it dies (see instrumentation.ts: a database driver left in an
+// unknown state ends the process with code 70).
+supervise("web server", process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port]);
