@@ -117,3 +117,12 @@ test("a storefront sign-up subscribes only once the shopper confirms the emailed
   await page.goto(`/contacts?q=${encodeURIComponent(email)}`);
   await expect(contact.getByText("Email: subscribed")).toBeVisible();
 });
+
+test("a path segment that cannot be decoded answers 400 on pages, the API and link handlers", async ({
+  page,
+}) => {
+  for (const path of ["/contacts/%ZZ", "/r/%ED%A0%80", "/api/trpc/%ZZ", "/store/demo/products/%E0%A4%A"]) {
+    const res = await page.request.get(path, { maxRedirects: 0 });
+    expect(res.status(), path).toBe(400);
+  }
+});
