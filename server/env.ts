@@ -3,7 +3,7 @@
  * the app runs on its embedded default (PGlite, Outbox, in-process executor).
  */
 import { z } from "zod";
-import { parseTrustedProxies } from "@/server/auth/client-address";
+import { parseTrustedProxies } from "@/server/http/client-address";
 
 const Env = z.object({
   DATABASE_URL: z.string().url().optional(),

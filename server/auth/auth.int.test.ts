@@ -10,7 +10,7 @@ import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { messages } from "@/server/db/schema";
 import { appUrl } from "@/server/env";
 import { createAuth, type Auth } from "./auth";
-import { clientAddress, parseTrustedProxies, PEER_HEADER } from "./client-address";
+import { clientAddress, parseTrustedProxies, PEER_HEADER } from "@/server/http/client-address";
 import { handleAuthRequest } from "./http";
 import { FREE_FAILURES } from "./throttle";
 

@@ -19,7 +19,7 @@ import { createWorkspace, getWorkspaceForUser } from "@/server/workspaces/worksp
 import { appUrl, env } from "@/server/env";
 import { processChannels } from "@/server/messages/send-test";
 import { sendSystemEmail, simpleEmailHtml } from "@/server/messages/system-email";
-import { CLIENT_IP_HEADER } from "./client-address";
+import { CLIENT_IP_HEADER } from "@/server/http/client-address";
 import { MIN_PASSWORD_LENGTH, passwordProblem } from "./passwords";
 
 /** Paths whose body carries a new password. */

@@ -1,13 +1,13 @@
 /**
  * The sign-in HTTP entry (`/api/auth/*`) around better-auth: it resolves the client address
- * (`./client-address.ts`) and hands only that to better-auth, and it keeps the per-account
+ * (`server/http/client-address.ts`) and hands only that to better-auth, and it keeps the per-account
  * limit (`./throttle.ts`): a sign-in for an account that must wait gets a 429 with
  * Retry-After before its password is checked.
  */
 import type { BlockList } from "node:net";
 import type { Db } from "@/server/db/client";
 import type { Auth } from "./auth";
-import { CLIENT_IP_HEADER, clientAddress } from "./client-address";
+import { CLIENT_IP_HEADER, clientAddress } from "@/server/http/client-address";
 import { accountRetryAfterMs, clearSignInFailures, recordSignInFailure } from "./throttle";
 
 async function emailOf(req: Request): Promise<string | null> {

@@ -5,7 +5,7 @@
  * itself saw. Installed once per process from `instrumentation.ts`.
  */
 import { Server, type IncomingMessage } from "node:http";
-import { PEER_HEADER } from "./client-address";
+import { PEER_HEADER } from "@/server/http/client-address";
 
 const INSTALLED = Symbol.for("tidings.peerAddress");
 

@@ -1,6 +1,6 @@
 import { getAuth } from "@/server/auth";
 import { handleAuthRequest } from "@/server/auth/http";
-import { parseTrustedProxies } from "@/server/auth/client-address";
+import { parseTrustedProxies } from "@/server/http/client-address";
 import { getDb } from "@/server/db";
 import { env } from "@/server/env";
 
