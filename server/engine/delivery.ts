@@ -1,6 +1,7 @@
 /**
  * The send rules shared by `email`, `sms` and `push`: marketing needs consent and no
- * suppression, respects smart sending and (SMS / push) quiet hours; transactional needs
+ * suppression, respects smart sending (unless the step turns it off) and (SMS / push) quiet
+ * hours; transactional needs
  * only no suppression. A skip records the reason and the contact moves on.
  */
 import type { SendEffect, SkipReason } from "./effects";
@@ -33,6 +34,7 @@ export function deliver<C>(ctx: StepContext<C>, message: OutgoingMessage): StepR
     if (contact.consent[channel] !== "subscribed") return skip("no_consent");
     const last = ctx.lastMarketingSentAt[channel];
     if (
+      message.content.smartSending !== false &&
       settings.smartSendingHours > 0 &&
       last !== undefined &&
       now - last < settings.smartSendingHours * HOUR

@@ -1,5 +1,12 @@
 /** Who may enter a flow (re-entry rules, entry keys), where a new enrollment starts, and how publishing moves enrollments. */
-import { emptyState, type ContactFacts, type Enrollment, type EventFact, type TriggerData } from "./facts";
+import {
+  emptyState,
+  type ContactFacts,
+  type EngagementFact,
+  type Enrollment,
+  type EventFact,
+  type TriggerData,
+} from "./facts";
 import { triggerNode, type FlowGraph } from "./graph";
 import { getPath, toText } from "./json";
 import { matchesEventTrigger } from "./nodes/trigger";
@@ -12,6 +19,8 @@ export type EntryInput = {
   event: EventFact | null;
   /** The contact's events, for trigger filters that count behaviour. */
   events?: readonly EventFact[];
+  /** Engagement with messages sent to the contact, for segments like "opened an email in the last 90 days". */
+  engagement?: readonly EngagementFact[];
   /** Entry keys of the contact's active enrollments in this flow ('' when the flow has no entry key). */
   activeEnrollmentKeys: readonly string[];
   /** Every earlier enrollment of the contact in this flow, any status. */
@@ -51,7 +60,8 @@ export function evaluateEntry(graph: FlowGraph, input: EntryInput, now: number):
   if (config.type === "event" || config.type === "back_in_stock") {
     if (!input.event) return decide(false, "trigger_mismatch");
     const events = input.events ?? [input.event];
-    if (!matchesEventTrigger(config, input.event, { contact: input.contact, events, now }))
+    const engagement = input.engagement ?? [];
+    if (!matchesEventTrigger(config, input.event, { contact: input.contact, events, now, engagement }))
       return decide(false, "trigger_mismatch");
   }
   if ((config.type === "schedule" || config.type === "inactivity") && config.segment) {
@@ -64,6 +74,7 @@ export function evaluateEntry(graph: FlowGraph, input: EntryInput, now: number):
         events: input.events ?? [],
         enteredAt: null,
         now,
+        engagement: input.engagement ?? [],
       });
     if (!inSegment) return decide(false, "not_in_segment");
   }

@@ -40,12 +40,32 @@ export type EventFact = {
   occurredAt: number;
 };
 
+/** What a contact did with a message: the engagements a flow can ask about. */
+export const ENGAGEMENTS = ["delivered", "opened", "clicked", "bounced", "unsubscribed"] as const;
+export const Engagement = z.enum(ENGAGEMENTS);
+export type Engagement = z.infer<typeof Engagement>;
+
+/** One recorded engagement with one message sent to the contact (from any flow). */
+export type EngagementFact = {
+  messageId: string;
+  /** The journey that sent the message (null: a test send or another source). */
+  enrollmentId: string | null;
+  /** The step that sent it. */
+  nodeId: string | null;
+  channel: Channel;
+  type: Engagement;
+  /** When it happened (the provider's time, not when it arrived), epoch ms. */
+  occurredAt: number;
+};
+
 export type Facts = {
   contact: ContactFacts;
   /** IANA zone of the workspace, used when the contact has none. */
   workspaceTimezone: string;
   /** The contact's events whose names `requiredEventNames(graph)` lists. */
   events: EventFact[];
+  /** Opens, clicks, bounces… of messages sent to the contact, when the graph asks about them. */
+  engagement?: EngagementFact[];
   /** Last marketing message sent to the contact per channel, from any flow (epoch ms). */
   lastMarketingSentAt: Partial<Record<Channel, number>>;
   /** The event that woke a `wait_for_event`, if that is why the enrollment runs now. */

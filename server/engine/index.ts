@@ -95,6 +95,7 @@ export type { GraphLike, Connection } from "./validate";
 export {
   advance,
   requiredEventNames,
+  usesEngagement,
   eventValueCents,
   MAX_STEPS_PER_ADVANCE,
   evaluateEntry,

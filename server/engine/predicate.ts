@@ -4,7 +4,15 @@
  * behaviour checks, evaluated against plain facts.
  */
 import { z } from "zod";
-import { CHANNELS, type ContactFacts, type EventFact, type TriggerData } from "./facts";
+import {
+  Channel,
+  CHANNELS,
+  Engagement,
+  type ContactFacts,
+  type EngagementFact,
+  type EventFact,
+  type TriggerData,
+} from "./facts";
 import { getPath, toNumber } from "./json";
 import { DAY } from "./time";
 
@@ -76,7 +84,21 @@ type PredicateShape =
       count: number;
       where: PredicateShape | null;
     }
-  | { /** Exactly one `Placed Order` ever. */ type: "first_time_buyer" };
+  | { /** Exactly one `Placed Order` ever. */ type: "first_time_buyer" }
+  | {
+      /**
+       * Did the contact open / click / … a message: the one a message step of this flow
+       * sent in this journey (`step`), or any message they got (`step` null).
+       */
+      type: "engaged";
+      engagement: Engagement;
+      /** A message step of this flow; null: any message. */
+      step: string | null;
+      /** Any message: in the last `days` days; null: since entering this flow. */
+      days: number | null;
+      /** Any message: only on this channel; null: any channel. */
+      channel: Channel | null;
+    };
 
 const lazyPredicate = z.lazy((): z.ZodType<PredicateShape> => Predicate);
 
@@ -108,6 +130,13 @@ export const Predicate: z.ZodType<PredicateShape> = z.discriminatedUnion("type",
     where: lazyPredicate.nullable().default(null),
   }),
   z.strictObject({ type: z.literal("first_time_buyer") }),
+  z.strictObject({
+    type: z.literal("engaged"),
+    engagement: Engagement,
+    step: z.string().nullable().default(null),
+    days: z.number().int().min(1).max(3650).nullable().default(null),
+    channel: Channel.nullable().default(null),
+  }),
 ]);
 export type Predicate = z.infer<typeof Predicate>;
 
@@ -126,6 +155,10 @@ export type PredicateScope = {
    */
   enteredAt: number | null;
   now: number;
+  /** Engagement with messages sent to the contact (opens, clicks, …); absent: none known. */
+  engagement?: readonly EngagementFact[];
+  /** The journey (enrollment) being evaluated, for "opened the email of step X"; absent at entry. */
+  journeyId?: string | null;
 };
 
 // ---------------------------------------------------------------- evaluation
@@ -174,7 +207,37 @@ function evaluate(p: Predicate, scope: PredicateScope, depth: number): boolean {
         matchingEvents(scope, ORDER_EVENT, null, false, { where: null, depth, until: asOf }).length === 1
       );
     }
+    case "engaged":
+      return hasEngaged(p, scope);
   }
+}
+
+/**
+ * Whether the engagement happened, in event time: an open counts if it happened at or before
+ * the evaluation's time, however late its report arrived; one that happened later does not.
+ * Several opens of one message are one "opened".
+ */
+function hasEngaged(p: Extract<Predicate, { type: "engaged" }>, scope: PredicateScope): boolean {
+  const facts = scope.engagement ?? [];
+  if (p.step !== null) {
+    const journey = scope.journeyId ?? null;
+    if (journey === null) return false;
+    return facts.some(
+      (f) =>
+        f.type === p.engagement &&
+        f.enrollmentId === journey &&
+        f.nodeId === p.step &&
+        f.occurredAt <= scope.now,
+    );
+  }
+  const from = p.days !== null ? scope.now - p.days * DAY : (scope.enteredAt ?? scope.now);
+  return facts.some(
+    (f) =>
+      f.type === p.engagement &&
+      (p.channel === null || f.channel === p.channel) &&
+      f.occurredAt >= from &&
+      f.occurredAt <= scope.now,
+  );
 }
 
 /** The trigger's value an operand names: a scalar, a list of scalars, or undefined (absent or an object). */
@@ -433,6 +496,9 @@ export function predicateProblems(p: Predicate, depth = 0): string[] {
     }
     case "first_time_buyer":
       return [];
+    case "engaged":
+      if (p.step !== null && p.step.trim() === "") return ["Choose the message step."];
+      return [];
   }
 }
 
@@ -505,7 +571,27 @@ export function describePredicate(p: Predicate, depth = 0): string {
     }
     case "first_time_buyer":
       return "first-time buyer";
+    case "engaged":
+      return describeEngagement(p);
   }
+}
+
+const ENGAGEMENT_WORDS: Record<Engagement, string> = {
+  delivered: "received",
+  opened: "opened",
+  clicked: "clicked",
+  bounced: "bounced on",
+  unsubscribed: "unsubscribed from",
+};
+
+/** "opened message “birthday_email”", "opened any email in the last 60 days". */
+function describeEngagement(p: Extract<Predicate, { type: "engaged" }>): string {
+  const verb = ENGAGEMENT_WORDS[p.engagement];
+  if (p.step !== null) return `${verb} message “${p.step || "…"}”`;
+  const what =
+    p.channel === null ? "message" : p.channel === "email" ? "email" : p.channel === "sms" ? "SMS" : "push";
+  const window = p.days === null ? "since start" : `in the last ${p.days} ${p.days === 1 ? "day" : "days"}`;
+  return `${verb} any ${what} ${window}`;
 }
 
 /** Event names a predicate reads, so the executor loads them. */
@@ -528,8 +614,36 @@ export function predicateEventNames(p: Predicate | null, into = new Set<string>(
       into.add(ORDER_EVENT);
       break;
     case "property":
+    case "engaged":
       break;
   }
+  return into;
+}
+
+type EngagedPredicate = Extract<Predicate, { type: "engaged" }>;
+
+/**
+ * Every engagement question anywhere inside a node's config, the settings or a whole graph
+ * (any JSON): the executor loads engagement only when there is one, and the validator checks
+ * the steps they name.
+ */
+export function engagementPredicatesIn(
+  value: unknown,
+  into: EngagedPredicate[] = [],
+  depth = 0,
+): EngagedPredicate[] {
+  if (depth > 64 || typeof value !== "object" || value === null) return into;
+  if (Array.isArray(value)) {
+    for (const v of value) engagementPredicatesIn(v, into, depth + 1);
+    return into;
+  }
+  const record = value as Record<string, unknown>;
+  if (record.type === "engaged") {
+    const parsed = Predicate.safeParse(record);
+    if (parsed.success && parsed.data.type === "engaged") into.push(parsed.data);
+    return into;
+  }
+  for (const v of Object.values(record)) engagementPredicatesIn(v, into, depth + 1);
   return into;
 }
 
@@ -553,6 +667,7 @@ export function predicateTriggerPaths(p: Predicate | null, into = new Set<string
       if (p.valueFrom) into.add(p.valueFrom.path);
       break;
     case "first_time_buyer":
+    case "engaged":
       break;
   }
   return into;
@@ -622,4 +737,20 @@ export const when = {
     where,
   }),
   firstTimeBuyer: (): Predicate => ({ type: "first_time_buyer" }),
+  /** "Opened the email of step `step`" (in this journey). */
+  engagedWith: (engagement: Engagement, step: string): Predicate => ({
+    type: "engaged",
+    engagement,
+    step,
+    days: null,
+    channel: null,
+  }),
+  /** "Opened any email in the last `days` days" (null days: since entering this flow). */
+  engagedAny: (engagement: Engagement, days: number | null, channel: Channel | null = null): Predicate => ({
+    type: "engaged",
+    engagement,
+    step: null,
+    days,
+    channel,
+  }),
 };

@@ -11,7 +11,13 @@ import { edgeFrom, nodesById, type FlowGraph } from "./graph";
 import { getPath, toNumber, toText } from "./json";
 import { definitionOf, nodeDefinitions } from "./nodes";
 import type { StepResult } from "./nodes/define";
-import { compare, evaluatePredicate, predicateEventNames, type PredicateScope } from "./predicate";
+import {
+  compare,
+  engagementPredicatesIn,
+  evaluatePredicate,
+  predicateEventNames,
+  type PredicateScope,
+} from "./predicate";
 import type { FlowSettings } from "./settings";
 import { resolveZone } from "./time";
 
@@ -20,6 +26,11 @@ export type { EntryDecision, EntryInput, EntryReason, Migration } from "./entry"
 
 /** A run that passes this many steps without parking fails (a loop without a real wait). */
 export const MAX_STEPS_PER_ADVANCE = 100;
+
+/** Whether the graph asks about opens, clicks, … so the executor loads `facts.engagement`. */
+export function usesEngagement(graph: FlowGraph): boolean {
+  return engagementPredicatesIn([graph.settings, graph.nodes.map((n) => n.config)]).length > 0;
+}
 
 /** Event names the executor must load into `facts.events` for this graph. */
 export function requiredEventNames(graph: FlowGraph): string[] {
@@ -151,6 +162,8 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
       events,
       enteredAt: start,
       now,
+      engagement: facts.engagement ?? [],
+      journeyId: enrollment.id,
     };
     const goal = findGoal(settings, scope, start, trigger);
     if (goal) {

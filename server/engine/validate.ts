@@ -8,7 +8,7 @@ import { issue, type Issue } from "./issues";
 import { fileSystemTagIssues } from "./liquid-tags";
 import { definitionOf, isNodeKind, nodeDefinitions, WAITING_KINDS } from "./nodes";
 import { BACK_IN_STOCK_EVENT, type TriggerConfig } from "./nodes/trigger";
-import { Predicate, predicateProblems, predicateTriggerPaths } from "./predicate";
+import { engagementPredicatesIn, Predicate, predicateProblems, predicateTriggerPaths } from "./predicate";
 import type { FlowSettings } from "./settings";
 import { parseClock } from "./time";
 
@@ -217,7 +217,68 @@ export function validateGraph(graph: unknown, catalog: ContentCatalog | null = n
     }
   }
 
+  issues.push(...engagementIssues(nodes, inspected.settings));
   if (inspected.settings) issues.push(...settingsIssues(inspected.settings, triggerConfig));
+  return issues;
+}
+
+/**
+ * "Opened the email of step X" must name a message step of this flow, and a trigger (no one
+ * has a journey yet when they enter) can only ask about messages in general, over a number of days.
+ */
+function engagementIssues(nodes: readonly InspectedNode[], settings: FlowSettings | null): Issue[] {
+  const issues: Issue[] = [];
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const stepProblem = (step: string): string | null => {
+    const target = byId.get(step);
+    if (!target)
+      return `asks about step “${step}”, which is not in this flow. Choose one of its email, SMS or push steps.`;
+    if (!target.kind || nodeDefinitions[target.kind].traits.channel === null)
+      return `asks about step “${step}”, which is ${target.kind ? `a ${nodeDefinitions[target.kind].label} step` : "not a step"}, not an email, SMS or push step. Choose a message step.`;
+    return null;
+  };
+  for (const node of nodes) {
+    const name = node.kind ? `${nodeDefinitions[node.kind].label} “${node.id}”` : `Step “${node.id}”`;
+    for (const p of engagementPredicatesIn(node.config)) {
+      if (node.rawKind === "trigger") {
+        if (p.step !== null)
+          issues.push(
+            issue(
+              "invalid_condition",
+              `${name} asks about message step “${p.step}”, but nobody has received it when they enter. Ask about any message in the last few days instead.`,
+              { nodeId: node.id },
+            ),
+          );
+        else if (p.days === null)
+          issues.push(
+            issue(
+              "invalid_condition",
+              `${name}: choose how many days back to look for ${p.engagement} messages.`,
+              {
+                nodeId: node.id,
+              },
+            ),
+          );
+        continue;
+      }
+      if (p.step === null || p.step.trim() === "") continue;
+      const problem = stepProblem(p.step);
+      if (problem) issues.push(issue("invalid_condition", `${name} ${problem}`, { nodeId: node.id }));
+    }
+  }
+  if (settings) {
+    for (const [label, value] of [
+      ["The goal filter", settings.goal?.filter ?? null],
+      ["The flow filter", settings.filter],
+    ] as const) {
+      for (const p of engagementPredicatesIn(value)) {
+        if (p.step === null || p.step.trim() === "") continue;
+        const problem = stepProblem(p.step);
+        if (problem)
+          issues.push(issue("invalid_settings", `Flow settings: ${label.toLowerCase()} ${problem}`));
+      }
+    }
+  }
   return issues;
 }
 

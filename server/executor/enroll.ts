@@ -173,6 +173,7 @@ async function enrollBatch(
         activeEnrollmentKeys: mine.filter((p) => p.status === "active").map((p) => p.entryKey),
         pastEnrollments: mine.map((p) => ({ enteredAt: p.enteredAt.getTime() })),
         events: f.events.some((e) => e.id === event.id) ? f.events : [...f.events, event],
+        engagement: f.engagement ?? [],
       },
       now,
     );

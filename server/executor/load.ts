@@ -5,11 +5,18 @@
  */
 import { and, eq, gte, inArray, max, or, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
-import { contacts, events, messages, suppressions, workspaces } from "@/server/db/schema";
+import { contacts, events, messageEvents, messages, suppressions, workspaces } from "@/server/db/schema";
 import { getVersionGraphs } from "@/server/db/queries/flows";
 import { FlowGraph } from "@/server/engine/graph";
-import type { Channel, ContactFacts, EventFact, Facts } from "@/server/engine/facts";
-import { requiredEventNames } from "@/server/engine";
+import {
+  ENGAGEMENTS,
+  type Channel,
+  type ContactFacts,
+  type EngagementFact,
+  type EventFact,
+  type Facts,
+} from "@/server/engine/facts";
+import { requiredEventNames, usesEngagement } from "@/server/engine";
 import type { ExecutorCaches } from "./caches";
 
 /** Flow versions never change once published, so the executor caches them for good. */
@@ -80,6 +87,9 @@ export async function loadFacts(
   const workspaceIds = [...new Set(requests.map((r) => r.workspaceId))];
   const names = new Set<string>();
   for (const r of requests) for (const n of requiredEventNames(r.graph)) names.add(n);
+  const engagementOf = requests.some((r) => usesEngagement(r.graph))
+    ? await loadEngagement(db, { workspaceIds, contactIds, now })
+    : null;
 
   const [contactRows, workspaceRows, lastSends] = await Promise.all([
     db.select().from(contacts).where(inArray(contacts.id, contactIds)),
@@ -186,8 +196,58 @@ export async function loadFacts(
       }),
       workspaceTimezone: zoneOf.get(row.workspaceId) ?? "UTC",
       events: eventsOf.get(row.id) ?? [],
+      ...(engagementOf && { engagement: engagementOf.get(row.id) ?? [] }),
       lastMarketingSentAt: lastOf.get(row.id) ?? {},
     });
+  }
+  return out;
+}
+
+const ENGAGEMENT_TYPES: ReadonlySet<string> = new Set(ENGAGEMENTS);
+
+/**
+ * What the contacts did with the messages they got (from any flow), as far back as behaviour
+ * conditions look: opens, clicks, bounces, deliveries and unsubscribes, each at the time it
+ * happened. Keyed by contact id.
+ */
+async function loadEngagement(
+  db: DbOrTx,
+  input: { workspaceIds: string[]; contactIds: string[]; now: number },
+): Promise<Map<string, EngagementFact[]>> {
+  const rows = await db
+    .select({
+      contactId: messages.contactId,
+      messageId: messages.id,
+      enrollmentId: messages.enrollmentId,
+      nodeId: messages.nodeId,
+      channel: messages.channel,
+      type: messageEvents.type,
+      occurredAt: messageEvents.occurredAt,
+    })
+    .from(messageEvents)
+    .innerJoin(messages, eq(messages.id, messageEvents.messageId))
+    .where(
+      and(
+        inArray(messageEvents.workspaceId, input.workspaceIds),
+        inArray(messages.workspaceId, input.workspaceIds),
+        inArray(messages.contactId, input.contactIds),
+        inArray(messageEvents.type, [...ENGAGEMENTS]),
+        gte(messageEvents.occurredAt, new Date(input.now - EVENT_LOOKBACK_DAYS * 86_400_000)),
+      ),
+    );
+  const out = new Map<string, EngagementFact[]>();
+  for (const r of rows) {
+    if (!r.contactId || !ENGAGEMENT_TYPES.has(r.type)) continue;
+    const list = out.get(r.contactId) ?? [];
+    list.push({
+      messageId: r.messageId,
+      enrollmentId: r.enrollmentId,
+      nodeId: r.nodeId,
+      channel: r.channel,
+      type: r.type as EngagementFact["type"],
+      occurredAt: r.occurredAt.getTime(),
+    });
+    out.set(r.contactId, list);
   }
   return out;
 }

@@ -191,6 +191,7 @@ async function enrollDue(db: Db, flow: FlowSweep, due: Due[]): Promise<number> {
         contact: f.contact,
         event: null,
         events: f.events,
+        engagement: f.engagement ?? [],
         activeEnrollmentKeys: mine.filter((p) => p.status === "active").map((p) => p.entryKey),
         pastEnrollments: mine.map((p) => ({ enteredAt: p.enteredAt.getTime() })),
       },

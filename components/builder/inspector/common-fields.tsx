@@ -3,7 +3,8 @@
 import { useState } from "react";
 import type { DurationUnit } from "@/server/engine/time";
 import { MERGE_FIELDS } from "@/emails/merge-fields";
-import { NumberField, SelectField, TextField, type Option } from "../ui/form";
+import { useBuilder } from "../store-provider";
+import { CheckboxField, NumberField, SelectField, TextField, type Option } from "../ui/form";
 
 export const UNITS: Option<DurationUnit>[] = [
   { value: "minutes", label: "minutes" },
@@ -64,6 +65,42 @@ export function CategoryField({
         value === "marketing"
           ? "Needs consent; respects smart sending and quiet hours."
           : "Order and shipping updates only: sent without marketing consent."
+      }
+    />
+  );
+}
+
+/**
+ * The step's smart-sending switch: on, a marketing message is skipped (with the reason
+ * “smart sending”) when the contact got one on the channel within the flow's window.
+ */
+export function SmartSendingField({
+  category,
+  value,
+  onChange,
+  channelName,
+}: {
+  category: "marketing" | "transactional";
+  value: boolean | undefined;
+  onChange: (value: boolean) => void;
+  channelName: string;
+}) {
+  const hours = useBuilder((s) => s.settings.smartSendingHours);
+  const transactional = category === "transactional";
+  return (
+    <CheckboxField
+      label="Smart sending"
+      checked={!transactional && value !== false && hours > 0}
+      disabled={transactional || hours === 0}
+      onChange={onChange}
+      hint={
+        transactional
+          ? "Transactional messages are always sent."
+          : hours === 0
+            ? "Smart sending is off for this flow (flow settings)."
+            : value === false
+              ? `Always sent, even if they got another marketing ${channelName} in the last ${hours} hours. Right for thank-yous and codes they asked for.`
+              : `Skipped if they got another marketing ${channelName} in the last ${hours} hours.`
       }
     />
   );

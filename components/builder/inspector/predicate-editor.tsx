@@ -6,6 +6,7 @@
  * `Predicate` tree directly.
  */
 import { Plus, Trash2 } from "lucide-react";
+import type { Channel, Engagement } from "@/server/engine/facts";
 import type {
   CountOperator,
   Operator,
@@ -29,8 +30,13 @@ export type PredicateContext = {
    * ("same as the trigger's product_id"); null or absent when the trigger has no event.
    */
   triggerEvent?: string | null;
-  /** Whether behaviour conditions (did an event, how often, first-time buyer) are offered. */
+  /** Whether behaviour conditions (did an event, how often, first-time buyer, opened a message) are offered. */
   behaviour: boolean;
+  /**
+   * The flow's message steps, for "opened the email of step X" (conditions and flow
+   * filters, which run inside a journey); absent where nobody has a journey yet (triggers).
+   */
+  messageSteps?: ReadonlyArray<{ id: string; label: string }>;
 };
 
 type ErrorAt = (path: string) => string | undefined;
@@ -39,12 +45,15 @@ type Group = Extract<Predicate, { type: "all" | "any" }>;
 type PropertyPredicate = Extract<Predicate, { type: "property" }>;
 type HasDone = Extract<Predicate, { type: "has_done" }>;
 type EventCount = Extract<Predicate, { type: "event_count" }>;
+type Engaged = Extract<Predicate, { type: "engaged" }>;
 
 type RowKind =
   | "has_done"
   | "not_has_done"
   | "event_count"
   | "first_time_buyer"
+  | "engaged"
+  | "not_engaged"
   | "property:contact"
   | "property:trigger"
   | "property:event"
@@ -91,7 +100,11 @@ function rowKind(p: Predicate): RowKind {
     case "any":
       return "group";
     case "not":
-      return p.condition.type === "has_done" ? "not_has_done" : "not";
+      return p.condition.type === "has_done"
+        ? "not_has_done"
+        : p.condition.type === "engaged"
+          ? "not_engaged"
+          : "not";
     case "property":
       return `property:${p.source}`;
     default:
@@ -110,7 +123,12 @@ function rowOptions(context: PredicateContext, current: RowKind): Option<RowKind
   }
   for (const source of context.sources)
     options.push({ value: `property:${source}`, label: SOURCE_LABEL[source] });
-  if (context.behaviour) options.push({ value: "first_time_buyer", label: "Is a first-time buyer" });
+  if (context.behaviour)
+    options.push(
+      { value: "first_time_buyer", label: "Is a first-time buyer" },
+      { value: "engaged", label: "Opened, clicked … a message" },
+      { value: "not_engaged", label: "Did not open, click … a message" },
+    );
   options.push({ value: "group", label: "Group of conditions" });
   if (current === "not") options.push({ value: "not", label: "None of these" });
   if (!options.some((o) => o.value === current))
@@ -126,8 +144,20 @@ export function defaultCondition(context: PredicateContext): Predicate {
   return { type: "property", source: context.sources[0] ?? "contact", path: "", op: "eq", value: "" };
 }
 
+/** A new engagement row: the flow's first message step when there is one, else any email in 30 days. */
+function defaultEngaged(context: PredicateContext): Engaged {
+  const first = context.messageSteps?.[0];
+  return first
+    ? { type: "engaged", engagement: "opened", step: first.id, days: null, channel: null }
+    : { type: "engaged", engagement: "opened", step: null, days: 30, channel: "email" };
+}
+
 function conditionOfKind(kind: RowKind, context: PredicateContext): Predicate {
   switch (kind) {
+    case "engaged":
+      return defaultEngaged(context);
+    case "not_engaged":
+      return { type: "not", condition: defaultEngaged(context) };
     case "has_done":
       return { type: "has_done", event: "", since: "flow_start", where: null };
     case "not_has_done":
@@ -370,6 +400,16 @@ function RowBody({
       );
     case "first_time_buyer":
       return <p className="text-xs text-slate-600">Has placed exactly one order.</p>;
+    case "engaged":
+      return (
+        <EngagedRow
+          value={value}
+          onChange={onChange}
+          messageSteps={context.messageSteps}
+          path={path}
+          errorAt={errorAt}
+        />
+      );
     case "all":
     case "any":
       return (
@@ -383,6 +423,17 @@ function RowBody({
         />
       );
     case "not":
+      if (value.condition.type === "engaged") {
+        return (
+          <EngagedRow
+            value={value.condition}
+            onChange={(next) => onChange({ type: "not", condition: next })}
+            messageSteps={context.messageSteps}
+            path={`${path}.condition`}
+            errorAt={errorAt}
+          />
+        );
+      }
       if (value.condition.type === "has_done") {
         const inner = value.condition;
         return (
@@ -724,6 +775,102 @@ function EventCountRow({
         path={path}
         errorAt={errorAt}
       />
+    </div>
+  );
+}
+
+const ENGAGEMENTS: Option<Engagement>[] = [
+  { value: "opened", label: "opened" },
+  { value: "clicked", label: "clicked a link in" },
+  { value: "delivered", label: "received (delivered)" },
+  { value: "bounced", label: "bounced on" },
+  { value: "unsubscribed", label: "unsubscribed from" },
+];
+
+const ANY_MESSAGE: Array<{ value: string; label: string; channel: Channel | null }> = [
+  { value: "any:", label: "any message", channel: null },
+  { value: "any:email", label: "any email", channel: "email" },
+  { value: "any:sms", label: "any SMS", channel: "sms" },
+  { value: "any:push", label: "any push notification", channel: "push" },
+];
+
+/** "Opened the email of step X" or "opened any email in the last N days". */
+function EngagedRow({
+  value,
+  onChange,
+  messageSteps,
+  path,
+  errorAt,
+}: {
+  value: Engaged;
+  onChange: (value: Engaged) => void;
+  messageSteps: PredicateContext["messageSteps"];
+  path: string;
+  errorAt: ErrorAt;
+}) {
+  const which = value.step !== null ? `step:${value.step}` : `any:${value.channel ?? ""}`;
+  const options: Option<string>[] = [
+    ...(messageSteps ?? []).map((m) => ({ value: `step:${m.id}`, label: m.label })),
+    ...ANY_MESSAGE.map(({ value: v, label }) => ({ value: v, label })),
+  ];
+  // A step that is gone (or not a message step) stays visible, so the problem can be read and fixed.
+  if (!options.some((o) => o.value === which))
+    options.unshift({ value: which, label: `step “${value.step ?? ""}” (not a message step)` });
+  const journey = messageSteps !== undefined;
+  return (
+    <div className="flex flex-col gap-2">
+      <div className="grid grid-cols-2 gap-2">
+        <SelectField
+          label="The contact"
+          value={value.engagement}
+          options={ENGAGEMENTS}
+          onChange={(engagement) => onChange({ ...value, engagement })}
+        />
+        <SelectField
+          label="Message"
+          value={which}
+          options={options}
+          onChange={(next) => {
+            if (next.startsWith("step:")) {
+              onChange({ ...value, step: next.slice(5), days: null, channel: null });
+              return;
+            }
+            const channel = ANY_MESSAGE.find((a) => a.value === next)?.channel ?? null;
+            onChange({ ...value, step: null, channel, days: value.days ?? (journey ? null : 30) });
+          }}
+          error={errorAt(`${path}.step`)}
+        />
+      </div>
+      {value.step !== null ? (
+        <p className="text-xs text-slate-600">
+          The message this step sent in the contact’s journey; counts once it happened, however late the
+          report arrives.
+        </p>
+      ) : (
+        <div className="grid grid-cols-2 gap-2">
+          <SelectField
+            className={value.days === null ? "col-span-2" : ""}
+            label="When"
+            value={value.days === null ? "flow_start" : "last_days"}
+            options={[
+              ...(journey || value.days === null
+                ? [{ value: "flow_start", label: "since entering this flow" }]
+                : []),
+              { value: "last_days", label: "in the last … days" },
+            ]}
+            onChange={(w) => onChange({ ...value, days: w === "flow_start" ? null : (value.days ?? 30) })}
+          />
+          {value.days !== null && (
+            <NumberField
+              label="Days"
+              min={1}
+              value={value.days}
+              onChange={(days) => onChange({ ...value, days })}
+              error={errorAt(`${path}.days`)}
+            />
+          )}
+        </div>
+      )}
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { useBuilder } from "../store-provider";
 import { CheckboxField, NumberField, Section, SelectField, TextField } from "../ui/form";
 import { EventSelect, PropertySelect } from "./pickers";
 import { PredicateEditor } from "./predicate-editor";
-import { useTriggerEvent } from "./use-node-form";
+import { useMessageSteps, useTriggerEvent } from "./use-node-form";
 import { useSchemaForm } from "./use-schema-form";
 
 /** The id that names "this" thing for a trigger event: the cart, the product or the order. */
@@ -20,6 +20,7 @@ export function SettingsPanel() {
   const update = useBuilder((s) => s.updateSettings);
   const { draft, change, error } = useSchemaForm(FlowSettings, settings, update);
   const triggerEvent = useTriggerEvent();
+  const messageSteps = useMessageSteps();
   const goal = draft.goal;
   return (
     <div data-testid="flow-settings">
@@ -83,8 +84,8 @@ export function SettingsPanel() {
           onChange={(filter) => change({ ...draft, filter })}
           optional
           addLabel="Add a flow filter"
-          emptyHint="Checked before every step: a contact who stops matching leaves."
-          context={{ sources: ["contact", "trigger"], triggerEvent, behaviour: true }}
+          emptyHint="Checked before every step: a contact who stops matching leaves (e.g. “did not click the first email”)."
+          context={{ sources: ["contact", "trigger"], triggerEvent, behaviour: true, messageSteps }}
           path="filter"
           errorAt={error}
         />

@@ -6,7 +6,7 @@ import type { ConditionConfig } from "@/server/engine/nodes/condition";
 import { Button } from "@/components/ui/button";
 import type { CanvasNodeOf } from "../graph-canvas";
 import { PredicateEditor, defaultCondition, type PredicateContext } from "../inspector/predicate-editor";
-import { useNodeForm, useTriggerEvent } from "../inspector/use-node-form";
+import { useMessageSteps, useNodeForm, useTriggerEvent } from "../inspector/use-node-form";
 import { SelectField, TextField } from "../ui/form";
 import { NodeCard } from "./node-card";
 import type { InspectorProps, NodeUi } from "./types";
@@ -21,7 +21,13 @@ function nextBranchId(branches: Branches["branches"]): string {
 function ConditionInspector({ nodeId, config }: InspectorProps<"condition">) {
   const { draft, change, error } = useNodeForm("condition", nodeId, config);
   const triggerEvent = useTriggerEvent();
-  const context: PredicateContext = { sources: ["contact", "trigger"], triggerEvent, behaviour: true };
+  const messageSteps = useMessageSteps();
+  const context: PredicateContext = {
+    sources: ["contact", "trigger"],
+    triggerEvent,
+    behaviour: true,
+    messageSteps,
+  };
   return (
     <>
       <SelectField

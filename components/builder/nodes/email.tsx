@@ -6,7 +6,7 @@ import { emailCatalog, isEmailTemplateKey } from "@/emails/catalog";
 import type { EmailConfig } from "@/server/engine/nodes/email";
 import { Button } from "@/components/ui/button";
 import type { CanvasNodeOf } from "../graph-canvas";
-import { appendTag, CategoryField, MergeFieldInsert } from "../inspector/common-fields";
+import { appendTag, CategoryField, SmartSendingField, MergeFieldInsert } from "../inspector/common-fields";
 import { useNodeForm, useTriggerEvent } from "../inspector/use-node-form";
 import { CheckboxField, SelectField, Section, TextAreaField, TextField, type Option } from "../ui/form";
 import { EmailPreviewSlot } from "./email-preview-slot";
@@ -148,6 +148,12 @@ function EmailInspector({ nodeId, config }: InspectorProps<"email">) {
           onChange={(productSource) => set({ productSource })}
         />
         <CategoryField value={draft.category} onChange={(category) => set({ category })} />
+        <SmartSendingField
+          category={draft.category}
+          value={draft.smartSending}
+          onChange={(smartSending) => set({ smartSending })}
+          channelName="email"
+        />
       </Section>
       <Section title="Preview" className="px-0 pb-0">
         <EmailPreviewSlot nodeId={nodeId} content={draft} triggerEventName={triggerEvent} />

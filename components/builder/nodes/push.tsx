@@ -4,7 +4,7 @@ import type { NodeProps } from "@xyflow/react";
 import { Bell } from "lucide-react";
 import type { PushConfig } from "@/server/engine/nodes/push";
 import type { CanvasNodeOf } from "../graph-canvas";
-import { CategoryField } from "../inspector/common-fields";
+import { CategoryField, SmartSendingField } from "../inspector/common-fields";
 import { useNodeForm } from "../inspector/use-node-form";
 import { TextAreaField, TextField } from "../ui/form";
 import { NodeCard } from "./node-card";
@@ -39,6 +39,12 @@ function PushInspector({ nodeId, config }: InspectorProps<"push">) {
         hint="Optional."
       />
       <CategoryField value={draft.category} onChange={(category) => change({ ...draft, category })} />
+      <SmartSendingField
+        category={draft.category}
+        value={draft.smartSending}
+        onChange={(smartSending) => change({ ...draft, smartSending })}
+        channelName="push notification"
+      />
     </>
   );
 }

@@ -5,7 +5,7 @@ import { MessageSquare } from "lucide-react";
 import { SMS_MAX_LENGTH } from "@/server/engine/nodes/sms";
 import { normalizeSmsBody, smsSegments } from "@/server/engine/sms-text";
 import type { CanvasNodeOf } from "../graph-canvas";
-import { appendTag, CategoryField, MergeFieldInsert } from "../inspector/common-fields";
+import { appendTag, CategoryField, SmartSendingField, MergeFieldInsert } from "../inspector/common-fields";
 import { useNodeForm } from "../inspector/use-node-form";
 import { TextAreaField } from "../ui/form";
 import { NodeCard } from "./node-card";
@@ -37,6 +37,12 @@ function SmsInspector({ nodeId, config }: InspectorProps<"sms">) {
         onInsert={(tag) => change({ ...draft, body: appendTag(draft.body, tag) })}
       />
       <CategoryField value={draft.category} onChange={(category) => change({ ...draft, category })} />
+      <SmartSendingField
+        category={draft.category}
+        value={draft.smartSending}
+        onChange={(smartSending) => change({ ...draft, smartSending })}
+        channelName="SMS"
+      />
     </>
   );
 }

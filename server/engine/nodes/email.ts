@@ -24,6 +24,12 @@ export const EmailConfig = z.strictObject({
   couponCode: z.string().optional(),
   productSource: ProductSource.default("none"),
   category: MessageCategory.default("marketing"),
+  /**
+   * Smart sending for this step: skip a marketing message when the contact got one on the
+   * channel within the flow's window. Absent or true: on; false: always send (thank-yous,
+   * receipts, codes the contact asked for). Transactional messages never wait for it.
+   */
+  smartSending: z.boolean().optional(),
 });
 export type EmailConfig = z.infer<typeof EmailConfig>;
 

@@ -12,6 +12,12 @@ export const PushConfig = z.strictObject({
   /** Opened on click; merge fields allowed (`{{ product_url }}`). */
   url: z.string().optional(),
   category: MessageCategory.default("marketing"),
+  /**
+   * Smart sending for this step: skip a marketing message when the contact got one on the
+   * channel within the flow's window. Absent or true: on; false: always send (thank-yous,
+   * receipts, codes the contact asked for). Transactional messages never wait for it.
+   */
+  smartSending: z.boolean().optional(),
 });
 export type PushConfig = z.infer<typeof PushConfig>;
 

@@ -12,6 +12,12 @@ export const SMS_MAX_LENGTH = 1600;
 export const SmsConfig = z.strictObject({
   body: z.string(),
   category: MessageCategory.default("marketing"),
+  /**
+   * Smart sending for this step: skip a marketing message when the contact got one on the
+   * channel within the flow's window. Absent or true: on; false: always send (thank-yous,
+   * receipts, codes the contact asked for). Transactional messages never wait for it.
+   */
+  smartSending: z.boolean().optional(),
 });
 export type SmsConfig = z.infer<typeof SmsConfig>;
 

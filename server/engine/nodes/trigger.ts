@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { cronToRules, describeRule, nextRuleTime, ruleProblem } from "../schedule-rule";
-import type { ContactFacts, EventFact } from "../facts";
+import type { ContactFacts, EngagementFact, EventFact } from "../facts";
 import { issue, type Issue } from "../issues";
 import { toText } from "../json";
 import {
@@ -219,7 +219,12 @@ export function inactivityDueAt(
 export function matchesEventTrigger(
   trigger: TriggerConfig,
   event: EventFact,
-  context: { contact?: ContactFacts | null; events?: readonly EventFact[]; now?: number } = {},
+  context: {
+    contact?: ContactFacts | null;
+    events?: readonly EventFact[];
+    now?: number;
+    engagement?: readonly EngagementFact[];
+  } = {},
 ): boolean {
   if (trigger.type === "event") {
     if (trigger.event.trim() === "" || event.name !== trigger.event) return false;
@@ -238,6 +243,7 @@ export function matchesEventTrigger(
       // As of the event's own time: "viewed this product twice in 24 h" counts views up to
       // this one, not later ones that arrived in the same batch.
       now: Math.min(event.occurredAt, context.now ?? event.occurredAt),
+      engagement: context.engagement ?? [],
     });
   }
   if (trigger.type === "back_in_stock") {

@@ -11,6 +11,8 @@ export const backInStock = graph(
       1,
       emailCopy({
         template: "back_in_stock",
+        // A reply to what the customer just did: never held back by smart sending.
+        smartSending: false,
         subject: 'It’s back: {{ product.title | default: "your pick" }}',
         preheader: "Back in stock — but not for long.",
         heading: "Good news — it’s back in stock!",

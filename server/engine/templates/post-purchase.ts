@@ -18,6 +18,8 @@ export const postPurchase = graph(
       2,
       emailCopy({
         template: "post_purchase_thank_you",
+        // A reply to what the customer just did: never held back by smart sending.
+        smartSending: false,
         subject: 'Thank you for your first order, {{ first_name | default: "friend" }}',
         preheader: "A personal note from the {{ shop.name }} team.",
         heading: "Welcome to the {{ shop.name }} family",
@@ -35,6 +37,8 @@ export const postPurchase = graph(
       2,
       emailCopy({
         template: "post_purchase_thank_you",
+        // A reply to what the customer just did: never held back by smart sending.
+        smartSending: false,
         subject: 'Great to see you again, {{ first_name | default: "friend" }}',
         preheader: "Thanks for coming back to {{ shop.name }}.",
         heading: "Thanks for shopping with us again",

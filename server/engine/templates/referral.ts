@@ -51,6 +51,8 @@ export const referral = graph(
       6,
       emailCopy({
         template: "referral_reward",
+        // A reply to what the customer just did: never held back by smart sending.
+        smartSending: false,
         subject: "Your friend just ordered — here’s your reward!",
         preheader: "$15 off your next order, on us.",
         heading: "Thanks for spreading the word",

@@ -64,6 +64,8 @@ export const reviewRequest = graph(
       4,
       emailCopy({
         template: "review_thanks",
+        // A reply to what the customer just did: never held back by smart sending.
+        smartSending: false,
         subject: 'Thanks for the review, {{ first_name | default: "friend" }}!',
         preheader: "A small thank-you from us.",
         heading: "You made our day",
@@ -82,6 +84,8 @@ export const reviewRequest = graph(
       4,
       emailCopy({
         template: "review_recovery",
+        // A reply to what the customer just did: never held back by smart sending.
+        smartSending: false,
         subject: 'We’re sorry, {{ first_name | default: "friend" }} — let us make it right',
         preheader: "A real person will read your reply.",
         heading: "We’d like to make this right",

@@ -12,6 +12,8 @@ export const welcomeSeries = graph(
       1,
       emailCopy({
         template: "welcome",
+        // The code the customer signed up for: never held back by smart sending.
+        smartSending: false,
         subject: 'Welcome to {{ shop.name }}, {{ first_name | default: "friend" }} — here’s 10% off',
         preheader: "A little thank-you for joining us.",
         heading: 'Welcome, {{ first_name | default: "friend" }}!',
