@@ -228,6 +228,27 @@ describe(`engagement scenarios (${testDriver()})`, () => {
     expect((await shop.journeys()).map((j) => j.status)).toEqual(["active"]);
   });
 
+  it("with the flow filter “did not click the birthday email”, a click on day 1 ends her journey at the next step (day 3), before the 70-day check", async () => {
+    const filtered: FlowGraph = {
+      ...birthdayOffer,
+      settings: {
+        ...birthdayOffer.settings,
+        filter: when.not(when.engagedWith("clicked", "birthday_email")),
+      },
+    };
+    const shop = await Shop.open(t, "birthday", filtered);
+    await shop.customer("Lena");
+    await shop.runUntil(at(0, "10:00"));
+    await shop.deliver({ customer: "Lena", event: "Birthday" });
+    await shop.runUntil(at(1, "08:00"));
+    await report(shop, "birthday_email", "clicked", at(1, "08:00"));
+    await shop.runUntil(at(80, "00:00"));
+    expect(await shop.sent()).toEqual(["birthday_email at day 0 10:00"]);
+    const [journey] = await shop.journeys();
+    expect([journey?.status, journey?.exitReason]).toEqual(["exited", "filter"]);
+    expect(await tagsOf(shop)).toEqual([]);
+  });
+
   it("opened nothing in the 60 days before day 73 → tagged “unengaged”; an open of the follow-up on day 20 keeps her off the list", async () => {
     const quiet = await shopWithLena();
     await quiet.runUntil(at(1, "19:00"));
