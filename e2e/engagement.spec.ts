@@ -49,7 +49,7 @@ test("builds “opened the thank-you email” and “opened no email in 60 days�
 
   const thanks = await dropStep(page, "email", 170, 260);
   await panel.getByLabel("Subject", { exact: true }).fill("Thank you for your order");
-  const smart = panel.getByLabel("Smart sending");
+  const smart = panel.getByLabel("Smart sending", { exact: true });
   await expect(smart).toBeChecked();
   await smart.uncheck();
   await expect(panel.getByText(/Always sent, even if they got another marketing email/)).toBeVisible();
@@ -80,6 +80,6 @@ test("builds “opened the thank-you email” and “opened no email in 60 days�
   await expect(page.getByTestId("canvas")).toHaveAttribute("data-ready", "true");
   await expect(node(page, condition).getByTestId("node-summary")).toHaveText(summary);
   await node(page, thanks).click();
-  await expect(inspector(page).getByLabel("Smart sending")).not.toBeChecked();
+  await expect(inspector(page).getByLabel("Smart sending", { exact: true })).not.toBeChecked();
   await page.screenshot({ path: "test-results/engagement-condition.png" });
 });
