@@ -226,6 +226,10 @@ export function validateGraph(graph: unknown, catalog: ContentCatalog | null = n
  * "Opened the email of step X" must name a message step of this flow, and a trigger (no one
  * has a journey yet when they enter) can only ask about messages in general, over a number of days.
  */
+function withArticle(words: string): string {
+  return `${/^[AEIOU]/i.test(words) ? "an" : "a"} ${words}`;
+}
+
 function engagementIssues(nodes: readonly InspectedNode[], settings: FlowSettings | null): Issue[] {
   const issues: Issue[] = [];
   const byId = new Map(nodes.map((n) => [n.id, n]));
@@ -234,7 +238,7 @@ function engagementIssues(nodes: readonly InspectedNode[], settings: FlowSetting
     if (!target)
       return `asks about step “${step}”, which is not in this flow. Choose one of its email, SMS or push steps.`;
     if (!target.kind || nodeDefinitions[target.kind].traits.channel === null)
-      return `asks about step “${step}”, which is ${target.kind ? `a ${nodeDefinitions[target.kind].label} step` : "not a step"}, not an email, SMS or push step. Choose a message step.`;
+      return `asks about step “${step}”, which is ${target.kind ? withArticle(`${nodeDefinitions[target.kind].label} step`) : "not a step"}, not an email, SMS or push step. Choose a message step.`;
     return null;
   };
   for (const node of nodes) {
