@@ -430,3 +430,40 @@ describe("smart sending per step", () => {
     ]);
   });
 });
+
+describe("the seasonal offer template", () => {
+  const template = getFlowTemplate("seasonal_offer");
+  if (!template) throw new Error("no seasonal offer");
+  const g = template.graph;
+  // 09:00 in New York, the contact's zone.
+  const start = at("2026-11-28T14:00:00Z");
+
+  function reminder(engagement: EngagementFact[]) {
+    const first = enrollment(
+      g,
+      { eventId: null, name: "Schedule", properties: {}, occurredAt: start },
+      start,
+      JOURNEY,
+    );
+    const offer = advance(g, first, facts(), start);
+    const wake = offer.nextRunAt ?? 0;
+    const later = advance(
+      g,
+      carry(first, offer),
+      facts({ engagement, lastMarketingSentAt: { email: start } }),
+      wake,
+    );
+    return [...sent(offer.effects), ...sent(later.effects)];
+  }
+
+  it("reminds by push only those who neither ordered nor clicked the offer", () => {
+    expect(reminder([])).toEqual(["offer_email", "reminder_push"]);
+    expect(reminder([fact({ type: "opened", nodeId: "offer_email", occurredAt: start + HOUR })])).toEqual([
+      "offer_email",
+      "reminder_push",
+    ]);
+    expect(reminder([fact({ type: "clicked", nodeId: "offer_email", occurredAt: start + HOUR })])).toEqual([
+      "offer_email",
+    ]);
+  });
+});

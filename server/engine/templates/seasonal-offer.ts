@@ -1,7 +1,7 @@
 import { when } from "../predicate";
 import { chain, edge, emailCopy, graph, node, orderGoal } from "./build";
 
-/** Every year on 28 November, 09:00 contact-local, to US contacts → email → 2 days → no order? push reminder. */
+/** Every year on 28 November, 09:00 contact-local, to US contacts → email → 2 days → no order and no click? push reminder. */
 export const seasonalOffer = graph(
   [
     node("trigger", "trigger", 0, 0, {
@@ -30,7 +30,11 @@ export const seasonalOffer = graph(
     node("wait_2d", "wait", 0, 2, { mode: "duration", amount: 2, unit: "days" }),
     node("responded", "condition", 0, 3, {
       mode: "if",
-      predicate: when.hasDone("Placed Order", "flow_start"),
+      // A response: an order, or a click on the offer (they are looking; a push would nag).
+      predicate: when.any(
+        when.hasDone("Placed Order", "flow_start"),
+        when.engagedWith("clicked", "offer_email"),
+      ),
     }),
     node("exit_bought", "exit", -1, 4, {}),
     node("reminder_push", "push", 1, 4, {
