@@ -147,11 +147,7 @@ export function FlowCanvas({ onReady, readOnly = false }: { onReady?: () => void
       const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
       store
         .getState()
-        .addNode(
-          kind,
-          { x: Math.round(at.x - 132), y: Math.round(at.y - 36) },
-          { config: nodeUiOf(kind).initialConfig?.() },
-        );
+        .dropNode(kind, { x: Math.round(at.x - 132), y: Math.round(at.y - 36) }, nodeUiOf(kind).initialConfig?.());
       wrapper.current?.focus({ preventScroll: true });
     },
     [screenToFlowPosition, store],
