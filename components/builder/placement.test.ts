@@ -6,7 +6,12 @@ import { findFreeSpot, isFree, PLACEMENT_MARGIN, type Box } from "./placement";
 import { createBuilderStore } from "./store";
 
 const SIZE = DEFAULT_NODE_SIZE;
-const box = (x: number, y: number, width = SIZE.width, height = SIZE.height): Box => ({ x, y, width, height });
+const box = (x: number, y: number, width = SIZE.width, height = SIZE.height): Box => ({
+  x,
+  y,
+  width,
+  height,
+});
 
 describe("placement", () => {
   it("keeps the wanted spot when it is free, and moves below an occupied one", () => {

@@ -16,7 +16,12 @@ function inflate(box: Box, by: number): Box {
 }
 
 /** True when a card of `size` at `at` keeps the margin to every card in `occupied`. */
-export function isFree(at: Position, size: Size, occupied: readonly Box[], margin = PLACEMENT_MARGIN): boolean {
+export function isFree(
+  at: Position,
+  size: Size,
+  occupied: readonly Box[],
+  margin = PLACEMENT_MARGIN,
+): boolean {
   const box = inflate({ ...at, ...size }, margin / 2);
   return occupied.every((o) => !overlaps(box, inflate(o, margin / 2)));
 }
@@ -69,7 +74,12 @@ function rank([column, row]: [number, number]): number {
   return band * 1000 + Math.abs(column) * 2 + (column < 0 ? 1 : 0);
 }
 
-export type PlacedCard = { id: string; position: Position; width?: number | undefined; height?: number | undefined };
+export type PlacedCard = {
+  id: string;
+  position: Position;
+  width?: number | undefined;
+  height?: number | undefined;
+};
 
 export function boxOf(card: PlacedCard): Box {
   return {

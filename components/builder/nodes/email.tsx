@@ -34,7 +34,15 @@ export function templateContent(key: string): EmailConfig | null {
 export function isTemplateCopy(config: EmailConfig): boolean {
   const copy = templateContent(config.template);
   if (!copy) return false;
-  const fields = ["subject", "preheader", "heading", "body", "buttonText", "buttonUrl", "couponCode"] as const;
+  const fields = [
+    "subject",
+    "preheader",
+    "heading",
+    "body",
+    "buttonText",
+    "buttonUrl",
+    "couponCode",
+  ] as const;
   return fields.every((f) => (config[f] ?? "") === (copy[f] ?? ""));
 }
 
