@@ -72,6 +72,8 @@ export function zoomTier(zoom: number): "near" | "far" | "farther" | "farthest" 
 
 /** The least zoom a flow opens at: its compact cards still read there. */
 export const OPEN_MIN_ZOOM = 0.3;
+/** The analytics canvas opens no smaller than this, so every card's numbers read in full. */
+const ANALYTICS_OPEN_MIN_ZOOM = 0.5;
 const OPEN_MARGIN = 32;
 
 /**
@@ -83,11 +85,12 @@ export function openingViewport(
   bounds: { x: number; y: number; width: number; height: number },
   start: { x: number; width: number },
   view: { width: number; height: number; rightInset?: number },
+  minZoom = OPEN_MIN_ZOOM,
 ): { x: number; y: number; zoom: number } {
   const width = Math.max(1, view.width - 2 * OPEN_MARGIN - (view.rightInset ?? 0));
   const height = Math.max(1, view.height - 2 * OPEN_MARGIN);
   const fit = Math.min(width / Math.max(1, bounds.width), height / Math.max(1, bounds.height), 1);
-  const zoom = Math.max(fit, OPEN_MIN_ZOOM);
+  const zoom = Math.max(fit, minZoom);
   const centreX = bounds.width * zoom <= width ? bounds.x + bounds.width / 2 : start.x + start.width / 2;
   return {
     x: Math.round(OPEN_MARGIN + width / 2 - centreX * zoom),
@@ -97,7 +100,15 @@ export function openingViewport(
 }
 
 /** Fits the flow in view once its cards are measured (see `openingViewport`), and marks the canvas as ready. */
-function FitOnLoad({ onReady, rightInset }: { onReady: () => void; rightInset: number }) {
+function FitOnLoad({
+  onReady,
+  rightInset,
+  minZoom,
+}: {
+  onReady: () => void;
+  rightInset: number;
+  minZoom: number;
+}) {
   const initialized = useNodesInitialized();
   const { getNodes, setViewport } = useReactFlow<CanvasNode, CanvasEdge>();
   const width = useFlowStore((s) => s.width);
@@ -116,11 +127,12 @@ function FitOnLoad({ onReady, rightInset }: { onReady: () => void; rightInset: n
           getNodesBounds(nodes),
           { x: start.position.x, width: start.measured?.width ?? DEFAULT_NODE_SIZE.width },
           { width, height, rightInset },
+          minZoom,
         ),
       );
       onReady();
     })();
-  }, [initialized, getNodes, setViewport, width, height, onReady, rightInset]);
+  }, [initialized, getNodes, setViewport, width, height, onReady, rightInset, minZoom]);
   return null;
 }
 
@@ -382,7 +394,13 @@ export function FlowCanvas({
             </ControlButton>
           )}
         </Controls>
-        {fitOnLoad && <FitOnLoad onReady={markReady} rightInset={minimap ? MINIMAP_SIZE.width + 16 : 0} />}
+        {fitOnLoad && (
+          <FitOnLoad
+            onReady={markReady}
+            rightInset={minimap ? MINIMAP_SIZE.width + 16 : 0}
+            minZoom={readOnly ? ANALYTICS_OPEN_MIN_ZOOM : OPEN_MIN_ZOOM}
+          />
+        )}
         {!readOnly && <RevealNewStep minimap={minimap} />}
       </ReactFlow>
       {nodes.length === 0 && !readOnly && (
