@@ -326,7 +326,6 @@ export function FlowCanvas({
             maskColor="rgba(241, 245, 249, 0.7)"
             ariaLabel="Overview of the flow"
             style={MINIMAP_SIZE}
-            data-testid="minimap"
           />
         )}
         <Controls

@@ -41,6 +41,12 @@ export function describeNode(kind: NodeKind, config: unknown) {
   };
 }
 
+/** The title of a zoomed-out card: the summary without its "Email: " lead-in (the icon says that). */
+export function compactTitle(label: string, summary: string): string {
+  const lead = `${label}: `;
+  return summary.startsWith(lead) && summary.length > lead.length ? summary.slice(lead.length) : summary;
+}
+
 export function NodeCard({
   id,
   kind,
@@ -119,7 +125,7 @@ export function NodeCard({
           <span className={cn("flow-card-compact-icon", TONES[tone].icon)}>
             <Icon />
           </span>
-          <span className="flow-card-compact-text">{summary}</span>
+          <span className="flow-card-compact-text">{compactTitle(label, summary)}</span>
         </div>
         <CompactHeadline id={id} kind={kind} />
       </div>
