@@ -7,6 +7,9 @@ const nextConfig = {
   poweredByHeader: false,
   // Lets several builds live side by side (e.g. parallel e2e runs on one machine).
   distDir: process.env.NEXT_DIST_DIR || ".next",
+  // A checkout whose node_modules links to another folder (a git worktree sharing one install)
+  // builds with NEXT_TURBOPACK_ROOT set to a folder that holds both.
+  ...(process.env.NEXT_TURBOPACK_ROOT ? { turbopack: { root: process.env.NEXT_TURBOPACK_ROOT } } : {}),
   // Plain security headers on every response (pages get their CSP from proxy.ts; see
   // server/security/headers.ts). HSTS when a proxy in front says the request came over https.
   async headers() {

@@ -1,6 +1,6 @@
 "use client";
 /** The flow builder page: header, palette, canvas and inspector around one builder store. */
-import { useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { ReactFlowProvider } from "@xyflow/react";
 import { useTRPC } from "@/trpc/client";
@@ -67,6 +67,8 @@ function BuilderShell({
   const [versionsOpen, setVersionsOpen] = useState(false);
   const [settingsNonce, setSettingsNonce] = useState(0);
   const [analytics, setAnalytics] = useState(initialAnalytics !== null);
+  const [paletteCollapsed, togglePalette] = useRememberedToggle("tidings.builder.palette-collapsed");
+  const [inspectorCollapsed, toggleInspector] = useRememberedToggle("tidings.builder.inspector-collapsed");
   return (
     <BuilderContext.Provider value={context}>
       <div className="flex h-full min-h-[560px] flex-col" data-testid="flow-builder">
@@ -91,13 +93,16 @@ function BuilderShell({
           />
         ) : (
           <div className="flex min-h-0 flex-1">
-            <Palette />
+            <Palette collapsed={paletteCollapsed} onToggle={() => togglePalette()} />
             <div className="relative min-w-0 flex-1 bg-slate-50">
               <FlowCanvas />
               {issuesOpen && (
                 <IssuesPanel
                   onClose={() => setIssuesOpen(false)}
-                  onOpenSettings={() => setSettingsNonce((n) => n + 1)}
+                  onOpenSettings={() => {
+                    setSettingsNonce((n) => n + 1);
+                    toggleInspector(false);
+                  }}
                 />
               )}
               <NoticeToast />
@@ -105,6 +110,8 @@ function BuilderShell({
             <Inspector
               key={`inspector-${settingsNonce}`}
               initialTab={settingsNonce > 0 ? "settings" : undefined}
+              collapsed={inspectorCollapsed}
+              onToggle={() => toggleInspector()}
             />
           </div>
         )}
@@ -118,4 +125,32 @@ function BuilderShell({
       <VersionsDialog open={versionsOpen} onOpenChange={setVersionsOpen} liveVersionId={flow.liveVersionId} />
     </BuilderContext.Provider>
   );
+}
+
+/** A panel's collapsed state, remembered in this browser (panels start open). */
+function useRememberedToggle(key: string): [boolean, (on?: boolean) => void] {
+  const [on, setOn] = useState(false);
+  // Read after the first render, so the server's page and the browser's agree.
+  useEffect(() => {
+    try {
+      if (window.localStorage.getItem(key) === "1") setOn(true);
+    } catch {
+      // Storage off: panels open.
+    }
+  }, [key]);
+  const set = useCallback(
+    (next?: boolean) => {
+      setOn((was) => {
+        const value = next ?? !was;
+        try {
+          window.localStorage.setItem(key, value ? "1" : "0");
+        } catch {
+          // Storage off: the choice lasts for this page only.
+        }
+        return value;
+      });
+    },
+    [key],
+  );
+  return [on, set];
 }

@@ -6,11 +6,12 @@
  */
 import "@xyflow/react/dist/style.css";
 import "./builder.css";
-import { useCallback, useEffect, useRef, useState, type DragEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import {
   Background,
   ControlButton,
   Controls,
+  getNodesBounds,
   MiniMap,
   ReactFlow,
   useNodesInitialized,
@@ -21,13 +22,15 @@ import {
   type FinalConnectionState,
   type Node,
 } from "@xyflow/react";
-import { LayoutGrid } from "lucide-react";
+import { LayoutGrid, Map as MapIcon } from "lucide-react";
 import { useShallow } from "zustand/react/shallow";
 import { isNodeKind, type NodeKind } from "@/server/engine/nodes";
 import type { Issue } from "@/server/engine/issues";
 import { edgeTypes } from "./edge";
 import type { CanvasEdge, CanvasNode } from "./graph-canvas";
 import { InsertMenu } from "./insert-menu";
+import { DEFAULT_NODE_SIZE, overlaps } from "./layout";
+import { ANALYTICS_OPEN_MIN_ZOOM, OPEN_MIN_ZOOM, openingViewport, zoomTier } from "./viewport";
 import { nodeTypes, nodeUiOf } from "./nodes";
 import { TONES } from "./nodes/types";
 import { cn } from "@/components/ui/cn";
@@ -35,8 +38,15 @@ import { DND_TYPE } from "./palette";
 import { useBuilder, useBuilderStore } from "./store-provider";
 
 const FIT = { padding: 0.15, maxZoom: 1 } as const;
-/** Below this zoom, cards draw as coloured tiles without words or small controls. */
-const ZOOMED_OUT = 0.25;
+/** With the overview map on, fitting keeps the flow clear of it (it sits bottom right). */
+const FIT_BESIDE_MINIMAP = {
+  padding: { top: "32px", bottom: "32px", left: "32px", right: "248px" },
+  maxZoom: 1,
+} as const;
+/** Below this zoom the dot grid is not drawn (thousands of dots to repaint on every frame). */
+const NO_GRID = 0.25;
+/** From this many steps on, the overview map is on unless turned off. */
+const MINIMAP_FROM = 16;
 /** From this many steps on, only the cards in view are in the DOM. */
 const LARGE_FLOW = 150;
 
@@ -49,40 +59,94 @@ function minimapColor(node: Node): string {
   return isNodeKind(node.type ?? "") ? TONES[nodeUiOf(node.type as NodeKind).tone].mini : "#94a3b8";
 }
 
-/** Below this zoom a card's words are too small to read. */
-const READABLE_ZOOM = 0.5;
-
-/**
- * Fits the flow in view once its cards are measured, and marks the canvas as ready. A flow
- * too big to read whole opens at a readable zoom, at its trigger; "Fit view" shows it all.
- */
-function FitOnLoad({ onReady }: { onReady: () => void }) {
+/** Fits the flow in view once its cards are measured (see `openingViewport`), and marks the canvas as ready. */
+function FitOnLoad({
+  onReady,
+  rightInset,
+  minZoom,
+}: {
+  onReady: () => void;
+  rightInset: number;
+  minZoom: number;
+}) {
   const initialized = useNodesInitialized();
-  const { fitView, getZoom, getNodes, setViewport } = useReactFlow<CanvasNode, CanvasEdge>();
+  const { getNodes, setViewport } = useReactFlow<CanvasNode, CanvasEdge>();
   const width = useFlowStore((s) => s.width);
+  const height = useFlowStore((s) => s.height);
   const done = useRef(false);
   useEffect(() => {
-    if (!initialized || done.current) return;
+    if (!initialized || done.current || width === 0) return;
     done.current = true;
     void (async () => {
-      await fitView(FIT);
-      if (getZoom() < READABLE_ZOOM) {
-        const nodes = getNodes();
-        const start =
-          nodes.find((n) => n.type === "trigger") ??
-          nodes.reduce((top, n) => (n.position.y < top.position.y ? n : top));
-        const zoom = 0.8;
-        const centreX = start.position.x + (start.measured?.width ?? 264) / 2;
-        await setViewport({ x: width / 2 - centreX * zoom, y: 48 - start.position.y * zoom, zoom });
-      }
+      const nodes = getNodes();
+      const start =
+        nodes.find((n) => n.type === "trigger") ??
+        nodes.reduce((top, n) => (n.position.y < top.position.y ? n : top));
+      await setViewport(
+        openingViewport(
+          getNodesBounds(nodes),
+          { x: start.position.x, width: start.measured?.width ?? DEFAULT_NODE_SIZE.width },
+          { width, height, rightInset },
+          minZoom,
+        ),
+      );
       onReady();
     })();
-  }, [initialized, fitView, getZoom, getNodes, setViewport, width, onReady]);
+  }, [initialized, getNodes, setViewport, width, height, onReady, rightInset, minZoom]);
   return null;
 }
 
+/**
+ * A step just added from the palette or an edge's menu is brought into view when it landed off
+ * screen or under the overview map.
+ */
+function RevealNewStep({ minimap }: { minimap: boolean }) {
+  const selectedNodeId = useBuilder((s) => s.selectedNodeId);
+  const count = useBuilder((s) => s.nodes.length);
+  const { getInternalNode, getViewport, setCenter } = useReactFlow<CanvasNode, CanvasEdge>();
+  const width = useFlowStore((s) => s.width);
+  const height = useFlowStore((s) => s.height);
+  const seenCount = useRef(count);
+  useEffect(() => {
+    const added = count > seenCount.current;
+    seenCount.current = count;
+    if (!added || !selectedNodeId) return;
+    const node = getInternalNode(selectedNodeId);
+    if (!node) return;
+    const { x, y, zoom } = getViewport();
+    const w = (node.measured.width ?? DEFAULT_NODE_SIZE.width) * zoom;
+    const h = (node.measured.height ?? DEFAULT_NODE_SIZE.height) * zoom;
+    const left = node.internals.positionAbsolute.x * zoom + x;
+    const top = node.internals.positionAbsolute.y * zoom + y;
+    const box = { x: left, y: top, width: w, height: h };
+    const offScreen = left < 0 || top < 0 || left + w > width || top + h > height;
+    const map = { x: width - MINIMAP_SIZE.width - 16, y: height - MINIMAP_SIZE.height - 16, ...MINIMAP_SIZE };
+    if (offScreen || (minimap && overlaps(box, map)))
+      void setCenter(
+        node.internals.positionAbsolute.x + w / zoom / 2,
+        node.internals.positionAbsolute.y + h / zoom / 2,
+        { zoom, duration: 200 },
+      );
+  }, [count, selectedNodeId, getInternalNode, getViewport, setCenter, width, height, minimap]);
+  return null;
+}
+
+const MINIMAP_SIZE = { width: 200, height: 150 };
+
 /** `readOnly`: the analytics canvas — look, pan and zoom; no moving, connecting, dropping or keys that edit. */
-export function FlowCanvas({ onReady, readOnly = false }: { onReady?: () => void; readOnly?: boolean }) {
+export function FlowCanvas({
+  onReady,
+  readOnly = false,
+  onStepClick,
+  activeStepId = null,
+}: {
+  onReady?: () => void;
+  readOnly?: boolean;
+  /** Read-only canvas: a click on a step (its report opens beside the canvas). */
+  onStepClick?: (nodeId: string) => void;
+  /** Read-only canvas: the step whose report is open, outlined. */
+  activeStepId?: string | null;
+}) {
   const store = useBuilderStore();
   const { nodes, edges } = useBuilder(useShallow((s) => ({ nodes: s.nodes, edges: s.edges })));
   const { screenToFlowPosition } = useReactFlow();
@@ -97,8 +161,23 @@ export function FlowCanvas({ onReady, readOnly = false }: { onReady?: () => void
   }, [onReady]);
 
   const { onNodesChange, onEdgesChange, connect, checkConnection } = store.getState();
-  // Zoomed far out, the small controls (an edge's "+", output labels) are hidden: unreadable there anyway, and cheaper to draw.
-  const zoomedOut = useFlowStore((s) => s.transform[2] < ZOOMED_OUT);
+  // Semantic zoom: the tier changes a few times per zoom gesture at most, not on every frame.
+  const tier = useFlowStore((s) => zoomTier(s.transform[2]));
+  const noGrid = useFlowStore((s) => s.transform[2] < NO_GRID);
+  const [minimap, setMinimap] = useState(nodes.length >= MINIMAP_FROM);
+  const shownNodes = useMemo(
+    () =>
+      readOnly && activeStepId
+        ? nodes.map((n) => (n.id === activeStepId ? { ...n, className: "flow-node-active" } : n))
+        : nodes,
+    [nodes, readOnly, activeStepId],
+  );
+  const onNodeClick = useCallback(
+    (_event: unknown, node: Node) => {
+      if (readOnly) onStepClick?.(node.id);
+    },
+    [readOnly, onStepClick],
+  );
 
   const isValidConnection = useCallback(
     (connection: Edge | RFConnection) => {
@@ -147,10 +226,10 @@ export function FlowCanvas({ onReady, readOnly = false }: { onReady?: () => void
       const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
       store
         .getState()
-        .addNode(
+        .dropNode(
           kind,
           { x: Math.round(at.x - 132), y: Math.round(at.y - 36) },
-          { config: nodeUiOf(kind).initialConfig?.() },
+          nodeUiOf(kind).initialConfig?.(),
         );
       wrapper.current?.focus({ preventScroll: true });
     },
@@ -199,15 +278,17 @@ export function FlowCanvas({ onReady, readOnly = false }: { onReady?: () => void
     <div
       ref={wrapper}
       tabIndex={-1}
-      className={cn("relative h-full w-full outline-none", zoomedOut && "zoomed-out")}
+      className={cn("relative h-full w-full outline-none", readOnly && onStepClick && "steps-clickable")}
+      data-zoom={tier}
       data-testid={readOnly ? "analytics-canvas" : "canvas"}
       data-ready={ready ? "true" : "false"}
       onDragOver={readOnly ? undefined : onDragOver}
       onDrop={readOnly ? undefined : onDrop}
     >
       <ReactFlow<CanvasNode, CanvasEdge>
-        nodes={nodes}
+        nodes={shownNodes}
         edges={edges}
+        onNodeClick={readOnly ? onNodeClick : undefined}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
@@ -235,16 +316,32 @@ export function FlowCanvas({ onReady, readOnly = false }: { onReady?: () => void
         }}
       >
         {/* Far out, the dot grid would be thousands of dots to repaint on every frame. */}
-        {!zoomedOut && <Background gap={24} size={1.5} color="#cbd5e1" />}
-        <MiniMap
-          pannable
-          zoomable
-          nodeColor={minimapColor}
-          nodeStrokeWidth={3}
-          maskColor="rgba(241, 245, 249, 0.7)"
-          ariaLabel="Overview of the flow"
-        />
-        <Controls showInteractive={false} fitViewOptions={FIT} aria-label="Zoom">
+        {!noGrid && <Background gap={24} size={1.5} color="#cbd5e1" />}
+        {minimap && (
+          <MiniMap
+            pannable
+            zoomable
+            nodeColor={minimapColor}
+            nodeStrokeWidth={3}
+            maskColor="rgba(241, 245, 249, 0.7)"
+            ariaLabel="Overview of the flow"
+            style={MINIMAP_SIZE}
+          />
+        )}
+        <Controls
+          showInteractive={false}
+          fitViewOptions={minimap ? FIT_BESIDE_MINIMAP : FIT}
+          aria-label="Zoom"
+        >
+          <ControlButton
+            onClick={() => setMinimap((on) => !on)}
+            title={minimap ? "Hide the overview map" : "Show the overview map"}
+            aria-label={minimap ? "Hide overview map" : "Show overview map"}
+            aria-pressed={minimap}
+            data-testid="toggle-minimap"
+          >
+            <MapIcon aria-hidden />
+          </ControlButton>
           {!readOnly && (
             <ControlButton
               onClick={() => store.getState().autoLayout()}
@@ -256,7 +353,14 @@ export function FlowCanvas({ onReady, readOnly = false }: { onReady?: () => void
             </ControlButton>
           )}
         </Controls>
-        {fitOnLoad && <FitOnLoad onReady={markReady} />}
+        {fitOnLoad && (
+          <FitOnLoad
+            onReady={markReady}
+            rightInset={minimap ? MINIMAP_SIZE.width + 16 : 0}
+            minZoom={readOnly ? ANALYTICS_OPEN_MIN_ZOOM : OPEN_MIN_ZOOM}
+          />
+        )}
+        {!readOnly && <RevealNewStep minimap={minimap} />}
       </ReactFlow>
       {nodes.length === 0 && !readOnly && (
         <div className="pointer-events-none absolute inset-0 flex items-center justify-center">

@@ -75,6 +75,9 @@ export const FlowEdge = memo(function FlowEdge({
             aria-label="Insert a step here"
             data-testid={`insert-${id}`}
             onClick={(event) => {
+              // The pane under the label would otherwise take this click as "click on empty
+              // canvas" and clear the selection, which closes the menu it just opened.
+              event.stopPropagation();
               const rect = event.currentTarget.getBoundingClientRect();
               store
                 .getState()

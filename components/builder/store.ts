@@ -21,6 +21,7 @@ import {
   type CanvasNode,
 } from "./graph-canvas";
 import { DEFAULT_NODE_SIZE, layoutGraph, type Size } from "./layout";
+import { boxOf, findFreeSpot } from "./placement";
 
 export type Snapshot = { nodes: CanvasNode[]; edges: CanvasEdge[]; settings: FlowSettings };
 
@@ -57,8 +58,13 @@ export type BuilderState = {
     position: Position,
     options?: { config?: unknown; after?: { nodeId: string; handle: string } },
   ) => string | null;
-  /** Adds a step after the selected one (first free output), or below the flow. */
+  /**
+   * Adds a step after the selected one, connected to its first free output; with none free (or
+   * nothing selected) in free space near it (or below the flow). Never on top of another step.
+   */
   appendNode: (kind: NodeKind, config?: unknown) => string | null;
+  /** Adds a step dropped at a position, nudged clear of the steps already there. */
+  dropNode: (kind: NodeKind, position: Position, config?: unknown) => string | null;
   /** Puts a new step on an edge, between its two ends. */
   insertOnEdge: (edgeId: string, kind: NodeKind, config?: unknown) => string | null;
   deleteSelection: () => void;
@@ -120,6 +126,20 @@ function outputsOf(node: CanvasNode): string[] {
   } catch {
     return [];
   }
+}
+
+function cardOf(n: CanvasNode) {
+  return { id: n.id, position: n.position, width: n.measured?.width, height: n.measured?.height };
+}
+
+function cardBox(n: CanvasNode) {
+  return boxOf(cardOf(n));
+}
+
+/** The first output of a step with no edge yet, or null. */
+function freeOutput(node: CanvasNode, edges: readonly CanvasEdge[]): string | null {
+  const taken = new Set(edges.filter((e) => e.source === node.id).map((e) => e.sourceHandle));
+  return outputsOf(node).find((h) => !taken.has(h)) ?? null;
 }
 
 /** A readable id not yet used: `wait_2`, `email_3`, `trigger`. */
@@ -266,7 +286,9 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
         const patch: Partial<BuilderState> = { nodes };
         if (meaningful.some((c) => c.type === "select")) {
           patch.selectedNodeId = singleSelected(nodes);
-          patch.insertMenu = null;
+          // Selecting a step closes the edge menu; a deselection alone (a click that reached the
+          // pane) does not, so the "+" opens its menu on the first click whatever was selected.
+          if (meaningful.some((c) => c.type === "select" && c.selected)) patch.insertMenu = null;
         }
         // Positions are saved with the draft; sizes and selection are not.
         const moved = moves.some((c) => c.type === "position" && c.position);
@@ -328,21 +350,22 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
 
       appendNode(kind, config) {
         const { nodes, edges, selectedNodeId } = get();
+        const occupied = nodes.map(cardBox);
         const anchor = nodes.find((n) => n.id === selectedNodeId) ?? null;
         if (anchor) {
-          const taken = new Set(edges.filter((e) => e.source === anchor.id).map((e) => e.sourceHandle));
+          const handle = freeOutput(anchor, edges);
           const outputs = outputsOf(anchor);
-          const free = outputs.findIndex((h) => !taken.has(h));
-          const handle = free === -1 ? undefined : outputs[free];
+          const free = handle === null ? -1 : outputs.indexOf(handle);
           const shift =
             outputs.length > 1 && free !== -1
               ? (free - (outputs.length - 1) / 2) * (DEFAULT_NODE_SIZE.width + 56)
               : 0;
           const height = anchor.measured?.height ?? DEFAULT_NODE_SIZE.height;
-          const position = {
+          const wanted = {
             x: anchor.position.x + shift,
             y: anchor.position.y + height + ROW_GAP - DEFAULT_NODE_SIZE.height,
           };
+          const position = findFreeSpot(wanted, DEFAULT_NODE_SIZE, occupied);
           return get().addNode(
             kind,
             position,
@@ -353,8 +376,13 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
           (low, n) => (!low || n.position.y > low.position.y ? n : low),
           null,
         );
-        const position = lowest ? { x: lowest.position.x, y: lowest.position.y + ROW_GAP } : { x: 0, y: 0 };
-        return get().addNode(kind, position, { config });
+        const wanted = lowest ? { x: lowest.position.x, y: lowest.position.y + ROW_GAP } : { x: 0, y: 0 };
+        return get().addNode(kind, findFreeSpot(wanted, DEFAULT_NODE_SIZE, occupied), { config });
+      },
+
+      dropNode(kind, position, config) {
+        const at = findFreeSpot(position, DEFAULT_NODE_SIZE, get().nodes.map(cardBox));
+        return get().addNode(kind, at, { config });
       },
 
       insertOnEdge(id, kind, config) {

@@ -7,6 +7,7 @@ import { enrollmentsRouter } from "./routers/enrollments";
 import { flowsRouter } from "./routers/flows";
 import { outboxRouter } from "./routers/outbox";
 import { previewRouter } from "./routers/preview";
+import { stepReportRouter } from "./routers/step-report";
 import { workspaceRouter } from "./routers/workspace";
 
 export const appRouter = router({
@@ -19,6 +20,7 @@ export const appRouter = router({
   outbox: outboxRouter,
   apiKeys: apiKeysRouter,
   preview: previewRouter,
+  stepReport: stepReportRouter,
 });
 
 export type AppRouter = typeof appRouter;

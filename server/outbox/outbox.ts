@@ -2,7 +2,7 @@
  * The Outbox: every message the workspace's flows and test sends produced, with what was
  * rendered and what the provider reported since (delivered, opened, clicked, bounced…).
  */
-import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { contacts, flows, messageEvents, messages, workspaces } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
@@ -25,12 +25,22 @@ export type OutboxFilter = {
   status?: OutboxStatus | undefined;
   /** For merging the subjects of sends recorded without a rendered copy. */
   appUrl?: string | undefined;
+  /** One flow's messages; with `nodeId`, one step's. */
+  flowId?: string | undefined;
+  nodeId?: string | undefined;
+  /** Written at or after `since` and before `until`. */
+  since?: Date | undefined;
+  until?: Date | undefined;
 };
 
 function filterConditions(input: OutboxFilter): SQL[] {
   const where: SQL[] = [eq(messages.workspaceId, input.workspaceId)];
   if (input.channel) where.push(eq(messages.channel, input.channel));
   if (input.status) where.push(eq(messages.status, input.status));
+  if (input.flowId) where.push(eq(messages.flowId, input.flowId));
+  if (input.nodeId) where.push(eq(messages.nodeId, input.nodeId));
+  if (input.since) where.push(gte(messages.createdAt, input.since));
+  if (input.until) where.push(lt(messages.createdAt, input.until));
   return where;
 }
 

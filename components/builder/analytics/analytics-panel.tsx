@@ -23,6 +23,7 @@ import {
   type RangePreset,
 } from "./format";
 import { estimatedHeight, spreadRows } from "./spread";
+import { StepReportPanel } from "./step-report-panel";
 import { formatCount, formatMoney } from "@/components/format";
 
 const ALL_VERSIONS = "all";
@@ -61,6 +62,7 @@ export function AnalyticsPanel({
   );
   const [custom, setCustom] = useState({ from: "", to: "" });
   const [versionId, setVersionId] = useState<string>(ALL_VERSIONS);
+  const [reportNodeId, setReportNodeId] = useState<string | null>(null);
 
   const checked =
     preset === "custom" ? customRange(custom.from, custom.to) : { range: presetRange(preset, now) };
@@ -92,6 +94,9 @@ export function AnalyticsPanel({
     }
     return { stats: statsData, currency, edgeLabels: labels };
   }, [graph, statsData, currency]);
+
+  // The step whose report is open, if the shown version has it.
+  const reportNode = (reportNodeId && graph?.nodes.find((n) => n.id === reportNodeId)) || null;
 
   return (
     <div
@@ -205,19 +210,37 @@ export function AnalyticsPanel({
           Couldn&apos;t load the numbers: {(shown.error ?? stats.error)?.message}
         </p>
       )}
-      <div className="relative min-h-0 flex-1 bg-slate-50">
-        {graph && data ? (
-          <ReactFlowProvider key={`${data.version?.id ?? "draft"}`}>
-            <BuilderStoreProvider graph={graph}>
-              <AnalyticsContext.Provider value={view}>
-                <FlowCanvas readOnly />
-              </AnalyticsContext.Provider>
-            </BuilderStoreProvider>
-          </ReactFlowProvider>
-        ) : (
-          <p className="flex h-full items-center justify-center gap-2 text-sm text-slate-600">
-            <LoaderCircle className="size-4 animate-spin" aria-hidden /> Loading the published flow…
-          </p>
+      <div className="flex min-h-0 flex-1">
+        <div className="relative min-w-0 flex-1 bg-slate-50">
+          {graph && data ? (
+            <ReactFlowProvider key={`${data.version?.id ?? "draft"}`}>
+              <BuilderStoreProvider graph={graph}>
+                <AnalyticsContext.Provider value={view}>
+                  <FlowCanvas
+                    readOnly
+                    onStepClick={(id) => setReportNodeId((open) => (open === id ? null : id))}
+                    activeStepId={reportNode?.id ?? null}
+                  />
+                </AnalyticsContext.Provider>
+              </BuilderStoreProvider>
+            </ReactFlowProvider>
+          ) : (
+            <p className="flex h-full items-center justify-center gap-2 text-sm text-slate-600">
+              <LoaderCircle className="size-4 animate-spin" aria-hidden /> Loading the published flow…
+            </p>
+          )}
+        </div>
+        {reportNode && (
+          <StepReportPanel
+            key={reportNode.id}
+            flowId={flowId}
+            node={reportNode}
+            range={range}
+            versionId={version}
+            stats={statsData?.nodes[reportNode.id] ?? null}
+            currency={currency}
+            onClose={() => setReportNodeId(null)}
+          />
         )}
       </div>
     </div>

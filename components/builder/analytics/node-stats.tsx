@@ -5,6 +5,7 @@ import type { NodeStats } from "@/server/analytics/stats";
 import { cn } from "@/components/ui/cn";
 import { EMPTY_NODE_STATS, useAnalyticsView } from "./analytics-context";
 import { formatCount } from "@/components/format";
+import { MESSAGE_KINDS } from "@/server/engine/nodes";
 import { nodeStatCells, type StatCell } from "./format";
 
 function Cell({ cell, strong }: { cell: StatCell; strong?: boolean }) {
@@ -78,5 +79,25 @@ export const NodeStatsBlock = memo(function NodeStatsBlock({ id, kind }: { id: s
         </>
       )}
     </div>
+  );
+});
+
+/**
+ * The one number a zoomed-out card shows on the analytics canvas: sent · conversions for a
+ * message step, entered for any other.
+ */
+export function headlineOf(kind: string, stats: NodeStats): string {
+  if ((MESSAGE_KINDS as ReadonlySet<string>).has(kind))
+    return `${formatCount(stats.sent)} sent · ${formatCount(stats.conversions)} conv.`;
+  return `${formatCount(stats.entered)} entered`;
+}
+
+export const CompactHeadline = memo(function CompactHeadline({ id, kind }: { id: string; kind: string }) {
+  const view = useAnalyticsView();
+  if (!view?.stats) return null;
+  return (
+    <p className="flow-card-compact-number" data-testid="node-headline">
+      {headlineOf(kind, view.stats.nodes[id] ?? EMPTY_NODE_STATS)}
+    </p>
   );
 });

@@ -1,7 +1,7 @@
 "use client";
 /** The right-hand panel: the selected step's form, or the flow's settings. */
 import { useState } from "react";
-import { Copy, Settings2, Trash2, TriangleAlert } from "lucide-react";
+import { Copy, PanelRightClose, PanelRightOpen, Settings2, Trash2, TriangleAlert } from "lucide-react";
 import { Tabs } from "radix-ui";
 import { useShallow } from "zustand/react/shallow";
 import { definitionOf } from "@/server/engine/nodes";
@@ -14,7 +14,16 @@ import { SettingsPanel } from "./settings-panel";
 
 type Tab = "step" | "settings";
 
-export function Inspector({ initialTab }: { initialTab?: Tab | undefined }) {
+/** `collapsed`: a thin bar with a button to bring it back, so the canvas gets the room. */
+export function Inspector({
+  initialTab,
+  collapsed = false,
+  onToggle,
+}: {
+  initialTab?: Tab | undefined;
+  collapsed?: boolean;
+  onToggle?: () => void;
+}) {
   const selectedNodeId = useBuilder((s) => s.selectedNodeId);
   const [tab, setTab] = useState<Tab>(initialTab ?? (selectedNodeId ? "step" : "settings"));
   const [seen, setSeen] = useState(selectedNodeId);
@@ -23,6 +32,34 @@ export function Inspector({ initialTab }: { initialTab?: Tab | undefined }) {
     if (selectedNodeId) setTab("step");
   }
   const settingsIssues = useBuilder((s) => s.issues.filter((i) => i.code === "invalid_settings").length);
+  const toggle = onToggle && (
+    <button
+      type="button"
+      onClick={onToggle}
+      className="m-1.5 shrink-0 self-center rounded-md p-1 text-slate-500 hover:bg-slate-100 hover:text-slate-800 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+      aria-label={collapsed ? "Show the inspector" : "Hide the inspector"}
+      aria-expanded={!collapsed}
+      title={collapsed ? "Show the inspector" : "Hide the inspector"}
+      data-testid="toggle-inspector"
+    >
+      {collapsed ? (
+        <PanelRightOpen className="size-4" aria-hidden />
+      ) : (
+        <PanelRightClose className="size-4" aria-hidden />
+      )}
+    </button>
+  );
+  if (collapsed)
+    return (
+      <aside
+        aria-label="Inspector"
+        className="flex w-10 shrink-0 flex-col items-center border-l border-slate-200 bg-white"
+        data-testid="inspector"
+        data-collapsed="true"
+      >
+        {toggle}
+      </aside>
+    );
   return (
     <aside
       aria-label="Inspector"
@@ -30,7 +67,10 @@ export function Inspector({ initialTab }: { initialTab?: Tab | undefined }) {
       data-testid="inspector"
     >
       <Tabs.Root value={tab} onValueChange={(v) => setTab(v as Tab)} className="flex min-h-0 flex-1 flex-col">
-        <Tabs.List aria-label="Inspector" className="flex shrink-0 border-b border-slate-200 px-3">
+        <Tabs.List
+          aria-label="Inspector"
+          className="flex shrink-0 items-center border-b border-slate-200 px-3"
+        >
           {(
             [
               ["step", "Step"],
@@ -48,6 +88,8 @@ export function Inspector({ initialTab }: { initialTab?: Tab | undefined }) {
               )}
             </Tabs.Trigger>
           ))}
+          <span className="ml-auto" />
+          {toggle}
         </Tabs.List>
         <Tabs.Content value="step" className="min-h-0 flex-1 overflow-y-auto focus-visible:outline-none">
           {selectedNodeId ? (

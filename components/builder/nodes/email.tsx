@@ -30,12 +30,48 @@ export function templateContent(key: string): EmailConfig | null {
   return couponCode === undefined ? content : { ...content, couponCode };
 }
 
+/** True when the step's copy is still its template's own, untouched: choosing another template may replace it. */
+export function isTemplateCopy(config: EmailConfig): boolean {
+  const copy = templateContent(config.template);
+  if (!copy) return false;
+  const fields = [
+    "subject",
+    "preheader",
+    "heading",
+    "body",
+    "buttonText",
+    "buttonUrl",
+    "couponCode",
+  ] as const;
+  return fields.every((f) => (config[f] ?? "") === (copy[f] ?? ""));
+}
+
+/** The first template of the catalogue, which a new email step starts on, with its copy. */
+export function initialEmailConfig(): EmailConfig {
+  const first = Object.keys(emailCatalog)[0];
+  const copy = first ? templateContent(first) : null;
+  return (
+    copy ?? {
+      template: "",
+      subject: "",
+      preheader: "",
+      heading: "",
+      body: "",
+      buttonText: "",
+      buttonUrl: "",
+      productSource: "none",
+      category: "marketing",
+    }
+  );
+}
+
 function EmailInspector({ nodeId, config }: InspectorProps<"email">) {
   const { draft, change, error } = useNodeForm("email", nodeId, config);
   const triggerEvent = useTriggerEvent();
   const set = (patch: Partial<EmailConfig>) => change({ ...draft, ...patch });
   const known = isEmailTemplateKey(draft.template);
-  const blankCopy = draft.subject.trim() === "" && draft.body.trim() === "";
+  // Copy nobody wrote (blank, or the template's own untouched) follows the chosen template.
+  const blankCopy = (draft.subject.trim() === "" && draft.body.trim() === "") || isTemplateCopy(draft);
   return (
     <>
       <Section title="Template" className="px-0 pt-0">
@@ -185,16 +221,7 @@ export const emailUi: NodeUi<"email"> = {
   tone: "sky",
   Card: EmailCard,
   Inspector: EmailInspector,
-  // A new email starts with no template, so choosing one fills in its copy.
-  initialConfig: () => ({
-    template: "",
-    subject: "",
-    preheader: "",
-    heading: "",
-    body: "",
-    buttonText: "",
-    buttonUrl: "",
-    productSource: "none",
-    category: "marketing",
-  }),
+  // A new email starts on the first real template with its copy; choosing another template
+  // swaps the copy in as long as nobody has edited it.
+  initialConfig: initialEmailConfig,
 };

@@ -9,7 +9,7 @@ import { Handle, Position } from "@xyflow/react";
 import { TriangleAlert, type LucideIcon } from "lucide-react";
 import { definitionOf, type NodeKind } from "@/server/engine/nodes";
 import { cn } from "@/components/ui/cn";
-import { NodeStatsBlock } from "../analytics/node-stats";
+import { CompactHeadline, NodeStatsBlock } from "../analytics/node-stats";
 import { useBuilder } from "../store-provider";
 import { TONES, type Tone } from "./types";
 
@@ -39,6 +39,12 @@ export function describeNode(kind: NodeKind, config: unknown) {
       label: attempt(() => definition.outputLabel(config, handle), handle),
     })),
   };
+}
+
+/** The title of a zoomed-out card: the summary without its "Email: " lead-in (the icon says that). */
+export function compactTitle(label: string, summary: string): string {
+  const lead = `${label}: `;
+  return summary.startsWith(lead) && summary.length > lead.length ? summary.slice(lead.length) : summary;
 }
 
 export function NodeCard({
@@ -113,6 +119,16 @@ export function NodeCard({
         </div>
       </div>
       <NodeStatsBlock id={id} kind={kind} />
+      {/* Zoomed out (semantic zoom, see builder.css): the kind's icon, a large title and one number. */}
+      <div className="flow-card-compact" aria-hidden data-testid="node-compact">
+        <div className="flow-card-compact-title">
+          <span className={cn("flow-card-compact-icon", TONES[tone].icon)}>
+            <Icon />
+          </span>
+          <span className="flow-card-compact-text">{compactTitle(label, summary)}</span>
+        </div>
+        <CompactHeadline id={id} kind={kind} />
+      </div>
       {branched && (
         <div className="flow-output-labels flex border-t border-slate-100" aria-hidden>
           {outputs.map((o) => (

@@ -80,8 +80,10 @@ export const email = defineNode({
     `Email: ${blank(config.subject) ? "(no subject)" : excerpt(compactMergeFields(config.subject), 60)}`,
   validate: (config, ctx) => validateEmail(config, ctx),
   step: (ctx) => deliver(ctx, { channel: "email", content: ctx.config }),
+  // No template until one is chosen (the editor starts a new step on the first real one):
+  // a made-up key would only turn into an "unknown template" problem later.
   defaultConfig: (): EmailConfig => ({
-    template: "standard",
+    template: "",
     subject: "",
     preheader: "",
     heading: "",

@@ -26,7 +26,10 @@ describe("email", () => {
   });
 
   it("wants a template, subject and body, a full button and a real coupon", () => {
+    // A new email has no template yet (never a made-up one) and says so.
+    expect(email.defaultConfig().template).toBe("");
     expect(email.validate(email.defaultConfig(), ctx).map((i) => i.message)).toEqual([
+      "Choose an email template.",
       "Add a subject line.",
       "Add the email's body text.",
     ]);

@@ -1,0 +1,42 @@
+/** The canvas viewport as pure functions: the semantic-zoom tier and the view a flow opens at. */
+
+/**
+ * The zoom step the canvas is drawn at (semantic zoom, see builder.css): below 50 % cards show
+ * their compact face, sized per step so titles stay readable on screen.
+ */
+export function zoomTier(zoom: number): "near" | "far" | "farther" | "farthest" | "tiny" {
+  if (zoom >= 0.5) return "near";
+  if (zoom >= 0.35) return "far";
+  if (zoom >= 0.25) return "farther";
+  if (zoom >= 0.16) return "farthest";
+  return "tiny";
+}
+
+/** The least zoom a flow opens at: its compact cards still read there. */
+export const OPEN_MIN_ZOOM = 0.3;
+/** The analytics canvas opens no smaller than this, so every card's numbers read in full. */
+export const ANALYTICS_OPEN_MIN_ZOOM = 0.5;
+const OPEN_MARGIN = 32;
+
+/**
+ * The view a flow opens at: the whole flow when it fits at a readable zoom (at most 100 %),
+ * else the readable zoom; in both cases its first steps at the top, centred across when it
+ * fits the width, else on the trigger. Pure, for the tests.
+ */
+export function openingViewport(
+  bounds: { x: number; y: number; width: number; height: number },
+  start: { x: number; width: number },
+  view: { width: number; height: number; rightInset?: number },
+  minZoom = OPEN_MIN_ZOOM,
+): { x: number; y: number; zoom: number } {
+  const width = Math.max(1, view.width - 2 * OPEN_MARGIN - (view.rightInset ?? 0));
+  const height = Math.max(1, view.height - 2 * OPEN_MARGIN);
+  const fit = Math.min(width / Math.max(1, bounds.width), height / Math.max(1, bounds.height), 1);
+  const zoom = Math.max(fit, minZoom);
+  const centreX = bounds.width * zoom <= width ? bounds.x + bounds.width / 2 : start.x + start.width / 2;
+  return {
+    x: Math.round(OPEN_MARGIN + width / 2 - centreX * zoom),
+    y: Math.round(OPEN_MARGIN - bounds.y * zoom),
+    zoom,
+  };
+}
