@@ -62,6 +62,27 @@ describe(`welcome series scenarios (${testDriver()})`, () => {
     expect(await shop.sent()).toEqual(["welcome_email at day 0 09:00"]);
   });
 
+  it("signs up at 10:00 and orders at 10:05, both in one batch → the welcome (due at 10:00) is sent, then the order ends it", async () => {
+    const shop = await shopWithInes();
+    await shop.runUntil(at(0, "10:05"));
+    await shop.deliver(signedUp(at(0, "10:00")), ordered(at(0, "10:05")));
+    await shop.runUntil(at(5, "00:00"));
+    expect(await shop.sent()).toEqual(["welcome_email at day 0 10:05"]);
+    expect(await shop.journeys()).toMatchObject([{ status: "exited", exitReason: "goal" }]);
+    expect((await shop.conversions()).map((c) => c.valueCents)).toEqual([3000]);
+  });
+
+  it("the order arrives first (10:05) and the sign-up it followed (10:00) a minute later → still the welcome, no reminder", async () => {
+    const shop = await shopWithInes();
+    await shop.runUntil(at(0, "10:05"));
+    await shop.deliver(ordered(at(0, "10:05")));
+    await shop.runUntil(at(0, "10:06"));
+    await shop.deliver(signedUp(at(0, "10:00")));
+    await shop.runUntil(at(5, "00:00"));
+    expect(await shop.sent()).toEqual(["welcome_email at day 0 10:06"]);
+    expect(await shop.journeys()).toMatchObject([{ status: "exited", exitReason: "goal" }]);
+  });
+
   it("signs up again a week later (a second browser) → no second welcome", async () => {
     const shop = await shopWithInes();
     await shop.runUntil(at(0, "09:00"));
