@@ -13,6 +13,8 @@ import { contactMerges, contacts, events } from "@/server/db/schema";
 import { rowsOf } from "@/server/db/rows";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { apiRequest, createShop, reply, type ErrorBody } from "@/server/testing/ingest-requests";
+import { signUnsubscribe } from "@/server/channels/unsubscribe-token";
+import { linkSigningKey, resolveUnsubscribeLink, unsubscribeByLink } from "@/server/messages/consent";
 import { handleIdentify, handleTrack } from "./handlers";
 
 let t: TestDb;
@@ -114,6 +116,37 @@ describe(`one contact per email (${testDriver()})`, () => {
     // Later events by the userId reach the one contact.
     await track(key, { userId: "acct-bo", event: "Placed Order", properties: { order_id: "B2" } });
     expect((await eventsOf(newsletter!.id)).filter((e) => e.startsWith("Placed Order"))).toHaveLength(2);
+  });
+
+  it("an unsubscribe link emailed to the merged contact unsubscribes the contact it became", async () => {
+    const key = shop.secretKey;
+    await identify(key, {
+      anonymousId: "nl-fay",
+      traits: { email: "fay@example.com", email_consent: "subscribed" },
+    });
+    await identify(key, { userId: "acct-fay", traits: { phone: "+15550002", sms_consent: "subscribed" } });
+    const [account] = await t.db.select().from(contacts).where(eq(contacts.externalId, "acct-fay"));
+    const token = signUnsubscribe(
+      { workspaceId: shop.workspaceId, contactId: account!.id, channel: "sms" },
+      await linkSigningKey(t.db),
+    );
+    await identify(key, { userId: "acct-fay", traits: { email: "fay@example.com" } });
+    const [survivor] = await contactsWithEmail("fay@example.com");
+    expect(survivor).toMatchObject({
+      externalId: "acct-fay",
+      smsConsent: "subscribed",
+      emailConsent: "subscribed",
+    });
+
+    const link = await resolveUnsubscribeLink(t.db, token);
+    expect(link.kind).toBe("valid");
+    if (link.kind !== "valid") return;
+    expect(link.contact.id).toBe(survivor!.id);
+    await unsubscribeByLink(t.db, { payload: link.payload, source: "one-click" });
+    expect((await contactsWithEmail("fay@example.com"))[0]).toMatchObject({
+      smsConsent: "unsubscribed",
+      emailConsent: "subscribed",
+    });
   });
 
   it("an email that belongs to another customer's userId is refused with 409 naming traits.email; nothing changes", async () => {
