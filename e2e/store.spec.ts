@@ -87,3 +87,41 @@ test("a signed-up shopper turns on notifications; the contact's push consent bec
   await expect(page.getByRole("heading", { name: "Nora Notify" })).toBeVisible();
   await expect(page.getByText("Push: subscribed")).toBeVisible();
 });
+
+test("a shopper signs up on the demo storefront in two browsers with one email: one contact, and the welcome series starts", async ({
+  signedIn: page,
+  browser,
+}) => {
+  const email = `welcome.${Date.now()}@example.com`;
+  for (const typed of [email, email.toUpperCase()]) {
+    const context = await browser.newContext();
+    const shop = await context.newPage();
+    await shop.goto("/store/demo/sign-up");
+    await shop.getByLabel("Name").fill("Wren Welcome");
+    await shop.getByLabel("Email").fill(typed);
+    const signedUp = shop.waitForResponse(
+      (r) =>
+        r.url().endsWith("/api/v1/track") &&
+        (r.request().postDataJSON() as { event?: string } | null)?.event === "Signed Up",
+    );
+    await shop.getByRole("button", { name: "Sign up" }).click();
+    expect((await signedUp).status()).toBe(200);
+    await expect(shop.getByRole("status")).toContainText("You are signed up");
+    await context.close();
+  }
+
+  await page.goto(`/contacts?q=${encodeURIComponent(email)}`);
+  await expect(page.getByTestId("contact-row")).toHaveCount(1);
+  await page.getByTestId("contact-row").getByRole("link").click();
+  await expect(page.getByRole("heading", { name: "Wren Welcome" })).toBeVisible();
+  await expect(
+    page.getByTestId("contact-timeline").getByTestId("timeline-event").filter({ hasText: "Signed Up" }),
+  ).toHaveCount(2);
+  // The executor enrolls her moments after the event; the page shows it on a reload.
+  await expect(async () => {
+    await page.reload();
+    const flows = page.getByTestId("contact-flows");
+    await expect(flows.getByRole("link", { name: "Welcome series" })).toHaveCount(1, { timeout: 1_000 });
+    await expect(flows).toContainText("welcome_email", { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+});

@@ -12,7 +12,7 @@ import {
   getCart,
   getShopper,
   saveCart,
-  signUp,
+  identifyShopper,
   track,
   useCart,
   useShopper,
@@ -60,7 +60,7 @@ export function CheckoutView({ cartId }: { cartId: string }) {
     try {
       if (!getShopper(store.slug).email) {
         const [firstName, ...rest] = name.trim().split(/\s+/);
-        await signUp(store, {
+        await identifyShopper(store, {
           email: email.trim(),
           ...(firstName && { firstName }),
           ...(rest.length > 0 && { lastName: rest.join(" ") }),

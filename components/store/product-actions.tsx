@@ -1,12 +1,21 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import Link from "next/link";
 import { Bell, Check, ShoppingCart } from "lucide-react";
 import type { StoreProduct } from "@/server/store/store";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
-import { getCart, getShopper, saveCart, signUp, track, useShopper, useStore, type CartItem } from "./shopper";
+import {
+  getCart,
+  getShopper,
+  saveCart,
+  identifyShopper,
+  track,
+  useShopper,
+  useStore,
+  type CartItem,
+} from "./shopper";
 
 export function lineItem(product: StoreProduct, quantity: number): CartItem {
   return {
@@ -20,15 +29,50 @@ export function lineItem(product: StoreProduct, quantity: number): CartItem {
   };
 }
 
-/** Sends Viewed Product once when the product page opens. */
+/** A view is sent at the latest after this long on the page. */
+const VIEW_CAP_MS = 5 * 60_000;
+/** Shorter than this, a view is no view (also what React's development double mount leaves). */
+const GLANCE_MS = 300;
+
+/**
+ * Sends one Viewed Product per visit of a product page, stamped when the page opened, with
+ * `time_on_page`: the whole seconds the page was visible. It goes when the shopper leaves
+ * (another page, the tab hidden or closed) or after five minutes on the page, whichever
+ * comes first. The browse-abandonment template's "a minute on the page" rule reads it.
+ */
 export function ViewTracker({ product }: { product: StoreProduct }) {
   const store = useStore();
-  const sent = useRef(false);
   useEffect(() => {
-    if (sent.current) return;
-    sent.current = true;
-    const { quantity: _quantity, ...item } = lineItem(product, 1);
-    void track(store, "Viewed Product", { ...item, currency: product.currency }).catch(() => undefined);
+    const openedAt = new Date();
+    const started = performance.now();
+    let visibleMs = 0;
+    let visibleSince: number | null = document.visibilityState === "visible" ? started : null;
+    let sent = false;
+    const send = () => {
+      if (sent) return;
+      sent = true;
+      if (visibleSince !== null) visibleMs += performance.now() - visibleSince;
+      visibleSince = null;
+      const { quantity: _quantity, ...item } = lineItem(product, 1);
+      void track(
+        store,
+        "Viewed Product",
+        { ...item, currency: product.currency, time_on_page: Math.round(visibleMs / 1000) },
+        { timestamp: openedAt },
+      ).catch(() => undefined);
+    };
+    const onVisibility = () => {
+      if (document.visibilityState === "hidden") send();
+    };
+    const cap = window.setTimeout(send, VIEW_CAP_MS);
+    document.addEventListener("visibilitychange", onVisibility);
+    window.addEventListener("pagehide", send);
+    return () => {
+      window.clearTimeout(cap);
+      document.removeEventListener("visibilitychange", onVisibility);
+      window.removeEventListener("pagehide", send);
+      if (performance.now() - started >= GLANCE_MS) send();
+    };
   }, [store, product]);
   return null;
 }
@@ -104,7 +148,7 @@ export function NotifyMe({ product }: { product: StoreProduct }) {
     e.preventDefault();
     setState("busy");
     try {
-      if (!getShopper(store.slug).email) await signUp(store, { email: email.trim() });
+      if (!getShopper(store.slug).email) await identifyShopper(store, { email: email.trim() });
       const { quantity: _quantity, ...item } = lineItem(product, 1);
       await track(store, "Subscribed to Back in Stock", { ...item, currency: product.currency });
       setState("done");

@@ -137,21 +137,35 @@ function identity(shopper: Shopper) {
   return { anonymousId: shopper.anonymousId, ...(shopper.userId && { userId: shopper.userId }) };
 }
 
-export async function track(store: StoreContextValue, event: string, properties: Record<string, unknown>) {
+/** Sends an event; `timestamp` is when it happened (default: now). */
+export async function track(
+  store: StoreContextValue,
+  event: string,
+  properties: Record<string, unknown>,
+  options: { timestamp?: Date } = {},
+) {
   const shopper = getShopper(store.slug);
-  await send(store.apiKey, "track", { event, properties, ...identity(shopper) });
+  await send(store.apiKey, "track", {
+    event,
+    properties,
+    ...identity(shopper),
+    ...(options.timestamp && { timestamp: options.timestamp.toISOString() }),
+  });
 }
 
-/** Signs the shopper up: identify with email and name; later events carry the userId. */
-export async function signUp(
+/**
+ * Tells the shop who this browser's shopper is (checkout, back-in-stock, sign-up): identify
+ * the session's anonymous id with the email. The email is the identity — the store invents
+ * no userId — so two browsers that give one email are one contact, and the session's
+ * earlier events join it.
+ */
+export async function identifyShopper(
   store: StoreContextValue,
   input: { email: string; firstName?: string; lastName?: string },
 ) {
   const shopper = getShopper(store.slug);
-  const userId = shopper.userId ?? `shopper_${crypto.randomUUID()}`;
   await send(store.apiKey, "identify", {
-    userId,
-    anonymousId: shopper.anonymousId,
+    ...identity(shopper),
     traits: {
       email: input.email,
       ...(input.firstName && { first_name: input.firstName }),
@@ -162,8 +176,16 @@ export async function signUp(
   });
   saveShopper(store.slug, {
     ...shopper,
-    userId,
     email: input.email,
     ...(input.firstName && { firstName: input.firstName }),
   });
+}
+
+/** The sign-up form: identify, then `Signed Up` (what starts the welcome series). */
+export async function signUp(
+  store: StoreContextValue,
+  input: { email: string; firstName?: string; lastName?: string },
+) {
+  await identifyShopper(store, input);
+  await track(store, "Signed Up", { source: "storefront" });
 }

@@ -204,10 +204,47 @@ export const contacts = pgTable(
   },
   (t) => [
     uniqueIndex("contacts_workspace_external_uq").on(t.workspaceId, t.externalId),
-    index("contacts_workspace_email_idx").on(t.workspaceId, t.email),
+    /** One contact per email in a workspace, whatever the letter case (identify merges into it). */
+    uniqueIndex("contacts_workspace_email_uq").on(t.workspaceId, sql`lower(${t.email})`),
     index("contacts_workspace_created_idx").on(t.workspaceId, t.createdAt),
     /** Finds the contact an anonymous id was merged into (`anonymous_ids && array[...]`). */
     index("contacts_anonymous_ids_idx").using("gin", t.anonymousIds),
+  ],
+);
+
+/**
+ * Contacts merged into another one because they turned out to be the same person (an
+ * identify named an email another contact already had). The merged contact is gone; its
+ * events, journeys, messages and subscriptions now belong to the survivor. Written by the
+ * database function `tidings_merge_contacts` (`server/db/sql/merge-contacts.sql`).
+ */
+export const contactMerges = pgTable(
+  "contact_merges",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    survivorId: uuid("survivor_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    /** The id the merged contact had (no longer a contact). */
+    mergedId: uuid("merged_id").notNull(),
+    mergedExternalId: text("merged_external_id"),
+    mergedEmail: text("merged_email"),
+    mergedAnonymousIds: text("merged_anonymous_ids")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** What asked for it: `identify`, `migration`. */
+    reason: text("reason").notNull(),
+    /** What moved: `{ events, enrollments, enrollments_cancelled, messages, ... }`. */
+    moved: jsonb("moved").$type<Record<string, number>>().notNull().default({}),
+    mergedAt: tz("merged_at").notNull(),
+  },
+  (t) => [
+    index("contact_merges_workspace_survivor_idx").on(t.workspaceId, t.survivorId),
+    uniqueIndex("contact_merges_merged_uq").on(t.mergedId),
   ],
 );
 

@@ -100,17 +100,22 @@ export function matchesTriggerProperty(
   return compare("eq", actual, wanted);
 }
 
-/** The first goal event that happened since the flow started (never the trigger event itself). */
+/**
+ * The first goal event that happened since the flow started and by `until` (never the
+ * trigger event itself).
+ */
 function findGoal(
   settings: FlowSettings,
   scope: PredicateScope,
   start: number,
+  until: number,
   trigger: TriggerData,
 ): EventFact | null {
   const goal = settings.goal;
   if (!goal || goal.event.trim() === "") return null;
   for (const e of scope.events) {
-    if (e.name !== goal.event || e.occurredAt < start || e.id === trigger.eventId) continue;
+    if (e.name !== goal.event || e.occurredAt < start || e.occurredAt > until || e.id === trigger.eventId)
+      continue;
     if (!matchesTriggerProperty(e, trigger, goal.matchTriggerProperty)) continue;
     if (goal.filter && !evaluatePredicate(goal.filter, { ...scope, event: e })) continue;
     return e;
@@ -134,6 +139,14 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
   const lastSent = { ...facts.lastMarketingSentAt };
   let contact = facts.contact;
   let nodeId = enrollment.currentNodeId;
+  /**
+   * A fresh entry runs the steps up to its first wait as of the trigger's time: a goal event
+   * that happened after the trigger does not stop them, so a sign-up at 10:00 with an order
+   * at 10:05 in one batch still gets the welcome email that was due at 10:00. At the first
+   * wait, and in every later run, the goal is checked against everything known.
+   */
+  const fresh = Object.keys(state.visits).length === 0 && !state.waiting;
+  const due = fresh ? start : now;
 
   const finish = (
     status: Advance["status"],
@@ -143,12 +156,34 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
     if (status !== "active") state.waiting = null;
     return { status, currentNodeId: nodeId, nextRunAt, state, effects, error };
   };
+  const convert = (goal: EventFact) =>
+    effects.push({
+      type: "convert",
+      nodeId,
+      eventId: goal.id,
+      valueCents: eventValueCents(goal.properties),
+      currency: eventCurrency(goal.properties),
+      occurredAt: goal.occurredAt,
+    });
   const leave = (
     reason: "goal" | "filter" | "exit_node" | "end" | "node_removed",
     status: "exited" | "completed",
   ): Advance => {
     effects.push({ type: "exit", nodeId, reason });
     return finish(status, null);
+  };
+  /** The journey ran to its end: a goal reached after its last step was due still counts. */
+  const complete = (reason: "exit_node" | "end"): Advance => {
+    const goal = findGoal(
+      settings,
+      { contact, trigger, event: null, events, enteredAt: start, now },
+      start,
+      now,
+      trigger,
+    );
+    if (!goal) return leave(reason, "completed");
+    convert(goal);
+    return leave("goal", "exited");
   };
 
   for (let steps = 0; ; steps++) {
@@ -165,16 +200,9 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
       engagement: facts.engagement ?? [],
       journeyId: enrollment.id,
     };
-    const goal = findGoal(settings, scope, start, trigger);
+    const goal = findGoal(settings, scope, start, due, trigger);
     if (goal) {
-      effects.push({
-        type: "convert",
-        nodeId,
-        eventId: goal.id,
-        valueCents: eventValueCents(goal.properties),
-        currency: eventCurrency(goal.properties),
-        occurredAt: goal.occurredAt,
-      });
+      convert(goal);
       return leave("goal", "exited");
     }
     if (settings.filter && !evaluatePredicate(settings.filter, scope)) return leave("filter", "exited");
@@ -234,6 +262,11 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
 
     switch (result.type) {
       case "wait": {
+        const reached = fresh ? findGoal(settings, scope, start, now, trigger) : null;
+        if (reached) {
+          convert(reached);
+          return leave("goal", "exited");
+        }
         const waiting: WaitingState = {
           nodeId,
           visit,
@@ -256,7 +289,7 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
       }
       case "exit":
         effects.push({ type: "step", nodeId, visit, outcome: "exit" });
-        return leave("exit_node", "completed");
+        return complete("exit_node");
       case "next": {
         state.waiting = null;
         effects.push(
@@ -265,7 +298,7 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
             : { type: "step", nodeId, visit, outcome: result.handle, detail: { note: result.note } },
         );
         const edge = edgeFrom(graph, nodeId, result.handle);
-        if (!edge) return leave("end", "completed");
+        if (!edge) return complete("end");
         nodeId = edge.target;
       }
     }

@@ -24,7 +24,8 @@ import { and, asc, desc, eq, is, isNull, sql, type SQL } from "drizzle-orm";
 import { PgDialect, PgTransaction } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/server/db/client";
 import { backInStockSubscriptions, contacts, events, ingestedMessages } from "@/server/db/schema";
-import { badRequest, DomainError, HTTP_STATUS } from "@/server/errors";
+import { badRequest, conflict, DomainError, HTTP_STATUS } from "@/server/errors";
+import { mergeContacts } from "@/server/db/queries/contact-merges";
 import { eventTime } from "./event-time";
 import { SUBSCRIBED_TO_BACK_IN_STOCK } from "./events";
 import type { StoredEvent } from "./hooks";
@@ -670,31 +671,89 @@ function restrictedTraits(
   return { set: out, optIn, keepProperties: false };
 }
 
+/** A unique index refused the write (the driver's error, or drizzle's wrapping of it). */
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++)
+    if ((e as { code?: unknown }).code === "23505") return true;
+  return false;
+}
+
 /**
- * Finds the contact by userId, then by email, then by anonymous id (a contact that already
- * has another userId is never taken over), updates the traits it names — or creates it —
- * and merges the anonymous id. Returns the contact id.
+ * Applies one identify. A concurrent identify may create the contact this one is about to
+ * create, or take the email it is about to set (emails are unique per workspace); the
+ * attempt is then rolled back to its savepoint and run again, and finds that contact.
  */
 async function identifyOne(
   tx: DbOrTx,
   ctx: Ctx,
   message: IdentifyMessage,
 ): Promise<{ contactId: string; optIn: boolean }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await tx.transaction((sp) => identifyAttempt(sp, ctx, message));
+    } catch (error) {
+      if (attempt >= 3 || !isUniqueViolation(error)) throw error;
+    }
+  }
+}
+
+/**
+ * Finds the contact by userId, then by email, then by anonymous id (a contact that already
+ * has another userId is never taken over), updates the traits it names — or creates it —
+ * and merges the anonymous id. One contact per email: when the userId's contact and the
+ * email's contact are two, the first is merged into the second (a secret key only; see
+ * `tidings_merge_contacts` for what moves); an email that belongs to another customer's
+ * userId is refused. Returns the contact id.
+ */
+async function identifyAttempt(
+  tx: DbOrTx,
+  ctx: Ctx,
+  message: IdentifyMessage,
+): Promise<{ contactId: string; optIn: boolean }> {
   const { userId, anonymousId, traits } = message;
   const email = traits.email ?? undefined;
-  const loose = userId !== undefined;
-  let contact =
+  const byUser =
     userId !== undefined
       ? await findContact(tx, ctx, eq(contacts.externalId, userId), false, asc(contacts.createdAt))
       : undefined;
-  if (!contact && email)
-    contact = await findContact(tx, ctx, eq(contacts.email, email), loose, asc(contacts.createdAt));
+  const byEmail = email
+    ? await findContact(
+        tx,
+        ctx,
+        sql`lower(${contacts.email}) = lower(${email})`,
+        false,
+        asc(contacts.createdAt),
+      )
+    : undefined;
+  let contact = byUser ?? byEmail;
+  if (byEmail && byEmail.id !== byUser?.id) {
+    if (userId !== undefined && byEmail.externalId !== null && byEmail.externalId !== userId)
+      throw conflict(
+        "This email belongs to another contact with a different userId; one email is one contact per workspace",
+        "traits.email",
+      );
+    if (byUser) {
+      if (ctx.restricted)
+        throw forbidden(
+          "A publishable key cannot merge two contacts; identify with a secret key",
+          "traits.email",
+        );
+      // The userId's contact and the email's are one person: the email's contact survives.
+      await mergeContacts(tx, {
+        survivorId: byEmail.id,
+        mergedId: byUser.id,
+        reason: "identify",
+        now: ctx.now,
+      });
+      contact = await findContact(tx, ctx, eq(contacts.id, byEmail.id), false, asc(contacts.createdAt));
+    }
+  }
   if (!contact && anonymousId !== undefined) {
     contact = await findContact(
       tx,
       ctx,
       sql`${contacts.anonymousIds} @> array[${anonymousId}::text]`,
-      loose,
+      userId !== undefined,
       desc(contacts.updatedAt),
     );
   }

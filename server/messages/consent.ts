@@ -3,6 +3,7 @@
  * unsubscribe at once (RFC 8058 one-click), and save the preference page. The executor
  * reads consent before every step, so a change here holds from the contact's next step.
  */
+import { survivorOf } from "@/server/db/queries/contact-merges";
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { contacts, messageEvents, messages, workspaces } from "@/server/db/schema";
@@ -41,13 +42,15 @@ export type ResolvedLink =
   | { kind: "sample" }
   | { kind: "invalid" };
 
-/** What a link's token points at; `invalid` for a tampered, truncated or foreign token, or a deleted contact. */
+/** What a link's token points at (a merged contact's link, its survivor); `invalid` for a tampered, truncated or foreign token, or a deleted contact. */
 export async function resolveUnsubscribeLink(db: DbOrTx, token: string): Promise<ResolvedLink> {
   if (token === SAMPLE_TOKEN) return { kind: "sample" };
-  const payload = verifyUnsubscribe(token, await linkSigningKey(db));
-  if (!payload) return { kind: "invalid" };
+  const signed = verifyUnsubscribe(token, await linkSigningKey(db));
+  if (!signed) return { kind: "invalid" };
   const UUID = /^[0-9a-f-]{36}$/i;
-  if (!UUID.test(payload.contactId) || !UUID.test(payload.workspaceId)) return { kind: "invalid" };
+  if (!UUID.test(signed.contactId) || !UUID.test(signed.workspaceId)) return { kind: "invalid" };
+  // A link emailed to a contact since merged into another one acts for the contact it became.
+  const payload = { ...signed, contactId: await survivorOf(db, signed) };
   const [row] = await db
     .select({ contact: contacts, workspace: workspaces })
     .from(contacts)

@@ -137,7 +137,38 @@ export class Shop {
     );
   }
 
-  private async ingest(items: unknown[]): Promise<void> {
+  /**
+   * A shopper signs up in a browser session, as the demo storefront does it: identify the
+   * session's anonymous id with the email (asking to subscribe), then `Signed Up`. The
+   * storefront uses the publishable key (the subscription waits for the double opt-in);
+   * a shop's own server may use its secret key (subscribed at once).
+   */
+  async signUp(input: { session: string; email: string; name: string; key?: "publishable" | "secret" }) {
+    await this.ingest(
+      [
+        {
+          type: "identify",
+          anonymousId: input.session,
+          traits: { email: input.email, first_name: input.name, email_consent: "subscribed" },
+          context: { timezone: "Europe/London" },
+        },
+        {
+          type: "track",
+          anonymousId: input.session,
+          event: "Signed Up",
+          properties: { source: "storefront" },
+        },
+      ],
+      input.key ?? "publishable",
+    );
+  }
+
+  /** Raw messages delivered now in one batch (secret key unless told). */
+  async send(items: unknown[], keyKind: "secret" | "publishable" = "secret"): Promise<void> {
+    await this.ingest(items, keyKind);
+  }
+
+  private async ingest(items: unknown[], keyKind: "secret" | "publishable" = "secret"): Promise<void> {
     const parsed: IngestMessage[] = items.map((item, index) => {
       const result = parseBatchItem(item, index);
       if (!result.ok) throw new Error(`batch.${index}: ${JSON.stringify(result.issues)}`);
@@ -147,6 +178,7 @@ export class Shop {
       workspaceId: this.workspaceId,
       messages: parsed,
       now: new Date(this.clock.t),
+      keyKind,
     });
     const refused = report.outcomes.find((o) => !o.ok);
     if (refused && !refused.ok) throw new Error(`ingest refused a message: ${refused.error.message}`);

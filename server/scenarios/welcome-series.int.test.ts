@@ -4,6 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
+import { and, eq, sql } from "drizzle-orm";
+import { contactMerges, contacts } from "@/server/db/schema";
 import { at, Shop } from "./shop";
 
 let t: TestDb;
@@ -62,6 +64,27 @@ describe(`welcome series scenarios (${testDriver()})`, () => {
     expect(await shop.sent()).toEqual(["welcome_email at day 0 09:00"]);
   });
 
+  it("signs up at 10:00 and orders at 10:05, both in one batch → the welcome (due at 10:00) is sent, then the order ends it", async () => {
+    const shop = await shopWithInes();
+    await shop.runUntil(at(0, "10:05"));
+    await shop.deliver(signedUp(at(0, "10:00")), ordered(at(0, "10:05")));
+    await shop.runUntil(at(5, "00:00"));
+    expect(await shop.sent()).toEqual(["welcome_email at day 0 10:05"]);
+    expect(await shop.journeys()).toMatchObject([{ status: "exited", exitReason: "goal" }]);
+    expect((await shop.conversions()).map((c) => c.valueCents)).toEqual([3000]);
+  });
+
+  it("the order arrives first (10:05) and the sign-up it followed (10:00) a minute later → still the welcome, no reminder", async () => {
+    const shop = await shopWithInes();
+    await shop.runUntil(at(0, "10:05"));
+    await shop.deliver(ordered(at(0, "10:05")));
+    await shop.runUntil(at(0, "10:06"));
+    await shop.deliver(signedUp(at(0, "10:00")));
+    await shop.runUntil(at(5, "00:00"));
+    expect(await shop.sent()).toEqual(["welcome_email at day 0 10:06"]);
+    expect(await shop.journeys()).toMatchObject([{ status: "exited", exitReason: "goal" }]);
+  });
+
   it("signs up again a week later (a second browser) → no second welcome", async () => {
     const shop = await shopWithInes();
     await shop.runUntil(at(0, "09:00"));
@@ -71,5 +94,80 @@ describe(`welcome series scenarios (${testDriver()})`, () => {
     await shop.runUntil(at(12, "00:00"));
     expect(await shop.sent()).toEqual(["welcome_email at day 0 09:00", "reminder_email at day 2 09:00"]);
     expect(await shop.journeys()).toHaveLength(1);
+  });
+
+  it("signs up on the storefront at 09:00 (publishable key) → her welcome journey starts at 09:00; the welcome waits on her double opt-in, so it is skipped as no consent", async () => {
+    const shop = await Shop.open(t, "welcome_series");
+    await shop.runUntil(at(0, "09:00"));
+    await shop.signUp({ session: "anon_ines_phone", email: "ines@example.com", name: "Ines" });
+    await shop.runUntil(at(0, "10:00"));
+    expect(await shop.sends()).toMatchObject([
+      { step: "welcome_email", at: "day 0 09:00", status: "skipped", skipReason: "no_consent" },
+    ]);
+    expect(await shop.journeys()).toMatchObject([{ status: "active" }]);
+  });
+
+  it("two browser sessions sign up with one email at the same moment (09:00) → one contact, one journey, one welcome email, one reminder", async () => {
+    const shop = await Shop.open(t, "welcome_series");
+    await shop.runUntil(at(0, "09:00"));
+    await Promise.all([
+      shop.signUp({ session: "anon_laptop", email: "Jo@example.com", name: "Jo", key: "secret" }),
+      shop.signUp({ session: "anon_phone", email: "jo@example.com", name: "Jo", key: "secret" }),
+    ]);
+    await shop.runUntil(at(5, "00:00"));
+    const found = await t.db
+      .select()
+      .from(contacts)
+      .where(
+        and(eq(contacts.workspaceId, shop.workspaceId), sql`lower(${contacts.email}) = 'jo@example.com'`),
+      );
+    expect(found).toHaveLength(1);
+    expect(found[0]!.anonymousIds.sort()).toEqual(["anon_laptop", "anon_phone"]);
+    expect(await shop.sent()).toEqual(["welcome_email at day 0 09:00", "reminder_email at day 2 09:00"]);
+    expect(await shop.journeys()).toHaveLength(1);
+  });
+
+  it("the same on the storefront's publishable key → one contact and one journey", async () => {
+    const shop = await Shop.open(t, "welcome_series");
+    await shop.runUntil(at(0, "09:00"));
+    await Promise.all([
+      shop.signUp({ session: "anon_a", email: "kim@example.com", name: "Kim" }),
+      shop.signUp({ session: "anon_b", email: "KIM@example.com", name: "Kim" }),
+    ]);
+    await shop.runUntil(at(1, "00:00"));
+    const found = await t.db
+      .select({ id: contacts.id })
+      .from(contacts)
+      .where(
+        and(eq(contacts.workspaceId, shop.workspaceId), sql`lower(${contacts.email}) = 'kim@example.com'`),
+      );
+    expect(found).toHaveLength(1);
+    expect(await shop.journeys()).toHaveLength(1);
+    expect((await shop.sends()).filter((m) => m.step === "welcome_email")).toHaveLength(1);
+  });
+
+  it("newsletter sign-up at 09:00 (email only) and a shop account at 09:30 (userId only), identified as one at 09:31 → one contact, the account's journey cancelled as merged, one reminder on day 2", async () => {
+    const shop = await Shop.open(t, "welcome_series");
+    await shop.runUntil(at(0, "09:00"));
+    await shop.signUp({ session: "anon_footer", email: "lu@example.com", name: "Lu", key: "secret" });
+    await shop.runUntil(at(0, "09:30"));
+    await shop.send([
+      { type: "track", userId: "acct_lu", event: "Signed Up", properties: { source: "account" } },
+    ]);
+    await shop.runUntil(at(0, "09:31"));
+    await shop.send([{ type: "identify", userId: "acct_lu", traits: { email: "lu@example.com" } }]);
+    await shop.runUntil(at(5, "00:00"));
+
+    const found = await t.db.select().from(contacts).where(eq(contacts.workspaceId, shop.workspaceId));
+    expect(found).toMatchObject([{ email: "lu@example.com", externalId: "acct_lu" }]);
+    expect(
+      await t.db.select().from(contactMerges).where(eq(contactMerges.survivorId, found[0]!.id)),
+    ).toMatchObject([{ mergedExternalId: "acct_lu", reason: "identify" }]);
+    expect(await shop.journeys()).toMatchObject([
+      { status: "completed" },
+      { status: "cancelled", exitReason: "merged" },
+    ]);
+    // The account's welcome at 09:30 had no address yet; the newsletter journey's reminder goes out once.
+    expect(await shop.sent()).toEqual(["welcome_email at day 0 09:00", "reminder_email at day 2 09:00"]);
   });
 });

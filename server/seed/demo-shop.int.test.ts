@@ -6,6 +6,8 @@ import { createAuth } from "@/server/auth/auth";
 import { DEMO_LOGIN, seedDemoShop } from "./demo-shop";
 import { flowStats } from "@/server/analytics/stats";
 import { flows } from "@/server/db/schema";
+import { rowsOf } from "@/server/db/rows";
+import { HISTORY_STEP_MS } from "./history";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -112,6 +114,40 @@ describe(`demo shop history (${testDriver()})`, () => {
         n: number;
       }>;
       expect(rows[0]?.n).toBe(0);
+
+      // The replay behaves as live (HISTORY_STEP_MS): each reminder goes out within two
+      // steps of its wait after its trigger, and never after the cart was ordered.
+      const delays = async (template: string, nodeId: string) =>
+        rowsOf<{ minutes: number | string }>(
+          await other.db.execute(sql`
+            select extract(epoch from (m.created_at - ev.occurred_at)) / 60 as minutes
+            from messages m
+            join enrollments en on en.id = m.enrollment_id
+            join events ev on ev.id = en.trigger_event_id
+            join flows f on f.id = m.flow_id
+            where f.template_key = ${template} and m.node_id = ${nodeId}`),
+        ).map((r) => Number(r.minutes));
+      const step = HISTORY_STEP_MS / 60_000;
+      const cartEmails = await delays("abandoned_cart", "email_1");
+      expect(cartEmails.length).toBeGreaterThan(0);
+      for (const minutes of cartEmails) expect(minutes).toBeGreaterThanOrEqual(60);
+      for (const minutes of cartEmails) expect(minutes).toBeLessThanOrEqual(60 + 2 * step);
+      for (const minutes of await delays("browse_abandonment", "browse_email")) {
+        expect(minutes).toBeGreaterThanOrEqual(120);
+        expect(minutes).toBeLessThanOrEqual(120 + 2 * step);
+      }
+      const [ordered] = rowsOf<{ n: number | string }>(
+        await other.db.execute(sql`
+          select count(*)::int as n
+          from messages m
+          join enrollments en on en.id = m.enrollment_id
+          join events ev on ev.id = en.trigger_event_id
+          join flows f on f.id = m.flow_id
+          join events o on o.contact_id = en.contact_id and o.name = 'Placed Order'
+            and o.properties->>'cart_id' = ev.properties->>'cart_id' and o.occurred_at < m.created_at
+          where f.template_key = 'abandoned_cart'`),
+      );
+      expect(Number(ordered?.n)).toBe(0);
     } finally {
       await other.close();
     }
