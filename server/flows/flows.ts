@@ -23,11 +23,6 @@ export type FlowListItem = {
   updatedByName: string | null;
   /** The trigger in words, from the live version when there is one, else the draft. */
   trigger: string | null;
-  /** Contacts who entered in the last 7 days. */
-  entered7d: number;
-  conversions: number;
-  /** Attributed revenue per currency, largest first. */
-  revenue: { currency: string; cents: number }[];
 };
 
 /** The trigger of a graph in words ("When Started Checkout"), or null when it has none that parses. */
@@ -39,15 +34,13 @@ export function triggerSummary(graph: unknown): string | null {
 }
 
 /**
- * The flows list with its columns: status, trigger, entered in the last 7 days, conversions
- * and revenue (from the conversions table), last edited and by whom. Archived flows only
- * when asked.
+ * The flows list with its columns: status, trigger, last edited and by whom. Archived flows
+ * only when asked. Its numbers come from server/analytics/metrics (flowsListWithNumbers).
  */
 export async function listFlows(
   db: DbOrTx,
-  input: { workspaceId: string; archived?: boolean; now?: Date },
+  input: { workspaceId: string; archived?: boolean },
 ): Promise<FlowListItem[]> {
-  const now = input.now ?? new Date();
   const live = alias(flowVersions, "live_version");
   const rows = await db
     .select({
@@ -71,45 +64,9 @@ export async function listFlows(
       ),
     )
     .orderBy(desc(flows.updatedAt));
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-
-  const entered = await db
-    .select({ flowId: enrollments.flowId, n: count() })
-    .from(enrollments)
-    .where(
-      and(
-        eq(enrollments.workspaceId, input.workspaceId),
-        inArray(enrollments.flowId, ids),
-        gte(enrollments.enteredAt, new Date(now.getTime() - 7 * DAY_MS)),
-      ),
-    )
-    .groupBy(enrollments.flowId);
-  const converted = await db
-    .select({
-      flowId: conversions.flowId,
-      currency: conversions.currency,
-      n: count(),
-      cents: sql<string>`coalesce(sum(${conversions.valueCents}), 0)`.mapWith(Number),
-    })
-    .from(conversions)
-    .where(and(eq(conversions.workspaceId, input.workspaceId), inArray(conversions.flowId, ids)))
-    .groupBy(conversions.flowId, conversions.currency);
-
-  const enteredBy = new Map(entered.map((r) => [r.flowId, r.n]));
-  const conversionsBy = new Map<string, { n: number; revenue: { currency: string; cents: number }[] }>();
-  for (const r of converted) {
-    const entry = conversionsBy.get(r.flowId) ?? { n: 0, revenue: [] };
-    entry.n += r.n;
-    entry.revenue.push({ currency: r.currency, cents: Number(r.cents) });
-    conversionsBy.set(r.flowId, entry);
-  }
   return rows.map(({ draftGraph, liveGraph, ...row }) => ({
     ...row,
     trigger: triggerSummary(liveGraph ?? draftGraph),
-    entered7d: enteredBy.get(row.id) ?? 0,
-    conversions: conversionsBy.get(row.id)?.n ?? 0,
-    revenue: (conversionsBy.get(row.id)?.revenue ?? []).sort((a, b) => b.cents - a.cents),
   }));
 }
 
