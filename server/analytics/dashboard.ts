@@ -24,7 +24,15 @@ import { FlowGraph, type FlowNode } from "@/server/engine/graph";
 import { definitionOf } from "@/server/engine/nodes";
 import type { SplitAutoWinner } from "@/server/engine/nodes/split";
 import { getFlow } from "@/server/db/queries/flows";
-import { isoDay, stepTitle, type DayRange } from "@/server/engine/metrics";
+import {
+  END_REASON_LABELS,
+  endReasonOf,
+  isoDay,
+  stepOutcomeWords,
+  stepTitle,
+  type DayRange,
+  type EndReason,
+} from "@/server/engine/metrics";
 import { creditedConversions, flowHeadline, type FlowHeadline } from "./metrics";
 import {
   compareBranches,
@@ -109,9 +117,15 @@ async function currentGraph(
 async function firstDay(db: DbOrTx, scope: { workspaceId: string; flowId: string }, today: string) {
   const [row] = await db
     .select({
-      entered: sql<string | null>`(select to_char(min(${enrollments.enteredAt}) at time zone 'UTC', 'YYYY-MM-DD') from ${enrollments} where ${enrollments.workspaceId} = ${scope.workspaceId} and ${enrollments.flowId} = ${scope.flowId})`,
-      counted: sql<string | null>`(select to_char(min(${flowStatsDaily.day}), 'YYYY-MM-DD') from ${flowStatsDaily} where ${flowStatsDaily.workspaceId} = ${scope.workspaceId} and ${flowStatsDaily.flowId} = ${scope.flowId})`,
-      converted: sql<string | null>`(select to_char(min(${conversions.occurredAt}) at time zone 'UTC', 'YYYY-MM-DD') from ${conversions} where ${conversions.workspaceId} = ${scope.workspaceId} and ${conversions.flowId} = ${scope.flowId})`,
+      entered: sql<
+        string | null
+      >`(select to_char(min(${enrollments.enteredAt}) at time zone 'UTC', 'YYYY-MM-DD') from ${enrollments} where ${enrollments.workspaceId} = ${scope.workspaceId} and ${enrollments.flowId} = ${scope.flowId})`,
+      counted: sql<
+        string | null
+      >`(select to_char(min(${flowStatsDaily.day}), 'YYYY-MM-DD') from ${flowStatsDaily} where ${flowStatsDaily.workspaceId} = ${scope.workspaceId} and ${flowStatsDaily.flowId} = ${scope.flowId})`,
+      converted: sql<
+        string | null
+      >`(select to_char(min(${conversions.occurredAt}) at time zone 'UTC', 'YYYY-MM-DD') from ${conversions} where ${conversions.workspaceId} = ${scope.workspaceId} and ${conversions.flowId} = ${scope.flowId})`,
     })
     .from(sql`(select 1) as one`);
   const days = [row?.entered, row?.counted, row?.converted, today].filter((d): d is string => !!d);
@@ -327,10 +341,14 @@ export interface RecentEnrollment {
   id: string;
   contact: { id: string; name: string | null; email: string | null };
   status: string;
+  /** Where the contact is (or stopped), by the step's card title. */
   currentStep: { nodeId: string; label: string };
   enteredAt: Date;
   endedAt: Date | null;
-  lastStep: { nodeId: string; label: string; outcome: string; at: Date } | null;
+  /** Why the journey ended, in words ("Reached the goal"); null while active. */
+  ended: { reason: EndReason; label: string } | null;
+  /** The last step recorded, its title and what happened there in words ("waiting", "took “Yes”"). */
+  lastStep: { nodeId: string; label: string; outcome: string; words: string; at: Date } | null;
 }
 
 /** The newest enrollments with their contact, where they are and their last step. */
@@ -345,6 +363,7 @@ export async function recentEnrollments(
       versionId: enrollments.versionId,
       status: enrollments.status,
       currentNodeId: enrollments.currentNodeId,
+      exitReason: enrollments.exitReason,
       enteredAt: enrollments.enteredAt,
       endedAt: enrollments.endedAt,
       contactId: contacts.id,
@@ -383,10 +402,8 @@ export async function recentEnrollments(
     const parsed = FlowGraph.safeParse(v.graph);
     if (parsed.success) kindOf.set(v.id, new Map(parsed.data.nodes.map((n) => [n.id, n])));
   }
-  const label = (versionId: string, nodeId: string) => {
-    const node = kindOf.get(versionId)?.get(nodeId);
-    return node ? definitionOf(node.kind).label : nodeId;
-  };
+  const nodeOf = (versionId: string, nodeId: string) => kindOf.get(versionId)?.get(nodeId);
+  const label = (versionId: string, nodeId: string) => stepTitle(nodeOf(versionId, nodeId));
   const lastOf = new Map(lastSteps.map((s) => [s.enrollmentId, s]));
   return rows.map((r) => {
     const last = lastOf.get(r.id);
@@ -398,8 +415,25 @@ export async function recentEnrollments(
       currentStep: { nodeId: r.currentNodeId, label: label(r.versionId, r.currentNodeId) },
       enteredAt: r.enteredAt,
       endedAt: r.endedAt,
+      ended:
+        r.status === "active"
+          ? null
+          : (() => {
+              const reason = endReasonOf(r.status, r.exitReason);
+              return { reason, label: END_REASON_LABELS[reason] };
+            })(),
       lastStep: last
-        ? { nodeId: last.nodeId, label: label(r.versionId, last.nodeId), outcome: last.outcome, at: last.at }
+        ? {
+            nodeId: last.nodeId,
+            label: label(r.versionId, last.nodeId),
+            outcome: last.outcome,
+            // A journey that ended while waiting no longer waits there.
+            words:
+              last.outcome === "wait" && r.status !== "active"
+                ? "stopped waiting"
+                : stepOutcomeWords(nodeOf(r.versionId, last.nodeId), last.outcome),
+            at: last.at,
+          }
         : null,
     };
   });

@@ -9,7 +9,21 @@
  * - message metrics count by the day they happened, from the daily rollups;
  * - conversions and revenue count credited orders by the order's day, from the conversions.
  */
-import { and, count, desc, eq, gte, inArray, isNotNull, lt, lte, ne, notInArray, sql, type SQL } from "drizzle-orm";
+import {
+  and,
+  count,
+  desc,
+  eq,
+  gte,
+  inArray,
+  isNotNull,
+  lt,
+  lte,
+  ne,
+  notInArray,
+  sql,
+  type SQL,
+} from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { conversions, enrollments, enrollmentSteps, flowStatsDaily, messages } from "@/server/db/schema";
 import {
@@ -70,7 +84,10 @@ export async function journeyCounts(
   db: DbOrTx,
   scope: MetricScope & { flowId: string },
 ): Promise<JourneyCounts> {
-  const stepWhere: SQL[] = [eq(enrollmentSteps.workspaceId, scope.workspaceId), ...cohort(scope, [scope.flowId])];
+  const stepWhere: SQL[] = [
+    eq(enrollmentSteps.workspaceId, scope.workspaceId),
+    ...cohort(scope, [scope.flowId]),
+  ];
   stepWhere.push(notInArray(enrollmentSteps.outcome, NOT_PASSED));
   if (scope.versionId) stepWhere.push(eq(enrollmentSteps.versionId, scope.versionId));
   const [steps, states] = await Promise.all([

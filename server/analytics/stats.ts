@@ -125,7 +125,8 @@ export async function flowStats(
   for (const [nodeId, metrics] of Object.entries(sent)) {
     const n = node(nodeId);
     for (const [metric, value] of Object.entries(metrics)) {
-      if (metric.startsWith("skipped:")) n.skipped[metric.slice(8)] = (n.skipped[metric.slice(8)] ?? 0) + value;
+      if (metric.startsWith("skipped:"))
+        n.skipped[metric.slice(8)] = (n.skipped[metric.slice(8)] ?? 0) + value;
       else if ((SIMPLE as readonly string[]).includes(metric)) n[metric as (typeof SIMPLE)[number]] += value;
     }
   }

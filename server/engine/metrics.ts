@@ -31,6 +31,7 @@ export type MetricKey =
   | "delivered"
   | "opened"
   | "clicked"
+  | "bounced"
   | "unsubscribed"
   | "skipped"
   | "recipients"
@@ -71,6 +72,7 @@ export const METRICS: Record<MetricKey, MetricDefinition> = {
   delivered: define("Delivered", "event", "Messages the provider reported delivered (first report)."),
   opened: define("Opened", "event", "Messages opened at least once (first open)."),
   clicked: define("Clicked", "event", "Messages clicked at least once (first click)."),
+  bounced: define("Bounced", "event", "Messages the provider reported bounced."),
   unsubscribed: define("Unsubscribed", "event", "Messages whose reader unsubscribed."),
   skipped: define("Skipped", "event", "Messages not sent, by reason."),
   recipients: define("Recipients", "event", "Contacts who were sent at least one message of the flow."),
@@ -135,14 +137,7 @@ export function rangeBounds(range: DayRange): { start: Date | null; end: Date | 
 
 /** How an enrollment's journey ended, as the metrics group it. */
 export type EndReason =
-  | "goal"
-  | "filter"
-  | "exit_node"
-  | "end"
-  | "node_removed"
-  | "cancelled"
-  | "failed"
-  | "other";
+  "goal" | "filter" | "exit_node" | "end" | "node_removed" | "cancelled" | "failed" | "other";
 
 export const END_REASON_LABELS: Record<EndReason, string> = {
   goal: "Reached the goal",
@@ -186,4 +181,16 @@ export function outputTitle(node: Pick<FlowNode, "kind" | "config"> | undefined,
   } catch {
     return handle;
   }
+}
+
+/** What a contact did at a step, in words: "waiting", "passed on", "took Yes", "reached an Exit step". */
+export function stepOutcomeWords(
+  node: Pick<FlowNode, "kind" | "config"> | undefined,
+  outcome: string,
+): string {
+  if (outcome === "wait") return "waiting";
+  if (outcome === "exit") return "reached an Exit step";
+  if (outcome === "goal") return "reached the goal";
+  if (outcome === "next") return "passed on";
+  return `took “${outputTitle(node, outcome)}”`;
 }

@@ -1,8 +1,8 @@
 /** Flow service verbs and queries; every one is scoped by workspace. */
-import { and, count, desc, eq, gte, inArray, ne, sql } from "drizzle-orm";
+import { and, desc, eq, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/server/db/client";
-import { conversions, enrollments, flows, flowVersions, users } from "@/server/db/schema";
+import { flows, flowVersions, users } from "@/server/db/schema";
 import { emptyGraph, FlowGraph, triggerNode } from "@/server/engine/graph";
 import { definitionOf } from "@/server/engine/nodes";
 import { getFlowTemplate } from "@/server/engine/templates";
@@ -10,7 +10,6 @@ import { badRequest, DomainError, notFound } from "@/server/errors";
 import { notifyFlowsChanged } from "@/server/db/flow-changes";
 import { getFlow } from "@/server/db/queries/flows";
 
-const DAY_MS = 86_400_000;
 const MAX_NAME = 120;
 
 export type FlowListItem = {

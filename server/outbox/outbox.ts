@@ -23,6 +23,8 @@ export type OutboxFilter = {
   offset?: number;
   channel?: OutboxChannel | undefined;
   status?: OutboxStatus | undefined;
+  /** One contact's messages (the contact page). */
+  contactId?: string | undefined;
   /** For merging the subjects of sends recorded without a rendered copy. */
   appUrl?: string | undefined;
 };
@@ -31,6 +33,7 @@ function filterConditions(input: OutboxFilter): SQL[] {
   const where: SQL[] = [eq(messages.workspaceId, input.workspaceId)];
   if (input.channel) where.push(eq(messages.channel, input.channel));
   if (input.status) where.push(eq(messages.status, input.status));
+  if (input.contactId) where.push(eq(messages.contactId, input.contactId));
   return where;
 }
 
