@@ -77,10 +77,19 @@ export async function getFlowForEditing(db: DbOrTx, input: { workspaceId: string
   const [editor] = flow.updatedBy
     ? await db.select({ name: users.name }).from(users).where(eq(users.id, flow.updatedBy))
     : [];
+  const [live] = flow.liveVersionId
+    ? await db
+        .select({ graph: flowVersions.graph })
+        .from(flowVersions)
+        .where(and(eq(flowVersions.workspaceId, input.workspaceId), eq(flowVersions.id, flow.liveVersionId)))
+    : [];
   const parsed = FlowGraph.safeParse(flow.draftGraph);
+  const liveParsed = live ? FlowGraph.safeParse(live.graph) : null;
   return {
     ...flow,
     draftGraph: parsed.success ? parsed.data : emptyGraph(),
+    /** The live version's graph, so the builder can tell a draft with nothing new to publish. */
+    liveGraph: liveParsed?.success ? liveParsed.data : null,
     updatedByName: editor?.name ?? null,
   };
 }
