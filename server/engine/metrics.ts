@@ -157,9 +157,12 @@ export function endReasonOf(status: string, exitReason: string | null): EndReaso
   return "other";
 }
 
+/** Longest step title before it is shortened with "…". */
+const TITLE_MAX = 60;
+
 /**
- * A step as the marketer knows it: the card's title ("Wait · 1 hour", "Email · Your cart is
- * waiting"). Never the internal id, unless the step is gone from the graph.
+ * A step as the marketer knows it: the card's title ("Wait 1 hour", "Email: Your cart is
+ * waiting"), shortened past 60 characters. Never the internal id.
  */
 export function stepTitle(node: Pick<FlowNode, "kind" | "config"> | undefined): string {
   if (!node || !isNodeKind(node.kind)) return "A removed step";
@@ -170,7 +173,8 @@ export function stepTitle(node: Pick<FlowNode, "kind" | "config"> | undefined): 
   } catch {
     summary = "";
   }
-  return summary ? `${definition.label} · ${summary}` : definition.label;
+  if (!summary) return definition.label;
+  return summary.length > TITLE_MAX ? `${summary.slice(0, TITLE_MAX - 1).trimEnd()}…` : summary;
 }
 
 /** The words of a step's output ("Yes", "Timed out", "Branch A"), never the handle id when a label exists. */
