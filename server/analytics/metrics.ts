@@ -274,7 +274,7 @@ export async function flowHeadlines(
         n: sql<number>`count(distinct ${messages.contactId})`.mapWith(Number),
       })
       .from(messages)
-      .innerJoin(enrollments, eq(enrollments.id, messages.enrollmentId))
+      .leftJoin(enrollments, eq(enrollments.id, messages.enrollmentId))
       .where(and(...recipientWhere))
       .groupBy(messages.flowId),
     creditedConversions(db, scope),
