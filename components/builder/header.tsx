@@ -1,6 +1,6 @@
 "use client";
 /** The builder's top bar: name, status, save state, analytics, undo/redo, problems, versions, pause/resume, publish. */
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import Link from "next/link";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import {
@@ -17,10 +17,13 @@ import {
   Undo2,
 } from "lucide-react";
 import { useTRPC } from "@/trpc/client";
+import type { FlowGraph } from "@/server/engine/graph";
+import { sameFlowGraph } from "@/server/engine/graph-compare";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { useBuilderContext } from "./builder-context";
+import { canvasToGraph } from "./graph-canvas";
 import { useBuilder, useBuilderStore } from "./store-provider";
 import type { SaveStatus } from "./use-autosave";
 
@@ -32,7 +35,24 @@ const SAVE_TEXT: Record<SaveStatus, string> = {
   conflict: "Not saved — out of date",
 };
 
-type Flow = { id: string; name: string; status: "draft" | "live" | "paused" | "archived" };
+type Flow = {
+  id: string;
+  name: string;
+  status: "draft" | "live" | "paused" | "archived";
+  /** The live version's graph; null when nothing is published. */
+  liveGraph?: FlowGraph | null;
+};
+
+/** Whether the editor's saved draft is exactly the live version: then there is nothing to publish. */
+function useMatchesLive(liveGraph: FlowGraph | null | undefined, saved: boolean): boolean {
+  const nodes = useBuilder((s) => s.nodes);
+  const edges = useBuilder((s) => s.edges);
+  const settings = useBuilder((s) => s.settings);
+  return useMemo(
+    () => saved && !!liveGraph && sameFlowGraph(canvasToGraph({ nodes, edges, settings }), liveGraph),
+    [saved, liveGraph, nodes, edges, settings],
+  );
+}
 
 export function BuilderHeader({
   flow,
@@ -59,6 +79,7 @@ export function BuilderHeader({
   const canUndo = useBuilder((s) => s.past.length > 0);
   const canRedo = useBuilder((s) => s.future.length > 0);
   const issueCount = useBuilder((s) => s.issues.length);
+  const upToDate = useMatchesLive(flow.liveGraph, autosave.status === "saved") && flow.status !== "archived";
   const invalidate = () =>
     Promise.all([
       queryClient.invalidateQueries({ queryKey: trpc.flows.get.queryKey({ id: flow.id }) }),
@@ -189,7 +210,9 @@ export function BuilderHeader({
               {issueCount > 0 ? <TriangleAlert aria-hidden /> : <CircleCheck aria-hidden />}
               {issueCount > 0
                 ? `${issueCount} ${issueCount === 1 ? "problem" : "problems"}`
-                : "Ready to publish"}
+                : upToDate
+                  ? "Published · no changes"
+                  : "Ready to publish"}
             </Button>
           </>
         )}
@@ -223,7 +246,18 @@ export function BuilderHeader({
             <Play aria-hidden /> Resume
           </Button>
         )}
-        <Button type="button" size="sm" onClick={onPublish} disabled={flow.status === "archived"}>
+        <Button
+          type="button"
+          size="sm"
+          onClick={onPublish}
+          disabled={flow.status === "archived" || upToDate}
+          title={
+            upToDate
+              ? "Nothing to publish: the draft is the live version. Edit the flow to publish again."
+              : undefined
+          }
+          data-testid="publish-button"
+        >
           Publish
         </Button>
       </div>

@@ -12,12 +12,13 @@ import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { formatMoney, formatShare } from "@/components/format";
 import type { DashboardSummary } from "@/server/analytics/dashboard";
+import { METRICS, RANGE_LABELS, type MetricKey } from "@/server/engine/metrics";
 import { DailyChart } from "./daily-chart";
 import { Funnel } from "./funnel";
 import { RecentEnrollments } from "./recent-enrollments";
 import { SplitResults } from "./split-results";
 
-export const RANGES = [7, 30, 90] as const;
+export const RANGES = [7, 30, 90, "all"] as const;
 export type RangeDays = (typeof RANGES)[number];
 export const DEFAULT_RANGE: RangeDays = 30;
 
@@ -74,7 +75,7 @@ export function FlowDashboard({ flowId }: { flowId: string }) {
                   days === n ? "bg-indigo-600 text-white" : "text-slate-700 hover:bg-slate-100",
                 )}
               >
-                Last {n} days
+                {n === "all" ? RANGE_LABELS.all : `Last ${n} days`}
               </button>
             ))}
           </div>
@@ -106,19 +107,22 @@ export function FlowDashboard({ flowId }: { flowId: string }) {
 
 function Overview({ summary }: { summary: DashboardSummary }) {
   const { totals, currency } = summary;
-  const tiles: Array<[string, string, string]> = [
-    ["Entered", totals.entered.toLocaleString("en"), "entered"],
-    ["Messages sent", totals.sent.toLocaleString("en"), "sent"],
-    ["Conversions", totals.conversions.toLocaleString("en"), "conversions"],
-    ["Conversion rate", formatShare(totals.conversionRate), "conversion-rate"],
-    ["Revenue", formatMoney(totals.revenueCents, currency), "revenue"],
+  const tiles: Array<[MetricKey, string, string]> = [
+    ["entered", totals.entered.toLocaleString("en"), "entered"],
+    ["sent", totals.sent.toLocaleString("en"), "sent"],
+    ["conversions", totals.conversions.toLocaleString("en"), "conversions"],
+    ["conversionRate", formatShare(totals.conversionRate), "conversion-rate"],
+    ["revenue", formatMoney(totals.revenueCents, currency), "revenue"],
+    ["revenuePerRecipient", formatMoney(totals.revenuePerRecipientCents, currency), "revenue-per-recipient"],
   ];
   return (
     <>
-      <dl className="grid grid-cols-2 gap-4 md:grid-cols-5">
-        {tiles.map(([label, value, id]) => (
-          <Card key={id} className="px-4 py-3" data-testid={`total-${id}`}>
-            <dt className="text-xs font-medium text-slate-600">{label}</dt>
+      <dl className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6">
+        {tiles.map(([key, value, id]) => (
+          <Card key={id} className="px-4 py-3" data-testid={`total-${id}`} title={METRICS[key].help}>
+            <dt className="text-xs font-medium text-slate-600">
+              {key === "sent" ? "Messages sent" : METRICS[key].label}
+            </dt>
             <dd className="mt-1 text-2xl font-semibold tabular-nums text-slate-900">{value}</dd>
           </Card>
         ))}
@@ -127,7 +131,8 @@ function Overview({ summary }: { summary: DashboardSummary }) {
         <CardHeader>
           <CardTitle>Per day</CardTitle>
           <p className="text-sm text-slate-600">
-            Conversions and revenue credited to a message of this flow.
+            Entered by the day contacts entered; messages by the day they were sent; conversions and revenue
+            credited to a message of this flow, by the day of the order.
           </p>
         </CardHeader>
         <CardContent>

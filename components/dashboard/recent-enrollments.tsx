@@ -16,15 +16,6 @@ const TONE = {
   cancelled: "neutral",
 } as const;
 
-const OUTCOME: Record<string, string> = {
-  next: "passed",
-  wait: "waiting",
-  exit: "exited",
-  yes: "yes",
-  no: "no",
-  timeout: "timed out",
-};
-
 export function RecentEnrollments({ flowId }: { flowId: string }) {
   const trpc = useTRPC();
   const { data: rows } = useSuspenseQuery(trpc.dashboard.recentEnrollments.queryOptions({ flowId }));
@@ -68,9 +59,18 @@ export function RecentEnrollments({ flowId }: { flowId: string }) {
                     <td className="py-2 pr-3">
                       <Badge tone={TONE[r.status as keyof typeof TONE] ?? "neutral"}>{r.status}</Badge>
                     </td>
-                    <td className="py-2 pr-3 text-slate-800">
-                      {r.currentStep.label}{" "}
-                      <span className="text-xs text-slate-500">{r.currentStep.nodeId}</span>
+                    <td className="py-2 pr-3 text-slate-800" data-node-id={r.currentStep.nodeId}>
+                      {r.ended ? (
+                        <>
+                          Ended at {r.currentStep.label}
+                          <span className="block text-xs text-slate-600" data-testid="ended-reason">
+                            {r.ended.label}
+                            {r.endedAt && ` · ${dateFormat.format(r.endedAt)}`}
+                          </span>
+                        </>
+                      ) : (
+                        r.currentStep.label
+                      )}
                     </td>
                     <td className="whitespace-nowrap py-2 pr-3 text-slate-700">
                       {dateFormat.format(r.enteredAt)}
@@ -78,7 +78,7 @@ export function RecentEnrollments({ flowId }: { flowId: string }) {
                     <td className="py-2 text-slate-700">
                       {r.lastStep ? (
                         <>
-                          {r.lastStep.label} · {OUTCOME[r.lastStep.outcome] ?? `took ${r.lastStep.outcome}`}
+                          {r.lastStep.label} · {r.lastStep.words}
                           <span className="block text-xs text-slate-500">
                             {dateFormat.format(r.lastStep.at)}
                           </span>

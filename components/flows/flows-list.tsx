@@ -24,7 +24,8 @@ import { formatRevenue } from "@/components/format";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Dialog } from "@/components/builder/ui/dialog";
-import type { FlowListItem } from "@/server/flows/flows";
+import type { FlowListRow as FlowListItem } from "@/server/analytics/metrics";
+import { LIST_RANGE, METRICS, RANGE_LABELS } from "@/server/engine/metrics";
 import { CreateFlowDialog } from "./create-flow-dialog";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
@@ -109,9 +110,19 @@ export function FlowsList() {
                   <th className="px-4 py-3 font-medium">Name</th>
                   <th className="px-4 py-3 font-medium">Status</th>
                   <th className="px-4 py-3 font-medium">Trigger</th>
-                  <th className="px-4 py-3 text-right font-medium">Entered (7 days)</th>
-                  <th className="px-4 py-3 text-right font-medium">Conversions</th>
-                  <th className="px-4 py-3 text-right font-medium">Revenue</th>
+                  {(["entered", "conversions", "revenue"] as const).map((key) => (
+                    <th
+                      key={key}
+                      className="px-4 py-3 text-right font-medium"
+                      title={METRICS[key].help}
+                      data-testid={`column-${key}`}
+                    >
+                      {METRICS[key].label}
+                      <span className="block text-[10px] font-normal normal-case tracking-normal text-slate-500">
+                        {RANGE_LABELS[LIST_RANGE].toLowerCase()}
+                      </span>
+                    </th>
+                  ))}
                   <th className="px-4 py-3 font-medium">Last edited</th>
                   <th className="px-2 py-3">
                     <span className="sr-only">Actions</span>
@@ -160,13 +171,15 @@ function FlowRow({ flow, onRename }: { flow: FlowListItem; onRename: () => void 
       <td className="max-w-[220px] truncate px-4 py-3 text-slate-700" title={flow.trigger ?? undefined}>
         {flow.trigger ?? <span className="text-slate-500">No trigger yet</span>}
       </td>
-      <td className="px-4 py-3 text-right tabular-nums text-slate-800">
-        {flow.entered7d.toLocaleString("en")}
+      <td className="px-4 py-3 text-right tabular-nums text-slate-800" data-testid="flow-entered">
+        {flow.numbers.entered.toLocaleString("en")}
       </td>
-      <td className="px-4 py-3 text-right tabular-nums text-slate-800">
-        {flow.conversions.toLocaleString("en")}
+      <td className="px-4 py-3 text-right tabular-nums text-slate-800" data-testid="flow-conversions">
+        {flow.numbers.conversions.toLocaleString("en")}
       </td>
-      <td className="px-4 py-3 text-right tabular-nums text-slate-800">{formatRevenue(flow.revenue)}</td>
+      <td className="px-4 py-3 text-right tabular-nums text-slate-800" data-testid="flow-revenue">
+        {formatRevenue(flow.numbers.revenue)}
+      </td>
       <td className="px-4 py-3 text-slate-600" title={dateFormat.format(flow.updatedAt)}>
         <span className="block whitespace-nowrap">{ago(flow.updatedAt)}</span>
         {flow.updatedByName && (

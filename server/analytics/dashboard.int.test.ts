@@ -149,8 +149,12 @@ describe(`flow dashboard (${testDriver()})`, () => {
     expect(summary.totals).toEqual({
       entered: 12,
       sent: 12,
+      recipients: 12,
       conversions: 2,
+      revenue: [{ currency: "USD", cents: 8000 }],
+      currency: "USD",
       revenueCents: 8000,
+      revenuePerRecipientCents: Math.round(8000 / 12),
       conversionRate: 2 / 12,
     });
     expect(summary.currency).toBe("USD");
@@ -224,14 +228,16 @@ describe(`flow dashboard (${testDriver()})`, () => {
       status: "exited",
       contact: { name: "Shopper0 Test", email: "shopper0@example.com" },
     });
-    // It ordered while waiting after its email: the goal exit leaves it at the wait.
-    expect(r0.currentStep.label).toBe("Wait");
-    expect(r0.lastStep).toMatchObject({ label: "Wait", outcome: "wait" });
+    // It ordered while waiting after its email: the goal exit leaves it at the wait, no longer waiting.
+    expect(r0.currentStep.label).toBe("Wait 3 days");
+    expect(r0.ended).toEqual({ reason: "goal", label: "Reached the goal" });
+    expect(r0.lastStep).toMatchObject({ label: "Wait 3 days", outcome: "wait", words: "stopped waiting" });
     const r2 = recent.find((r) => r.contact.id === c2!.id)!;
     expect(r2).toMatchObject({
       status: "completed",
       currentStep: { label: "Exit" },
-      lastStep: { outcome: "exit" },
+      ended: { reason: "exit_node", label: "Exit step" },
+      lastStep: { outcome: "exit", words: "reached an Exit step" },
     });
     expect(await member.caller.dashboard.recentEnrollments({ flowId: flow.flowId, limit: 5 })).toHaveLength(
       5,

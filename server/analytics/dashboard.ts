@@ -25,6 +25,16 @@ import { definitionOf } from "@/server/engine/nodes";
 import type { SplitAutoWinner } from "@/server/engine/nodes/split";
 import { getFlow } from "@/server/db/queries/flows";
 import {
+  END_REASON_LABELS,
+  endReasonOf,
+  isoDay,
+  stepOutcomeWords,
+  stepTitle,
+  type DayRange,
+  type EndReason,
+} from "@/server/engine/metrics";
+import { creditedConversions, flowHeadline, type FlowHeadline } from "./metrics";
+import {
   compareBranches,
   readSplitWinners,
   splitBranchCounts,
@@ -66,21 +76,15 @@ export interface SplitResult {
 }
 
 export interface DashboardSummary {
-  range: { from: string; to: string; days: number };
+  range: { from: string; to: string; days: number | "all" };
   currency: string;
   series: DayPoint[];
-  totals: {
-    entered: number;
-    sent: number;
-    conversions: number;
-    revenueCents: number;
-    conversionRate: number;
-  };
+  /** The flow's headline numbers over the range: the same as the flows list and the canvas header. */
+  totals: FlowHeadline;
   funnel: FunnelStep[];
   splits: SplitResult[];
 }
 
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const dayStart = (day: string) => Date.parse(`${day}T00:00:00Z`);
 
 /** `days` calendar days ending with `to` (default: today, UTC). */
@@ -109,15 +113,47 @@ async function currentGraph(
   return draft.success ? draft.data : null;
 }
 
+/** The first day anything of the flow was counted (entries, rollups, conversions), for an all-time chart. */
+async function firstDay(db: DbOrTx, scope: { workspaceId: string; flowId: string }, today: string) {
+  const [row] = await db
+    .select({
+      entered: sql<
+        string | null
+      >`(select to_char(min(${enrollments.enteredAt}) at time zone 'UTC', 'YYYY-MM-DD') from ${enrollments} where ${enrollments.workspaceId} = ${scope.workspaceId} and ${enrollments.flowId} = ${scope.flowId})`,
+      counted: sql<
+        string | null
+      >`(select to_char(min(${flowStatsDaily.day}), 'YYYY-MM-DD') from ${flowStatsDaily} where ${flowStatsDaily.workspaceId} = ${scope.workspaceId} and ${flowStatsDaily.flowId} = ${scope.flowId})`,
+      converted: sql<
+        string | null
+      >`(select to_char(min(${conversions.occurredAt}) at time zone 'UTC', 'YYYY-MM-DD') from ${conversions} where ${conversions.workspaceId} = ${scope.workspaceId} and ${conversions.flowId} = ${scope.flowId})`,
+    })
+    .from(sql`(select 1) as one`);
+  const days = [row?.entered, row?.counted, row?.converted, today].filter((d): d is string => !!d);
+  return days.sort()[0] ?? today;
+}
+
 export async function dashboardSummary(
   db: DbOrTx,
-  input: { workspaceId: string; flowId: string; days: number; to?: string | undefined; now: number },
+  input: {
+    workspaceId: string;
+    flowId: string;
+    days: number | "all";
+    to?: string | undefined;
+    now: number;
+  },
 ): Promise<DashboardSummary> {
   const flow = await getFlow(db, { workspaceId: input.workspaceId, flowId: input.flowId });
-  const range = dayRange(input.days, input.to, input.now);
   const scope = { workspaceId: input.workspaceId, flowId: input.flowId };
+  const last = input.to ?? isoDay(input.now);
+  const span =
+    input.days === "all"
+      ? Math.round((dayStart(last) - dayStart(await firstDay(db, scope, last))) / DAY) + 1
+      : input.days;
+  const range = dayRange(span, last, input.now);
+  /** All time has no start: whatever came before the first day of the chart still counts. */
+  const metricRange: DayRange = input.days === "all" ? { to: range.to } : { from: range.from, to: range.to };
 
-  const [enteredRows, rollupRows, funnelRow, convertedRow, currencyRow, graph] = await Promise.all([
+  const [enteredRows, sentRows, funnelRow, convertedRow, credited, totals, graph] = await Promise.all([
     db
       .select({
         day: sql<string>`to_char(${enrollments.enteredAt} at time zone 'UTC', 'YYYY-MM-DD')`,
@@ -136,7 +172,6 @@ export async function dashboardSummary(
     db
       .select({
         day: flowStatsDaily.day,
-        metric: flowStatsDaily.metric,
         value: sql<string>`sum(${flowStatsDaily.value})`,
       })
       .from(flowStatsDaily)
@@ -146,10 +181,11 @@ export async function dashboardSummary(
           eq(flowStatsDaily.flowId, scope.flowId),
           gte(flowStatsDaily.day, range.from),
           sql`${flowStatsDaily.day} <= ${range.to}`,
-          sql`(${flowStatsDaily.metric} = 'sent' and ${flowStatsDaily.nodeId} <> '*' or ${flowStatsDaily.nodeId} = '*' and ${flowStatsDaily.metric} in ('conversions', 'revenue_cents'))`,
+          eq(flowStatsDaily.metric, "sent"),
+          sql`${flowStatsDaily.nodeId} <> '*'`,
         ),
       )
-      .groupBy(flowStatsDaily.day, flowStatsDaily.metric),
+      .groupBy(flowStatsDaily.day),
     db
       .select({
         received:
@@ -193,13 +229,8 @@ export async function dashboardSummary(
           lt(enrollments.enteredAt, range.end),
         ),
       ),
-    db
-      .select({ currency: conversions.currency, n: count() })
-      .from(conversions)
-      .where(and(eq(conversions.workspaceId, scope.workspaceId), eq(conversions.flowId, scope.flowId)))
-      .groupBy(conversions.currency)
-      .orderBy(desc(count()))
-      .limit(1),
+    creditedConversions(db, { workspaceId: scope.workspaceId, flowIds: [scope.flowId], range: metricRange }),
+    flowHeadline(db, { ...scope, range: metricRange }),
     currentGraph(db, flow),
   ]);
 
@@ -210,29 +241,17 @@ export async function dashboardSummary(
     const point = byDay.get(r.day);
     if (point) point.entered += r.n;
   }
-  for (const r of rollupRows) {
+  for (const r of sentRows) {
+    const point = byDay.get(r.day);
+    if (point) point.sent += Number(r.value);
+  }
+  for (const r of credited) {
     const point = byDay.get(r.day);
     if (!point) continue;
-    const value = Number(r.value);
-    if (r.metric === "sent") point.sent += value;
-    else if (r.metric === "conversions") point.conversions += value;
-    else if (r.metric === "revenue_cents") point.revenueCents += value;
+    point.conversions += r.conversions;
+    if (r.currency === totals.currency) point.revenueCents += r.cents;
   }
   const series = [...byDay.values()];
-  const totals = series.reduce(
-    (t, p) => ({
-      entered: t.entered + p.entered,
-      sent: t.sent + p.sent,
-      conversions: t.conversions + p.conversions,
-      revenueCents: t.revenueCents + p.revenueCents,
-    }),
-    {
-      entered: 0,
-      sent: 0,
-      conversions: 0,
-      revenueCents: 0,
-    },
-  );
 
   const entered = enteredRows.reduce((sum, r) => sum + r.n, 0);
   const counts: Array<[FunnelStep["key"], string, number]> = [
@@ -264,9 +283,9 @@ export async function dashboardSummary(
     : [];
   return {
     range: { from: range.from, to: range.to, days: input.days },
-    currency: currencyRow[0]?.currency ?? "USD",
+    currency: totals.currency,
     series,
-    totals: { ...totals, conversionRate: totals.entered ? totals.conversions / totals.entered : 0 },
+    totals,
     funnel,
     splits,
   };
@@ -322,10 +341,14 @@ export interface RecentEnrollment {
   id: string;
   contact: { id: string; name: string | null; email: string | null };
   status: string;
+  /** Where the contact is (or stopped), by the step's card title. */
   currentStep: { nodeId: string; label: string };
   enteredAt: Date;
   endedAt: Date | null;
-  lastStep: { nodeId: string; label: string; outcome: string; at: Date } | null;
+  /** Why the journey ended, in words ("Reached the goal"); null while active. */
+  ended: { reason: EndReason; label: string } | null;
+  /** The last step recorded, its title and what happened there in words ("waiting", "took “Yes”"). */
+  lastStep: { nodeId: string; label: string; outcome: string; words: string; at: Date } | null;
 }
 
 /** The newest enrollments with their contact, where they are and their last step. */
@@ -340,6 +363,7 @@ export async function recentEnrollments(
       versionId: enrollments.versionId,
       status: enrollments.status,
       currentNodeId: enrollments.currentNodeId,
+      exitReason: enrollments.exitReason,
       enteredAt: enrollments.enteredAt,
       endedAt: enrollments.endedAt,
       contactId: contacts.id,
@@ -378,10 +402,8 @@ export async function recentEnrollments(
     const parsed = FlowGraph.safeParse(v.graph);
     if (parsed.success) kindOf.set(v.id, new Map(parsed.data.nodes.map((n) => [n.id, n])));
   }
-  const label = (versionId: string, nodeId: string) => {
-    const node = kindOf.get(versionId)?.get(nodeId);
-    return node ? definitionOf(node.kind).label : nodeId;
-  };
+  const nodeOf = (versionId: string, nodeId: string) => kindOf.get(versionId)?.get(nodeId);
+  const label = (versionId: string, nodeId: string) => stepTitle(nodeOf(versionId, nodeId));
   const lastOf = new Map(lastSteps.map((s) => [s.enrollmentId, s]));
   return rows.map((r) => {
     const last = lastOf.get(r.id);
@@ -393,8 +415,25 @@ export async function recentEnrollments(
       currentStep: { nodeId: r.currentNodeId, label: label(r.versionId, r.currentNodeId) },
       enteredAt: r.enteredAt,
       endedAt: r.endedAt,
+      ended:
+        r.status === "active"
+          ? null
+          : (() => {
+              const reason = endReasonOf(r.status, r.exitReason);
+              return { reason, label: END_REASON_LABELS[reason] };
+            })(),
       lastStep: last
-        ? { nodeId: last.nodeId, label: label(r.versionId, last.nodeId), outcome: last.outcome, at: last.at }
+        ? {
+            nodeId: last.nodeId,
+            label: label(r.versionId, last.nodeId),
+            outcome: last.outcome,
+            // A journey that ended while waiting no longer waits there.
+            words:
+              last.outcome === "wait" && r.status !== "active"
+                ? "stopped waiting"
+                : stepOutcomeWords(nodeOf(r.versionId, last.nodeId), last.outcome),
+            at: last.at,
+          }
         : null,
     };
   });

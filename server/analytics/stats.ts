@@ -1,18 +1,31 @@
 /**
- * Per-node flow statistics for the canvas: read from the trigger-kept daily rollups (a few
- * rows per node and day, whatever the number of messages) plus a live count of who waits
- * where. Waiting is "now"; everything else counts what happened in the date range.
+ * Per-step flow statistics for the canvas, from the one definition of each metric
+ * (./metrics): the journey of the contacts who entered in the range (entered, waiting now,
+ * passed on per output, exited per reason, finished), the messages by the day things
+ * happened, and the credited conversions by the order's day.
  */
-import { and, count, eq, gte, lte, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
-import { enrollments, flowStatsDaily } from "@/server/db/schema";
 import { errorFunction } from "simple-statistics";
+import {
+  creditedConversions,
+  flowHeadline,
+  journeyCounts,
+  messageCounts,
+  type FlowHeadline,
+} from "./metrics";
 
 export interface NodeStats {
+  /** Contacts who reached the step: waiting + passed + exited. */
   entered: number;
   waiting: number;
+  /** Contacts who went on from the step (including those with no step after it: `finished`). */
   passed: number;
+  /** Contacts whose journey stopped at the step (goal, filter, exit step, error…). */
   exited: number;
+  /** Exits by reason (`goal`, `filter`, `exit_node`, `failed`…). */
+  exitedBy: Record<string, number>;
+  /** Contacts who passed the step with no step after it (the flow's end). */
+  finished: number;
   /** Contacts per output handle (`next`, `yes`, `no`, a branch id…) and its share of those who passed. */
   outcomes: Record<string, { count: number; share: number }>;
   sent: number;
@@ -31,14 +44,16 @@ export interface NodeStats {
 
 export interface FlowStats {
   nodes: Record<string, NodeStats>;
-  flow: { conversions: number; revenueCents: number; entered: number };
+  flow: FlowHeadline;
 }
 
-const emptyNode = (): NodeStats => ({
+export const emptyNodeStats = (): NodeStats => ({
   entered: 0,
   waiting: 0,
   passed: 0,
   exited: 0,
+  exitedBy: {},
+  finished: 0,
   outcomes: {},
   sent: 0,
   failed: 0,
@@ -64,7 +79,6 @@ const SIMPLE = [
   "bounced",
   "complained",
   "unsubscribed",
-  "conversions",
 ] as const;
 
 export async function flowStats(
@@ -72,72 +86,60 @@ export async function flowStats(
   input: {
     workspaceId: string;
     flowId: string;
-    from?: string;
-    to?: string;
-    versionId?: string;
-    triggerNodeId?: string;
+    from?: string | undefined;
+    to?: string | undefined;
+    versionId?: string | undefined;
   },
 ): Promise<FlowStats> {
-  const where: SQL[] = [
-    eq(flowStatsDaily.workspaceId, input.workspaceId),
-    eq(flowStatsDaily.flowId, input.flowId),
-  ];
-  if (input.from) where.push(gte(flowStatsDaily.day, input.from));
-  if (input.to) where.push(lte(flowStatsDaily.day, input.to));
-  if (input.versionId) where.push(eq(flowStatsDaily.versionId, input.versionId));
-  const waitingWhere: SQL[] = [
-    eq(enrollments.workspaceId, input.workspaceId),
-    eq(enrollments.flowId, input.flowId),
-    eq(enrollments.status, "active"),
-  ];
-  if (input.versionId) waitingWhere.push(eq(enrollments.versionId, input.versionId));
-
-  const [rows, waiting] = await Promise.all([
-    db
-      .select({
-        nodeId: flowStatsDaily.nodeId,
-        metric: flowStatsDaily.metric,
-        value: sql<string>`sum(${flowStatsDaily.value})`,
-      })
-      .from(flowStatsDaily)
-      .where(and(...where))
-      .groupBy(flowStatsDaily.nodeId, flowStatsDaily.metric),
-    db
-      .select({ nodeId: enrollments.currentNodeId, n: count() })
-      .from(enrollments)
-      .where(and(...waitingWhere))
-      .groupBy(enrollments.currentNodeId),
+  const scope = {
+    workspaceId: input.workspaceId,
+    flowId: input.flowId,
+    range: { ...(input.from ? { from: input.from } : {}), ...(input.to ? { to: input.to } : {}) },
+    versionId: input.versionId,
+  };
+  const [journey, sent, credited, flow] = await Promise.all([
+    journeyCounts(db, scope),
+    messageCounts(db, scope),
+    creditedConversions(db, { ...scope, flowIds: [input.flowId] }),
+    flowHeadline(db, scope),
   ]);
 
   const nodes: Record<string, NodeStats> = {};
-  const node = (id: string) => (nodes[id] ??= emptyNode());
-  const flow = { conversions: 0, revenueCents: 0, entered: 0 };
-  for (const r of rows) {
-    const value = Number(r.value);
-    if (r.nodeId === "*") {
-      if (r.metric === "conversions") flow.conversions += value;
-      if (r.metric === "revenue_cents") flow.revenueCents += value;
-      continue;
+  const node = (id: string) => (nodes[id] ??= emptyNodeStats());
+  for (const [nodeId, outcomes] of Object.entries(journey.outcomes)) {
+    const n = node(nodeId);
+    for (const [outcome, count] of Object.entries(outcomes)) {
+      n.passed += count;
+      n.outcomes[outcome] = { count, share: 0 };
     }
-    const n = node(r.nodeId);
-    if (r.metric.startsWith("step:")) {
-      const outcome = r.metric.slice(5);
-      if (outcome === "wait" || outcome === "exit") continue;
-      n.passed += value;
-      n.outcomes[outcome] = { count: (n.outcomes[outcome]?.count ?? 0) + value, share: 0 };
-    } else if (r.metric.startsWith("ended:")) n.exited += value;
-    else if (r.metric.startsWith("skipped:"))
-      n.skipped[r.metric.slice(8)] = (n.skipped[r.metric.slice(8)] ?? 0) + value;
-    else if (r.metric === "revenue_cents") n.revenueCents += value;
-    else if ((SIMPLE as readonly string[]).includes(r.metric))
-      n[r.metric as (typeof SIMPLE)[number]] += value;
   }
-  for (const w of waiting) node(w.nodeId).waiting += w.n;
+  for (const [nodeId, byReason] of Object.entries(journey.exited)) {
+    const n = node(nodeId);
+    for (const [reason, count] of Object.entries(byReason)) {
+      n.exited += count ?? 0;
+      n.exitedBy[reason] = (n.exitedBy[reason] ?? 0) + (count ?? 0);
+    }
+  }
+  for (const [nodeId, count] of Object.entries(journey.finished)) node(nodeId).finished += count;
+  for (const [nodeId, count] of Object.entries(journey.waiting)) node(nodeId).waiting += count;
+  for (const [nodeId, metrics] of Object.entries(sent)) {
+    const n = node(nodeId);
+    for (const [metric, value] of Object.entries(metrics)) {
+      if (metric.startsWith("skipped:"))
+        n.skipped[metric.slice(8)] = (n.skipped[metric.slice(8)] ?? 0) + value;
+      else if ((SIMPLE as readonly string[]).includes(metric)) n[metric as (typeof SIMPLE)[number]] += value;
+    }
+  }
+  for (const r of credited) {
+    if (!r.nodeId) continue;
+    const n = node(r.nodeId);
+    n.conversions += r.conversions;
+    if (r.currency === flow.currency) n.revenueCents += r.cents;
+  }
   for (const n of Object.values(nodes)) {
     n.entered = n.passed + n.exited + n.waiting;
     for (const o of Object.values(n.outcomes)) o.share = n.passed ? o.count / n.passed : 0;
   }
-  if (input.triggerNodeId) flow.entered = nodes[input.triggerNodeId]?.entered ?? 0;
   return { nodes, flow };
 }
 

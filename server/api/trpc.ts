@@ -42,6 +42,29 @@ export function fieldIssuesOf(cause: unknown): FieldIssue[] | null {
   }));
 }
 
+/** zod's own wording, which says what is wrong but not where: those keep their field's name. */
+const GENERIC = /^(Invalid|Expected|Too (big|small)|Unrecognized|Required$)/;
+
+/**
+ * Validation issues as sentences a marketer reads: our messages already say what to do
+ * ("Give the flow a name"), so they go without the field key (the key stays in
+ * `data.fieldErrors` for the form to place it); zod's generic ones get the field's name in
+ * words ("Limit: Too big: expected number to be <=50").
+ */
+export function issueSentences(issues: readonly FieldIssue[]): string {
+  const sentences = issues.map((i) => {
+    if (!i.path || !GENERIC.test(i.message)) return i.message;
+    const field = i.path
+      .split(".")
+      .at(-1)!
+      .replace(/([a-z])([A-Z])/g, "$1 $2")
+      .replace(/_/g, " ")
+      .toLowerCase();
+    return `${field.charAt(0).toUpperCase()}${field.slice(1)}: ${i.message}`;
+  });
+  return [...new Set(sentences)].join("; ");
+}
+
 const ERROR_ID = Symbol.for("tidings.errorId");
 
 /**
@@ -74,9 +97,7 @@ const t = initTRPC.context<Context>().create({
     if (domainField) (fieldErrors[domainField] ??= []).push(error.message);
     return {
       ...shape,
-      message: issues?.length
-        ? issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ")
-        : shape.message,
+      message: issues?.length ? issueSentences(issues) : shape.message,
       data: {
         ...shape.data,
         stack: undefined,

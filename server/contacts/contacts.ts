@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, exists, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
-import { channel, consentStatus, contacts, events, messages } from "@/server/db/schema";
+import { channel, consentStatus, contacts, events } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
 
 export const CONSENT_CHANNELS = channel.enumValues;
@@ -116,30 +116,5 @@ export async function contactTimeline(
     .from(events)
     .where(and(eq(events.workspaceId, input.workspaceId), eq(events.contactId, input.contactId)))
     .orderBy(desc(events.occurredAt), desc(events.id))
-    .limit(input.limit);
-}
-
-/** The messages the contact received, newest first. */
-export async function contactMessages(
-  db: DbOrTx,
-  input: { workspaceId: string; contactId: string; limit: number },
-) {
-  await getContact(db, input);
-  return db
-    .select({
-      id: messages.id,
-      channel: messages.channel,
-      subject: messages.subject,
-      status: messages.status,
-      toAddress: messages.toAddress,
-      flowId: messages.flowId,
-      createdAt: messages.createdAt,
-      sentAt: messages.sentAt,
-      openedAt: messages.openedAt,
-      clickedAt: messages.clickedAt,
-    })
-    .from(messages)
-    .where(and(eq(messages.workspaceId, input.workspaceId), eq(messages.contactId, input.contactId)))
-    .orderBy(desc(messages.createdAt), desc(messages.id))
     .limit(input.limit);
 }

@@ -7,9 +7,12 @@ import {
   enrollmentStatus,
   enrollmentSteps,
   flows,
+  flowVersions,
   messages,
   webhookCalls,
 } from "@/server/db/schema";
+import { FlowGraph } from "@/server/engine/graph";
+import { END_REASON_LABELS, endReasonOf, stepOutcomeWords, stepTitle } from "@/server/engine/metrics";
 import { badRequest, notFound } from "@/server/errors";
 
 /** The statuses the database knows, from its enum. */
@@ -93,7 +96,9 @@ export async function contactJourneys(db: DbOrTx, input: { workspaceId: string; 
       id: enrollments.id,
       flowId: enrollments.flowId,
       flowName: flows.name,
+      versionId: enrollments.versionId,
       status: enrollments.status,
+      exitReason: enrollments.exitReason,
       currentNodeId: enrollments.currentNodeId,
       enteredAt: enrollments.enteredAt,
     })
@@ -122,18 +127,50 @@ export async function contactJourneys(db: DbOrTx, input: { workspaceId: string; 
         )
         .orderBy(asc(enrollmentSteps.id))
     : [];
-  const webhooks = await webhookCallsOf(
-    db,
-    input.workspaceId,
-    rows.map((r) => r.id),
+  const versionIds = [...new Set(rows.map((r) => r.versionId))];
+  const [webhooks, versions] = await Promise.all([
+    webhookCallsOf(
+      db,
+      input.workspaceId,
+      rows.map((r) => r.id),
+    ),
+    versionIds.length
+      ? db
+          .select({ id: flowVersions.id, graph: flowVersions.graph })
+          .from(flowVersions)
+          .where(and(eq(flowVersions.workspaceId, input.workspaceId), inArray(flowVersions.id, versionIds)))
+      : Promise.resolve([]),
+  ]);
+  const nodesOf = new Map(
+    versions.map((v) => {
+      const parsed = FlowGraph.safeParse(v.graph);
+      return [v.id, new Map(parsed.success ? parsed.data.nodes.map((n) => [n.id, n]) : [])] as const;
+    }),
   );
-  return rows.map((r) => ({
-    ...r,
-    path: steps
-      .map(({ detail, ...s }) => ({ ...s, note: noteOf(detail) }))
-      .filter((s) => s.enrollmentId === r.id),
-    webhooks: webhooks.filter((w) => w.enrollmentId === r.id),
-  }));
+  // Steps are named by their card title, never by their internal id.
+  return rows.map(({ exitReason, ...r }) => {
+    const node = (nodeId: string) => nodesOf.get(r.versionId)?.get(nodeId);
+    const reason = r.status === "active" ? null : endReasonOf(r.status, exitReason);
+    return {
+      ...r,
+      currentStep: stepTitle(node(r.currentNodeId)),
+      ended: reason ? END_REASON_LABELS[reason] : null,
+      path: steps
+        .filter((s) => s.enrollmentId === r.id)
+        .map(({ detail, ...s }, i, all) => ({
+          ...s,
+          title: stepTitle(node(s.nodeId)),
+          words:
+            s.outcome === "wait" && (r.status !== "active" || i < all.length - 1)
+              ? "waited"
+              : stepOutcomeWords(node(s.nodeId), s.outcome),
+          note: noteOf(detail),
+        })),
+      webhooks: webhooks
+        .filter((w) => w.enrollmentId === r.id)
+        .map((w) => ({ ...w, stepTitle: stepTitle(node(w.nodeId)) })),
+    };
+  });
 }
 
 function noteOf(detail: Record<string, unknown>): string | null {

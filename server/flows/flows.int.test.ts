@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRPCError } from "@trpc/server";
-import { contacts, conversions, enrollments, events } from "@/server/db/schema";
+import { contacts, conversions, enrollments, events, messages } from "@/server/db/schema";
 import { flowTemplates, FLOW_TEMPLATE_KEYS } from "@/server/engine/templates";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { callHttp, createMember } from "@/server/testing/fixtures";
@@ -161,7 +161,7 @@ describe(`versions and restore as draft (${testDriver()})`, () => {
 });
 
 describe(`flows list columns (${testDriver()})`, () => {
-  it("shows the trigger, who entered in 7 days, conversions and revenue, per workspace", async () => {
+  it("shows the trigger, and over the last 30 days who entered, credited conversions and revenue, per workspace", async () => {
     const member = await createMember(t.db, "Carol");
     const flow = await member.caller.flows.createFromTemplate({ templateKey: "abandoned_cart" });
     const { versionId } = await member.caller.flows.publish({ id: flow.id });
@@ -182,8 +182,42 @@ describe(`flows list columns (${testDriver()})`, () => {
       enteredAt: new Date(now - daysAgo * 86_400_000),
     });
     await t.db.insert(enrollments).values([enroll(1, 1), enroll(6, 2), enroll(8, 3), enroll(30, 4)]);
+    // Orders credited to the flow's email (the conversions every page counts), and one nobody touched.
+    const [email] = await t.db
+      .insert(messages)
+      .values({
+        workspaceId: member.workspace.id,
+        flowId: flow.id,
+        nodeId: "email_1",
+        contactId: contact!.id,
+        channel: "email",
+        status: "sent",
+        sentAt: new Date(now - 2 * 86_400_000),
+      })
+      .returning();
+    const credited = { messageId: email!.id, nodeId: "email_1" };
     await t.db.insert(conversions).values([
       {
+        workspaceId: member.workspace.id,
+        flowId: flow.id,
+        contactId: contact!.id,
+        eventId: randomUUID(),
+        valueCents: 999,
+        currency: "USD",
+        occurredAt: new Date(),
+      },
+      {
+        ...credited,
+        workspaceId: member.workspace.id,
+        flowId: flow.id,
+        contactId: contact!.id,
+        eventId: randomUUID(),
+        valueCents: 700,
+        currency: "USD",
+        occurredAt: new Date(now - 31 * 86_400_000),
+      },
+      {
+        ...credited,
         workspaceId: member.workspace.id,
         flowId: flow.id,
         contactId: contact!.id,
@@ -193,6 +227,7 @@ describe(`flows list columns (${testDriver()})`, () => {
         occurredAt: new Date(),
       },
       {
+        ...credited,
         workspaceId: member.workspace.id,
         flowId: flow.id,
         contactId: contact!.id,
@@ -202,6 +237,7 @@ describe(`flows list columns (${testDriver()})`, () => {
         occurredAt: new Date(),
       },
       {
+        ...credited,
         workspaceId: member.workspace.id,
         flowId: flow.id,
         contactId: contact!.id,
@@ -218,19 +254,24 @@ describe(`flows list columns (${testDriver()})`, () => {
       name: "Abandoned cart",
       status: "live",
       trigger: "When Started Checkout",
-      entered7d: 2,
+      updatedByName: "Carol",
+    });
+    // Entered 1, 6 and 8 days ago (not 30); orders of today credited (not the untouched one, not the one 31 days ago).
+    expect(row.numbers).toMatchObject({
+      entered: 3,
       conversions: 3,
       revenue: [
         { currency: "USD", cents: 6000 },
         { currency: "EUR", cents: 500 },
       ],
-      updatedByName: "Carol",
+      currency: "USD",
+      revenueCents: 6000,
+      recipients: 1,
+      revenuePerRecipientCents: 6000,
     });
     expect(list.find((f) => f.id === other.id)).toMatchObject({
       trigger: null,
-      entered7d: 0,
-      conversions: 0,
-      revenue: [],
+      numbers: { entered: 0, conversions: 0, revenue: [] },
     });
     // Nothing of Carol's shows up for Bob.
     expect((await b.caller.flows.list()).some((f) => f.id === flow.id)).toBe(false);

@@ -1,8 +1,8 @@
 /** Flow service verbs and queries; every one is scoped by workspace. */
-import { and, count, desc, eq, gte, inArray, ne, sql } from "drizzle-orm";
+import { and, desc, eq, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/server/db/client";
-import { conversions, enrollments, flows, flowVersions, users } from "@/server/db/schema";
+import { flows, flowVersions, users } from "@/server/db/schema";
 import { emptyGraph, FlowGraph, triggerNode } from "@/server/engine/graph";
 import { definitionOf } from "@/server/engine/nodes";
 import { getFlowTemplate } from "@/server/engine/templates";
@@ -10,7 +10,6 @@ import { badRequest, DomainError, notFound } from "@/server/errors";
 import { notifyFlowsChanged } from "@/server/db/flow-changes";
 import { getFlow } from "@/server/db/queries/flows";
 
-const DAY_MS = 86_400_000;
 const MAX_NAME = 120;
 
 export type FlowListItem = {
@@ -23,11 +22,6 @@ export type FlowListItem = {
   updatedByName: string | null;
   /** The trigger in words, from the live version when there is one, else the draft. */
   trigger: string | null;
-  /** Contacts who entered in the last 7 days. */
-  entered7d: number;
-  conversions: number;
-  /** Attributed revenue per currency, largest first. */
-  revenue: { currency: string; cents: number }[];
 };
 
 /** The trigger of a graph in words ("When Started Checkout"), or null when it has none that parses. */
@@ -39,15 +33,13 @@ export function triggerSummary(graph: unknown): string | null {
 }
 
 /**
- * The flows list with its columns: status, trigger, entered in the last 7 days, conversions
- * and revenue (from the conversions table), last edited and by whom. Archived flows only
- * when asked.
+ * The flows list with its columns: status, trigger, last edited and by whom. Archived flows
+ * only when asked. Its numbers come from server/analytics/metrics (flowsListWithNumbers).
  */
 export async function listFlows(
   db: DbOrTx,
-  input: { workspaceId: string; archived?: boolean; now?: Date },
+  input: { workspaceId: string; archived?: boolean },
 ): Promise<FlowListItem[]> {
-  const now = input.now ?? new Date();
   const live = alias(flowVersions, "live_version");
   const rows = await db
     .select({
@@ -71,45 +63,9 @@ export async function listFlows(
       ),
     )
     .orderBy(desc(flows.updatedAt));
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-
-  const entered = await db
-    .select({ flowId: enrollments.flowId, n: count() })
-    .from(enrollments)
-    .where(
-      and(
-        eq(enrollments.workspaceId, input.workspaceId),
-        inArray(enrollments.flowId, ids),
-        gte(enrollments.enteredAt, new Date(now.getTime() - 7 * DAY_MS)),
-      ),
-    )
-    .groupBy(enrollments.flowId);
-  const converted = await db
-    .select({
-      flowId: conversions.flowId,
-      currency: conversions.currency,
-      n: count(),
-      cents: sql<string>`coalesce(sum(${conversions.valueCents}), 0)`.mapWith(Number),
-    })
-    .from(conversions)
-    .where(and(eq(conversions.workspaceId, input.workspaceId), inArray(conversions.flowId, ids)))
-    .groupBy(conversions.flowId, conversions.currency);
-
-  const enteredBy = new Map(entered.map((r) => [r.flowId, r.n]));
-  const conversionsBy = new Map<string, { n: number; revenue: { currency: string; cents: number }[] }>();
-  for (const r of converted) {
-    const entry = conversionsBy.get(r.flowId) ?? { n: 0, revenue: [] };
-    entry.n += r.n;
-    entry.revenue.push({ currency: r.currency, cents: Number(r.cents) });
-    conversionsBy.set(r.flowId, entry);
-  }
   return rows.map(({ draftGraph, liveGraph, ...row }) => ({
     ...row,
     trigger: triggerSummary(liveGraph ?? draftGraph),
-    entered7d: enteredBy.get(row.id) ?? 0,
-    conversions: conversionsBy.get(row.id)?.n ?? 0,
-    revenue: (conversionsBy.get(row.id)?.revenue ?? []).sort((a, b) => b.cents - a.cents),
   }));
 }
 
@@ -121,10 +77,19 @@ export async function getFlowForEditing(db: DbOrTx, input: { workspaceId: string
   const [editor] = flow.updatedBy
     ? await db.select({ name: users.name }).from(users).where(eq(users.id, flow.updatedBy))
     : [];
+  const [live] = flow.liveVersionId
+    ? await db
+        .select({ graph: flowVersions.graph })
+        .from(flowVersions)
+        .where(and(eq(flowVersions.workspaceId, input.workspaceId), eq(flowVersions.id, flow.liveVersionId)))
+    : [];
   const parsed = FlowGraph.safeParse(flow.draftGraph);
+  const liveParsed = live ? FlowGraph.safeParse(live.graph) : null;
   return {
     ...flow,
     draftGraph: parsed.success ? parsed.data : emptyGraph(),
+    /** The live version's graph, so the builder can tell a draft with nothing new to publish. */
+    liveGraph: liveParsed?.success ? liveParsed.data : null,
     updatedByName: editor?.name ?? null,
   };
 }

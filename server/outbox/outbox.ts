@@ -23,6 +23,8 @@ export type OutboxFilter = {
   offset?: number;
   channel?: OutboxChannel | undefined;
   status?: OutboxStatus | undefined;
+  /** One contact's messages (the contact page). */
+  contactId?: string | undefined;
   /** For merging the subjects of sends recorded without a rendered copy. */
   appUrl?: string | undefined;
   /** One flow's messages; with `nodeId`, one step's. */
@@ -41,6 +43,7 @@ function filterConditions(input: OutboxFilter): SQL[] {
   if (input.nodeId) where.push(eq(messages.nodeId, input.nodeId));
   if (input.since) where.push(gte(messages.createdAt, input.since));
   if (input.until) where.push(lt(messages.createdAt, input.until));
+  if (input.contactId) where.push(eq(messages.contactId, input.contactId));
   return where;
 }
 

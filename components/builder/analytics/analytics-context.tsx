@@ -25,6 +25,8 @@ export const EMPTY_NODE_STATS: NodeStats = {
   waiting: 0,
   passed: 0,
   exited: 0,
+  exitedBy: {},
+  finished: 0,
   outcomes: {},
   sent: 0,
   failed: 0,

@@ -25,6 +25,7 @@ import {
 import { estimatedHeight, spreadRows } from "./spread";
 import { StepReportPanel } from "./step-report-panel";
 import { formatCount, formatMoney } from "@/components/format";
+import { METRICS } from "@/server/engine/metrics";
 
 const ALL_VERSIONS = "all";
 
@@ -81,8 +82,9 @@ export function AnalyticsPanel({
 
   const data = shown.data;
   const graph = useMemo(() => (data ? spacedGraph(data.graph) : null), [data]);
-  const currency = data?.currency ?? "USD";
   const statsData = stats.data ?? null;
+  // The flow's main currency, as every page shows its revenue.
+  const currency = statsData?.flow.currency ?? data?.currency ?? "USD";
   const view = useMemo<AnalyticsView>(() => {
     const labels = new Map<string, string>();
     if (graph && statsData) {
@@ -183,24 +185,26 @@ export function AnalyticsPanel({
         )}
         {statsData && (
           <dl className="ml-auto flex items-center gap-4 text-sm" data-testid="analytics-summary">
-            <div className="flex items-baseline gap-1.5">
-              <dt className="text-slate-600">Entered</dt>
-              <dd className="font-semibold tabular-nums text-slate-900">
-                {formatCount(statsData.flow.entered)}
-              </dd>
-            </div>
-            <div className="flex items-baseline gap-1.5">
-              <dt className="text-slate-600">Conversions</dt>
-              <dd className="font-semibold tabular-nums text-slate-900">
-                {formatCount(statsData.flow.conversions)}
-              </dd>
-            </div>
-            <div className="flex items-baseline gap-1.5">
-              <dt className="text-slate-600">Revenue</dt>
-              <dd className="font-semibold tabular-nums text-slate-900">
-                {formatMoney(statsData.flow.revenueCents, currency)}
-              </dd>
-            </div>
+            {(
+              [
+                ["entered", formatCount(statsData.flow.entered)],
+                ["conversions", formatCount(statsData.flow.conversions)],
+                ["revenue", formatMoney(statsData.flow.revenueCents, statsData.flow.currency)],
+                [
+                  "revenuePerRecipient",
+                  formatMoney(statsData.flow.revenuePerRecipientCents, statsData.flow.currency),
+                ],
+              ] as const
+            ).map(([key, value]) => (
+              <div key={key} className="flex items-baseline gap-1.5" title={METRICS[key].help}>
+                <dt className="text-slate-600">
+                  {key === "revenuePerRecipient" ? "Per recipient" : METRICS[key].label}
+                </dt>
+                <dd className="font-semibold tabular-nums text-slate-900" data-testid={`summary-${key}`}>
+                  {value}
+                </dd>
+              </div>
+            ))}
           </dl>
         )}
       </div>

@@ -5,6 +5,7 @@
 import { BRANCHING_KINDS as BRANCHING, MESSAGE_KINDS as MESSAGE } from "@/server/engine/nodes";
 
 import { formatCount, formatMoney, formatRate, formatShare } from "@/components/format";
+import { END_REASON_LABELS, isoDay, METRICS, rangeOfPreset, type EndReason } from "@/server/engine/metrics";
 
 /**
  * Why a message was not sent, as a marketer says it. The engine skips for no consent,
@@ -55,20 +56,14 @@ export const RANGE_PRESETS: { value: Exclude<RangePreset, "custom">; label: stri
 ];
 
 /** A day as `YYYY-MM-DD` (UTC, like the daily rollups). */
-export function isoDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
+export { isoDay };
 
-const DAY_MS = 86_400_000;
-
-/** The from/to days of a preset, today included: "Last 7 days" is today and the 6 days before. */
+/** The from/to days of a preset, today included: the same days the flows list and the dashboard use. */
 export function presetRange(
   preset: Exclude<RangePreset, "custom">,
   now: number,
 ): { from?: string; to?: string } {
-  if (preset === "all") return {};
-  const days = preset === "7d" ? 7 : preset === "30d" ? 30 : 90;
-  return { from: isoDay(now - (days - 1) * DAY_MS), to: isoDay(now) };
+  return rangeOfPreset(preset, now);
 }
 
 /** A custom range the server will take: both ends real days, the end not before the start; a missing end is open. */
@@ -89,6 +84,8 @@ export function customRange(
 export type StatCell = { key: string; label: string; value: string; detail?: string; title?: string };
 
 export type NodeStatsLike = {
+  exitedBy?: Record<string, number>;
+  finished?: number;
   entered: number;
   waiting: number;
   passed: number;
@@ -113,25 +110,26 @@ export const MESSAGE_KINDS: ReadonlySet<string> = MESSAGE;
  * conversions and revenue; and the skips by reason.
  */
 export function nodeStatCells(kind: string, s: NodeStatsLike, currency = "USD") {
+  const exitedBy = Object.entries(s.exitedBy ?? {})
+    .filter(([, n]) => n > 0)
+    .sort(([, a], [, b]) => b - a)
+    .map(([reason, n]) => `${END_REASON_LABELS[reason as EndReason] ?? reason} ${formatCount(n)}`);
   const flow: StatCell[] = [
-    {
-      key: "entered",
-      label: "Entered",
-      value: formatCount(s.entered),
-      title: "Contacts who reached this step",
-    },
-    { key: "waiting", label: "Waiting", value: formatCount(s.waiting), title: "Contacts at this step now" },
+    { key: "entered", label: "Entered", value: formatCount(s.entered), title: METRICS.entered.help },
+    { key: "waiting", label: "Waiting", value: formatCount(s.waiting), title: METRICS.waiting.help },
     {
       key: "passed",
       label: "Passed on",
       value: formatCount(s.passed),
-      title: "Contacts who went on to the next step",
+      title: s.finished
+        ? `${METRICS.passed.help} ${formatCount(s.finished)} of them finished the flow here (no step after this one).`
+        : METRICS.passed.help,
     },
     {
       key: "exited",
       label: "Exited",
       value: formatCount(s.exited),
-      title: "Contacts whose journey ended here (goal reached, exit, or the flow's end)",
+      title: exitedBy.length ? `${METRICS.exited.help} ${exitedBy.join(" · ")}` : METRICS.exited.help,
     },
   ];
   if (!MESSAGE_KINDS.has(kind)) return { flow, message: null };
@@ -141,22 +139,35 @@ export function nodeStatCells(kind: string, s: NodeStatsLike, currency = "USD") 
     flow,
     message: {
       cells: [
-        { key: "sent", label: "Sent", value: formatCount(s.sent) },
+        { key: "sent", label: "Sent", value: formatCount(s.sent), title: METRICS.sent.help },
         {
           key: "delivered",
           label: "Delivered",
           value: formatCount(s.delivered),
           detail: formatRate(s.delivered, s.sent),
+          title: METRICS.delivered.help,
         },
-        { key: "bounced", label: "Bounced", value: formatCount(s.bounced) },
-        { key: "opened", label: "Opened", value: formatCount(s.opened), detail: formatRate(s.opened, base) },
+        { key: "bounced", label: "Bounced", value: formatCount(s.bounced), title: METRICS.bounced.help },
+        {
+          key: "opened",
+          label: "Opened",
+          value: formatCount(s.opened),
+          detail: formatRate(s.opened, base),
+          title: METRICS.opened.help,
+        },
         {
           key: "clicked",
           label: "Clicked",
           value: formatCount(s.clicked),
           detail: formatRate(s.clicked, base),
+          title: METRICS.clicked.help,
         },
-        { key: "unsubscribed", label: "Unsubs", value: formatCount(s.unsubscribed) },
+        {
+          key: "unsubscribed",
+          label: "Unsubs",
+          value: formatCount(s.unsubscribed),
+          title: METRICS.unsubscribed.help,
+        },
       ] satisfies StatCell[],
       conversions: { count: formatCount(s.conversions), revenue: formatMoney(s.revenueCents, currency) },
       skipped: { total: skipped.reduce((n, r) => n + r.count, 0), reasons: skipped },

@@ -4,7 +4,6 @@ import { Day } from "@/server/engine/input";
 import { statsGraph } from "@/server/analytics/canvas";
 import { flowStats } from "@/server/analytics/stats";
 import { getFlow } from "@/server/db/queries/flows";
-import { triggerNode, FlowGraph } from "@/server/engine/graph";
 
 const FlowStatsInput = z
   .object({
@@ -20,10 +19,8 @@ const FlowStatsInput = z
 
 export const analyticsRouter = router({
   flowStats: workspaceProcedure.input(FlowStatsInput).query(async ({ ctx, input }) => {
-    const flow = await getFlow(ctx.db, { workspaceId: ctx.workspaceId, flowId: input.flowId });
-    const parsed = FlowGraph.safeParse(flow.draftGraph);
-    const trigger = parsed.success ? triggerNode(parsed.data) : null;
-    return flowStats(ctx.db, { workspaceId: ctx.workspaceId, ...input, triggerNodeId: trigger?.id });
+    await getFlow(ctx.db, { workspaceId: ctx.workspaceId, flowId: input.flowId });
+    return flowStats(ctx.db, { workspaceId: ctx.workspaceId, ...input });
   }),
   /** The published graph the canvas numbers belong to, with the flow's versions to choose from. */
   statsGraph: workspaceProcedure

@@ -4,7 +4,6 @@ import { int32, storableString } from "@/server/engine/input";
 import {
   CONSENT_CHANNELS,
   CONSENT_STATUSES,
-  contactMessages,
   contactTimeline,
   getContact,
   listContacts,
@@ -12,6 +11,8 @@ import {
 } from "@/server/contacts/contacts";
 import { CSV_IMPORT_MAX_BYTES, importContactsCsv } from "@/server/contacts/import-csv";
 import { notFound } from "@/server/errors";
+import { appUrl } from "@/server/env";
+import { listOutbox } from "@/server/outbox/outbox";
 import { rotateContactLinks } from "@/server/messages/consent";
 
 const ContactId = z.object({ id: z.uuid("Not a contact id") });
@@ -41,7 +42,15 @@ export const contactsRouter = router({
   messages: workspaceProcedure
     .input(ContactId.extend({ limit: z.number().int().min(1).max(500).default(100) }))
     .query(({ ctx, input }) =>
-      contactMessages(ctx.db, { workspaceId: ctx.workspaceId, contactId: input.id, limit: input.limit }),
+      // The Outbox's own rows, so subjects read merged for this contact exactly as the Outbox shows them.
+      getContact(ctx.db, { workspaceId: ctx.workspaceId, contactId: input.id }).then(() =>
+        listOutbox(ctx.db, {
+          workspaceId: ctx.workspaceId,
+          contactId: input.id,
+          limit: input.limit,
+          appUrl: appUrl(),
+        }),
+      ),
     ),
   importCsv: workspaceProcedure
     .input(

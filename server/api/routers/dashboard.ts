@@ -10,7 +10,7 @@ export const dashboardRouter = router({
     .input(
       z.strictObject({
         flowId: FlowId,
-        days: z.literal([7, 30, 90], "Choose 7, 30 or 90 days"),
+        days: z.union([z.literal([7, 30, 90]), z.literal("all")], "Choose 7, 30 or 90 days, or all time"),
         /** The last day of the range (UTC); today when left out. */
         to: Day.optional(),
       }),

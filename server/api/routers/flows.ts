@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { listFlowsWithNumbers } from "@/server/analytics/metrics";
 import { router, workspaceProcedure } from "@/server/api/trpc";
 import { int32, storableString } from "@/server/engine/input";
 import { FLOW_TEMPLATE_KEYS } from "@/server/engine/templates";
@@ -9,7 +10,6 @@ import {
   createFlowFromTemplate,
   duplicateFlow,
   getFlowForEditing,
-  listFlows,
   renameFlow,
   restoreVersionAsDraft,
   unarchiveFlow,
@@ -27,7 +27,11 @@ export const flowsRouter = router({
   list: workspaceProcedure
     .input(z.object({ archived: z.boolean().optional() }).optional())
     .query(({ ctx, input }) =>
-      listFlows(ctx.db, { workspaceId: ctx.workspaceId, archived: input?.archived ?? false }),
+      listFlowsWithNumbers(ctx.db, {
+        workspaceId: ctx.workspaceId,
+        archived: input?.archived ?? false,
+        now: Date.now(),
+      }),
     ),
   get: workspaceProcedure
     .input(z.object({ id: FlowId }))

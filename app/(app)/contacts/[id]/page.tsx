@@ -138,9 +138,13 @@ export default async function ContactPage({ params }: { params: Promise<{ id: st
                         {j.path.map((s, i) => (
                           <li key={`${s.nodeId}-${i}`} className="flex items-center gap-1">
                             {i > 0 && <span className="text-slate-400">→</span>}
-                            <span className="rounded bg-slate-100 px-1.5 py-0.5" title={formatDate(s.at)}>
-                              {s.nodeId}
-                              <span className="text-slate-500"> · {s.outcome.replace(/_/g, " ")}</span>
+                            <span
+                              className="rounded bg-slate-100 px-1.5 py-0.5"
+                              title={formatDate(s.at)}
+                              data-node-id={s.nodeId}
+                            >
+                              {s.title}
+                              <span className="text-slate-500"> · {s.words}</span>
                               {s.note && <span className="text-slate-600"> · {s.note}</span>}
                             </span>
                           </li>
@@ -149,7 +153,18 @@ export default async function ContactPage({ params }: { params: Promise<{ id: st
                           <li className="flex items-center gap-1">
                             <span className="text-slate-400">→</span>
                             <span className="rounded bg-emerald-50 px-1.5 py-0.5 text-emerald-800">
-                              now at {j.currentNodeId}
+                              now at {j.currentStep}
+                            </span>
+                          </li>
+                        )}
+                        {j.ended && (
+                          <li className="flex items-center gap-1">
+                            <span className="text-slate-400">→</span>
+                            <span
+                              className="rounded bg-slate-50 px-1.5 py-0.5 text-slate-700"
+                              data-testid="journey-ended"
+                            >
+                              {j.ended} at {j.currentStep}
                             </span>
                           </li>
                         )}
@@ -158,7 +173,7 @@ export default async function ContactPage({ params }: { params: Promise<{ id: st
                         <ul className="mt-2 flex flex-col gap-1 text-xs" data-testid="contact-webhooks">
                           {j.webhooks.map((w) => (
                             <li key={w.id} className="flex flex-wrap items-center gap-1.5">
-                              <span className="rounded bg-slate-100 px-1.5 py-0.5">{w.nodeId}</span>
+                              <span className="rounded bg-slate-100 px-1.5 py-0.5">{w.stepTitle}</span>
                               <span className="font-mono break-all text-slate-700">
                                 {w.method} {w.url}
                               </span>
