@@ -2,6 +2,11 @@
  * Loads what the engine needs, for a whole batch of enrollments at once: flow graphs
  * (immutable versions, cached), contacts with their suppressions, the events the graphs
  * look at, and the last marketing send per channel.
+ *
+ * The events are the contact's whole history of the names the graphs read, with no time
+ * window: "ever", "first-time buyer" and "orders ≥ 2" mean since the contact's first event,
+ * so a customer whose last order is 500 days old is a repeat buyer. Windows ("in the last
+ * 30 days") are the predicates' own business.
  */
 import { and, eq, gte, inArray, max, or, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
@@ -59,9 +64,6 @@ export function toContactFacts(row: ContactRow, suppressed: Record<Channel, bool
   };
 }
 
-/** How far back behaviour conditions may look ("count of X in the last N days"). */
-export const EVENT_LOOKBACK_DAYS = 400;
-
 export interface FactsRequest {
   workspaceId: string;
   contactId: string;
@@ -117,7 +119,6 @@ export async function loadFacts(
             inArray(events.workspaceId, workspaceIds),
             inArray(events.contactId, contactIds),
             inArray(events.name, [...names]),
-            gte(events.occurredAt, new Date(now - EVENT_LOOKBACK_DAYS * 86_400_000)),
           ),
         )
     : [];
