@@ -15,8 +15,10 @@ import { getFlowTemplate, type FlowTemplateKey } from "@/server/engine";
 import type { FlowGraph } from "@/server/engine/graph";
 import { toText } from "@/server/engine/json";
 import type { Executor } from "@/server/executor/executor";
+import { upsertProduct } from "@/server/ingest/catalog";
 import { ingestMessages } from "@/server/ingest/ingest";
-import { parseBatchItem, type IngestMessage } from "@/server/ingest/schemas";
+import { parseBatchItem, type IngestMessage, type ProductInput } from "@/server/ingest/schemas";
+import { ingestShopifyDelivery, type ShopifyTopic } from "@/server/ingest/shopify";
 import type { TestDb } from "@/server/testing/db";
 import { createMember } from "@/server/testing/fixtures";
 import { FakeClock, publishGraph, runUntilIdle, testExecutor } from "@/server/testing/flows";
@@ -61,9 +63,12 @@ export type Send = {
   skipReason: string | null;
 };
 
-/** What a journey is about: its trigger's order id, else its cart id. */
+/** What a journey is about: its trigger's order id (and product, for a line item), else its cart id. */
 function aboutOf(properties: Record<string, unknown>): string {
-  return toText(properties.order_id) ?? toText(properties.cart_id) ?? "";
+  const order = toText(properties.order_id);
+  const product = properties.line_item !== undefined ? toText(properties.product_id) : undefined;
+  if (order !== undefined && product !== undefined) return `${order} ${product}`;
+  return order ?? toText(properties.cart_id) ?? "";
 }
 
 export class Shop {
@@ -135,6 +140,30 @@ export class Shop {
         };
       }),
     );
+  }
+
+  /** The shop's catalog: a product added or changed (`daysPerUnit`: how many days one unit lasts). */
+  async product(productId: string, product: ProductInput): Promise<void> {
+    await upsertProduct(this.t.db, {
+      workspaceId: this.workspaceId,
+      productId,
+      product,
+      now: new Date(this.clock.t),
+    });
+  }
+
+  /** A Shopify webhook delivered now (verified upstream), as the webhook route stores it. */
+  async shopify(topic: ShopifyTopic, payload: unknown, webhookId = `wh_${Math.random()}`): Promise<void> {
+    const { result, stored } = await ingestShopifyDelivery(this.t.db, {
+      workspaceId: this.workspaceId,
+      topic,
+      webhookId,
+      payload,
+      shopDomain: "juniper.myshopify.com",
+      now: new Date(this.clock.t),
+    });
+    if (!result.ok) throw new Error(`Shopify delivery refused: ${result.message}`);
+    await this.executor.handleEvents(stored);
   }
 
   private async ingest(items: unknown[]): Promise<void> {

@@ -93,6 +93,15 @@ function TriggerInspector({ nodeId, config }: InspectorProps<"trigger">) {
               error={error("event")}
               hint="Contacts enter each time they do this."
             />
+            <CheckboxField
+              label="Once per line item"
+              hint="An order of two products enters twice, each journey about one product (its quantity, days per unit from the catalog)."
+              checked={draft.perLineItem === true}
+              onChange={(on) => {
+                const { perLineItem: _, ...rest } = draft;
+                change(on ? { ...rest, perLineItem: true } : rest);
+              }}
+            />
             <div className="flex flex-col gap-1.5">
               <span className="text-xs font-medium text-slate-700">Filter</span>
               <PredicateEditor

@@ -68,8 +68,13 @@ export type Recurrence = z.infer<typeof Recurrence>;
 export const EventTrigger = z.strictObject({
   type: z.literal("event"),
   event: z.string(),
-  /** Evaluated with the incoming event as `event` (e.g. `value > 50`). */
+  /** Evaluated with the incoming event as `event` (e.g. `value > 50`); per line with `perLineItem`. */
   filter: Predicate.nullable().default(null),
+  /**
+   * One enrollment per line item of the event's `items` (an order of two products enters
+   * twice), each reading like an order of that one product: see `../line-items`.
+   */
+  perLineItem: z.boolean().optional(),
 });
 export type EventTrigger = z.infer<typeof EventTrigger>;
 
@@ -281,7 +286,7 @@ function describeRecurrence(schedule: Recurrence): string {
 function summarize(config: TriggerConfig): string {
   switch (config.type) {
     case "event":
-      return `When ${config.event || "(choose an event)"}${config.filter ? ` where ${describePredicate(config.filter)}` : ""}`;
+      return `When ${config.event || "(choose an event)"}${config.perLineItem ? ", once per line item" : ""}${config.filter ? ` where ${describePredicate(config.filter)}` : ""}`;
     case "date_property": {
       const when =
         config.daysBefore === 0
