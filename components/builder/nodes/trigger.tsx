@@ -289,6 +289,16 @@ function TriggerInspector({ nodeId, config }: InspectorProps<"trigger">) {
               value={draft.days}
               onChange={(days) => change({ ...draft, days })}
               error={error("days")}
+              hint="Whether contacts already inactive enter is chosen when you publish."
+            />
+            <CheckboxField
+              label="Also those who never did it"
+              hint={`Contacts with an email and no ${draft.event || "such event"} enter ${draft.days} days after they joined (e.g. sign-ups who never bought).`}
+              checked={draft.includeNeverDone === true}
+              onChange={(on) => {
+                const { includeNeverDone: _, ...rest } = draft;
+                change(on ? { ...rest, includeNeverDone: true } : rest);
+              }}
             />
             <div className="flex flex-col gap-1.5">
               <span className="text-xs font-medium text-slate-700">Who</span>

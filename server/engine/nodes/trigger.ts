@@ -105,6 +105,11 @@ export const InactivityTrigger = z.strictObject({
   event: z.string(),
   days: z.number().int().min(1).max(3650),
   segment: Predicate.nullable().default(null),
+  /**
+   * Contacts who never did it count too, from when they joined ("never ordered since
+   * signing up 30 days ago"). Only contacts with an email: an anonymous visitor joined nothing.
+   */
+  includeNeverDone: z.boolean().optional(),
 });
 export type InactivityTrigger = z.infer<typeof InactivityTrigger>;
 
@@ -297,7 +302,7 @@ function summarize(config: TriggerConfig): string {
     case "schedule":
       return `${describeRecurrence(config.schedule)}${config.segment ? ` · ${describePredicate(config.segment)}` : ""}`;
     case "inactivity":
-      return `No ${config.event || "(event)"} for ${config.days} days`;
+      return `No ${config.event || "(event)"} for ${config.days} days${config.includeNeverDone ? ` (or never, ${config.days} days after joining)` : ""}`;
     case "back_in_stock": {
       const scope = [
         config.productIds.length
