@@ -15,6 +15,7 @@ import { getFlowTemplate, type FlowTemplateKey } from "@/server/engine";
 import type { FlowGraph } from "@/server/engine/graph";
 import { toText } from "@/server/engine/json";
 import type { Executor } from "@/server/executor/executor";
+import { nextInactivityDue } from "@/server/executor/scheduler";
 import { upsertProduct } from "@/server/ingest/catalog";
 import { ingestMessages } from "@/server/ingest/ingest";
 import { parseBatchItem, type IngestMessage, type ProductInput } from "@/server/ingest/schemas";
@@ -73,35 +74,74 @@ function aboutOf(properties: Record<string, unknown>): string {
 
 export class Shop {
   private readonly customers = new Map<string, string>();
+  /** The template's flow, once published. */
+  flowId = "";
 
   private constructor(
     private readonly t: TestDb,
     readonly clock: FakeClock,
     readonly workspaceId: string,
-    readonly flowId: string,
+    private readonly userId: string,
+    private readonly template: { name: string; graph: FlowGraph },
     private readonly executor: Executor,
   ) {}
 
   /** A fresh workspace with the template published as it ships. */
   static async open(t: TestDb, template: FlowTemplateKey, graph?: FlowGraph): Promise<Shop> {
+    const shop = await Shop.prepare(t, template, { graph });
+    await shop.publish();
+    return shop;
+  }
+
+  /**
+   * A fresh workspace whose clock starts at `from` (default day 0 00:00), the template not
+   * published yet: customers and their history can come first, then `publish()`.
+   */
+  static async prepare(
+    t: TestDb,
+    template: FlowTemplateKey,
+    options: { graph?: FlowGraph | undefined; from?: number } = {},
+  ): Promise<Shop> {
     const found = getFlowTemplate(template);
     if (!found) throw new Error(`no template ${template}`);
     const member = await createMember(t.db, "Marketer");
-    const clock = new FakeClock(at(0, "00:00"));
-    const flow = await publishGraph(t.db, {
-      workspaceId: member.workspace.id,
-      userId: member.user.id,
-      graph: graph ?? found.graph,
-      name: found.name,
-      now: clock.t,
-    });
-    return new Shop(t, clock, member.workspace.id, flow.flowId, testExecutor(t, clock));
+    const clock = new FakeClock(options.from ?? at(0, "00:00"));
+    return new Shop(
+      t,
+      clock,
+      member.workspace.id,
+      member.user.id,
+      { name: found.name, graph: options.graph ?? found.graph },
+      testExecutor(t, clock),
+    );
   }
 
-  /** Moves the clock to `time`, running every step and send that falls due on the way. */
+  /** The marketer publishes the template now (for an inactivity flow: whether those already inactive enter). */
+  async publish(options: { catchUpInactive?: boolean } = {}): Promise<void> {
+    const flow = await publishGraph(this.t.db, {
+      workspaceId: this.workspaceId,
+      userId: this.userId,
+      graph: this.template.graph,
+      name: this.template.name,
+      now: this.clock.t,
+      catchUpInactive: options.catchUpInactive,
+    });
+    this.flowId = flow.flowId;
+  }
+
+  /**
+   * Moves the clock to `time`, running every step and send that falls due on the way. The
+   * clock stops at each moment an inactivity trigger falls due, as the executor's sweep
+   * (every 30 s live) would find it.
+   */
   async runUntil(time: number): Promise<void> {
     if (time < this.clock.t) throw new Error(`${dayTime(time)} is before ${dayTime(this.clock.t)}`);
-    await runUntilIdle(this.t.db, this.executor, this.clock, { until: time });
+    for (;;) {
+      const due = await nextInactivityDue(this.t.db, { workspaceId: this.workspaceId, now: this.clock.t });
+      const until = due === null ? time : Math.min(due, time);
+      await runUntilIdle(this.t.db, this.executor, this.clock, { until });
+      if (until >= time) return;
+    }
   }
 
   /** A customer signs in on the storefront (identify): email, phone, London time, consent to email and SMS. */
