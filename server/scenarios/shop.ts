@@ -16,6 +16,7 @@ import type { FlowGraph } from "@/server/engine/graph";
 import { toText } from "@/server/engine/json";
 import type { Executor } from "@/server/executor/executor";
 import { nextInactivityDue } from "@/server/executor/scheduler";
+import { publishFlow } from "@/server/flows/publish";
 import { upsertProduct } from "@/server/ingest/catalog";
 import { ingestMessages } from "@/server/ingest/ingest";
 import { parseBatchItem, type IngestMessage, type ProductInput } from "@/server/ingest/schemas";
@@ -116,8 +117,19 @@ export class Shop {
     );
   }
 
-  /** The marketer publishes the template now (for an inactivity flow: whether those already inactive enter). */
+  /** The marketer publishes the template now, or republishes it (for an inactivity flow: whether those already inactive enter). */
   async publish(options: { catchUpInactive?: boolean } = {}): Promise<void> {
+    if (this.flowId) {
+      await publishFlow(this.t.db, {
+        workspaceId: this.workspaceId,
+        flowId: this.flowId,
+        userId: this.userId,
+        moveInFlight: false,
+        catchUpInactive: options.catchUpInactive,
+        now: new Date(this.clock.t),
+      });
+      return;
+    }
     const flow = await publishGraph(this.t.db, {
       workspaceId: this.workspaceId,
       userId: this.userId,
