@@ -25,7 +25,12 @@ type InFlight = {
   exitByNode: Record<string, number>;
 };
 type Inactive = { count: number; event: string; days: number; includeNeverDone: boolean };
-type Preview = { issues: Issue[]; inFlight: InFlight | null; inactive: Inactive | null; draftRevision: number };
+type Preview = {
+  issues: Issue[];
+  inFlight: InFlight | null;
+  inactive: Inactive | null;
+  draftRevision: number;
+};
 type State = { step: "saving" } | { step: "error"; message: string } | { step: "ready"; preview: Preview };
 
 function people(n: number): string {

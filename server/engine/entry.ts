@@ -58,7 +58,8 @@ export const DEFAULT_REENTRY_PERIOD_DAYS = 30;
 export function evaluateEntry(graph: FlowGraph, input: EntryInput, now: number): EntryDecision {
   const trigger = triggerNode(graph);
   const settings = graph.settings;
-  const entryKey = settings.entryKey && input.event ? entryKeyOf(settings.entryKey, input.event.properties) : "";
+  const entryKey =
+    settings.entryKey && input.event ? entryKeyOf(settings.entryKey, input.event.properties) : "";
   const decide = (enter: boolean, reason: EntryReason): EntryDecision => ({ enter, entryKey, reason });
   if (!trigger) return decide(false, "no_trigger");
 

@@ -9,7 +9,7 @@
  */
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
-import { contacts, enrollments, events, flows, flowVersions, workspaces } from "@/server/db/schema";
+import { contacts, enrollments, flows, flowVersions, workspaces } from "@/server/db/schema";
 import { evaluateEntry } from "@/server/engine";
 import { FlowGraph, triggerNode } from "@/server/engine/graph";
 import { emptyState } from "@/server/engine/facts";
@@ -163,7 +163,10 @@ async function dueInactive(
 }
 
 /** The next moment after `now` at which any live inactivity flow of the workspace falls due for someone. */
-export async function nextInactivityDue(db: Db, input: { workspaceId: string; now: number }): Promise<number | null> {
+export async function nextInactivityDue(
+  db: Db,
+  input: { workspaceId: string; now: number },
+): Promise<number | null> {
   let next: number | null = null;
   for (const flow of await liveTimeFlows(db, input.workspaceId)) {
     if (flow.config.type !== "inactivity") continue;

@@ -117,10 +117,7 @@ export interface InactivePlan {
   includeNeverDone: boolean;
 }
 
-export async function previewPublish(
-  db: Db,
-  input: { workspaceId: string; flowId: string; now?: Date },
-) {
+export async function previewPublish(db: Db, input: { workspaceId: string; flowId: string; now?: Date }) {
   const flow = await getFlow(db, input);
   const issues = validateGraph(flow.draftGraph, contentCatalog);
   const parsed = parseGraph(flow.draftGraph);

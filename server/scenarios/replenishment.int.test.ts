@@ -20,7 +20,12 @@ afterAll(() => t.close());
 
 type Line = { product_id: string; title: string; price: number; quantity: number; days_per_unit?: number };
 const coffee = (quantity = 1): Line => ({ product_id: "coffee", title: "Coffee beans", price: 16, quantity });
-const filters = (quantity = 1): Line => ({ product_id: "filters", title: "Filters ×100", price: 6, quantity });
+const filters = (quantity = 1): Line => ({
+  product_id: "filters",
+  title: "Filters ×100",
+  price: 6,
+  quantity,
+});
 const mug = (): Line => ({ product_id: "mug", title: "Stoneware mug", price: 24, quantity: 1 });
 
 /** What the demo storefront's checkout sends: line items only, no days per unit. */
@@ -90,7 +95,10 @@ describe(`replenishment scenarios (${testDriver()})`, () => {
       "reorder_email at day 47 09:00 for A filters",
     ]);
     const journeys = await shop.journeys();
-    expect(journeys.find((j) => j.about === "A coffee")).toMatchObject({ status: "exited", exitReason: "goal" });
+    expect(journeys.find((j) => j.about === "A coffee")).toMatchObject({
+      status: "exited",
+      exitReason: "goal",
+    });
     expect(journeys.find((j) => j.about === "A filters")).toMatchObject({ status: "completed" });
   });
 
@@ -116,7 +124,9 @@ describe(`replenishment scenarios (${testDriver()})`, () => {
     await shop.runUntil(at(60, "00:00"));
     // B is 3 days late: too old to start a journey of its own, but it still ends A's.
     expect(await shop.sent()).toEqual([]);
-    expect(await shop.journeys()).toMatchObject([{ about: "A coffee", status: "exited", exitReason: "goal" }]);
+    expect(await shop.journeys()).toMatchObject([
+      { about: "A coffee", status: "exited", exitReason: "goal" },
+    ]);
   });
 
   it("a Shopify order of 2 bags (days per unit from the product's metafield), delivered twice by Shopify → one reminder on day 25", async () => {
@@ -133,7 +143,12 @@ describe(`replenishment scenarios (${testDriver()})`, () => {
       name: "#1001",
       email: "noor@example.com",
       created_at: new Date(at(0, "09:00")).toISOString(),
-      customer: { id: 901, email: "noor@example.com", first_name: "Noor", email_marketing_consent: { state: "subscribed" } },
+      customer: {
+        id: 901,
+        email: "noor@example.com",
+        first_name: "Noor",
+        email_marketing_consent: { state: "subscribed" },
+      },
       line_items: [
         { product_id: 7001, variant_id: 1, title: "Coffee beans", price: "16.00", quantity: 2 },
         { product_id: 7002, variant_id: 2, title: "Gift card", price: "25.00", quantity: 1 },

@@ -49,9 +49,10 @@ describe(`win-back scenarios (${testDriver()})`, () => {
     await shop.deliver(order("Ravi", "R1"));
     await shop.runUntil(at(70, "00:00"));
     expect(await shop.sent()).toEqual(FULL_RUN(30));
-    expect(await shop.journeys()).toMatchObject([
-      { status: "completed", path: expect.arrayContaining(["unsubscribe:next", "tag_inactive:next"]) },
-    ]);
+    const [journey] = await shop.journeys();
+    expect(journey?.status).toBe("completed");
+    expect(journey?.path).toContain("unsubscribe:next");
+    expect(journey?.path).toContain("tag_inactive:next");
     const ravi = await contactOf(shop, "Ravi");
     expect(ravi.emailConsent).toBe("unsubscribed");
     expect(ravi.smsConsent).toBe("subscribed");

@@ -14,10 +14,7 @@ import type { InactivityTrigger } from "@/server/engine/nodes/trigger";
  * joined) plus `days`, due in (from, now], not yet enrolled for that lapse. The lapse is the
  * occurrence key, so a contact enters once per lapse and again only after doing it anew.
  */
-export function inactivitySql(
-  flow: { flowId: string; workspaceId: string },
-  config: InactivityTrigger,
-) {
+export function inactivitySql(flow: { flowId: string; workspaceId: string }, config: InactivityTrigger) {
   return sql`
     with last_done as (
       select e.contact_id, max(e.occurred_at) as at
@@ -58,4 +55,3 @@ export async function countInactiveNow(
     where due <= ${new Date(input.now).toISOString()}::timestamptz`);
   return Number(rowsOf<{ n: number | string }>(result)[0]?.n ?? 0);
 }
-
