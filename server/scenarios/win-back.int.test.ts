@@ -12,6 +12,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consentChanges, contacts, enrollments } from "@/server/db/schema";
+import { previewPublish } from "@/server/flows/publish";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { at, Shop } from "./shop";
 
@@ -157,6 +158,26 @@ describe(`win-back scenarios (${testDriver()})`, () => {
         "email_3 at day 25 09:00",
       ]);
       expect(await who(shop)).toEqual(["Lena"]);
+    });
+
+    it("the publish dialog counts Ravi and Ines as inactive already; publishing again with catch-up on day 3 at 10:00 lets them in then", async () => {
+      const shop = await shopWithHistory();
+      await shop.publish({ catchUpInactive: false });
+      await shop.runUntil(at(3, "10:00"));
+      const preview = await previewPublish(t.db, {
+        workspaceId: shop.workspaceId,
+        flowId: shop.flowId,
+        now: new Date(shop.clock.t),
+      });
+      expect(preview.inactive).toEqual({ count: 2, event: "Placed Order", days: 30, includeNeverDone: true });
+      await shop.publish({ catchUpInactive: true });
+      await shop.runUntil(at(12, "00:00"));
+      expect(await shop.sent()).toEqual([
+        "email_1 at day 3 10:00",
+        "email_1 at day 3 10:00",
+        "email_1 at day 10 09:00",
+      ]);
+      expect(await who(shop)).toEqual(["Ines", "Ravi", "Lena"]);
     });
 
     it("published with catch-up → Ravi and Ines at once at 08:00, Lena on day 10 at 09:00", async () => {
