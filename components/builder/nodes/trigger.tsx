@@ -51,7 +51,7 @@ function triggerOfType(type: TriggerConfig["type"]): TriggerConfig {
         segment: null,
       };
     case "inactivity":
-      return { type, event: "Placed Order", days: 45, segment: null };
+      return { type, event: "Placed Order", days: 30, segment: null };
     case "back_in_stock":
       return { type, productIds: [], categories: [] };
   }
