@@ -131,6 +131,22 @@ describe(`replenishment scenarios (${testDriver()})`, () => {
     ]);
   });
 
+  it("two coffee orders (09:00 and 09:05) arrive together in one batch at 09:10 → only the later one is reminded, on day 11", async () => {
+    const shop = await shopWithMia();
+    await shop.runUntil(at(0, "09:10"));
+    await shop.deliver(
+      storefrontOrder("A", [coffee()], at(0, "09:00")),
+      storefrontOrder("B", [coffee()], at(0, "09:05")),
+    );
+    await shop.runUntil(at(60, "00:00"));
+    expect(await shop.sent()).toEqual(["reorder_email at day 11 10:00 for B coffee"]);
+    const journeys = (await shop.journeys()).sort((a, b) => a.about.localeCompare(b.about));
+    expect(journeys).toMatchObject([
+      { about: "A coffee", status: "exited", exitReason: "goal" },
+      { about: "B coffee", status: "completed" },
+    ]);
+  });
+
   it("a Shopify order of 2 bags (days per unit from the product's metafield), delivered twice by Shopify → one reminder on day 25", async () => {
     const shop = await Shop.open(t, "replenishment");
     await shop.shopify("products/update", {

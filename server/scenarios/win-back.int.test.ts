@@ -12,6 +12,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consentChanges, contacts, enrollments } from "@/server/db/schema";
+import { sweepTimeTriggers } from "@/server/executor/scheduler";
 import { previewPublish } from "@/server/flows/publish";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { at, Shop } from "./shop";
@@ -192,7 +193,11 @@ describe(`win-back scenarios (${testDriver()})`, () => {
       ]);
       expect(sent).toHaveLength(9);
       expect(await who(shop)).toEqual(["Ines", "Ravi", "Lena"]);
-      // A second sweep, or a republish, enrolls nobody twice for the same lapse.
+      // Two workers sweeping at once, a later sweep, or a republish enroll nobody twice for one lapse.
+      await Promise.all([
+        sweepTimeTriggers(t.db, shop.clock.t, { workspaceId: shop.workspaceId }),
+        sweepTimeTriggers(t.db, shop.clock.t, { workspaceId: shop.workspaceId }),
+      ]);
       await shop.publish({ catchUpInactive: true });
       await shop.runUntil(at(31, "00:00"));
       expect(await who(shop)).toEqual(["Ines", "Ravi", "Lena"]);
