@@ -3,9 +3,10 @@
  * schedule (one date or a recurrence, with a segment), inactivity (no `Placed Order` for
  * N days, or never since joining). A sweep enrolls every contact whose occurrence fell
  * inside the look-back window (and after the flow version went live); an inactivity flow
- * published with catch-up also enrolls those already inactive, in one set-based query. Each occurrence has a key, unique per
- * flow and contact, so two sweepers at once, or a restart mid-sweep, enroll each contact
- * once per occurrence.
+ * published with catch-up also enrolls, in the sweeps of its first look-back window, those
+ * already inactive, in one set-based query. Each occurrence has a key, unique per flow and
+ * contact, so two sweepers at once, or a restart mid-sweep, enroll each contact once per
+ * occurrence.
  */
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
@@ -63,7 +64,10 @@ export async function sweepTimeTriggers(
   for (const flow of await liveTimeFlows(db, options.workspaceId)) {
     result.flows++;
     const from = Math.max(now - SWEEP_LOOKBACK_MS, flow.publishedAt.getTime());
-    result.enrolled += await sweepFlow(db, { ...flow, from, now });
+    // Catch-up is for the sweeps right after the publish; later ones look back as usual, so
+    // contacts a segment or re-entry rule refuses are not weighed again on every sweep.
+    const catchUp = flow.catchUp && now - flow.publishedAt.getTime() <= SWEEP_LOOKBACK_MS;
+    result.enrolled += await sweepFlow(db, { ...flow, catchUp, from, now });
   }
   return result;
 }
