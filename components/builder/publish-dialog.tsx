@@ -2,7 +2,8 @@
 /**
  * Publishing: saves first, asks the server what publishing would do (problems that refuse
  * it; for a flow already running, how many contacts are in it and what happens to them),
- * lets the marketer choose to move in-flight contacts, then publishes.
+ * lets the marketer choose to move in-flight contacts and, for an inactivity flow, whether
+ * contacts already inactive enter, then publishes.
  */
 import { useEffect, useState, type ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
@@ -23,7 +24,13 @@ type InFlight = {
   exit: number;
   exitByNode: Record<string, number>;
 };
-type Preview = { issues: Issue[]; inFlight: InFlight | null; draftRevision: number };
+type Inactive = { count: number; event: string; days: number; includeNeverDone: boolean };
+type Preview = {
+  issues: Issue[];
+  inFlight: InFlight | null;
+  inactive: Inactive | null;
+  draftRevision: number;
+};
 type State = { step: "saving" } | { step: "error"; message: string } | { step: "ready"; preview: Preview };
 
 function people(n: number): string {
@@ -49,6 +56,7 @@ export function PublishDialog({
   const focus = useFocusNode();
   const [state, setState] = useState<State>({ step: "saving" });
   const [move, setMove] = useState(false);
+  const [catchUp, setCatchUp] = useState(false);
   const [publishing, setPublishing] = useState(false);
   const [publishError, setPublishError] = useState<string | null>(null);
 
@@ -57,6 +65,7 @@ export function PublishDialog({
     let cancelled = false;
     setState({ step: "saving" });
     setMove(false);
+    setCatchUp(false);
     setPublishError(null);
     void (async () => {
       const saved = await autosave.flush();
@@ -89,6 +98,7 @@ export function PublishDialog({
       const result = await client.flows.publish.mutate({
         id: flowId,
         moveInFlight: move,
+        catchUpInactive: preview.inactive !== null && catchUp,
         expectedRevision: preview.draftRevision,
       });
       await Promise.all([
@@ -112,6 +122,7 @@ export function PublishDialog({
   const preview = state.step === "ready" ? state.preview : null;
   const blocked = preview ? preview.issues.length > 0 : true;
   const inFlight = preview?.inFlight && preview.inFlight.total > 0 ? preview.inFlight : null;
+  const inactive = preview && preview.issues.length === 0 ? preview.inactive : null;
 
   return (
     <Dialog
@@ -215,6 +226,34 @@ export function PublishDialog({
           </Choice>
         </fieldset>
       )}
+      {inactive && (
+        <fieldset className="mt-3 flex flex-col gap-3" data-testid="inactive-catch-up">
+          <legend className="mb-2 text-sm text-slate-800">
+            <strong>{people(inactive.count)}</strong> {inactive.count === 1 ? "has" : "have"} had no{" "}
+            {inactive.event} for {inactive.days} days or more already
+            {inactive.includeNeverDone ? " (or never, since joining)" : ""}. Should they enter?
+          </legend>
+          <Choice
+            name="inactive"
+            checked={!catchUp}
+            onSelect={() => setCatchUp(false)}
+            title="Only contacts who become inactive from now on"
+            testId="inactive-from-now"
+          >
+            Contacts enter on the day they reach {inactive.days} days.
+          </Choice>
+          <Choice
+            name="inactive"
+            checked={catchUp}
+            onSelect={() => setCatchUp(true)}
+            title="Also contacts who are inactive already"
+            testId="inactive-catch-up-all"
+          >
+            {people(inactive.count)} enter as soon as the flow is live (subject to its segment and re-entry
+            rules), then everyone else as they reach {inactive.days} days.
+          </Choice>
+        </fieldset>
+      )}
       {publishError && (
         <p role="alert" className="mt-3 text-sm text-red-800">
           {publishError}
@@ -225,12 +264,14 @@ export function PublishDialog({
 }
 
 function Choice({
+  name = "in-flight",
   checked,
   onSelect,
   title,
   children,
   testId,
 }: {
+  name?: string;
   checked: boolean;
   onSelect: () => void;
   title: string;
@@ -246,7 +287,7 @@ function Choice({
     >
       <input
         type="radio"
-        name="in-flight"
+        name={name}
         className="mt-1 accent-indigo-600"
         checked={checked}
         onChange={onSelect}

@@ -417,6 +417,11 @@ export const flowVersions = pgTable(
     graph: jsonb("graph").$type<FlowGraph>().notNull(),
     publishedAt: tz("published_at").notNull().defaultNow(),
     publishedBy: text("published_by").references(() => users.id, { onDelete: "set null" }),
+    /**
+     * Inactivity flows: the marketer chose at publish that contacts already inactive enter
+     * (else only those who become inactive after the publish do).
+     */
+    catchUpInactive: boolean("catch_up_inactive").notNull().default(false),
   },
   (t) => [
     uniqueIndex("flow_versions_flow_version_uq").on(t.flowId, t.version),

@@ -38,6 +38,24 @@ export type EntryReason =
 
 export type EntryDecision = { enter: boolean; entryKey: string; reason: EntryReason };
 
+/**
+ * The entry key's value for a trigger event. `entryKey` names one trigger property
+ * (`cart_id`) or several separated by commas (`order_id, product_id`: one journey per
+ * product of an order); the values are joined with "/". Empty when the event has none.
+ */
+export function entryKeyOf(entryKey: string, properties: Record<string, unknown>): string {
+  const values = entryKeyPaths(entryKey).map((path) => toText(getPath(properties, path)) ?? "");
+  return values.every((v) => v === "") ? "" : values.join("/");
+}
+
+/** The property paths an entry key names. */
+export function entryKeyPaths(entryKey: string): string[] {
+  return entryKey
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+}
+
 /** The period `once_per_period` uses when none is set. */
 export const DEFAULT_REENTRY_PERIOD_DAYS = 30;
 
@@ -50,9 +68,7 @@ export function evaluateEntry(graph: FlowGraph, input: EntryInput, now: number):
   const trigger = triggerNode(graph);
   const settings = graph.settings;
   const entryKey =
-    settings.entryKey && input.event
-      ? (toText(getPath(input.event.properties, settings.entryKey)) ?? "")
-      : "";
+    settings.entryKey && input.event ? entryKeyOf(settings.entryKey, input.event.properties) : "";
   const decide = (enter: boolean, reason: EntryReason): EntryDecision => ({ enter, entryKey, reason });
   if (!trigger) return decide(false, "no_trigger");
 

@@ -9,6 +9,7 @@ import type { Advance, Effect } from "./effects";
 import type { Enrollment, EnrollmentState, EventFact, Facts, TriggerData, WaitingState } from "./facts";
 import { edgeFrom, nodesById, type FlowGraph } from "./graph";
 import { getPath, toNumber, toText } from "./json";
+import { orderValues } from "./line-items";
 import { definitionOf, nodeDefinitions } from "./nodes";
 import type { StepResult } from "./nodes/define";
 import {
@@ -85,7 +86,8 @@ export function flowStartOf(enrollment: Pick<Enrollment, "enteredAt" | "triggerD
 /**
  * Is the event about the same thing as the trigger (same `path`, e.g. the same `cart_id`)?
  * Only a different value rules it out: when the trigger or the event lacks the property,
- * nothing says it is another cart, so it counts.
+ * nothing says it is another cart, so it counts. An order without the property of its own
+ * is about its line items' values: an order of this product, among others, matches.
  */
 export function matchesTriggerProperty(
   event: EventFact,
@@ -95,9 +97,10 @@ export function matchesTriggerProperty(
   if (!path || path.trim() === "") return true;
   const wanted = getPath(trigger.properties, path);
   if (typeof wanted !== "string" && typeof wanted !== "number" && typeof wanted !== "boolean") return true;
-  const actual = getPath(event.properties, path);
-  if (actual === undefined || actual === null || actual === "") return true;
-  return compare("eq", actual, wanted);
+  // An order's `product_id` is the products on its lines: "this product was ordered again".
+  const actual = orderValues(event.properties, path);
+  if (actual.length === 0) return true;
+  return actual.some((value) => compare("eq", value, wanted));
 }
 
 /**

@@ -3,6 +3,7 @@
  * and React Flow's `isValidConnection` (through `canConnect`).
  */
 import { fieldsForTrigger, type ContentCatalog } from "./catalog";
+import { entryKeyPaths } from "./entry";
 import { inspectGraph, type FlowEdge, type InspectedNode } from "./graph";
 import { issue, type Issue } from "./issues";
 import { fileSystemTagIssues } from "./liquid-tags";
@@ -345,7 +346,7 @@ function settingsIssues(settings: FlowSettings, trigger: TriggerConfig | null): 
     bad("choose after how many days a contact may enter again.");
   }
   if (settings.entryKey !== null) {
-    if (settings.entryKey.trim() === "")
+    if (entryKeyPaths(settings.entryKey).length === 0)
       bad("name the trigger property that tells entries apart (e.g. cart_id), or turn it off.");
     else if (trigger && trigger.type !== "event" && trigger.type !== "back_in_stock") {
       bad("entering several times at once needs a flow triggered by an event.");

@@ -7,12 +7,13 @@
  */
 import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
-import { enrollments, events, flows, type StoredEvent } from "@/server/db/schema";
+import { enrollments, events, flows, products, type StoredEvent } from "@/server/db/schema";
 import { getLiveFlowVersions } from "@/server/db/queries/flows";
 import { evaluateEntry, requiredEventNames } from "@/server/engine";
 import { FlowGraph, triggerNode } from "@/server/engine/graph";
 import { BACK_IN_STOCK_EVENT } from "@/server/engine/nodes/trigger";
 import { emptyState, type EventFact } from "@/server/engine/facts";
+import { lineItemEvents, productIdsMissingDaysPerUnit } from "@/server/engine/line-items";
 import type { ExecutorCaches, LiveFlow } from "./caches";
 import { loadFacts, loadGraphs } from "./load";
 import {
@@ -89,6 +90,7 @@ export async function enrollFromEvents(
             flow,
             triggerNodeId: trigger.id,
             events: candidates,
+            perLineItem: config.type === "event" && config.perLineItem === true,
             now,
           })),
         );
@@ -133,11 +135,16 @@ async function enrollBatch(
     flow: LiveFlow;
     triggerNodeId: string;
     events: ReadonlyArray<EnrollEvent & { contactId: string }>;
+    /** One enrollment per line item of each event (see `@/server/engine/line-items`). */
+    perLineItem: boolean;
     now: number;
   },
 ): Promise<string[]> {
   const { flow, now } = input;
   const contactIds = [...new Set(input.events.map((e) => e.contactId))];
+  const catalogDays = input.perLineItem
+    ? await catalogDaysPerUnit(db, input.workspaceId, input.events)
+    : new Map<string, number | null>();
   const [facts, past] = await Promise.all([
     loadFacts(
       db,
@@ -155,15 +162,24 @@ async function enrollBatch(
       .where(and(eq(enrollments.flowId, flow.flowId), inArray(enrollments.contactId, contactIds))),
   ]);
   const rows: Array<typeof enrollments.$inferInsert> = [];
-  for (const stored of input.events) {
-    const f = facts.get(stored.contactId);
-    if (!f) continue;
+  const entries = input.events.flatMap((stored) => {
     const event: EventFact = {
       id: stored.id,
       name: stored.name,
       properties: stored.properties,
       occurredAt: stored.occurredAt.getTime(),
     };
+    return input.perLineItem
+      ? lineItemEvents(event, (productId) => catalogDays.get(productId)).map((l) => ({
+          stored,
+          event: l.event,
+          occurrenceKey: l.line === null ? `event:${stored.id}` : `event:${stored.id}:line:${l.line}`,
+        }))
+      : [{ stored, event, occurrenceKey: `event:${stored.id}` }];
+  });
+  for (const { stored, event, occurrenceKey } of entries) {
+    const f = facts.get(stored.contactId);
+    if (!f) continue;
     const mine = past.filter((p) => p.contactId === stored.contactId);
     const decision = evaluateEntry(
       flow.graph,
@@ -172,7 +188,9 @@ async function enrollBatch(
         event,
         activeEnrollmentKeys: mine.filter((p) => p.status === "active").map((p) => p.entryKey),
         pastEnrollments: mine.map((p) => ({ enteredAt: p.enteredAt.getTime() })),
-        events: f.events.some((e) => e.id === event.id) ? f.events : [...f.events, event],
+        events: f.events.some((e) => e.id === event.id)
+          ? f.events.map((e) => (e.id === event.id ? event : e))
+          : [...f.events, event],
         engagement: f.engagement ?? [],
       },
       now,
@@ -201,7 +219,7 @@ async function enrollBatch(
         occurredAt: event.occurredAt,
       },
       entryKey: decision.entryKey,
-      occurrenceKey: `event:${event.id}`,
+      occurrenceKey,
       state: emptyState(),
       enteredAt: new Date(now),
     });
@@ -213,6 +231,21 @@ async function enrollBatch(
     .onConflictDoNothing()
     .returning({ id: enrollments.id });
   return inserted.map((r) => r.id);
+}
+
+/** Days per unit from the catalog for the products on these orders' lines that lack their own. */
+async function catalogDaysPerUnit(
+  db: DbOrTx,
+  workspaceId: string,
+  list: ReadonlyArray<Pick<EnrollEvent, "properties">>,
+): Promise<Map<string, number | null>> {
+  const ids = [...new Set(list.flatMap((e) => productIdsMissingDaysPerUnit(e.properties)))];
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: products.id, daysPerUnit: products.daysPerUnit })
+    .from(products)
+    .where(and(eq(products.workspaceId, workspaceId), inArray(products.id, ids)));
+  return new Map(rows.map((r) => [r.id, r.daysPerUnit]));
 }
 
 /** An order (a flow's conversion event) credits the last message of each flow the contact opened or clicked. */

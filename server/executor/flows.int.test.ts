@@ -234,7 +234,7 @@ describe(`seed flows end to end (${testDriver()})`, () => {
     expect(await t.db.select().from(enrollments).where(eq(enrollments.flowId, flow.flowId))).toHaveLength(1);
   });
 
-  it("win-back fires 45 days after the last order, once per lapse", async () => {
+  it("win-back fires 30 days after the last order, once per lapse", async () => {
     const clock = new FakeClock(START);
     const { flow, executor } = await setup("win_back", clock);
     const lapsed = await createContact(t.db, member.workspace.id);
@@ -244,7 +244,7 @@ describe(`seed flows end to end (${testDriver()})`, () => {
       contactId: lapsed.id,
       name: "Placed Order",
       properties: ORDER,
-      at: START - 44 * DAY,
+      at: START - 29 * DAY,
     });
     await storeEvent(t.db, {
       workspaceId: member.workspace.id,
@@ -388,8 +388,10 @@ describe(`seed flows end to end (${testDriver()})`, () => {
           contactId: contact.id,
           name: "Placed Order",
           properties: ORDER,
-          at: clock.t - 46 * DAY,
+          at: clock.t - 29 * DAY,
         });
+        // It lapses (30 days) a day after the flow went live.
+        clock.t += DAY + HOUR;
       } else {
         // date property / schedule: sweep across the coming year until it fires.
         for (

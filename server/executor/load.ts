@@ -2,6 +2,11 @@
  * Loads what the engine needs, for a whole batch of enrollments at once: flow graphs
  * (immutable versions, cached), contacts with their suppressions, the events the graphs
  * look at, and the last marketing send per channel.
+ *
+ * The events are the contact's whole history of the names the graphs read, with no time
+ * window: "ever", "first-time buyer" and "orders ≥ 2" mean since the contact's first event,
+ * so a customer whose last order is 500 days old is a repeat buyer. Windows ("in the last
+ * 30 days") are the predicates' own business.
  */
 import { and, eq, gte, inArray, max, or, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
@@ -20,6 +25,9 @@ import { requiredEventNames, usesEngagement } from "@/server/engine";
 import type { ExecutorCaches } from "./caches";
 
 /** Flow versions never change once published, so the executor caches them for good. */
+/** Opens, clicks and bounces older than this never decide a step (journeys and "last N days" windows are shorter). */
+const ENGAGEMENT_LOOKBACK_DAYS = 400;
+
 export async function loadGraphs(
   db: DbOrTx,
   versionIds: readonly string[],
@@ -65,9 +73,6 @@ export function toContactFacts(row: ContactRow, suppressed: Record<Channel, bool
     suppressed,
   };
 }
-
-/** How far back behaviour conditions may look ("count of X in the last N days"). */
-export const EVENT_LOOKBACK_DAYS = 400;
 
 export interface FactsRequest {
   workspaceId: string;
@@ -127,7 +132,6 @@ export async function loadFacts(
             inArray(events.workspaceId, workspaceIds),
             inArray(events.contactId, contactIds),
             inArray(events.name, [...names]),
-            gte(events.occurredAt, new Date(now - EVENT_LOOKBACK_DAYS * 86_400_000)),
           ),
         )
     : [];
@@ -232,7 +236,7 @@ async function loadEngagement(
         inArray(messages.workspaceId, input.workspaceIds),
         inArray(messages.contactId, input.contactIds),
         inArray(messageEvents.type, [...ENGAGEMENTS]),
-        gte(messageEvents.occurredAt, new Date(input.now - EVENT_LOOKBACK_DAYS * 86_400_000)),
+        gte(messageEvents.occurredAt, new Date(input.now - ENGAGEMENT_LOOKBACK_DAYS * 86_400_000)),
       ),
     );
   const out = new Map<string, EngagementFact[]>();

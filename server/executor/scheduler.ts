@@ -1,18 +1,22 @@
 /**
  * Time-based triggers: date property (birthday N days before, yearly, at a local hour),
  * schedule (one date or a recurrence, with a segment), inactivity (no `Placed Order` for
- * N days). A sweep enrolls every contact whose occurrence fell inside the look-back
- * window (and after the flow version went live). Each occurrence has a key, unique per
- * flow and contact, so two sweepers at once, or a restart mid-sweep, enroll each contact
- * once per occurrence.
+ * N days, or never since joining). A sweep enrolls every contact whose occurrence fell
+ * inside the look-back window (and after the flow version went live); an inactivity flow
+ * published with catch-up also enrolls, in the sweeps of its first look-back window, those
+ * already inactive, in one set-based query. Each occurrence has a key, unique per flow and
+ * contact, so two sweepers at once, or a restart mid-sweep, enroll each contact once per
+ * occurrence.
  */
-import { and, eq, inArray, isNotNull, max, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
-import { contacts, enrollments, events, flows, flowVersions, workspaces } from "@/server/db/schema";
+import { contacts, enrollments, flows, flowVersions, workspaces } from "@/server/db/schema";
 import { evaluateEntry } from "@/server/engine";
 import { FlowGraph, triggerNode } from "@/server/engine/graph";
 import { emptyState } from "@/server/engine/facts";
-import { inactivityDueAt, nextOccurrence, type TriggerConfig } from "@/server/engine/nodes/trigger";
+import { nextOccurrence, type TriggerConfig } from "@/server/engine/nodes/trigger";
+import { rowsOf } from "@/server/db/rows";
+import { inactivitySql } from "@/server/db/queries/inactivity";
 import { loadFacts } from "./load";
 
 /** How far back a sweep looks for occurrences it has not enrolled yet. */
@@ -24,13 +28,10 @@ export interface SweepResult {
   enrolled: number;
 }
 
-export async function sweepTimeTriggers(
-  db: Db,
-  now: number,
-  options: { workspaceId?: string } = {},
-): Promise<SweepResult> {
+/** Live flows with a time-based trigger (date property, schedule, inactivity). */
+async function liveTimeFlows(db: Db, workspaceId?: string) {
   const where = [eq(flows.status, "live")];
-  if (options.workspaceId) where.push(eq(flows.workspaceId, options.workspaceId));
+  if (workspaceId) where.push(eq(flows.workspaceId, workspaceId));
   const live = await db
     .select({
       flowId: flows.id,
@@ -38,21 +39,35 @@ export async function sweepTimeTriggers(
       versionId: flowVersions.id,
       graph: flowVersions.graph,
       publishedAt: flowVersions.publishedAt,
+      catchUp: flowVersions.catchUpInactive,
     })
     .from(flows)
     .innerJoin(flowVersions, eq(flowVersions.id, flows.liveVersionId))
     .where(and(...where));
-  const result: SweepResult = { flows: 0, enrolled: 0 };
-  for (const flow of live) {
+  return live.flatMap((flow) => {
     const graph = FlowGraph.parse(flow.graph);
     const trigger = triggerNode(graph);
-    if (!trigger) continue;
+    if (!trigger) return [];
     const config = trigger.config;
     if (config.type !== "date_property" && config.type !== "schedule" && config.type !== "inactivity")
-      continue;
+      return [];
+    return [{ ...flow, graph, triggerNodeId: trigger.id, config }];
+  });
+}
+
+export async function sweepTimeTriggers(
+  db: Db,
+  now: number,
+  options: { workspaceId?: string } = {},
+): Promise<SweepResult> {
+  const result: SweepResult = { flows: 0, enrolled: 0 };
+  for (const flow of await liveTimeFlows(db, options.workspaceId)) {
     result.flows++;
     const from = Math.max(now - SWEEP_LOOKBACK_MS, flow.publishedAt.getTime());
-    result.enrolled += await sweepFlow(db, { ...flow, graph, triggerNodeId: trigger.id, config, from, now });
+    // Catch-up is for the sweeps right after the publish; later ones look back as usual, so
+    // contacts a segment or re-entry rule refuses are not weighed again on every sweep.
+    const catchUp = flow.catchUp && now - flow.publishedAt.getTime() <= SWEEP_LOOKBACK_MS;
+    result.enrolled += await sweepFlow(db, { ...flow, catchUp, from, now });
   }
   return result;
 }
@@ -66,6 +81,8 @@ interface FlowSweep {
   config: TriggerConfig;
   from: number;
   now: number;
+  /** Inactivity: contacts already inactive when the version went live enter too (no lower bound). */
+  catchUp: boolean;
 }
 
 interface Due {
@@ -137,26 +154,33 @@ async function dueInactive(
   flow: FlowSweep,
   config: Extract<TriggerConfig, { type: "inactivity" }>,
 ): Promise<Due[]> {
-  const last = await db
-    .select({ contactId: events.contactId, at: max(events.occurredAt) })
-    .from(events)
-    .where(
-      and(
-        eq(events.workspaceId, flow.workspaceId),
-        eq(events.name, config.event),
-        isNotNull(events.contactId),
-      ),
-    )
-    .groupBy(events.contactId);
-  const due: Due[] = [];
-  for (const row of last) {
-    if (!row.contactId || !row.at) continue;
-    const lastAt = new Date(row.at).getTime();
-    const at = inactivityDueAt(config, lastAt, lastAt);
-    if (at > flow.from && at <= flow.now)
-      due.push({ contactId: row.contactId, at, key: `inactive:${new Date(lastAt).toISOString()}` });
+  const lower = flow.catchUp ? sql`true` : sql`due > ${new Date(flow.from).toISOString()}::timestamptz`;
+  const result = await db.execute(sql`
+    select contact_id, due, key from (${inactivitySql(flow, config)}) d
+    where ${lower} and due <= ${new Date(flow.now).toISOString()}::timestamptz
+    order by due, contact_id`);
+  return rowsOf<{ contact_id: string; due: string | Date; key: string }>(result).map((r) => ({
+    contactId: String(r.contact_id),
+    at: new Date(r.due).getTime(),
+    key: r.key,
+  }));
+}
+
+/** The next moment after `now` at which any live inactivity flow of the workspace falls due for someone. */
+export async function nextInactivityDue(
+  db: Db,
+  input: { workspaceId: string; now: number },
+): Promise<number | null> {
+  let next: number | null = null;
+  for (const flow of await liveTimeFlows(db, input.workspaceId)) {
+    if (flow.config.type !== "inactivity") continue;
+    const result = await db.execute(sql`
+      select min(due) as at from (${inactivitySql(flow, flow.config)}) d
+      where due > ${new Date(input.now).toISOString()}::timestamptz`);
+    const at = rowsOf<{ at: string | Date | null }>(result)[0]?.at;
+    if (at) next = Math.min(next ?? Infinity, new Date(at).getTime());
   }
-  return due;
+  return next;
 }
 
 async function enrollDue(db: Db, flow: FlowSweep, due: Due[]): Promise<number> {

@@ -3,18 +3,20 @@
  * cannot silently overwrite the first. Publishing validates the draft, inserts an
  * immutable flow_versions row and makes it live; in-flight enrollments stay on the
  * version they entered with, unless the publish says to move them (matched by node id;
- * a contact on a removed node exits, counted).
+ * a contact on a removed node exits, counted). An inactivity flow's publish also says
+ * whether contacts already inactive enter (catch-up) or only those who lapse from now on.
  */
 import { and, count, desc, eq, max } from "drizzle-orm";
 import { contentCatalog } from "@/emails/content-catalog";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { enrollments, flows, flowVersions, users } from "@/server/db/schema";
-import { FlowGraph, parseGraph } from "@/server/engine/graph";
+import { FlowGraph, parseGraph, triggerNode } from "@/server/engine/graph";
 import { migrateEnrollment, validateGraph } from "@/server/engine";
 import type { Issue } from "@/server/engine/issues";
 import { badRequest, conflict, DomainError } from "@/server/errors";
 import { notifyFlowsChanged } from "@/server/db/flow-changes";
 import { getFlow } from "@/server/db/queries/flows";
+import { countInactiveNow } from "@/server/db/queries/inactivity";
 
 export class GraphInvalidError extends DomainError {
   constructor(readonly issues: Issue[]) {
@@ -104,12 +106,36 @@ export async function planInFlight(
   return plan;
 }
 
-export async function previewPublish(db: Db, input: { workspaceId: string; flowId: string }) {
+/**
+ * For an inactivity flow: how many contacts are inactive already (before the segment and
+ * re-entry rules) and would enter at once if the publish lets them catch up.
+ */
+export interface InactivePlan {
+  count: number;
+  event: string;
+  days: number;
+  includeNeverDone: boolean;
+}
+
+export async function previewPublish(db: Db, input: { workspaceId: string; flowId: string; now?: Date }) {
   const flow = await getFlow(db, input);
   const issues = validateGraph(flow.draftGraph, contentCatalog);
   const parsed = parseGraph(flow.draftGraph);
   const inFlight = parsed.ok ? await planInFlight(db, { ...input, graph: parsed.graph }) : null;
-  return { issues, inFlight, draftRevision: flow.draftRevision };
+  const trigger = parsed.ok ? triggerNode(parsed.graph)?.config : undefined;
+  let inactive: InactivePlan | null = null;
+  if (trigger?.type === "inactivity" && trigger.event.trim() !== "")
+    inactive = {
+      count: await countInactiveNow(db, {
+        ...input,
+        config: trigger,
+        now: (input.now ?? new Date()).getTime(),
+      }),
+      event: trigger.event,
+      days: trigger.days,
+      includeNeverDone: trigger.includeNeverDone === true,
+    };
+  return { issues, inFlight, inactive, draftRevision: flow.draftRevision };
 }
 
 export async function publishFlow(
@@ -119,6 +145,8 @@ export async function publishFlow(
     flowId: string;
     userId: string;
     moveInFlight: boolean;
+    /** Inactivity flows: contacts already inactive enter too (else only those who lapse from now on). */
+    catchUpInactive?: boolean;
     expectedRevision?: number;
     now?: Date;
   },
@@ -154,6 +182,7 @@ export async function publishFlow(
         graph,
         publishedBy: input.userId,
         publishedAt: now,
+        catchUpInactive: input.catchUpInactive === true && triggerNode(graph)?.config.type === "inactivity",
       })
       .returning();
     if (!version) throw new Error("version insert returned no row");

@@ -107,6 +107,22 @@ describe("Shopify topics → canonical events", () => {
     expect(planShopifyDelivery("products/update", noStock)).not.toHaveProperty("product.inventory");
   });
 
+  it("products/update → days per unit from a `days_per_unit` metafield, when the webhook includes it", () => {
+    const withMetafield = {
+      ...PRODUCT_UPDATED,
+      metafields: [
+        { namespace: "custom", key: "roast", value: "light" },
+        { namespace: "custom", key: "days_per_unit", value: "14" },
+      ],
+    };
+    expect(planShopifyDelivery("products/update", withMetafield)).toMatchObject({
+      product: { daysPerUnit: 14 },
+    });
+    expect(planShopifyDelivery("products/update", PRODUCT_UPDATED)).not.toHaveProperty("product.daysPerUnit");
+    const nonsense = { ...PRODUCT_UPDATED, metafields: [{ key: "days_per_unit", value: "soon" }] };
+    expect(planShopifyDelivery("products/update", nonsense)).not.toHaveProperty("product.daysPerUnit");
+  });
+
   it("ignores payloads that are not objects", () => {
     expect(planShopifyDelivery("orders/create", [1, 2]).kind).toBe("ignore");
     expect(planShopifyDelivery("orders/create", { id: null }).kind).toBe("ignore");

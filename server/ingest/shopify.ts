@@ -12,7 +12,7 @@
  * | checkouts/create, checkouts/update | identify + Started Checkout (completed or anonymous checkouts are skipped) |
  * | customers/create | identify (traits, consent) + Signed Up |
  * | fulfillments/create | Order Shipped with tracking_url (contact by email, else by the order) |
- * | products/update | product upsert, inventory included (restock → Back in Stock) |
+ * | products/update | product upsert, inventory and the `days_per_unit` metafield included (restock → Back in Stock) |
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
@@ -279,6 +279,9 @@ export function planShopifyDelivery(topic: ShopifyTopic, payload: unknown, shopD
       const handle = str(p.handle);
       const image = str(obj(p.image)?.src) ?? str(list(p.images)[0]?.src);
       const price = num(variants[0]?.price);
+      // How long one unit lasts, from a product metafield `days_per_unit` (any namespace),
+      // included in the webhook when the subscription names its namespace.
+      const daysPerUnit = num(list(p.metafields).find((m) => str(m.key) === "days_per_unit")?.value);
       return {
         kind: "product",
         productId,
@@ -290,6 +293,7 @@ export function planShopifyDelivery(topic: ShopifyTopic, payload: unknown, shopD
           ...((str(p.product_type) ?? str(obj(p.category)?.name)) && {
             category: str(p.product_type) ?? str(obj(p.category)?.name),
           }),
+          ...(daysPerUnit !== undefined && daysPerUnit > 0 && { daysPerUnit: Math.round(daysPerUnit) }),
           ...(stock.length > 0 && {
             inventory: stock.reduce((sum, q) => sum + Math.max(0, Math.trunc(q)), 0),
           }),

@@ -15,8 +15,12 @@ import { getFlowTemplate, type FlowTemplateKey } from "@/server/engine";
 import type { FlowGraph } from "@/server/engine/graph";
 import { toText } from "@/server/engine/json";
 import type { Executor } from "@/server/executor/executor";
+import { nextInactivityDue } from "@/server/executor/scheduler";
+import { publishFlow } from "@/server/flows/publish";
+import { upsertProduct } from "@/server/ingest/catalog";
 import { ingestMessages } from "@/server/ingest/ingest";
-import { parseBatchItem, type IngestMessage } from "@/server/ingest/schemas";
+import { parseBatchItem, type IngestMessage, type ProductInput } from "@/server/ingest/schemas";
+import { ingestShopifyDelivery, type ShopifyTopic } from "@/server/ingest/shopify";
 import type { TestDb } from "@/server/testing/db";
 import { createMember } from "@/server/testing/fixtures";
 import { FakeClock, publishGraph, runUntilIdle, testExecutor } from "@/server/testing/flows";
@@ -61,42 +65,95 @@ export type Send = {
   skipReason: string | null;
 };
 
-/** What a journey is about: its trigger's order id, else its cart id. */
+/** What a journey is about: its trigger's order id (and product, for a line item), else its cart id. */
 function aboutOf(properties: Record<string, unknown>): string {
-  return toText(properties.order_id) ?? toText(properties.cart_id) ?? "";
+  const order = toText(properties.order_id);
+  const product = properties.line_item !== undefined ? toText(properties.product_id) : undefined;
+  if (order !== undefined && product !== undefined) return `${order} ${product}`;
+  return order ?? toText(properties.cart_id) ?? "";
 }
 
 export class Shop {
   private readonly customers = new Map<string, string>();
+  /** The template's flow, once published. */
+  flowId = "";
 
   private constructor(
     private readonly t: TestDb,
     readonly clock: FakeClock,
     readonly workspaceId: string,
-    readonly flowId: string,
+    private readonly userId: string,
+    private readonly template: { name: string; graph: FlowGraph },
     private readonly executor: Executor,
   ) {}
 
   /** A fresh workspace with the template published as it ships. */
   static async open(t: TestDb, template: FlowTemplateKey, graph?: FlowGraph): Promise<Shop> {
+    const shop = await Shop.prepare(t, template, { graph });
+    await shop.publish();
+    return shop;
+  }
+
+  /**
+   * A fresh workspace whose clock starts at `from` (default day 0 00:00), the template not
+   * published yet: customers and their history can come first, then `publish()`.
+   */
+  static async prepare(
+    t: TestDb,
+    template: FlowTemplateKey,
+    options: { graph?: FlowGraph | undefined; from?: number } = {},
+  ): Promise<Shop> {
     const found = getFlowTemplate(template);
     if (!found) throw new Error(`no template ${template}`);
     const member = await createMember(t.db, "Marketer");
-    const clock = new FakeClock(at(0, "00:00"));
-    const flow = await publishGraph(t.db, {
-      workspaceId: member.workspace.id,
-      userId: member.user.id,
-      graph: graph ?? found.graph,
-      name: found.name,
-      now: clock.t,
-    });
-    return new Shop(t, clock, member.workspace.id, flow.flowId, testExecutor(t, clock));
+    const clock = new FakeClock(options.from ?? at(0, "00:00"));
+    return new Shop(
+      t,
+      clock,
+      member.workspace.id,
+      member.user.id,
+      { name: found.name, graph: options.graph ?? found.graph },
+      testExecutor(t, clock),
+    );
   }
 
-  /** Moves the clock to `time`, running every step and send that falls due on the way. */
+  /** The marketer publishes the template now, or republishes it (for an inactivity flow: whether those already inactive enter). */
+  async publish(options: { catchUpInactive?: boolean } = {}): Promise<void> {
+    if (this.flowId) {
+      await publishFlow(this.t.db, {
+        workspaceId: this.workspaceId,
+        flowId: this.flowId,
+        userId: this.userId,
+        moveInFlight: false,
+        catchUpInactive: options.catchUpInactive,
+        now: new Date(this.clock.t),
+      });
+      return;
+    }
+    const flow = await publishGraph(this.t.db, {
+      workspaceId: this.workspaceId,
+      userId: this.userId,
+      graph: this.template.graph,
+      name: this.template.name,
+      now: this.clock.t,
+      catchUpInactive: options.catchUpInactive,
+    });
+    this.flowId = flow.flowId;
+  }
+
+  /**
+   * Moves the clock to `time`, running every step and send that falls due on the way. The
+   * clock stops at each moment an inactivity trigger falls due, as the executor's sweep
+   * (every 30 s live) would find it.
+   */
   async runUntil(time: number): Promise<void> {
     if (time < this.clock.t) throw new Error(`${dayTime(time)} is before ${dayTime(this.clock.t)}`);
-    await runUntilIdle(this.t.db, this.executor, this.clock, { until: time });
+    for (;;) {
+      const due = await nextInactivityDue(this.t.db, { workspaceId: this.workspaceId, now: this.clock.t });
+      const until = due === null ? time : Math.min(due, time);
+      await runUntilIdle(this.t.db, this.executor, this.clock, { until });
+      if (until >= time) return;
+    }
   }
 
   /** A customer signs in on the storefront (identify): email, phone, London time, consent to email and SMS. */
@@ -135,6 +192,30 @@ export class Shop {
         };
       }),
     );
+  }
+
+  /** The shop's catalog: a product added or changed (`daysPerUnit`: how many days one unit lasts). */
+  async product(productId: string, product: ProductInput): Promise<void> {
+    await upsertProduct(this.t.db, {
+      workspaceId: this.workspaceId,
+      productId,
+      product,
+      now: new Date(this.clock.t),
+    });
+  }
+
+  /** A Shopify webhook delivered now (verified upstream), as the webhook route stores it. */
+  async shopify(topic: ShopifyTopic, payload: unknown, webhookId = `wh_${Math.random()}`): Promise<void> {
+    const { result, stored } = await ingestShopifyDelivery(this.t.db, {
+      workspaceId: this.workspaceId,
+      topic,
+      webhookId,
+      payload,
+      shopDomain: "juniper.myshopify.com",
+      now: new Date(this.clock.t),
+    });
+    if (!result.ok) throw new Error(`Shopify delivery refused: ${result.message}`);
+    await this.executor.handleEvents(stored);
   }
 
   /**

@@ -21,7 +21,15 @@ export const DAY = 24 * HOUR;
 
 export async function publishGraph(
   db: Db,
-  input: { workspaceId: string; userId: string; graph: FlowGraph; name?: string; now: number },
+  input: {
+    workspaceId: string;
+    userId: string;
+    graph: FlowGraph;
+    name?: string;
+    now: number;
+    /** Inactivity flows: contacts already inactive enter too. */
+    catchUpInactive?: boolean;
+  },
 ) {
   const [flow] = await db
     .insert(flows)
@@ -38,6 +46,7 @@ export async function publishGraph(
     flowId: flow.id,
     userId: input.userId,
     moveInFlight: false,
+    catchUpInactive: input.catchUpInactive,
     now: new Date(input.now),
   });
   return { flowId: flow.id, versionId: published.versionId };

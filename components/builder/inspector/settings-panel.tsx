@@ -118,7 +118,7 @@ export function SettingsPanel() {
         )}
         <CheckboxField
           label="Several at once, one per…"
-          hint="E.g. one abandoned-cart journey per cart."
+          hint="E.g. one abandoned-cart journey per cart; “order_id, product_id” is one per product of an order."
           checked={draft.entryKey !== null}
           onChange={(on) => change({ ...draft, entryKey: on ? "cart_id" : null })}
         />

@@ -51,7 +51,7 @@ function triggerOfType(type: TriggerConfig["type"]): TriggerConfig {
         segment: null,
       };
     case "inactivity":
-      return { type, event: "Placed Order", days: 45, segment: null };
+      return { type, event: "Placed Order", days: 30, segment: null };
     case "back_in_stock":
       return { type, productIds: [], categories: [] };
   }
@@ -92,6 +92,15 @@ function TriggerInspector({ nodeId, config }: InspectorProps<"trigger">) {
               onChange={(event) => change({ ...draft, event })}
               error={error("event")}
               hint="Contacts enter each time they do this."
+            />
+            <CheckboxField
+              label="Once per line item"
+              hint="An order of two products enters twice, each journey about one product (its quantity, days per unit from the catalog)."
+              checked={draft.perLineItem === true}
+              onChange={(on) => {
+                const { perLineItem: _, ...rest } = draft;
+                change(on ? { ...rest, perLineItem: true } : rest);
+              }}
             />
             <div className="flex flex-col gap-1.5">
               <span className="text-xs font-medium text-slate-700">Filter</span>
@@ -280,6 +289,16 @@ function TriggerInspector({ nodeId, config }: InspectorProps<"trigger">) {
               value={draft.days}
               onChange={(days) => change({ ...draft, days })}
               error={error("days")}
+              hint="Whether contacts already inactive enter is chosen when you publish."
+            />
+            <CheckboxField
+              label="Also those who never did it"
+              hint={`Contacts with an email and no ${draft.event || "such event"} enter ${draft.days} days after they joined (e.g. sign-ups who never bought).`}
+              checked={draft.includeNeverDone === true}
+              onChange={(on) => {
+                const { includeNeverDone: _, ...rest } = draft;
+                change(on ? { ...rest, includeNeverDone: true } : rest);
+              }}
             />
             <div className="flex flex-col gap-1.5">
               <span className="text-xs font-medium text-slate-700">Who</span>

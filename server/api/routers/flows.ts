@@ -93,6 +93,7 @@ export const flowsRouter = router({
       z.object({
         id: FlowId,
         moveInFlight: z.boolean().default(false),
+        catchUpInactive: z.boolean().default(false),
         expectedRevision: int32().min(1, "At least 1").optional(),
       }),
     )
@@ -102,6 +103,7 @@ export const flowsRouter = router({
         flowId: input.id,
         userId: ctx.user.id,
         moveInFlight: input.moveInFlight,
+        catchUpInactive: input.catchUpInactive,
         expectedRevision: input.expectedRevision,
       }),
     ),

@@ -68,8 +68,13 @@ export type Recurrence = z.infer<typeof Recurrence>;
 export const EventTrigger = z.strictObject({
   type: z.literal("event"),
   event: z.string(),
-  /** Evaluated with the incoming event as `event` (e.g. `value > 50`). */
+  /** Evaluated with the incoming event as `event` (e.g. `value > 50`); per line with `perLineItem`. */
   filter: Predicate.nullable().default(null),
+  /**
+   * One enrollment per line item of the event's `items` (an order of two products enters
+   * twice), each reading like an order of that one product: see `../line-items`.
+   */
+  perLineItem: z.boolean().optional(),
 });
 export type EventTrigger = z.infer<typeof EventTrigger>;
 
@@ -100,6 +105,11 @@ export const InactivityTrigger = z.strictObject({
   event: z.string(),
   days: z.number().int().min(1).max(3650),
   segment: Predicate.nullable().default(null),
+  /**
+   * Contacts who never did it count too, from when they joined ("never ordered since
+   * signing up 30 days ago"). Only contacts with an email: an anonymous visitor joined nothing.
+   */
+  includeNeverDone: z.boolean().optional(),
 });
 export type InactivityTrigger = z.infer<typeof InactivityTrigger>;
 
@@ -287,7 +297,7 @@ function describeRecurrence(schedule: Recurrence): string {
 function summarize(config: TriggerConfig): string {
   switch (config.type) {
     case "event":
-      return `When ${config.event || "(choose an event)"}${config.filter ? ` where ${describePredicate(config.filter)}` : ""}`;
+      return `When ${config.event || "(choose an event)"}${config.perLineItem ? ", once per line item" : ""}${config.filter ? ` where ${describePredicate(config.filter)}` : ""}`;
     case "date_property": {
       const when =
         config.daysBefore === 0
@@ -298,7 +308,7 @@ function summarize(config: TriggerConfig): string {
     case "schedule":
       return `${describeRecurrence(config.schedule)}${config.segment ? ` · ${describePredicate(config.segment)}` : ""}`;
     case "inactivity":
-      return `No ${config.event || "(event)"} for ${config.days} days`;
+      return `No ${config.event || "(event)"} for ${config.days} days${config.includeNeverDone ? ` (or never, ${config.days} days after joining)` : ""}`;
     case "back_in_stock": {
       const scope = [
         config.productIds.length

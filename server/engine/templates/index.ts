@@ -130,7 +130,7 @@ const templates: Record<FlowTemplateKey, Omit<FlowTemplate, "key">> = {
   win_back: {
     name: "Win-back",
     description:
-      "Bring back customers who haven’t ordered in 45 days; tag them inactive if they don’t return.",
+      "Bring back customers who haven’t ordered in 30 days (and sign-ups who never did): day 30, 15% off on day 40, last chance on day 45, then stop marketing email to those who don’t return.",
     category: "retention",
     graph: winBack,
   },

@@ -2,14 +2,17 @@ import { when } from "../predicate";
 import { chain, emailCopy, graph, node, orderGoal } from "./build";
 
 /**
- * Placed Order of a consumable (the order carries `quantity` and `days_per_unit`) → wait
- * until it runs out, 3 shipping days early → reorder reminder. Ordering again exits.
+ * Placed Order, once per line item of a consumable (a line with days per unit, its own or
+ * the catalog's) → wait until it runs out (quantity × days per unit), 3 shipping days
+ * early → reorder reminder for that product. Each product of an order has its own journey
+ * (keyed by order and product); ordering that product again ends it, other products do not.
  */
 export const replenishment = graph(
   [
     node("trigger", "trigger", 0, 0, {
       type: "event",
       event: "Placed Order",
+      perLineItem: true,
       filter: when.event("days_per_unit", "exists"),
     }),
     node("wait_runs_out", "wait", 0, 1, {
@@ -39,5 +42,5 @@ export const replenishment = graph(
     node("exit", "exit", 0, 3, {}),
   ],
   chain("trigger", "wait_runs_out", "reorder_email", "exit"),
-  { goal: orderGoal(), entryKey: "order_id", reentry: { mode: "every_time" } },
+  { goal: orderGoal("product_id"), entryKey: "order_id, product_id", reentry: { mode: "every_time" } },
 );

@@ -1,0 +1,1 @@
+ALTER TABLE "flow_versions" ADD COLUMN "catch_up_inactive" boolean DEFAULT false NOT NULL;
