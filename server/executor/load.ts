@@ -24,10 +24,10 @@ import {
 import { requiredEventNames, usesEngagement } from "@/server/engine";
 import type { ExecutorCaches } from "./caches";
 
-/** Flow versions never change once published, so the executor caches them for good. */
 /** Opens, clicks and bounces older than this never decide a step (journeys and "last N days" windows are shorter). */
 const ENGAGEMENT_LOOKBACK_DAYS = 400;
 
+/** Flow versions never change once published, so the executor caches them for good. */
 export async function loadGraphs(
   db: DbOrTx,
   versionIds: readonly string[],
