@@ -55,6 +55,7 @@ const SKIP_REASONS: Record<string, string> = {
   smart_sending: "smart sending",
   cancelled: "cancelled",
   no_push_subscription: "no browser subscribed",
+  coupon_pool_empty: "coupon pool empty",
 };
 
 export function StatusBadge({ status, skipReason }: { status: Status; skipReason?: string | null }) {

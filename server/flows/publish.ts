@@ -7,6 +7,8 @@
  */
 import { and, count, desc, eq, max } from "drizzle-orm";
 import { contentCatalog } from "@/emails/content-catalog";
+import { couponPoolCounts } from "@/server/coupons/coupons";
+import type { ContentCatalog } from "@/server/engine/catalog";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { enrollments, flows, flowVersions, users } from "@/server/db/schema";
 import { FlowGraph, parseGraph } from "@/server/engine/graph";
@@ -104,9 +106,14 @@ export async function planInFlight(
   return plan;
 }
 
+/** The content catalog with this workspace's coupon pools and their remaining codes. */
+export async function workspaceCatalog(db: DbOrTx, workspaceId: string): Promise<ContentCatalog> {
+  return { ...contentCatalog, couponPools: await couponPoolCounts(db, { workspaceId }) };
+}
+
 export async function previewPublish(db: Db, input: { workspaceId: string; flowId: string }) {
   const flow = await getFlow(db, input);
-  const issues = validateGraph(flow.draftGraph, contentCatalog);
+  const issues = validateGraph(flow.draftGraph, await workspaceCatalog(db, input.workspaceId));
   const parsed = parseGraph(flow.draftGraph);
   const inFlight = parsed.ok ? await planInFlight(db, { ...input, graph: parsed.graph }) : null;
   return { issues, inFlight, draftRevision: flow.draftRevision };
@@ -138,7 +145,7 @@ export async function publishFlow(
         "expectedRevision",
       );
     }
-    const issues = validateGraph(flow.draftGraph, contentCatalog);
+    const issues = validateGraph(flow.draftGraph, await workspaceCatalog(tx, flow.workspaceId));
     if (issues.length) throw new GraphInvalidError(issues);
     const graph = FlowGraph.parse(flow.draftGraph);
     const [last] = await tx

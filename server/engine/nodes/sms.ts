@@ -1,5 +1,6 @@
 /** `sms`: send a text message. Marketing SMS waits out quiet hours. */
 import { z } from "zod";
+import { COUPON_POOL_FIELDS, couponPoolIssues } from "../catalog";
 import { blank, compactMergeFields, excerpt, textFieldIssues } from "../content";
 import { deliver } from "../delivery";
 import { MessageCategory } from "../facts";
@@ -12,6 +13,8 @@ export const SMS_MAX_LENGTH = 1600;
 export const SmsConfig = z.strictObject({
   body: z.string(),
   category: MessageCategory.default("marketing"),
+  /** The coupon pool each text draws a unique code from (`{{ coupon.code }}`); its id. */
+  couponPool: z.string().optional(),
 });
 export type SmsConfig = z.infer<typeof SmsConfig>;
 
@@ -26,7 +29,10 @@ function validateSms(config: SmsConfig, ctx: ValidateContext): Issue[] {
       ),
     );
   }
-  issues.push(...textFieldIssues([["Message", config.body]], ctx));
+  issues.push(...couponPoolIssues(config.couponPool, ctx.catalog));
+  issues.push(
+    ...textFieldIssues([["Message", config.body]], ctx, blank(config.couponPool) ? [] : COUPON_POOL_FIELDS),
+  );
   return issues;
 }
 
