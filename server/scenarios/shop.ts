@@ -77,8 +77,15 @@ export class Shop {
     private readonly executor: Executor,
   ) {}
 
-  /** A fresh workspace with the template published as it ships. */
-  static async open(t: TestDb, template: FlowTemplateKey, graph?: FlowGraph): Promise<Shop> {
+  /**
+   * A fresh workspace with the template published as it ships. `graph` replaces it; as a
+   * function it is built in the new workspace first (coupon pools, for one).
+   */
+  static async open(
+    t: TestDb,
+    template: FlowTemplateKey,
+    graph?: FlowGraph | ((workspaceId: string) => Promise<FlowGraph>),
+  ): Promise<Shop> {
     const found = getFlowTemplate(template);
     if (!found) throw new Error(`no template ${template}`);
     const member = await createMember(t.db, "Marketer");
@@ -86,7 +93,7 @@ export class Shop {
     const flow = await publishGraph(t.db, {
       workspaceId: member.workspace.id,
       userId: member.user.id,
-      graph: graph ?? found.graph,
+      graph: typeof graph === "function" ? await graph(member.workspace.id) : (graph ?? found.graph),
       name: found.name,
       now: clock.t,
     });
@@ -99,8 +106,11 @@ export class Shop {
     await runUntilIdle(this.t.db, this.executor, this.clock, { until: time });
   }
 
-  /** A customer signs in on the storefront (identify): email, phone, London time, consent to email and SMS. */
-  async customer(name: string): Promise<string> {
+  /**
+   * A customer signs in on the storefront (identify): email, phone, London time, consent to
+   * email and SMS, and any further `traits` (a birthday, say).
+   */
+  async customer(name: string, traits: Record<string, unknown> = {}): Promise<string> {
     const userId = `cust_${name.toLowerCase()}_${Math.random().toString(36).slice(2, 8)}`;
     this.customers.set(name, userId);
     await this.ingest([
@@ -114,6 +124,7 @@ export class Shop {
           timezone: "Europe/London",
           email_consent: "subscribed",
           sms_consent: "subscribed",
+          ...traits,
         },
       },
     ]);
