@@ -107,8 +107,12 @@ export async function planInFlight(
 }
 
 /** The content catalog with this workspace's coupon pools and their remaining codes. */
-export async function workspaceCatalog(db: DbOrTx, workspaceId: string): Promise<ContentCatalog> {
-  return { ...contentCatalog, couponPools: await couponPoolCounts(db, { workspaceId }) };
+export async function workspaceCatalog(
+  db: DbOrTx,
+  workspaceId: string,
+  now: Date = new Date(),
+): Promise<ContentCatalog> {
+  return { ...contentCatalog, couponPools: await couponPoolCounts(db, { workspaceId, now }) };
 }
 
 export async function previewPublish(db: Db, input: { workspaceId: string; flowId: string }) {
@@ -145,7 +149,7 @@ export async function publishFlow(
         "expectedRevision",
       );
     }
-    const issues = validateGraph(flow.draftGraph, await workspaceCatalog(tx, flow.workspaceId));
+    const issues = validateGraph(flow.draftGraph, await workspaceCatalog(tx, flow.workspaceId, now));
     if (issues.length) throw new GraphInvalidError(issues);
     const graph = FlowGraph.parse(flow.draftGraph);
     const [last] = await tx
