@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, isNotNull } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { callHttp, createMember } from "@/server/testing/fixtures";
-import { createContact, FakeClock, publishGraph, storeEvent, testExecutor } from "@/server/testing/flows";
+import { createContact, FakeClock, publishGraph, storeEvent } from "@/server/testing/flows";
 import { couponCodes, messages } from "@/server/db/schema";
 import { createChannels } from "@/server/channels";
 import { createResendEmailProvider } from "@/server/channels/email-resend";
@@ -301,13 +301,9 @@ describe(`a flow's email draws its code (${testDriver()})`, () => {
     });
     const error = await errorOf(publish);
     expect(error).toBeInstanceOf(GraphInvalidError);
-    expect((error as GraphInvalidError).issues).toEqual([
-      expect.objectContaining({
-        nodeId: "thanks",
-        code: "empty_coupon_pool",
-        message: expect.stringContaining("Coupon pool “Thank-you” is empty"),
-      }),
-    ]);
+    const issues = (error as GraphInvalidError).issues;
+    expect(issues.map((i) => [i.nodeId, i.code])).toEqual([["thanks", "empty_coupon_pool"]]);
+    expect(issues[0]?.message).toContain("Coupon pool “Thank-you” is empty");
     await generateCoupons(t.db, { workspaceId, poolId: pool.id, count: 1, prefix: "", expiresAt: null });
     await publishGraph(t.db, { workspaceId, userId: member.user.id, graph: couponFlow(pool.id), now: START });
   });

@@ -42,10 +42,15 @@ export const COUPON_POOL_FIELDS = ["coupon.code", "coupon.expires_at"] as const;
  * A message step's coupon pool checked: chosen, existing, and not empty (an empty pool
  * would skip every message, so publish refuses it).
  */
-export function couponPoolIssues(poolId: string | undefined, catalog: ContentCatalog | null | undefined): Issue[] {
+export function couponPoolIssues(
+  poolId: string | undefined,
+  catalog: ContentCatalog | null | undefined,
+): Issue[] {
   if (poolId === undefined) return [];
   if (poolId.trim() === "")
-    return [issue("missing_field", "Choose the coupon pool this step draws codes from, or turn the coupon off.")];
+    return [
+      issue("missing_field", "Choose the coupon pool this step draws codes from, or turn the coupon off."),
+    ];
   const pools = catalog?.couponPools;
   if (!pools) return [];
   const pool = pools.find((p) => p.id === poolId);

@@ -269,16 +269,12 @@ async function processLocked(
 
   if (writes.steps.length) await tx.insert(enrollmentSteps).values(writes.steps);
   if (writes.messages.length) {
-    const inserted = await tx
-      .insert(messages)
-      .values(writes.messages)
-      .onConflictDoNothing()
-      .returning({
-        id: messages.id,
-        status: messages.status,
-        workspaceId: messages.workspaceId,
-        content: messages.content,
-      });
+    const inserted = await tx.insert(messages).values(writes.messages).onConflictDoNothing().returning({
+      id: messages.id,
+      status: messages.status,
+      workspaceId: messages.workspaceId,
+      content: messages.content,
+    });
     const queued = inserted.filter((m) => m.status === "queued");
     const skipped = await drawCoupons(tx, queued, now);
     result.queuedMessageIds = queued.filter((m) => !skipped.has(m.id)).map((m) => m.id);

@@ -176,7 +176,7 @@ export async function createFlowFromTemplate(
  * name, so publish asks for its codes.
  */
 async function withWorkspacePools(db: DbOrTx, workspaceId: string, graph: FlowGraph): Promise<FlowGraph> {
-  const nodes = [];
+  const nodes: FlowGraph["nodes"] = [];
   for (const node of graph.nodes) {
     const config = node.config as { couponPool?: unknown };
     if (typeof config.couponPool === "string" && config.couponPool !== "" && !isPoolId(config.couponPool)) {

@@ -31,7 +31,7 @@ export const birthday = graph(
         subject: 'Happy birthday, {{ first_name | default: "friend" }}! A gift inside 🎁',
         preheader: "20% off, just for you, all week.",
         heading: "Happy birthday from all of us!",
-        body: 'Your birthday is coming up and we wanted to celebrate early. Treat yourself to 20% off anything in the shop — the code below is yours alone{% if coupon.expires_at %}, until {{ coupon.expires_at }}{% endif %}.',
+        body: "Your birthday is coming up and we wanted to celebrate early. Treat yourself to 20% off anything in the shop — the code below is yours alone{% if coupon.expires_at %}, until {{ coupon.expires_at }}{% endif %}.",
         buttonText: "Pick my gift",
         buttonUrl: "{{ shop.url }}",
         couponCode: "{{ coupon.code }}",
