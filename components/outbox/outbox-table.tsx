@@ -144,6 +144,8 @@ export function OutboxTable({ rows }: { rows: readonly OutboxRow[] }) {
                   )}
                   {m.lastError && (m.status === "failed" || m.status === "bounced") ? (
                     <span className="truncate text-red-700">{m.lastError}</span>
+                  ) : m.lastError && m.status === "skipped" ? (
+                    <span className="truncate text-amber-800">Skipped: {m.lastError}</span>
                   ) : null}
                 </div>
               </td>
