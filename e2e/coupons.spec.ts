@@ -40,6 +40,8 @@ test("a coupon pool is filled from a CSV, set on the birthday email, and its nex
   await expect(page).toHaveURL(/\/flows\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("canvas")).toHaveAttribute("data-ready", "true");
   await page.getByRole("button", { name: "Fit View" }).click();
+  // Its email, text and reminder draw from the workspace's Birthday pool, still empty: a problem on each.
+  await expect(page.getByTestId("issues-toggle")).toHaveText("3 problems");
   await page.locator('.react-flow__node[data-id="birthday_email"]').getByTestId("node-summary").click();
   const inspector = page.getByTestId("step-inspector");
   await expect(inspector).toHaveAttribute("data-node-id", "birthday_email");
@@ -52,6 +54,7 @@ test("a coupon pool is filled from a CSV, set on the birthday email, and its nex
 
   await field.getByLabel("Coupon pool").selectOption({ label: "VIP birthday (2 left)" });
   await expect(field.getByTestId("coupon-pool-remaining-hint")).toHaveText("Remaining in “VIP birthday”: 2");
+  await expect(page.getByTestId("issues-toggle")).toHaveText("2 problems");
   const note = preview.getByTestId("coupon-preview");
   await expect(note).toHaveAttribute("data-code", "VIP-AAA111");
   await expect(note).toContainText("does not use it up");
