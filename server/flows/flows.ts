@@ -175,7 +175,11 @@ export async function createFlowFromTemplate(
  * step holds the pool's id. The pool is created, empty, when the workspace has none of that
  * name, so publish asks for its codes.
  */
-async function withWorkspacePools(db: DbOrTx, workspaceId: string, graph: FlowGraph): Promise<FlowGraph> {
+export async function withWorkspacePools(
+  db: DbOrTx,
+  workspaceId: string,
+  graph: FlowGraph,
+): Promise<FlowGraph> {
   const nodes: FlowGraph["nodes"] = [];
   for (const node of graph.nodes) {
     const config = node.config as { couponPool?: unknown };
