@@ -22,6 +22,7 @@ const SERVER_LAYERS = [
   "db",
   "workspaces",
   "api-keys",
+  "coupons",
   "channels",
   "flows",
   "analytics",

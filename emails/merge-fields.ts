@@ -125,6 +125,19 @@ export const MERGE_FIELDS: readonly MergeField[] = [
     example: "WELCOME10",
   },
   {
+    key: "coupon.code",
+    group: "offer",
+    description: "A unique code drawn for this message from the step’s coupon pool",
+    example: "BDAY-7KQ2M9XD",
+  },
+  {
+    key: "coupon.expires_at",
+    group: "offer",
+    description: "When the drawn code expires, e.g. December 31, 2026 (empty if it never does)",
+    example: "December 31, 2026",
+    optional: true,
+  },
+  {
     key: "review.url",
     group: "offer",
     description: "Link to write a review",
@@ -193,7 +206,7 @@ export const MERGE_FILTERS: readonly string[] = [
  */
 export function mergeKeysForTrigger(
   eventName: string | undefined,
-  opts: { hasCoupon?: boolean } = {},
+  opts: { hasCoupon?: boolean; hasCouponPool?: boolean } = {},
 ): string[] {
   const groups = new Set<MergeFieldGroup>(ALWAYS_AVAILABLE);
   if (eventName && CART_EVENTS.has(eventName)) groups.add("cart");
@@ -202,5 +215,6 @@ export function mergeKeysForTrigger(
   const keys = MERGE_FIELDS.filter((f) => groups.has(f.group)).map((f) => f.key);
   keys.push("review.url", "referral.url", "referral.reward_code", "products");
   if (opts.hasCoupon) keys.push("coupon_code");
+  if (opts.hasCouponPool) keys.push("coupon.code", "coupon.expires_at");
   return keys;
 }

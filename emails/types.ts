@@ -22,12 +22,14 @@ export type EmailContent = {
   buttonText: string;
   buttonUrl: string;
   couponCode?: string;
+  /** The coupon pool each message draws a unique code from (`{{ coupon.code }}`). */
+  couponPool?: string;
   productSource: ProductSource;
   category: MessageCategory;
 };
 
 /** An `sms` node's content. */
-export type SmsContent = { body: string; category: MessageCategory };
+export type SmsContent = { body: string; category: MessageCategory; couponPool?: string };
 
 /** A `push` node's content. */
 export type PushContent = { title: string; body: string; url?: string; category: MessageCategory };

@@ -1,7 +1,7 @@
 "use client";
 /** The flow builder page: header, palette, canvas and inspector around one builder store. */
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { useSuspenseQuery } from "@tanstack/react-query";
+import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
 import { ReactFlowProvider } from "@xyflow/react";
 import { useTRPC } from "@/trpc/client";
 import { AnalyticsPanel } from "./analytics/analytics-panel";
@@ -14,7 +14,7 @@ import { IssuesPanel } from "./issues-panel";
 import { NoticeToast } from "./notice";
 import { Palette } from "./palette";
 import { PublishDialog } from "./publish-dialog";
-import { BuilderStoreProvider } from "./store-provider";
+import { BuilderStoreProvider, useBuilder } from "./store-provider";
 import { useAutosave } from "./use-autosave";
 import { VersionsDialog } from "./versions-dialog";
 
@@ -32,11 +32,23 @@ export function FlowBuilder({
     <ReactFlowProvider key={flowId}>
       <BuilderStoreProvider graph={flow.draftGraph}>
         <CatalogProvider>
+          <CouponPoolsSync />
           <BuilderShell flowId={flowId} initialRevision={flow.draftRevision} initialAnalytics={analytics} />
         </CatalogProvider>
       </BuilderStoreProvider>
     </ReactFlowProvider>
   );
+}
+
+/** Hands the workspace's coupon pools to the validator, so an empty pool is marked on its steps. */
+function CouponPoolsSync() {
+  const trpc = useTRPC();
+  const pools = useQuery(trpc.coupons.list.queryOptions());
+  const setCouponPools = useBuilder((s) => s.setCouponPools);
+  useEffect(() => {
+    if (pools.data) setCouponPools(pools.data.map(({ id, name, remaining }) => ({ id, name, remaining })));
+  }, [pools.data, setCouponPools]);
+  return null;
 }
 
 /** Keeps the analytics view and its range in the address, so a reload or a shared link shows the same numbers. */

@@ -73,6 +73,30 @@ describe("builder store", () => {
     expect(s().issues.length).toBeGreaterThan(0);
   });
 
+  it("marks a step whose coupon pool is empty once the workspace's pools arrive, without counting a change", () => {
+    const template = flowTemplates().find((t) => t.key === "birthday")!.graph;
+    const poolId = "6f1c1d8e-0000-4000-8000-000000000001";
+    const graph = {
+      ...template,
+      nodes: template.nodes.map((n) =>
+        "couponPool" in n.config ? ({ ...n, config: { ...n.config, couponPool: poolId } } as typeof n) : n,
+      ),
+    };
+    const store = createBuilderStore(graph);
+    const s = () => store.getState();
+    expect(s().issues).toEqual([]);
+    s().setCouponPools([{ id: poolId, name: "Birthday", remaining: 0 }]);
+    expect(Object.keys(s().issuesByNode).sort()).toEqual([
+      "birthday_email",
+      "birthday_sms",
+      "reminder_email",
+    ]);
+    expect(s().issuesByNode.birthday_email?.[0]?.message).toContain("Coupon pool “Birthday” is empty");
+    expect(s().changeCount).toBe(0);
+    s().setCouponPools([{ id: poolId, name: "Birthday", remaining: 40 }]);
+    expect(s().issues).toEqual([]);
+  });
+
   it("undoes and redoes every kind of change", () => {
     const { s, c } = blank();
     const states: string[] = [];

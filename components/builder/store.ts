@@ -7,6 +7,7 @@
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from "@xyflow/react";
 import { createStore } from "zustand/vanilla";
 import { contentCatalog } from "@/emails/content-catalog";
+import type { CatalogCouponPool, ContentCatalog } from "@/server/engine/catalog";
 import type { FlowGraph, Position } from "@/server/engine/graph";
 import type { Issue } from "@/server/engine/issues";
 import { definitionOf, type NodeConfig, type NodeKind } from "@/server/engine/nodes";
@@ -80,6 +81,8 @@ export type BuilderState = {
   autoLayout: (sizeOf?: (id: string) => Size | undefined) => void;
   /** Swaps in a graph from the server (load, reload, restore); clears history. */
   replaceGraph: (graph: FlowGraph) => void;
+  /** The workspace's coupon pools with their remaining codes: an empty one becomes a problem on its steps. */
+  setCouponPools: (pools: readonly CatalogCouponPool[]) => void;
   notify: (text: string, tone?: Notice["tone"]) => void;
   dismissNotice: () => void;
   openInsertMenu: (menu: InsertMenu | null) => void;
@@ -113,8 +116,13 @@ export function graphLike(nodes: readonly CanvasNode[], edges: readonly CanvasEd
   return { nodes: nodes.map((n) => ({ id: n.id, kind: n.type, config: n.data })), edges };
 }
 
-function analyse(nodes: readonly CanvasNode[], edges: readonly CanvasEdge[], settings: FlowSettings) {
-  const issues = validateGraph(canvasToGraph({ nodes, edges, settings }), contentCatalog);
+function analyseWith(
+  nodes: readonly CanvasNode[],
+  edges: readonly CanvasEdge[],
+  settings: FlowSettings,
+  catalog: ContentCatalog = contentCatalog,
+) {
+  const issues = validateGraph(canvasToGraph({ nodes, edges, settings }), catalog);
   const issuesByNode: Record<string, Issue[]> = {};
   for (const found of issues) if (found.nodeId) (issuesByNode[found.nodeId] ??= []).push(found);
   return { issues, issuesByNode };
@@ -207,6 +215,10 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
   let noticeId = 0;
   let pasteCount = 0;
   const clipboardSlot = options.clipboard ?? createClipboardSlot();
+  /** The catalog steps are checked against; the workspace's coupon pools join it once loaded. */
+  let catalog: ContentCatalog = contentCatalog;
+  const analyse = (nodes: readonly CanvasNode[], edges: readonly CanvasEdge[], settings: FlowSettings) =>
+    analyseWith(nodes, edges, settings, catalog);
 
   return createStore<BuilderState>()((set, get) => {
     /** Pushes the current state onto the undo stack; quick edits with the same key merge into one step. */
@@ -600,6 +612,12 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
         );
         record();
         commit({ nodes: nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position })) });
+      },
+
+      setCouponPools(pools) {
+        catalog = { ...contentCatalog, couponPools: pools };
+        const { nodes, edges, settings } = get();
+        set(analyse(nodes, edges, settings));
       },
 
       replaceGraph(next) {

@@ -16,7 +16,7 @@ import {
   type Device,
   type EmailView,
 } from "./email-frame";
-import { MergeProblems, RenderError } from "./problems";
+import { CouponNote, MergeProblems, RenderError } from "./problems";
 import { ago, SourcePicker } from "./source-picker";
 import { useDebounced } from "./use-debounced";
 import type { EmailContentInput, PreviewPick, PreviewSource } from "./types";
@@ -167,6 +167,7 @@ export function EmailPreview({
             empty={data?.empty ?? []}
             contactChosen={Boolean(pick.contactId)}
           />
+          <CouponNote coupon={data?.coupon} />
           {data?.error || !rendered ? (
             <RenderError message={data?.error ?? "The email could not be rendered."} />
           ) : (

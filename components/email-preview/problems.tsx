@@ -84,3 +84,26 @@ export function MergeProblems({
     </section>
   );
 }
+
+/** What the preview's coupon code is: the pool's next code (not used up) or a sample. */
+export function CouponNote({
+  coupon,
+}: {
+  coupon: { code: string; sample: boolean; note: string } | null | undefined;
+}) {
+  if (!coupon) return null;
+  return (
+    <p
+      role="note"
+      data-testid="coupon-preview"
+      data-code={coupon.code}
+      className={
+        coupon.sample
+          ? "rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-xs text-amber-900"
+          : "rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-xs text-slate-700"
+      }
+    >
+      {coupon.note}
+    </p>
+  );
+}

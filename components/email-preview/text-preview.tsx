@@ -7,7 +7,7 @@ import { useTRPC } from "@/trpc/client";
 import { cn } from "@/components/ui/cn";
 import { SourceNote } from "./email-preview";
 import { PhoneFrame, PushNotification, segmentLabel, SmsBubble } from "./phone";
-import { MergeProblems, RenderError } from "./problems";
+import { CouponNote, MergeProblems, RenderError } from "./problems";
 import { SourcePicker } from "./source-picker";
 import { useDebounced } from "./use-debounced";
 import type { PreviewPick, PushContentInput, SmsContentInput } from "./types";
@@ -53,6 +53,7 @@ export function SmsPreview({ content, triggerEventName: trigger, className }: Pr
             empty={data.empty}
             contactChosen={Boolean(pick.contactId)}
           />
+          <CouponNote coupon={data.coupon} />
           {data.rendered ? (
             <>
               <PhoneFrame label="Text message preview">

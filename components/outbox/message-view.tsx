@@ -132,7 +132,9 @@ export function MessageView({ message }: { message: OutboxMessageView }) {
             <Row label="Status">
               <StatusBadge status={message.status} skipReason={message.skipReason} />
             </Row>
-            {message.lastError ? <Row label="Error">{message.lastError}</Row> : null}
+            {message.lastError ? (
+              <Row label={message.status === "skipped" ? "Why skipped" : "Error"}>{message.lastError}</Row>
+            ) : null}
             <Row label="To">{message.toAddress ?? "—"}</Row>
             <Row label="From">
               {message.isTest ? (

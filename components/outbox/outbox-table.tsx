@@ -55,6 +55,7 @@ const SKIP_REASONS: Record<string, string> = {
   smart_sending: "smart sending",
   cancelled: "cancelled",
   no_push_subscription: "no browser subscribed",
+  coupon_pool_empty: "coupon pool empty",
 };
 
 export function StatusBadge({ status, skipReason }: { status: Status; skipReason?: string | null }) {
@@ -143,6 +144,8 @@ export function OutboxTable({ rows }: { rows: readonly OutboxRow[] }) {
                   )}
                   {m.lastError && (m.status === "failed" || m.status === "bounced") ? (
                     <span className="truncate text-red-700">{m.lastError}</span>
+                  ) : m.lastError && m.status === "skipped" ? (
+                    <span className="truncate text-amber-800">Skipped: {m.lastError}</span>
                   ) : null}
                 </div>
               </td>

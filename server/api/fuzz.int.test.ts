@@ -124,7 +124,12 @@ const describeInput = (input: unknown) => {
   try {
     return superjson.stringify(input).slice(0, 300);
   } catch {
-    return String(input).slice(0, 300);
+    try {
+      return String(input).slice(0, 300);
+    } catch {
+      // e.g. an object whose own `toString` is not a function
+      return Object.prototype.toString.call(input);
+    }
   }
 };
 

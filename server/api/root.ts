@@ -1,6 +1,7 @@
 import { createCallerFactory, router } from "./trpc";
 import { analyticsRouter } from "./routers/analytics";
 import { apiKeysRouter } from "./routers/api-keys";
+import { couponsRouter } from "./routers/coupons";
 import { contactsRouter } from "./routers/contacts";
 import { dashboardRouter } from "./routers/dashboard";
 import { enrollmentsRouter } from "./routers/enrollments";
@@ -19,6 +20,7 @@ export const appRouter = router({
   enrollments: enrollmentsRouter,
   outbox: outboxRouter,
   apiKeys: apiKeysRouter,
+  coupons: couponsRouter,
   preview: previewRouter,
   stepReport: stepReportRouter,
 });

@@ -54,7 +54,24 @@ export type MergeInput = {
   trigger: TriggerEvent;
   products?: readonly unknown[] | undefined;
   couponCode?: string | undefined;
+  /** The code drawn for this message from its step's coupon pool. */
+  coupon?: DrawnCouponCode | null | undefined;
 };
+
+/** A unique code as the message holds it (`expiresAt` ISO, or null: never expires). */
+export type DrawnCouponCode = { code: string; expiresAt: string | null };
+
+const EXPIRY_FORMAT = new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone: "UTC" });
+
+/** `{{ coupon.code }}`, `{{ coupon.expires_at }}` (a readable date: “December 31, 2026”). */
+export function couponMergeValue(coupon: DrawnCouponCode | null | undefined) {
+  if (!coupon) return undefined;
+  const expires = coupon.expiresAt ? new Date(coupon.expiresAt) : null;
+  return {
+    code: coupon.code,
+    expires_at: expires && !Number.isNaN(expires.getTime()) ? EXPIRY_FORMAT.format(expires) : undefined,
+  };
+}
 
 function withoutTrailingSlash(url: string): string {
   return url.endsWith("/") ? url.slice(0, -1) : url;
@@ -97,6 +114,7 @@ export function buildMergeContext(input: MergeInput): MergeContext {
     product,
     products,
     coupon_code: str(input.couponCode),
+    coupon: couponMergeValue(input.coupon),
     review: {
       url: absoluteUrl(props.review_url, workspace.appUrl) ?? withParams(`${home}/reviews/new`, reviewParams),
     },
@@ -237,7 +255,7 @@ export type MergeProblem = {
 };
 
 /** Content fields that hold settings, not text. */
-const NOT_TEXT = new Set(["template", "category", "productSource"]);
+const NOT_TEXT = new Set(["template", "category", "productSource", "couponPool"]);
 
 type Use = { path: string[]; guarded: boolean };
 
@@ -289,6 +307,8 @@ function isAvailable(
   if (available.has(field.key)) return true;
   const wildcard = `${field.key.split(".")[0]}.*`;
   if (available.has(wildcard)) return true;
+  if (field.key.startsWith("coupon.") && typeof content.couponPool === "string")
+    return content.couponPool.trim() !== "";
   return (
     field.key === "coupon_code" && typeof content.couponCode === "string" && content.couponCode.trim() !== ""
   );

@@ -5,6 +5,7 @@
  */
 import type { contacts, messages, workspaces } from "@/server/db/schema";
 import type { EmailContact, EmailWorkspace } from "@/emails/types";
+import type { DrawnCouponCode } from "./merge";
 import { signUnsubscribe } from "./unsubscribe-token";
 
 type MessageRow = typeof messages.$inferSelect;
@@ -18,6 +19,7 @@ export function messageRenderContext(
   const stored = message.content as {
     config?: Record<string, unknown>;
     trigger?: { name?: string; properties?: Record<string, unknown> };
+    coupon?: DrawnCouponCode | null;
   } & Record<string, unknown>;
   const emailWorkspace = emailWorkspaceFor(workspace, appUrl);
   const emailContact: EmailContact = {
@@ -31,7 +33,16 @@ export function messageRenderContext(
     trigger: { name: stored.trigger?.name ?? "", properties: stored.trigger?.properties ?? {} },
     workspace: emailWorkspace,
     contact: emailContact,
+    /** The unique code the message drew from its step's coupon pool when it was queued. */
+    coupon: readCoupon(stored.coupon),
   };
+}
+
+function readCoupon(value: unknown): DrawnCouponCode | null {
+  if (!value || typeof value !== "object") return null;
+  const { code, expiresAt } = value as Record<string, unknown>;
+  if (typeof code !== "string") return null;
+  return { code, expiresAt: typeof expiresAt === "string" ? expiresAt : null };
 }
 
 /** The workspace's brand as templates and merge fields read it. */

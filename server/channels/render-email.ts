@@ -7,7 +7,7 @@ import { render, toPlainText } from "@react-email/render";
 import { getEmailTemplate } from "@/emails";
 import { readProducts } from "@/emails/data";
 import type { EmailContact, EmailContent, EmailWorkspace, TriggerEvent } from "@/emails/types";
-import { mergeEmailContent } from "./merge";
+import { mergeEmailContent, type DrawnCouponCode } from "./merge";
 
 export type RenderEmailInput = {
   /** The email node's content as configured (merge fields not yet filled). */
@@ -20,6 +20,8 @@ export type RenderEmailInput = {
   /** Required for marketing mail; ignored for transactional mail. */
   unsubscribeUrl?: string | undefined;
   preferencesUrl?: string | undefined;
+  /** The unique code drawn for this message from the step's coupon pool. */
+  coupon?: DrawnCouponCode | null | undefined;
 };
 
 export type RenderedEmail = { subject: string; preheader: string; html: string; text: string };
@@ -48,7 +50,13 @@ export async function renderEmail(input: RenderEmailInput): Promise<RenderedEmai
   }
 
   const products = readProducts(input.products, workspace);
-  const merged = mergeEmailContent(content, { workspace, contact, trigger, products });
+  const merged = mergeEmailContent(content, {
+    workspace,
+    contact,
+    trigger,
+    products,
+    coupon: input.coupon,
+  });
   const subject = merged.subject || merged.heading || workspace.name;
 
   const element = createElement(template.component, {

@@ -5,7 +5,7 @@
 import { absoluteUrl } from "@/emails/data";
 import type { EmailContact, EmailWorkspace, PushContent, SmsContent, TriggerEvent } from "@/emails/types";
 import { normalizeSmsBody, smsSegments, toGsmFriendly, type SmsSegmentInfo } from "@/server/engine/sms-text";
-import { buildMergeContext, renderMerge } from "./merge";
+import { buildMergeContext, renderMerge, type DrawnCouponCode } from "./merge";
 
 export { smsSegments, toGsmFriendly, type SmsEncoding, type SmsSegmentInfo } from "@/server/engine/sms-text";
 
@@ -18,6 +18,7 @@ export type RenderTextInput<C> = {
   trigger: TriggerEvent;
   products?: readonly unknown[] | undefined;
   couponCode?: string | undefined;
+  coupon?: DrawnCouponCode | null | undefined;
 };
 
 export type RenderedSms = { body: string; segments: SmsSegmentInfo };

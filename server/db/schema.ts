@@ -809,3 +809,51 @@ export const flowStatsDaily = pgTable(
     index("flow_stats_daily_workspace_flow_day_idx").on(t.workspaceId, t.flowId, t.day),
   ],
 );
+
+// ---------------------------------------------------------------- coupons
+
+/** A workspace's stock of unique coupon codes, uploaded as CSV or generated; message steps draw from it. */
+export const couponPools = pgTable(
+  "coupon_pools",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("coupon_pools_workspace_name_uq").on(t.workspaceId, t.name)],
+);
+
+/**
+ * One code. A message draws it once: `message_id` is set in the transaction that queues the
+ * message (unique, so a message never holds two codes and a code never serves two messages);
+ * a retry or resend of that message reads the same code back.
+ */
+export const couponCodes = pgTable(
+  "coupon_codes",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    poolId: uuid("pool_id")
+      .notNull()
+      .references(() => couponPools.id, { onDelete: "cascade" }),
+    code: text("code").notNull(),
+    /** Null: never expires. An expired code is never drawn. */
+    expiresAt: tz("expires_at"),
+    /** The message that drew it (its id is also the provider's idempotency key). */
+    messageId: uuid("message_id"),
+    assignedAt: tz("assigned_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("coupon_codes_pool_code_uq").on(t.poolId, t.code),
+    uniqueIndex("coupon_codes_message_uq").on(t.messageId),
+    index("coupon_codes_pool_free_idx")
+      .on(t.poolId, t.id)
+      .where(sql`${t.messageId} is null`),
+  ],
+);

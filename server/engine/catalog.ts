@@ -26,7 +26,50 @@ export type ContentCatalog = {
   baseFields: readonly string[];
   /** Trigger event name → the fields a flow started by it can fill (cart, order, product …). */
   fieldsByTriggerEvent: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The workspace's coupon pools with the codes they have left; absent when the caller
+   * does not know them (then a step's pool is not checked beyond being chosen).
+   */
+  couponPools?: readonly CatalogCouponPool[];
 };
+
+export type CatalogCouponPool = { id: string; name: string; remaining: number };
+
+/** The merge fields a step that draws from a coupon pool can print. */
+export const COUPON_POOL_FIELDS = ["coupon.code", "coupon.expires_at"] as const;
+
+/**
+ * A message step's coupon pool checked: chosen, existing, and not empty (an empty pool
+ * would skip every message, so publish refuses it).
+ */
+export function couponPoolIssues(
+  poolId: string | undefined,
+  catalog: ContentCatalog | null | undefined,
+): Issue[] {
+  if (poolId === undefined) return [];
+  if (poolId.trim() === "")
+    return [
+      issue("missing_field", "Choose the coupon pool this step draws codes from, or turn the coupon off."),
+    ];
+  const pools = catalog?.couponPools;
+  if (!pools) return [];
+  const pool = pools.find((p) => p.id === poolId);
+  if (!pool)
+    return [
+      issue(
+        "unknown_coupon_pool",
+        "The coupon pool this step draws from doesn’t exist in this workspace. Choose a pool under Coupon codes.",
+      ),
+    ];
+  if (pool.remaining <= 0)
+    return [
+      issue(
+        "empty_coupon_pool",
+        `Coupon pool “${pool.name}” is empty: every message would be skipped. Upload or generate codes in Settings → Coupons.`,
+      ),
+    ];
+  return [];
+}
 
 /** One use of a variable in a text: its path and whether a missing value is handled. */
 export type MergeUse = {

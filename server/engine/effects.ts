@@ -34,7 +34,11 @@ export type SendEffect =
   | (SendBase & { channel: "sms"; to: string; content: SmsConfig })
   | (SendBase & { channel: "push"; to: null; content: PushConfig });
 
-export type SkipReason = "no_consent" | "suppressed" | "smart_sending" | "no_address";
+/**
+ * Why a message was not sent. The engine decides all but `coupon_pool_empty`, which the
+ * executor records when the step's coupon pool has no code left as the message is queued.
+ */
+export type SkipReason = "no_consent" | "suppressed" | "smart_sending" | "no_address" | "coupon_pool_empty";
 
 /** A message not sent; the contact moved on. */
 export type SkipEffect = {

@@ -34,7 +34,10 @@ export type IssueCode =
   | "unknown_template"
   | "unknown_merge_field"
   | "unknown_merge_filter"
-  | "unavailable_merge_field";
+  | "unavailable_merge_field"
+  // a message step's coupon pool (checked against the workspace's pools)
+  | "unknown_coupon_pool"
+  | "empty_coupon_pool";
 
 export type Issue = {
   nodeId?: string;

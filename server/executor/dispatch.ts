@@ -366,6 +366,7 @@ async function prepareEmail(ctx: Context, message: MessageRow): Promise<Prepared
     trigger,
     workspace: emailWorkspace,
     contact: emailContact,
+    coupon,
   } = messageRenderContext(message, workspace, contact, appUrl);
   const { unsubscribeUrl, preferencesUrl } = unsubscribeLinks(message, contact, appUrl, linkSigningKey);
   // A copy from before the sender was stored: send what it holds, from the workspace's sender.
@@ -379,6 +380,7 @@ async function prepareEmail(ctx: Context, message: MessageRow): Promise<Prepared
       trigger,
       unsubscribeUrl,
       preferencesUrl,
+      coupon,
     }));
   let links = stored.links;
   if (!previous) {
@@ -456,6 +458,7 @@ async function sendOne(ctx: Context, message: MessageRow): Promise<SendOutcome> 
     trigger,
     workspace: emailWorkspace,
     contact: emailContact,
+    coupon,
   } = messageRenderContext(message, workspace, contact, options.appUrl);
   const tags = tagsOf(message);
   if (message.channel === "sms") {
@@ -466,6 +469,7 @@ async function sendOne(ctx: Context, message: MessageRow): Promise<SendOutcome> 
       workspace: emailWorkspace,
       contact: emailContact,
       trigger,
+      coupon,
     });
     const result = await channels.sms.send(
       { to: message.toAddress, body: sms.body, category: message.category, tags },

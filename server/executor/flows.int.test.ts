@@ -3,6 +3,9 @@
  * triggers, waits, conditions, goals and time-based entries, messages in the Outbox.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { generateCoupons, listCouponPools } from "@/server/coupons/coupons";
+import { withWorkspacePools } from "@/server/flows/flows";
+import type { FlowGraph } from "@/server/engine/graph";
 import { and, asc, eq } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { createMember } from "@/server/testing/fixtures";
@@ -59,13 +62,21 @@ const ORDER = {
   ],
 };
 
+/** A template's coupon pools (birthday's) become the workspace's, with codes in them. */
+async function withFilledPools(workspaceId: string, graph: FlowGraph): Promise<FlowGraph> {
+  const wired = await withWorkspacePools(t.db, workspaceId, graph);
+  for (const pool of await listCouponPools(t.db, { workspaceId }))
+    await generateCoupons(t.db, { workspaceId, poolId: pool.id, count: 10, prefix: "T-", expiresAt: null });
+  return wired;
+}
+
 async function setup(key: FlowTemplateKey, clock: FakeClock, publishedAt = clock.t) {
   const template = getFlowTemplate(key);
   if (!template) throw new Error(`no template ${key}`);
   const flow = await publishGraph(t.db, {
     workspaceId: member.workspace.id,
     userId: member.user.id,
-    graph: template.graph,
+    graph: await withFilledPools(member.workspace.id, template.graph),
     name: template.name,
     now: publishedAt,
   });
@@ -341,10 +352,11 @@ describe(`seed flows end to end (${testDriver()})`, () => {
     for (const template of flowTemplates()) {
       const clock = new FakeClock(Date.UTC(2026, 10, 20, 15, 0, 0));
       const own = await createMember(t.db, `Owner ${template.key}`);
+      const graph = await withFilledPools(own.workspace.id, template.graph);
       const flow = await publishGraph(t.db, {
         workspaceId: own.workspace.id,
         userId: own.user.id,
-        graph: template.graph,
+        graph,
         now: clock.t - 30 * DAY,
       });
       const executor = testExecutor(t, clock);

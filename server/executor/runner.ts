@@ -9,6 +9,7 @@ import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/server/db/client";
 import { contacts, enrollments, enrollmentSteps, messages, webhookCalls } from "@/server/db/schema";
 import { recordConversion } from "@/server/analytics/attribution";
+import { couponPoolName, drawCoupon } from "@/server/coupons/coupons";
 import { applyFlowConsentChange } from "@/server/messages/consent-changes";
 import { advance } from "@/server/engine";
 import { applyAction } from "@/server/engine/actions";
@@ -268,12 +269,15 @@ async function processLocked(
 
   if (writes.steps.length) await tx.insert(enrollmentSteps).values(writes.steps);
   if (writes.messages.length) {
-    const inserted = await tx
-      .insert(messages)
-      .values(writes.messages)
-      .onConflictDoNothing()
-      .returning({ id: messages.id, status: messages.status });
-    result.queuedMessageIds = inserted.filter((m) => m.status === "queued").map((m) => m.id);
+    const inserted = await tx.insert(messages).values(writes.messages).onConflictDoNothing().returning({
+      id: messages.id,
+      status: messages.status,
+      workspaceId: messages.workspaceId,
+      content: messages.content,
+    });
+    const queued = inserted.filter((m) => m.status === "queued");
+    const skipped = await drawCoupons(tx, queued, now);
+    result.queuedMessageIds = queued.filter((m) => !skipped.has(m.id)).map((m) => m.id);
   }
   if (writes.webhooks.length) {
     const inserted = await tx
@@ -300,6 +304,49 @@ async function processLocked(
   for (const { row, effect } of writes.contactChanges) await writeContactChange(tx, row, effect, now);
   await writeEnrollmentUpdates(tx, updates, now);
   return result;
+}
+
+/**
+ * Gives each queued message whose step names a coupon pool its own code, in the transaction
+ * that queues it: the code is stored on the message, so every retry and resend renders the
+ * same one. A message whose pool has no code left is skipped with the pool named. Returns
+ * the ids of the messages skipped.
+ */
+async function drawCoupons(
+  tx: Tx,
+  queued: ReadonlyArray<{ id: string; workspaceId: string; content: Record<string, unknown> }>,
+  now: number,
+): Promise<Set<string>> {
+  const skipped = new Set<string>();
+  for (const message of queued) {
+    const config = message.content.config as { couponPool?: unknown } | undefined;
+    const poolId = typeof config?.couponPool === "string" ? config.couponPool : "";
+    if (poolId === "") continue;
+    const coupon = await drawCoupon(tx, {
+      workspaceId: message.workspaceId,
+      poolId,
+      messageId: message.id,
+      now: new Date(now),
+    });
+    if (coupon) {
+      await tx
+        .update(messages)
+        .set({ content: { ...message.content, coupon } })
+        .where(eq(messages.id, message.id));
+      continue;
+    }
+    const name = await couponPoolName(tx, { workspaceId: message.workspaceId, poolId });
+    skipped.add(message.id);
+    await tx
+      .update(messages)
+      .set({
+        status: "skipped",
+        skipReason: "coupon_pool_empty",
+        lastError: name === null ? "its coupon pool no longer exists" : `coupon pool “${name}” is empty`,
+      })
+      .where(eq(messages.id, message.id));
+  }
+  return skipped;
 }
 
 interface EnrollmentUpdate {

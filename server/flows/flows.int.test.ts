@@ -39,7 +39,15 @@ describe(`flows from templates (${testDriver()})`, () => {
       expect(flow.name).toBe(template.name);
       expect(flow.status).toBe("draft");
       expect(flow.templateKey).toBe(template.key);
-      expect((await a.caller.flows.get({ id: flow.id })).draftGraph).toEqual(template.graph);
+      // A template names its coupon pools; the draft holds the workspace's pool of that name.
+      const draft = (await a.caller.flows.get({ id: flow.id })).draftGraph;
+      const poolName = new Map((await a.caller.coupons.list()).map((p) => [p.id, p.name]));
+      const named = draft.nodes.map((n) =>
+        "couponPool" in n.config && typeof n.config.couponPool === "string"
+          ? { ...n, config: { ...n.config, couponPool: poolName.get(n.config.couponPool) } }
+          : n,
+      );
+      expect({ ...draft, nodes: named }).toEqual(template.graph);
     }
     expect((await a.caller.flows.list()).filter((f) => f.templateKey !== null)).toHaveLength(
       FLOW_TEMPLATE_KEYS.length,

@@ -2,6 +2,7 @@
 import { and, desc, eq, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/server/db/client";
+import { ensureCouponPool, isPoolId } from "@/server/coupons/coupons";
 import { flows, flowVersions, users } from "@/server/db/schema";
 import { emptyGraph, FlowGraph, triggerNode } from "@/server/engine/graph";
 import { definitionOf } from "@/server/engine/nodes";
@@ -129,9 +130,30 @@ export async function createFlowFromTemplate(
     workspaceId: input.workspaceId,
     userId: input.userId,
     name: input.name ?? template.name,
-    graph: template.graph,
+    graph: await withWorkspacePools(db, input.workspaceId, template.graph),
     templateKey: template.key,
   });
+}
+
+/**
+ * A template names the coupon pools its steps draw from ("Birthday"); in a workspace the
+ * step holds the pool's id. The pool is created, empty, when the workspace has none of that
+ * name, so publish asks for its codes.
+ */
+export async function withWorkspacePools(
+  db: DbOrTx,
+  workspaceId: string,
+  graph: FlowGraph,
+): Promise<FlowGraph> {
+  const nodes: FlowGraph["nodes"] = [];
+  for (const node of graph.nodes) {
+    const config = node.config as { couponPool?: unknown };
+    if (typeof config.couponPool === "string" && config.couponPool !== "" && !isPoolId(config.couponPool)) {
+      const pool = await ensureCouponPool(db, { workspaceId, name: config.couponPool });
+      nodes.push({ ...node, config: { ...config, couponPool: pool.id } } as typeof node);
+    } else nodes.push(node);
+  }
+  return { ...graph, nodes };
 }
 
 export async function renameFlow(

@@ -8,6 +8,8 @@
  */
 import { and, count, desc, eq, max } from "drizzle-orm";
 import { contentCatalog } from "@/emails/content-catalog";
+import { couponPoolCounts } from "@/server/coupons/coupons";
+import type { ContentCatalog } from "@/server/engine/catalog";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { enrollments, flows, flowVersions, users } from "@/server/db/schema";
 import { FlowGraph, parseGraph, triggerNode } from "@/server/engine/graph";
@@ -106,6 +108,15 @@ export async function planInFlight(
   return plan;
 }
 
+/** The content catalog with this workspace's coupon pools and their remaining codes. */
+export async function workspaceCatalog(
+  db: DbOrTx,
+  workspaceId: string,
+  now: Date = new Date(),
+): Promise<ContentCatalog> {
+  return { ...contentCatalog, couponPools: await couponPoolCounts(db, { workspaceId, now }) };
+}
+
 /**
  * For an inactivity flow: how many contacts are inactive already (before the segment and
  * re-entry rules) and would enter at once if the publish lets them catch up.
@@ -119,7 +130,7 @@ export interface InactivePlan {
 
 export async function previewPublish(db: Db, input: { workspaceId: string; flowId: string; now?: Date }) {
   const flow = await getFlow(db, input);
-  const issues = validateGraph(flow.draftGraph, contentCatalog);
+  const issues = validateGraph(flow.draftGraph, await workspaceCatalog(db, input.workspaceId));
   const parsed = parseGraph(flow.draftGraph);
   const inFlight = parsed.ok ? await planInFlight(db, { ...input, graph: parsed.graph }) : null;
   const trigger = parsed.ok ? triggerNode(parsed.graph)?.config : undefined;
@@ -166,7 +177,7 @@ export async function publishFlow(
         "expectedRevision",
       );
     }
-    const issues = validateGraph(flow.draftGraph, contentCatalog);
+    const issues = validateGraph(flow.draftGraph, await workspaceCatalog(tx, flow.workspaceId, now));
     if (issues.length) throw new GraphInvalidError(issues);
     const graph = FlowGraph.parse(flow.draftGraph);
     const [last] = await tx

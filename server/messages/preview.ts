@@ -34,6 +34,7 @@ import { emailWorkspaceFor } from "@/server/channels/message-render";
 import { renderPush, renderSms, type SmsSegmentInfo } from "@/server/channels/render-text";
 import { signUnsubscribe } from "@/server/channels/unsubscribe-token";
 import type { Channel } from "@/server/channels/types";
+import { couponPoolName, peekCoupon } from "@/server/coupons/coupons";
 import { linkSigningKey, SAMPLE_TOKEN } from "./consent";
 
 type WorkspaceRow = typeof workspaces.$inferSelect;
@@ -214,7 +215,52 @@ export type EmailPreview = {
   problems: MergeProblem[];
   /** Merge fields this contact and event leave empty. */
   empty: EmptyMergeField[];
+  /** The code shown for the step's coupon pool, and what it means; null without a pool. */
+  coupon: CouponPreview | null;
 };
+
+/** A preview's coupon code: the pool's next unused code, looked at but not drawn. */
+export type CouponPreview = {
+  code: string;
+  expiresAt: string | null;
+  /** True when the pool has no code left (or is gone) and a made-up sample stands in. */
+  sample: boolean;
+  note: string;
+};
+
+const SAMPLE_COUPON = "SAMPLE-CODE";
+
+/**
+ * What a preview prints for `{{ coupon.code }}`: the next code the pool would give, without
+ * drawing it (a preview or test send never uses a code up), or a sample when it has none.
+ */
+async function couponForPreview(
+  db: DbOrTx,
+  workspaceId: string,
+  poolId: string | undefined,
+): Promise<CouponPreview | null> {
+  if (poolId === undefined || poolId.trim() === "") return null;
+  const now = new Date();
+  const [next, name] = await Promise.all([
+    peekCoupon(db, { workspaceId, poolId, now }),
+    couponPoolName(db, { workspaceId, poolId }),
+  ]);
+  if (next)
+    return {
+      ...next,
+      sample: false,
+      note: `Shows ${next.code}, the next unused code in “${name}”. The preview does not use it up: each message draws its own code when it is sent.`,
+    };
+  return {
+    code: SAMPLE_COUPON,
+    expiresAt: null,
+    sample: true,
+    note:
+      name === null
+        ? "This step’s coupon pool no longer exists: choose another. The preview shows a sample code."
+        : `Coupon pool “${name}” is empty: its messages would be skipped. The preview shows a sample code.`,
+  };
+}
 
 function errorText(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -245,7 +291,8 @@ function unsubscribeLinks(
 
 function emailProblems(content: EmailContent, triggerName: string | undefined): MergeProblem[] {
   const hasCoupon = typeof content.couponCode === "string" && content.couponCode.trim() !== "";
-  return checkMergeFields(content, mergeKeysForTrigger(triggerName, { hasCoupon }));
+  const hasCouponPool = typeof content.couponPool === "string" && content.couponPool.trim() !== "";
+  return checkMergeFields(content, mergeKeysForTrigger(triggerName, { hasCoupon, hasCouponPool }));
 }
 
 function emptyFields(
@@ -253,6 +300,7 @@ function emptyFields(
   resolved: Resolved,
   workspace: EmailWorkspace,
   couponCode?: string,
+  drawn?: CouponPreview | null,
 ): EmptyMergeField[] {
   try {
     let coupon: string | undefined;
@@ -264,6 +312,7 @@ function emptyFields(
           contact: resolved.contact,
           trigger: resolved.trigger,
           products: resolved.products,
+          coupon: drawn,
         }),
       ).trim();
     return emptyMergeFields(
@@ -274,6 +323,7 @@ function emptyFields(
         trigger: resolved.trigger,
         products: resolved.products,
         couponCode: coupon,
+        coupon: drawn,
       }),
     );
   } catch {
@@ -298,12 +348,14 @@ export async function previewEmail(
     channel: "email",
     messageId: input.messageId,
   });
+  const coupon = await couponForPreview(db, workspace.id, content.couponPool);
   const base = {
     source: resolved.source,
     from: senderOf(workspace),
     to: resolved.contact.email,
     problems: emailProblems(content, triggerName),
-    empty: emptyFields(content, resolved, ew, content.couponCode),
+    empty: emptyFields(content, resolved, ew, content.couponCode, coupon),
+    coupon,
     contactId: resolved.contactId,
     trigger: resolved.trigger,
     unsubscribeUrl: links.unsubscribeUrl,
@@ -315,6 +367,7 @@ export async function previewEmail(
       contact: resolved.contact,
       trigger: resolved.trigger,
       products: resolved.products,
+      coupon,
       ...links,
     });
     return { ...base, rendered, error: null };
@@ -332,6 +385,7 @@ export type SmsPreview = {
   error: string | null;
   problems: MergeProblem[];
   empty: EmptyMergeField[];
+  coupon: CouponPreview | null;
 };
 
 export async function previewSms(
@@ -341,11 +395,17 @@ export async function previewSms(
   const resolved = await resolveSource(db, input.workspace, input);
   const ew = emailWorkspaceOf(input.workspace);
   const triggerName = input.triggerEventName ?? (resolved.trigger.name || undefined);
+  const coupon = await couponForPreview(db, input.workspace.id, input.content.couponPool);
+  const hasCouponPool = coupon !== null;
   const base = {
     source: resolved.source,
     to: resolved.contact.phone,
-    problems: checkMergeFields({ body: input.content.body }, mergeKeysForTrigger(triggerName)),
-    empty: emptyFields({ body: input.content.body }, resolved, ew),
+    problems: checkMergeFields(
+      { body: input.content.body, ...(hasCouponPool ? { couponPool: input.content.couponPool } : {}) },
+      mergeKeysForTrigger(triggerName, { hasCouponPool }),
+    ),
+    empty: emptyFields({ body: input.content.body }, resolved, ew, undefined, coupon),
+    coupon,
   };
   try {
     return {
@@ -356,6 +416,7 @@ export async function previewSms(
         contact: resolved.contact,
         trigger: resolved.trigger,
         products: resolved.products,
+        coupon,
       }),
       error: null,
     };

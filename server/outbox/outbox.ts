@@ -364,6 +364,7 @@ async function renderUnstored(db: DbOrTx, m: typeof messages.$inferSelect, appUr
       workspace: context.workspace,
       contact: context.contact,
       trigger: context.trigger,
+      coupon: context.coupon,
       ...unsubscribeLinks(m, contact, appUrl, await linkSigningKey(db)),
     });
   } catch {

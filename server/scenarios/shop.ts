@@ -73,6 +73,9 @@ function aboutOf(properties: Record<string, unknown>): string {
   return order ?? toText(properties.cart_id) ?? "";
 }
 
+/** A flow graph, or one built in the new workspace (its coupon pools, say). */
+type ShopGraph = FlowGraph | ((workspaceId: string) => Promise<FlowGraph>);
+
 export class Shop {
   private readonly customers = new Map<string, string>();
   /** The template's flow, once published. */
@@ -87,8 +90,11 @@ export class Shop {
     private readonly executor: Executor,
   ) {}
 
-  /** A fresh workspace with the template published as it ships. */
-  static async open(t: TestDb, template: FlowTemplateKey, graph?: FlowGraph): Promise<Shop> {
+  /**
+   * A fresh workspace with the template published as it ships. `graph` replaces it; as a
+   * function it is built in the new workspace first (coupon pools, for one).
+   */
+  static async open(t: TestDb, template: FlowTemplateKey, graph?: ShopGraph): Promise<Shop> {
     const shop = await Shop.prepare(t, template, { graph });
     await shop.publish();
     return shop;
@@ -101,18 +107,20 @@ export class Shop {
   static async prepare(
     t: TestDb,
     template: FlowTemplateKey,
-    options: { graph?: FlowGraph | undefined; from?: number } = {},
+    options: { graph?: ShopGraph | undefined; from?: number } = {},
   ): Promise<Shop> {
     const found = getFlowTemplate(template);
     if (!found) throw new Error(`no template ${template}`);
     const member = await createMember(t.db, "Marketer");
     const clock = new FakeClock(options.from ?? at(0, "00:00"));
+    const graph =
+      typeof options.graph === "function" ? await options.graph(member.workspace.id) : options.graph;
     return new Shop(
       t,
       clock,
       member.workspace.id,
       member.user.id,
-      { name: found.name, graph: options.graph ?? found.graph },
+      { name: found.name, graph: graph ?? found.graph },
       testExecutor(t, clock),
     );
   }
@@ -156,8 +164,11 @@ export class Shop {
     }
   }
 
-  /** A customer signs in on the storefront (identify): email, phone, London time, consent to email and SMS. */
-  async customer(name: string): Promise<string> {
+  /**
+   * A customer signs in on the storefront (identify): email, phone, London time, consent to
+   * email and SMS, and any further `traits` (a birthday, say).
+   */
+  async customer(name: string, traits: Record<string, unknown> = {}): Promise<string> {
     const userId = `cust_${name.toLowerCase()}_${Math.random().toString(36).slice(2, 8)}`;
     this.customers.set(name, userId);
     await this.ingest([
@@ -171,6 +182,7 @@ export class Shop {
           timezone: "Europe/London",
           email_consent: "subscribed",
           sms_consent: "subscribed",
+          ...traits,
         },
       },
     ]);

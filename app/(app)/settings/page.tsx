@@ -6,6 +6,7 @@ import { HydrateClient } from "@/trpc/hydrate";
 import { PageHeader } from "@/components/shell/page-header";
 import { ApiKeysCard } from "@/components/settings/api-keys-card";
 import { ShopifyCard } from "@/components/settings/shopify-card";
+import { CouponsCard } from "@/components/settings/coupons-card";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -27,6 +28,7 @@ export default async function SettingsPage() {
     caller.workspace.webhookSigning(),
     queryClient.prefetchQuery(trpc.apiKeys.list.queryOptions()),
     queryClient.prefetchQuery(trpc.apiKeys.shopify.queryOptions()),
+    queryClient.prefetchQuery(trpc.coupons.list.queryOptions()),
   ]);
   const rows: Array<[string, string]> = [
     ["Shop name", ws.name],
@@ -77,6 +79,7 @@ export default async function SettingsPage() {
         <HydrateClient>
           <ApiKeysCard apiBaseUrl={origin} />
           <ShopifyCard appBaseUrl={origin} />
+          <CouponsCard />
         </HydrateClient>
       </div>
     </>

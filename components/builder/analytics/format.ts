@@ -20,6 +20,7 @@ const SKIP_REASONS: Record<string, string> = {
   quiet_hours: "Quiet hours",
   no_address: "No address",
   cancelled: "Left the flow first",
+  coupon_pool_empty: "Coupon pool empty",
   other: "Other",
 };
 

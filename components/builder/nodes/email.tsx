@@ -7,6 +7,7 @@ import type { EmailConfig } from "@/server/engine/nodes/email";
 import { Button } from "@/components/ui/button";
 import type { CanvasNodeOf } from "../graph-canvas";
 import { appendTag, CategoryField, SmartSendingField, MergeFieldInsert } from "../inspector/common-fields";
+import { CouponPoolField } from "../inspector/coupon-pool-field";
 import { useNodeForm, useTriggerEvent } from "../inspector/use-node-form";
 import { CheckboxField, SelectField, Section, TextAreaField, TextField, type Option } from "../ui/form";
 import { EmailPreviewSlot } from "./email-preview-slot";
@@ -175,8 +176,24 @@ function EmailInspector({ nodeId, config }: InspectorProps<"email">) {
             value={draft.couponCode}
             onChange={(couponCode) => set({ couponCode })}
             error={error("couponCode")}
+            hint="A fixed code, or {{ coupon.code }} for a unique code from the pool below."
           />
         )}
+        <CouponPoolField
+          value={draft.couponPool}
+          error={error("couponPool")}
+          onChange={(couponPool) => {
+            const { couponPool: _old, ...rest } = draft;
+            if (couponPool === undefined) change(rest);
+            // Turning the pool on shows its code in the coupon block unless a code is set.
+            else
+              change({
+                ...rest,
+                couponPool,
+                couponCode: draft.couponCode?.trim() ? draft.couponCode : "{{ coupon.code }}",
+              });
+          }}
+        />
         <SelectField
           label="Product block"
           value={draft.productSource}

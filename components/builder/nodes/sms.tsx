@@ -6,6 +6,7 @@ import { SMS_MAX_LENGTH } from "@/server/engine/nodes/sms";
 import { normalizeSmsBody, smsSegments } from "@/server/engine/sms-text";
 import type { CanvasNodeOf } from "../graph-canvas";
 import { appendTag, CategoryField, SmartSendingField, MergeFieldInsert } from "../inspector/common-fields";
+import { CouponPoolField } from "../inspector/coupon-pool-field";
 import { useNodeForm } from "../inspector/use-node-form";
 import { TextAreaField } from "../ui/form";
 import { NodeCard } from "./node-card";
@@ -35,6 +36,14 @@ function SmsInspector({ nodeId, config }: InspectorProps<"sms">) {
       <MergeFieldInsert
         label="Insert a merge field"
         onInsert={(tag) => change({ ...draft, body: appendTag(draft.body, tag) })}
+      />
+      <CouponPoolField
+        value={draft.couponPool}
+        error={error("couponPool")}
+        onChange={(couponPool) => {
+          const { couponPool: _old, ...rest } = draft;
+          change(couponPool === undefined ? rest : { ...rest, couponPool });
+        }}
       />
       <CategoryField value={draft.category} onChange={(category) => change({ ...draft, category })} />
       <SmartSendingField

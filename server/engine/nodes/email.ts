@@ -1,6 +1,6 @@
 /** `email`: send an email built from a react-email template and the node's copy. */
 import { z } from "zod";
-import { templateIssues } from "../catalog";
+import { COUPON_POOL_FIELDS, couponPoolIssues, templateIssues } from "../catalog";
 import { blank, compactMergeFields, excerpt, isLinkLike, textFieldIssues } from "../content";
 import { deliver } from "../delivery";
 import { MessageCategory } from "../facts";
@@ -22,6 +22,8 @@ export const EmailConfig = z.strictObject({
   buttonText: z.string().default(""),
   buttonUrl: z.string().default(""),
   couponCode: z.string().optional(),
+  /** The coupon pool each message draws a unique code from (`{{ coupon.code }}`); its id. */
+  couponPool: z.string().optional(),
   productSource: ProductSource.default("none"),
   category: MessageCategory.default("marketing"),
   /**
@@ -64,7 +66,10 @@ function validateEmail(config: EmailConfig, ctx: ValidateContext): Issue[] {
   ];
   // The coupon code is merged first, so the other fields may print it as {{ coupon_code }}.
   const couponSet = config.couponCode !== undefined && !blank(config.couponCode);
-  issues.push(...textFieldIssues(fields, ctx, couponSet ? ["coupon_code"] : []));
+  issues.push(...couponPoolIssues(config.couponPool, ctx.catalog));
+  const extra: string[] = couponSet ? ["coupon_code"] : [];
+  if (!blank(config.couponPool)) extra.push(...COUPON_POOL_FIELDS);
+  issues.push(...textFieldIssues(fields, ctx, extra));
   return issues;
 }
 

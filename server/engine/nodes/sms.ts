@@ -1,5 +1,6 @@
 /** `sms`: send a text message. Marketing SMS waits out quiet hours. */
 import { z } from "zod";
+import { COUPON_POOL_FIELDS, couponPoolIssues } from "../catalog";
 import { blank, compactMergeFields, excerpt, textFieldIssues } from "../content";
 import { deliver } from "../delivery";
 import { MessageCategory } from "../facts";
@@ -18,6 +19,8 @@ export const SmsConfig = z.strictObject({
    * receipts, codes the contact asked for). Transactional messages never wait for it.
    */
   smartSending: z.boolean().optional(),
+  /** The coupon pool each text draws a unique code from (`{{ coupon.code }}`); its id. */
+  couponPool: z.string().optional(),
 });
 export type SmsConfig = z.infer<typeof SmsConfig>;
 
@@ -32,7 +35,10 @@ function validateSms(config: SmsConfig, ctx: ValidateContext): Issue[] {
       ),
     );
   }
-  issues.push(...textFieldIssues([["Message", config.body]], ctx));
+  issues.push(...couponPoolIssues(config.couponPool, ctx.catalog));
+  issues.push(
+    ...textFieldIssues([["Message", config.body]], ctx, blank(config.couponPool) ? [] : COUPON_POOL_FIELDS),
+  );
   return issues;
 }
 
