@@ -123,6 +123,13 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
   const lastSent = { ...facts.lastMarketingSentAt };
   let contact = facts.contact;
   let nodeId = enrollment.currentNodeId;
+  // The journey's event time: a fresh enrollment starts at its trigger's timestamp; one from
+  // before the clock was kept counts from when its wait began, as it did then.
+  let clock = Math.min(
+    now,
+    state.clock ??
+      (Object.keys(state.visits).length === 0 ? trigger.occurredAt : (state.waiting?.since ?? now)),
+  );
 
   const finish = (
     status: Advance["status"],
@@ -130,6 +137,7 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
     error: string | null = null,
   ): Advance => {
     if (status !== "active") state.waiting = null;
+    state.clock = clock;
     return { status, currentNodeId: nodeId, nextRunAt, state, effects, error };
   };
   const leave = (
@@ -190,6 +198,7 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
         config: node.config,
         visit,
         now,
+        at: clock,
         resumed,
         enrollmentId: enrollment.id,
         enteredAt: enrollment.enteredAt,
@@ -225,7 +234,7 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
           nodeId,
           visit,
           reason: result.reason,
-          since: resumed?.since ?? now,
+          since: resumed?.since ?? clock,
           until: result.until,
           then: result.then,
         };
@@ -246,6 +255,10 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
         return leave("exit_node", "completed");
       case "next": {
         state.waiting = null;
+        // A wait (or a held message) that ran out moves the journey to its due time, even
+        // when a worker gets to it later; a step may say otherwise (the awaited event's time).
+        const due = resumed && resumed.until !== null && resumed.until <= now ? resumed.until : clock;
+        clock = Math.min(now, Math.max(clock, result.at ?? due));
         effects.push(
           result.note === undefined
             ? { type: "step", nodeId, visit, outcome: result.handle }

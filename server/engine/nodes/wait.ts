@@ -176,9 +176,13 @@ function step(ctx: StepContext<WaitConfig>): StepResult {
     if (resumed.until === null || now >= resumed.until) return next(resumed.then ?? "next");
     return { type: "wait", reason: "delay", until: resumed.until, then: resumed.then };
   }
-  const wake = wakeTime(ctx.config, ctx);
+  // Durations and times of day count from the journey's event time, not from when a worker
+  // got here; dates (birthdays, run-out days) are fixed and only need `now`.
+  const from = ctx.config.mode === "duration" || ctx.config.mode === "until_time" ? ctx.at : now;
+  const wake = wakeTime(ctx.config, { ...ctx, now: from });
   if (wake.at === null) return { type: "next", handle: "next", note: `${wake.note}; continued` };
-  if (wake.at <= now) return next("next");
+  // Already past (the trigger arrived late): continue now, and let later waits count from now.
+  if (wake.at <= now) return { type: "next", handle: "next", at: now };
   return { type: "wait", reason: "delay", until: wake.at, then: "next" };
 }
 

@@ -74,11 +74,13 @@ export function awaitFrom(
 
 function step(ctx: StepContext<WaitForEventConfig>): StepResult {
   const { config, now, resumed } = ctx;
-  const since = resumed?.since ?? now;
-  const timeoutAt = resumed?.until ?? addDuration(now, config.timeout, ctx.zone);
-  if (findAwaitedEvent(config, ctx, awaitFrom(config, ctx, since), Math.min(now, timeoutAt)))
-    return next("event");
-  if (now >= timeoutAt) return next("timeout");
+  // In event time: the wait begins at the journey's time and times out counting from there.
+  const since = resumed?.since ?? ctx.at;
+  const timeoutAt = resumed?.until ?? addDuration(ctx.at, config.timeout, ctx.zone);
+  const found = findAwaitedEvent(config, ctx, awaitFrom(config, ctx, since), Math.min(now, timeoutAt));
+  // The journey goes on from when the contact acted, not from when the event arrived.
+  if (found) return { type: "next", handle: "event", at: found.occurredAt };
+  if (now >= timeoutAt) return { type: "next", handle: "timeout", at: resumed ? timeoutAt : now };
   return { type: "wait", reason: "event", until: timeoutAt, then: "timeout" };
 }
 
