@@ -189,10 +189,6 @@ describe("wait: counts in event time", () => {
   function reminders(): FlowGraph {
     const email = (subject: string) =>
       EmailConfig.parse({ template: "abandoned_cart_1", subject, body: "Your cart is waiting." });
-      template: "abandoned_cart_1",
-      subject,
-      body: "Your cart is waiting.",
-    });
     return graph(
       [
         node("t", "trigger", 0, 0, { type: "event", event: "Started Checkout", filter: null }),
