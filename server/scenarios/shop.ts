@@ -47,6 +47,8 @@ export type Track = {
   properties?: Record<string, unknown>;
   /** When it happened; default: when it arrives. */
   timestamp?: number;
+  /** The sender's message id: a retried delivery repeats it. */
+  messageId?: string;
 };
 
 export type Send = {
@@ -99,6 +101,15 @@ export class Shop {
     await runUntilIdle(this.t.db, this.executor, this.clock, { until: time });
   }
 
+  /**
+   * The shop's workers are down until `time`: the clock moves on and nothing runs, so every
+   * step that fell due meanwhile runs late, at `time`, on the next `runUntil`.
+   */
+  outage(time: number): void {
+    if (time < this.clock.t) throw new Error(`${dayTime(time)} is before ${dayTime(this.clock.t)}`);
+    this.clock.t = time;
+  }
+
   /** A customer signs in on the storefront (identify): email, phone, London time, consent to email and SMS. */
   async customer(name: string): Promise<string> {
     const userId = `cust_${name.toLowerCase()}_${Math.random().toString(36).slice(2, 8)}`;
@@ -132,6 +143,7 @@ export class Shop {
           event: track.event,
           properties: track.properties ?? {},
           ...(track.timestamp !== undefined && { timestamp: new Date(track.timestamp).toISOString() }),
+          ...(track.messageId !== undefined && { messageId: track.messageId }),
         };
       }),
     );
