@@ -26,6 +26,12 @@ export const WaitForEventConfig = z.strictObject({
   /** When set, the awaited event's property must equal the trigger's (e.g. `order_id`). */
   matchTriggerProperty: z.string().nullable().default(null),
   timeout: Duration,
+  /**
+   * Also count a matching event from earlier in the journey (since the trigger), e.g. a
+   * second wait after a reminder still takes a referral made before the reminder, even one
+   * that arrives after it.
+   */
+  sinceFlowStart: z.boolean().optional(),
 });
 export type WaitForEventConfig = z.infer<typeof WaitForEventConfig>;
 
@@ -60,15 +66,19 @@ export function findAwaitedEvent(
 
 /**
  * Where the wait starts looking, in event time. A wait about the trigger ("this order's
- * review") accepts a matching event from the moment the trigger happened, even one that
- * arrived before the contact reached the wait; any other wait starts when it begins.
+ * review"), or one told to look back to the flow's start, accepts a matching event from the
+ * moment the trigger happened, even one that arrived before the contact reached the wait;
+ * any other wait starts when it begins.
  */
 export function awaitFrom(
   config: WaitForEventConfig,
   ctx: Pick<StepContext<WaitForEventConfig>, "scope">,
   since: number,
 ): number {
-  const scoped = (config.matchTriggerProperty ?? "").trim() !== "" || referencesTrigger(config.filter);
+  const scoped =
+    config.sinceFlowStart === true ||
+    (config.matchTriggerProperty ?? "").trim() !== "" ||
+    referencesTrigger(config.filter);
   return scoped && ctx.scope.enteredAt !== null ? Math.min(since, ctx.scope.enteredAt) : since;
 }
 
@@ -116,7 +126,7 @@ export const wait_for_event = defineNode({
   summary: (config) =>
     `Wait for ${config.event || "(event)"}${config.filter ? ` where ${describePredicate(config.filter)}` : ""}${
       config.matchTriggerProperty ? ` (same ${config.matchTriggerProperty})` : ""
-    }, up to ${describeDuration(config.timeout)}`,
+    }${config.sinceFlowStart ? " since the flow started" : ""}, up to ${describeDuration(config.timeout)}`,
   validate: (config, ctx) =>
     validateWaitForEvent(config, ctx.trigger?.type === "event" || ctx.trigger?.type === "back_in_stock"),
   step,
@@ -125,6 +135,7 @@ export const wait_for_event = defineNode({
     filter: null,
     matchTriggerProperty: null,
     timeout: { amount: 3, unit: "days" },
+    sinceFlowStart: false,
   }),
   eventNames: (config) => [...(config.event ? [config.event] : []), ...predicateEventNames(config.filter)],
 });

@@ -67,6 +67,8 @@ export const referral = graph(
       filter: null,
       matchTriggerProperty: null,
       timeout: { amount: 23, unit: "days" },
+      // A referral made before the reminder, even one that arrives after it, earns the reward.
+      sinceFlowStart: true,
     }),
     node(
       "reward_email",
