@@ -16,7 +16,8 @@ import type { FlowGraph } from "@/server/engine/graph";
 import { toText } from "@/server/engine/json";
 import type { Executor } from "@/server/executor/executor";
 import { ingestMessages } from "@/server/ingest/ingest";
-import { parseBatchItem, type IngestMessage } from "@/server/ingest/schemas";
+import { upsertProduct } from "@/server/ingest/catalog";
+import { parseBatchItem, type IngestMessage, type ProductInput } from "@/server/ingest/schemas";
 import type { TestDb } from "@/server/testing/db";
 import { createMember } from "@/server/testing/fixtures";
 import { FakeClock, publishGraph, runUntilIdle, testExecutor } from "@/server/testing/flows";
@@ -111,7 +112,7 @@ export class Shop {
   }
 
   /** A customer signs in on the storefront (identify): email, phone, London time, consent to email and SMS. */
-  async customer(name: string): Promise<string> {
+  async customer(name: string, traits: Record<string, unknown> = {}): Promise<string> {
     const userId = `cust_${name.toLowerCase()}_${Math.random().toString(36).slice(2, 8)}`;
     this.customers.set(name, userId);
     await this.ingest([
@@ -125,10 +126,35 @@ export class Shop {
           timezone: "Europe/London",
           email_consent: "subscribed",
           sms_consent: "subscribed",
+          ...traits,
         },
       },
     ]);
     return userId;
+  }
+
+  /**
+   * Moves the clock to `time` an hour at a time (or `step`), so that scheduled flows fire on
+   * the hour they are due rather than when a long jump lands.
+   */
+  async runStepwise(time: number, step = HOUR): Promise<void> {
+    while (this.clock.t + step <= time) await this.runUntil(this.clock.t + step);
+    await this.runUntil(time);
+  }
+
+  /**
+   * The shop's catalog sync sets a product (`PUT /api/v1/products/{id}`); a restock from 0
+   * tells every waiting subscriber with one `Back in Stock` event each.
+   */
+  async product(productId: string, product: ProductInput): Promise<number> {
+    const result = await upsertProduct(this.t.db, {
+      workspaceId: this.workspaceId,
+      productId,
+      product,
+      now: new Date(this.clock.t),
+    });
+    if (result.backInStock.length) await this.executor.handleEvents(result.backInStock);
+    return result.backInStock.length;
   }
 
   /** Events delivered now, in one `/api/v1/batch` call. */
