@@ -77,6 +77,9 @@ export const upsellCrossSell = graph(
       filter: null,
       matchTriggerProperty: null,
       timeout: { amount: 3, unit: "days" },
+      // Any order since the add to cart: one placed before the upgrade went out but delivered
+      // after it still means she acted.
+      sinceFlowStart: true,
     }),
     node("exit_upgraded", "exit", 0, 5, {}),
     node(
