@@ -248,6 +248,17 @@ describe("wait: counts in event time", () => {
     expect(late.state.clock).toBe(at("2025-06-10T21:30:00Z"));
   });
 
+  it("a journey resumed days late (an outage, a retried enrollment) sends one email, then waits the full day", () => {
+    const g = reminders();
+    const checkout = event("Started Checkout", at("2025-06-10T20:30:00Z"), {}, "ev_checkout");
+    const start = enrollment(g, triggerData(checkout), checkout.occurredAt);
+    const parked = advance(g, start, facts(), checkout.occurredAt);
+    const resumed = at("2025-06-14T09:00:00Z");
+    const late = advance(g, carry(start, parked), facts(), resumed);
+    expect(late.effects.filter((e) => e.type === "send").map((e) => e.nodeId)).toEqual(["e1"]);
+    expect(late.nextRunAt).toBe(at("2025-06-15T09:00:00Z"));
+  });
+
   it("a wait until a time of day counts from the event too", () => {
     const g = waitFlow({ mode: "until_time", time: "09:00", weekdays: [1, 2, 3, 4, 5, 6, 7] });
     // An order at 08:30 New York time that arrives at 09:10: 09:00 has passed, so it moves on now.

@@ -178,11 +178,17 @@ function step(ctx: StepContext<WaitConfig>): StepResult {
   }
   // Durations and times of day count from the journey's event time, not from when a worker
   // got here; dates (birthdays, run-out days) are fixed and only need `now`.
-  const from = ctx.config.mode === "duration" || ctx.config.mode === "until_time" ? ctx.at : now;
-  const wake = wakeTime(ctx.config, { ...ctx, now: from });
+  const relative = ctx.config.mode === "duration" || ctx.config.mode === "until_time";
+  let wake = wakeTime(ctx.config, { ...ctx, now: relative ? ctx.at : now });
   if (wake.at === null) return { type: "next", handle: "next", note: `${wake.note}; continued` };
-  // Already past (the trigger arrived late): continue now, and let later waits count from now.
-  if (wake.at <= now) return { type: "next", handle: "next", at: now };
+  if (wake.at <= now) {
+    // Already past. Before any wait has run (the trigger arrived late) the contact goes on
+    // now. Later in the journey (the step before ran far behind: an outage, a retried
+    // enrollment) the wait counts from now instead, so two messages never go out back to back.
+    if (!relative || ctx.at <= ctx.trigger.occurredAt) return { type: "next", handle: "next", at: now };
+    wake = wakeTime(ctx.config, ctx);
+    if (wake.at === null || wake.at <= now) return { type: "next", handle: "next", at: now };
+  }
   return { type: "wait", reason: "delay", until: wake.at, then: "next" };
 }
 
