@@ -108,9 +108,9 @@ describe(`browse abandonment scenarios (${testDriver()})`, () => {
     await shop.deliver({ customer: "Noor", event: "Started Checkout", properties: { cart_id: "c1" } });
     await shop.runUntil(at(4, "00:00"));
     expect(await shop.sent()).toEqual(["browse_email at day 0 12:30"]);
-    expect(await shop.journeys()).toMatchObject([
-      { status: "completed", path: expect.arrayContaining(["checking_out_later:yes"]) },
-    ]);
+    const journeys = await shop.journeys();
+    expect(journeys).toMatchObject([{ status: "completed" }]);
+    expect(journeys[0]?.path).toContain("checking_out_later:yes");
   });
 
   it("orders that evening (the order arrives the next morning, stamped 19:00) → no follow-up; the order converts", async () => {

@@ -48,9 +48,9 @@ describe(`referral scenarios (${testDriver()})`, () => {
     await shop.deliver(order("o-1"));
     await shop.runUntil(at(10, "00:00"));
     expect(await shop.sent()).toEqual([]);
-    expect(await shop.journeys()).toMatchObject([
-      { status: "completed", path: expect.arrayContaining(["happy_repeat:no"]) },
-    ]);
+    const journeys = await shop.journeys();
+    expect(journeys).toMatchObject([{ status: "completed" }]);
+    expect(journeys[0]?.path).toContain("happy_repeat:no");
   });
 
   it("orders on day 0 and day 3 → asked on day 7 at 10:00; a friend orders on day 9 at 15:00 → the reward at 15:00", async () => {
@@ -83,9 +83,9 @@ describe(`referral scenarios (${testDriver()})`, () => {
       "ask_email at day 7 10:00 for o-1",
       "reminder_email at day 14 10:00 for o-1",
     ]);
-    expect(await shop.journeys()).toMatchObject([
-      { status: "completed", path: expect.arrayContaining(["wait_referral_late:timeout"]) },
-    ]);
+    const journeys = await shop.journeys();
+    expect(journeys).toMatchObject([{ status: "completed" }]);
+    expect(journeys[0]?.path).toContain("wait_referral_late:timeout");
   });
 
   it("a friend ordered on day 13 at 22:00, but the referral program's nightly sync delivers it on day 15 at 08:00, after the reminder → the reward at 08:00", async () => {

@@ -52,9 +52,9 @@ describe(`upsell / cross-sell scenarios (${testDriver()})`, () => {
     await shop.deliver(ordered("o-1"));
     await shop.runUntil(at(10, "00:00"));
     expect(await shop.sent()).toEqual(["upsell_email at day 0 11:00"]);
-    expect(await shop.journeys()).toMatchObject([
-      { status: "completed", path: expect.arrayContaining(["wait_upsell_order:event"]) },
-    ]);
+    const journeys = await shop.journeys();
+    expect(journeys).toMatchObject([{ status: "completed" }]);
+    expect(journeys[0]?.path).toContain("wait_upsell_order:event");
   });
 
   it("adds a coffee at 10:00 and orders at 10:40 → the complements on day 2 at 11:00, a reminder on day 6 at 11:00", async () => {
@@ -80,9 +80,9 @@ describe(`upsell / cross-sell scenarios (${testDriver()})`, () => {
     await shop.deliver(ordered("o-2"));
     await shop.runUntil(at(10, "00:00"));
     expect(await shop.sent()).toEqual(["cross_sell_email at day 2 11:00"]);
-    expect(await shop.journeys()).toMatchObject([
-      { status: "completed", path: expect.arrayContaining(["wait_cross_sell_order:event"]) },
-    ]);
+    const journeys = await shop.journeys();
+    expect(journeys).toMatchObject([{ status: "completed" }]);
+    expect(journeys[0]?.path).toContain("wait_cross_sell_order:event");
   });
 
   it("add (10:00) and order (10:30) reach us together at 10:45 → the complements path, on day 2 at 11:00", async () => {

@@ -17,7 +17,7 @@ import {
   referencesTrigger,
 } from "../predicate";
 import { addDuration, describeDuration, Duration } from "../time";
-import { defineNode, next, type StepContext, type StepResult } from "./define";
+import { defineNode, type StepContext, type StepResult } from "./define";
 
 export const WaitForEventConfig = z.strictObject({
   event: z.string(),
