@@ -111,6 +111,34 @@ describe("evaluateEntry", () => {
     ).toBe(true);
   });
 
+  it("once per period counts in event time: trigger timestamps, not when the events arrived", () => {
+    const flow = cartFlow({ reentry: { mode: "once_per_period", periodDays: 7 } });
+    // The first checkout happened 8 days ago but arrived (entered) only 2 days ago: 8 days apart.
+    expect(
+      evaluateEntry(
+        flow,
+        input({ pastEnrollments: [{ enteredAt: NOW - 2 * DAY, triggerAt: NOW - 8 * DAY }] }),
+        NOW,
+      ).enter,
+    ).toBe(true);
+    // Out of order: a checkout 3 days ago arrives after one from today was already taken.
+    const late = event("Started Checkout", NOW - 3 * DAY, { cart_id: "c_0", value: 80 }, "ev_late");
+    expect(
+      evaluateEntry(flow, input({ event: late, pastEnrollments: [{ enteredAt: NOW, triggerAt: NOW }] }), NOW),
+    ).toMatchObject({ enter: false, reason: "entered_recently" });
+    // A late event 8 days before the earlier entry's checkout is outside the period.
+    const older = event("Started Checkout", NOW - 8 * DAY, { cart_id: "c_0", value: 80 }, "ev_older");
+    expect(
+      evaluateEntry(flow, input({ event: older, pastEnrollments: [{ enteredAt: NOW, triggerAt: NOW }] }), NOW)
+        .enter,
+    ).toBe(true);
+    // Without a trigger time (schedules, older rows) the entry time stands in.
+    expect(
+      evaluateEntry(flow, input({ pastEnrollments: [{ enteredAt: NOW - 6 * DAY, triggerAt: null }] }), NOW)
+        .reason,
+    ).toBe("entered_recently");
+  });
+
   it("every time: as often as the trigger fires, one at a time", () => {
     const flow = cartFlow({ reentry: { mode: "every_time" } });
     expect(evaluateEntry(flow, input({ pastEnrollments: [{ enteredAt: NOW - 60_000 }] }), NOW).enter).toBe(

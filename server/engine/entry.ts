@@ -23,8 +23,11 @@ export type EntryInput = {
   engagement?: readonly EngagementFact[];
   /** Entry keys of the contact's active enrollments in this flow ('' when the flow has no entry key). */
   activeEnrollmentKeys: readonly string[];
-  /** Every earlier enrollment of the contact in this flow, any status. */
-  pastEnrollments: ReadonlyArray<{ enteredAt: number }>;
+  /**
+   * Every earlier enrollment of the contact in this flow, any status: when it entered and,
+   * for event triggers, its trigger event's timestamp (re-entry periods compare those).
+   */
+  pastEnrollments: ReadonlyArray<{ enteredAt: number; triggerAt?: number | null }>;
 };
 
 export type EntryReason =
@@ -62,7 +65,7 @@ export const DEFAULT_REENTRY_PERIOD_DAYS = 30;
 /**
  * Decides whether a contact enters: the trigger must match, then at most one active
  * enrollment per contact (per entry-key value when `settings.entryKey` names a trigger
- * property), then the re-entry mode (once ever, once per N days, every time).
+ * property), then the re-entry mode (once ever, once per N days of event time, every time).
  */
 export function evaluateEntry(graph: FlowGraph, input: EntryInput, now: number): EntryDecision {
   const trigger = triggerNode(graph);
@@ -105,8 +108,11 @@ export function evaluateEntry(graph: FlowGraph, input: EntryInput, now: number):
       if (input.pastEnrollments.length > 0) return decide(false, "already_entered");
       break;
     case "once_per_period": {
+      // In event time: a view at 09:00 that arrives after a view of 10:00 is still an hour
+      // apart, whichever was processed first or how late either arrived.
       const period = (settings.reentry.periodDays ?? DEFAULT_REENTRY_PERIOD_DAYS) * DAY;
-      if (input.pastEnrollments.some((e) => now - e.enteredAt < period))
+      const at = input.event ? Math.min(input.event.occurredAt, now) : now;
+      if (input.pastEnrollments.some((e) => Math.abs(at - (e.triggerAt ?? e.enteredAt)) < period))
         return decide(false, "entered_recently");
       break;
     }

@@ -114,6 +114,13 @@ export const EnrollmentState = z.object({
   /** How many times each node has been entered; the visit number keys messages. */
   visits: z.record(z.string(), z.number().int().min(0)).default({}),
   waiting: WaitingState.nullable().default(null),
+  /**
+   * The journey's event time at the current step (epoch ms): the trigger's timestamp, then
+   * each wait's due time. Waits count from here, not from when a worker got to the step, so
+   * a checkout at 20:30 that arrives at 20:50 has its 1-hour reminder due at 21:30. Null on
+   * enrollments from before it was kept (they count from when their wait began).
+   */
+  clock: z.number().nullish(),
 });
 export type EnrollmentState = z.infer<typeof EnrollmentState>;
 

@@ -127,7 +127,7 @@ function findGoal(
 }
 
 function copyState(state: EnrollmentState): EnrollmentState {
-  return { visits: { ...state.visits }, waiting: state.waiting ? { ...state.waiting } : null };
+  return { ...state, visits: { ...state.visits }, waiting: state.waiting ? { ...state.waiting } : null };
 }
 
 export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, now: number): Advance {
@@ -150,6 +150,13 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
    */
   const fresh = Object.keys(state.visits).length === 0 && !state.waiting;
   const due = fresh ? start : now;
+  // The journey's event time: a fresh enrollment starts at its trigger's timestamp; one from
+  // before the clock was kept counts from when its wait began, as it did then.
+  let clock = Math.min(
+    now,
+    state.clock ??
+      (Object.keys(state.visits).length === 0 ? trigger.occurredAt : (state.waiting?.since ?? now)),
+  );
 
   const finish = (
     status: Advance["status"],
@@ -157,6 +164,7 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
     error: string | null = null,
   ): Advance => {
     if (status !== "active") state.waiting = null;
+    state.clock = clock;
     return { status, currentNodeId: nodeId, nextRunAt, state, effects, error };
   };
   const convert = (goal: EventFact) =>
@@ -234,6 +242,7 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
         config: node.config,
         visit,
         now,
+        at: clock,
         resumed,
         enrollmentId: enrollment.id,
         enteredAt: enrollment.enteredAt,
@@ -274,7 +283,7 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
           nodeId,
           visit,
           reason: result.reason,
-          since: resumed?.since ?? now,
+          since: resumed?.since ?? clock,
           until: result.until,
           then: result.then,
         };
@@ -295,6 +304,10 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
         return complete("exit_node");
       case "next": {
         state.waiting = null;
+        // A wait (or a held message) that ran out moves the journey to its due time, even
+        // when a worker gets to it later; a step may say otherwise (the awaited event's time).
+        const due = resumed && resumed.until !== null && resumed.until <= now ? resumed.until : clock;
+        clock = Math.min(now, Math.max(clock, result.at ?? due));
         effects.push(
           result.note === undefined
             ? { type: "step", nodeId, visit, outcome: result.handle }

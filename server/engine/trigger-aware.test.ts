@@ -255,7 +255,9 @@ describe("event time", () => {
     expect(result.effects.some((e) => e.type === "step" && e.nodeId === "w" && e.outcome === "event")).toBe(
       true,
     );
-    // An unscoped wait starts when it begins.
+    // An unscoped wait begins at the journey's event time (here the delivery, T0), not when
+    // the batch was processed: the review one minute after the delivery answers it too, but a
+    // review from before the delivery does not.
     const unscoped = {
       ...g,
       nodes: g.nodes.map((n) =>
@@ -264,13 +266,25 @@ describe("event time", () => {
           : n,
       ),
     } as FlowGraph;
-    const parked = advance(
+    const answered = advance(
       unscoped,
       enrollment(unscoped, triggerData(delivered), T0 + 2 * MINUTE),
       facts({ events: [delivered, review] }),
       T0 + 2 * MINUTE,
     );
+    expect(answered.effects.some((e) => e.type === "step" && e.nodeId === "w" && e.outcome === "event")).toBe(
+      true,
+    );
+    const earlier = { ...review, occurredAt: T0 - MINUTE };
+    const parked = advance(
+      unscoped,
+      enrollment(unscoped, triggerData(delivered), T0 + 2 * MINUTE),
+      facts({ events: [delivered, earlier] }),
+      T0 + 2 * MINUTE,
+    );
     expect(parked.status).toBe("active");
+    // It times out five days after the delivery, not after the batch arrived.
+    expect(parked.nextRunAt).toBe(T0 + 5 * 24 * 60 * MINUTE);
   });
 
   it("goal scope: only a different value rules an event out", () => {

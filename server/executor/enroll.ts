@@ -157,6 +157,9 @@ async function enrollBatch(
         entryKey: enrollments.entryKey,
         status: enrollments.status,
         enteredAt: enrollments.enteredAt,
+        triggerAt: sql<
+          number | string | null
+        >`(${enrollments.triggerData} ->> 'occurredAt')::double precision`.mapWith(Number),
       })
       .from(enrollments)
       .where(and(eq(enrollments.flowId, flow.flowId), inArray(enrollments.contactId, contactIds))),
@@ -187,7 +190,10 @@ async function enrollBatch(
         contact: f.contact,
         event,
         activeEnrollmentKeys: mine.filter((p) => p.status === "active").map((p) => p.entryKey),
-        pastEnrollments: mine.map((p) => ({ enteredAt: p.enteredAt.getTime() })),
+        pastEnrollments: mine.map((p) => ({
+          enteredAt: p.enteredAt.getTime(),
+          triggerAt: typeof p.triggerAt === "number" && Number.isFinite(p.triggerAt) ? p.triggerAt : null,
+        })),
         events: f.events.some((e) => e.id === event.id)
           ? f.events.map((e) => (e.id === event.id ? event : e))
           : [...f.events, event],
@@ -202,6 +208,7 @@ async function enrollBatch(
       entryKey: decision.entryKey,
       status: "active",
       enteredAt: new Date(now),
+      triggerAt: event.occurredAt,
     });
     rows.push({
       workspaceId: input.workspaceId,

@@ -131,4 +131,87 @@ describe(`abandoned cart scenarios (${testDriver()})`, () => {
     expect(stored?.occurredAt.getTime()).toBe(at(0, "20:30"));
     expect(stored?.properties.original_timestamp).toBe(new Date(at(0, "22:30")).toISOString());
   });
+  describe("waits count from when she checked out, not from when the checkout arrived", () => {
+    it("checkout at 20:30 arrives at 20:50 → email 1 at 21:30 (not 21:50), email 2 at 21:30 the next evening", async () => {
+      const shop = await shopWithRosa();
+      await shop.runUntil(at(0, "20:50"));
+      await shop.deliver(checkout(at(0, "20:30")));
+      await shop.runUntil(at(8, "00:00"));
+      expect(await shop.sent()).toEqual([
+        "email_1 at day 0 21:30 for cart_77",
+        "email_2 at day 1 21:30 for cart_77",
+        "sms_reminder (sms) at day 2 08:00 for cart_77",
+        "email_3 at day 4 08:00 for cart_77",
+      ]);
+    });
+
+    it("checkout at 20:30 arrives at 21:45 (her phone was offline) → email 1 at once, email 2 a day after that, never two at once", async () => {
+      const shop = await shopWithRosa();
+      await shop.runUntil(at(0, "21:45"));
+      await shop.deliver(checkout(at(0, "20:30")));
+      await shop.runUntil(at(8, "00:00"));
+      expect(await shop.sent()).toEqual([
+        "email_1 at day 0 21:45 for cart_77",
+        "email_2 at day 1 21:45 for cart_77",
+        "sms_reminder (sms) at day 2 08:00 for cart_77",
+        "email_3 at day 4 08:00 for cart_77",
+      ]);
+    });
+
+    it("checkout at 20:30 arrives the next morning at 07:00 → email 1 at once; an order stamped 06:50 in the same batch → nothing", async () => {
+      const late = await shopWithRosa();
+      await late.runUntil(at(1, "07:00"));
+      await late.deliver(checkout(at(0, "20:30")));
+      await late.runUntil(at(1, "12:00"));
+      expect(await late.sent()).toEqual(["email_1 at day 1 07:00 for cart_77"]);
+
+      const bought = await shopWithRosa();
+      await bought.runUntil(at(1, "07:00"));
+      await bought.deliver(order(at(1, "06:50")), checkout(at(0, "20:30")));
+      await bought.runUntil(at(5, "00:00"));
+      expect(await bought.sent()).toEqual([]);
+      expect(await bought.journeys()).toMatchObject([{ status: "exited", exitReason: "goal" }]);
+    });
+
+    it("the shop's workers are down from 21:00 to 23:10 → email 1 goes out at 23:10, email 2 still at 21:30 the next evening", async () => {
+      const shop = await shopWithRosa();
+      await shop.runUntil(at(0, "20:30"));
+      await shop.deliver(checkout(at(0, "20:30")));
+      await shop.runUntil(at(0, "21:00"));
+      shop.outage(at(0, "23:10"));
+      await shop.runUntil(at(8, "00:00"));
+      expect(await shop.sent()).toEqual([
+        "email_1 at day 0 23:10 for cart_77",
+        "email_2 at day 1 21:30 for cart_77",
+        "sms_reminder (sms) at day 2 08:00 for cart_77",
+        "email_3 at day 4 08:00 for cart_77",
+      ]);
+    });
+
+    it("the same checkout delivered twice (a retry at 20:35 with the same message id) → one journey, one set of reminders", async () => {
+      const shop = await shopWithRosa();
+      await shop.runUntil(at(0, "20:30"));
+      await shop.deliver({ ...checkout(at(0, "20:30")), messageId: "chk-77" });
+      await shop.runUntil(at(0, "20:35"));
+      await shop.deliver({ ...checkout(at(0, "20:30")), messageId: "chk-77" });
+      await shop.runUntil(at(2, "00:00"));
+      expect(await shop.journeys()).toHaveLength(1);
+      expect(await shop.sent()).toEqual([
+        "email_1 at day 0 21:30 for cart_77",
+        "email_2 at day 1 21:30 for cart_77",
+      ]);
+    });
+
+    it("the checkout page reloaded: two checkouts of one cart at 20:30 and 20:32 → one journey, timed from 20:30", async () => {
+      const shop = await shopWithRosa();
+      await shop.runUntil(at(0, "20:33"));
+      await shop.deliver(checkout(at(0, "20:32")), checkout(at(0, "20:30")));
+      await shop.runUntil(at(2, "00:00"));
+      expect(await shop.journeys()).toHaveLength(1);
+      expect(await shop.sent()).toEqual([
+        "email_1 at day 0 21:30 for cart_77",
+        "email_2 at day 1 21:30 for cart_77",
+      ]);
+    });
+  });
 });

@@ -115,7 +115,8 @@ describe(`review request scenarios (${testDriver()})`, () => {
     await shop.runUntil(at(10, "00:00"));
     expect(await shop.sent()).toEqual([
       "ask_email at day 0 10:00 for A",
-      "reminder_email at day 5 10:00 for A",
+      // Five days from the delivery (09:30), not from when the batch arrived.
+      "reminder_email at day 5 09:30 for A",
     ]);
   });
 });

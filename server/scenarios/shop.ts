@@ -51,6 +51,8 @@ export type Track = {
   properties?: Record<string, unknown>;
   /** When it happened; default: when it arrives. */
   timestamp?: number;
+  /** The sender's message id: a retried delivery repeats it. */
+  messageId?: string;
 };
 
 export type Send = {
@@ -165,6 +167,15 @@ export class Shop {
   }
 
   /**
+   * The shop's workers are down until `time`: the clock moves on and nothing runs, so every
+   * step that fell due meanwhile runs late, at `time`, on the next `runUntil`.
+   */
+  outage(time: number): void {
+    if (time < this.clock.t) throw new Error(`${dayTime(time)} is before ${dayTime(this.clock.t)}`);
+    this.clock.t = time;
+  }
+
+  /**
    * A customer signs in on the storefront (identify): email, phone, London time, consent to
    * email and SMS, and any further `traits` (a birthday, say).
    */
@@ -189,6 +200,31 @@ export class Shop {
     return userId;
   }
 
+  /**
+   * Moves the clock to `time` an hour at a time (or `step`), so that scheduled flows fire on
+   * the hour they are due rather than when a long jump lands.
+   */
+  async runStepwise(time: number, step = HOUR): Promise<void> {
+    while (this.clock.t + step <= time) await this.runUntil(this.clock.t + step);
+    await this.runUntil(time);
+  }
+
+  /**
+   * The shop's catalog sync sets a product (`PUT /api/v1/products/{id}`; `daysPerUnit`: how many
+   * days one unit lasts); a restock from 0
+   * tells every waiting subscriber with one `Back in Stock` event each.
+   */
+  async product(productId: string, product: ProductInput): Promise<number> {
+    const result = await upsertProduct(this.t.db, {
+      workspaceId: this.workspaceId,
+      productId,
+      product,
+      now: new Date(this.clock.t),
+    });
+    if (result.backInStock.length) await this.executor.handleEvents(result.backInStock);
+    return result.backInStock.length;
+  }
+
   /** Events delivered now, in one `/api/v1/batch` call. */
   async deliver(...tracks: Track[]): Promise<void> {
     await this.ingest(
@@ -201,19 +237,10 @@ export class Shop {
           event: track.event,
           properties: track.properties ?? {},
           ...(track.timestamp !== undefined && { timestamp: new Date(track.timestamp).toISOString() }),
+          ...(track.messageId !== undefined && { messageId: track.messageId }),
         };
       }),
     );
-  }
-
-  /** The shop's catalog: a product added or changed (`daysPerUnit`: how many days one unit lasts). */
-  async product(productId: string, product: ProductInput): Promise<void> {
-    await upsertProduct(this.t.db, {
-      workspaceId: this.workspaceId,
-      productId,
-      product,
-      now: new Date(this.clock.t),
-    });
   }
 
   /** A Shopify webhook delivered now (verified upstream), as the webhook route stores it. */

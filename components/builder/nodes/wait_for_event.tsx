@@ -35,6 +35,12 @@ function WaitForEventInspector({ nodeId, config }: InspectorProps<"wait_for_even
         checked={draft.matchTriggerProperty !== null}
         onChange={(on) => change({ ...draft, matchTriggerProperty: on ? "order_id" : null })}
       />
+      <CheckboxField
+        label="Also count one from earlier in this flow"
+        hint="E.g. after a reminder, a referral made before the reminder still counts."
+        checked={draft.sinceFlowStart ?? false}
+        onChange={(sinceFlowStart) => change({ ...draft, sinceFlowStart })}
+      />
       {draft.matchTriggerProperty !== null && (
         <PropertySelect
           label="Same value of"

@@ -24,6 +24,11 @@ export type StepContext<C> = {
   /** 1 on the first entry into this node, 2 on the second (a loop), … */
   visit: number;
   now: number;
+  /**
+   * The journey's event time (≤ `now`): the trigger's timestamp, then each wait's due time.
+   * Waits count from here; one already past lets the contact continue at once.
+   */
+  at: number;
   /** Set when the enrollment was parked at this node and is being woken. */
   resumed: WaitingState | null;
   enrollmentId: string;
@@ -44,7 +49,18 @@ export type StepContext<C> = {
 };
 
 export type StepResult =
-  | { type: "next"; handle: string; effects?: Effect[]; note?: string }
+  | {
+      type: "next";
+      handle: string;
+      effects?: Effect[];
+      note?: string;
+      /**
+       * The journey's event time after this step, when the step moves it: a wait's due time,
+       * the awaited event's timestamp, or `now` when the step was already overdue (so the
+       * steps after a late start do not all fall due at once).
+       */
+      at?: number;
+    }
   | {
       type: "wait";
       reason: WaitReason;

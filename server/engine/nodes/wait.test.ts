@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { FlowGraph } from "../graph";
 import { advance } from "../step";
 import { chain, graph, node } from "../templates/build";
-import { at, carry, contact, enrollment, event, facts, triggerData } from "../testing/fixtures";
+import { at, carry, contact, enrollment, event, facts, runToEnd, triggerData } from "../testing/fixtures";
+import { EmailConfig } from "./email";
 import { wait, type WaitConfig } from "./wait";
 
 function waitFlow(config: WaitConfig): FlowGraph {
@@ -180,5 +181,120 @@ describe("wait: until a consumable runs out", () => {
       at("2025-07-01T14:00:00Z"),
     );
     expect(wait.summary(runsOut)).toBe("Wait until the order runs out (3 days early for shipping)");
+  });
+});
+
+describe("wait: counts in event time", () => {
+  /** Checkout → wait 1 h → email → wait 1 day → email → exit, the cart flow's opening. */
+  function reminders(): FlowGraph {
+    const email = (subject: string) =>
+      EmailConfig.parse({ template: "abandoned_cart_1", subject, body: "Your cart is waiting." });
+    return graph(
+      [
+        node("t", "trigger", 0, 0, { type: "event", event: "Started Checkout", filter: null }),
+        node("w1", "wait", 0, 1, { mode: "duration", amount: 1, unit: "hours" }),
+        node("e1", "email", 0, 2, email("You left something")),
+        node("w2", "wait", 0, 3, { mode: "duration", amount: 1, unit: "days" }),
+        node("e2", "email", 0, 4, email("Still thinking?")),
+        node("x", "exit", 0, 5, {}),
+      ],
+      chain("t", "w1", "e1", "w2", "e2", "x"),
+      { smartSendingHours: 0 },
+    );
+  }
+  const sendTimes = (run: ReturnType<typeof runToEnd>) =>
+    run.results.flatMap((r, i) =>
+      r.effects.flatMap((e) =>
+        e.type === "send" ? [{ node: e.nodeId, at: new Date(run.times[i] ?? 0).toISOString() }] : [],
+      ),
+    );
+
+  it("a checkout at 20:30 that arrives at 20:50 has its 1-hour reminder due at 21:30", () => {
+    const g = reminders();
+    const checkout = event("Started Checkout", at("2025-06-10T20:30:00Z"), {}, "ev_checkout");
+    const arrived = at("2025-06-10T20:50:00Z");
+    const parked = advance(g, enrollment(g, triggerData(checkout), arrived), facts(), arrived);
+    expect(parked.nextRunAt).toBe(at("2025-06-10T21:30:00Z"));
+    expect(parked.state.waiting?.since).toBe(checkout.occurredAt);
+    const run = runToEnd(g, enrollment(g, triggerData(checkout), arrived), () => facts(), arrived);
+    expect(sendTimes(run)).toEqual([
+      { node: "e1", at: "2025-06-10T21:30:00.000Z" },
+      { node: "e2", at: "2025-06-11T21:30:00.000Z" },
+    ]);
+  });
+
+  it("a reminder already due when the checkout arrives goes now, and the next wait counts from then", () => {
+    const g = reminders();
+    const checkout = event("Started Checkout", at("2025-06-10T20:30:00Z"), {}, "ev_checkout");
+    const arrived = at("2025-06-10T21:45:00Z");
+    const run = runToEnd(g, enrollment(g, triggerData(checkout), arrived), () => facts(), arrived);
+    // Never both emails at once: the day's wait starts when the late email went out.
+    expect(sendTimes(run)).toEqual([
+      { node: "e1", at: "2025-06-10T21:45:00.000Z" },
+      { node: "e2", at: "2025-06-11T21:45:00.000Z" },
+    ]);
+  });
+
+  it("a worker that reaches a due wait late does not push the rest of the journey back", () => {
+    const g = reminders();
+    const checkout = event("Started Checkout", at("2025-06-10T20:30:00Z"), {}, "ev_checkout");
+    const start = enrollment(g, triggerData(checkout), checkout.occurredAt);
+    const parked = advance(g, start, facts(), checkout.occurredAt);
+    expect(parked.nextRunAt).toBe(at("2025-06-10T21:30:00Z"));
+    // The worker gets to it 20 minutes late: the email goes then, the day's wait counts from 21:30.
+    const late = advance(g, carry(start, parked), facts(), at("2025-06-10T21:50:00Z"));
+    expect(late.effects.some((e) => e.type === "send" && e.nodeId === "e1")).toBe(true);
+    expect(late.nextRunAt).toBe(at("2025-06-11T21:30:00Z"));
+    expect(late.state.clock).toBe(at("2025-06-10T21:30:00Z"));
+  });
+
+  it("a journey resumed days late (an outage, a retried enrollment) sends one email, then waits the full day", () => {
+    const g = reminders();
+    const checkout = event("Started Checkout", at("2025-06-10T20:30:00Z"), {}, "ev_checkout");
+    const start = enrollment(g, triggerData(checkout), checkout.occurredAt);
+    const parked = advance(g, start, facts(), checkout.occurredAt);
+    const resumed = at("2025-06-14T09:00:00Z");
+    const late = advance(g, carry(start, parked), facts(), resumed);
+    expect(late.effects.filter((e) => e.type === "send").map((e) => e.nodeId)).toEqual(["e1"]);
+    expect(late.nextRunAt).toBe(at("2025-06-15T09:00:00Z"));
+  });
+
+  it("a wait until a time of day counts from the event too", () => {
+    const g = waitFlow({ mode: "until_time", time: "09:00", weekdays: [1, 2, 3, 4, 5, 6, 7] });
+    // An order at 08:30 New York time that arrives at 09:10: 09:00 has passed, so it moves on now.
+    const order = event("Placed Order", at("2025-06-10T12:30:00Z"), {}, "o");
+    const now = at("2025-06-10T13:10:00Z");
+    expect(advance(g, enrollment(g, triggerData(order), now), facts(), now).status).toBe("completed");
+  });
+
+  it("an enrollment parked before the journey's time was kept counts from when its wait began", () => {
+    const g = reminders();
+    const checkout = event("Started Checkout", at("2025-06-10T20:30:00Z"), {}, "ev_checkout");
+    const old = {
+      ...enrollment(g, triggerData(checkout), at("2025-06-10T20:50:00Z")),
+      currentNodeId: "w1",
+      state: {
+        visits: { t: 1, w1: 1 },
+        waiting: {
+          nodeId: "w1",
+          visit: 1,
+          reason: "delay" as const,
+          since: at("2025-06-10T20:50:00Z"),
+          until: at("2025-06-10T21:50:00Z"),
+          then: "next",
+        },
+      },
+    };
+    const woke = advance(g, old, facts(), at("2025-06-10T21:50:00Z"));
+    expect(woke.nextRunAt).toBe(at("2025-06-11T21:50:00Z"));
+  });
+
+  it("a trigger timestamped in the future is counted from now", () => {
+    const g = reminders();
+    const now = at("2025-06-10T20:30:00Z");
+    const checkout = event("Started Checkout", now + 3 * 3_600_000, {}, "ev_checkout");
+    expect(advance(g, enrollment(g, triggerData(checkout), now), facts(), now).nextRunAt).toBe(
+      at("2025-06-10T21:30:00Z"),
+    );
   });
 });

@@ -176,9 +176,19 @@ function step(ctx: StepContext<WaitConfig>): StepResult {
     if (resumed.until === null || now >= resumed.until) return next(resumed.then ?? "next");
     return { type: "wait", reason: "delay", until: resumed.until, then: resumed.then };
   }
-  const wake = wakeTime(ctx.config, ctx);
+  // Durations and times of day count from the journey's event time, not from when a worker
+  // got here; dates (birthdays, run-out days) are fixed and only need `now`.
+  const relative = ctx.config.mode === "duration" || ctx.config.mode === "until_time";
+  let wake = wakeTime(ctx.config, { ...ctx, now: relative ? ctx.at : now });
   if (wake.at === null) return { type: "next", handle: "next", note: `${wake.note}; continued` };
-  if (wake.at <= now) return next("next");
+  if (wake.at <= now) {
+    // Already past. Before any wait has run (the trigger arrived late) the contact goes on
+    // now. Later in the journey (the step before ran far behind: an outage, a retried
+    // enrollment) the wait counts from now instead, so two messages never go out back to back.
+    if (!relative || ctx.at <= ctx.trigger.occurredAt) return { type: "next", handle: "next", at: now };
+    wake = wakeTime(ctx.config, ctx);
+    if (wake.at === null || wake.at <= now) return { type: "next", handle: "next", at: now };
+  }
   return { type: "wait", reason: "delay", until: wake.at, then: "next" };
 }
 

@@ -162,3 +162,75 @@ describe("review request: rating ≥ 4 / < 4 / no review", () => {
     expect(r.times).toEqual([T0, T0 + 5 * DAY]);
   });
 });
+
+describe("wait_for_event in event time", () => {
+  /** Delivered → ask → wait 2 days for a review → reminder → wait 3 more days (optionally looking back). */
+  function twoWaits(sinceFlowStart: boolean): FlowGraph {
+    const wait = (days: number, look: boolean): WaitForEventConfig => ({
+      event: "Review Submitted",
+      filter: null,
+      matchTriggerProperty: null,
+      timeout: { amount: days, unit: "days" },
+      ...(look && { sinceFlowStart: true }),
+    });
+    return graph(
+      [
+        node("t", "trigger", 0, 0, { type: "event", event: "Order Delivered", filter: null }),
+        node("w1", "wait_for_event", 0, 1, wait(2, false)),
+        node("w2", "wait_for_event", 1, 2, wait(3, sinceFlowStart)),
+        node("got", "exit", -1, 3, {}),
+        node("none", "exit", 1, 3, {}),
+      ],
+      [
+        edge("t", "next", "w1"),
+        edge("w1", "event", "got"),
+        edge("w1", "timeout", "w2"),
+        edge("w2", "event", "got"),
+        edge("w2", "timeout", "none"),
+      ],
+    );
+  }
+
+  it("times out counting from the trigger's time, not from when it arrived", () => {
+    const g = twoWaits(false);
+    const parked = advance(g, enrollment(g, triggerData(delivered), T0 + 3 * HOUR), facts(), T0 + 3 * HOUR);
+    expect(parked.nextRunAt).toBe(T0 + 2 * DAY);
+  });
+
+  it("a review made before the first wait ran out but delivered after it: only a wait that looks back takes it", () => {
+    const late = event("Review Submitted", T0 + 2 * DAY - HOUR, { rating: 5 }, "ev_late");
+    for (const [look, outcome] of [
+      [false, "timeout"],
+      [true, "event"],
+    ] as const) {
+      const g = twoWaits(look);
+      const start = enrollment(g, triggerData(delivered), T0);
+      const first = advance(g, start, facts(), T0);
+      const timedOut = advance(g, carry(start, first), facts(), T0 + 2 * DAY);
+      expect(timedOut.currentNodeId).toBe("w2");
+      // The second wait counts from when the first ran out, the journey's time.
+      expect(timedOut.state.waiting?.since).toBe(T0 + 2 * DAY);
+      expect(timedOut.nextRunAt).toBe(T0 + 5 * DAY);
+      const woken = advance(
+        g,
+        carry(start, timedOut),
+        facts({ events: [late], wakeEvent: late }),
+        T0 + 2 * DAY + HOUR,
+      );
+      const final = look ? woken : advance(g, carry(start, woken), facts({ events: [late] }), T0 + 5 * DAY);
+      expect(outcomeAt(final.effects, "w2")).toMatchObject({ outcome });
+    }
+  });
+
+  it("says when it looks back", () => {
+    expect(
+      wait_for_event.summary({
+        event: "Referral Completed",
+        filter: null,
+        matchTriggerProperty: null,
+        timeout: { amount: 23, unit: "days" },
+        sinceFlowStart: true,
+      }),
+    ).toBe("Wait for Referral Completed since the flow started, up to 23 days");
+  });
+});

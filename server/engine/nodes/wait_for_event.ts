@@ -17,7 +17,7 @@ import {
   referencesTrigger,
 } from "../predicate";
 import { addDuration, describeDuration, Duration } from "../time";
-import { defineNode, next, type StepContext, type StepResult } from "./define";
+import { defineNode, type StepContext, type StepResult } from "./define";
 
 export const WaitForEventConfig = z.strictObject({
   event: z.string(),
@@ -26,6 +26,12 @@ export const WaitForEventConfig = z.strictObject({
   /** When set, the awaited event's property must equal the trigger's (e.g. `order_id`). */
   matchTriggerProperty: z.string().nullable().default(null),
   timeout: Duration,
+  /**
+   * Also count a matching event from earlier in the journey (since the trigger), e.g. a
+   * second wait after a reminder still takes a referral made before the reminder, even one
+   * that arrives after it.
+   */
+  sinceFlowStart: z.boolean().optional(),
 });
 export type WaitForEventConfig = z.infer<typeof WaitForEventConfig>;
 
@@ -60,25 +66,31 @@ export function findAwaitedEvent(
 
 /**
  * Where the wait starts looking, in event time. A wait about the trigger ("this order's
- * review") accepts a matching event from the moment the trigger happened, even one that
- * arrived before the contact reached the wait; any other wait starts when it begins.
+ * review"), or one told to look back to the flow's start, accepts a matching event from the
+ * moment the trigger happened, even one that arrived before the contact reached the wait;
+ * any other wait starts when it begins.
  */
 export function awaitFrom(
   config: WaitForEventConfig,
   ctx: Pick<StepContext<WaitForEventConfig>, "scope">,
   since: number,
 ): number {
-  const scoped = (config.matchTriggerProperty ?? "").trim() !== "" || referencesTrigger(config.filter);
+  const scoped =
+    config.sinceFlowStart === true ||
+    (config.matchTriggerProperty ?? "").trim() !== "" ||
+    referencesTrigger(config.filter);
   return scoped && ctx.scope.enteredAt !== null ? Math.min(since, ctx.scope.enteredAt) : since;
 }
 
 function step(ctx: StepContext<WaitForEventConfig>): StepResult {
   const { config, now, resumed } = ctx;
-  const since = resumed?.since ?? now;
-  const timeoutAt = resumed?.until ?? addDuration(now, config.timeout, ctx.zone);
-  if (findAwaitedEvent(config, ctx, awaitFrom(config, ctx, since), Math.min(now, timeoutAt)))
-    return next("event");
-  if (now >= timeoutAt) return next("timeout");
+  // In event time: the wait begins at the journey's time and times out counting from there.
+  const since = resumed?.since ?? ctx.at;
+  const timeoutAt = resumed?.until ?? addDuration(ctx.at, config.timeout, ctx.zone);
+  const found = findAwaitedEvent(config, ctx, awaitFrom(config, ctx, since), Math.min(now, timeoutAt));
+  // The journey goes on from when the contact acted, not from when the event arrived.
+  if (found) return { type: "next", handle: "event", at: found.occurredAt };
+  if (now >= timeoutAt) return { type: "next", handle: "timeout", at: resumed ? timeoutAt : now };
   return { type: "wait", reason: "event", until: timeoutAt, then: "timeout" };
 }
 
@@ -114,7 +126,7 @@ export const wait_for_event = defineNode({
   summary: (config) =>
     `Wait for ${config.event || "(event)"}${config.filter ? ` where ${describePredicate(config.filter)}` : ""}${
       config.matchTriggerProperty ? ` (same ${config.matchTriggerProperty})` : ""
-    }, up to ${describeDuration(config.timeout)}`,
+    }${config.sinceFlowStart ? " since the flow started" : ""}, up to ${describeDuration(config.timeout)}`,
   validate: (config, ctx) =>
     validateWaitForEvent(config, ctx.trigger?.type === "event" || ctx.trigger?.type === "back_in_stock"),
   step,
@@ -123,6 +135,7 @@ export const wait_for_event = defineNode({
     filter: null,
     matchTriggerProperty: null,
     timeout: { amount: 3, unit: "days" },
+    sinceFlowStart: false,
   }),
   eventNames: (config) => [...(config.event ? [config.event] : []), ...predicateEventNames(config.filter)],
 });

@@ -5,7 +5,8 @@ const ASKED_TAG = "referral_asked";
 
 /**
  * Placed Order → 7 days → a happy repeat customer (2+ orders, no low rating, not asked
- * before)? ask to refer → wait for `Referral Completed` (30 days) → reward.
+ * before)? ask to refer → wait for `Referral Completed` (7 days) → reward; no referral yet?
+ * one reminder → wait 23 more days → reward, or the journey ends.
  */
 export const referral = graph(
   [
@@ -42,13 +43,38 @@ export const referral = graph(
       event: "Referral Completed",
       filter: null,
       matchTriggerProperty: null,
-      timeout: { amount: 30, unit: "days" },
+      timeout: { amount: 7, unit: "days" },
+    }),
+    node(
+      "reminder_email",
+      "email",
+      2,
+      6,
+      emailCopy({
+        template: "referral",
+        subject: "Your $15 is waiting — one friend is all it takes",
+        preheader: "Your friends still get 15% off with your link.",
+        heading: "Still up for sharing?",
+        body:
+          'Hi {{ first_name | default: "there" }}, your referral link still works: a friend gets 15% off their first order, ' +
+          "and you get $15 the moment they buy.",
+        buttonText: "Get my referral link",
+        buttonUrl: "{{ referral.url }}",
+      }),
+    ),
+    node("wait_referral_late", "wait_for_event", 2, 7, {
+      event: "Referral Completed",
+      filter: null,
+      matchTriggerProperty: null,
+      timeout: { amount: 23, unit: "days" },
+      // A referral made before the reminder, even one that arrives after it, earns the reward.
+      sinceFlowStart: true,
     }),
     node(
       "reward_email",
       "email",
       0,
-      6,
+      8,
       emailCopy({
         template: "referral_reward",
         // A reply to what the customer just did: never held back by smart sending.
@@ -62,8 +88,8 @@ export const referral = graph(
         couponCode: '{{ referral.reward_code | default: "THANKS15" }}',
       }),
     ),
-    node("exit_rewarded", "exit", 0, 7, {}),
-    node("exit", "exit", 2, 6, {}),
+    node("exit_rewarded", "exit", 0, 9, {}),
+    node("exit", "exit", 3, 8, {}),
   ],
   [
     ...chain("trigger", "wait_7d", "happy_repeat"),
@@ -71,7 +97,10 @@ export const referral = graph(
     edge("happy_repeat", "yes", "ask_email"),
     ...chain("ask_email", "mark_asked", "wait_referral"),
     edge("wait_referral", "event", "reward_email"),
-    edge("wait_referral", "timeout", "exit"),
+    edge("wait_referral", "timeout", "reminder_email"),
+    ...chain("reminder_email", "wait_referral_late"),
+    edge("wait_referral_late", "event", "reward_email"),
+    edge("wait_referral_late", "timeout", "exit"),
     ...chain("reward_email", "exit_rewarded"),
   ],
   { reentry: { mode: "every_time" } },

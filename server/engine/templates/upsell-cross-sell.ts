@@ -3,7 +3,8 @@ import { chain, edge, emailCopy, graph, node } from "./build";
 
 /**
  * Added to Cart in chosen categories → 1 h → bought? complements after 2 days : the
- * upgrade.
+ * upgrade. Whoever does not order after the recommendation (4 days after complements, 3
+ * after the upgrade) gets one reminder; an order in that time ends the journey quietly.
  */
 export const upsellCrossSell = graph(
   [
@@ -31,7 +32,30 @@ export const upsellCrossSell = graph(
         productSource: "recommendations",
       }),
     ),
-    node("exit_bought", "exit", -1, 5, {}),
+    node("wait_cross_sell_order", "wait_for_event", -1, 5, {
+      event: "Placed Order",
+      filter: null,
+      matchTriggerProperty: null,
+      timeout: { amount: 4, unit: "days" },
+    }),
+    node("exit_cross_sold", "exit", -2, 6, {}),
+    node(
+      "cross_sell_reminder",
+      "email",
+      -1,
+      6,
+      emailCopy({
+        template: "cross_sell",
+        subject: "Still missing the finishing touch?",
+        preheader: "The pairings customers add most, in one place.",
+        heading: "Round it out",
+        body: 'Hi {{ first_name | default: "there" }}, these go best with what you bought — here they are again, in case you missed them.',
+        buttonText: "See the pairings",
+        buttonUrl: "{{ shop.url }}",
+        productSource: "recommendations",
+      }),
+    ),
+    node("exit_bought", "exit", -1, 7, {}),
     node(
       "upsell_email",
       "email",
@@ -48,14 +72,46 @@ export const upsellCrossSell = graph(
         productSource: "recommendations",
       }),
     ),
-    node("exit", "exit", 1, 4, {}),
+    node("wait_upsell_order", "wait_for_event", 1, 4, {
+      event: "Placed Order",
+      filter: null,
+      matchTriggerProperty: null,
+      timeout: { amount: 3, unit: "days" },
+      // Any order since the add to cart: one placed before the upgrade went out but delivered
+      // after it still means she acted.
+      sinceFlowStart: true,
+    }),
+    node("exit_upgraded", "exit", 0, 5, {}),
+    node(
+      "upsell_reminder",
+      "email",
+      2,
+      5,
+      emailCopy({
+        template: "upsell",
+        subject: '{{ product.title | default: "Your pick" }}, or the one that lasts longer?',
+        preheader: "The upgrade is still here when you are ready.",
+        heading: "Still deciding?",
+        body: 'Hi {{ first_name | default: "there" }}, the premium version of {{ product.title | default: "your pick" }} is hand-finished and guaranteed for two years. Here it is side by side, whenever you are ready.',
+        buttonText: "Compare options",
+        buttonUrl: "{{ product.url | default: shop.url }}",
+        productSource: "recommendations",
+      }),
+    ),
+    node("exit", "exit", 2, 6, {}),
   ],
   [
     ...chain("trigger", "wait_1h", "bought"),
     edge("bought", "yes", "wait_2d"),
     edge("bought", "no", "upsell_email"),
-    ...chain("wait_2d", "cross_sell_email", "exit_bought"),
-    ...chain("upsell_email", "exit"),
+    ...chain("wait_2d", "cross_sell_email", "wait_cross_sell_order"),
+    edge("wait_cross_sell_order", "event", "exit_cross_sold"),
+    edge("wait_cross_sell_order", "timeout", "cross_sell_reminder"),
+    ...chain("cross_sell_reminder", "exit_bought"),
+    ...chain("upsell_email", "wait_upsell_order"),
+    edge("wait_upsell_order", "event", "exit_upgraded"),
+    edge("wait_upsell_order", "timeout", "upsell_reminder"),
+    ...chain("upsell_reminder", "exit"),
   ],
   { reentry: { mode: "once_per_period", periodDays: 14 } },
 );
