@@ -146,10 +146,11 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
    * A fresh entry runs the steps up to its first wait as of the trigger's time: a goal event
    * that happened after the trigger does not stop them, so a sign-up at 10:00 with an order
    * at 10:05 in one batch still gets the welcome email that was due at 10:00. At the first
-   * wait, and in every later run, the goal is checked against everything known.
+   * wait (even one whose time has already passed when the entry runs late), and in every
+   * later run, the goal is checked against everything known.
    */
   const fresh = Object.keys(state.visits).length === 0 && !state.waiting;
-  const due = fresh ? start : now;
+  let goalUntil = fresh ? start : now;
   // The journey's event time: a fresh enrollment starts at its trigger's timestamp; one from
   // before the clock was kept counts from when its wait began, as it did then.
   let clock = Math.min(
@@ -211,7 +212,7 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
       engagement: facts.engagement ?? [],
       journeyId: enrollment.id,
     };
-    const goal = findGoal(settings, scope, start, due, trigger);
+    const goal = findGoal(settings, scope, start, goalUntil, trigger);
     if (goal) {
       convert(goal);
       return leave("goal", "exited");
@@ -313,6 +314,7 @@ export function advance(graph: FlowGraph, enrollment: Enrollment, facts: Facts, 
             ? { type: "step", nodeId, visit, outcome: result.handle }
             : { type: "step", nodeId, visit, outcome: result.handle, detail: { note: result.note } },
         );
+        if (definitionOf(node.kind).traits.waits) goalUntil = now;
         const edge = edgeFrom(graph, nodeId, result.handle);
         if (!edge) return complete("end");
         nodeId = edge.target;
