@@ -234,7 +234,9 @@ async function enrollDue(db: Db, flow: FlowSweep, due: Due[]): Promise<number> {
         eventId: null,
         name: flow.config.type,
         properties: { occurrence: new Date(d.at).toISOString() },
-        occurredAt: d.at,
+        // A contact let in by catch-up lapsed before the flow went live: the journey's waits
+        // count from its entry, not from that old lapse (which would send every step at once).
+        occurredAt: d.at >= flow.from ? d.at : flow.now,
       },
       entryKey: decision.entryKey,
       occurrenceKey: d.key,
