@@ -96,6 +96,43 @@ describe("consent and suppression", () => {
     }
   });
 
+  it("a double opt-in not yet confirmed holds marketing email until the click or the link's expiry", () => {
+    const g1 = flowOf([["email", "marketing"]], { smartSendingHours: 0 });
+    const pending = contact({ consent: consent("none"), consentPending: { email: NOON + 7 * 24 * HOUR } });
+    const start = enrollment(g1, { ...signupData(), occurredAt: NOON }, NOON);
+    const held = advance(g1, start, facts({ contact: pending }), NOON);
+    expect(held.status).toBe("active");
+    expect(held.state.waiting).toMatchObject({ reason: "opt_in", until: NOON + 7 * 24 * HOUR });
+    expect(outcomes(held.effects)).toEqual([]);
+
+    // She clicks at 12:20: woken then, the email goes and the journey's clock moves to 12:20.
+    const clicked = NOON + HOUR / 3;
+    const sent = advance(
+      g1,
+      carry(start, held),
+      facts({ contact: contact({ consent: consent("subscribed") }) }),
+      clicked,
+    );
+    expect(outcomes(sent.effects)).toEqual(["m1:sent"]);
+    expect(sent.state.clock).toBe(clicked);
+
+    // She never clicks: at the expiry the email is skipped for want of consent.
+    const expired = NOON + 7 * 24 * HOUR;
+    const skipped = advance(
+      g1,
+      carry(start, held),
+      facts({ contact: contact({ consent: consent("none") }) }),
+      expired,
+    );
+    expect(outcomes(skipped.effects)).toEqual(["m1:no_consent"]);
+  });
+
+  it("an unsubscribed contact with no pending opt-in is skipped at once, and SMS never waits for an email opt-in", () => {
+    const g2 = flowOf([["sms", "marketing"]], { smartSendingHours: 0 });
+    const pendingEmail = contact({ consent: consent("none"), consentPending: { email: NOON + HOUR } });
+    expect(outcomes(run(g2, { contact: pendingEmail }, NOON).effects)).toEqual(["m1:no_consent"]);
+  });
+
   it("consent is per channel", () => {
     const mixed = withContact({ consent: { email: "subscribed", sms: "unsubscribed", push: "none" } });
     expect(outcomes(run(g, mixed, NOON).effects)).toEqual([

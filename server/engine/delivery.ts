@@ -1,7 +1,7 @@
 /**
  * The send rules shared by `email`, `sms` and `push`: marketing needs consent and no
- * suppression, respects smart sending (unless the step turns it off) and (SMS / push) quiet
- * hours; transactional needs
+ * suppression (a double opt-in not yet confirmed holds it until the link expires), respects
+ * smart sending (unless the step turns it off) and (SMS / push) quiet hours; transactional needs
  * only no suppression. A skip records the reason and the contact moves on.
  */
 import type { SendEffect, SkipReason } from "./effects";
@@ -31,7 +31,14 @@ export function deliver<C>(ctx: StepContext<C>, message: OutgoingMessage): StepR
   if (contact.suppressed[channel]) return skip("suppressed");
 
   if (category === "marketing") {
-    if (contact.consent[channel] !== "subscribed") return skip("no_consent");
+    if (contact.consent[channel] !== "subscribed") {
+      // Signed up, confirmation email sent, link not clicked yet: the message waits for the
+      // click (woken by it) until the link expires, then is skipped for want of consent.
+      const pendingUntil = contact.consentPending?.[channel];
+      if (pendingUntil !== undefined && now < pendingUntil)
+        return { type: "wait", reason: "opt_in", until: pendingUntil, then: null };
+      return skip("no_consent");
+    }
     const last = ctx.lastMarketingSentAt[channel];
     if (
       message.content.smartSending !== false &&
@@ -61,5 +68,8 @@ export function deliver<C>(ctx: StepContext<C>, message: OutgoingMessage): StepR
       : message.channel === "sms"
         ? { ...base, channel: "sms", to, content: message.content }
         : { ...base, channel: "push", to: null, content: message.content };
-  return { type: "next", handle: "next", effects: [effect] };
+  // A message that waited for the opt-in goes when it came: later waits count from now.
+  return resumed?.reason === "opt_in"
+    ? { type: "next", handle: "next", effects: [effect], at: now }
+    : { type: "next", handle: "next", effects: [effect] };
 }

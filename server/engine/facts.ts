@@ -30,6 +30,11 @@ export type ContactFacts = {
   consent: Record<Channel, ConsentStatus>;
   /** Hard bounce, complaint or manual suppression of the contact's address on a channel. */
   suppressed: Record<Channel, boolean>;
+  /**
+   * A double opt-in the contact asked for and has not confirmed yet, per channel: until when
+   * its link is valid (epoch ms). Marketing messages wait for it instead of being skipped.
+   */
+  consentPending?: Partial<Record<Channel, number>>;
 };
 
 export type EventFact = {
@@ -92,7 +97,7 @@ export function triggerDataFromEvent(event: EventFact): TriggerData {
   return { eventId: event.id, name: event.name, properties: event.properties, occurredAt: event.occurredAt };
 }
 
-export const WaitReason = z.enum(["delay", "event", "quiet_hours"]);
+export const WaitReason = z.enum(["delay", "event", "quiet_hours", "opt_in"]);
 export type WaitReason = z.infer<typeof WaitReason>;
 
 /** What a parked enrollment is waiting for. */

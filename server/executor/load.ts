@@ -8,9 +8,17 @@
  * so a customer whose last order is 500 days old is a repeat buyer. Windows ("in the last
  * 30 days") are the predicates' own business.
  */
-import { and, eq, gte, inArray, max, or, type SQL } from "drizzle-orm";
+import { and, eq, gt, gte, inArray, isNull, max, or, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
-import { contacts, events, messageEvents, messages, suppressions, workspaces } from "@/server/db/schema";
+import {
+  consentConfirmations,
+  contacts,
+  events,
+  messageEvents,
+  messages,
+  suppressions,
+  workspaces,
+} from "@/server/db/schema";
 import { getVersionGraphs } from "@/server/db/queries/flows";
 import { FlowGraph } from "@/server/engine/graph";
 import {
@@ -96,7 +104,7 @@ export async function loadFacts(
     ? await loadEngagement(db, { workspaceIds, contactIds, now })
     : null;
 
-  const [contactRows, workspaceRows, lastSends] = await Promise.all([
+  const [contactRows, workspaceRows, lastSends, pendingOptIns] = await Promise.all([
     db.select().from(contacts).where(inArray(contacts.id, contactIds)),
     db
       .select({ id: workspaces.id, timezone: workspaces.timezone })
@@ -115,6 +123,23 @@ export async function loadFacts(
         ),
       )
       .groupBy(messages.contactId, messages.channel),
+    // Double opt-ins asked for and not confirmed: marketing messages wait for the click.
+    db
+      .select({
+        contactId: consentConfirmations.contactId,
+        address: consentConfirmations.address,
+        until: max(consentConfirmations.expiresAt),
+      })
+      .from(consentConfirmations)
+      .where(
+        and(
+          inArray(consentConfirmations.workspaceId, workspaceIds),
+          inArray(consentConfirmations.contactId, contactIds),
+          isNull(consentConfirmations.confirmedAt),
+          gt(consentConfirmations.expiresAt, new Date(now)),
+        ),
+      )
+      .groupBy(consentConfirmations.contactId, consentConfirmations.address),
   ]);
 
   const eventRows = names.size
@@ -186,18 +211,24 @@ export async function loadFacts(
   }
 
   for (const row of contactRows) {
+    // Only a confirmation sent to the address the contact still has.
+    const pending = pendingOptIns.find(
+      (p) => p.contactId === row.id && p.until && p.address.toLowerCase() === row.email?.toLowerCase(),
+    );
     const key = (channel: Channel, address: string | null) =>
       address
         ? suppressedSet.has(
             `${row.workspaceId}|${channel}|${channel === "email" ? address.toLowerCase() : address}`,
           )
         : false;
+    const contact = toContactFacts(row, {
+      email: key("email", row.email),
+      sms: key("sms", row.phone),
+      push: false,
+    });
+    if (pending?.until) contact.consentPending = { email: new Date(pending.until).getTime() };
     out.set(row.id, {
-      contact: toContactFacts(row, {
-        email: key("email", row.email),
-        sms: key("sms", row.phone),
-        push: false,
-      }),
+      contact,
       workspaceTimezone: zoneOf.get(row.workspaceId) ?? "UTC",
       events: eventsOf.get(row.id) ?? [],
       ...(engagementOf && { engagement: engagementOf.get(row.id) ?? [] }),

@@ -155,8 +155,9 @@ export function handleBatch(db: Db, req: Request): Promise<Response> {
             },
           };
     });
-    await notifyEventsStored(workspaceId, report.stored);
+    // The confirmation is asked for first: a welcome email in this batch then waits for it.
     await sendOptIns(db, workspaceId, report);
+    await notifyEventsStored(workspaceId, report.stored);
     return json(200, { results }, CORS_HEADERS);
   });
 }

@@ -8,7 +8,7 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { createElement } from "react";
 import type { Db } from "@/server/db/client";
-import { consentChanges, consentConfirmations, contacts, workspaces } from "@/server/db/schema";
+import { consentChanges, consentConfirmations, contacts, enrollments, workspaces } from "@/server/db/schema";
 import type { Channels } from "@/server/channels";
 import { signToken, verifyToken } from "@/server/channels/signed-token";
 import { appUrl } from "@/server/env";
@@ -167,6 +167,18 @@ export async function confirmOptIn(
         occurredAt: now,
       });
     }
+    // Messages that waited for this click (a welcome email, say) go now.
+    await tx
+      .update(enrollments)
+      .set({ nextRunAt: now })
+      .where(
+        and(
+          eq(enrollments.workspaceId, c.workspaceId),
+          eq(enrollments.contactId, c.contactId),
+          eq(enrollments.status, "active"),
+          sql`${enrollments.state}->'waiting'->>'reason' = 'opt_in'`,
+        ),
+      );
     return "subscribed";
   });
   return { kind: "done", outcome, workspace };

@@ -9,14 +9,23 @@
  * Scenario times are UTC wall clock on day 0 = Monday 2 March 2026; customers live in
  * Europe/London, which is UTC in March, so the times read the same in the customer's zone.
  */
-import { and, asc, eq } from "drizzle-orm";
-import { conversions, enrollments, enrollmentSteps, messages } from "@/server/db/schema";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { signToken } from "@/server/channels/signed-token";
+import {
+  consentConfirmations,
+  conversions,
+  enrollments,
+  enrollmentSteps,
+  messages,
+} from "@/server/db/schema";
 import { getFlowTemplate, type FlowTemplateKey } from "@/server/engine";
 import type { FlowGraph } from "@/server/engine/graph";
 import { toText } from "@/server/engine/json";
 import type { Executor } from "@/server/executor/executor";
 import { nextInactivityDue } from "@/server/executor/scheduler";
 import { publishFlow } from "@/server/flows/publish";
+import { linkSigningKey } from "@/server/messages/consent";
+import { confirmOptIn, requestEmailOptIn } from "@/server/messages/opt-in";
 import { upsertProduct } from "@/server/ingest/catalog";
 import { ingestMessages } from "@/server/ingest/ingest";
 import { parseBatchItem, type IngestMessage, type ProductInput } from "@/server/ingest/schemas";
@@ -302,7 +311,38 @@ export class Shop {
     });
     const refused = report.outcomes.find((o) => !o.ok);
     if (refused && !refused.ok) throw new Error(`ingest refused a message: ${refused.error.message}`);
+    // As the batch route does: the confirmation email first, then the executor hears of the events.
+    for (const contactId of new Set(report.optIns)) {
+      await requestEmailOptIn(this.t.db, {
+        workspaceId: this.workspaceId,
+        contactId,
+        now: new Date(this.clock.t),
+      });
+    }
     await this.executor.handleEvents(report.stored);
+  }
+
+  /** The shopper clicks the confirmation link of her latest double opt-in email now. */
+  async confirmSubscription(email: string): Promise<void> {
+    const [row] = await this.t.db
+      .select({ id: consentConfirmations.id })
+      .from(consentConfirmations)
+      .where(
+        and(
+          eq(consentConfirmations.workspaceId, this.workspaceId),
+          sql`lower(${consentConfirmations.address}) = lower(${email})`,
+        ),
+      )
+      .orderBy(desc(consentConfirmations.createdAt))
+      .limit(1);
+    if (!row) throw new Error(`no confirmation email for ${email}`);
+    const token = signToken(
+      "opt-in.v1",
+      { w: this.workspaceId, id: row.id },
+      await linkSigningKey(this.t.db),
+    );
+    const result = await confirmOptIn(this.t.db, { token, now: new Date(this.clock.t) });
+    if (result.kind !== "done" || result.outcome !== "subscribed") throw new Error(`confirmation refused`);
   }
 
   /** Every message the flow wrote, in time order. */

@@ -96,15 +96,38 @@ describe(`welcome series scenarios (${testDriver()})`, () => {
     expect(await shop.journeys()).toHaveLength(1);
   });
 
-  it("signs up on the storefront at 09:00 (publishable key) → her welcome journey starts at 09:00; the welcome waits on her double opt-in, so it is skipped as no consent", async () => {
+  it("signs up on the storefront at 09:00 (publishable key), clicks the confirmation link at 09:20 → the welcome goes at 09:20, the reminder two days later", async () => {
     const shop = await Shop.open(t, "welcome_series");
     await shop.runUntil(at(0, "09:00"));
     await shop.signUp({ session: "anon_ines_phone", email: "ines@example.com", name: "Ines" });
-    await shop.runUntil(at(0, "10:00"));
-    expect(await shop.sends()).toMatchObject([
-      { step: "welcome_email", at: "day 0 09:00", status: "skipped", skipReason: "no_consent" },
-    ]);
+    await shop.runUntil(at(0, "09:20"));
+    expect(await shop.sends()).toEqual([]);
     expect(await shop.journeys()).toMatchObject([{ status: "active" }]);
+    await shop.confirmSubscription("ines@example.com");
+    await shop.runUntil(at(5, "00:00"));
+    expect(await shop.sent()).toEqual(["welcome_email at day 0 09:20", "reminder_email at day 2 09:20"]);
+  });
+
+  it("signs up on the storefront at 09:00 and confirms on day 3 at 18:00 → the welcome then, the reminder two days after it", async () => {
+    const shop = await Shop.open(t, "welcome_series");
+    await shop.runUntil(at(0, "09:00"));
+    await shop.signUp({ session: "anon_ines_phone", email: "ines@example.com", name: "Ines" });
+    await shop.runUntil(at(3, "18:00"));
+    await shop.confirmSubscription("ines@example.com");
+    await shop.runUntil(at(9, "00:00"));
+    expect(await shop.sent()).toEqual(["welcome_email at day 3 18:00", "reminder_email at day 5 18:00"]);
+  });
+
+  it("signs up on the storefront at 09:00 and never confirms → nothing is sent; when the link expires a week later the welcome is skipped as no consent, and so is the reminder", async () => {
+    const shop = await Shop.open(t, "welcome_series");
+    await shop.runUntil(at(0, "09:00"));
+    await shop.signUp({ session: "anon_ines_phone", email: "ines@example.com", name: "Ines" });
+    await shop.runUntil(at(10, "00:00"));
+    expect(await shop.sent()).toEqual([]);
+    expect(await shop.sends()).toMatchObject([
+      { step: "welcome_email", at: "day 7 09:00", status: "skipped", skipReason: "no_consent" },
+      { step: "reminder_email", at: "day 9 09:00", status: "skipped", skipReason: "no_consent" },
+    ]);
   });
 
   it("two browser sessions sign up with one email at the same moment (09:00) → one contact, one journey, one welcome email, one reminder", async () => {
@@ -127,7 +150,7 @@ describe(`welcome series scenarios (${testDriver()})`, () => {
     expect(await shop.journeys()).toHaveLength(1);
   });
 
-  it("the same on the storefront's publishable key → one contact and one journey", async () => {
+  it("the same on the storefront's publishable key → one contact and one journey; her one welcome goes when she confirms", async () => {
     const shop = await Shop.open(t, "welcome_series");
     await shop.runUntil(at(0, "09:00"));
     await Promise.all([
@@ -143,7 +166,9 @@ describe(`welcome series scenarios (${testDriver()})`, () => {
       );
     expect(found).toHaveLength(1);
     expect(await shop.journeys()).toHaveLength(1);
-    expect((await shop.sends()).filter((m) => m.step === "welcome_email")).toHaveLength(1);
+    await shop.confirmSubscription("kim@example.com");
+    await shop.runUntil(at(1, "00:10"));
+    expect(await shop.sent()).toEqual(["welcome_email at day 1 00:00"]);
   });
 
   it("newsletter sign-up at 09:00 (email only) and a shop account at 09:30 (userId only), identified as one at 09:31 → one contact, the account's journey cancelled as merged, one reminder on day 2", async () => {
