@@ -442,17 +442,6 @@ export function emptyMergeFields(content: Record<string, unknown>, context: Merg
 
 // ------------------------------------------------------------------ node contents
 
-/** Text fields of an email node's content that may hold merge fields. */
-export const EMAIL_TEXT_FIELDS = [
-  "subject",
-  "preheader",
-  "heading",
-  "body",
-  "buttonText",
-  "buttonUrl",
-  "couponCode",
-] as const;
-
 function oneLine(s: string): string {
   return s.replace(/\s+/g, " ").trim();
 }

@@ -3,7 +3,7 @@ import { memo } from "react";
 import type { NodeProps } from "@xyflow/react";
 import { Mail, TicketPercent } from "lucide-react";
 import { emailCatalog, isEmailTemplateKey } from "@/emails/catalog";
-import type { EmailConfig } from "@/server/engine/nodes/email";
+import { email, EMAIL_TEXT_FIELDS, type EmailConfig } from "@/server/engine/nodes/email";
 import { Button } from "@/components/ui/button";
 import type { CanvasNodeOf } from "../graph-canvas";
 import { appendTag, CategoryField, SmartSendingField, MergeFieldInsert } from "../inspector/common-fields";
@@ -35,35 +35,14 @@ export function templateContent(key: string): EmailConfig | null {
 export function isTemplateCopy(config: EmailConfig): boolean {
   const copy = templateContent(config.template);
   if (!copy) return false;
-  const fields = [
-    "subject",
-    "preheader",
-    "heading",
-    "body",
-    "buttonText",
-    "buttonUrl",
-    "couponCode",
-  ] as const;
-  return fields.every((f) => (config[f] ?? "") === (copy[f] ?? ""));
+  return EMAIL_TEXT_FIELDS.every((f) => (config[f] ?? "") === (copy[f] ?? ""));
 }
 
 /** The first template of the catalogue, which a new email step starts on, with its copy. */
 export function initialEmailConfig(): EmailConfig {
   const first = Object.keys(emailCatalog)[0];
   const copy = first ? templateContent(first) : null;
-  return (
-    copy ?? {
-      template: "",
-      subject: "",
-      preheader: "",
-      heading: "",
-      body: "",
-      buttonText: "",
-      buttonUrl: "",
-      productSource: "none",
-      category: "marketing",
-    }
-  );
+  return copy ?? email.defaultConfig();
 }
 
 function EmailInspector({ nodeId, config }: InspectorProps<"email">) {

@@ -35,6 +35,17 @@ export const EmailConfig = z.strictObject({
 });
 export type EmailConfig = z.infer<typeof EmailConfig>;
 
+/** Text fields of an email step's content that may hold merge fields (and that a template fills). */
+export const EMAIL_TEXT_FIELDS = [
+  "subject",
+  "preheader",
+  "heading",
+  "body",
+  "buttonText",
+  "buttonUrl",
+  "couponCode",
+] as const satisfies readonly (keyof EmailConfig)[];
+
 function validateEmail(config: EmailConfig, ctx: ValidateContext): Issue[] {
   const issues: Issue[] = [];
   if (blank(config.template)) issues.push(issue("missing_field", "Choose an email template."));
