@@ -403,7 +403,8 @@ export async function recentEnrollments(
     if (parsed.success) kindOf.set(v.id, new Map(parsed.data.nodes.map((n) => [n.id, n])));
   }
   const nodeOf = (versionId: string, nodeId: string) => kindOf.get(versionId)?.get(nodeId);
-  const label = (versionId: string, nodeId: string) => stepTitle(nodeOf(versionId, nodeId));
+  const label = (versionId: string, nodeId: string) =>
+    stepTitle(nodeOf(versionId, nodeId), kindOf.get(versionId));
   const lastOf = new Map(lastSteps.map((s) => [s.enrollmentId, s]));
   return rows.map((r) => {
     const last = lastOf.get(r.id);

@@ -14,6 +14,28 @@ describe("metric words and ranges", () => {
       expect(stepTitle(n).length).toBeLessThanOrEqual(60);
   });
 
+  it("a condition that points at a message step names it by that step's title, not its id", () => {
+    const condition = {
+      kind: "condition" as const,
+      config: {
+        mode: "if" as const,
+        predicate: {
+          type: "engaged" as const,
+          engagement: "opened" as const,
+          step: "email_1",
+          days: null,
+          channel: null,
+        },
+      },
+    };
+    const steps = new Map(cart.nodes.map((n) => [n.id, n]));
+    const title = stepTitle(condition, steps);
+    expect(title).toContain(`opened “${stepTitle(node("email_1"))}`.slice(0, 40));
+    expect(title).not.toContain("email_1");
+    // Without the flow's steps (no graph at hand) it still reads, with the id as the last resort.
+    expect(stepTitle(condition)).toBe("If opened message “email_1”");
+  });
+
   it("says what happened at a step in words", () => {
     expect(stepOutcomeWords(node("wait_1h"), "wait")).toBe("waiting");
     expect(stepOutcomeWords(node("email_1"), "next")).toBe("passed on");

@@ -164,12 +164,17 @@ const TITLE_MAX = 60;
  * A step as the marketer knows it: the card's title ("Wait 1 hour", "Email: Your cart is
  * waiting"), shortened past 60 characters. Never the internal id.
  */
-export function stepTitle(node: Pick<FlowNode, "kind" | "config"> | undefined): string {
+export function stepTitle(
+  node: Pick<FlowNode, "kind" | "config"> | undefined,
+  /** The flow's other steps by id, so a step that points at one names it by its title. */
+  steps?: ReadonlyMap<string, Pick<FlowNode, "kind" | "config">>,
+): string {
   if (!node || !isNodeKind(node.kind)) return "A removed step";
   const definition = definitionOf(node.kind);
+  const names = steps && ((id: string) => (steps.has(id) ? stepTitle(steps.get(id)) : undefined));
   let summary = "";
   try {
-    summary = definition.summary(node.config).trim();
+    summary = definition.summary(node.config, names).trim();
   } catch {
     summary = "";
   }

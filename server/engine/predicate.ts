@@ -14,6 +14,9 @@ import {
   type TriggerData,
 } from "./facts";
 import { getPath, toNumber } from "./json";
+
+/** The title of another step of the same flow, by its id (undefined: no such step). */
+export type StepNames = (nodeId: string) => string | undefined;
 import { DAY } from "./time";
 
 export const Operator = z.enum([
@@ -531,20 +534,20 @@ function describeValue(value: Scalar | Scalar[] | undefined): string {
 }
 
 /** A one-line reading of a predicate: "Placed Order since start", "trigger.value > 50". */
-export function describePredicate(p: Predicate, depth = 0): string {
+export function describePredicate(p: Predicate, depth = 0, names?: StepNames): string {
   if (depth > 4) return "…";
   switch (p.type) {
     case "all":
     case "any": {
       if (p.conditions.length === 0) return "(no conditions)";
       const parts = p.conditions.map((c) => {
-        const text = describePredicate(c, depth + 1);
+        const text = describePredicate(c, depth + 1, names);
         return c.type === "all" || c.type === "any" ? `(${text})` : text;
       });
       return parts.join(p.type === "all" ? " and " : " or ");
     }
     case "not":
-      return `not (${describePredicate(p.condition, depth + 1)})`;
+      return `not (${describePredicate(p.condition, depth + 1, names)})`;
     case "property": {
       // An event property reads bare ("value > 50"): the event is the one being filtered.
       const subject = p.source === "trigger" ? `trigger.${p.path}` : p.path;
@@ -559,12 +562,12 @@ export function describePredicate(p: Predicate, depth = 0): string {
           : p.since === "ever"
             ? "ever"
             : `in the last ${p.days ?? 1} days`;
-      const where = p.where ? ` where ${describePredicate(p.where, depth + 1)}` : "";
+      const where = p.where ? ` where ${describePredicate(p.where, depth + 1, names)}` : "";
       return `${p.event || "(event)"} ${window}${where}`;
     }
     case "event_count": {
       const window = p.days === null ? "" : ` in the last ${p.days} ${p.days === 1 ? "day" : "days"}`;
-      const where = p.where ? ` where ${describePredicate(p.where, depth + 1)}` : "";
+      const where = p.where ? ` where ${describePredicate(p.where, depth + 1, names)}` : "";
       // "= 0" reads better in words: "no Placed Order ever", "no Viewed Product in the last 7 days".
       if (p.op === "eq" && p.count === 0) return `no ${p.event || "(event)"}${window || " ever"}${where}`;
       return `${p.event || "(event)"} count ${COUNT_WORDS[p.op]} ${p.count}${window}${where}`;
@@ -572,7 +575,7 @@ export function describePredicate(p: Predicate, depth = 0): string {
     case "first_time_buyer":
       return "first-time buyer";
     case "engaged":
-      return describeEngagement(p);
+      return describeEngagement(p, names);
   }
 }
 
@@ -584,10 +587,13 @@ const ENGAGEMENT_WORDS: Record<Engagement, string> = {
   unsubscribed: "unsubscribed from",
 };
 
-/** "opened message “birthday_email”", "opened any email in the last 60 days". */
-function describeEngagement(p: Extract<Predicate, { type: "engaged" }>): string {
+/** "opened “Email: Happy birthday”" (a step of this flow), "opened any email in the last 60 days". */
+function describeEngagement(p: Extract<Predicate, { type: "engaged" }>, names?: StepNames): string {
   const verb = ENGAGEMENT_WORDS[p.engagement];
-  if (p.step !== null) return `${verb} message “${p.step || "…"}”`;
+  if (p.step !== null) {
+    const title = p.step ? names?.(p.step) : undefined;
+    return title ? `${verb} “${title}”` : `${verb} message “${p.step || "…"}”`;
+  }
   const what =
     p.channel === null ? "message" : p.channel === "email" ? "email" : p.channel === "sms" ? "SMS" : "push";
   const window = p.days === null ? "since start" : `in the last ${p.days} ${p.days === 1 ? "day" : "days"}`;

@@ -149,17 +149,18 @@ export async function contactJourneys(db: DbOrTx, input: { workspaceId: string; 
   );
   // Steps are named by their card title, never by their internal id.
   return rows.map(({ exitReason, ...r }) => {
-    const node = (nodeId: string) => nodesOf.get(r.versionId)?.get(nodeId);
+    const flowSteps = nodesOf.get(r.versionId);
+    const node = (nodeId: string) => flowSteps?.get(nodeId);
     const reason = r.status === "active" ? null : endReasonOf(r.status, exitReason);
     return {
       ...r,
-      currentStep: stepTitle(node(r.currentNodeId)),
+      currentStep: stepTitle(node(r.currentNodeId), flowSteps),
       ended: reason ? END_REASON_LABELS[reason] : null,
       path: steps
         .filter((s) => s.enrollmentId === r.id)
         .map(({ detail, ...s }, i, all) => ({
           ...s,
-          title: stepTitle(node(s.nodeId)),
+          title: stepTitle(node(s.nodeId), flowSteps),
           words:
             s.outcome === "wait" && (r.status !== "active" || i < all.length - 1)
               ? "waited"
@@ -168,7 +169,7 @@ export async function contactJourneys(db: DbOrTx, input: { workspaceId: string; 
         })),
       webhooks: webhooks
         .filter((w) => w.enrollmentId === r.id)
-        .map((w) => ({ ...w, stepTitle: stepTitle(node(w.nodeId)) })),
+        .map((w) => ({ ...w, stepTitle: stepTitle(node(w.nodeId), flowSteps) })),
     };
   });
 }

@@ -4,10 +4,13 @@
  * summary, and one labelled output handle per output. Red outline and a count when the
  * validator found problems with the step. On the analytics canvas, its numbers below.
  */
-import type { ReactNode } from "react";
+import { useMemo, type ReactNode } from "react";
 import { Handle, Position } from "@xyflow/react";
 import { TriangleAlert, type LucideIcon } from "lucide-react";
 import { definitionOf, type NodeKind } from "@/server/engine/nodes";
+import { stepTitle } from "@/server/engine/metrics";
+import type { StepNames } from "@/server/engine/predicate";
+import type { FlowNode } from "@/server/engine/graph";
 import { cn } from "@/components/ui/cn";
 import { CompactHeadline, NodeStatsBlock } from "../analytics/node-stats";
 import { useBuilder } from "../store-provider";
@@ -28,17 +31,28 @@ function handleTone(handle: string): string {
 }
 
 /** The words on a node: kind, summary and outputs, for the card and for screen readers. */
-export function describeNode(kind: NodeKind, config: unknown) {
+export function describeNode(kind: NodeKind, config: unknown, names?: StepNames) {
   const definition = definitionOf(kind);
   const outputs = attempt(() => definition.outputs(config), [] as string[]);
   return {
     label: definition.label,
-    summary: attempt(() => definition.summary(config), "…"),
+    summary: attempt(() => definition.summary(config, names), "…"),
     outputs: outputs.map((handle) => ({
       handle,
       label: attempt(() => definition.outputLabel(config, handle), handle),
     })),
   };
+}
+
+/** Other steps' titles by id, as the card and the reports show them. */
+export function stepNamesOf(
+  nodes: readonly { id: string; type: NodeKind; data: unknown }[] | null,
+): StepNames | undefined {
+  if (!nodes) return undefined;
+  const byId = new Map(
+    nodes.map((n) => [n.id, { kind: n.type, config: n.data } as Pick<FlowNode, "kind" | "config">]),
+  );
+  return (id) => (byId.has(id) ? stepTitle(byId.get(id)) : undefined);
 }
 
 /** The title of a zoomed-out card: the summary without its "Email: " lead-in (the icon says that). */
@@ -66,7 +80,10 @@ export function NodeCard({
 }) {
   const issueCount = useBuilder((s) => s.issuesByNode[id]?.length ?? 0);
   const firstIssue = useBuilder((s) => s.issuesByNode[id]?.[0]?.message ?? null);
-  const { label, summary, outputs } = describeNode(kind, config);
+  // Only a condition can point at another step ("opened “Email: …”"): only its card follows the others.
+  const flowNodes = useBuilder((s) => (kind === "condition" ? s.nodes : null));
+  const names = useMemo(() => stepNamesOf(flowNodes), [flowNodes]);
+  const { label, summary, outputs } = describeNode(kind, config, names);
   const branched = outputs.length > 1;
   return (
     <div

@@ -11,6 +11,7 @@ import {
   Predicate,
   predicateEventNames,
   predicateProblems,
+  type StepNames,
 } from "../predicate";
 import { defineNode, HANDLE_ID, next, type StepContext, type StepResult } from "./define";
 
@@ -46,9 +47,9 @@ function outputLabel(config: ConditionConfig, handle: string): string {
   return branch ? branch.label || branch.id : handle;
 }
 
-function summarize(config: ConditionConfig): string {
-  if (config.mode === "if") return `If ${describePredicate(config.predicate)}`;
-  const labels = config.branches.map((b) => b.label || describePredicate(b.predicate));
+function summarize(config: ConditionConfig, names?: StepNames): string {
+  if (config.mode === "if") return `If ${describePredicate(config.predicate, 0, names)}`;
+  const labels = config.branches.map((b) => b.label || describePredicate(b.predicate, 0, names));
   return [...labels, config.elseLabel || "Everyone else"].join(" / ");
 }
 

@@ -4,7 +4,7 @@ import type { ContentCatalog } from "../catalog";
 import type { Effect } from "../effects";
 import type { Channel, ContactFacts, EventFact, TriggerData, WaitReason, WaitingState } from "../facts";
 import type { Issue } from "../issues";
-import type { PredicateScope } from "../predicate";
+import type { PredicateScope, StepNames } from "../predicate";
 import type { FlowSettings } from "../settings";
 import type { TriggerConfig } from "./trigger";
 
@@ -102,8 +102,11 @@ export type NodeDefinition<K extends string, C> = {
   outputs(config: C): string[];
   /** The words on an output handle ("Yes", "Timed out", a branch label). */
   outputLabel(config: C, handle: string): string;
-  /** A marketer-readable one-liner for the node card. */
-  summary(config: C): string;
+  /**
+   * A marketer-readable one-liner for the node card. `names` gives other steps' titles, for a
+   * config that points at a step ("opened “Email: Happy birthday”"); without it, the step's id.
+   */
+  summary(config: C, names?: StepNames): string;
   /** What must be fixed before publishing (the schema already holds the shape). */
   validate(config: C, ctx: ValidateContext): Issue[];
   step(ctx: StepContext<C>): StepResult;
