@@ -12,8 +12,8 @@ export function zoomTier(zoom: number): "near" | "far" | "farther" | "farthest" 
   return "tiny";
 }
 
-/** The least zoom a flow opens at: its compact cards still read there. */
-export const OPEN_MIN_ZOOM = 0.3;
+/** The least zoom a flow opens at: whole cards with every word (Fit View goes further, to compact cards). */
+export const OPEN_MIN_ZOOM = 0.5;
 /** The analytics canvas opens no smaller than this, so every card's numbers read in full. */
 export const ANALYTICS_OPEN_MIN_ZOOM = 0.5;
 const OPEN_MARGIN = 32;
