@@ -203,21 +203,28 @@ test("builds the abandoned-cart flow from a blank canvas, publishes it and finds
   await expect(inspector(page).getByLabel("Goal event")).toHaveValue("Placed Order");
 });
 
-test("opens every gallery template and publishes it without problems", async ({ page }) => {
+test("opens every gallery template and publishes each one that needs nothing more", async ({ page }) => {
   const templates = flowTemplates();
   test.setTimeout(templates.length * 15_000);
   expect(templates).toHaveLength(14);
+  // The birthday offer draws unique codes from the workspace's "Birthday" pool, which starts
+  // empty: its email, text and reminder each say so, and it waits for codes (e2e/coupons.spec.ts).
+  const needsCodes = (key: string) => key === "birthday";
   for (const template of templates) {
     await openTemplate(page, template.key);
     await expect(page.getByLabel("Flow name")).toHaveValue(template.name);
     await expect(page.locator(".react-flow__node")).toHaveCount(template.graph.nodes.length);
+    if (needsCodes(template.key)) {
+      await expect(page.getByTestId("issues-toggle"), template.key).toHaveText("3 problems");
+      continue;
+    }
     await expect(page.getByTestId("issues-toggle"), template.key).toHaveText("Ready to publish");
     if (template.key === "review_request")
       await page.screenshot({ path: "test-results/builder-template.png" });
     await publish(page);
   }
   await page.goto("/flows");
-  for (const template of templates) {
+  for (const template of templates.filter((t) => !needsCodes(t.key))) {
     await expect(page.getByTestId("flow-row").filter({ hasText: template.name }).first()).toContainText(
       "live",
     );
