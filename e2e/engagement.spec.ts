@@ -64,7 +64,10 @@ test("builds “opened the thank-you email” and “opened no email in 60 days�
     row.getByLabel("Message", { exact: true }).locator("option", { hasText: "Thank you for your order" }),
   ).toHaveCount(1);
   await row.getByLabel("The contact", { exact: true }).selectOption("opened");
-  await expect(node(page, condition).getByTestId("node-summary")).toHaveText(`If opened message “${thanks}”`);
+  // The card names the message by its step's title, never its id.
+  await expect(node(page, condition).getByTestId("node-summary")).toHaveText(
+    "If opened “Email: Thank you for your order”",
+  );
 
   await panel.getByRole("button", { name: "Add condition" }).click();
   const second = panel.getByTestId("condition-row").nth(1);
@@ -72,7 +75,8 @@ test("builds “opened the thank-you email” and “opened no email in 60 days�
   await second.getByLabel("Message", { exact: true }).selectOption("any:email");
   await second.getByLabel("When", { exact: true }).selectOption("last_days");
   await second.getByLabel("Days", { exact: true }).fill("60");
-  const summary = `If opened message “${thanks}” and not (opened any email in the last 60 days)`;
+  const summary =
+    "If opened “Email: Thank you for your order” and not (opened any email in the last 60 days)";
   await expect(node(page, condition).getByTestId("node-summary")).toHaveText(summary);
 
   await expect(page.getByTestId("save-status")).toHaveText("Saved");
