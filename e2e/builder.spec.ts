@@ -58,9 +58,17 @@ async function dropStep(page: Page, kind: string, x: number, y: number): Promise
 }
 
 async function centre(locator: Locator) {
-  const box = await locator.boundingBox();
-  if (!box) throw new Error("not on screen");
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  // A new step may still be scrolling into view: read until the box stops moving.
+  let last = "";
+  for (let i = 0; i < 30; i++) {
+    const box = await locator.boundingBox();
+    if (!box) throw new Error("not on screen");
+    const now = `${box.x},${box.y},${box.width},${box.height}`;
+    if (now === last) return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    last = now;
+    await locator.page().waitForTimeout(100);
+  }
+  throw new Error("still moving");
 }
 
 /** Drags from an output handle to a step's input with the mouse. */

@@ -33,7 +33,8 @@ async function zoomOf(page: Page): Promise<number> {
 async function openSeeded(page: Page, name: string) {
   await page.goto("/flows");
   // Gallery flows published by other specs share names; the seeded one is the last link.
-  await page.getByRole("link", { name, exact: true }).last().click();
+  const href = await page.getByRole("link", { name, exact: true }).last().getAttribute("href");
+  await page.goto(href!);
   await expect(page.getByTestId("canvas")).toHaveAttribute("data-ready", "true");
 }
 

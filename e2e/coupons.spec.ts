@@ -42,7 +42,7 @@ test("a coupon pool is filled from a CSV, set on the birthday email, and its nex
   await page.getByRole("button", { name: "Fit View" }).click();
   // Its email, text and reminder draw from the workspace's Birthday pool, still empty: a problem on each.
   await expect(page.getByTestId("issues-toggle")).toHaveText("3 problems");
-  await page.locator('.react-flow__node[data-id="birthday_email"]').getByTestId("node-summary").click();
+  await page.locator('.react-flow__node[data-id="birthday_email"]').click();
   const inspector = page.getByTestId("step-inspector");
   await expect(inspector).toHaveAttribute("data-node-id", "birthday_email");
   const field = inspector.getByTestId("coupon-pool-field");

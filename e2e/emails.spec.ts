@@ -149,7 +149,7 @@ test("the email step's inspector previews the email for a real contact, at deskt
   await expect(page.getByTestId("canvas")).toHaveAttribute("data-ready", "true");
   await page.getByRole("button", { name: "Fit View" }).click();
 
-  await page.locator('.react-flow__node[data-id="email_1"]').getByTestId("node-summary").click();
+  await page.locator('.react-flow__node[data-id="email_1"]').click();
   const inspector = page.getByTestId("step-inspector");
   await expect(inspector).toHaveAttribute("data-node-id", "email_1");
   const slot = inspector.locator('[data-slot="email-preview"]');
