@@ -1,6 +1,6 @@
 /**
  * Publishing the win-back template asks whether contacts already inactive enter: the
- * dialog counts them, the marketer lets them in, and they are in the flow.
+ * dialog counts them, the marketer lets them in, and they enter the flow.
  */
 import { expect, test } from "./fixtures";
 
@@ -32,14 +32,15 @@ test("publishes the win-back with catch-up and the contacts already inactive ent
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId("flow-status")).toHaveText("live");
 
-  // The in-process executor's sweep lets them in: the dialog then finds none left to catch up.
+  // Nothing changed since: Publish waits for the next edit.
+  await expect(page.getByTestId("issues-toggle")).toHaveText("Published · no changes");
+
+  // The in-process executor's sweep lets them in: the flow's dashboard counts them as entered.
+  const url = page.url();
   await expect(async () => {
-    await page.getByRole("button", { name: "Publish", exact: true }).click();
-    const left = dialog.getByTestId("inactive-catch-up").locator("legend strong");
-    await expect(left).toBeVisible();
-    const text = await left.textContent();
-    await dialog.getByRole("button", { name: "Cancel" }).click();
-    await expect(dialog).toBeHidden();
-    expect(text).toBe("0 contacts");
+    await page.goto(`${url}/dashboard`);
+    const entered = page.getByTestId("total-entered").locator("dd");
+    await expect(entered).toBeVisible();
+    expect(Number((await entered.innerText()).replaceAll(",", ""))).toBeGreaterThan(0);
   }).toPass({ timeout: 90_000, intervals: [5_000] });
 });
