@@ -58,17 +58,22 @@ async function dropStep(page: Page, kind: string, x: number, y: number): Promise
 }
 
 async function centre(locator: Locator) {
-  // A new step may still be scrolling into view: read until the box stops moving.
+  // A new step may still be scrolling into view: poll until the box stops moving.
   let last = "";
-  for (let i = 0; i < 30; i++) {
-    const box = await locator.boundingBox();
-    if (!box) throw new Error("not on screen");
-    const now = `${box.x},${box.y},${box.width},${box.height}`;
-    if (now === last) return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-    last = now;
-    await locator.page().waitForTimeout(100);
-  }
-  throw new Error("still moving");
+  await expect
+    .poll(
+      async () => {
+        const box = await locator.boundingBox();
+        const now = box ? `${box.x},${box.y},${box.width},${box.height}` : "off screen";
+        const settled = now === last && box !== null;
+        last = now;
+        return settled;
+      },
+      { intervals: [100] },
+    )
+    .toBe(true);
+  const box = (await locator.boundingBox())!;
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
 /** Drags from an output handle to a step's input with the mouse. */
