@@ -16,6 +16,7 @@
  *   attribution window (email: the flow's days; SMS and push: 24 hours after a click).
  * Days are UTC calendar days.
  */
+import type { StepNames } from "./predicate";
 import type { FlowNode } from "./graph";
 import { definitionOf, isNodeKind } from "./nodes";
 
@@ -171,7 +172,7 @@ export function stepTitle(
 ): string {
   if (!node || !isNodeKind(node.kind)) return "A removed step";
   const definition = definitionOf(node.kind);
-  const names = steps && ((id: string) => (steps.has(id) ? stepTitle(steps.get(id)) : undefined));
+  const names = steps && stepNames(steps);
   let summary = "";
   try {
     summary = definition.summary(node.config, names).trim();
@@ -180,6 +181,11 @@ export function stepTitle(
   }
   if (!summary) return definition.label;
   return summary.length > TITLE_MAX ? `${summary.slice(0, TITLE_MAX - 1).trimEnd()}…` : summary;
+}
+
+/** Steps' titles by id, for a step that points at another ("opened “Email: Happy birthday”"). */
+export function stepNames(steps: ReadonlyMap<string, Pick<FlowNode, "kind" | "config">>): StepNames {
+  return (id) => (steps.has(id) ? stepTitle(steps.get(id)) : undefined);
 }
 
 /** The words of a step's output ("Yes", "Timed out", "Branch A"), never the handle id when a label exists. */

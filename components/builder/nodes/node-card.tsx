@@ -8,7 +8,7 @@ import { useMemo, type ReactNode } from "react";
 import { Handle, Position } from "@xyflow/react";
 import { TriangleAlert, type LucideIcon } from "lucide-react";
 import { definitionOf, type NodeKind } from "@/server/engine/nodes";
-import { stepTitle } from "@/server/engine/metrics";
+import { stepNames } from "@/server/engine/metrics";
 import type { StepNames } from "@/server/engine/predicate";
 import type { FlowNode } from "@/server/engine/graph";
 import { cn } from "@/components/ui/cn";
@@ -49,10 +49,9 @@ export function stepNamesOf(
   nodes: readonly { id: string; type: NodeKind; data: unknown }[] | null,
 ): StepNames | undefined {
   if (!nodes) return undefined;
-  const byId = new Map(
-    nodes.map((n) => [n.id, { kind: n.type, config: n.data } as Pick<FlowNode, "kind" | "config">]),
+  return stepNames(
+    new Map(nodes.map((n) => [n.id, { kind: n.type, config: n.data } as Pick<FlowNode, "kind" | "config">])),
   );
-  return (id) => (byId.has(id) ? stepTitle(byId.get(id)) : undefined);
 }
 
 /** The title of a zoomed-out card: the summary without its "Email: " lead-in (the icon says that). */
