@@ -46,11 +46,31 @@ export function benchFlow(): FlowGraph {
       id: "viewed",
       kind: "wait_for_event",
       position: at(7),
-      config: { event: "Viewed Product", filter: null, matchTriggerProperty: null, timeout: { amount: 2, unit: "days" } },
+      config: {
+        event: "Viewed Product",
+        filter: null,
+        matchTriggerProperty: null,
+        timeout: { amount: 2, unit: "days" },
+      },
     },
     { ...copy("email_3"), position: at(8) },
-    { id: "ab", kind: "split", position: at(9), config: { branches: [{ id: "a", label: "A", percent: 50 }, { id: "b", label: "B", percent: 50 }] } },
-    { id: "push", kind: "push", position: at(10), config: { title: "Still there?", body: "Your cart misses you", category: "marketing" } },
+    {
+      id: "ab",
+      kind: "split",
+      position: at(9),
+      config: {
+        branches: [
+          { id: "a", label: "A", percent: 50 },
+          { id: "b", label: "B", percent: 50 },
+        ],
+      },
+    },
+    {
+      id: "push",
+      kind: "push",
+      position: at(10),
+      config: { title: "Still there?", body: "Your cart misses you", category: "marketing" },
+    },
     { ...copy("email_1"), id: "email_4", position: at(10) },
     { ...copy("exit"), position: at(11) },
   ];
@@ -87,7 +107,10 @@ export function benchFlow(): FlowGraph {
 async function one(contactsN: number, eventsN: number) {
   const target = new URL(URL_);
   const name = target.pathname.slice(1);
-  const admin = postgres(Object.assign(new URL(URL_), { pathname: "/postgres" }).toString(), { max: 1, onnotice: () => {} });
+  const admin = postgres(Object.assign(new URL(URL_), { pathname: "/postgres" }).toString(), {
+    max: 1,
+    onnotice: () => {},
+  });
   await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.unsafe(`create database ${name}`);
   await admin.end();
@@ -135,7 +158,13 @@ async function one(contactsN: number, eventsN: number) {
     };
     const timer = setInterval(sample, 50);
     started = performance.now();
-    const result = await backtest(handle.db, { workspaceId: ws.id, graph, settings: graph.settings, from: FROM, to: TO });
+    const result = await backtest(handle.db, {
+      workspaceId: ws.id,
+      graph,
+      settings: graph.settings,
+      from: FROM,
+      to: TO,
+    });
     const s = (performance.now() - started) / 1000;
     clearInterval(timer);
     sample();
@@ -148,6 +177,7 @@ async function one(contactsN: number, eventsN: number) {
         `load ${loadS.toFixed(1)} s`,
         `forecast ${s.toFixed(2)} s`,
         `${Math.round(result.events / s).toLocaleString("en")} events/s`,
+        `(read ${result.phases!.streamMs} ms, facts ${result.phases!.factsMs} ms, run ${result.phases!.runMs} ms)`,
         `peak RSS ${mb(peakRss)}, heap ${mb(peakHeap)}`,
         `(${result.contacts.toLocaleString("en")} entered contacts, ${result.nodes.trigger!.entered.toLocaleString("en")} journeys, ${sent.toLocaleString("en")} messages)`,
       ].join(" · "),
@@ -167,10 +197,14 @@ if (!isMain) {
 } else {
   console.log(`Tidings forecast benchmark — 30 days, a 12-step flow, ${URL_}`);
   for (const [c, e] of SIZES) {
-    const child = spawnSync(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "bench-backtest.ts")], {
-      env: { ...process.env, BENCH_ONE: `${c}:${e}` },
-      stdio: "inherit",
-    });
+    const child = spawnSync(
+      process.execPath,
+      ["--import", "tsx", path.join(import.meta.dirname, "bench-backtest.ts")],
+      {
+        env: { ...process.env, BENCH_ONE: `${c}:${e}` },
+        stdio: "inherit",
+      },
+    );
     if (child.status !== 0) process.exitCode = child.status ?? 1;
   }
 }

@@ -18,19 +18,32 @@ const TO = FROM + 30 * DAY;
 const engaged = FlowGraph.parse({
   schema: 1,
   nodes: [
-    { id: "trigger", kind: "trigger", position: { x: 0, y: 0 }, config: { type: "event", event: "Started Checkout", filter: null } },
+    {
+      id: "trigger",
+      kind: "trigger",
+      position: { x: 0, y: 0 },
+      config: { type: "event", event: "Started Checkout", filter: null },
+    },
     {
       id: "email_1",
       kind: "email",
       position: { x: 0, y: 1 },
       config: (abandonedCart.nodes.find((n) => n.id === "email_1") as { config: unknown }).config,
     },
-    { id: "wait", kind: "wait", position: { x: 0, y: 2 }, config: { mode: "duration", amount: 1, unit: "days" } },
+    {
+      id: "wait",
+      kind: "wait",
+      position: { x: 0, y: 2 },
+      config: { mode: "duration", amount: 1, unit: "days" },
+    },
     {
       id: "opened",
       kind: "condition",
       position: { x: 0, y: 3 },
-      config: { mode: "if", predicate: { type: "engaged", engagement: "opened", step: "email_1", channel: null, days: null } },
+      config: {
+        mode: "if",
+        predicate: { type: "engaged", engagement: "opened", step: "email_1", channel: null, days: null },
+      },
     },
     { id: "exit_yes", kind: "exit", position: { x: -1, y: 4 }, config: {} },
     { id: "exit_no", kind: "exit", position: { x: 1, y: 4 }, config: {} },
@@ -54,23 +67,63 @@ beforeAll(async () => {
     const contact = await createContact(t.db, workspaceId, { firstName: `S${i}`, timezone: "UTC" });
     const at = FROM + DAY + 10 * HOUR + i * 60_000;
     const cartId = `cart-${i}`;
-    await storeEvent(t.db, { workspaceId, contactId: contact.id, name: "Started Checkout", properties: { cart_id: cartId }, at });
+    await storeEvent(t.db, {
+      workspaceId,
+      contactId: contact.id,
+      name: "Started Checkout",
+      properties: { cart_id: cartId },
+      at,
+    });
     if (i < 4)
-      await storeEvent(t.db, { workspaceId, contactId: contact.id, name: "Placed Order", properties: { cart_id: cartId, value: 40 }, at: at + 30 * 60_000 });
+      await storeEvent(t.db, {
+        workspaceId,
+        contactId: contact.id,
+        name: "Placed Order",
+        properties: { cart_id: cartId, value: 40 },
+        at: at + 30 * 60_000,
+      });
     else if (i < 7)
-      await storeEvent(t.db, { workspaceId, contactId: contact.id, name: "Placed Order", properties: { cart_id: cartId, value: 25 }, at: at + 30 * HOUR });
+      await storeEvent(t.db, {
+        workspaceId,
+        contactId: contact.id,
+        name: "Placed Order",
+        properties: { cart_id: cartId, value: 25 },
+        at: at + 30 * HOUR,
+      });
     if (i === 11) {
-      await storeEvent(t.db, { workspaceId, contactId: contact.id, name: "Started Checkout", properties: { cart_id: "again" }, at: FROM + 20 * DAY });
-      await storeEvent(t.db, { workspaceId, contactId: contact.id, name: "Started Checkout", properties: { cart_id: "later" }, at: TO + HOUR });
+      await storeEvent(t.db, {
+        workspaceId,
+        contactId: contact.id,
+        name: "Started Checkout",
+        properties: { cart_id: "again" },
+        at: FROM + 20 * DAY,
+      });
+      await storeEvent(t.db, {
+        workspaceId,
+        contactId: contact.id,
+        name: "Started Checkout",
+        properties: { cart_id: "later" },
+        at: TO + HOUR,
+      });
     }
   }
   // A sent email with an open, so the workspace has an observed open rate of 1/2.
   const [m1, m2] = await t.db
     .insert(messages)
-    .values([0, 1].map(() => ({ workspaceId, channel: "email" as const, status: "sent" as const, createdAt: new Date(FROM - DAY), sentAt: new Date(FROM - DAY) })))
+    .values(
+      [0, 1].map(() => ({
+        workspaceId,
+        channel: "email" as const,
+        status: "sent" as const,
+        createdAt: new Date(FROM - DAY),
+        sentAt: new Date(FROM - DAY),
+      })),
+    )
     .returning({ id: messages.id });
   const { messageEvents } = await import("@/server/db/schema");
-  await t.db.insert(messageEvents).values({ workspaceId, messageId: m1!.id, type: "opened", occurredAt: new Date(FROM - DAY + HOUR) });
+  await t.db
+    .insert(messageEvents)
+    .values({ workspaceId, messageId: m1!.id, type: "opened", occurredAt: new Date(FROM - DAY + HOUR) });
   expect(m2).toBeDefined();
 });
 afterAll(() => t.close());
@@ -129,7 +182,13 @@ describe(`forecast of a draft over past events (${testDriver()})`, () => {
   });
 
   it("a branch on opens uses the workspace's observed open rate, marked as an estimate", async () => {
-    const result = await backtest(t.db, { workspaceId, graph: engaged, settings: engaged.settings, from: FROM, to: TO });
+    const result = await backtest(t.db, {
+      workspaceId,
+      graph: engaged,
+      settings: engaged.settings,
+      from: FROM,
+      to: TO,
+    });
     const opened = result.nodes.opened!;
     expect(opened.estimated).toBe(true);
     expect(result.nodes.email_1!.estimated).toBe(false);
@@ -139,7 +198,13 @@ describe(`forecast of a draft over past events (${testDriver()})`, () => {
     expect(yes).toBeGreaterThan(0);
     expect(no).toBeGreaterThan(0);
     // Deterministic: the same contacts open in every run.
-    const again = await backtest(t.db, { workspaceId, graph: engaged, settings: engaged.settings, from: FROM, to: TO });
+    const again = await backtest(t.db, {
+      workspaceId,
+      graph: engaged,
+      settings: engaged.settings,
+      from: FROM,
+      to: TO,
+    });
     expect(again.nodes.opened!.outcomes).toEqual(opened.outcomes);
   });
 

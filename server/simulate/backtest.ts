@@ -18,7 +18,13 @@ import { nextOccurrence } from "@/server/engine/nodes/trigger";
 import { loadFacts } from "@/server/executor/load";
 import { ForecastCounter } from "./forecast";
 import type { BacktestOptions, BacktestResult } from "./types";
-import { runVirtual, triggerEventName, type PastSend, type VirtualContact, type VirtualSend } from "./virtual";
+import {
+  runVirtual,
+  triggerEventName,
+  type PastSend,
+  type VirtualContact,
+  type VirtualSend,
+} from "./virtual";
 
 export type BacktestInput = {
   workspaceId: string;
@@ -81,9 +87,23 @@ export async function backtest(
   // 1. The window's events, once, in time order, into a per-contact index.
   const total = await countEvents(db, input.workspaceId, [...names], from, to);
   const byContact = new Map<string, EventFact[]>();
+  const phases = { streamMs: 0, factsMs: 0, runMs: 0 };
+  let mark = performance.now();
+  const lap = (phase: keyof typeof phases) => {
+    const now = performance.now();
+    phases[phase] += now - mark;
+    mark = now;
+  };
   let read = 0;
   if (names.size > 0)
-    for await (const chunk of streamEvents(db, input.workspaceId, [...names], from, to, options.chunkSize ?? CHUNK)) {
+    for await (const chunk of streamEvents(
+      db,
+      input.workspaceId,
+      [...names],
+      from,
+      to,
+      options.chunkSize ?? CHUNK,
+    )) {
       check();
       for (const e of chunk) {
         let list = byContact.get(e.contactId);
@@ -94,11 +114,15 @@ export async function backtest(
       progress(total ? (0.5 * read) / total : 0.5);
     }
 
+  lap("streamMs");
+
   // Who could enter: contacts with a trigger event in the window, or everyone for a time trigger.
   let candidates: string[];
   if (timeTrigger) candidates = await allContactIds(db, input.workspaceId);
   else if (triggerName)
-    candidates = [...byContact].filter(([, list]) => list.some((e) => e.name === triggerName)).map(([id]) => id);
+    candidates = [...byContact]
+      .filter(([, list]) => list.some((e) => e.name === triggerName))
+      .map(([id]) => id);
   else candidates = [];
 
   const engagementOf =
@@ -124,6 +148,7 @@ export async function backtest(
       ),
       pastSends(db, { workspaceId: input.workspaceId, contactIds: ids, from, to, flowId: input.flowId }),
     ]);
+    lap("factsMs");
     for (const contactId of ids) {
       const f = facts.get(contactId);
       const window = byContact.get(contactId) ?? [];
@@ -153,6 +178,7 @@ export async function backtest(
       }
       done++;
     }
+    lap("runMs");
     progress(0.5 + (0.5 * done) / Math.max(1, candidates.length));
   }
   progress(1);
@@ -163,6 +189,11 @@ export async function backtest(
     events: read,
     ms: Math.round(performance.now() - started),
     nodes: counter.nodes,
+    phases: {
+      streamMs: Math.round(phases.streamMs),
+      factsMs: Math.round(phases.factsMs),
+      runMs: Math.round(phases.runMs),
+    },
     ...(paths ? { paths } : {}),
   };
 }
@@ -228,7 +259,10 @@ export async function* streamEvents(
       id: r.id,
       contactId: r.contact_id,
       name: r.name,
-      properties: typeof r.properties === "string" ? (JSON.parse(r.properties) as Record<string, unknown>) : r.properties,
+      properties:
+        typeof r.properties === "string"
+          ? (JSON.parse(r.properties) as Record<string, unknown>)
+          : r.properties,
       occurredAt: Math.round(Number(r.at_ms)),
     }));
     const last = rows[rows.length - 1]!;
@@ -238,7 +272,10 @@ export async function* streamEvents(
 }
 
 async function allContactIds(db: DbOrTx, workspaceId: string): Promise<string[]> {
-  const rows = await db.select({ id: contacts.id }).from(contacts).where(eq(contacts.workspaceId, workspaceId));
+  const rows = await db
+    .select({ id: contacts.id })
+    .from(contacts)
+    .where(eq(contacts.workspaceId, workspaceId));
   return rows.map((r) => r.id);
 }
 
@@ -308,12 +345,14 @@ export async function observedRates(db: DbOrTx, workspaceId: string, to: number)
     .select({
       channel: messages.channel,
       sent: sql<number>`count(distinct ${messages.id})`.mapWith(Number),
-      opened: sql<number>`count(distinct ${messageEvents.messageId}) filter (where ${messageEvents.type} = 'opened')`.mapWith(
-        Number,
-      ),
-      clicked: sql<number>`count(distinct ${messageEvents.messageId}) filter (where ${messageEvents.type} = 'clicked')`.mapWith(
-        Number,
-      ),
+      opened:
+        sql<number>`count(distinct ${messageEvents.messageId}) filter (where ${messageEvents.type} = 'opened')`.mapWith(
+          Number,
+        ),
+      clicked:
+        sql<number>`count(distinct ${messageEvents.messageId}) filter (where ${messageEvents.type} = 'clicked')`.mapWith(
+          Number,
+        ),
     })
     .from(messages)
     .leftJoin(messageEvents, eq(messageEvents.messageId, messages.id))

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { count, eq } from "drizzle-orm";
+import { count } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { createMember } from "@/server/testing/fixtures";
 import { createContact, DAY, HOUR, storeEvent } from "@/server/testing/flows";
@@ -17,7 +17,12 @@ const graph = FlowGraph.parse(abandonedCart);
 const FLOW = "00000000-0000-4000-8000-000000000001";
 // 20:00 in Rome on a Monday: the second email goes out at 21:00 local, so its SMS is held.
 const CHECKOUT = Date.parse("2026-11-02T19:00:00Z");
-const CART = { cart_id: "c-1", value: 84, currency: "EUR", items: [{ product_id: "p1", title: "Beans", quantity: 2 }] };
+const CART = {
+  cart_id: "c-1",
+  value: 84,
+  currency: "EUR",
+  items: [{ product_id: "p1", title: "Beans", quantity: 2 }],
+};
 
 beforeAll(async () => {
   t = await createTestDb();
@@ -31,7 +36,11 @@ afterAll(async () => {
 });
 
 async function lucas(overrides: Parameters<typeof createContact>[2] = {}) {
-  const contact = await createContact(t.db, workspaceId, { firstName: "Lucas", timezone: "Europe/Rome", ...overrides });
+  const contact = await createContact(t.db, workspaceId, {
+    firstName: "Lucas",
+    timezone: "Europe/Rome",
+    ...overrides,
+  });
   const checkout = await storeEvent(t.db, {
     workspaceId,
     contactId: contact.id,
@@ -39,11 +48,20 @@ async function lucas(overrides: Parameters<typeof createContact>[2] = {}) {
     properties: CART,
     at: CHECKOUT,
   });
-  const trigger: SimTrigger = { eventId: checkout.id, name: checkout.name, properties: CART, occurredAt: CHECKOUT };
+  const trigger: SimTrigger = {
+    eventId: checkout.id,
+    name: checkout.name,
+    properties: CART,
+    occurredAt: CHECKOUT,
+  };
   return { contact, trigger };
 }
 
-const simulate = (contactId: string, trigger: SimTrigger, more: Partial<Parameters<typeof simulateContact>[1]> = {}) =>
+const simulate = (
+  contactId: string,
+  trigger: SimTrigger,
+  more: Partial<Parameters<typeof simulateContact>[1]> = {},
+) =>
   simulateContact(t.db, {
     workspaceId,
     flowId: FLOW,
@@ -58,7 +76,12 @@ const simulate = (contactId: string, trigger: SimTrigger, more: Partial<Paramete
 async function rowCounts() {
   const n = async (table: typeof messages | typeof enrollments | typeof events | typeof enrollmentSteps) =>
     (await t.db.select({ n: count() }).from(table))[0]!.n;
-  return { messages: await n(messages), enrollments: await n(enrollments), events: await n(events), steps: await n(enrollmentSteps) };
+  return {
+    messages: await n(messages),
+    enrollments: await n(enrollments),
+    events: await n(events),
+    steps: await n(enrollmentSteps),
+  };
 }
 
 describe(`test a flow with a contact (${testDriver()})`, () => {
@@ -75,7 +98,15 @@ describe(`test a flow with a contact (${testDriver()})`, () => {
     const run = await simulate(contact.id, trigger);
 
     expect(run.entered).toBe(true);
-    expect(run.path).toEqual(["trigger", "wait_1h", "email_1", "wait_1d", "email_2", "sms_reminder", "wait_2d"]);
+    expect(run.path).toEqual([
+      "trigger",
+      "wait_1h",
+      "email_1",
+      "wait_1d",
+      "email_2",
+      "sms_reminder",
+      "wait_2d",
+    ]);
     expect(run.status).toBe("exited");
     const goal = run.steps.find((s) => s.kind === "convert")!;
     expect(goal.at).toBe(CHECKOUT + 40 * HOUR);
@@ -107,7 +138,12 @@ describe(`test a flow with a contact (${testDriver()})`, () => {
     const { contact, trigger } = await lucas();
     const injected = await simulate(contact.id, trigger, {
       injections: [
-        { kind: "event", at: CHECKOUT + 40 * HOUR, name: "Placed Order", properties: { cart_id: "c-1", value: 84 } },
+        {
+          kind: "event",
+          at: CHECKOUT + 40 * HOUR,
+          name: "Placed Order",
+          properties: { cart_id: "c-1", value: 84 },
+        },
       ],
     });
     expect(injected.path.at(-1)).toBe("wait_2d");
@@ -132,7 +168,9 @@ describe(`test a flow with a contact (${testDriver()})`, () => {
 
     // An order of another cart is not this cart's goal.
     const other = await simulate(contact.id, trigger, {
-      injections: [{ kind: "event", at: CHECKOUT + 2 * HOUR, name: "Placed Order", properties: { cart_id: "c-2" } }],
+      injections: [
+        { kind: "event", at: CHECKOUT + 2 * HOUR, name: "Placed Order", properties: { cart_id: "c-2" } },
+      ],
     });
     expect(other.path).toContain("never_ordered");
     expect(other.steps.find((s) => s.nodeId === "never_ordered")?.text).toContain("No");
@@ -150,11 +188,16 @@ describe(`test a flow with a contact (${testDriver()})`, () => {
     expect((await simulate(contact.id, trigger)).path).toEqual(["trigger", "wait_1h"]);
     const edited = await simulate(
       contact.id,
-      { ...trigger, properties: { ...CART, value: 250, items: [{ product_id: "p9", title: "Gift Hamper", quantity: 1 }] } },
+      {
+        ...trigger,
+        properties: { ...CART, value: 250, items: [{ product_id: "p9", title: "Gift Hamper", quantity: 1 }] },
+      },
       { useRealLaterEvents: false },
     );
     expect(edited.path).toContain("email_3");
-    expect(edited.steps.find((s) => s.nodeId === "email_1" && s.kind === "send")?.message?.html).toContain("Gift Hamper");
+    expect(edited.steps.find((s) => s.nodeId === "email_1" && s.kind === "send")?.message?.html).toContain(
+      "Gift Hamper",
+    );
   });
 
   it("uses the contact's consent and the workspace's smart-sending history, and says so", async () => {
@@ -174,7 +217,11 @@ describe(`test a flow with a contact (${testDriver()})`, () => {
     });
     const run = await simulate(contact.id, trigger);
     const smart = run.steps.find((s) => s.nodeId === "email_1")!;
-    expect(smart).toMatchObject({ kind: "skip", reason: "smart_sending", text: "Email skipped: smart sending" });
+    expect(smart).toMatchObject({
+      kind: "skip",
+      reason: "smart_sending",
+      text: "Email skipped: smart sending",
+    });
     expect(smart.note).toContain("another marketing message");
     const sms = run.steps.find((s) => s.nodeId === "sms_reminder" && s.kind === "skip")!;
     expect(sms.reason).toBe("no_consent");

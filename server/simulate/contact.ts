@@ -19,7 +19,6 @@ import { renderEmail } from "@/server/channels/render-email";
 import { renderPush, renderSms } from "@/server/channels/render-text";
 import { peekCoupon } from "@/server/coupons/coupons";
 import { appUrl } from "@/server/env";
-import type { EmailContent } from "@/emails/types";
 import { notFound } from "@/server/errors";
 import type { ContactSimulation, SimInjection, SimMessage, SimStep, SimTrigger } from "./types";
 import { runVirtual, type PastSend } from "./virtual";
@@ -124,16 +123,14 @@ export async function simulateContact(db: DbOrTx, input: SimulateContactInput): 
       engagementOf: (send) =>
         injectedEngagement
           .filter((e) => e.nodeId === send.nodeId)
-          .map(
-            (e): EngagementFact => ({
-              messageId: `${send.enrollmentId}:${send.nodeId}:${send.visit}`,
-              enrollmentId: send.enrollmentId,
-              nodeId: send.nodeId,
-              channel: send.channel,
-              type: e.type,
-              occurredAt: Math.max(e.at, send.at),
-            }),
-          ),
+          .map((e): EngagementFact => ({
+            messageId: `${send.enrollmentId}:${send.nodeId}:${send.visit}`,
+            enrollmentId: send.enrollmentId,
+            nodeId: send.nodeId,
+            channel: send.channel,
+            type: e.type,
+            occurredAt: Math.max(e.at, send.at),
+          })),
       idPrefix: `test-${input.contactId}`,
     },
   );
@@ -166,7 +163,7 @@ export async function simulateContact(db: DbOrTx, input: SimulateContactInput): 
     try {
       if (effect.channel === "email") {
         const r = await renderEmail({
-          content: effect.content as unknown as EmailContent,
+          content: effect.content,
           workspace: emailWorkspace,
           contact: emailContact,
           trigger,
@@ -177,10 +174,21 @@ export async function simulateContact(db: DbOrTx, input: SimulateContactInput): 
         return { channel: "email", subject: r.subject, html: r.html, text: r.text };
       }
       if (effect.channel === "sms") {
-        const r = renderSms({ content: effect.content as never, workspace: emailWorkspace, contact: emailContact, trigger, coupon });
+        const r = renderSms({
+          content: effect.content,
+          workspace: emailWorkspace,
+          contact: emailContact,
+          trigger,
+          coupon,
+        });
         return { channel: "sms", text: r.body };
       }
-      const r = renderPush({ content: effect.content as never, workspace: emailWorkspace, contact: emailContact, trigger });
+      const r = renderPush({
+        content: effect.content,
+        workspace: emailWorkspace,
+        contact: emailContact,
+        trigger,
+      });
       return { channel: "push", title: r.title, text: r.body, ...(r.url ? { url: r.url } : {}) };
     } catch {
       return undefined;
@@ -188,10 +196,19 @@ export async function simulateContact(db: DbOrTx, input: SimulateContactInput): 
   };
 
   const steps: SimStep[] = [
-    { at: journey.enteredAt, nodeId: journey.path[0] ?? "", kind: "enter", text: `Entered on ${input.trigger.name}` },
+    {
+      at: journey.enteredAt,
+      nodeId: journey.path[0] ?? "",
+      kind: "enter",
+      text: `Entered on ${input.trigger.name}`,
+    },
   ];
   for (const { at, effect } of journey.records) {
-    const step = describeEffect(effect, at, { nodes, contact: facts.contact, zone: facts.contact.timezone ?? facts.workspaceTimezone });
+    const step = describeEffect(effect, at, {
+      nodes,
+      contact: facts.contact,
+      zone: facts.contact.timezone ?? facts.workspaceTimezone,
+    });
     if (!step) continue;
     if (effect.type === "send") {
       const message = await render(effect);

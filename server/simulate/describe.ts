@@ -32,7 +32,11 @@ function clockIn(at: number, zone: string): string {
   }
 }
 
-function skipNote(reason: SkipReason, channel: "email" | "sms" | "push", contact: ContactFacts): string | undefined {
+function skipNote(
+  reason: SkipReason,
+  channel: "email" | "sms" | "push",
+  contact: ContactFacts,
+): string | undefined {
   switch (reason) {
     case "no_consent":
       return `Uses the contact's consent: ${contact.consent[channel] === "unsubscribed" ? "unsubscribed from" : "never subscribed to"} ${CHANNEL_WORDS[channel]} marketing.`;

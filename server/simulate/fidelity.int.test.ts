@@ -116,7 +116,9 @@ describe(`replay fidelity (${testDriver()})`, () => {
           expect(paths.get(key), `${flow.key} path of ${key}`).toEqual(path);
           stepsCompared += path.length;
         }
-      expect([...paths.keys()].filter(unexplained).sort()).toEqual([...realPaths.keys()].filter(unexplained).sort());
+      expect([...paths.keys()].filter(unexplained).sort()).toEqual(
+        [...realPaths.keys()].filter(unexplained).sort(),
+      );
     }
     expect(entered).toBeGreaterThan(20);
     expect(sends).toBeGreaterThan(10);

@@ -18,7 +18,8 @@ export type SimInjection =
   | { kind: "event"; at: number; name: string; properties: Record<string, unknown> }
   | { kind: "engagement"; at: number; nodeId: string; type: "opened" | "clicked" };
 
-export type SimStepKind = "enter" | "step" | "wait" | "held" | "send" | "skip" | "convert" | "exit" | "action";
+export type SimStepKind =
+  "enter" | "step" | "wait" | "held" | "send" | "skip" | "convert" | "exit" | "action";
 
 export type SimMessage = {
   channel: "email" | "sms" | "push";
@@ -78,6 +79,8 @@ export type BacktestResult = {
   events: number;
   ms: number;
   nodes: Record<string, NodeForecast>;
+  /** Where the time went: reading the window's events, loading contacts' facts, running journeys. */
+  phases?: { streamMs: number; factsMs: number; runMs: number };
   /** Per contact (key contactId + entry key) → node path; for the fidelity test (may be omitted by callers). */
   paths?: Map<string, string[]>;
 };

@@ -42,7 +42,9 @@ const subject = (events: EventFact[], more: Partial<VirtualContact> = {}): Virtu
 
 const sendsOf = (run: ReturnType<typeof runVirtual>) =>
   run.journeys.flatMap((j) =>
-    j.records.filter((r) => r.effect.type === "send").map((r) => [r.effect.type === "send" ? r.effect.nodeId : "", r.at]),
+    j.records
+      .filter((r) => r.effect.type === "send")
+      .map((r) => [r.effect.type === "send" ? r.effect.nodeId : "", r.at]),
   );
 
 describe("the virtual executor", () => {
@@ -114,11 +116,19 @@ describe("the virtual executor", () => {
     });
     const couponsLeft = new Map([[pool, 1]]);
     const run = runVirtual(
-      subject([ev("e1", "Started Checkout", T, { cart_id: "a" }), ev("e2", "Started Checkout", T + 10 * DAY, { cart_id: "b" })]),
+      subject([
+        ev("e1", "Started Checkout", T, { cart_id: "a" }),
+        ev("e2", "Started Checkout", T + 10 * DAY, { cart_id: "b" }),
+      ]),
       { graph, from: T - HOUR, to: T + 30 * DAY, entries: { kind: "events" }, couponsLeft },
     );
     expect(run.journeys).toHaveLength(2);
-    const email3 = run.journeys.map((j) => j.records.find((r) => "nodeId" in r.effect && r.effect.nodeId === "email_3" && r.effect.type !== "step")!.effect.type);
+    const email3 = run.journeys.map(
+      (j) =>
+        j.records.find(
+          (r) => "nodeId" in r.effect && r.effect.nodeId === "email_3" && r.effect.type !== "step",
+        )!.effect.type,
+    );
     expect(email3).toEqual(["send", "skip"]);
     expect(couponsLeft.get(pool)).toBe(0);
   });
@@ -139,14 +149,27 @@ describe("the virtual executor", () => {
     const graph = FlowGraph.parse({
       schema: 1,
       nodes: [
-        { id: "trigger", kind: "trigger", position: { x: 0, y: 0 }, config: { type: "event", event: "Started Checkout", filter: null } },
+        {
+          id: "trigger",
+          kind: "trigger",
+          position: { x: 0, y: 0 },
+          config: { type: "event", event: "Started Checkout", filter: null },
+        },
         { ...abandonedCart.nodes.find((n) => n.id === "email_1")!, position: { x: 0, y: 1 } },
-        { id: "wait", kind: "wait", position: { x: 0, y: 2 }, config: { mode: "duration", amount: 1, unit: "days" } },
+        {
+          id: "wait",
+          kind: "wait",
+          position: { x: 0, y: 2 },
+          config: { mode: "duration", amount: 1, unit: "days" },
+        },
         {
           id: "opened",
           kind: "condition",
           position: { x: 0, y: 3 },
-          config: { mode: "if", predicate: { type: "engaged", engagement: "opened", step: "email_1", channel: null, days: null } },
+          config: {
+            mode: "if",
+            predicate: { type: "engaged", engagement: "opened", step: "email_1", channel: null, days: null },
+          },
         },
       ],
       edges: [
@@ -163,7 +186,18 @@ describe("the virtual executor", () => {
         to: T + 5 * DAY,
         entries: { kind: "events" },
         engagementOf: (send) =>
-          yes ? [{ messageId: "m", enrollmentId: send.enrollmentId, nodeId: send.nodeId, channel: send.channel, type: "opened", occurredAt: send.at + HOUR }] : [],
+          yes
+            ? [
+                {
+                  messageId: "m",
+                  enrollmentId: send.enrollmentId,
+                  nodeId: send.nodeId,
+                  channel: send.channel,
+                  type: "opened",
+                  occurredAt: send.at + HOUR,
+                },
+              ]
+            : [],
       });
     const outcome = (run: ReturnType<typeof runVirtual>) =>
       run.journeys[0]!.records.find((r) => r.effect.type === "step" && r.effect.nodeId === "opened")!.effect;
@@ -171,7 +205,12 @@ describe("the virtual executor", () => {
     expect(outcome(opens(false))).toMatchObject({ outcome: "no" });
     const counter = new ForecastCounter(graph, true);
     counter.add(opens(true).journeys[0]!);
-    expect(counter.nodes.opened).toMatchObject({ entered: 1, passedOn: 1, outcomes: { yes: 1 }, estimated: true });
+    expect(counter.nodes.opened).toMatchObject({
+      entered: 1,
+      passedOn: 1,
+      outcomes: { yes: 1 },
+      estimated: true,
+    });
     expect(counter.nodes.email_1).toMatchObject({ sent: 1, estimated: false });
   });
 

@@ -155,7 +155,11 @@ export function runVirtual(subject: VirtualContact, options: VirtualOptions): Vi
   const run = (journey: Live, now: number, wakeEvent: EventFact | null = null) => {
     const outcome = advance(graph, journey.enrollment, factsAt(now, wakeEvent), now);
     for (const effect of outcome.effects) carryOut(journey, effect, now);
-    journey.enrollment = { ...journey.enrollment, currentNodeId: outcome.currentNodeId, state: outcome.state };
+    journey.enrollment = {
+      ...journey.enrollment,
+      currentNodeId: outcome.currentNodeId,
+      state: outcome.state,
+    };
     journey.status = outcome.status;
     journey.currentNodeId = outcome.currentNodeId;
     journey.nextRunAt = outcome.status === "active" ? outcome.nextRunAt : null;
@@ -234,7 +238,9 @@ export function runVirtual(subject: VirtualContact, options: VirtualOptions): Vi
             : [...events, event]
           : events,
         engagement,
-        activeEnrollmentKeys: rules ? journeys.filter((j) => j.status === "active").map((j) => j.entryKey) : [],
+        activeEnrollmentKeys: rules
+          ? journeys.filter((j) => j.status === "active").map((j) => j.entryKey)
+          : [],
         pastEnrollments: rules
           ? journeys.map((j) => ({ enteredAt: j.enteredAt, triggerAt: j.trigger.occurredAt }))
           : [],
@@ -276,7 +282,9 @@ export function runVirtual(subject: VirtualContact, options: VirtualOptions): Vi
 
   for (let guard = 0; guard < 100_000; guard++) {
     const nextEvent =
-      cursor < events.length && events[cursor]!.occurredAt < options.to ? events[cursor]!.occurredAt : Infinity;
+      cursor < events.length && events[cursor]!.occurredAt < options.to
+        ? events[cursor]!.occurredAt
+        : Infinity;
     let nextWake = Infinity;
     for (const j of journeys)
       if (j.status === "active" && j.nextRunAt !== null && j.nextRunAt < nextWake) nextWake = j.nextRunAt;
@@ -314,7 +322,11 @@ export function runVirtual(subject: VirtualContact, options: VirtualOptions): Vi
     }
 
     const batch: EventFact[] = [];
-    while (cursor < events.length && events[cursor]!.occurredAt <= now && events[cursor]!.occurredAt < options.to)
+    while (
+      cursor < events.length &&
+      events[cursor]!.occurredAt <= now &&
+      events[cursor]!.occurredAt < options.to
+    )
       batch.push(events[cursor++]!);
     if (batch.length === 0) continue;
     const entered: Live[] = [];
