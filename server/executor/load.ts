@@ -163,7 +163,9 @@ export async function loadFacts(
             inArray(events.workspaceId, workspaceIds),
             inArray(events.contactId, contactIds),
             inArray(events.name, [...names]),
-            ...(options.eventsBefore === undefined ? [] : [lt(events.occurredAt, new Date(options.eventsBefore))]),
+            ...(options.eventsBefore === undefined
+              ? []
+              : [lt(events.occurredAt, new Date(options.eventsBefore))]),
           ),
         )
     : [];
@@ -173,8 +175,10 @@ export async function loadFacts(
   const emails = [...new Set(contactRows.flatMap((c) => (c.email ? [c.email.toLowerCase()] : [])))];
   const phones = [...new Set(contactRows.flatMap((c) => (c.phone ? [c.phone] : [])))];
   const byAddress: SQL[] = [];
-  if (emails.length) byAddress.push(and(eq(suppressions.channel, "email"), inArray(suppressions.address, emails))!);
-  if (phones.length) byAddress.push(and(eq(suppressions.channel, "sms"), inArray(suppressions.address, phones))!);
+  if (emails.length)
+    byAddress.push(and(eq(suppressions.channel, "email"), inArray(suppressions.address, emails))!);
+  if (phones.length)
+    byAddress.push(and(eq(suppressions.channel, "sms"), inArray(suppressions.address, phones))!);
   const suppressed = byAddress.length
     ? await db
         .select({
