@@ -9,6 +9,7 @@
  * (default 10000:100000,100000:1000000).
  */
 import { spawnSync } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { openDb } from "@/server/db/client";
@@ -158,6 +159,7 @@ async function one(contactsN: number, eventsN: number) {
     };
     const timer = setInterval(sample, 50);
     started = performance.now();
+    const cpu = process.cpuUsage();
     const result = await backtest(handle.db, {
       workspaceId: ws.id,
       graph,
@@ -166,6 +168,7 @@ async function one(contactsN: number, eventsN: number) {
       to: TO,
     });
     const s = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
     clearInterval(timer);
     sample();
     peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
@@ -177,6 +180,8 @@ async function one(contactsN: number, eventsN: number) {
         `load ${loadS.toFixed(1)} s`,
         `forecast ${s.toFixed(2)} s`,
         `${Math.round(result.events / s).toLocaleString("en")} events/s`,
+        `this process's CPU ${((used.user + used.system) / 1e6).toFixed(1)} s`,
+        `load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`,
         `(read ${result.phases!.streamMs} ms, facts ${result.phases!.factsMs} ms, run ${result.phases!.runMs} ms)`,
         `peak RSS ${mb(peakRss)}, heap ${mb(peakHeap)}`,
         `(${result.contacts.toLocaleString("en")} entered contacts, ${result.nodes.trigger!.entered.toLocaleString("en")} journeys, ${sent.toLocaleString("en")} messages)`,
