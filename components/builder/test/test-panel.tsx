@@ -11,7 +11,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { FlaskConical, LoaderCircle, Play, Plus, Search, Trash2, TriangleAlert, X } from "lucide-react";
 import type { AppRouter } from "@/server/api/root";
-import { isNodeKind, MESSAGE_KINDS, type NodeKind } from "@/server/engine/nodes";
+import { isNodeKind, MESSAGE_KINDS } from "@/server/engine/nodes";
 import { useTRPC } from "@/trpc/client";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
@@ -523,7 +523,7 @@ function parseOr(text: string): Record<string, unknown> {
 
 function stepTitle(kind: string, config: unknown): string {
   if (!isNodeKind(kind)) return kind;
-  const words = describeNode(kind as NodeKind, config);
+  const words = describeNode(kind, config);
   return `${words.label}: ${words.summary}`;
 }
 

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { router, workspaceProcedure } from "@/server/api/trpc";
 import { jsonByteLength, storableString } from "@/server/engine/input";
-import { listTestTriggerEvents, MAX_INJECTIONS, testFlowWithContact } from "@/server/flows/test-contact";
+import { listTestTriggerEvents, MAX_INJECTIONS, testFlowWithContact } from "@/server/simulate/test-contact";
 
 const FlowId = z.uuid("Not a flow id");
 const ContactId = z.uuid("Pick a contact");

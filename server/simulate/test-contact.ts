@@ -19,7 +19,7 @@ import {
   type SimInjection,
   type SimTrigger,
 } from "@/server/simulate";
-import { workspaceCatalog } from "./publish";
+import { workspaceCatalog } from "@/server/flows/publish";
 
 /** How far the virtual clock runs past the trigger. */
 export const TEST_HORIZON_DAYS = 60;
