@@ -4,6 +4,7 @@
  * triggers, with what the marketer says they do next. Nothing is written and nothing is sent;
  * a draft that does not validate answers with its problems instead of a run.
  */
+import { randomUUID } from "node:crypto";
 import { and, desc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { getFlow } from "@/server/db/queries/flows";
@@ -77,9 +78,11 @@ async function resolveTrigger(db: DbOrTx, input: TestContactInput, graph: FlowGr
       occurredAt: row.occurredAt.getTime(),
     };
   }
+  // An edited copy is an event of its own (never stored): it has an id so the run treats it
+  // as the contact's event, like the real one it replaces.
   if ("event" in t)
     return {
-      eventId: null,
+      eventId: `edited-${randomUUID()}`,
       name: t.event.name,
       properties: t.event.properties,
       occurredAt: t.event.occurredAt,
