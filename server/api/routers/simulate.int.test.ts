@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRPCError } from "@trpc/server";
-import { count, eq } from "drizzle-orm";
+import { count } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { callHttp, createMember } from "@/server/testing/fixtures";
 import { createContact, storeEvent } from "@/server/testing/flows";
