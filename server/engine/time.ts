@@ -43,7 +43,9 @@ export function describeDuration(duration: Duration): string {
 }
 
 export function isValidZone(zone: unknown): zone is string {
-  return typeof zone === "string" && zone !== "" && IANAZone.isValidZone(zone);
+  // `create` keeps one zone per name (luxon's own cache), so the check is not a new
+  // Intl.DateTimeFormat on every step: the forecast resolves a zone millions of times.
+  return typeof zone === "string" && zone !== "" && IANAZone.create(zone).isValid;
 }
 
 /** The first valid IANA zone among the candidates (contact, then workspace), else UTC. */

@@ -168,27 +168,14 @@ export async function loadFacts(
         )
     : [];
 
-  // Suppressions are per address, so look up every address the contacts have.
-  const addressConditions: SQL[] = [];
-  for (const c of contactRows) {
-    if (c.email)
-      addressConditions.push(
-        and(
-          eq(suppressions.workspaceId, c.workspaceId),
-          eq(suppressions.channel, "email"),
-          eq(suppressions.address, c.email.toLowerCase()),
-        )!,
-      );
-    if (c.phone)
-      addressConditions.push(
-        and(
-          eq(suppressions.workspaceId, c.workspaceId),
-          eq(suppressions.channel, "sms"),
-          eq(suppressions.address, c.phone),
-        )!,
-      );
-  }
-  const suppressed = addressConditions.length
+  // Suppressions are per address, so look up every address the contacts have: one list per
+  // channel (a condition per address made the planner crawl on batches of a thousand).
+  const emails = [...new Set(contactRows.flatMap((c) => (c.email ? [c.email.toLowerCase()] : [])))];
+  const phones = [...new Set(contactRows.flatMap((c) => (c.phone ? [c.phone] : [])))];
+  const byAddress: SQL[] = [];
+  if (emails.length) byAddress.push(and(eq(suppressions.channel, "email"), inArray(suppressions.address, emails))!);
+  if (phones.length) byAddress.push(and(eq(suppressions.channel, "sms"), inArray(suppressions.address, phones))!);
+  const suppressed = byAddress.length
     ? await db
         .select({
           workspaceId: suppressions.workspaceId,
@@ -196,7 +183,7 @@ export async function loadFacts(
           address: suppressions.address,
         })
         .from(suppressions)
-        .where(or(...addressConditions))
+        .where(and(inArray(suppressions.workspaceId, workspaceIds), or(...byAddress)))
     : [];
   const suppressedSet = new Set(suppressed.map((s) => `${s.workspaceId}|${s.channel}|${s.address}`));
 
