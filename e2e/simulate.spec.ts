@@ -1,5 +1,5 @@
 /**
- * Test a draft with a contact: the seeded Abandoned cart, tested with a shopper who ordered
+ * Test a draft with a contact: Abandoned cart, tested with a shopper who ordered
  * this cart after the second email, stops at the goal with the path lit on the canvas; an
  * order injected before the second email changes the path. Nothing is sent or saved.
  */
@@ -8,11 +8,17 @@ import { expect, test } from "./fixtures";
 
 const HOUR = 3_600_000;
 
-async function openSeeded(page: Page, name: string) {
-  await page.goto("/flows");
-  // Gallery flows published by other specs share names; the seeded one is the last link.
-  const href = await page.getByRole("link", { name, exact: true }).last().getAttribute("href");
-  await page.goto(href!);
+/**
+ * Abandoned cart, from the template gallery as the demo shop has it: a draft, so the shopper
+ * this spec sends in is not enrolled for real while the panel tests them.
+ */
+async function openAbandonedCart(page: Page) {
+  const res = await page.request.post("/api/trpc/flows.createFromTemplate", {
+    data: { json: { templateKey: "abandoned_cart", name: "Abandoned cart" } },
+  });
+  expect(res.status()).toBe(200);
+  const id = ((await res.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
+  await page.goto(`/flows/${id}`);
   await expect(page.getByTestId("canvas")).toHaveAttribute("data-ready", "true");
 }
 
@@ -36,7 +42,15 @@ async function shopperWhoOrderedAfterTheSecondEmail(page: Page) {
   };
   await post("/api/v1/identify", {
     userId,
-    traits: { email, firstName: "Lucas", lastName: "Moreau", timezone: "Europe/Rome" },
+    traits: {
+      email,
+      phone: "+393331234567",
+      firstName: "Lucas",
+      lastName: "Moreau",
+      timezone: "Europe/Rome",
+      email_consent: "subscribed",
+      sms_consent: "subscribed",
+    },
   });
   await post("/api/v1/track", {
     userId,
@@ -67,7 +81,7 @@ test("tests Abandoned cart with a shopper who ordered after the second email, th
   test.setTimeout(120_000);
   await page.setViewportSize({ width: 1600, height: 1000 });
   const { email } = await shopperWhoOrderedAfterTheSecondEmail(page);
-  await openSeeded(page, "Abandoned cart");
+  await openAbandonedCart(page);
 
   await page.getByTestId("test-toggle").click();
   const panel = page.getByTestId("test-panel");
@@ -81,8 +95,6 @@ test("tests Abandoned cart with a shopper who ordered after the second email, th
   await panel.getByTestId("test-run").click();
   const result = panel.getByTestId("test-result");
   await expect(result).toHaveAttribute("data-status", "exited");
-  const steps = result.getByTestId("test-step");
-  await expect(steps.filter({ has: page.locator("[data-kind]") }).first()).toBeVisible();
   await expect(result.locator('[data-testid="test-step"][data-kind="send"]')).toHaveCount(3);
   await expect(result.locator('[data-testid="test-step"][data-kind="send"]').first()).toContainText(
     "+1 h · Email “Lucas, you left something behind”",

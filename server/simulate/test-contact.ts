@@ -27,6 +27,7 @@ export const TEST_HORIZON_DAYS = 60;
 /** How many "what they do next" the marketer may add to one run. */
 export const MAX_INJECTIONS = 20;
 const DAY = 86_400_000;
+const NOW_SLACK_MS = 5 * 60_000;
 
 export type TestTriggerInput =
   | { eventId: string }
@@ -131,7 +132,16 @@ export async function testFlowWithContact(db: DbOrTx, input: TestContactInput): 
   if (issues.length > 0) return { kind: "problems", issues, draftRevision: flow.draftRevision };
   const graph = FlowGraph.parse(flow.draftGraph);
   const trigger = await resolveTrigger(db, input, graph);
-  checkInjections(input.injections, graph, trigger, TEST_HORIZON_DAYS);
+  // "Now" is the browser's now in the times it sends and ours here: a few minutes apart at most.
+  const injections =
+    "now" in input.trigger
+      ? input.injections.map((i) =>
+          i.at < trigger.occurredAt && i.at >= trigger.occurredAt - NOW_SLACK_MS
+            ? { ...i, at: trigger.occurredAt }
+            : i,
+        )
+      : input.injections;
+  checkInjections(injections, graph, trigger, TEST_HORIZON_DAYS);
   const simulation = await simulateContact(db, {
     workspaceId: input.workspaceId,
     flowId: input.flowId,
@@ -139,7 +149,7 @@ export async function testFlowWithContact(db: DbOrTx, input: TestContactInput): 
     settings: graph.settings,
     contactId: input.contactId,
     trigger,
-    injections: [...input.injections].sort((a, b) => a.at - b.at),
+    injections: [...injections].sort((a, b) => a.at - b.at),
     horizonDays: TEST_HORIZON_DAYS,
   });
   return { kind: "run", simulation, draftRevision: flow.draftRevision, horizonDays: TEST_HORIZON_DAYS };

@@ -128,6 +128,7 @@ export function TestPanel({
     .filter((n) => (MESSAGE_KINDS as ReadonlySet<string>).has(n.type))
     .map((n) => ({ id: n.id, title: stepTitle(n.type, n.data) }));
   const titles = new Map(nodes.map((n) => [n.id, stepTitle(n.type, n.data)]));
+  const kinds = new Map(nodes.map((n) => [n.id, n.type as string]));
 
   function editCopy(from: TriggerEvent | undefined) {
     setCopyName(from?.name ?? events.data?.triggerEvent ?? "");
@@ -493,6 +494,7 @@ export function TestPanel({
         {simulation && (
           <Timeline
             simulation={simulation}
+            kinds={kinds}
             stale={stale}
             titles={titles}
             contactName={contact?.name ?? "The contact"}
@@ -523,8 +525,7 @@ function parseOr(text: string): Record<string, unknown> {
 
 function stepTitle(kind: string, config: unknown): string {
   if (!isNodeKind(kind)) return kind;
-  const words = describeNode(kind, config);
-  return `${words.label}: ${words.summary}`;
+  return describeNode(kind, config).summary;
 }
 
 const STATUS_TEXT: Record<Simulation["status"], string> = {
@@ -545,20 +546,33 @@ const KIND_TONE: Record<SimStepView["kind"], string> = {
   action: "bg-violet-500",
 };
 
+/**
+ * Steps whose "passed on" says nothing the timeline does not already show: the trigger (its
+ * entry line), a wait (its "waiting" line) and a message (its send or skip line). Branches
+ * and waits for an event keep theirs, since they say which way the contact went.
+ */
+const QUIET_PASS_KINDS: ReadonlySet<string> = new Set(["trigger", "wait", "email", "sms", "push"]);
+
 function Timeline({
   simulation,
+  kinds,
   stale,
   titles,
   contactName,
   onOpen,
 }: {
   simulation: Simulation;
+  kinds: ReadonlyMap<string, string>;
   stale: boolean;
   titles: ReadonlyMap<string, string>;
   contactName: string;
   onOpen: (step: SimStepView) => void;
 }) {
   const start = simulation.trigger.occurredAt;
+  const shown = simulation.steps.filter(
+    (step) => !(step.kind === "step" && QUIET_PASS_KINDS.has(kinds.get(step.nodeId) ?? "")),
+  );
+  const sends = simulation.steps.filter((s) => s.kind === "send").length;
   return (
     <section aria-label="What happens" data-testid="test-result" data-status={simulation.status}>
       {stale && (
@@ -573,11 +587,11 @@ function Timeline({
         </p>
       ) : (
         <p className="mb-2 text-xs text-slate-600" data-testid="test-summary">
-          {`${contactName} ${STATUS_TEXT[simulation.status]} · ${simulation.steps.filter((s) => s.kind === "send").length} messages · started ${when.format(start)}`}
+          {`${contactName} ${STATUS_TEXT[simulation.status]} · ${sends} ${sends === 1 ? "message" : "messages"} · started ${when.format(start)}`}
         </p>
       )}
       <ol className="relative space-y-2 border-l border-slate-200 pl-4">
-        {simulation.steps.map((step, i) => (
+        {shown.map((step, i) => (
           <li
             key={i}
             className="relative"
@@ -596,7 +610,7 @@ function Timeline({
               {" · "}
               <span data-testid="test-step-text">{step.text}</span>
             </p>
-            {step.kind !== "send" && titles.get(step.nodeId) && step.kind !== "enter" && (
+            {(step.kind === "skip" || step.kind === "held") && titles.get(step.nodeId) && (
               <p className="truncate text-xs text-slate-500">{titles.get(step.nodeId)}</p>
             )}
             {step.note && (
