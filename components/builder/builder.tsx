@@ -14,6 +14,7 @@ import { IssuesPanel } from "./issues-panel";
 import { NoticeToast } from "./notice";
 import { Palette } from "./palette";
 import { PublishDialog } from "./publish-dialog";
+import { TestPanel } from "./test/test-panel";
 import { BuilderStoreProvider, useBuilder } from "./store-provider";
 import { useAutosave } from "./use-autosave";
 import { VersionsDialog } from "./versions-dialog";
@@ -79,6 +80,8 @@ function BuilderShell({
   const [versionsOpen, setVersionsOpen] = useState(false);
   const [settingsNonce, setSettingsNonce] = useState(0);
   const [analytics, setAnalytics] = useState(initialAnalytics !== null);
+  const [testing, setTesting] = useState(false);
+  const [testPath, setTestPath] = useState<string[] | null>(null);
   const [paletteCollapsed, togglePalette] = useRememberedToggle("tidings.builder.palette-collapsed");
   const [inspectorCollapsed, toggleInspector] = useRememberedToggle("tidings.builder.inspector-collapsed");
   return (
@@ -95,6 +98,8 @@ function BuilderShell({
             writeQuery({ view: analytics ? null : "analytics", range: null });
             setAnalytics(!analytics);
           }}
+          testing={testing}
+          onToggleTest={() => setTesting((on) => !on)}
         />
         <ConflictBanner />
         {analytics ? (
@@ -107,7 +112,7 @@ function BuilderShell({
           <div className="flex min-h-0 flex-1">
             <Palette collapsed={paletteCollapsed} onToggle={() => togglePalette()} />
             <div className="relative min-w-0 flex-1 bg-slate-50">
-              <FlowCanvas />
+              <FlowCanvas highlightPath={testing ? testPath : null} />
               {issuesOpen && (
                 <IssuesPanel
                   onClose={() => setIssuesOpen(false)}
@@ -119,12 +124,16 @@ function BuilderShell({
               )}
               <NoticeToast />
             </div>
-            <Inspector
-              key={`inspector-${settingsNonce}`}
-              initialTab={settingsNonce > 0 ? "settings" : undefined}
-              collapsed={inspectorCollapsed}
-              onToggle={() => toggleInspector()}
-            />
+            {testing ? (
+              <TestPanel onClose={() => setTesting(false)} onPath={setTestPath} />
+            ) : (
+              <Inspector
+                key={`inspector-${settingsNonce}`}
+                initialTab={settingsNonce > 0 ? "settings" : undefined}
+                collapsed={inspectorCollapsed}
+                onToggle={() => toggleInspector()}
+              />
+            )}
           </div>
         )}
       </div>

@@ -29,6 +29,7 @@ import type { Issue } from "@/server/engine/issues";
 import { edgeTypes } from "./edge";
 import type { CanvasEdge, CanvasNode } from "./graph-canvas";
 import { InsertMenu } from "./insert-menu";
+import { pathHighlight } from "./test/path";
 import { DEFAULT_NODE_SIZE, overlaps } from "./layout";
 import { ANALYTICS_OPEN_MIN_ZOOM, OPEN_MIN_ZOOM, openingViewport, zoomTier } from "./viewport";
 import { nodeTypes, nodeUiOf } from "./nodes";
@@ -139,6 +140,7 @@ export function FlowCanvas({
   readOnly = false,
   onStepClick,
   activeStepId = null,
+  highlightPath = null,
 }: {
   onReady?: () => void;
   readOnly?: boolean;
@@ -146,6 +148,8 @@ export function FlowCanvas({
   onStepClick?: (nodeId: string) => void;
   /** Read-only canvas: the step whose report is open, outlined. */
   activeStepId?: string | null;
+  /** A test run's path (step ids in order): its steps and connections are lit, the rest dimmed. */
+  highlightPath?: readonly string[] | null;
 }) {
   const store = useBuilderStore();
   const { nodes, edges } = useBuilder(useShallow((s) => ({ nodes: s.nodes, edges: s.edges })));
@@ -165,12 +169,26 @@ export function FlowCanvas({
   const tier = useFlowStore((s) => zoomTier(s.transform[2]));
   const noGrid = useFlowStore((s) => s.transform[2] < NO_GRID);
   const [minimap, setMinimap] = useState(nodes.length >= MINIMAP_FROM);
-  const shownNodes = useMemo(
+  const highlight = useMemo(
+    () => (highlightPath ? pathHighlight(highlightPath, edges) : null),
+    [highlightPath, edges],
+  );
+  const shownNodes = useMemo(() => {
+    if (highlight)
+      return nodes.map((n) => ({
+        ...n,
+        className: highlight.nodes.has(n.id) ? "sim-visited" : "sim-dimmed",
+      }));
+    return readOnly && activeStepId
+      ? nodes.map((n) => (n.id === activeStepId ? { ...n, className: "flow-node-active" } : n))
+      : nodes;
+  }, [nodes, readOnly, activeStepId, highlight]);
+  const shownEdges = useMemo(
     () =>
-      readOnly && activeStepId
-        ? nodes.map((n) => (n.id === activeStepId ? { ...n, className: "flow-node-active" } : n))
-        : nodes,
-    [nodes, readOnly, activeStepId],
+      highlight
+        ? edges.map((e) => ({ ...e, className: highlight.edges.has(e.id) ? "sim-visited" : "sim-dimmed" }))
+        : edges,
+    [edges, highlight],
   );
   const onNodeClick = useCallback(
     (_event: unknown, node: Node) => {
@@ -282,12 +300,13 @@ export function FlowCanvas({
       data-zoom={tier}
       data-testid={readOnly ? "analytics-canvas" : "canvas"}
       data-ready={ready ? "true" : "false"}
+      data-testing={highlight ? "true" : undefined}
       onDragOver={readOnly ? undefined : onDragOver}
       onDrop={readOnly ? undefined : onDrop}
     >
       <ReactFlow<CanvasNode, CanvasEdge>
         nodes={shownNodes}
-        edges={edges}
+        edges={shownEdges}
         onNodeClick={readOnly ? onNodeClick : undefined}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}

@@ -1,5 +1,5 @@
 "use client";
-/** The builder's top bar: name, status, save state, analytics, undo/redo, problems, versions, pause/resume, publish. */
+/** The builder's top bar: name, status, save state, analytics, test, undo/redo, problems, versions, pause/resume, publish. */
 import { useMemo, useState } from "react";
 import Link from "next/link";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -7,6 +7,7 @@ import {
   ArrowLeft,
   ChartColumn,
   CircleCheck,
+  FlaskConical,
   History,
   LayoutDashboard,
   LoaderCircle,
@@ -62,6 +63,8 @@ export function BuilderHeader({
   onVersions,
   analytics = false,
   onToggleAnalytics,
+  testing = false,
+  onToggleTest,
 }: {
   flow: Flow;
   issuesOpen: boolean;
@@ -71,6 +74,9 @@ export function BuilderHeader({
   /** Analytics on: the canvas shows the published flow's numbers, and the draft can't be edited. */
   analytics?: boolean;
   onToggleAnalytics?: () => void;
+  /** The Test panel is open: the draft runs for a real contact, nothing sent or saved. */
+  testing?: boolean;
+  onToggleTest?: () => void;
 }) {
   const { autosave } = useBuilderContext();
   const store = useBuilderStore();
@@ -196,6 +202,19 @@ export function BuilderHeader({
             >
               <Redo2 aria-hidden />
             </Button>
+            {onToggleTest && (
+              <Button
+                type="button"
+                size="sm"
+                variant={testing ? "default" : "secondary"}
+                aria-pressed={testing}
+                onClick={onToggleTest}
+                title="Run this draft for a real contact: nothing is sent or saved"
+                data-testid="test-toggle"
+              >
+                <FlaskConical aria-hidden /> Test
+              </Button>
+            )}
             <Button
               type="button"
               size="sm"
