@@ -8,6 +8,7 @@ import { enrollmentsRouter } from "./routers/enrollments";
 import { flowsRouter } from "./routers/flows";
 import { outboxRouter } from "./routers/outbox";
 import { previewRouter } from "./routers/preview";
+import { backtestRouter } from "./routers/simulate-backtest";
 import { stepReportRouter } from "./routers/step-report";
 import { workspaceRouter } from "./routers/workspace";
 
@@ -23,6 +24,7 @@ export const appRouter = router({
   coupons: couponsRouter,
   preview: previewRouter,
   stepReport: stepReportRouter,
+  simulate: router({ backtest: backtestRouter }),
 });
 
 export type AppRouter = typeof appRouter;
