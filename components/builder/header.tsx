@@ -7,6 +7,7 @@ import {
   ArrowLeft,
   ChartColumn,
   CircleCheck,
+  FlaskConical,
   History,
   LayoutDashboard,
   LoaderCircle,
@@ -62,6 +63,8 @@ export function BuilderHeader({
   onVersions,
   analytics = false,
   onToggleAnalytics,
+  forecast = false,
+  onToggleForecast,
 }: {
   flow: Flow;
   issuesOpen: boolean;
@@ -71,6 +74,9 @@ export function BuilderHeader({
   /** Analytics on: the canvas shows the published flow's numbers, and the draft can't be edited. */
   analytics?: boolean;
   onToggleAnalytics?: () => void;
+  /** Forecast on: the canvas shows what the draft would have done over past events; nothing edits it. */
+  forecast?: boolean;
+  onToggleForecast?: () => void;
 }) {
   const { autosave } = useBuilderContext();
   const store = useBuilderStore();
@@ -171,8 +177,25 @@ export function BuilderHeader({
             <ChartColumn aria-hidden /> Analytics
           </Button>
         )}
-        {/* While Analytics is on the draft is out of sight: nothing here edits it. */}
-        {!analytics && (
+        {onToggleForecast && (
+          <Button
+            type="button"
+            size="sm"
+            variant={forecast ? "default" : "secondary"}
+            aria-pressed={forecast}
+            onClick={onToggleForecast}
+            title={
+              forecast
+                ? "Back to editing the draft"
+                : "What the draft would have done over the shop's past events"
+            }
+            data-testid="forecast-toggle"
+          >
+            <FlaskConical aria-hidden /> Forecast
+          </Button>
+        )}
+        {/* While Analytics or Forecast is on the draft is out of sight: nothing here edits it. */}
+        {!analytics && !forecast && (
           <>
             <Button
               type="button"

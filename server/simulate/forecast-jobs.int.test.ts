@@ -48,10 +48,18 @@ function node(over: Partial<NodeForecast> = {}): NodeForecast {
 function countingReplay(calls: { graph: FlowGraph; from: number; to: number }[]): BacktestFn {
   return async (_db, input, options) => {
     calls.push({ graph: input.graph, from: input.from, to: input.to });
+    await new Promise((r) => setImmediate(r));
     for (let i = 1; i <= 10; i++) options?.onProgress?.(i / 10);
     const nodes: Record<string, NodeForecast> = {};
     for (const n of input.graph.nodes) nodes[n.id] = node({ entered: 12, sent: input.graph.nodes.length });
-    return { from: input.from, to: input.to, contacts: 12, events: 340, ms: 5, nodes } satisfies BacktestResult;
+    return {
+      from: input.from,
+      to: input.to,
+      contacts: 12,
+      events: 340,
+      ms: 5,
+      nodes,
+    } satisfies BacktestResult;
   };
 }
 
@@ -202,17 +210,25 @@ describe(`the forecast of a draft (${testDriver()})`, () => {
     const flow = await a.caller.flows.get({ id: flowId });
     const moved = {
       ...flow.draftGraph,
-      nodes: flow.draftGraph.nodes.map((n) => ({ ...n, position: { x: n.position.x + 40, y: n.position.y } })),
+      nodes: flow.draftGraph.nodes.map((n) => ({
+        ...n,
+        position: { x: n.position.x + 40, y: n.position.y },
+      })),
     };
-    const saved = await a.caller.flows.saveDraft({ id: flowId, graph: moved, baseRevision: flow.draftRevision });
+    const saved = await a.caller.flows.saveDraft({
+      id: flowId,
+      graph: moved,
+      baseRevision: flow.draftRevision,
+    });
     expect((await a.caller.simulate.backtest.latest({ flowId })).stale).toBe(false);
 
     const wait = moved.nodes.find((n) => n.kind === "wait");
-    if (!wait || wait.config.mode !== "duration") throw new Error("the template has a duration wait");
+    const config = wait?.kind === "wait" ? wait.config : null;
+    if (!wait || config?.mode !== "duration") throw new Error("the template has a duration wait");
     const longer = {
       ...moved,
       nodes: moved.nodes.map((n) =>
-        n.id === wait.id ? { ...n, config: { ...wait.config, amount: wait.config.amount + 1 } } : n,
+        n.id === wait.id ? { ...n, config: { ...config, amount: config.amount + 1 } } : n,
       ),
     };
     await a.caller.flows.saveDraft({ id: flowId, graph: longer, baseRevision: saved.draftRevision });
@@ -263,7 +279,9 @@ describe(`the forecast of a draft (${testDriver()})`, () => {
     const flowId = await browseFlow();
     expect(Object.keys(await fieldErrors("simulate.backtest.start", { flowId, days: 91 }))).toEqual(["days"]);
     expect(Object.keys(await fieldErrors("simulate.backtest.start", { flowId, days: 0 }))).toEqual(["days"]);
-    expect(Object.keys(await fieldErrors("simulate.backtest.start", { flowId, days: 2.5 }))).toEqual(["days"]);
+    expect(Object.keys(await fieldErrors("simulate.backtest.start", { flowId, days: 2.5 }))).toEqual([
+      "days",
+    ]);
     expect(Object.keys(await fieldErrors("simulate.backtest.start", { flowId: "cart" }))).toEqual(["flowId"]);
     expect(Object.keys(await fieldErrors("simulate.backtest.cancel", { runId: "r1" }))).toEqual(["runId"]);
   });

@@ -16,6 +16,7 @@ import type { Db, DbOrTx } from "@/server/db/client";
 import { forecastRuns, flowVersions } from "@/server/db/schema";
 import { getFlow } from "@/server/db/queries/flows";
 import { validateGraph } from "@/server/engine";
+import { behaviourJson } from "@/server/engine/graph-compare";
 import { FlowGraph, parseGraph } from "@/server/engine/graph";
 import type { Issue } from "@/server/engine/issues";
 import { notFound } from "@/server/errors";
@@ -28,34 +29,18 @@ const DAY = 86_400_000;
 export const FORECAST_MAX_DAYS = 90;
 export const FORECAST_DEFAULT_DAYS = 30;
 
-export type BacktestFn = (db: DbOrTx, input: BacktestInput, options?: BacktestOptions) => Promise<BacktestResult>;
+export type BacktestFn = (
+  db: DbOrTx,
+  input: BacktestInput,
+  options?: BacktestOptions,
+) => Promise<BacktestResult>;
 
 /**
- * What decides a forecast's outcome: the steps (kind and settings), how they are wired, and
- * the flow's settings. Positions on the canvas are left out, so tidying the layout does not
- * make a forecast stale.
+ * What decides a forecast's outcome: the steps, how they are wired, and the flow's settings.
+ * Positions on the canvas are left out, so tidying the layout does not make a forecast stale.
  */
 export function draftHash(graph: FlowGraph): string {
-  const nodes = [...graph.nodes]
-    .sort((a, b) => a.id.localeCompare(b.id))
-    .map((n) => [n.id, n.kind, canonical(n.config)]);
-  const edges = [...graph.edges]
-    .map((e) => [e.source, e.sourceHandle, e.target])
-    .sort((a, b) => a.join("\u0000").localeCompare(b.join("\u0000")));
-  const text = JSON.stringify([nodes, edges, canonical(graph.settings)]);
-  return createHash("sha256").update(text).digest("hex").slice(0, 32);
-}
-
-/** Objects with their keys sorted, so the same content always hashes the same. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === "object")
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
-    );
-  return value;
+  return createHash("sha256").update(behaviourJson(graph)).digest("hex").slice(0, 32);
 }
 
 // ---------------------------------------------------------------- the stored result
@@ -80,10 +65,23 @@ const StoredBacktest = z.object({
   ms: z.number(),
   nodes: z.record(z.string(), StoredNodeForecast),
 });
-const StoredResult = z.object({ draft: StoredBacktest, live: StoredBacktest.nullable() });
+const Rates = z.record(z.string(), z.object({ opened: z.number(), clicked: z.number() }));
+const StoredResult = z.object({
+  draft: StoredBacktest,
+  live: StoredBacktest.nullable(),
+  rates: Rates.nullable().default(null),
+});
 
-export type ForecastCounts = Omit<BacktestResult, "paths" | "nodes"> & { nodes: Record<string, NodeForecast> };
-export type ForecastResult = { draft: ForecastCounts; live: ForecastCounts | null };
+export type ForecastCounts = Omit<BacktestResult, "paths" | "nodes"> & {
+  nodes: Record<string, NodeForecast>;
+};
+/** Per channel, the workspace's observed open and click rates the replay drew engagement from. */
+export type ForecastRates = Record<string, { opened: number; clicked: number }>;
+export type ForecastResult = {
+  draft: ForecastCounts;
+  live: ForecastCounts | null;
+  rates: ForecastRates | null;
+};
 
 function storable(result: BacktestResult): ForecastCounts {
   const { paths: _paths, ...counts } = result;
@@ -122,7 +120,7 @@ function toRun(row: typeof forecastRuns.$inferSelect): ForecastRun {
     error: row.error,
     createdAt: row.createdAt,
     finishedAt: row.finishedAt,
-    result: parsed?.success ? (parsed.data as ForecastResult) : null,
+    result: parsed?.success ? (parsed.data) : null,
   };
 }
 
@@ -220,12 +218,16 @@ export async function latestForecast(db: DbOrTx, input: { workspaceId: string; f
     .where(and(eq(forecastRuns.workspaceId, input.workspaceId), eq(forecastRuns.flowId, input.flowId)))
     .orderBy(desc(forecastRuns.createdAt), desc(forecastRuns.id))
     .limit(1);
-  if (!row) return { run: null, stale: false, draftRevision: flow.draftRevision };
+  if (!row)
+    return { run: null, graph: null, stale: false, staleBecause: null, draftRevision: flow.draftRevision };
   const parsed = parseGraph(flow.draftGraph);
   const draftChanged = !parsed.ok || draftHash(parsed.graph) !== row.draftHash;
   const liveChanged = (flow.liveVersionId ?? null) !== (row.liveVersionId ?? null);
+  const graph = FlowGraph.safeParse(row.graph);
   return {
     run: toRun(row),
+    /** The draft as it was replayed: the numbers belong to these steps. */
+    graph: graph.success ? graph.data : null,
     stale: draftChanged || liveChanged,
     staleBecause: draftChanged ? ("draft" as const) : liveChanged ? ("live" as const) : null,
     draftRevision: flow.draftRevision,
@@ -301,7 +303,9 @@ export async function runNextForecast(db: Db, options: ForecastRunnerOptions = {
 
   try {
     const graph = FlowGraph.parse(claimed.graph);
-    const live = claimed.liveVersionId ? await liveGraph(db, claimed.workspaceId, claimed.liveVersionId) : null;
+    const live = claimed.liveVersionId
+      ? await liveGraph(db, claimed.workspaceId, claimed.liveVersionId)
+      : null;
     const window = {
       workspaceId: claimed.workspaceId,
       flowId: claimed.flowId,
@@ -326,13 +330,17 @@ export async function runNextForecast(db: Db, options: ForecastRunnerOptions = {
       : null;
     await writing;
     if (controller.signal.aborted) throw new Cancelled("cancelled");
-    const result: ForecastResult = { draft: storable(draft), live: liveResult ? storable(liveResult) : null };
+    const result: ForecastResult = {
+      draft: storable(draft),
+      live: liveResult ? storable(liveResult) : null,
+      rates: null,
+    };
     await db
       .update(forecastRuns)
       .set({
         status: "done",
         progress: 1000,
-        result: result as unknown as Record<string, unknown>,
+        result: result,
         finishedAt: new Date(now()),
         leaseUntil: null,
       })
@@ -414,4 +422,3 @@ export class ForecastRunner {
     }
   }
 }
-
