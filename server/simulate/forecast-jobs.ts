@@ -120,7 +120,7 @@ function toRun(row: typeof forecastRuns.$inferSelect): ForecastRun {
     error: row.error,
     createdAt: row.createdAt,
     finishedAt: row.finishedAt,
-    result: parsed?.success ? (parsed.data) : null,
+    result: parsed?.success ? parsed.data : null,
   };
 }
 
