@@ -270,6 +270,8 @@ export const events = pgTable(
     uniqueIndex("events_workspace_idempotency_uq").on(t.workspaceId, t.idempotencyKey),
     index("events_workspace_contact_name_time_idx").on(t.workspaceId, t.contactId, t.name, t.occurredAt),
     index("events_workspace_name_time_idx").on(t.workspaceId, t.name, t.occurredAt),
+    /** A forecast reads a window of the workspace's events in time order, by keyset. */
+    index("events_workspace_time_id_idx").on(t.workspaceId, t.occurredAt, t.id),
     index("events_untriggered_idx")
       .on(t.receivedAt)
       .where(sql`${t.triggeredAt} is null`),

@@ -8,7 +8,7 @@
  * so a customer whose last order is 500 days old is a repeat buyer. Windows ("in the last
  * 30 days") are the predicates' own business.
  */
-import { and, eq, gt, gte, inArray, isNull, max, or, type SQL } from "drizzle-orm";
+import { and, eq, gt, gte, inArray, isNull, lt, max, or, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import {
   consentConfirmations,
@@ -88,11 +88,17 @@ export interface FactsRequest {
   graph: FlowGraph;
 }
 
+export interface LoadFactsOptions {
+  /** Only events before this time (a backtest reads the window's events itself, in one stream). */
+  eventsBefore?: number;
+}
+
 /** Facts for many (workspace, contact, graph) at once; keyed by contact id. */
 export async function loadFacts(
   db: DbOrTx,
   requests: readonly FactsRequest[],
   now: number,
+  options: LoadFactsOptions = {},
 ): Promise<Map<string, Facts>> {
   const out = new Map<string, Facts>();
   if (requests.length === 0) return out;
@@ -157,6 +163,7 @@ export async function loadFacts(
             inArray(events.workspaceId, workspaceIds),
             inArray(events.contactId, contactIds),
             inArray(events.name, [...names]),
+            ...(options.eventsBefore === undefined ? [] : [lt(events.occurredAt, new Date(options.eventsBefore))]),
           ),
         )
     : [];

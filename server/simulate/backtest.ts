@@ -1,6 +1,24 @@
+/**
+ * The forecast: a draft replayed over the workspace's real events in [from, to). The events
+ * are read once, in event-time order, in chunks (keyset on occurred_at, id), into an
+ * in-memory index per contact; the contacts who could enter are then loaded in batches (no
+ * per-event query) and each is run through the virtual executor, with time triggers firing
+ * at their occurrences. Nothing is written.
+ */
+import { and, eq, gte, inArray, isNotNull, lt, ne, or, sql, isNull } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
+import { rowsOf } from "@/server/db/rows";
+import { contacts, couponCodes, messageEvents, messages } from "@/server/db/schema";
 import type { FlowGraph, FlowSettings } from "@/server/engine";
+import { requiredEventNames, usesEngagement } from "@/server/engine";
+import type { Channel, EngagementFact, EventFact } from "@/server/engine/facts";
+import { triggerNode } from "@/server/engine/graph";
+import { unitInterval } from "@/server/engine/hash";
+import { nextOccurrence } from "@/server/engine/nodes/trigger";
+import { loadFacts } from "@/server/executor/load";
+import { ForecastCounter } from "./forecast";
 import type { BacktestOptions, BacktestResult } from "./types";
+import { runVirtual, triggerEventName, type PastSend, type VirtualContact, type VirtualSend } from "./virtual";
 
 export type BacktestInput = {
   workspaceId: string;
@@ -8,13 +26,351 @@ export type BacktestInput = {
   settings: FlowSettings;
   from: number;
   to: number;
+  /** The flow being forecast: its own past sends do not count for smart sending (the draft replaces them). */
   flowId?: string;
 };
 
+/** Extra knobs for the fidelity test and the benchmark. */
+export type BacktestTuning = {
+  /** Round the executor's moments to this grid (the history replay's 30-minute step). */
+  grid?: { origin: number; stepMs: number };
+  /** Events per chunk of the stream. */
+  chunkSize?: number;
+  /** Contacts per facts batch. */
+  batchSize?: number;
+  /**
+   * Engagement with this run's messages: `observed` (default) draws opens and clicks at the
+   * workspace's observed rates, deterministically per contact; `none` assumes none.
+   */
+  engagement?: "observed" | "none";
+};
+
+const DAY = 86_400_000;
+const CHUNK = 5_000;
+const BATCH = 1_000;
+
+export class BacktestAborted extends Error {
+  override name = "BacktestAborted";
+  constructor() {
+    super("The forecast was cancelled.");
+  }
+}
+
 /** Replay the draft over the workspace's events in [from, to): per-node forecast counts. */
-export async function backtest(db: DbOrTx, input: BacktestInput, options?: BacktestOptions): Promise<BacktestResult> {
-  void db;
-  void input;
-  void options;
-  throw new Error("backtest: not built yet");
+export async function backtest(
+  db: DbOrTx,
+  input: BacktestInput,
+  options: BacktestOptions & BacktestTuning = {},
+): Promise<BacktestResult> {
+  const started = performance.now();
+  const graph: FlowGraph = { ...input.graph, settings: input.settings };
+  const { from, to } = input;
+  const signal = options.signal;
+  const check = () => {
+    if (signal?.aborted) throw new BacktestAborted();
+  };
+  const progress = (fraction: number) => options.onProgress?.(Math.max(0, Math.min(1, fraction)));
+  check();
+
+  const triggerName = triggerEventName(graph);
+  const trigger = triggerNode(graph)?.config;
+  const timeTrigger = trigger?.type === "date_property" || trigger?.type === "schedule";
+  const names = new Set(requiredEventNames(graph));
+  if (triggerName) names.add(triggerName);
+
+  // 1. The window's events, once, in time order, into a per-contact index.
+  const total = await countEvents(db, input.workspaceId, [...names], from, to);
+  const byContact = new Map<string, EventFact[]>();
+  let read = 0;
+  if (names.size > 0)
+    for await (const chunk of streamEvents(db, input.workspaceId, [...names], from, to, options.chunkSize ?? CHUNK)) {
+      check();
+      for (const e of chunk) {
+        let list = byContact.get(e.contactId);
+        if (!list) byContact.set(e.contactId, (list = []));
+        list.push({ id: e.id, name: e.name, properties: e.properties, occurredAt: e.occurredAt });
+      }
+      read += chunk.length;
+      progress(total ? (0.5 * read) / total : 0.5);
+    }
+
+  // Who could enter: contacts with a trigger event in the window, or everyone for a time trigger.
+  let candidates: string[];
+  if (timeTrigger) candidates = await allContactIds(db, input.workspaceId);
+  else if (triggerName)
+    candidates = [...byContact].filter(([, list]) => list.some((e) => e.name === triggerName)).map(([id]) => id);
+  else candidates = [];
+
+  const engagementOf =
+    usesEngagement(graph) && options.engagement !== "none"
+      ? engagementModel(await observedRates(db, input.workspaceId, to))
+      : undefined;
+  const couponsLeft = await couponCounts(db, input.workspaceId, graph, from);
+  const counter = new ForecastCounter(graph, engagementOf !== undefined);
+  const paths = options.collectPaths ? new Map<string, string[]>() : undefined;
+
+  // 2. Facts in batches, then each contact on the virtual clock.
+  let done = 0;
+  const batchSize = options.batchSize ?? BATCH;
+  for (let i = 0; i < candidates.length; i += batchSize) {
+    check();
+    const ids = candidates.slice(i, i + batchSize);
+    const [facts, sends] = await Promise.all([
+      loadFacts(
+        db,
+        ids.map((contactId) => ({ workspaceId: input.workspaceId, contactId, graph })),
+        from,
+        { eventsBefore: from },
+      ),
+      pastSends(db, { workspaceId: input.workspaceId, contactIds: ids, from, to, flowId: input.flowId }),
+    ]);
+    for (const contactId of ids) {
+      const f = facts.get(contactId);
+      const window = byContact.get(contactId) ?? [];
+      if (!f) continue;
+      const subject: VirtualContact = {
+        contact: f.contact,
+        workspaceTimezone: f.workspaceTimezone,
+        events: f.events.concat(window),
+        engagement: f.engagement ?? [],
+        pastSends: sends.get(contactId) ?? [],
+      };
+      const occurrences = timeTrigger ? occurrencesOf(graph, subject, from, to) : undefined;
+      const run = runVirtual(subject, {
+        graph,
+        from,
+        to,
+        entries: { kind: "events" },
+        ...(occurrences ? { occurrences } : {}),
+        ...(engagementOf ? { engagementOf } : {}),
+        couponsLeft,
+        ...(options.grid ? { grid: options.grid } : {}),
+        idPrefix: `bt-${contactId}`,
+      });
+      for (const journey of run.journeys) {
+        counter.add(journey);
+        paths?.set(`${contactId}|${journey.trigger.eventId ?? journey.trigger.occurredAt}`, journey.path);
+      }
+      done++;
+    }
+    progress(0.5 + (0.5 * done) / Math.max(1, candidates.length));
+  }
+  progress(1);
+  return {
+    from,
+    to,
+    contacts: candidates.length,
+    events: read,
+    ms: Math.round(performance.now() - started),
+    nodes: counter.nodes,
+    ...(paths ? { paths } : {}),
+  };
+}
+
+async function countEvents(db: DbOrTx, workspaceId: string, names: string[], from: number, to: number) {
+  if (names.length === 0) return 0;
+  const rows = rowsOf<{ n: string | number }>(
+    await db.execute(sql`
+      select count(*) as n from events
+      where workspace_id = ${workspaceId} and contact_id is not null
+        and name in (${sql.join(
+          names.map((n) => sql`${n}`),
+          sql`, `,
+        )})
+        and occurred_at >= ${new Date(from).toISOString()}::timestamptz
+        and occurred_at < ${new Date(to).toISOString()}::timestamptz`),
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+type StreamedEvent = EventFact & { contactId: string };
+
+/** The window's events in (occurred_at, id) order, `size` at a time, by keyset. */
+export async function* streamEvents(
+  db: DbOrTx,
+  workspaceId: string,
+  names: string[],
+  from: number,
+  to: number,
+  size: number,
+): AsyncGenerator<StreamedEvent[]> {
+  let cursor: { at: string; id: string } | null = null;
+  const nameList = sql.join(
+    names.map((n) => sql`${n}`),
+    sql`, `,
+  );
+  for (;;) {
+    const after: ReturnType<typeof sql> = cursor
+      ? sql`and (occurred_at, id) > (${cursor.at}::timestamptz, ${cursor.id}::uuid)`
+      : sql``;
+    const rows = rowsOf<{
+      id: string;
+      contact_id: string;
+      name: string;
+      properties: Record<string, unknown> | string;
+      at_ms: string | number;
+      at_text: string;
+    }>(
+      await db.execute(sql`
+        select id, contact_id, name, properties,
+          (extract(epoch from occurred_at) * 1000)::float8 as at_ms, occurred_at::text as at_text
+        from events
+        where workspace_id = ${workspaceId} and contact_id is not null
+          and name in (${nameList})
+          and occurred_at >= ${new Date(from).toISOString()}::timestamptz
+          and occurred_at < ${new Date(to).toISOString()}::timestamptz
+          ${after}
+        order by occurred_at, id
+        limit ${size}`),
+    );
+    if (rows.length === 0) return;
+    yield rows.map((r) => ({
+      id: r.id,
+      contactId: r.contact_id,
+      name: r.name,
+      properties: typeof r.properties === "string" ? (JSON.parse(r.properties) as Record<string, unknown>) : r.properties,
+      occurredAt: Math.round(Number(r.at_ms)),
+    }));
+    const last = rows[rows.length - 1]!;
+    cursor = { at: last.at_text, id: last.id };
+    if (rows.length < size) return;
+  }
+}
+
+async function allContactIds(db: DbOrTx, workspaceId: string): Promise<string[]> {
+  const rows = await db.select({ id: contacts.id }).from(contacts).where(eq(contacts.workspaceId, workspaceId));
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The workspace's real marketing sends to these contacts that smart sending reads in the
+ * window (a week before it included), other than the forecast flow's own.
+ */
+async function pastSends(
+  db: DbOrTx,
+  input: { workspaceId: string; contactIds: string[]; from: number; to: number; flowId?: string | undefined },
+): Promise<Map<string, PastSend[]>> {
+  const rows = await db
+    .select({ contactId: messages.contactId, channel: messages.channel, at: messages.createdAt })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.workspaceId, input.workspaceId),
+        inArray(messages.contactId, input.contactIds),
+        eq(messages.category, "marketing"),
+        inArray(messages.status, ["queued", "sending", "sent", "delivered"]),
+        gte(messages.createdAt, new Date(input.from - 7 * DAY)),
+        lt(messages.createdAt, new Date(input.to)),
+        ...(input.flowId ? [or(isNull(messages.flowId), ne(messages.flowId, input.flowId))!] : []),
+      ),
+    );
+  const out = new Map<string, PastSend[]>();
+  for (const r of rows) {
+    if (!r.contactId) continue;
+    const list = out.get(r.contactId) ?? [];
+    list.push({ channel: r.channel, at: r.at.getTime() });
+    out.set(r.contactId, list);
+  }
+  return out;
+}
+
+/** Codes left in each coupon pool the graph's messages draw from, at the window's start. */
+async function couponCounts(db: DbOrTx, workspaceId: string, graph: FlowGraph, at: number) {
+  const pools = new Set<string>();
+  for (const node of graph.nodes) {
+    const pool = (node.config as { couponPool?: unknown }).couponPool;
+    if (typeof pool === "string" && /^[0-9a-f-]{36}$/i.test(pool)) pools.add(pool);
+  }
+  const out = new Map<string, number>();
+  if (pools.size === 0) return out;
+  const rows = await db
+    .select({ poolId: couponCodes.poolId, n: sql<number>`count(*)`.mapWith(Number) })
+    .from(couponCodes)
+    .where(
+      and(
+        eq(couponCodes.workspaceId, workspaceId),
+        inArray(couponCodes.poolId, [...pools]),
+        or(isNull(couponCodes.assignedAt), gte(couponCodes.assignedAt, new Date(at))),
+        or(isNull(couponCodes.expiresAt), gte(couponCodes.expiresAt, new Date(at))),
+      ),
+    )
+    .groupBy(couponCodes.poolId);
+  for (const pool of pools) out.set(pool, rows.find((r) => r.poolId === pool)?.n ?? 0);
+  return out;
+}
+
+export type ObservedRates = Record<Channel, { opened: number; clicked: number }>;
+
+/** The workspace's open and click rates per channel over the 90 days before `to`. */
+export async function observedRates(db: DbOrTx, workspaceId: string, to: number): Promise<ObservedRates> {
+  const since = new Date(to - 90 * DAY);
+  const rows = await db
+    .select({
+      channel: messages.channel,
+      sent: sql<number>`count(distinct ${messages.id})`.mapWith(Number),
+      opened: sql<number>`count(distinct ${messageEvents.messageId}) filter (where ${messageEvents.type} = 'opened')`.mapWith(
+        Number,
+      ),
+      clicked: sql<number>`count(distinct ${messageEvents.messageId}) filter (where ${messageEvents.type} = 'clicked')`.mapWith(
+        Number,
+      ),
+    })
+    .from(messages)
+    .leftJoin(messageEvents, eq(messageEvents.messageId, messages.id))
+    .where(
+      and(
+        eq(messages.workspaceId, workspaceId),
+        inArray(messages.status, ["sent", "delivered"]),
+        isNotNull(messages.sentAt),
+        gte(messages.createdAt, since),
+        lt(messages.createdAt, new Date(to)),
+      ),
+    )
+    .groupBy(messages.channel);
+  const rate = (n: number, d: number) => (d > 0 ? n / d : 0);
+  const out: ObservedRates = {
+    email: { opened: 0, clicked: 0 },
+    sms: { opened: 0, clicked: 0 },
+    push: { opened: 0, clicked: 0 },
+  };
+  for (const r of rows) out[r.channel] = { opened: rate(r.opened, r.sent), clicked: rate(r.clicked, r.sent) };
+  return out;
+}
+
+/**
+ * Opens and clicks of a forecast's messages at the observed rates, decided by a hash of the
+ * contact and step (the same contact takes the same branch in every run): an open an hour
+ * after the send, a click a few minutes after it.
+ */
+export function engagementModel(rates: ObservedRates): (send: VirtualSend) => EngagementFact[] {
+  return (send) => {
+    const r = rates[send.channel];
+    const u = unitInterval("engagement", send.contactId, send.nodeId, send.visit);
+    const out: EngagementFact[] = [];
+    const base = {
+      messageId: `${send.enrollmentId}:${send.nodeId}:${send.visit}`,
+      enrollmentId: send.enrollmentId,
+      nodeId: send.nodeId,
+      channel: send.channel,
+    };
+    const opened = u < Math.max(r.opened, r.clicked);
+    if (opened) out.push({ ...base, type: "opened", occurredAt: send.at + 3_600_000 });
+    if (u < r.clicked) out.push({ ...base, type: "clicked", occurredAt: send.at + 3_900_000 });
+    return out;
+  };
+}
+
+/** A time trigger's occurrences for the contact in [from, to). */
+function occurrencesOf(graph: FlowGraph, subject: VirtualContact, from: number, to: number): number[] {
+  const config = triggerNode(graph)?.config;
+  if (!config) return [];
+  const out: number[] = [];
+  let t = from - 1;
+  for (let i = 0; i < 400; i++) {
+    const next = nextOccurrence(config, subject.contact, t, subject.workspaceTimezone);
+    if (next === null || next >= to) break;
+    out.push(next);
+    t = next;
+  }
+  return out;
 }

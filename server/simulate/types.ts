@@ -60,6 +60,8 @@ export type NodeForecast = {
   entered: number;
   waiting: number;
   passedOn: number;
+  /** What `passedOn` is made of: contacts per output taken (`next`, `yes`, a branch id…). */
+  outcomes: Record<string, number>;
   exited: Partial<Record<ExitReason, number>>;
   sent: number;
   skipped: Partial<Record<SkipReason, number>>;
