@@ -9,6 +9,7 @@ import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { callHttp, createMember } from "@/server/testing/fixtures";
+import { createContact, storeEvent } from "@/server/testing/flows";
 import { forecastRuns } from "@/server/db/schema";
 import type { FlowGraph } from "@/server/engine/graph";
 import { runNextForecast, type BacktestFn } from "./forecast-jobs";
@@ -34,6 +35,7 @@ function node(over: Partial<NodeForecast> = {}): NodeForecast {
     entered: 0,
     waiting: 0,
     passedOn: 0,
+    outcomes: {},
     exited: {},
     sent: 0,
     skipped: {},
@@ -251,6 +253,42 @@ describe(`the forecast of a draft (${testDriver()})`, () => {
     const done = await a.caller.simulate.backtest.status({ runId: started.run.id });
     expect(done.result?.live).not.toBeNull();
     expect(Object.keys(done.result?.live?.nodes ?? {})).toEqual(Object.keys(done.result?.draft.nodes ?? {}));
+  });
+
+  it("with the shop's real events: shoppers who browsed would get the email, the one checking out exits", async () => {
+    const c = await createMember(t.db, "Carla");
+    const now = Date.now();
+    const shoppers = await Promise.all(
+      ["Ana", "Ben", "Cy"].map((firstName) => createContact(t.db, c.workspace.id, { firstName })),
+    );
+    for (const [i, s] of shoppers.entries())
+      await storeEvent(t.db, {
+        workspaceId: c.workspace.id,
+        contactId: s.id,
+        name: "Viewed Product",
+        properties: { product_id: `p${i}`, title: "Ethiopia Guji", time_on_page: 90 },
+        at: now - 5 * DAY + i * 60_000,
+      });
+    await storeEvent(t.db, {
+      workspaceId: c.workspace.id,
+      contactId: shoppers[2]!.id,
+      name: "Started Checkout",
+      properties: { cart_id: "c1", value: 18 },
+      at: now - 5 * DAY + 30 * 60_000,
+    });
+    const flowId = await browseFlow(c);
+    const started = await c.caller.simulate.backtest.start({ flowId, days: 7 });
+    if (!started.ok) throw new Error(`problems: ${JSON.stringify(started.problems)}`);
+    // The shipped runner replays with the real backtest.
+    expect(await runNextForecast(t.db)).toBe(started.run.id);
+    const done = await c.caller.simulate.backtest.status({ runId: started.run.id });
+    expect(done.status).toBe("done");
+    const nodes = done.result!.draft.nodes;
+    expect(nodes.trigger?.entered).toBe(3);
+    expect(nodes.checking_out?.outcomes).toMatchObject({ yes: 1, no: 2 });
+    expect(nodes.browse_email?.sent).toBe(2);
+    expect(nodes.exit_checkout?.entered).toBe(1);
+    expect(done.result!.draft.events).toBeGreaterThanOrEqual(4);
   });
 
   it("records a failed replay with its reason", async () => {

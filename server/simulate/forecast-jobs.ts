@@ -21,7 +21,7 @@ import { FlowGraph, parseGraph } from "@/server/engine/graph";
 import type { Issue } from "@/server/engine/issues";
 import { notFound } from "@/server/errors";
 import { workspaceCatalog } from "@/server/flows/publish";
-import { backtest as realBacktest } from "./backtest";
+import { observedRates, backtest as realBacktest } from "./backtest";
 import type { BacktestInput } from "./backtest";
 import type { BacktestOptions, BacktestResult, NodeForecast } from "./types";
 
@@ -50,6 +50,7 @@ const StoredNodeForecast = z.looseObject({
   entered: z.number(),
   waiting: z.number(),
   passedOn: z.number(),
+  outcomes: Counts.default({}),
   exited: Counts,
   sent: z.number(),
   skipped: Counts,
@@ -333,7 +334,10 @@ export async function runNextForecast(db: Db, options: ForecastRunnerOptions = {
     const result: ForecastResult = {
       draft: storable(draft),
       live: liveResult ? storable(liveResult) : null,
-      rates: null,
+      // Steps whose way depends on opens or clicks say which observed rate they used.
+      rates: Object.values(draft.nodes).some((n) => n.estimated)
+        ? await observedRates(db, claimed.workspaceId, window.to)
+        : null,
     };
     await db
       .update(forecastRuns)
