@@ -32,6 +32,8 @@ async function forecastDone(page: Page) {
 test("forecast the abandoned-cart draft over 30 days, then see it stale after a wait changes", async ({
   signedIn: page,
 }) => {
+  // Two replays (draft and live) and a recompute on a shared 2-core machine.
+  test.setTimeout(240_000);
   await page.goto("/flows");
   // Other specs create gallery flows of the same name; the seeded one with history is listed last.
   await page.getByRole("link", { name: "Abandoned cart", exact: true }).last().click();

@@ -51,6 +51,8 @@ export function ForecastPanel({ flowId }: { flowId: string }) {
   const latest = useQuery({
     ...trpc.simulate.backtest.latest.queryOptions({ flowId }),
     enabled: saved,
+    // Asked afresh each time the view opens: the draft may have changed since.
+    staleTime: 0,
     refetchOnMount: "always",
     refetchInterval: (query) => (pending(query.state.data?.run?.status) ? 700 : false),
   });
