@@ -11,6 +11,7 @@
 import { openDb } from "@/server/db/client";
 import { env } from "@/server/env";
 import { createExecutor } from "@/server/executor/instance";
+import { ForecastRunner } from "@/server/simulate/forecast-jobs";
 
 const config = env();
 const url = config.DATABASE_URL;
@@ -34,6 +35,11 @@ const executor = await createExecutor(handle, {
   leaseMs: config.WORKER_LEASE_MS,
 });
 await executor.start();
+// Forecasts of drafts (read-only replays of past events) are computed by the workers too.
+const forecasts = new ForecastRunner(handle.db, {
+  log: (message, error) => console.error(`[worker ${process.pid}] ${message}:`, error),
+});
+forecasts.start();
 console.log(`[worker ${process.pid}] running`);
 
 let stopping = false;
@@ -41,8 +47,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    void executor
-      .stop()
+    void Promise.all([executor.stop(), forecasts.stop()])
       .then(() => handle.close())
       .then(() => process.exit(0));
   });

@@ -12,6 +12,7 @@ import { isTransientConflict } from "@/server/executor/executor";
 import { onEventsStored } from "@/server/ingest/hooks";
 import { webPushConfigured } from "@/server/channels";
 import { getVapidKeys } from "@/server/channels/vapid";
+import { ForecastRunner } from "@/server/simulate/forecast-jobs";
 
 export async function boot(): Promise<void> {
   const started = Date.now();
@@ -33,6 +34,8 @@ export async function boot(): Promise<void> {
   if (e.TIDINGS_EXECUTOR !== "off") {
     const executor = await getProcessExecutor(handle);
     await executor.start();
+    // Forecasts of drafts are replayed here too, one at a time, beside the executor.
+    new ForecastRunner(handle.db, { log: (message, error) => console.error(`[forecast] ${message}:`, error) }).start();
     // The request that stored the events returns at once; enrolling and sending happen
     // right after. Should the process die in between, the executor's sweep of
     // un-triggered events picks them up.

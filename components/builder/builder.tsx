@@ -5,6 +5,7 @@ import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
 import { ReactFlowProvider } from "@xyflow/react";
 import { useTRPC } from "@/trpc/client";
 import { AnalyticsPanel } from "./analytics/analytics-panel";
+import { ForecastPanel } from "./forecast/forecast-panel";
 import { BuilderContext } from "./builder-context";
 import { FlowCanvas } from "./canvas";
 import { BuilderHeader, ConflictBanner } from "./header";
@@ -19,13 +20,18 @@ import { BuilderStoreProvider, useBuilder } from "./store-provider";
 import { useAutosave } from "./use-autosave";
 import { VersionsDialog } from "./versions-dialog";
 
-/** Opened with `?view=analytics` (and `&range=7d|30d|90d|all`) it starts on the analytics canvas. */
+/**
+ * Opened with `?view=analytics` (and `&range=7d|30d|90d|all`) it starts on the analytics
+ * canvas; with `?view=forecast`, on the Forecast view.
+ */
 export function FlowBuilder({
   flowId,
   analytics = null,
+  forecast = false,
 }: {
   flowId: string;
   analytics?: { range?: string | undefined } | null;
+  forecast?: boolean;
 }) {
   const trpc = useTRPC();
   const { data: flow } = useSuspenseQuery(trpc.flows.get.queryOptions({ id: flowId }));
@@ -34,7 +40,12 @@ export function FlowBuilder({
       <BuilderStoreProvider graph={flow.draftGraph}>
         <CatalogProvider>
           <CouponPoolsSync />
-          <BuilderShell flowId={flowId} initialRevision={flow.draftRevision} initialAnalytics={analytics} />
+          <BuilderShell
+            flowId={flowId}
+            initialRevision={flow.draftRevision}
+            initialAnalytics={analytics}
+            initialForecast={forecast}
+          />
         </CatalogProvider>
       </BuilderStoreProvider>
     </ReactFlowProvider>
@@ -66,10 +77,12 @@ function BuilderShell({
   flowId,
   initialRevision,
   initialAnalytics,
+  initialForecast,
 }: {
   flowId: string;
   initialRevision: number;
   initialAnalytics: { range?: string | undefined } | null;
+  initialForecast: boolean;
 }) {
   const trpc = useTRPC();
   const { data: flow } = useSuspenseQuery(trpc.flows.get.queryOptions({ id: flowId }));
@@ -79,7 +92,11 @@ function BuilderShell({
   const [publishing, setPublishing] = useState(false);
   const [versionsOpen, setVersionsOpen] = useState(false);
   const [settingsNonce, setSettingsNonce] = useState(0);
-  const [analytics, setAnalytics] = useState(initialAnalytics !== null);
+  const [mode, setMode] = useState<"build" | "analytics" | "forecast">(
+    initialAnalytics !== null ? "analytics" : initialForecast ? "forecast" : "build",
+  );
+  const analytics = mode === "analytics";
+  const forecast = mode === "forecast";
   const [testing, setTesting] = useState(false);
   const [testPath, setTestPath] = useState<string[] | null>(null);
   const [paletteCollapsed, togglePalette] = useRememberedToggle("tidings.builder.palette-collapsed");
@@ -96,7 +113,12 @@ function BuilderShell({
           analytics={analytics}
           onToggleAnalytics={() => {
             writeQuery({ view: analytics ? null : "analytics", range: null });
-            setAnalytics(!analytics);
+            setMode(analytics ? "build" : "analytics");
+          }}
+          forecast={forecast}
+          onToggleForecast={() => {
+            writeQuery({ view: forecast ? null : "forecast", range: null });
+            setMode(forecast ? "build" : "forecast");
           }}
           testing={testing}
           onToggleTest={() => setTesting((on) => !on)}
@@ -108,6 +130,8 @@ function BuilderShell({
             initialRange={initialAnalytics?.range}
             onRangeChange={(range) => writeQuery({ range })}
           />
+        ) : forecast ? (
+          <ForecastPanel flowId={flowId} />
         ) : (
           <div className="flex min-h-0 flex-1">
             <Palette collapsed={paletteCollapsed} onToggle={() => togglePalette()} />

@@ -65,6 +65,8 @@ export function BuilderHeader({
   onToggleAnalytics,
   testing = false,
   onToggleTest,
+  forecast = false,
+  onToggleForecast,
 }: {
   flow: Flow;
   issuesOpen: boolean;
@@ -77,6 +79,9 @@ export function BuilderHeader({
   /** The Test panel is open: the draft runs for a real contact, nothing sent or saved. */
   testing?: boolean;
   onToggleTest?: () => void;
+  /** Forecast on: the canvas shows what the draft would have done over past events; nothing edits it. */
+  forecast?: boolean;
+  onToggleForecast?: () => void;
 }) {
   const { autosave } = useBuilderContext();
   const store = useBuilderStore();
@@ -177,8 +182,25 @@ export function BuilderHeader({
             <ChartColumn aria-hidden /> Analytics
           </Button>
         )}
-        {/* While Analytics is on the draft is out of sight: nothing here edits it. */}
-        {!analytics && (
+        {onToggleForecast && (
+          <Button
+            type="button"
+            size="sm"
+            variant={forecast ? "default" : "secondary"}
+            aria-pressed={forecast}
+            onClick={onToggleForecast}
+            title={
+              forecast
+                ? "Back to editing the draft"
+                : "What the draft would have done over the shop's past events"
+            }
+            data-testid="forecast-toggle"
+          >
+            <FlaskConical aria-hidden /> Forecast
+          </Button>
+        )}
+        {/* While Analytics or Forecast is on the draft is out of sight: nothing here edits it. */}
+        {!analytics && !forecast && (
           <>
             <Button
               type="button"

@@ -8,6 +8,7 @@ import { and, desc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { conversions, flowVersions } from "@/server/db/schema";
 import { emptyGraph, FlowGraph } from "@/server/engine/graph";
+import { behaviourJson } from "@/server/engine/graph-compare";
 import { notFound } from "@/server/errors";
 import { getFlow } from "@/server/db/queries/flows";
 
@@ -20,17 +21,6 @@ export interface StatsGraph {
   versions: { id: string; number: number; live: boolean; publishedAt: Date }[];
   /** The currency the flow's conversions were recorded in (the most recent), else USD. */
   currency: string;
-}
-
-/** The parts of a graph that change what contacts go through (not where cards sit). */
-function shape(graph: FlowGraph): string {
-  const nodes = [...graph.nodes]
-    .sort((a, b) => a.id.localeCompare(b.id))
-    .map((n) => [n.id, n.kind, n.config]);
-  const edges = [...graph.edges]
-    .sort((a, b) => a.id.localeCompare(b.id))
-    .map((e) => [e.source, e.sourceHandle, e.target]);
-  return JSON.stringify({ nodes, edges, settings: graph.settings });
 }
 
 export async function statsGraph(
@@ -76,7 +66,7 @@ export async function statsGraph(
   return {
     version: { id: chosen.id, number: chosen.number, live: chosen.live },
     graph: parsed.data,
-    draftDiffers: !draft.success || shape(draft.data) !== shape(parsed.data),
+    draftDiffers: !draft.success || behaviourJson(draft.data) !== behaviourJson(parsed.data),
     versions: listed,
     currency,
   };

@@ -859,3 +859,60 @@ export const couponCodes = pgTable(
       .where(sql`${t.messageId} is null`),
   ],
 );
+
+// ---------------------------------------------------------------- forecasts (a draft replayed over past events)
+
+export const forecastRunStatus = pgEnum("forecast_run_status", [
+  "queued",
+  "running",
+  "done",
+  "failed",
+  "cancelled",
+]);
+
+/**
+ * One forecast of a flow's draft over a window of past events, computed by an executor
+ * process. It keeps the draft revision and the hash of the draft's steps, edges and settings
+ * it was computed for, so the builder can tell when the draft has changed since; with a live
+ * version, the same window is replayed for it too, so each step can show the difference.
+ */
+export const forecastRuns = pgTable(
+  "forecast_runs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    flowId: uuid("flow_id")
+      .notNull()
+      .references(() => flows.id, { onDelete: "cascade" }),
+    draftRevision: integer("draft_revision").notNull(),
+    /** Hash of the draft's steps, edges and settings (not their positions on the canvas). */
+    draftHash: text("draft_hash").notNull(),
+    /** The draft as it was replayed. */
+    graph: jsonb("graph").$type<FlowGraph>().notNull(),
+    /** The live version replayed over the same window, if the flow had one. */
+    liveVersionId: uuid("live_version_id"),
+    days: integer("days").notNull(),
+    windowFrom: tz("window_from").notNull(),
+    windowTo: tz("window_to").notNull(),
+    status: forecastRunStatus("status").notNull().default("queued"),
+    /** Per mille done, written as the replay goes (about every 5 %). */
+    progress: integer("progress_permille").notNull().default(0),
+    /** `{ draft, live }`: per-step counts (zod-parsed on read). */
+    result: jsonb("result").$type<Record<string, unknown>>(),
+    error: text("error"),
+    /** A running forecast whose lease ran out (its process died) is claimed again. */
+    leaseUntil: tz("lease_until"),
+    requestedBy: text("requested_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    startedAt: tz("started_at"),
+    finishedAt: tz("finished_at"),
+  },
+  (t) => [
+    index("forecast_runs_flow_idx").on(t.workspaceId, t.flowId, t.createdAt),
+    index("forecast_runs_pending_idx")
+      .on(t.createdAt)
+      .where(sql`${t.status} in ('queued', 'running')`),
+  ],
+);

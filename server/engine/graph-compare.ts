@@ -27,3 +27,16 @@ function comparable(graph: FlowGraph): string {
 export function sameFlowGraph(a: FlowGraph, b: FlowGraph): boolean {
   return comparable(a) === comparable(b);
 }
+
+/**
+ * The parts of a graph that change what contacts go through — steps (id, kind, settings),
+ * connections and flow settings — not where cards sit on the canvas: two graphs with the same
+ * value behave alike.
+ */
+export function behaviourJson(graph: FlowGraph): string {
+  const nodes = [...graph.nodes]
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((n) => [n.id, n.kind, n.config]);
+  const edges = graph.edges.map((e) => `${e.source}\u0000${e.sourceHandle}\u0000${e.target}`).sort();
+  return canonicalJson({ nodes, edges, settings: graph.settings });
+}

@@ -6,12 +6,15 @@
  */
 import { createContext, useContext } from "react";
 import type { FlowStats, NodeStats } from "@/server/analytics/stats";
+import type { ForecastView } from "../forecast/forecast-stats";
 
 export type AnalyticsView = {
   stats: FlowStats | null;
   currency: string;
   /** Edge id → "62% · 1,204" for edges out of conditions, splits and waits for an event. */
   edgeLabels: ReadonlyMap<string, string>;
+  /** On the Forecast view: the replay's numbers, shown on the cards instead of the live ones. */
+  forecast?: ForecastView;
 };
 
 export const AnalyticsContext = createContext<AnalyticsView | null>(null);

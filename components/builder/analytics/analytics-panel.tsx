@@ -41,8 +41,8 @@ function outputsOf(node: FlowGraph["nodes"][number]): number {
   }
 }
 
-/** The shown graph with its rows moved apart to fit the stats blocks. */
-function spacedGraph(graph: FlowGraph): FlowGraph {
+/** The shown graph with its rows moved apart to fit the stats blocks (also the Forecast view's). */
+export function spacedGraph(graph: FlowGraph): FlowGraph {
   const positions = spreadRows(graph, (n) => estimatedHeight(n.kind, outputsOf(n)));
   return { ...graph, nodes: graph.nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position })) };
 }

@@ -7,6 +7,7 @@ import { EMPTY_NODE_STATS, useAnalyticsView } from "./analytics-context";
 import { formatCount } from "@/components/format";
 import { MESSAGE_KINDS } from "@/server/engine/nodes";
 import { nodeStatCells, type StatCell } from "./format";
+import { ForecastHeadline, ForecastStatsBlock } from "../forecast/forecast-stats";
 
 function Cell({ cell, strong }: { cell: StatCell; strong?: boolean }) {
   return (
@@ -28,6 +29,7 @@ function Cell({ cell, strong }: { cell: StatCell; strong?: boolean }) {
 export const NodeStatsBlock = memo(function NodeStatsBlock({ id, kind }: { id: string; kind: string }) {
   const view = useAnalyticsView();
   if (!view) return null;
+  if (view.forecast) return <ForecastStatsBlock id={id} kind={kind} forecast={view.forecast} />;
   if (!view.stats)
     return (
       <p
@@ -94,6 +96,7 @@ export function headlineOf(kind: string, stats: NodeStats): string {
 
 export const CompactHeadline = memo(function CompactHeadline({ id, kind }: { id: string; kind: string }) {
   const view = useAnalyticsView();
+  if (view?.forecast) return <ForecastHeadline id={id} kind={kind} forecast={view.forecast} />;
   if (!view?.stats) return null;
   return (
     <p className="flow-card-compact-number" data-testid="node-headline">

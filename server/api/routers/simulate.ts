@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { router, workspaceProcedure } from "@/server/api/trpc";
+import { backtestRouter } from "./simulate-backtest";
 import { jsonByteLength, storableString } from "@/server/engine/input";
 import { listTestTriggerEvents, MAX_INJECTIONS, testFlowWithContact } from "@/server/simulate/test-contact";
 
@@ -53,6 +54,7 @@ const Injection = z.discriminatedUnion(
 );
 
 export const simulateRouter = router({
+  backtest: backtestRouter,
   contact: workspaceProcedure
     .input(
       z.object({

@@ -26,7 +26,11 @@ export default async function FlowBuilderPage({
   }
   return (
     <HydrateClient>
-      <FlowBuilder flowId={id} analytics={query.view === "analytics" ? { range: query.range } : null} />
+      <FlowBuilder
+        flowId={id}
+        analytics={query.view === "analytics" ? { range: query.range } : null}
+        forecast={query.view === "forecast"}
+      />
     </HydrateClient>
   );
 }
