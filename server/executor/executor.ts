@@ -178,6 +178,7 @@ export class Executor {
       linkSigningKey: this.options.linkSigningKey,
       leaseMs: this.options.leaseMs,
       minBatch: this.options.minEmailBatch,
+      designs: this.caches.emailDesigns,
     });
   }
 
