@@ -62,7 +62,8 @@ const ONLY = new Set(
 );
 const part = (name: string) => ONLY.size === 0 || ONLY.has(name);
 const dbName = process.env.BENCH_DB_NAME ?? `tidings_bench_${process.pid}`;
-if (!/^[a-z_][a-z0-9_]*$/.test(dbName)) throw new Error("BENCH_DB_NAME: lower-case letters, digits and _ only");
+if (!/^[a-z_][a-z0-9_]*$/.test(dbName))
+  throw new Error("BENCH_DB_NAME: lower-case letters, digits and _ only");
 /** The local Resend-protocol server's port for the Black Friday line (default: any free port). */
 const FAKE_PORT = process.env.BENCH_FAKE_PORT ? Number(process.env.BENCH_FAKE_PORT) : undefined;
 const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });

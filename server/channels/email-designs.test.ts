@@ -10,7 +10,18 @@ const APP = "https://app.tidings.example";
 
 /** Names and addresses as shops really hold them, and as they sometimes arrive. */
 const text = fc.oneof(
-  fc.constantFrom("Maya", "Zoë", "O'Brien", "Ana María", "Jean-Luc", "李", "Tom & Jerry", '<b>"Bo"</b>', "A  B", " x "),
+  fc.constantFrom(
+    "Maya",
+    "Zoë",
+    "O'Brien",
+    "Ana María",
+    "Jean-Luc",
+    "李",
+    "Tom & Jerry",
+    '<b>"Bo"</b>',
+    "A  B",
+    " x ",
+  ),
   fc.string({ maxLength: 12 }),
   fc.constantFrom("", "   ", null, undefined),
 );

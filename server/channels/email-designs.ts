@@ -53,7 +53,8 @@ type Design = {
 const MAX_DESIGNS = 2_000;
 
 /** Only single spaces between non-space characters: whitespace handling cannot tell it apart. */
-const PLAIN_TEXT_VALUE = /^[^\s\u00ad\u180e\u200b-\u200d\u2060\ufeff\ue000-\uf8ff]+(?: [^\s\u00ad\u180e\u200b-\u200d\u2060\ufeff\ue000-\uf8ff]+)*$/;
+const PLAIN_TEXT_VALUE =
+  /^[^\s\u00ad\u180e\u200b-\u200d\u2060\ufeff\ue000-\uf8ff]+(?: [^\s\u00ad\u180e\u200b-\u200d\u2060\ufeff\ue000-\uf8ff]+)*$/;
 /** Characters a URL parser keeps as they are, in a path, query or fragment. */
 const URL_INERT_VALUE = /^[A-Za-z0-9._~@+\-!$*,;:=]+$/;
 const TOKEN = /^[A-Za-z0-9_.-]+$/;
@@ -165,7 +166,8 @@ export class EmailDesignCache {
       lastName: filled.last !== undefined ? p("last") : input.contact.lastName,
       email: filled.email !== undefined ? p("email") : input.contact.email,
     };
-    const unsubscribeUrl = values.linkBase !== null ? `${values.linkBase}${p("token")}` : input.unsubscribeUrl;
+    const unsubscribeUrl =
+      values.linkBase !== null ? `${values.linkBase}${p("token")}` : input.unsubscribeUrl;
     const withPlaceholders: RenderEmailInput = {
       ...input,
       contact,
