@@ -531,8 +531,12 @@ async function measureBlackFriday(workspaceId: string, userId: string, perSecond
     if (n !== last) {
       last = n;
       stalled = performance.now();
-    } else if (performance.now() - stalled > 60_000)
-      throw new Error(`only ${n} of ${BLACK_FRIDAY} emails sent`);
+    } else if (performance.now() - stalled > 60_000) {
+      const unsent = await db.execute(sql`
+        select status, last_error, attempts, next_attempt_at from messages
+        where flow_id = ${flow.flowId} and status <> 'sent' limit 5`);
+      throw new Error(`only ${n} of ${BLACK_FRIDAY} emails sent; unsent: ${JSON.stringify(rowsOf(unsent))}`);
+    }
   }
   const seconds = (performance.now() - started) / 1000;
   for (const p of procs) p.kill("SIGTERM");
