@@ -13,6 +13,8 @@ const Env = z.object({
   RESEND_API_KEY: z.string().optional(),
   RESEND_BASE_URL: z.string().url().optional(),
   RESEND_WEBHOOK_SECRET: z.string().optional(),
+  /** Requests a second to Resend for the API key, shared by every worker (default 5; 0: no limit). */
+  RESEND_REQUESTS_PER_SECOND: z.coerce.number().min(0).max(10_000).optional(),
   TWILIO_ACCOUNT_SID: z.string().optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
   TWILIO_FROM: z.string().optional(),

@@ -17,6 +17,7 @@
 import { createHash } from "node:crypto";
 import { Resend, type CreateEmailOptions, type ErrorResponse } from "resend";
 import { emailHeaders } from "./email-headers";
+import type { RateLimiter } from "./rate-limit";
 import type {
   EmailBatchItem,
   EmailMessage,
@@ -38,6 +39,8 @@ export type ResendProviderOptions = {
   timeoutMs?: number;
   /** Messages per batch call, at most 100. */
   batchSize?: number;
+  /** Waited on before every request: the API key's rate limit, shared by all senders. */
+  limiter?: RateLimiter | undefined;
 };
 
 /** Resend tag: ASCII letters, digits, `_` and `-`, at most 256 characters. */
@@ -151,6 +154,7 @@ export function createResendEmailProvider(options: ResendProviderOptions): Email
     const prepared = prepare(message, idempotencyKey);
     if (!prepared.ok) return prepared.result;
     try {
+      await options.limiter?.take();
       const res = await client.emails.send(prepared.payload, {
         idempotencyKey,
         signal: AbortSignal.timeout(timeoutMs),
@@ -171,6 +175,7 @@ export function createResendEmailProvider(options: ResendProviderOptions): Email
   async function sendChunk(chunk: Ready[], results: SendResult[]): Promise<SendResult | undefined> {
     const fill = (r: SendResult) => chunk.forEach((c) => (results[c.index] = r));
     try {
+      await options.limiter?.take();
       const res = await client.batch.send(
         chunk.map((c) => c.payload),
         {

@@ -12,12 +12,15 @@ import { createWebPushProvider, type WebPushOptions } from "./push-webpush";
 import { createOutboxSmsProvider } from "./sms-outbox";
 import { createTwilioSmsProvider } from "./sms-twilio";
 import type { EmailProvider, PushProvider, SmsProvider } from "./types";
+import { RESEND_REQUESTS_PER_SECOND, type RateLimiter } from "./rate-limit";
 
 export type * from "./types";
 
 export type ChannelEnv = {
   RESEND_API_KEY?: string | undefined;
   RESEND_BASE_URL?: string | undefined;
+  /** Requests a second to Resend for this API key, across all workers (default 5; 0: no limit). */
+  RESEND_REQUESTS_PER_SECOND?: number | undefined;
   TWILIO_ACCOUNT_SID?: string | undefined;
   TWILIO_AUTH_TOKEN?: string | undefined;
   TWILIO_FROM?: string | undefined;
@@ -47,6 +50,12 @@ export function twilioStatusCallbackUrl(
   return undefined;
 }
 
+/** Resend's rate limit for the configured key: requests a second, 0 when there is none. */
+export function resendRequestsPerSecond(env: Pick<ChannelEnv, "RESEND_REQUESTS_PER_SECOND">): number {
+  const n = env.RESEND_REQUESTS_PER_SECOND;
+  return n === undefined || !Number.isFinite(n) || n < 0 ? RESEND_REQUESTS_PER_SECOND : n;
+}
+
 /** Web Push switches on by key: a VAPID subject or a full key pair in the environment. */
 export function webPushConfigured(
   env: Pick<ChannelEnv, "VAPID_SUBJECT" | "VAPID_PUBLIC_KEY" | "VAPID_PRIVATE_KEY">,
@@ -54,11 +63,15 @@ export function webPushConfigured(
   return set(env.VAPID_SUBJECT) || (set(env.VAPID_PUBLIC_KEY) && set(env.VAPID_PRIVATE_KEY));
 }
 
-export function createChannels(env: ChannelEnv, options: { webPush?: WebPushOptions } = {}): Channels {
+export function createChannels(
+  env: ChannelEnv,
+  options: { webPush?: WebPushOptions; emailLimiter?: RateLimiter | undefined } = {},
+): Channels {
   const email = set(env.RESEND_API_KEY)
     ? createResendEmailProvider({
         apiKey: env.RESEND_API_KEY,
         baseUrl: set(env.RESEND_BASE_URL) ? env.RESEND_BASE_URL : undefined,
+        limiter: options.emailLimiter,
       })
     : createOutboxEmailProvider();
   const sms =

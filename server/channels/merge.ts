@@ -470,3 +470,36 @@ export function mergeEmailContent(
   else delete merged.couponCode;
   return merged;
 }
+
+/**
+ * Whether the content's text fields only ever print the merge fields under `roots` as they are
+ * (`{{ first_name }}`, `{{ first_name | default: "there" }}`): never through another filter, in
+ * a tag's condition or loop, or under a name computed at render time. Such a field's value can
+ * be filled into an already rendered design without changing anything else in it.
+ */
+/** `default`, and the output escape liquidjs appends to every output (named after its function). */
+const PRINTS_AS_IS = new Set(["default", Object.prototype.toString.call(() => "")]);
+
+export function printsPlainly(content: Record<string, unknown>, roots: ReadonlySet<string>): boolean {
+  const engine = engines.text;
+  for (const [field, value] of Object.entries(content)) {
+    if (NOT_TEXT.has(field) || typeof value !== "string") continue;
+    if (!value.includes("{{") && !value.includes("{%")) continue;
+    let templates: Template[];
+    try {
+      templates = parse(value, "text");
+    } catch {
+      return false;
+    }
+    for (const t of templates) {
+      const paths = engine.globalVariableSegmentsSync([t]);
+      const touches = paths.some((segments) => {
+        const root = segments[0];
+        return typeof root !== "string" || roots.has(root);
+      });
+      if (!touches) continue;
+      if (!(t instanceof Output) || t.value.filters.some((f) => !PRINTS_AS_IS.has(f.name))) return false;
+    }
+  }
+  return true;
+}

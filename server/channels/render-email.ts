@@ -4,7 +4,7 @@
  */
 import { createElement } from "react";
 import { render, toPlainText } from "@react-email/render";
-import { getEmailTemplate } from "@/emails";
+import { getEmailTemplate, type EmailTemplateComponent } from "@/emails";
 import { readProducts } from "@/emails/data";
 import type { EmailContact, EmailContent, EmailWorkspace, TriggerEvent } from "@/emails/types";
 import { mergeEmailContent, type DrawnCouponCode } from "./merge";
@@ -41,35 +41,59 @@ function isAbsoluteHttp(url: string | undefined): url is string {
 }
 
 export async function renderEmail(input: RenderEmailInput): Promise<RenderedEmail> {
-  const { content, workspace, contact, trigger } = input;
-  const template = getEmailTemplate(content.template);
-  if (!template) throw new EmailRenderError(`Unknown email template “${content.template}”.`);
-  const marketing = content.category === "marketing";
-  if (marketing && !isAbsoluteHttp(input.unsubscribeUrl)) {
+  const template = checkedTemplate(input);
+  const merged = mergeForRender(input);
+  const { html, text } = await renderMergedDesign(template, input, merged);
+  return { subject: subjectOf(merged, input.workspace), preheader: merged.preheader, html, text };
+}
+
+/** The template an input names, after the checks every render makes first. */
+export function checkedTemplate(input: RenderEmailInput): EmailTemplateComponent {
+  const template = getEmailTemplate(input.content.template);
+  if (!template) throw new EmailRenderError(`Unknown email template “${input.content.template}”.`);
+  if (input.content.category === "marketing" && !isAbsoluteHttp(input.unsubscribeUrl)) {
     throw new EmailRenderError("Marketing email needs an absolute unsubscribe link.");
   }
+  return template.component;
+}
 
-  const products = readProducts(input.products, workspace);
-  const merged = mergeEmailContent(content, {
-    workspace,
-    contact,
-    trigger,
-    products,
+/** The node's content with its merge fields filled for this contact. */
+export function mergeForRender(input: RenderEmailInput): EmailContent {
+  return mergeEmailContent(input.content, {
+    workspace: input.workspace,
+    contact: input.contact,
+    trigger: input.trigger,
+    products: readProducts(input.products, input.workspace),
     coupon: input.coupon,
   });
-  const subject = merged.subject || merged.heading || workspace.name;
+}
 
-  const element = createElement(template.component, {
+export function subjectOf(merged: EmailContent, workspace: EmailWorkspace): string {
+  return merged.subject || merged.heading || workspace.name;
+}
+
+/** The react-email render of merged content: HTML, and the plain text derived from it. */
+export async function renderMergedDesign(
+  component: EmailTemplateComponent,
+  input: RenderEmailInput,
+  merged: EmailContent,
+): Promise<{ html: string; text: string }> {
+  const { workspace, contact, trigger } = input;
+  const marketing = input.content.category === "marketing";
+  const element = createElement(component, {
     workspace,
     contact,
     trigger,
     content: merged,
-    products,
+    products: readProducts(input.products, workspace),
     unsubscribeUrl: marketing ? input.unsubscribeUrl : undefined,
     preferencesUrl: marketing ? input.preferencesUrl : undefined,
   });
   // One render; the plain text is derived from it exactly as `render(el, { plainText: true })` would.
   const html = await render(element);
-  const text = toPlainText(html);
-  return { subject, preheader: merged.preheader, html, text: text.trim() };
+  return { html, text: plainTextOf(html) };
+}
+
+export function plainTextOf(html: string): string {
+  return toPlainText(html).trim();
 }

@@ -8,6 +8,7 @@ import {
   bigserial,
   boolean,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -916,3 +917,15 @@ export const forecastRuns = pgTable(
       .where(sql`${t.status} in ('queued', 'running')`),
   ],
 );
+
+/**
+ * One token bucket per provider API key (`key` is a hash of the provider and the key, never
+ * the key itself), shared by every worker through this row: a sender takes a slot with one
+ * atomic UPDATE … RETURNING and waits until the slot's time. `tokens` may go below zero:
+ * that many slots are already promised to senders who are waiting.
+ */
+export const providerRateLimits = pgTable("provider_rate_limits", {
+  key: text("key").primaryKey(),
+  tokens: doublePrecision("tokens").notNull(),
+  refilledAt: tz("refilled_at").notNull(),
+});

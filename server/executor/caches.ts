@@ -10,6 +10,7 @@
  *   every `WINNER_CHECK_EVERY_MS`.
  */
 import type { FlowGraph } from "@/server/engine/graph";
+import { EmailDesignCache } from "@/server/channels/email-designs";
 
 export interface LiveFlow {
   flowId: string;
@@ -33,6 +34,8 @@ export class ExecutorCaches {
   readonly splitWinners = new Map<string, string | null>();
   /** When an undecided split was last examined. */
   readonly splitCheckedAt = new Map<string, number>();
+  /** Email steps' designs, rendered once and filled in per contact. */
+  readonly emailDesigns = new EmailDesignCache();
 
   constructor(options: { liveTtlMs?: number } = {}) {
     this.liveTtlMs = options.liveTtlMs ?? 2_000;

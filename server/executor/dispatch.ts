@@ -29,7 +29,8 @@ import type { Db } from "@/server/db/client";
 import { contacts, enrollments, messages, workspaces } from "@/server/db/schema";
 import type { Channels, SendResult } from "@/server/channels";
 import type { EmailMessage } from "@/server/channels/types";
-import { renderEmail } from "@/server/channels/render-email";
+import { renderEmail, type RenderEmailInput } from "@/server/channels/render-email";
+import type { EmailDesignCache } from "@/server/channels/email-designs";
 import { renderPush, renderSms } from "@/server/channels/render-text";
 import { messageRenderContext, unsubscribeLinks } from "@/server/channels/message-render";
 import { addTracking } from "@/server/analytics/tracking";
@@ -56,6 +57,8 @@ export interface DispatchOptions {
   linkSigningKey: string;
   /** Injected for tests: 0..1; jitter spreads retries. */
   random?: () => number;
+  /** Email designs rendered once per step and filled in per contact (the executor's own). */
+  designs?: EmailDesignCache;
 }
 
 export interface DispatchResult {
@@ -371,17 +374,17 @@ async function prepareEmail(ctx: Context, message: MessageRow): Promise<Prepared
   const { unsubscribeUrl, preferencesUrl } = unsubscribeLinks(message, contact, appUrl, linkSigningKey);
   // A copy from before the sender was stored: send what it holds, from the workspace's sender.
   const previous = readRendered(stored);
+  const input: RenderEmailInput = {
+    content: config as unknown as EmailContent,
+    workspace: emailWorkspace,
+    contact: emailContact,
+    trigger,
+    unsubscribeUrl,
+    preferencesUrl,
+    coupon,
+  };
   const rendered =
-    previous ??
-    (await renderEmail({
-      content: config as unknown as EmailContent,
-      workspace: emailWorkspace,
-      contact: emailContact,
-      trigger,
-      unsubscribeUrl,
-      preferencesUrl,
-      coupon,
-    }));
+    previous ?? (await (ctx.options.designs ? ctx.options.designs.render(input) : renderEmail(input)));
   let links = stored.links;
   if (!previous) {
     // Links go through the click redirect; unsubscribe links stay direct.

@@ -178,6 +178,10 @@ export class Executor {
       linkSigningKey: this.options.linkSigningKey,
       leaseMs: this.options.leaseMs,
       minBatch: this.options.minEmailBatch,
+      designs: this.caches.emailDesigns,
+      // As many messages per pass as enrollments per claim (WORKER_BATCH): a burst of due
+      // emails goes out in several batch calls at once rather than 100 per pass.
+      limit: Math.max(100, this.options.batchSize ?? 100),
     });
   }
 

@@ -43,6 +43,8 @@ export type FakeResendRequest = {
   emails: number;
   /** True when the answer was replayed from an earlier request with the same key. */
   replayed: boolean;
+  /** When the request arrived (ms since the epoch, this process's clock). */
+  at: number;
 };
 
 export type FakeResend = {
@@ -236,7 +238,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     const key =
       typeof req.headers["idempotency-key"] === "string" ? req.headers["idempotency-key"] : undefined;
     const raw = await readBody(req);
-    const entry: FakeResendRequest = { method, path, status: 0, emails: 0, replayed: false };
+    const entry: FakeResendRequest = { method, path, status: 0, emails: 0, replayed: false, at: Date.now() };
     if (key !== undefined) entry.idempotencyKey = key;
     log.push(entry);
     if (stallFrom && log.length > stallFrom.after) {
