@@ -42,6 +42,7 @@ import { InsertMenu } from "./insert-menu";
 import { DEFAULT_NODE_SIZE, overlaps } from "./layout";
 import {
   ANALYTICS_OPEN_MIN_ZOOM,
+  COMPACT_TEXT_PX,
   isCompactZoom,
   OPEN_MIN_ZOOM,
   openingViewport,
@@ -51,6 +52,7 @@ import {
 import { CompactContext } from "./compact-context";
 import { sideRoom } from "./compact-room";
 import { nodeTypes, nodeUiOf } from "./nodes";
+import { compactTitle, describeNode } from "./nodes/node-card";
 import { TONES } from "./nodes/types";
 import { cn } from "@/components/ui/cn";
 import { DND_TYPE } from "./palette";
@@ -170,24 +172,42 @@ function ZoomStyle({ target }: { target: RefObject<HTMLDivElement | null> }) {
 
 /** A compact face spreads at most one card width beyond each side of its card. */
 const ROOM_CAP = DEFAULT_NODE_SIZE.width;
+/** On-screen heights of a compact face with one and two lines of words (see builder.css), and the edge left visible above and below it. */
+const FACE_PX = { one: 21, two: 35, edge: 8 };
 
-/** Each card's sideways room for its compact face, as CSS variables on its node. */
-function withRoom(nodes: readonly CanvasNode[]): CanvasNode[] {
+/**
+ * Each card's room for its compact face at this zoom step: how far it spreads sideways (CSS
+ * variables on its node), and whether it has the height for two lines (else one, class
+ * `flow-face-1`). `numbers`: the analytics canvas, whose faces also show a number.
+ */
+function withRoom(nodes: readonly CanvasNode[], step: number, numbers: boolean): CanvasNode[] {
+  const em = COMPACT_TEXT_PX / step;
   const room = sideRoom(
-    nodes.map((n) => ({
-      id: n.id,
-      x: n.position.x,
-      y: n.position.y,
-      width: n.measured?.width ?? DEFAULT_NODE_SIZE.width,
-      height: n.measured?.height ?? DEFAULT_NODE_SIZE.height,
-    })),
+    nodes.map((n) => {
+      const { label, summary } = describeNode(n.type, n.data);
+      // Bold words take about 0.7 em a character; icon, gaps and padding 3 em; a number ~12 em.
+      const chars = compactTitle(label, summary).length * 0.7 + 3 + (numbers ? 12 : 0);
+      return {
+        id: n.id,
+        x: n.position.x,
+        y: n.position.y,
+        width: n.measured?.width ?? DEFAULT_NODE_SIZE.width,
+        height: n.measured?.height ?? DEFAULT_NODE_SIZE.height,
+        want: chars * em,
+      };
+    }),
     ROOM_CAP,
   );
   return nodes.map((n) => {
     const r = room.get(n.id);
     if (!r) return n;
     const style = { "--room-l": `${Math.round(r.left)}px`, "--room-r": `${Math.round(r.right)}px` };
-    return { ...n, style: { ...n.style, ...(style as CSSProperties) } };
+    const twoLines = r.height * step >= FACE_PX.two + 2 * FACE_PX.edge;
+    return {
+      ...n,
+      style: { ...n.style, ...(style as CSSProperties) },
+      className: cn(n.className, !twoLines && "flow-face-1"),
+    };
   });
 }
 
@@ -220,7 +240,8 @@ export function FlowCanvas({
 
   const { onNodesChange, onEdgesChange, connect, checkConnection } = store.getState();
   // Semantic zoom: compact faces (and their room beside each card) only below 50 %.
-  const compact = useFlowStore((s) => isCompactZoom(s.transform[2]));
+  const step = useFlowStore((s) => (isCompactZoom(s.transform[2]) ? zoomStep(s.transform[2]) : 0));
+  const compact = step > 0;
   const noGrid = useFlowStore((s) => s.transform[2] < NO_GRID);
   const [minimap, setMinimap] = useState(nodes.length >= MINIMAP_FROM);
   const shownNodes = useMemo(() => {
@@ -228,8 +249,8 @@ export function FlowCanvas({
       readOnly && activeStepId
         ? nodes.map((n) => (n.id === activeStepId ? { ...n, className: "flow-node-active" } : n))
         : nodes;
-    return compact ? withRoom(marked) : marked;
-  }, [nodes, readOnly, activeStepId, compact]);
+    return step > 0 ? withRoom(marked, step, readOnly) : marked;
+  }, [nodes, readOnly, activeStepId, step]);
   const onNodeClick = useCallback(
     (_event: unknown, node: Node) => {
       if (readOnly) onStepClick?.(node.id);
