@@ -76,7 +76,7 @@ export function longBranchedFlow(rounds = 3): FlowGraph {
   link("ordered_0", "yes", "exit_0");
   link("ordered_0", "no", "split");
   for (const path of ["a", "b"] as const) {
-    let tail = { id: "split", handle: path };
+    let tail: { id: string; handle: string } = { id: "split", handle: path };
     for (let r = 1; r <= rounds; r++) {
       const [w, e, c, x, s] = ["wait", "email", "ordered", "exit", "sms"].map((k) => `${k}_${path}${r}`) as [
         string,
