@@ -128,6 +128,7 @@ test("fit view on the abandoned-cart flow reads every step's title, edges visibl
 test("fit view on a generated 40-step flow with branches reads every step's title", async ({
   signedIn: page,
 }) => {
+  test.slow(); // 40 cards, each read on screen
   const graph = longBranchedFlow();
   expect(graph.nodes).toHaveLength(40);
   const trpc = async (procedure: string, input: unknown) => {
