@@ -1,11 +1,14 @@
 /**
  * The canvas in Chromium: fit view on the seeded abandoned-cart flow reads every step's title
  * (semantic zoom) with visible edges and no overview map over a small flow; a step clicked in
- * Analytics opens its report; the edge "+" opens its menu on one click with a step selected;
- * steps added from the palette never land on each other.
+ * Analytics opens its report (at fit view too); the edge "+" opens its menu on one click with a
+ * step selected; steps added from the palette never land on each other, and a step dropped
+ * right below another is connected to it. A generated 40-step flow with branches reads at fit
+ * view too.
  */
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import { longBranchedFlow } from "./generated-flow";
 
 test.use({ viewport: { width: 1440, height: 1000 } });
 
@@ -30,6 +33,58 @@ async function zoomOf(page: Page): Promise<number> {
     .evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a);
 }
 
+/**
+ * After Fit View: every card shows its compact title, at least 10 px tall on screen, inside the
+ * canvas, and no two faces overlap; edges at least 1.5 px wide. Returns the zoom.
+ */
+async function expectReadableAtFit(page: Page, steps: number, shot: string): Promise<number> {
+  await page.getByRole("button", { name: "Fit View" }).click();
+  await expect.poll(() => zoomOf(page)).toBeLessThan(0.5);
+  const zoom = await zoomOf(page);
+  await expect(page.getByTestId("canvas")).not.toHaveAttribute("data-zoom", "near");
+  const cards = page.locator(".react-flow__node");
+  await expect(cards).toHaveCount(steps);
+  const canvasBox = (await page.getByTestId("canvas").boundingBox())!;
+  const faces: Rect[] = [];
+  for (let i = 0; i < steps; i++) {
+    const card = cards.nth(i);
+    const compact = card.getByTestId("node-compact");
+    const title = compact.locator(".flow-card-compact-text");
+    await expect(title).toBeVisible();
+    // The compact title is the card's summary without an "Email: " lead-in.
+    const summary = (await card.getByTestId("node-summary").textContent())!;
+    const text = (await title.textContent())!;
+    expect(text.length).toBeGreaterThan(0);
+    expect(summary.endsWith(text)).toBe(true);
+    const px = await title.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(px * zoom, `${text}: ${(px * zoom).toFixed(1)} px on screen`).toBeGreaterThanOrEqual(10);
+    const box = (await compact.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(canvasBox.x - 1);
+    expect(box.x + box.width).toBeLessThanOrEqual(canvasBox.x + canvasBox.width + 1);
+    expect(box.y).toBeGreaterThanOrEqual(canvasBox.y - 1);
+    expect(box.y + box.height).toBeLessThanOrEqual(canvasBox.y + canvasBox.height + 1);
+    faces.push({ id: await card.getAttribute("data-id"), ...box });
+  }
+  for (let i = 0; i < faces.length; i++)
+    for (let j = i + 1; j < faces.length; j++) {
+      const a = faces[i]!;
+      const b = faces[j]!;
+      const overlap =
+        a.x < b.x + b.width - 0.5 &&
+        b.x < a.x + a.width - 0.5 &&
+        a.y < b.y + b.height - 0.5 &&
+        b.y < a.y + a.height - 0.5;
+      expect(overlap, `the faces of ${a.id} and ${b.id} overlap`).toBe(false);
+    }
+  const stroke = await page
+    .locator(".react-flow__edge-path.flow-edge")
+    .first()
+    .evaluate((el) => parseFloat(getComputedStyle(el).strokeWidth));
+  expect(stroke * zoom).toBeGreaterThanOrEqual(1.5);
+  await page.screenshot({ path: `test-results/${shot}.png` });
+  return zoom;
+}
+
 async function openSeeded(page: Page, name: string) {
   await page.goto("/flows");
   // Gallery flows published by other specs share names; the seeded one is the last link.
@@ -49,38 +104,7 @@ test("fit view on the abandoned-cart flow reads every step's title, edges visibl
   // A small flow has no overview map over its steps (it can be switched on).
   await expect(page.locator(".react-flow__minimap")).toHaveCount(0);
 
-  await page.getByRole("button", { name: "Fit View" }).click();
-  await expect.poll(() => zoomOf(page)).toBeLessThan(0.5);
-  const zoom = await zoomOf(page);
-  await expect(page.getByTestId("canvas")).not.toHaveAttribute("data-zoom", "near");
-
-  const cards = page.locator(".react-flow__node");
-  const count = await cards.count();
-  expect(count).toBe(11);
-  const canvasBox = (await page.getByTestId("canvas").boundingBox())!;
-  for (let i = 0; i < count; i++) {
-    const card = cards.nth(i);
-    const compact = card.getByTestId("node-compact");
-    await expect(compact).toBeVisible();
-    // The compact title is the card's summary (without an "Email: " lead-in), at least 9 px tall on screen.
-    const summary = (await card.getByTestId("node-summary").textContent())!;
-    const title = (await compact.locator(".flow-card-compact-text").textContent())!;
-    expect(title.length).toBeGreaterThan(0);
-    expect(summary.endsWith(title)).toBe(true);
-    const px = await compact.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
-    expect(px * zoom).toBeGreaterThanOrEqual(9);
-    // Every card is inside the canvas.
-    const box = (await card.boundingBox())!;
-    expect(box.x).toBeGreaterThanOrEqual(canvasBox.x - 1);
-    expect(box.x + box.width).toBeLessThanOrEqual(canvasBox.x + canvasBox.width + 1);
-  }
-  // Edges at least 1.5 px wide on screen.
-  const stroke = await page
-    .locator(".react-flow__edge-path.flow-edge")
-    .first()
-    .evaluate((el) => parseFloat(getComputedStyle(el).strokeWidth));
-  expect(stroke * zoom).toBeGreaterThanOrEqual(1.5);
-  await page.screenshot({ path: "test-results/canvas-fit-abandoned-cart.png" });
+  await expectReadableAtFit(page, 11, "canvas-fit-abandoned-cart");
 
   // The overview map, when on, keeps clear of the fitted flow.
   await page.getByTestId("toggle-minimap").click();
@@ -99,6 +123,27 @@ test("fit view on the abandoned-cart flow reads every step's title, edges visibl
       ).length;
     })
     .toBe(0);
+});
+
+test("fit view on a generated 40-step flow with branches reads every step's title", async ({
+  signedIn: page,
+}) => {
+  test.slow(); // 40 cards, each read on screen
+  const graph = longBranchedFlow();
+  expect(graph.nodes).toHaveLength(40);
+  const trpc = async (procedure: string, input: unknown) => {
+    const res = await page.request.post(`/api/trpc/${procedure}`, { data: { json: input } });
+    expect(res.ok(), `${procedure}: ${await res.text()}`).toBe(true);
+    return ((await res.json()) as { result: { data: { json: unknown } } }).result.data.json;
+  };
+  const flow = (await trpc("flows.create", { name: "Long cart recovery" })) as { id: string };
+  await trpc("flows.saveDraft", { id: flow.id, graph, baseRevision: 1 });
+  await page.goto(`/flows/${flow.id}`);
+  await expect(page.getByTestId("canvas")).toHaveAttribute("data-ready", "true");
+  await expectReadableAtFit(page, 40, "canvas-fit-40-steps");
+  // Steps stay clickable: a click on a compact card opens its inspector.
+  await node(page, "email_b2").getByTestId("node-compact").click();
+  await expect(page.getByTestId("step-inspector")).toHaveAttribute("data-node-id", "email_b2");
 });
 
 test("a step clicked in Analytics opens its report beside the canvas", async ({ signedIn: page }) => {
@@ -127,6 +172,19 @@ test("a step clicked in Analytics opens its report beside the canvas", async ({ 
   await expect(report).toHaveAttribute("data-node-id", "wait_1d");
   await expect(report.getByTestId("step-report-waiting")).toContainText(/Waiting here now: [\d,]+/);
   await node(page, "email_1").click();
+  await expect(report).toHaveAttribute("data-node-id", "email_1");
+
+  // At fit view too: a compact card shows its headline number and opens its report on click.
+  await page.getByRole("button", { name: "Fit View" }).click();
+  await expect(page.getByTestId("analytics-canvas")).not.toHaveAttribute("data-zoom", "near");
+  await expect(node(page, "wait_1d").getByTestId("node-headline")).toHaveText(/^[\d,]+ entered$/);
+  await expect(node(page, "email_1").getByTestId("node-headline")).toHaveText(
+    /^[\d,]+ sent · [\d,]+ conv\.$/,
+  );
+  await node(page, "wait_1d").getByTestId("node-compact").click();
+  await expect(report).toHaveAttribute("data-node-id", "wait_1d");
+  await page.screenshot({ path: "test-results/canvas-fit-analytics.png" });
+  await node(page, "email_1").getByTestId("node-compact").click();
   await expect(report).toHaveAttribute("data-node-id", "email_1");
   const href = await report.getByTestId("step-report-message").first().getAttribute("href");
   await report.getByTestId("step-report-message").first().click();
@@ -180,4 +238,51 @@ test("with a step selected, the edge + opens its menu on the first click; palett
       expect(overlap, `${a.id} and ${b.id} overlap`).toBe(false);
     }
   await expect(page.getByTestId("issues-toggle")).not.toContainText("Unknown template");
+});
+
+test("a step dropped from the palette right below another is connected to it", async ({ signedIn: page }) => {
+  await page.goto("/flows");
+  await page.getByRole("button", { name: "Create flow" }).first().click();
+  await page.getByTestId("template-abandoned_cart").click();
+  await expect(page).toHaveURL(/\/flows\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("canvas")).toHaveAttribute("data-ready", "true");
+
+  // A step with a free output: added with nothing selected, it lands unconnected.
+  await page.getByTestId("palette-wait").click();
+  const wait = (await page.getByTestId("step-inspector").getAttribute("data-node-id"))!;
+  await expect(page.getByTestId(`rf__edge-e_${wait}_next`)).toHaveCount(0);
+  // Read once the canvas has stopped moving (a new step off screen is brought into view).
+  let above = (await node(page, wait).boundingBox())!;
+  await expect
+    .poll(async () => {
+      const was = above;
+      above = (await node(page, wait).boundingBox())!;
+      return was.x === above.x && was.y === above.y;
+    })
+    .toBe(true);
+  const canvas = (await page.getByTestId("canvas").boundingBox())!;
+  expect(above.y + above.height + 60).toBeLessThan(canvas.y + canvas.height);
+
+  const before = await page.locator(".react-flow__node").count();
+  await page.getByTestId("palette-email").dragTo(page.getByTestId("canvas"), {
+    targetPosition: { x: above.x - canvas.x + above.width / 2, y: above.y - canvas.y + above.height + 40 },
+  });
+  await expect(page.locator(".react-flow__node")).toHaveCount(before + 1);
+  const email = (await page.getByTestId("step-inspector").getAttribute("data-node-id"))!;
+  expect(email).not.toBe(wait);
+  await expect(page.getByTestId(`rf__edge-e_${wait}_next`)).toHaveCount(1);
+  // Below it, in its column, on no other card.
+  const dropped = (await node(page, email).boundingBox())!;
+  const stayed = (await node(page, wait).boundingBox())!;
+  expect(dropped.y).toBeGreaterThan(stayed.y + stayed.height - 1);
+  expect(Math.abs(dropped.x - stayed.x)).toBeLessThan(2);
+  for (const b of await cardRects(page))
+    if (b.id !== email)
+      expect(
+        b.x < dropped.x + dropped.width &&
+          dropped.x < b.x + b.width &&
+          b.y < dropped.y + dropped.height &&
+          dropped.y < b.y + b.height,
+        `${email} lands on ${b.id}`,
+      ).toBe(false);
 });

@@ -10,7 +10,8 @@
  *   - fit view: clicking "Fit view" → the whole flow on screen;
  *   - panning: mouse-drag pans at the fitted zoom (all 500 cards visible) and at 100 %,
  *     frame intervals from requestAnimationFrame (mean, p95, max) and frames over 50 ms.
- * Sizes: BENCH_NODES (500). Chromium: CHROMIUM_PATH or /usr/bin/chromium.
+ * Sizes: BENCH_NODES (500). Chromium: CHROMIUM_PATH or /usr/bin/chromium. BENCH_WEBPACK=1 builds
+ * with webpack (a git worktree whose node_modules is a link to another checkout).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
@@ -254,7 +255,11 @@ if (problems.length)
 const env = { ...process.env, NEXT_DIST_DIR: DIST, NEXT_TELEMETRY_DISABLED: "1" };
 if (process.env.BENCH_BUILD === "1" || !existsSync(path.join(ROOT, DIST, "BUILD_ID"))) {
   console.log(`building into ${DIST} …`);
-  const build = spawnSync("npx", ["next", "build"], { cwd: ROOT, env, stdio: "inherit" });
+  const build = spawnSync(
+    "npx",
+    ["next", "build", ...(process.env.BENCH_WEBPACK === "1" ? ["--webpack"] : [])],
+    { cwd: ROOT, env, stdio: "inherit" },
+  );
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 

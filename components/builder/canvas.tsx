@@ -6,7 +6,17 @@
  */
 import "@xyflow/react/dist/style.css";
 import "./builder.css";
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type CSSProperties,
+  type DragEvent,
+  type RefObject,
+} from "react";
 import {
   Background,
   ControlButton,
@@ -31,8 +41,19 @@ import type { CanvasEdge, CanvasNode } from "./graph-canvas";
 import { InsertMenu } from "./insert-menu";
 import { pathHighlight } from "./test/path";
 import { DEFAULT_NODE_SIZE, overlaps } from "./layout";
-import { ANALYTICS_OPEN_MIN_ZOOM, OPEN_MIN_ZOOM, openingViewport, zoomTier } from "./viewport";
+import {
+  ANALYTICS_OPEN_MIN_ZOOM,
+  COMPACT_TEXT_PX,
+  isCompactZoom,
+  OPEN_MIN_ZOOM,
+  openingViewport,
+  zoomStep,
+  zoomTier,
+} from "./viewport";
+import { CompactContext } from "./compact-context";
+import { sideRoom } from "./compact-room";
 import { nodeTypes, nodeUiOf } from "./nodes";
+import { compactTitle, describeNode } from "./nodes/node-card";
 import { TONES } from "./nodes/types";
 import { cn } from "@/components/ui/cn";
 import { DND_TYPE } from "./palette";
@@ -134,6 +155,63 @@ function RevealNewStep({ minimap }: { minimap: boolean }) {
 
 const MINIMAP_SIZE = { width: 200, height: 150 };
 
+/**
+ * Semantic zoom without re-rendering the canvas: the zoom tier as `data-zoom` and the inverse
+ * zoom step as `--zs` on the canvas root; builder.css does the rest (see `zoomStep`).
+ */
+function ZoomStyle({ target }: { target: RefObject<HTMLDivElement | null> }) {
+  const tier = useFlowStore((s) => zoomTier(s.transform[2]));
+  const step = useFlowStore((s) => zoomStep(s.transform[2]));
+  useLayoutEffect(() => {
+    const el = target.current;
+    if (!el) return;
+    el.dataset.zoom = tier;
+    el.style.setProperty("--zs", String(1 / step));
+  }, [target, tier, step]);
+  return null;
+}
+
+/** A compact face spreads at most one card width beyond each side of its card. */
+const ROOM_CAP = DEFAULT_NODE_SIZE.width;
+/** On-screen heights of a compact face with one and two lines of words (see builder.css), and the edge left visible above and below it. */
+const FACE_PX = { one: 21, two: 35, edge: 8 };
+
+/**
+ * Each card's room for its compact face at this zoom step: how far it spreads sideways (CSS
+ * variables on its node), and whether it has the height for two lines (else one, class
+ * `flow-face-1`). `numbers`: the analytics canvas, whose faces also show a number.
+ */
+function withRoom(nodes: readonly CanvasNode[], step: number, numbers: boolean): CanvasNode[] {
+  const em = COMPACT_TEXT_PX / step;
+  const room = sideRoom(
+    nodes.map((n) => {
+      const { label, summary } = describeNode(n.type, n.data);
+      // Bold words take about 0.7 em a character; icon, gaps and padding 3 em; a number ~12 em.
+      const chars = compactTitle(label, summary).length * 0.7 + 3 + (numbers ? 12 : 0);
+      return {
+        id: n.id,
+        x: n.position.x,
+        y: n.position.y,
+        width: n.measured?.width ?? DEFAULT_NODE_SIZE.width,
+        height: n.measured?.height ?? DEFAULT_NODE_SIZE.height,
+        want: chars * em,
+      };
+    }),
+    ROOM_CAP,
+  );
+  return nodes.map((n) => {
+    const r = room.get(n.id);
+    if (!r) return n;
+    const style = { "--room-l": `${Math.round(r.left)}px`, "--room-r": `${Math.round(r.right)}px` };
+    const twoLines = r.height * step >= FACE_PX.two + 2 * FACE_PX.edge;
+    return {
+      ...n,
+      style: { ...n.style, ...(style as CSSProperties) },
+      className: cn(n.className, !twoLines && "flow-face-1"),
+    };
+  });
+}
+
 /** `readOnly`: the analytics canvas — look, pan and zoom; no moving, connecting, dropping or keys that edit. */
 export function FlowCanvas({
   onReady,
@@ -165,8 +243,9 @@ export function FlowCanvas({
   }, [onReady]);
 
   const { onNodesChange, onEdgesChange, connect, checkConnection } = store.getState();
-  // Semantic zoom: the tier changes a few times per zoom gesture at most, not on every frame.
-  const tier = useFlowStore((s) => zoomTier(s.transform[2]));
+  // Semantic zoom: compact faces (and their room beside each card) only below 50 %.
+  const step = useFlowStore((s) => (isCompactZoom(s.transform[2]) ? zoomStep(s.transform[2]) : 0));
+  const compact = step > 0;
   const noGrid = useFlowStore((s) => s.transform[2] < NO_GRID);
   const [minimap, setMinimap] = useState(nodes.length >= MINIMAP_FROM);
   const highlight = useMemo(
@@ -174,15 +253,13 @@ export function FlowCanvas({
     [highlightPath, edges],
   );
   const shownNodes = useMemo(() => {
-    if (highlight)
-      return nodes.map((n) => ({
-        ...n,
-        className: highlight.nodes.has(n.id) ? "sim-visited" : "sim-dimmed",
-      }));
-    return readOnly && activeStepId
-      ? nodes.map((n) => (n.id === activeStepId ? { ...n, className: "flow-node-active" } : n))
-      : nodes;
-  }, [nodes, readOnly, activeStepId, highlight]);
+    const marked = highlight
+      ? nodes.map((n) => ({ ...n, className: highlight.nodes.has(n.id) ? "sim-visited" : "sim-dimmed" }))
+      : readOnly && activeStepId
+        ? nodes.map((n) => (n.id === activeStepId ? { ...n, className: "flow-node-active" } : n))
+        : nodes;
+    return step > 0 ? withRoom(marked, step, readOnly) : marked;
+  }, [nodes, readOnly, activeStepId, highlight, step]);
   const shownEdges = useMemo(
     () =>
       highlight
@@ -297,90 +374,92 @@ export function FlowCanvas({
       ref={wrapper}
       tabIndex={-1}
       className={cn("relative h-full w-full outline-none", readOnly && onStepClick && "steps-clickable")}
-      data-zoom={tier}
       data-testid={readOnly ? "analytics-canvas" : "canvas"}
       data-ready={ready ? "true" : "false"}
       data-testing={highlight ? "true" : undefined}
       onDragOver={readOnly ? undefined : onDragOver}
       onDrop={readOnly ? undefined : onDrop}
     >
-      <ReactFlow<CanvasNode, CanvasEdge>
-        nodes={shownNodes}
-        edges={shownEdges}
-        onNodeClick={readOnly ? onNodeClick : undefined}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        onConnectStart={onConnectStart}
-        onConnectEnd={onConnectEnd}
-        isValidConnection={isValidConnection}
-        nodesDraggable={!readOnly}
-        nodesConnectable={!readOnly}
-        elementsSelectable={!readOnly}
-        deleteKeyCode={null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={["Meta", "Control"]}
-        minZoom={0.05}
-        maxZoom={1.75}
-        defaultViewport={{ x: 80, y: 40, zoom: 1 }}
-        connectionRadius={28}
-        nodesFocusable
-        edgesFocusable
-        onlyRenderVisibleElements={nodes.length > LARGE_FLOW}
-        ariaLabelConfig={{
-          "node.a11yDescription.default":
-            "Press Enter or Space to select this step, then Delete to remove it. Arrow keys move it.",
-        }}
-      >
-        {/* Far out, the dot grid would be thousands of dots to repaint on every frame. */}
-        {!noGrid && <Background gap={24} size={1.5} color="#cbd5e1" />}
-        {minimap && (
-          <MiniMap
-            pannable
-            zoomable
-            nodeColor={minimapColor}
-            nodeStrokeWidth={3}
-            maskColor="rgba(241, 245, 249, 0.7)"
-            ariaLabel="Overview of the flow"
-            style={MINIMAP_SIZE}
-          />
-        )}
-        <Controls
-          showInteractive={false}
-          fitViewOptions={minimap ? FIT_BESIDE_MINIMAP : FIT}
-          aria-label="Zoom"
+      <CompactContext value={compact}>
+        <ReactFlow<CanvasNode, CanvasEdge>
+          nodes={shownNodes}
+          edges={shownEdges}
+          onNodeClick={readOnly ? onNodeClick : undefined}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onConnectStart={onConnectStart}
+          onConnectEnd={onConnectEnd}
+          isValidConnection={isValidConnection}
+          nodesDraggable={!readOnly}
+          nodesConnectable={!readOnly}
+          elementsSelectable={!readOnly}
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={["Meta", "Control"]}
+          minZoom={0.05}
+          maxZoom={1.75}
+          defaultViewport={{ x: 80, y: 40, zoom: 1 }}
+          connectionRadius={28}
+          nodesFocusable
+          edgesFocusable
+          onlyRenderVisibleElements={nodes.length > LARGE_FLOW}
+          ariaLabelConfig={{
+            "node.a11yDescription.default":
+              "Press Enter or Space to select this step, then Delete to remove it. Arrow keys move it.",
+          }}
         >
-          <ControlButton
-            onClick={() => setMinimap((on) => !on)}
-            title={minimap ? "Hide the overview map" : "Show the overview map"}
-            aria-label={minimap ? "Hide overview map" : "Show overview map"}
-            aria-pressed={minimap}
-            data-testid="toggle-minimap"
-          >
-            <MapIcon aria-hidden />
-          </ControlButton>
-          {!readOnly && (
-            <ControlButton
-              onClick={() => store.getState().autoLayout()}
-              title="Tidy up (auto-layout)"
-              aria-label="Auto-layout"
-              data-testid="auto-layout"
-            >
-              <LayoutGrid aria-hidden />
-            </ControlButton>
+          {/* Far out, the dot grid would be thousands of dots to repaint on every frame. */}
+          {!noGrid && <Background gap={24} size={1.5} color="#cbd5e1" />}
+          {minimap && (
+            <MiniMap
+              pannable
+              zoomable
+              nodeColor={minimapColor}
+              nodeStrokeWidth={3}
+              maskColor="rgba(241, 245, 249, 0.7)"
+              ariaLabel="Overview of the flow"
+              style={MINIMAP_SIZE}
+            />
           )}
-        </Controls>
-        {fitOnLoad && (
-          <FitOnLoad
-            onReady={markReady}
-            rightInset={minimap ? MINIMAP_SIZE.width + 16 : 0}
-            minZoom={readOnly ? ANALYTICS_OPEN_MIN_ZOOM : OPEN_MIN_ZOOM}
-          />
-        )}
-        {!readOnly && <RevealNewStep minimap={minimap} />}
-      </ReactFlow>
+          <Controls
+            showInteractive={false}
+            fitViewOptions={minimap ? FIT_BESIDE_MINIMAP : FIT}
+            aria-label="Zoom"
+          >
+            <ControlButton
+              onClick={() => setMinimap((on) => !on)}
+              title={minimap ? "Hide the overview map" : "Show the overview map"}
+              aria-label={minimap ? "Hide overview map" : "Show overview map"}
+              aria-pressed={minimap}
+              data-testid="toggle-minimap"
+            >
+              <MapIcon aria-hidden />
+            </ControlButton>
+            {!readOnly && (
+              <ControlButton
+                onClick={() => store.getState().autoLayout()}
+                title="Tidy up (auto-layout)"
+                aria-label="Auto-layout"
+                data-testid="auto-layout"
+              >
+                <LayoutGrid aria-hidden />
+              </ControlButton>
+            )}
+          </Controls>
+          {fitOnLoad && (
+            <FitOnLoad
+              onReady={markReady}
+              rightInset={minimap ? MINIMAP_SIZE.width + 16 : 0}
+              minZoom={readOnly ? ANALYTICS_OPEN_MIN_ZOOM : OPEN_MIN_ZOOM}
+            />
+          )}
+          {!readOnly && <RevealNewStep minimap={minimap} />}
+          <ZoomStyle target={wrapper} />
+        </ReactFlow>
+      </CompactContext>
       {nodes.length === 0 && !readOnly && (
         <div className="pointer-events-none absolute inset-0 flex items-center justify-center">
           <div className="rounded-xl border border-dashed border-slate-300 bg-white/80 px-6 py-5 text-center">

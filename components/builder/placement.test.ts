@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { emptyGraph } from "@/server/engine/graph";
 import { DEFAULT_NODE_SIZE, overlaps } from "./layout";
-import { findFreeSpot, isFree, PLACEMENT_MARGIN, type Box } from "./placement";
+import { dropAnchor, findFreeSpot, isFree, PLACEMENT_MARGIN, type AnchorCard, type Box } from "./placement";
 import { createBuilderStore } from "./store";
 
 const SIZE = DEFAULT_NODE_SIZE;
@@ -97,5 +97,74 @@ describe("placement", () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  describe("a step dropped on the canvas", () => {
+    const wait: AnchorCard = { id: "wait_1", ...box(0, 0), outputs: ["next"], free: ["next"] };
+    const check: AnchorCard = {
+      id: "condition_1",
+      ...box(600, 0, SIZE.width, 110),
+      outputs: ["yes", "no"],
+      free: ["yes", "no"],
+    };
+
+    it("goes after the step it is dropped right below, when that step has a free output", () => {
+      expect(dropAnchor({ x: 20, y: 150 }, SIZE, [wait, check])).toEqual({
+        nodeId: "wait_1",
+        handle: "next",
+      });
+      // Overlapping the step's bottom a little still counts.
+      expect(dropAnchor({ x: -60, y: 60 }, SIZE, [wait])).toEqual({ nodeId: "wait_1", handle: "next" });
+    });
+
+    it("stays unconnected when dropped beside, above, or far below the step", () => {
+      expect(dropAnchor({ x: 200, y: 150 }, SIZE, [wait])).toBeNull();
+      expect(dropAnchor({ x: 0, y: -150 }, SIZE, [wait])).toBeNull();
+      expect(dropAnchor({ x: 0, y: 500 }, SIZE, [wait])).toBeNull();
+    });
+
+    it("stays unconnected when the step's outputs are all taken", () => {
+      expect(dropAnchor({ x: 0, y: 150 }, SIZE, [{ ...wait, free: [] }])).toBeNull();
+    });
+
+    it("takes a condition's free output nearest across: No under its right half", () => {
+      expect(dropAnchor({ x: 560, y: 180 }, SIZE, [check])).toEqual({ nodeId: "condition_1", handle: "yes" });
+      expect(dropAnchor({ x: 720, y: 180 }, SIZE, [check])).toEqual({ nodeId: "condition_1", handle: "no" });
+      expect(dropAnchor({ x: 560, y: 180 }, SIZE, [{ ...check, free: ["no"] }])).toEqual({
+        nodeId: "condition_1",
+        handle: "no",
+      });
+    });
+
+    it("goes after the nearer of two steps one above the other", () => {
+      const lower = { ...wait, id: "email_1", ...box(0, 168) };
+      expect(dropAnchor({ x: 0, y: 300 }, SIZE, [wait, lower])).toEqual({
+        nodeId: "email_1",
+        handle: "next",
+      });
+    });
+
+    it("in the builder: connected below the step and aligned under it, never on another card", () => {
+      const store = createBuilderStore(emptyGraph());
+      const s = () => store.getState();
+      s().appendNode("trigger");
+      const trigger = s().nodes[0]!;
+      s().selectNode(null);
+      const id = s().dropNode("email", { x: trigger.position.x + 40, y: trigger.position.y + 140 })!;
+      expect(s().edges.some((e) => e.source === "trigger" && e.target === id)).toBe(true);
+      const added = s().nodes.find((n) => n.id === id)!;
+      expect(added.position.x).toBe(trigger.position.x);
+      // The trigger's output is taken now: a second drop there is placed free, unconnected.
+      const other = s().dropNode("sms", { x: trigger.position.x, y: trigger.position.y + 140 })!;
+      expect(s().edges.some((e) => e.target === other)).toBe(false);
+      const boxes = s().nodes.map((n) => box(n.position.x, n.position.y));
+      expect(
+        overlaps(boxes[0]!, boxes[1]!) || overlaps(boxes[1]!, boxes[2]!) || overlaps(boxes[0]!, boxes[2]!),
+      ).toBe(false);
+      // Far from any step: placed where dropped, unconnected.
+      const loose = s().dropNode("wait", { x: 2000, y: 2000 })!;
+      expect(s().nodes.find((n) => n.id === loose)!.position).toEqual({ x: 2000, y: 2000 });
+      expect(s().edges.some((e) => e.target === loose)).toBe(false);
+    });
   });
 });

@@ -89,3 +89,43 @@ export function boxOf(card: PlacedCard): Box {
     height: card.height ?? DEFAULT_NODE_SIZE.height,
   };
 }
+
+/** A card on the canvas with its outputs, in order, and which of them are still free. */
+export type AnchorCard = Box & { id: string; outputs: readonly string[]; free: readonly string[] };
+
+/** How far below a card a drop still counts as "right below it": about one row. */
+export const DROP_REACH = 200;
+
+/**
+ * The step a card dropped with its top-left at `at` goes after: the card it lands right below
+ * (its column overlaps the drop's by half a card or more, its bottom is at most `DROP_REACH`
+ * above the drop's top and not below the drop's middle), nearest first, when that card has a
+ * free output; the free output nearest the drop across (a condition's "No" when dropped under
+ * its right half). Null when the drop is not right below a card, or that card's outputs are
+ * all taken (it is then placed where dropped, unconnected).
+ */
+export function dropAnchor(
+  at: Position,
+  size: Size,
+  cards: readonly AnchorCard[],
+): { nodeId: string; handle: string } | null {
+  const dropMiddle = at.x + size.width / 2;
+  let best: { card: AnchorCard; distance: number } | null = null;
+  for (const card of cards) {
+    const bottom = card.y + card.height;
+    const below = at.y - bottom;
+    if (below > DROP_REACH || at.y + size.height / 2 < bottom) continue;
+    const across = Math.min(at.x + size.width, card.x + card.width) - Math.max(at.x, card.x);
+    if (across < Math.min(size.width, card.width) / 2) continue;
+    const distance = Math.abs(below) + Math.abs(dropMiddle - (card.x + card.width / 2)) / 4;
+    if (!best || distance < best.distance) best = { card, distance };
+  }
+  if (!best || best.card.free.length === 0) return null;
+  const { card } = best;
+  const handleX = (handle: string) =>
+    card.x + ((card.outputs.indexOf(handle) + 0.5) / Math.max(1, card.outputs.length)) * card.width;
+  const handle = [...card.free].sort(
+    (a, b) => Math.abs(handleX(a) - dropMiddle) - Math.abs(handleX(b) - dropMiddle),
+  )[0]!;
+  return { nodeId: card.id, handle };
+}

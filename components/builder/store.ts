@@ -22,7 +22,7 @@ import {
   type CanvasNode,
 } from "./graph-canvas";
 import { DEFAULT_NODE_SIZE, layoutGraph, type Size } from "./layout";
-import { boxOf, findFreeSpot } from "./placement";
+import { boxOf, dropAnchor, findFreeSpot } from "./placement";
 
 export type Snapshot = { nodes: CanvasNode[]; edges: CanvasEdge[]; settings: FlowSettings };
 
@@ -270,6 +270,30 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
       return newNode(kind, freshId(kind, new Set(nodes.map((n) => n.id))), position, config);
     }
 
+    /**
+     * A new step below `anchor` (under `handle` when it has several outputs), in the nearest
+     * free spot, connected to `handle` when one is given.
+     */
+    function addBelow(anchor: CanvasNode, handle: string | null, kind: NodeKind, config?: unknown) {
+      const outputs = outputsOf(anchor);
+      const free = handle === null ? -1 : outputs.indexOf(handle);
+      const shift =
+        outputs.length > 1 && free !== -1
+          ? (free - (outputs.length - 1) / 2) * (DEFAULT_NODE_SIZE.width + 56)
+          : 0;
+      const height = anchor.measured?.height ?? DEFAULT_NODE_SIZE.height;
+      const wanted = {
+        x: anchor.position.x + shift,
+        y: anchor.position.y + height + ROW_GAP - DEFAULT_NODE_SIZE.height,
+      };
+      const position = findFreeSpot(wanted, DEFAULT_NODE_SIZE, get().nodes.map(cardBox));
+      return get().addNode(
+        kind,
+        position,
+        handle ? { config, after: { nodeId: anchor.id, handle } } : { config },
+      );
+    }
+
     return {
       nodes: initial.nodes,
       edges: initial.edges,
@@ -362,38 +386,34 @@ export function createBuilderStore(graph: FlowGraph, options: BuilderStoreOption
 
       appendNode(kind, config) {
         const { nodes, edges, selectedNodeId } = get();
-        const occupied = nodes.map(cardBox);
         const anchor = nodes.find((n) => n.id === selectedNodeId) ?? null;
-        if (anchor) {
-          const handle = freeOutput(anchor, edges);
-          const outputs = outputsOf(anchor);
-          const free = handle === null ? -1 : outputs.indexOf(handle);
-          const shift =
-            outputs.length > 1 && free !== -1
-              ? (free - (outputs.length - 1) / 2) * (DEFAULT_NODE_SIZE.width + 56)
-              : 0;
-          const height = anchor.measured?.height ?? DEFAULT_NODE_SIZE.height;
-          const wanted = {
-            x: anchor.position.x + shift,
-            y: anchor.position.y + height + ROW_GAP - DEFAULT_NODE_SIZE.height,
-          };
-          const position = findFreeSpot(wanted, DEFAULT_NODE_SIZE, occupied);
-          return get().addNode(
-            kind,
-            position,
-            handle ? { config, after: { nodeId: anchor.id, handle } } : { config },
-          );
-        }
+        if (anchor) return addBelow(anchor, freeOutput(anchor, edges), kind, config);
         const lowest = nodes.reduce<CanvasNode | null>(
           (low, n) => (!low || n.position.y > low.position.y ? n : low),
           null,
         );
         const wanted = lowest ? { x: lowest.position.x, y: lowest.position.y + ROW_GAP } : { x: 0, y: 0 };
-        return get().addNode(kind, findFreeSpot(wanted, DEFAULT_NODE_SIZE, occupied), { config });
+        return get().addNode(kind, findFreeSpot(wanted, DEFAULT_NODE_SIZE, nodes.map(cardBox)), { config });
       },
 
       dropNode(kind, position, config) {
-        const at = findFreeSpot(position, DEFAULT_NODE_SIZE, get().nodes.map(cardBox));
+        const { nodes, edges } = get();
+        // Dropped right below a step with a free output: after it, like a palette click with it selected.
+        const below =
+          kind === "trigger"
+            ? null
+            : dropAnchor(
+                position,
+                DEFAULT_NODE_SIZE,
+                nodes.map((n) => {
+                  const outputs = outputsOf(n);
+                  const taken = new Set(edges.filter((e) => e.source === n.id).map((e) => e.sourceHandle));
+                  return { id: n.id, ...cardBox(n), outputs, free: outputs.filter((h) => !taken.has(h)) };
+                }),
+              );
+        const anchor = below && nodes.find((n) => n.id === below.nodeId);
+        if (below && anchor) return addBelow(anchor, below.handle, kind, config);
+        const at = findFreeSpot(position, DEFAULT_NODE_SIZE, nodes.map(cardBox));
         return get().addNode(kind, at, { config });
       },
 

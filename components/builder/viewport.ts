@@ -12,6 +12,26 @@ export function zoomTier(zoom: number): "near" | "far" | "farther" | "farthest" 
   return "tiny";
 }
 
+/** True when cards show their compact face (below 50 %, above the plain tiles). */
+export function isCompactZoom(zoom: number): boolean {
+  const tier = zoomTier(zoom);
+  return tier !== "near" && tier !== "tiny";
+}
+
+/** On-screen size of a compact card's words, in px: at least this at any compact zoom. */
+export const COMPACT_TEXT_PX = 12;
+const ZOOM_STEP = 1.1;
+
+/**
+ * The zoom rounded down to a 10 % step. Compact faces are counter-scaled by its inverse, so
+ * their words stay between 12 and 13.2 px on screen while the styles change only when the
+ * zoom crosses a step, not on every frame of a zoom gesture.
+ */
+export function zoomStep(zoom: number): number {
+  const step = Math.pow(ZOOM_STEP, Math.floor(Math.log(zoom) / Math.log(ZOOM_STEP) + 1e-9));
+  return Math.round(step * 10000) / 10000;
+}
+
 /** The least zoom a flow opens at: whole cards with every word (Fit View goes further, to compact cards). */
 export const OPEN_MIN_ZOOM = 0.5;
 /** The analytics canvas opens no smaller than this, so every card's numbers read in full. */

@@ -4,7 +4,7 @@
  * summary, and one labelled output handle per output. Red outline and a count when the
  * validator found problems with the step. On the analytics canvas, its numbers below.
  */
-import { useMemo, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { Handle, Position } from "@xyflow/react";
 import { TriangleAlert, type LucideIcon } from "lucide-react";
 import { definitionOf, type NodeKind } from "@/server/engine/nodes";
@@ -13,6 +13,7 @@ import type { StepNames } from "@/server/engine/predicate";
 import type { FlowNode } from "@/server/engine/graph";
 import { cn } from "@/components/ui/cn";
 import { CompactHeadline, NodeStatsBlock } from "../analytics/node-stats";
+import { useCompact } from "../compact-context";
 import { useBuilder } from "../store-provider";
 import { TONES, type Tone } from "./types";
 
@@ -54,6 +55,14 @@ export function stepNamesOf(
   );
 }
 
+/** Other steps' titles by id, looked up only for the ids asked about. */
+function namesIn(nodes: readonly { id: string; type: NodeKind; data: unknown }[]): StepNames {
+  return (id) => {
+    const node = nodes.find((n) => n.id === id);
+    return node ? stepNamesOf([node])?.(id) : undefined;
+  };
+}
+
 /** The title of a zoomed-out card: the summary without its "Email: " lead-in (the icon says that). */
 export function compactTitle(label: string, summary: string): string {
   const lead = `${label}: `;
@@ -79,10 +88,15 @@ export function NodeCard({
 }) {
   const issueCount = useBuilder((s) => s.issuesByNode[id]?.length ?? 0);
   const firstIssue = useBuilder((s) => s.issuesByNode[id]?.[0]?.message ?? null);
-  // Only a condition can point at another step ("opened “Email: …”"): only its card follows the others.
-  const flowNodes = useBuilder((s) => (kind === "condition" ? s.nodes : null));
-  const names = useMemo(() => stepNamesOf(flowNodes), [flowNodes]);
-  const { label, summary, outputs } = describeNode(kind, config, names);
+  // Only a condition can point at another step ("opened “Email: …”"): its card follows the
+  // titles it names (a string, so it re-renders only when one of them changes).
+  const namedSummary = useBuilder((s) =>
+    kind === "condition" ? describeNode(kind, config, namesIn(s.nodes)).summary : null,
+  );
+  const described = describeNode(kind, config);
+  const { label, outputs } = described;
+  const summary = namedSummary ?? described.summary;
+  const compact = useCompact();
   const branched = outputs.length > 1;
   return (
     <div
@@ -136,15 +150,15 @@ export function NodeCard({
       </div>
       <NodeStatsBlock id={id} kind={kind} />
       {/* Zoomed out (semantic zoom, see builder.css): the kind's icon, a large title and one number. */}
-      <div className="flow-card-compact" aria-hidden data-testid="node-compact">
-        <div className="flow-card-compact-title">
+      {compact && (
+        <div className="flow-card-compact" aria-hidden data-testid="node-compact">
           <span className={cn("flow-card-compact-icon", TONES[tone].icon)}>
             <Icon />
           </span>
           <span className="flow-card-compact-text">{compactTitle(label, summary)}</span>
+          <CompactHeadline id={id} kind={kind} />
         </div>
-        <CompactHeadline id={id} kind={kind} />
-      </div>
+      )}
       {branched && (
         <div className="flow-output-labels flex border-t border-slate-100" aria-hidden>
           {outputs.map((o) => (
