@@ -80,25 +80,28 @@ export async function listContacts(
   const search = input.search ? contactSearch(input.search) : null;
   const cursor = input.cursor;
   if (cursor && (cursor[0] === "search") !== Boolean(search)) throw badRequest(BAD_CURSOR, "cursor");
+  // The total and the page are read side by side (two connections on Postgres).
   const total = db
     .select({ n: count() })
     .from(contacts)
-    .where(and(...filters));
-  let items: Array<ListedContact & { rank?: number; distance?: number }>;
-  if (search) {
-    const after =
-      cursor?.[0] === "search"
-        ? sql`(${search.rank}, ${search.distance}, ${contacts.id}) > (${cursor[1]}::int, ${cursor[2]}::real, ${cursor[3]}::uuid)`
-        : undefined;
-    items = await db
-      .select({ ...listedColumns, rank: search.rank, distance: search.distance })
-      .from(contacts)
-      .where(and(...filters, after))
-      .orderBy(search.rank, search.distance, asc(contacts.id))
-      .limit(input.limit + 1);
-  } else {
-    items = await browseByEmail(db, filters, input.limit + 1, cursor?.[0] === "email" ? cursor : undefined);
-  }
+    .where(and(...filters))
+    .then(([row]) => row?.n ?? 0);
+  const listed: Promise<Array<ListedContact & { rank?: number; distance?: number }>> = search
+    ? db
+        .select({ ...listedColumns, rank: search.rank, distance: search.distance })
+        .from(contacts)
+        .where(
+          and(
+            ...filters,
+            cursor?.[0] === "search"
+              ? sql`(${search.rank}, ${search.distance}, ${contacts.id}) > (${cursor[1]}::int, ${cursor[2]}::real, ${cursor[3]}::uuid)`
+              : undefined,
+          ),
+        )
+        .orderBy(search.rank, search.distance, asc(contacts.id))
+        .limit(input.limit + 1)
+    : browseByEmail(db, filters, input.limit + 1, cursor?.[0] === "email" ? cursor : undefined);
+  const [items, n] = await Promise.all([listed, total]);
   const more = items.length > input.limit;
   const page = items.slice(0, input.limit);
   const last = page.at(-1);
@@ -108,10 +111,9 @@ export async function listContacts(
         ? encodeCursor(CONTACTS_LIST, ["search", last.rank ?? 2, last.distance ?? 0, last.id])
         : encodeCursor(CONTACTS_LIST, ["email", last.email, last.id])
       : null;
-  const [counted] = await total;
   return {
     items: page.map(({ rank: _rank, distance: _distance, ...c }) => c),
-    total: counted?.n ?? 0,
+    total: n,
     nextCursor,
   };
 }
