@@ -29,7 +29,9 @@ const handle = await openDb({ url, maxConnections: 4 });
 const sql = postgres(url, { max: 1, onnotice: () => {} });
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const line = (what: string, p: Percentiles, unit: string) =>
-  console.log(`${what.padEnd(34)} p50 ${ms(p.p50).padStart(9)}  p99 ${ms(p.p99).padStart(9)}  (${Math.round(p.rows).toLocaleString("en")} ${unit} on average)`);
+  console.log(
+    `${what.padEnd(34)} p50 ${ms(p.p50).padStart(9)}  p99 ${ms(p.p99).padStart(9)}  (${Math.round(p.rows).toLocaleString("en")} ${unit} on average)`,
+  );
 
 try {
   let [shop] = await sql<{ id: string; contacts: number }[]>`
@@ -37,11 +39,14 @@ try {
     from workspaces w where w.name = 'Scale shop' limit 1`;
   if (!shop || shop.contacts !== CONTACTS) {
     if (shop) await sql`delete from workspaces where id = ${shop.id}`;
-    console.log(`Loading ${CONTACTS.toLocaleString("en")} contacts and ${EVENTS.toLocaleString("en")} events…`);
+    console.log(
+      `Loading ${CONTACTS.toLocaleString("en")} contacts and ${EVENTS.toLocaleString("en")} events…`,
+    );
     const generated = await generateShop(sql, {
       contacts: CONTACTS,
       events: EVENTS,
-      onProgress: (what, done, total) => process.stdout.write(`\r  ${what} ${done.toLocaleString("en")} / ${total.toLocaleString("en")}   `),
+      onProgress: (what, done, total) =>
+        process.stdout.write(`\r  ${what} ${done.toLocaleString("en")} / ${total.toLocaleString("en")}   `),
     });
     const history = await addContactHistory(sql, {
       workspaceId: generated.workspaceId,
@@ -58,14 +63,18 @@ try {
     console.log(`Reusing the shop in ${DB_NAME} (${CONTACTS.toLocaleString("en")} contacts)`);
   }
   const search = await benchSearch(handle.db, sql, { workspaceId: shop.id, contacts: CONTACTS });
-  console.log(`\nContact search at ${CONTACTS.toLocaleString("en")} contacts, 200 queries each (target p99 ≤ 100 ms):`);
+  console.log(
+    `\nContact search at ${CONTACTS.toLocaleString("en")} contacts, 200 queries each (target p99 ≤ 100 ms):`,
+  );
   line("  one word (a first or last name)", search.oneWord, "matches");
   line("  two words (first and last name)", search.twoWords, "matches");
   line("  email prefix", search.emailPrefix, "matches");
   const page = await benchContactPage(handle.db, sql, { workspaceId: shop.id, contacts: CONTACTS });
   console.log(`\nContact page data, 200 contacts (target p99 ≤ 200 ms):`);
   line("  profile, journeys, messages, timeline", page, "messages and events shown");
-  const [size] = await sql<{ size: string }[]>`select pg_size_pretty(pg_database_size(current_database())) as size`;
+  const [size] = await sql<
+    { size: string }[]
+  >`select pg_size_pretty(pg_database_size(current_database())) as size`;
   console.log(`\nDatabase size on disk: ${size!.size}`);
 } finally {
   await sql.end();

@@ -77,7 +77,8 @@ export async function benchSearch(
   const run = async (terms: string[]) => {
     const samples: number[] = [];
     const matched: number[] = [];
-    for (const term of terms.slice(0, 5)) await listContacts(db, { workspaceId: options.workspaceId, search: term, limit: 50 });
+    for (const term of terms.slice(0, 5))
+      await listContacts(db, { workspaceId: options.workspaceId, search: term, limit: 50 });
     for (const term of terms) {
       const page = await timed(samples, () =>
         listContacts(db, { workspaceId: options.workspaceId, search: term, limit: 50 }),
@@ -139,7 +140,12 @@ export async function addContactHistory(
   const now = (options.now ?? new Date()).toISOString();
   const graph = JSON.stringify({
     nodes: [
-      { id: "trigger", kind: "trigger", position: { x: 0, y: 0 }, config: { kind: "trigger", event: "Placed Order" } },
+      {
+        id: "trigger",
+        kind: "trigger",
+        position: { x: 0, y: 0 },
+        config: { kind: "trigger", event: "Placed Order" },
+      },
     ],
     edges: [],
   });

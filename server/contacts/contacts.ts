@@ -4,7 +4,7 @@ import type { DbOrTx } from "@/server/db/client";
 import { channel, consentStatus, contacts, events } from "@/server/db/schema";
 import { badRequest, notFound } from "@/server/errors";
 import { BAD_CURSOR, encodeCursor, UuidKey } from "@/server/pagination/cursor";
-import { contactSearch } from "@/server/contacts/search";
+import { contactSearch } from "@/server/db/queries/contact-search";
 
 export const CONSENT_CHANNELS = channel.enumValues;
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];

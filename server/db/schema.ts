@@ -206,9 +206,7 @@ export const contacts = pgTable(
      * Name, email, customer id and phone, folded for search (`server/db/search-fold.ts`);
      * written by Postgres, indexed by trigrams so any word of a name or part of an email is found fast.
      */
-    searchText: text("search_text")
-      .notNull()
-      .generatedAlwaysAs(sql.raw(SEARCH_TEXT_SQL)),
+    searchText: text("search_text").notNull().generatedAlwaysAs(sql.raw(SEARCH_TEXT_SQL)),
   },
   (t) => [
     uniqueIndex("contacts_workspace_external_uq").on(t.workspaceId, t.externalId),

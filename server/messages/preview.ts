@@ -5,7 +5,7 @@
  * editor, never a blank preview); a contact or event outside the workspace is NOT_FOUND.
  */
 import { and, desc, eq, max, type SQL } from "drizzle-orm";
-import { contactSearch } from "@/server/contacts/search";
+import { contactSearch } from "@/server/db/queries/contact-search";
 import type { DbOrTx } from "@/server/db/client";
 import { contacts, events, type workspaces } from "@/server/db/schema";
 import { appUrl } from "@/server/env";

@@ -43,5 +43,7 @@ export function cursorField<T extends z.ZodType>(list: string, key: T) {
 }
 
 /** A timestamp as Postgres prints it (microseconds and offset), so a cursor compares exactly. */
-export const TimestampKey = z.string().regex(/^\d{4,}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d(:\d\d){0,2}|Z)?$/);
+export const TimestampKey = z
+  .string()
+  .regex(/^\d{4,}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d(:\d\d){0,2}|Z)?$/);
 export const UuidKey = z.uuid();

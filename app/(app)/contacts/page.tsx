@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { redirect } from "next/navigation";
+import { TRPCError } from "@trpc/server";
 import { getCaller } from "@/trpc/server";
 import { PageHeader } from "@/components/shell/page-header";
 import { ConsentBadge } from "@/components/contacts/consent-badge";
@@ -38,14 +40,23 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
   const q = params.q?.trim().slice(0, 200) || undefined;
   const caller = await getCaller();
   const [{ items, total, nextCursor }, eventNames] = await Promise.all([
-    caller.contacts.list({
-      search: q,
-      consent: channel && status ? { channel, status } : undefined,
-      hasProperty: property,
-      didEvent: event,
-      limit: PAGE,
-      cursor: after,
-    }),
+    caller.contacts
+      .list({
+        search: q,
+        consent: channel && status ? { channel, status } : undefined,
+        hasProperty: property,
+        didEvent: event,
+        limit: PAGE,
+        cursor: after,
+      })
+      .catch((error: unknown) => {
+        // A cursor from an edited or outdated address: show the first page instead.
+        if (after && error instanceof TRPCError && error.code === "BAD_REQUEST") {
+          const { after: _after, ...rest } = params;
+          redirect(`/contacts?${new URLSearchParams(rest).toString()}`);
+        }
+        throw error;
+      }),
     caller.contacts.eventNames(),
   ]);
   const query = { q, channel, consent: status, property, event };

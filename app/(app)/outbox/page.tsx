@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import Link from "next/link";
+import { redirect } from "next/navigation";
+import { TRPCError } from "@trpc/server";
 import { Inbox, LayoutGrid } from "lucide-react";
 import { getCaller } from "@/trpc/server";
 import { CHANNELS as CHANNEL_LIST, type Channel } from "@/server/engine/facts";
@@ -60,7 +62,12 @@ export default async function OutboxPage({
   const caller = await getCaller();
   const [listed, total] = await Promise.all([
     // One more than a page: whether it exists says if there is an older page.
-    caller.outbox.list({ channel, status, limit: PAGE + 1, cursor: after }),
+    caller.outbox.list({ channel, status, limit: PAGE + 1, cursor: after }).catch((error: unknown) => {
+      // A cursor from an edited or outdated address: show the newest messages instead.
+      if (after && error instanceof TRPCError && error.code === "BAD_REQUEST")
+        redirect(href({ channel, status }));
+      throw error;
+    }),
     caller.outbox.count({ channel, status }),
   ]);
   const rows = listed.slice(0, PAGE);
@@ -130,7 +137,10 @@ export default async function OutboxPage({
               ) : null}
               <span>{`${rows.length.toLocaleString("en")} shown of ${total.toLocaleString("en")}`}</span>
               {older ? (
-                <Link className="text-indigo-700 hover:underline" href={href({ channel, status, after: older })}>
+                <Link
+                  className="text-indigo-700 hover:underline"
+                  href={href({ channel, status, after: older })}
+                >
                   Older →
                 </Link>
               ) : null}

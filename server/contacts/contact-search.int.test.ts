@@ -14,15 +14,40 @@ beforeAll(async () => {
   shop = await createMember(t.db, "Shop");
   other = await createMember(t.db, "Other");
   await t.db.insert(contacts).values([
-    { workspaceId: shop.workspace.id, email: "lucas.rossi@example.com", firstName: "Lucas", lastName: "Rossi" },
-    { workspaceId: shop.workspace.id, email: "lucas.bianchi@example.com", firstName: "Lucas", lastName: "Bianchi" },
-    { workspaceId: shop.workspace.id, email: "marco.rossi@example.com", firstName: "Marco", lastName: "Rossi" },
-    { workspaceId: shop.workspace.id, email: "l.rossini@example.com", firstName: "Luca", lastName: "Rossini" },
+    {
+      workspaceId: shop.workspace.id,
+      email: "lucas.rossi@example.com",
+      firstName: "Lucas",
+      lastName: "Rossi",
+    },
+    {
+      workspaceId: shop.workspace.id,
+      email: "lucas.bianchi@example.com",
+      firstName: "Lucas",
+      lastName: "Bianchi",
+    },
+    {
+      workspaceId: shop.workspace.id,
+      email: "marco.rossi@example.com",
+      firstName: "Marco",
+      lastName: "Rossi",
+    },
+    {
+      workspaceId: shop.workspace.id,
+      email: "l.rossini@example.com",
+      firstName: "Luca",
+      lastName: "Rossini",
+    },
     { workspaceId: shop.workspace.id, email: "lucas@example.com", firstName: "Luke", lastName: "Smith" },
     { workspaceId: shop.workspace.id, email: "pepe@example.com", firstName: "José", lastName: "Álvarez" },
     { workspaceId: shop.workspace.id, email: "jm@example.com", firstName: "JÜRGEN", lastName: "MÜLLER" },
     { workspaceId: shop.workspace.id, externalId: "CUST-00917", phone: "+15550100917", firstName: "Nora" },
-    { workspaceId: other.workspace.id, email: "lucas.rossi@other.example", firstName: "Lucas", lastName: "Rossi" },
+    {
+      workspaceId: other.workspace.id,
+      email: "lucas.rossi@other.example",
+      firstName: "Lucas",
+      lastName: "Rossi",
+    },
   ]);
 });
 afterAll(() => t.close());
@@ -151,7 +176,12 @@ describe(`keyset pages (${testDriver()})`, () => {
       expect(res.status).toBe(400);
       expect(Object.keys(res.body.error?.json.data.fieldErrors ?? {})).toEqual(["cursor"]);
     }
-    const searchCursor = encodeCursor("contacts", ["search", 2, -0.5, "00000000-0000-4000-8000-000000000000"]);
+    const searchCursor = encodeCursor("contacts", [
+      "search",
+      2,
+      -0.5,
+      "00000000-0000-4000-8000-000000000000",
+    ]);
     const mixed = await callHttp(t.db, shop.user, "contacts.list", { cursor: searchCursor }, "query");
     expect(mixed.status).toBe(400);
     expect(Object.keys(mixed.body.error?.json.data.fieldErrors ?? {})).toEqual(["cursor"]);

@@ -44,9 +44,7 @@ export function contactSearch(query: string): ContactSearch | null {
   if (words.length === 0) return null;
   const whole = words.join(" ");
   return {
-    where: and(
-      ...words.map((w) => sql`${contacts.searchText} like ('%' || ${fold(escapeLike(w))} || '%')`),
-    )!,
+    where: and(...words.map((w) => sql`${contacts.searchText} like ('%' || ${fold(escapeLike(w))} || '%')`))!,
     rank: sql<number>`(case when lower(${contacts.email}) = lower(${whole}) then 0 when lower(${contacts.email}) like (lower(${escapeLike(whole)}) || '%') then 1 else 2 end)`.mapWith(
       Number,
     ),
