@@ -80,28 +80,48 @@ export async function listContacts(
   const search = input.search ? contactSearch(input.search) : null;
   const cursor = input.cursor;
   if (cursor && (cursor[0] === "search") !== Boolean(search)) throw badRequest(BAD_CURSOR, "cursor");
-  // The total and the page are read side by side (two connections on Postgres).
-  const total = db
-    .select({ n: count() })
-    .from(contacts)
-    .where(and(...filters))
-    .then(([row]) => row?.n ?? 0);
-  const listed: Promise<Array<ListedContact & { rank?: number; distance?: number }>> = search
-    ? db
-        .select({ ...listedColumns, rank: search.rank, distance: search.distance })
-        .from(contacts)
-        .where(
-          and(
-            ...filters,
-            cursor?.[0] === "search"
-              ? sql`(${search.rank}, ${search.distance}, ${contacts.id}) > (${cursor[1]}::int, ${cursor[2]}::real, ${cursor[3]}::uuid)`
-              : undefined,
-          ),
-        )
-        .orderBy(search.rank, search.distance, asc(contacts.id))
-        .limit(input.limit + 1)
-    : browseByEmail(db, filters, input.limit + 1, cursor?.[0] === "email" ? cursor : undefined);
-  const [items, n] = await Promise.all([listed, total]);
+  let items: Array<ListedContact & { rank?: number; distance?: number }> = [];
+  let n: number | undefined;
+  if (search) {
+    // Ranking reads every match anyway, so the same pass counts them (`count(*) over ()`,
+    // taken before the cursor narrows to the rows after it).
+    const matches = db
+      .select({
+        ...listedColumns,
+        rank: search.rank.as("rank"),
+        distance: search.distance.as("distance"),
+        matched: sql<number>`count(*) over ()`.mapWith(Number).as("matched"),
+      })
+      .from(contacts)
+      .where(and(...filters))
+      .as("matches");
+    const rows = await db
+      .select()
+      .from(matches)
+      .where(
+        cursor?.[0] === "search"
+          ? sql`(${matches.rank}, ${matches.distance}, ${matches.id}) > (${cursor[1]}::int, ${cursor[2]}::real, ${cursor[3]}::uuid)`
+          : undefined,
+      )
+      .orderBy(matches.rank, matches.distance, asc(matches.id))
+      .limit(input.limit + 1);
+    items = rows.map(({ matched: _matched, ...c }) => c);
+    n = rows[0]?.matched;
+  }
+  const counted = () =>
+    db
+      .select({ n: count() })
+      .from(contacts)
+      .where(and(...filters));
+  if (!search) {
+    // The page and the total side by side (two connections on Postgres).
+    const browsed = browseByEmail(db, filters, input.limit + 1, cursor?.[0] === "email" ? cursor : undefined);
+    const [rows, [row]] = await Promise.all([browsed, counted()]);
+    items = rows;
+    n = row?.n;
+  }
+  // A search page after its last match (rows removed meanwhile) still says how many match.
+  n ??= (await counted())[0]?.n ?? 0;
   const more = items.length > input.limit;
   const page = items.slice(0, input.limit);
   const last = page.at(-1);
