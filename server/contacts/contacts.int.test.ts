@@ -130,9 +130,12 @@ describe(`contacts list filters (${testDriver()})`, () => {
   });
 
   it("pages", async () => {
-    const page = await a.caller.contacts.list({ limit: 2, offset: 2 });
+    const first = await a.caller.contacts.list({ limit: 2 });
+    expect(emails(first)).toEqual(["ann@example.com", "ben@example.com"]);
+    const page = await a.caller.contacts.list({ limit: 2, cursor: first.nextCursor! });
     expect(emails(page)).toEqual(["cat@example.com"]);
     expect(page.total).toBe(3);
+    expect(page.nextCursor).toBeNull();
   });
 });
 

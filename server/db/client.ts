@@ -59,11 +59,17 @@ export function defaultDataDir(): string {
   return path.join(env().TIDINGS_DATA_DIR ?? path.join(process.cwd(), ".data"), "pglite");
 }
 
+/** The Postgres extensions the migrations create, loaded into every PGlite instance (search's trigrams). */
+export async function pgliteExtensions() {
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  return { pg_trgm };
+}
+
 async function openPglite(dataDir: string): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   if (!dataDir.startsWith("memory://")) mkdirSync(path.dirname(dataDir), { recursive: true });
-  const client = new PGlite(dataDir);
+  const client = new PGlite(dataDir, { extensions: await pgliteExtensions() });
   await client.waitReady;
   const db = drizzle({ client, schema }) as unknown as Db;
   return pgliteHandle(client, db);

@@ -3,6 +3,7 @@
  * Every row that belongs to a workspace carries `workspace_id`, and it leads the indexes.
  */
 import { sql } from "drizzle-orm";
+import { SEARCH_TEXT_SQL } from "./search-fold";
 import {
   bigint,
   bigserial,
@@ -202,12 +203,21 @@ export const contacts = pgTable(
     linkVersion: integer("link_version").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /**
+     * Name, email, customer id and phone, folded for search (`server/db/search-fold.ts`);
+     * written by Postgres, indexed by trigrams so any word of a name or part of an email is found fast.
+     */
+    searchText: text("search_text").notNull().generatedAlwaysAs(sql.raw(SEARCH_TEXT_SQL)),
   },
   (t) => [
     uniqueIndex("contacts_workspace_external_uq").on(t.workspaceId, t.externalId),
     /** One contact per email in a workspace, whatever the letter case (identify merges into it). */
     uniqueIndex("contacts_workspace_email_uq").on(t.workspaceId, sql`lower(${t.email})`),
     index("contacts_workspace_created_idx").on(t.workspaceId, t.createdAt),
+    /** The contacts list's order (email, then id), read page by page from a cursor. */
+    index("contacts_workspace_email_id_idx").on(t.workspaceId, t.email, t.id),
+    /** Search: every word of the query is a `like '%word%'` on the folded text (pg_trgm). */
+    index("contacts_search_trgm_idx").using("gin", t.searchText.op("gin_trgm_ops")),
     /** Finds the contact an anonymous id was merged into (`anonymous_ids && array[...]`). */
     index("contacts_anonymous_ids_idx").using("gin", t.anonymousIds),
   ],
@@ -273,6 +283,8 @@ export const events = pgTable(
     index("events_workspace_name_time_idx").on(t.workspaceId, t.name, t.occurredAt),
     /** A forecast reads a window of the workspace's events in time order, by keyset. */
     index("events_workspace_time_id_idx").on(t.workspaceId, t.occurredAt, t.id),
+    /** A contact's timeline, newest first, whatever the event's name. */
+    index("events_workspace_contact_time_idx").on(t.workspaceId, t.contactId, t.occurredAt, t.id),
     index("events_untriggered_idx")
       .on(t.receivedAt)
       .where(sql`${t.triggeredAt} is null`),
@@ -588,7 +600,9 @@ export const messages = pgTable(
   (t) => [
     uniqueIndex("messages_enrollment_node_visit_uq").on(t.enrollmentId, t.nodeId, t.visit),
     index("messages_workspace_flow_node_idx").on(t.workspaceId, t.flowId, t.nodeId, t.createdAt),
-    index("messages_workspace_contact_created_idx").on(t.workspaceId, t.contactId, t.createdAt),
+    index("messages_workspace_contact_created_idx").on(t.workspaceId, t.contactId, t.createdAt, t.id),
+    /** The Outbox, newest first, page by page. */
+    index("messages_workspace_created_idx").on(t.workspaceId, t.createdAt, t.id),
     index("messages_provider_message_idx").on(t.providerMessageId),
     index("messages_dispatch_idx")
       .on(t.nextAttemptAt)

@@ -4,7 +4,8 @@
  * for sample data. Render and merge errors come back as data (shown inline in the
  * editor, never a blank preview); a contact or event outside the workspace is NOT_FOUND.
  */
-import { and, desc, eq, ilike, max, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, max, type SQL } from "drizzle-orm";
+import { contactSearch } from "@/server/db/queries/contact-search";
 import type { DbOrTx } from "@/server/db/client";
 import { contacts, events, type workspaces } from "@/server/db/schema";
 import { appUrl } from "@/server/env";
@@ -480,10 +481,6 @@ export type PreviewContact = {
   lastEventAt: Date | null;
 };
 
-function likePattern(search: string): string {
-  return `%${search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-}
-
 /**
  * Contacts to preview with. With `eventName`, only contacts who had that event, most
  * recent first, so a cart email is previewed with someone who has a cart.
@@ -493,16 +490,9 @@ export async function listPreviewContacts(
   input: { workspaceId: string; search?: string | undefined; eventName?: string | undefined; limit: number },
 ): Promise<PreviewContact[]> {
   const conditions: SQL[] = [eq(contacts.workspaceId, input.workspaceId)];
-  if (input.search) {
-    const like = likePattern(input.search);
-    const match = or(
-      ilike(contacts.email, like),
-      ilike(contacts.firstName, like),
-      ilike(contacts.lastName, like),
-      ilike(contacts.phone, like),
-    );
-    if (match) conditions.push(match);
-  }
+  // Name, email, customer id or phone, word by word, through the trigram index.
+  const search = input.search ? contactSearch(input.search) : null;
+  if (search) conditions.push(search.where);
   const columns = {
     id: contacts.id,
     firstName: contacts.firstName,

@@ -12,15 +12,23 @@ import { emailWorkspaceFor, messageRenderContext, unsubscribeLinks } from "@/ser
 import { linkSigningKey } from "@/server/messages/consent";
 import { readLink, safeDestination } from "@/server/analytics/tracking";
 import { buildMergeContext, renderMerge } from "@/server/channels/merge";
+import { encodeCursor, TimestampKey, UuidKey } from "@/server/pagination/cursor";
+import { z } from "zod";
 
 export type OutboxChannel = (typeof messages.$inferSelect)["channel"];
 export type OutboxStatus = (typeof messages.$inferSelect)["status"];
 export type OutboxEventType = (typeof messageEvents.$inferSelect)["type"];
 
+/** Where a page of the Outbox ends: the last message's creation time (as Postgres prints it) and id. */
+export const OutboxCursor = z.tuple([TimestampKey, UuidKey]);
+export type OutboxCursor = z.infer<typeof OutboxCursor>;
+export const OUTBOX_LIST = "outbox";
+
 export type OutboxFilter = {
   workspaceId: string;
   limit: number;
-  offset?: number;
+  /** Messages older than this one (newest first, page after page). */
+  cursor?: OutboxCursor | undefined;
   channel?: OutboxChannel | undefined;
   status?: OutboxStatus | undefined;
   /** One contact's messages (the contact page). */
@@ -44,6 +52,11 @@ function filterConditions(input: OutboxFilter): SQL[] {
   if (input.since) where.push(gte(messages.createdAt, input.since));
   if (input.until) where.push(lt(messages.createdAt, input.until));
   if (input.contactId) where.push(eq(messages.contactId, input.contactId));
+  if (input.cursor) {
+    where.push(
+      sql`(${messages.createdAt}, ${messages.id}) < (${input.cursor[0]}::timestamptz, ${input.cursor[1]}::uuid)`,
+    );
+  }
   return where;
 }
 
@@ -68,6 +81,7 @@ export async function listOutbox(db: DbOrTx, input: OutboxFilter) {
       skipReason: messages.skipReason,
       lastError: messages.lastError,
       createdAt: messages.createdAt,
+      createdAtKey: sql<string>`${messages.createdAt}::text`,
       sentAt: messages.sentAt,
       flowId: messages.flowId,
       flowName: flows.name,
@@ -84,8 +98,7 @@ export async function listOutbox(db: DbOrTx, input: OutboxFilter) {
     )
     .where(and(...filterConditions(input)))
     .orderBy(desc(messages.createdAt), desc(messages.id))
-    .limit(input.limit)
-    .offset(input.offset ?? 0);
+    .limit(input.limit);
   const ids = rows.map((r) => r.id);
   const eventRows = ids.length
     ? await db
@@ -131,6 +144,7 @@ export async function listOutbox(db: DbOrTx, input: OutboxFilter) {
       enrollmentId,
       renderedSubject,
       system,
+      createdAtKey,
       ...r
     } = row;
     const isTest = enrollmentId === null && r.flowId === null && system === null;
@@ -141,13 +155,15 @@ export async function listOutbox(db: DbOrTx, input: OutboxFilter) {
       isTest,
       contactName: [contactFirstName, contactLastName].filter(Boolean).join(" ") || null,
       events: eventsOf.get(r.id) ?? {},
+      /** The cursor of the page that follows this message. */
+      cursor: encodeCursor(OUTBOX_LIST, [createdAtKey, r.id]),
     };
   });
 }
 
 export async function countOutbox(
   db: DbOrTx,
-  input: Omit<OutboxFilter, "limit" | "offset">,
+  input: Omit<OutboxFilter, "limit" | "cursor">,
 ): Promise<number> {
   const [row] = await db
     .select({ n: count() })

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
-import { wrapPglite, openDb, type DbHandle } from "@/server/db/client";
+import { pgliteExtensions, wrapPglite, openDb, type DbHandle } from "@/server/db/client";
 
 export interface TestDb extends DbHandle {
   /** postgres:// URL of this database (postgres driver only), for spawning worker processes. */
@@ -17,7 +17,7 @@ export async function createTestDb(): Promise<TestDb> {
   if (driver === "pglite") {
     const { PGlite } = await import("@electric-sql/pglite");
     const tar = readFileSync(inject("pgliteSnapshot"));
-    const client = new PGlite({ loadDataDir: new Blob([tar]) });
+    const client = new PGlite({ loadDataDir: new Blob([tar]), extensions: await pgliteExtensions() });
     await client.waitReady;
     return wrapPglite(client);
   }

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { redirect } from "next/navigation";
+import { TRPCError } from "@trpc/server";
 import { getCaller } from "@/trpc/server";
 import { PageHeader } from "@/components/shell/page-header";
 import { ConsentBadge } from "@/components/contacts/consent-badge";
@@ -16,7 +18,8 @@ const selectClass =
 
 type Params = {
   q?: string;
-  page?: string;
+  /** The cursor of the page shown (the previous page's last contact). */
+  after?: string;
   channel?: string;
   consent?: string;
   property?: string;
@@ -29,22 +32,31 @@ function pick<T extends string>(options: readonly T[], value: string | undefined
 
 export default async function ContactsPage({ searchParams }: { searchParams: Promise<Params> }) {
   const params = await searchParams;
-  const pageNo = Math.max(0, Number.parseInt(params.page ?? "0", 10) || 0);
+  const after = params.after?.slice(0, 2000) || undefined;
   const channel = pick(CHANNELS, params.channel);
   const status = pick(STATUSES, params.consent);
   const property = params.property?.trim().slice(0, 200) || undefined;
   const event = params.event?.trim().slice(0, 200) || undefined;
   const q = params.q?.trim().slice(0, 200) || undefined;
   const caller = await getCaller();
-  const [{ items, total }, eventNames] = await Promise.all([
-    caller.contacts.list({
-      search: q,
-      consent: channel && status ? { channel, status } : undefined,
-      hasProperty: property,
-      didEvent: event,
-      limit: PAGE,
-      offset: pageNo * PAGE,
-    }),
+  const [{ items, total, nextCursor }, eventNames] = await Promise.all([
+    caller.contacts
+      .list({
+        search: q,
+        consent: channel && status ? { channel, status } : undefined,
+        hasProperty: property,
+        didEvent: event,
+        limit: PAGE,
+        cursor: after,
+      })
+      .catch((error: unknown) => {
+        // A cursor from an edited or outdated address: show the first page instead.
+        if (after && error instanceof TRPCError && error.code === "BAD_REQUEST") {
+          const { after: _after, ...rest } = params;
+          redirect(`/contacts?${new URLSearchParams(rest).toString()}`);
+        }
+        throw error;
+      }),
     caller.contacts.eventNames(),
   ]);
   const query = { q, channel, consent: status, property, event };
@@ -162,23 +174,20 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
           </tbody>
         </table>
         <div className="mt-4 flex items-center gap-3 text-sm text-slate-600">
-          {pageNo > 0 && (
-            <Link
-              className="text-indigo-700 hover:underline"
-              href={{ query: { ...query, page: pageNo - 1 } }}
-            >
-              ← Previous
+          {after && (
+            <Link className="text-indigo-700 hover:underline" href={{ query: query }}>
+              ← First page
             </Link>
           )}
           <span>
             {total === 0
               ? "No contacts"
-              : `${pageNo * PAGE + 1}–${Math.min(total, (pageNo + 1) * PAGE)} of ${total}`}
+              : `${items.length.toLocaleString("en")} shown of ${total.toLocaleString("en")}`}
           </span>
-          {(pageNo + 1) * PAGE < total && (
+          {nextCursor && (
             <Link
               className="text-indigo-700 hover:underline"
-              href={{ query: { ...query, page: pageNo + 1 } }}
+              href={{ query: { ...query, after: nextCursor } }}
             >
               Next →
             </Link>

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import Link from "next/link";
+import { redirect } from "next/navigation";
+import { TRPCError } from "@trpc/server";
 import { Inbox, LayoutGrid } from "lucide-react";
 import { getCaller } from "@/trpc/server";
 import { CHANNELS as CHANNEL_LIST, type Channel } from "@/server/engine/facts";
@@ -21,11 +23,11 @@ function isStatus(v: string | undefined): v is Status {
   return (STATUSES as readonly string[]).includes(v ?? "");
 }
 
-function href(q: { channel?: string | undefined; status?: string | undefined; page?: number }) {
+function href(q: { channel?: string | undefined; status?: string | undefined; after?: string | undefined }) {
   const params = new URLSearchParams();
   if (q.channel) params.set("channel", q.channel);
   if (q.status) params.set("status", q.status);
-  if (q.page) params.set("page", String(q.page));
+  if (q.after) params.set("after", q.after);
   const s = params.toString();
   return s ? `/outbox?${s}` : "/outbox";
 }
@@ -50,17 +52,26 @@ function Chip({ active, href: to, children }: { active: boolean; href: string; c
 export default async function OutboxPage({
   searchParams,
 }: {
-  searchParams: Promise<{ channel?: string; status?: string; page?: string }>;
+  /** `after`: the cursor of the last message of the page before (older messages follow it). */
+  searchParams: Promise<{ channel?: string; status?: string; after?: string }>;
 }) {
   const q = await searchParams;
   const channel = isChannel(q.channel) ? q.channel : undefined;
   const status = isStatus(q.status) ? q.status : undefined;
-  const page = Math.max(0, Number.parseInt(q.page ?? "0", 10) || 0);
+  const after = q.after?.slice(0, 2000) || undefined;
   const caller = await getCaller();
-  const [rows, total] = await Promise.all([
-    caller.outbox.list({ channel, status, limit: PAGE, offset: page * PAGE }),
+  const [listed, total] = await Promise.all([
+    // One more than a page: whether it exists says if there is an older page.
+    caller.outbox.list({ channel, status, limit: PAGE + 1, cursor: after }).catch((error: unknown) => {
+      // A cursor from an edited or outdated address: show the newest messages instead.
+      if (after && error instanceof TRPCError && error.code === "BAD_REQUEST")
+        redirect(href({ channel, status }));
+      throw error;
+    }),
     caller.outbox.count({ channel, status }),
   ]);
+  const rows = listed.slice(0, PAGE);
+  const older = listed.length > PAGE ? rows.at(-1)?.cursor : undefined;
   const filtered = Boolean(channel || status);
   return (
     <>
@@ -119,19 +130,16 @@ export default async function OutboxPage({
           <>
             <OutboxTable rows={rows} />
             <div className="flex items-center gap-3 text-sm text-slate-600">
-              {page > 0 ? (
-                <Link
-                  className="text-indigo-700 hover:underline"
-                  href={href({ channel, status, page: page - 1 })}
-                >
-                  ← Newer
+              {after ? (
+                <Link className="text-indigo-700 hover:underline" href={href({ channel, status })}>
+                  ← Newest
                 </Link>
               ) : null}
-              <span>{`${page * PAGE + 1}–${page * PAGE + rows.length} of ${total.toLocaleString("en")}`}</span>
-              {(page + 1) * PAGE < total ? (
+              <span>{`${rows.length.toLocaleString("en")} shown of ${total.toLocaleString("en")}`}</span>
+              {older ? (
                 <Link
                   className="text-indigo-700 hover:underline"
-                  href={href({ channel, status, page: page + 1 })}
+                  href={href({ channel, status, after: older })}
                 >
                   Older →
                 </Link>

@@ -1,9 +1,12 @@
 import { z } from "zod";
 import { router, workspaceProcedure } from "@/server/api/trpc";
-import { int32, storableString } from "@/server/engine/input";
+import { storableString } from "@/server/engine/input";
+import { cursorField } from "@/server/pagination/cursor";
 import {
   CONSENT_CHANNELS,
   CONSENT_STATUSES,
+  CONTACTS_LIST,
+  ContactsCursor,
   contactTimeline,
   getContact,
   listContacts,
@@ -26,7 +29,8 @@ export const contactsRouter = router({
         hasProperty: storableString().trim().min(1).max(200, "Property name is too long").optional(),
         didEvent: storableString().trim().min(1).max(200, "Event name is too long").optional(),
         limit: z.number().int().min(1).max(200).default(50),
-        offset: int32().min(0).default(0),
+        /** The previous page's `nextCursor`; absent for the first page. */
+        cursor: cursorField(CONTACTS_LIST, ContactsCursor).optional(),
       }),
     )
     .query(({ ctx, input }) => listContacts(ctx.db, { workspaceId: ctx.workspaceId, ...input })),

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { CHANNELS } from "@/server/engine/facts";
 import { router, workspaceProcedure } from "@/server/api/trpc";
-import { int32 } from "@/server/engine/input";
 import { messageStatus } from "@/server/db/schema";
 import { appUrl } from "@/server/env";
 import { senderOf } from "@/server/messages/preview";
-import { countOutbox, getOutboxMessage, listOutbox } from "@/server/outbox/outbox";
+import { countOutbox, getOutboxMessage, listOutbox, OUTBOX_LIST, OutboxCursor } from "@/server/outbox/outbox";
+import { cursorField } from "@/server/pagination/cursor";
 
 // The values the database's enums allow, so a new status or channel is filterable at once.
 const Channel = z.enum(CHANNELS, `Pick ${CHANNELS.slice(0, -1).join(", ")} or ${CHANNELS.at(-1)}`);
@@ -21,8 +21,9 @@ export const outboxRouter = router({
     .input(
       Filter.extend({
         limit: z.number().int().min(1).max(500).default(100),
-        offset: int32().min(0).default(0),
-      }).default({ limit: 100, offset: 0 }),
+        /** A message's `cursor`: the messages older than it. */
+        cursor: cursorField(OUTBOX_LIST, OutboxCursor).optional(),
+      }).default({ limit: 100 }),
     )
     .query(({ ctx, input }) =>
       listOutbox(ctx.db, { workspaceId: ctx.workspaceId, appUrl: appUrl(), ...input }),
