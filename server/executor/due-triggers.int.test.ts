@@ -6,7 +6,9 @@
  * the orders of a batch are credited to the flows that earned them.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { and, eq } from "drizzle-orm";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { and, eq, sql } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { createMember } from "@/server/testing/fixtures";
 import { createContact, DAY, FakeClock, HOUR, publishGraph, storeEvent } from "@/server/testing/flows";
@@ -208,7 +210,7 @@ describe(`due-driven birthdays (${testDriver()})`, () => {
 });
 
 describe(`inactivity reads each customer's last order (${testDriver()})`, () => {
-  it("the last order is kept on ingest, moves with an identified visitor, and is what the 30-day lapse counts from", async () => {
+  it("the last order is kept on ingest, a late older order does not move it back, and the 30-day lapse counts from it", async () => {
     const start = Date.UTC(2026, 0, 10, 9, 0);
     const ravi = await createContact(t.db, member.workspace.id);
     await storeEvent(t.db, {
@@ -238,6 +240,41 @@ describe(`inactivity reads each customer's last order (${testDriver()})`, () => 
     await sweepTimeTriggers(t.db, start + 30 * DAY, { workspaceId: member.workspace.id });
     const got = await entries(flow.flowId);
     expect(got.map((g) => [g.contactId, g.occurrence])).toEqual([[ravi.id, iso(start + 30 * DAY)]]);
+  });
+});
+
+describe(`the migration to due-driven triggers (${testDriver()})`, () => {
+  it("fills each customer's last event from the events already stored", async () => {
+    const migration = readFileSync(
+      path.join(import.meta.dirname, "../../drizzle/0017_due_triggers_backfill.sql"),
+      "utf8",
+    ).split("--> statement-breakpoint");
+    const backfill = migration
+      .map((s) => s.trim().replace(/^--.*\n/gm, ""))
+      .find((s) => s.startsWith("INSERT INTO contact_event_last"));
+    expect(backfill).toBeDefined();
+    const at = Date.UTC(2026, 1, 1, 12, 0);
+    const kim = await createContact(t.db, member.workspace.id);
+    await storeEvent(t.db, { workspaceId: member.workspace.id, contactId: kim.id, name: "Placed Order", at });
+    await storeEvent(t.db, {
+      workspaceId: member.workspace.id,
+      contactId: kim.id,
+      name: "Placed Order",
+      at: at - DAY,
+    });
+    await storeEvent(t.db, {
+      workspaceId: member.workspace.id,
+      contactId: kim.id,
+      name: "Viewed Product",
+      at: at + HOUR,
+    });
+    await t.db.delete(contactEventLast).where(eq(contactEventLast.workspaceId, member.workspace.id));
+    await t.db.execute(sql.raw(backfill!));
+    const rows = await t.db.select().from(contactEventLast).where(eq(contactEventLast.contactId, kim.id));
+    expect(rows.map((r) => [r.eventName, r.lastAt.getTime()]).sort()).toEqual([
+      ["Placed Order", at],
+      ["Viewed Product", at + HOUR],
+    ]);
   });
 });
 
