@@ -880,7 +880,8 @@ export const contactEventLast = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.contactId, t.eventName] }),
-    index("contact_event_last_workspace_event_at_idx").on(t.workspaceId, t.eventName, t.lastAt),
+    // contact_id last: "lapsed in this window" is an index-only scan.
+    index("contact_event_last_workspace_event_at_idx").on(t.workspaceId, t.eventName, t.lastAt, t.contactId),
   ],
 );
 
