@@ -12,7 +12,7 @@
  *
  * Options (env): DATABASE_URL; BENCH_SCALE_SHOPS = "contacts:events,…" (default
  * "100000:1000000,1000000:10000000"); BENCH_SCALE_ONLY = comma-separated section names;
- * BENCH_SCALE_RUNS = sweeps measured per figure (default 3); BENCH_SCALE_BEFORE_MAX = skip the
+ * BENCH_SCALE_TRIGGERS = "birthday,inactivity" (which sweeps); BENCH_SCALE_RUNS = sweeps measured per figure (default 3); BENCH_SCALE_BEFORE_MAX = skip the
  * "before" sweeps on shops with more contacts than this; BENCH_SCALE_EMPTY_DB = database for the empty-table ingest run (default `<db>_empty`, created
  * and dropped by the run).
  *
@@ -135,6 +135,12 @@ const timeTriggers: Section = {
       await quietShop(sql, shop);
       const label = `${fmt(shop.contacts)} contacts / ${fmt(shop.events)} events`;
 
+      const triggers = (process.env.BENCH_SCALE_TRIGGERS ?? "birthday,inactivity").split(",");
+      if (triggers.includes("birthday")) await birthdaySweeps(shop, label);
+      if (triggers.includes("inactivity")) await inactivitySweeps(shop, label);
+    }
+
+    async function birthdaySweeps(shop: Shop, label: string) {
       // Birthday: 100 contacts have one on 3 December; nobody else within days of it.
       const now = Date.UTC(2026, 11, 3, 23, 0);
       await sql`update contacts set birthday = birthday + 10 where workspace_id = ${shop.workspaceId}
@@ -191,7 +197,9 @@ const timeTriggers: Section = {
         `  occurrences built once when the version went live: ${fmt(stored?.n ?? 0)} rows in ${(build.ms / 1000).toFixed(1)} s`,
       );
       await quietShop(sql, shop);
+    }
 
+    async function inactivitySweeps(shop: Shop, label: string) {
       // Inactivity: no Placed Order for 30 days; the version went live so that 100 lapse in its window.
       const nowI = BENCH_NOW.getTime();
       const [edge101] = await sql<{ at: Date }[]>`
@@ -201,7 +209,7 @@ const timeTriggers: Section = {
         order by last_at desc offset 100 limit 1`;
       if (!edge101) {
         console.log("inactivity: the shop has fewer than 101 lapsed customers; skipped");
-        continue;
+        return;
       }
       const publishedAt = new Date(edge101.at.getTime() + 30 * DAY);
       const winBack = await createBenchFlow(
