@@ -11,6 +11,7 @@ import { conversions, messageEvents, messages } from "@/server/db/schema";
 import type { Channel } from "@/server/engine/facts";
 import type { FlowGraph } from "@/server/engine/graph";
 import { eventValueCents } from "@/server/engine";
+import { rowsOf } from "@/server/db/rows";
 
 export const DEFAULT_CONVERSION_EVENT = "Placed Order";
 export const CLICK_WINDOW_SMS_PUSH_MS = 24 * 3_600_000;
@@ -136,4 +137,123 @@ export async function flowsTouchingContact(
       ),
     );
   return rows.flatMap((r) => (r.flowId ? [r.flowId] : []));
+}
+
+/**
+ * The flows whose messages reached each contact in the `lookbackDays` before its event, for a
+ * whole batch of events in one query. Keyed by the caller's `key`.
+ */
+export async function flowsTouchingContacts(
+  db: DbOrTx,
+  workspaceId: string,
+  items: ReadonlyArray<{ key: string; contactId: string; at: number }>,
+  lookbackDays: number,
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (items.length === 0) return out;
+  const payload = items.map((i) => ({
+    k: i.key,
+    contact_id: i.contactId,
+    since: new Date(i.at - lookbackDays * DAY).toISOString(),
+    at: new Date(i.at).toISOString(),
+  }));
+  const result = await db.execute(sql`
+    select distinct x.k, m.flow_id
+    from jsonb_to_recordset(${JSON.stringify(payload)}::jsonb) as x(k text, contact_id uuid, since timestamptz, at timestamptz)
+    join ${messages} m on m.workspace_id = ${workspaceId} and m.contact_id = x.contact_id
+      and m.created_at >= x.since and m.created_at <= x.at
+    where m.flow_id is not null`);
+  for (const r of rowsOf<{ k: string; flow_id: string }>(result))
+    out.set(r.k, [...(out.get(r.k) ?? []), String(r.flow_id)]);
+  return out;
+}
+
+/**
+ * `recordConversion` for many conversions at once: the touches of every (flow, contact, event)
+ * read in one query, the conversions written in one insert. Returns how many rows were written.
+ */
+export async function recordConversions(db: DbOrTx, inputs: readonly ConversionInput[]): Promise<number> {
+  const unique = [...new Map(inputs.map((i) => [`${i.flowId}:${i.event.id}`, i])).values()];
+  if (unique.length === 0) return 0;
+  const payload = unique.map((input, i) => ({
+    i,
+    workspace_id: input.workspaceId,
+    flow_id: input.flowId,
+    contact_id: input.contactId,
+    since: new Date(
+      input.event.occurredAt - Math.max(input.graph.settings.attributionDays * DAY, CLICK_WINDOW_SMS_PUSH_MS),
+    ).toISOString(),
+    at: new Date(input.event.occurredAt).toISOString(),
+  }));
+  const result = await db.execute(sql`
+    select x.i, t.message_id, t.node_id, t.channel, t.type, t.at
+    from jsonb_to_recordset(${JSON.stringify(payload)}::jsonb)
+      as x(i int, workspace_id uuid, flow_id uuid, contact_id uuid, since timestamptz, at timestamptz)
+    cross join lateral (
+      select m.id as message_id, m.node_id, m.channel, me.type, me.occurred_at as at
+      from ${messageEvents} me join ${messages} m on m.id = me.message_id
+      where me.workspace_id = x.workspace_id and m.flow_id = x.flow_id and m.contact_id = x.contact_id
+        and me.type in ('opened', 'clicked') and me.occurred_at >= x.since and me.occurred_at <= x.at
+      order by me.occurred_at desc
+      limit 50
+    ) t`);
+  const touches = new Map<number, Touch[]>();
+  for (const r of rowsOf<{
+    i: number;
+    message_id: string;
+    node_id: string | null;
+    channel: Channel;
+    type: Touch["type"];
+    at: string | Date;
+  }>(result))
+    touches.set(Number(r.i), [
+      ...(touches.get(Number(r.i)) ?? []),
+      {
+        messageId: String(r.message_id),
+        nodeId: r.node_id,
+        channel: r.channel,
+        type: r.type,
+        at: new Date(r.at).getTime(),
+      },
+    ]);
+  const rows = unique.flatMap((input, i) => {
+    const touch = creditedTouch(
+      touches.get(i) ?? [],
+      input.event.occurredAt,
+      input.graph.settings.attributionDays,
+    );
+    if (!touch && !input.enrollmentId) return [];
+    const currency =
+      typeof input.event.properties.currency === "string"
+        ? input.event.properties.currency.slice(0, 3).toUpperCase()
+        : "USD";
+    return [
+      {
+        workspaceId: input.workspaceId,
+        flowId: input.flowId,
+        enrollmentId: input.enrollmentId,
+        contactId: input.contactId,
+        eventId: input.event.id,
+        messageId: touch?.messageId ?? null,
+        nodeId: touch?.nodeId ?? null,
+        valueCents: eventValueCents(input.event.properties),
+        currency,
+        occurredAt: new Date(input.event.occurredAt),
+      },
+    ];
+  });
+  if (rows.length === 0) return 0;
+  const inserted = await db
+    .insert(conversions)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [conversions.flowId, conversions.eventId],
+      set: {
+        messageId: sql`coalesce(${conversions.messageId}, excluded.message_id)`,
+        nodeId: sql`coalesce(${conversions.nodeId}, excluded.node_id)`,
+        enrollmentId: sql`coalesce(${conversions.enrollmentId}, excluded.enrollment_id)`,
+      },
+    })
+    .returning({ id: conversions.id });
+  return inserted.length;
 }

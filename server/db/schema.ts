@@ -943,3 +943,90 @@ export const providerRateLimits = pgTable("provider_rate_limits", {
   tokens: doublePrecision("tokens").notNull(),
   refilledAt: tz("refilled_at").notNull(),
 });
+
+// ---------------------------------------------------------------- due-driven time triggers
+
+/**
+ * Each contact's last time of each event name, kept by the database on every insert into
+ * `events` (and when events move to another contact): "no `Placed Order` for 30 days" reads
+ * the lapsed contacts of a window through `(workspace_id, event_name, last_at)` instead of
+ * aggregating the whole event history.
+ */
+export const contactEventLast = pgTable(
+  "contact_event_last",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    eventName: text("event_name").notNull(),
+    lastAt: tz("last_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.contactId, t.eventName] }),
+    // contact_id last: "lapsed in this window" is an index-only scan.
+    index("contact_event_last_workspace_event_at_idx").on(t.workspaceId, t.eventName, t.lastAt, t.contactId),
+  ],
+);
+
+/**
+ * A date-property flow's next occurrence per contact (birthday N days before, at a local
+ * hour): the sweep reads only the rows due in its window, through `(flow_id, due_at)`.
+ * Built for the live version when it goes live (`flow_trigger_due`), re-computed for a
+ * contact when its date, time zone or properties change (`contact_trigger_dirty`), and
+ * moved on to the next occurrence once the sweep has weighed it.
+ */
+export const contactTriggerDue = pgTable(
+  "contact_trigger_due",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    flowId: uuid("flow_id")
+      .notNull()
+      .references(() => flows.id, { onDelete: "cascade" }),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    dueAt: tz("due_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.flowId, t.contactId] }),
+    index("contact_trigger_due_flow_due_idx").on(t.flowId, t.dueAt),
+  ],
+);
+
+/** The flow version whose occurrences `contact_trigger_due` holds; another live version rebuilds them. */
+export const flowTriggerDue = pgTable(
+  "flow_trigger_due",
+  {
+    flowId: uuid("flow_id")
+      .primaryKey()
+      .references(() => flows.id, { onDelete: "cascade" }),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    versionId: uuid("version_id").notNull(),
+    builtAt: tz("built_at").notNull(),
+  },
+  (t) => [index("flow_trigger_due_workspace_idx").on(t.workspaceId)],
+);
+
+/**
+ * Contacts whose date, time zone or properties changed since their occurrences were
+ * computed, queued by a trigger on `contacts` while the workspace has a date-property flow.
+ */
+export const contactTriggerDirty = pgTable(
+  "contact_trigger_dirty",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.contactId] })],
+);

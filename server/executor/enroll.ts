@@ -19,8 +19,8 @@ import { loadFacts, loadGraphs } from "./load";
 import {
   conversionEventOf,
   DEFAULT_CONVERSION_EVENT,
-  flowsTouchingContact,
-  recordConversion,
+  flowsTouchingContacts,
+  recordConversions,
 } from "@/server/analytics/attribution";
 
 /** The columns of a stored event that enrolling and waking read. */
@@ -255,31 +255,37 @@ async function catalogDaysPerUnit(
   return new Map(rows.map((r) => [r.id, r.daysPerUnit]));
 }
 
-/** An order (a flow's conversion event) credits the last message of each flow the contact opened or clicked. */
+/**
+ * An order (a flow's conversion event) credits the last message of each flow the contact
+ * opened or clicked. Per batch: the flows that reached the batch's contacts in one query per
+ * workspace, their touches and the conversions in one query and one insert.
+ */
 async function creditConversions(
   db: Db,
   list: ReadonlyArray<EnrollEvent & { contactId: string }>,
   now: number,
   caches: ExecutorCaches,
 ) {
-  const conversionNames = new Map<string, Set<string>>();
+  const byWorkspace = new Map<string, Array<EnrollEvent & { contactId: string }>>();
   for (const event of list) {
     if (event.occurredAt.getTime() > now) continue;
-    let names = conversionNames.get(event.workspaceId);
-    if (!names) {
-      names = new Set([
-        DEFAULT_CONVERSION_EVENT,
-        ...(await getLiveFlows(db, event.workspaceId, now, caches)).map((f) => conversionEventOf(f.graph)),
-      ]);
-      conversionNames.set(event.workspaceId, names);
-    }
-    if (!names.has(event.name)) continue;
-    const flowIds = await flowsTouchingContact(db, {
-      workspaceId: event.workspaceId,
-      contactId: event.contactId,
-      at: event.occurredAt.getTime(),
-      lookbackDays: 90,
-    });
+    byWorkspace.set(event.workspaceId, [...(byWorkspace.get(event.workspaceId) ?? []), event]);
+  }
+  const inputs: Parameters<typeof recordConversions>[1][number][] = [];
+  for (const [workspaceId, wsEvents] of byWorkspace) {
+    const names = new Set([
+      DEFAULT_CONVERSION_EVENT,
+      ...(await getLiveFlows(db, workspaceId, now, caches)).map((f) => conversionEventOf(f.graph)),
+    ]);
+    const orders = wsEvents.filter((e) => names.has(e.name));
+    if (orders.length === 0) continue;
+    const touched = await flowsTouchingContacts(
+      db,
+      workspaceId,
+      orders.map((e) => ({ key: e.id, contactId: e.contactId, at: e.occurredAt.getTime() })),
+      90,
+    );
+    const flowIds = [...new Set([...touched.values()].flat())];
     if (flowIds.length === 0) continue;
     const versions = await db
       .select({ flowId: flows.id, versionId: flows.liveVersionId })
@@ -290,19 +296,23 @@ async function creditConversions(
       versions.flatMap((v) => (v.versionId ? [v.versionId] : [])),
       caches,
     );
-    for (const v of versions) {
-      const graph = v.versionId ? graphs.get(v.versionId) : undefined;
-      if (!graph || conversionEventOf(graph) !== event.name) continue;
-      await recordConversion(db, {
-        workspaceId: event.workspaceId,
-        flowId: v.flowId,
-        graph,
-        contactId: event.contactId,
-        enrollmentId: null,
-        event: { id: event.id, properties: event.properties, occurredAt: event.occurredAt.getTime() },
-      });
-    }
+    const versionOf = new Map(versions.map((v) => [v.flowId, v.versionId]));
+    for (const event of orders)
+      for (const flowId of touched.get(event.id) ?? []) {
+        const versionId = versionOf.get(flowId);
+        const graph = versionId ? graphs.get(versionId) : undefined;
+        if (!graph || conversionEventOf(graph) !== event.name) continue;
+        inputs.push({
+          workspaceId,
+          flowId,
+          graph,
+          contactId: event.contactId,
+          enrollmentId: null,
+          event: { id: event.id, properties: event.properties, occurredAt: event.occurredAt.getTime() },
+        });
+      }
   }
+  await recordConversions(db, inputs);
 }
 
 /**

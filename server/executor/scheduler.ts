@@ -7,22 +7,48 @@
  * already inactive, in one set-based query. Each occurrence has a key, unique per flow and
  * contact, so two sweepers at once, or a restart mid-sweep, enroll each contact once per
  * occurrence.
+ *
+ * A sweep's work follows what is due, not the size of the shop:
+ * - date property: each contact's next occurrence is stored (`contact_trigger_due`), built
+ *   when a version goes live and re-computed for contacts whose date, zone or properties
+ *   changed (queued by a database trigger); a sweep reads the rows due through
+ *   `(flow_id, due_at)`, weighs each occurrence once and moves the row to the next one;
+ * - inactivity: the lapsed contacts of the window come from `contact_event_last` through its
+ *   index, and (without a segment to weigh) enter in one INSERT … SELECT.
+ * The former whole-workspace computation stays callable (`strategy: "scan"`) as the
+ * reference the benchmark measures against.
  */
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
-import type { Db } from "@/server/db/client";
-import { contacts, enrollments, flows, flowVersions, workspaces } from "@/server/db/schema";
+import type { Db, DbOrTx } from "@/server/db/client";
+import {
+  contactTriggerDirty,
+  contactTriggerDue,
+  contacts,
+  enrollments,
+  flowTriggerDue,
+  flows,
+  flowVersions,
+  workspaces,
+} from "@/server/db/schema";
 import { evaluateEntry } from "@/server/engine";
 import { FlowGraph, triggerNode } from "@/server/engine/graph";
 import { emptyState } from "@/server/engine/facts";
-import { nextOccurrence, type TriggerConfig } from "@/server/engine/nodes/trigger";
+import { DEFAULT_REENTRY_PERIOD_DAYS } from "@/server/engine/entry";
+import { nextOccurrence, type TriggerConfig, type TriggerContact } from "@/server/engine/nodes/trigger";
 import { rowsOf } from "@/server/db/rows";
-import { inactivitySql } from "@/server/db/queries/inactivity";
+import { inactivityDueSql, inactivityScanSql } from "@/server/db/queries/inactivity";
 import { loadFacts } from "./load";
 
 /** How far back a sweep looks for occurrences it has not enrolled yet. */
 export const SWEEP_LOOKBACK_MS = 3 * 86_400_000;
 const CHUNK = 500;
+/** Due rows weighed per transaction. */
+const DUE_BATCH = 1000;
+/** Contacts read per statement when a version's occurrences are built. */
+const BUILD_CHUNK = 5000;
 
+/** `due`: read what is due through the indexes (default); `scan`: the former whole-workspace computation. */
+export type SweepStrategy = "due" | "scan";
 export interface SweepResult {
   flows: number;
   enrolled: number;
@@ -58,16 +84,22 @@ async function liveTimeFlows(db: Db, workspaceId?: string) {
 export async function sweepTimeTriggers(
   db: Db,
   now: number,
-  options: { workspaceId?: string } = {},
+  options: { workspaceId?: string; strategy?: SweepStrategy } = {},
 ): Promise<SweepResult> {
+  const strategy = options.strategy ?? "due";
   const result: SweepResult = { flows: 0, enrolled: 0 };
-  for (const flow of await liveTimeFlows(db, options.workspaceId)) {
-    result.flows++;
-    const from = Math.max(now - SWEEP_LOOKBACK_MS, flow.publishedAt.getTime());
+  const live = (await liveTimeFlows(db, options.workspaceId)).map((flow) => ({
+    ...flow,
+    from: Math.max(now - SWEEP_LOOKBACK_MS, flow.publishedAt.getTime()),
     // Catch-up is for the sweeps right after the publish; later ones look back as usual, so
     // contacts a segment or re-entry rule refuses are not weighed again on every sweep.
-    const catchUp = flow.catchUp && now - flow.publishedAt.getTime() <= SWEEP_LOOKBACK_MS;
-    result.enrolled += await sweepFlow(db, { ...flow, catchUp, from, now });
+    catchUp: flow.catchUp && now - flow.publishedAt.getTime() <= SWEEP_LOOKBACK_MS,
+    now,
+  }));
+  if (strategy === "due") await prepareOccurrences(db, live, now, options.workspaceId);
+  for (const flow of live) {
+    result.flows++;
+    result.enrolled += await sweepFlow(db, flow, strategy);
   }
   return result;
 }
@@ -91,10 +123,13 @@ interface Due {
   key: string;
 }
 
-async function sweepFlow(db: Db, flow: FlowSweep): Promise<number> {
+async function sweepFlow(db: Db, flow: FlowSweep, strategy: SweepStrategy): Promise<number> {
+  if (strategy === "due" && isDateFlow(flow)) return sweepStoredOccurrences(db, flow);
+  if (strategy === "due" && flow.config.type === "inactivity" && !flow.config.segment)
+    return enrollInactiveAtOnce(db, flow, flow.config);
   const due =
     flow.config.type === "inactivity"
-      ? await dueInactive(db, flow, flow.config)
+      ? await dueInactive(db, flow, flow.config, strategy)
       : await dueByCalendar(db, flow);
   let enrolled = 0;
   for (let i = 0; i < due.length; i += CHUNK) enrolled += await enrollDue(db, flow, due.slice(i, i + CHUNK));
@@ -149,14 +184,21 @@ function latestOccurrence(
   return latest;
 }
 
+type InactivityConfig = Extract<TriggerConfig, { type: "inactivity" }>;
+
 async function dueInactive(
   db: Db,
   flow: FlowSweep,
-  config: Extract<TriggerConfig, { type: "inactivity" }>,
+  config: InactivityConfig,
+  strategy: SweepStrategy,
 ): Promise<Due[]> {
   const lower = flow.catchUp ? sql`true` : sql`due > ${new Date(flow.from).toISOString()}::timestamptz`;
+  const source =
+    strategy === "scan"
+      ? inactivityScanSql(flow, config)
+      : inactivityDueSql(flow, config, { from: flow.catchUp ? null : flow.from, to: flow.now });
   const result = await db.execute(sql`
-    select contact_id, due, key from (${inactivitySql(flow, config)}) d
+    select contact_id, due, key from (${source}) d
     where ${lower} and due <= ${new Date(flow.now).toISOString()}::timestamptz
     order by due, contact_id`);
   return rowsOf<{ contact_id: string; due: string | Date; key: string }>(result).map((r) => ({
@@ -175,15 +217,14 @@ export async function nextInactivityDue(
   for (const flow of await liveTimeFlows(db, input.workspaceId)) {
     if (flow.config.type !== "inactivity") continue;
     const result = await db.execute(sql`
-      select min(due) as at from (${inactivitySql(flow, flow.config)}) d
-      where due > ${new Date(input.now).toISOString()}::timestamptz`);
+      select min(due) as at from (${inactivityDueSql(flow, flow.config, { from: input.now, to: null })}) d`);
     const at = rowsOf<{ at: string | Date | null }>(result)[0]?.at;
     if (at) next = Math.min(next ?? Infinity, new Date(at).getTime());
   }
   return next;
 }
 
-async function enrollDue(db: Db, flow: FlowSweep, due: Due[]): Promise<number> {
+async function enrollDue(db: DbOrTx, flow: FlowSweep, due: Due[]): Promise<number> {
   if (due.length === 0) return 0;
   const ids = due.map((d) => d.contactId);
   const [facts, past] = await Promise.all([
@@ -251,4 +292,261 @@ async function enrollDue(db: Db, flow: FlowSweep, due: Due[]): Promise<number> {
     .onConflictDoNothing()
     .returning({ id: enrollments.id });
   return inserted.length;
+}
+
+// ---------------------------------------------------------------- inactivity, set-based
+
+/**
+ * Inactivity without a segment: who enters depends only on the lapse and the re-entry rule,
+ * so the due contacts (catch-up included) enter in one INSERT … SELECT, whatever their number.
+ * The rules are `evaluateEntry`'s: not while on the flow, and per `reentry`.
+ */
+async function enrollInactiveAtOnce(db: Db, flow: FlowSweep, config: InactivityConfig): Promise<number> {
+  const now = new Date(flow.now).toISOString();
+  const reentry = flow.graph.settings.reentry;
+  const refused =
+    reentry.mode === "once"
+      ? sql`exists (select 1 from ${enrollments} p where p.flow_id = ${flow.flowId} and p.contact_id = d.contact_id)`
+      : reentry.mode === "once_per_period"
+        ? sql`exists (select 1 from ${enrollments} p where p.flow_id = ${flow.flowId} and p.contact_id = d.contact_id
+            and abs(extract(epoch from (${now}::timestamptz - p.entered_at))) * 1000 < ${
+              (reentry.periodDays ?? DEFAULT_REENTRY_PERIOD_DAYS) * 86_400_000
+            })`
+        : sql`false`;
+  const result = await db.execute(sql`
+    insert into ${enrollments} (workspace_id, flow_id, version_id, contact_id, current_node_id, status,
+      next_run_at, trigger_data, entry_key, occurrence_key, state, entered_at)
+    select ${flow.workspaceId}, ${flow.flowId}, ${flow.versionId}, d.contact_id, ${flow.triggerNodeId}, 'active',
+      ${now}::timestamptz,
+      jsonb_build_object('eventId', null, 'name', 'inactivity',
+        'properties', jsonb_build_object('occurrence', to_char(d.due at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+        'occurredAt', case when d.due >= ${new Date(flow.from).toISOString()}::timestamptz
+          then (extract(epoch from d.due) * 1000)::bigint else ${flow.now}::bigint end),
+      '', d.key, ${JSON.stringify(emptyState())}::jsonb, ${now}::timestamptz
+    from (${inactivityDueSql(flow, config, { from: flow.catchUp ? null : flow.from, to: flow.now })}) d
+    where not exists (select 1 from ${enrollments} a
+        where a.flow_id = ${flow.flowId} and a.contact_id = d.contact_id and a.status = 'active')
+      and not ${refused}
+    order by d.due, d.contact_id
+    on conflict do nothing
+    returning id`);
+  return rowsOf(result).length;
+}
+
+// ---------------------------------------------------------------- date property, stored occurrences
+
+type DateFlow = FlowSweep & { config: Extract<TriggerConfig, { type: "date_property" }> };
+const isDateFlow = (flow: FlowSweep): flow is DateFlow => flow.config.type === "date_property";
+
+interface ContactDates extends TriggerContact {
+  id: string;
+}
+
+const toContact = (row: {
+  id: string;
+  timezone: string | null;
+  birthday: string | null;
+  properties: Record<string, unknown>;
+}): ContactDates => ({
+  id: row.id,
+  timezone: row.timezone,
+  birthday: row.birthday,
+  properties: row.properties,
+});
+
+async function zoneOf(db: DbOrTx, workspaceId: string): Promise<string> {
+  const [ws] = await db
+    .select({ timezone: workspaces.timezone })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId));
+  return ws?.timezone ?? "UTC";
+}
+
+/** The first occurrence at or after the flow's look-back window opens: due at once if it already fell. */
+const firstOccurrence = (flow: DateFlow, contact: TriggerContact, zone: string) =>
+  nextOccurrence(flow.config, contact, flow.from - 1, zone);
+
+/**
+ * Before the due rows are read: forget the occurrences of versions no longer live, build those
+ * of a version that just went live, and re-compute the contacts whose dates changed.
+ */
+async function prepareOccurrences(db: Db, live: FlowSweep[], now: number, workspaceId?: string) {
+  const dateFlows = live.filter(isDateFlow);
+  const built = await db
+    .select({ flowId: flowTriggerDue.flowId, versionId: flowTriggerDue.versionId })
+    .from(flowTriggerDue)
+    .where(workspaceId ? eq(flowTriggerDue.workspaceId, workspaceId) : sql`true`);
+  const current = new Set(dateFlows.map((f) => `${f.flowId}:${f.versionId}`));
+  const stale = built.filter((b) => !current.has(`${b.flowId}:${b.versionId}`)).map((b) => b.flowId);
+  if (stale.length > 0) {
+    await db.delete(flowTriggerDue).where(inArray(flowTriggerDue.flowId, stale));
+    await db.delete(contactTriggerDue).where(inArray(contactTriggerDue.flowId, stale));
+  }
+  const builtNow = new Set(built.filter((b) => !stale.includes(b.flowId)).map((b) => b.flowId));
+  for (const flow of dateFlows) if (!builtNow.has(flow.flowId)) await buildOccurrences(db, flow, now);
+  const byWorkspace = new Map<string, DateFlow[]>();
+  for (const flow of dateFlows)
+    byWorkspace.set(flow.workspaceId, [...(byWorkspace.get(flow.workspaceId) ?? []), flow]);
+  for (const [ws, wsFlows] of byWorkspace) await recomputeChanged(db, ws, wsFlows);
+}
+
+/** Every contact's next occurrence for a version that just went live, in one transaction. */
+async function buildOccurrences(db: Db, flow: DateFlow, now: number) {
+  await db.transaction(async (tx) => {
+    // Two sweepers at once: the second waits, then finds the version built.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${"trigger-due:" + flow.flowId}, 0))`);
+    const [state] = await tx
+      .select({ versionId: flowTriggerDue.versionId })
+      .from(flowTriggerDue)
+      .where(eq(flowTriggerDue.flowId, flow.flowId));
+    if (state?.versionId === flow.versionId) return;
+    await tx.delete(contactTriggerDue).where(eq(contactTriggerDue.flowId, flow.flowId));
+    await tx
+      .insert(flowTriggerDue)
+      .values({
+        flowId: flow.flowId,
+        workspaceId: flow.workspaceId,
+        versionId: flow.versionId,
+        builtAt: new Date(now),
+      })
+      .onConflictDoUpdate({
+        target: flowTriggerDue.flowId,
+        set: { versionId: flow.versionId, builtAt: new Date(now) },
+      });
+    const zone = await zoneOf(tx, flow.workspaceId);
+    const has =
+      flow.config.property === "birthday"
+        ? isNotNull(contacts.birthday)
+        : sql`${contacts.properties} ? ${flow.config.property}`;
+    let after: string | null = null;
+    for (;;) {
+      const page: ContactDates[] = (
+        await tx
+          .select({
+            id: contacts.id,
+            timezone: contacts.timezone,
+            birthday: contacts.birthday,
+            properties: contacts.properties,
+          })
+          .from(contacts)
+          .where(
+            and(
+              eq(contacts.workspaceId, flow.workspaceId),
+              has,
+              after === null ? sql`true` : sql`${contacts.id} > ${after}`,
+            ),
+          )
+          .orderBy(contacts.id)
+          .limit(BUILD_CHUNK)
+      ).map(toContact);
+      if (page.length === 0) break;
+      after = page[page.length - 1]!.id;
+      await writeOccurrences(
+        tx,
+        flow,
+        page.map((c) => ({ contactId: c.id, dueAt: firstOccurrence(flow, c, zone) })),
+      );
+      if (page.length < BUILD_CHUNK) break;
+    }
+  });
+}
+
+/** Upserts each contact's occurrence; a contact with none (no date any more) loses its row. */
+async function writeOccurrences(
+  db: DbOrTx,
+  flow: DateFlow,
+  rows: Array<{ contactId: string; dueAt: number | null }>,
+) {
+  const set = rows.filter((r) => r.dueAt !== null);
+  const gone = rows.filter((r) => r.dueAt === null).map((r) => r.contactId);
+  if (set.length > 0)
+    await db.execute(sql`
+      insert into ${contactTriggerDue} (workspace_id, flow_id, contact_id, due_at)
+      select ${flow.workspaceId}, ${flow.flowId}, x.contact_id, x.due_at
+      from jsonb_to_recordset(${JSON.stringify(
+        set.map((r) => ({ contact_id: r.contactId, due_at: new Date(r.dueAt!).toISOString() })),
+      )}::jsonb) as x(contact_id uuid, due_at timestamptz)
+      on conflict (flow_id, contact_id) do update set due_at = excluded.due_at`);
+  if (gone.length > 0)
+    await db
+      .delete(contactTriggerDue)
+      .where(and(eq(contactTriggerDue.flowId, flow.flowId), inArray(contactTriggerDue.contactId, gone)));
+}
+
+/** Contacts whose date, zone or properties changed: their occurrences in every date flow, anew. */
+async function recomputeChanged(db: Db, workspaceId: string, wsFlows: DateFlow[]) {
+  for (;;) {
+    const done = await db.transaction(async (tx) => {
+      const queued = rowsOf<{ contact_id: string }>(
+        await tx.execute(sql`
+          delete from ${contactTriggerDirty} where (workspace_id, contact_id) in (
+            select workspace_id, contact_id from ${contactTriggerDirty}
+            where workspace_id = ${workspaceId} limit ${DUE_BATCH} for update skip locked)
+          returning contact_id`),
+      ).map((r) => String(r.contact_id));
+      if (queued.length === 0) return true;
+      const rows = (
+        await tx
+          .select({
+            id: contacts.id,
+            timezone: contacts.timezone,
+            birthday: contacts.birthday,
+            properties: contacts.properties,
+          })
+          .from(contacts)
+          .where(inArray(contacts.id, queued))
+      ).map(toContact);
+      const zone = await zoneOf(tx, workspaceId);
+      for (const flow of wsFlows)
+        await writeOccurrences(
+          tx,
+          flow,
+          rows.map((c) => ({ contactId: c.id, dueAt: firstOccurrence(flow, c, zone) })),
+        );
+      return queued.length < DUE_BATCH;
+    });
+    if (done) return;
+  }
+}
+
+/**
+ * The rows due by now, a batch per transaction (locked, so a second sweeper takes others):
+ * each contact's latest occurrence in the window enters as before, then the row moves on to
+ * the contact's next occurrence (or goes, when there is none).
+ */
+async function sweepStoredOccurrences(db: Db, flow: DateFlow): Promise<number> {
+  const zone = await zoneOf(db, flow.workspaceId);
+  let enrolled = 0;
+  for (;;) {
+    const taken = await db.transaction(async (tx) => {
+      const rows = rowsOf<{
+        id: string;
+        timezone: string | null;
+        birthday: string | null;
+        properties: Record<string, unknown>;
+      }>(
+        await tx.execute(sql`
+          select c.id, c.timezone, to_char(c.birthday, 'YYYY-MM-DD') as birthday, c.properties
+          from ${contactTriggerDue} d join ${contacts} c on c.id = d.contact_id
+          where d.flow_id = ${flow.flowId} and d.due_at <= ${new Date(flow.now).toISOString()}::timestamptz
+          order by d.due_at, d.contact_id
+          limit ${DUE_BATCH}
+          for update of d skip locked`),
+      ).map((r) => toContact({ ...r, id: String(r.id) }));
+      const due: Due[] = [];
+      for (const contact of rows) {
+        const at = latestOccurrence(flow.config, contact, flow.from, flow.now, zone);
+        if (at !== null) due.push({ contactId: contact.id, at, key: `time:${new Date(at).toISOString()}` });
+      }
+      await writeOccurrences(
+        tx,
+        flow,
+        rows.map((c) => ({ contactId: c.id, dueAt: nextOccurrence(flow.config, c, flow.now, zone) })),
+      );
+      for (let i = 0; i < due.length; i += CHUNK)
+        enrolled += await enrollDue(tx, flow, due.slice(i, i + CHUNK));
+      return rows.length;
+    });
+    if (taken < DUE_BATCH) return enrolled;
+  }
 }

@@ -6,7 +6,8 @@
  * a contact on a removed node exits, counted). An inactivity flow's publish also says
  * whether contacts already inactive enter (catch-up) or only those who lapse from now on.
  */
-import { and, count, desc, eq, max } from "drizzle-orm";
+import { and, count, desc, eq, max, ne, sql, type SQL } from "drizzle-orm";
+import { rowsOf } from "@/server/db/rows";
 import { contentCatalog } from "@/emails/content-catalog";
 import { couponPoolCounts } from "@/server/coupons/coupons";
 import type { ContentCatalog } from "@/server/engine/catalog";
@@ -212,6 +213,11 @@ export async function publishFlow(
   return result;
 }
 
+/**
+ * Moves the in-flight enrollments to the new version, set-based: the decision is made per
+ * (version, node) — the same for every contact there — and applied in one UPDATE for all
+ * those that exit and one for all those that move, whatever their number.
+ */
 async function moveInFlight(
   tx: DbOrTx,
   workspaceId: string,
@@ -219,42 +225,51 @@ async function moveInFlight(
   versionId: string,
   graph: FlowGraph,
 ) {
-  const active = await tx
-    .select({ id: enrollments.id, versionId: enrollments.versionId, nodeId: enrollments.currentNodeId })
+  const groups = await tx
+    .select({ versionId: enrollments.versionId, nodeId: enrollments.currentNodeId })
     .from(enrollments)
     .where(
       and(
         eq(enrollments.workspaceId, workspaceId),
         eq(enrollments.flowId, flowId),
         eq(enrollments.status, "active"),
+        ne(enrollments.versionId, versionId),
       ),
-    );
+    )
+    .groupBy(enrollments.versionId, enrollments.currentNodeId);
   const graphs = new Map<string, FlowGraph>();
-  let moved = 0;
-  let exited = 0;
-  for (const e of active) {
-    if (e.versionId === versionId) continue;
-    let old = graphs.get(e.versionId);
+  const exits: Array<{ version_id: string; node_id: string }> = [];
+  const moves: Array<{ version_id: string; node_id: string }> = [];
+  for (const g of groups) {
+    let old = graphs.get(g.versionId);
     if (!old) {
       const [v] = await tx
         .select({ graph: flowVersions.graph })
         .from(flowVersions)
-        .where(eq(flowVersions.id, e.versionId));
+        .where(eq(flowVersions.id, g.versionId));
       old = FlowGraph.parse(v?.graph);
-      graphs.set(e.versionId, old);
+      graphs.set(g.versionId, old);
     }
-    const decision = migrateEnrollment(old, graph, e.nodeId);
-    if (decision.action === "exit") {
-      exited++;
-      await tx
-        .update(enrollments)
-        .set({ status: "exited", exitReason: "node_removed", endedAt: new Date(), nextRunAt: null })
-        .where(eq(enrollments.id, e.id));
-    } else {
-      moved++;
-      await tx.update(enrollments).set({ versionId }).where(eq(enrollments.id, e.id));
-    }
+    const decision = migrateEnrollment(old, graph, g.nodeId);
+    (decision.action === "exit" ? exits : moves).push({ version_id: g.versionId, node_id: g.nodeId });
   }
+  const apply = async (targets: typeof exits, set: SQL) => {
+    if (targets.length === 0) return 0;
+    const result = await tx.execute(sql`
+      with changed as (
+        update ${enrollments} as e set ${set}
+        from jsonb_to_recordset(${JSON.stringify(targets)}::jsonb) as x(version_id uuid, node_id text)
+        where e.workspace_id = ${workspaceId} and e.flow_id = ${flowId} and e.status = 'active'
+          and e.version_id = x.version_id and e.current_node_id = x.node_id
+        returning 1)
+      select count(*)::int as n from changed`);
+    return Number(rowsOf<{ n: number | string }>(result)[0]?.n ?? 0);
+  };
+  const exited = await apply(
+    exits,
+    sql`status = 'exited', exit_reason = 'node_removed', ended_at = ${new Date().toISOString()}::timestamptz, next_run_at = null`,
+  );
+  const moved = await apply(moves, sql`version_id = ${versionId}`);
   return { moved, exited };
 }
 
