@@ -246,7 +246,7 @@ describe(`inactivity reads each customer's last order (${testDriver()})`, () => 
 describe(`the migration to due-driven triggers (${testDriver()})`, () => {
   it("fills each customer's last event from the events already stored", async () => {
     const migration = readFileSync(
-      path.join(import.meta.dirname, "../../drizzle/0017_due_triggers_backfill.sql"),
+      path.join(import.meta.dirname, "../../drizzle/0018_due_triggers_backfill.sql"),
       "utf8",
     ).split("--> statement-breakpoint");
     const backfill = migration

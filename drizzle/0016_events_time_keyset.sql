@@ -1,1 +1,0 @@
-CREATE INDEX "events_workspace_time_id_idx" ON "events" USING btree ("workspace_id","occurred_at","id");

@@ -1,7 +1,0 @@
-DROP INDEX "messages_workspace_contact_created_idx";--> statement-breakpoint
-ALTER TABLE "contacts" ADD COLUMN "search_text" text GENERATED ALWAYS AS (translate(lower(coalesce(first_name, '') || ' ' || coalesce(last_name, '') || ' ' || coalesce(email, '') || ' ' || coalesce(external_id, '') || ' ' || coalesce(phone, '')), 'àáâãäåāăąÀÁÂÃÄÅĀĂĄçćĉčÇĆĈČďđĎĐèéêëēĕėęěÈÉÊËĒĔĖĘĚĝğġģĜĞĠĢìíîïĩīĭįıÌÍÎÏĨĪĬĮİķĶĺļľŀłĹĻĽĿŁñńņňÑŃŅŇòóôõöøōŏőÒÓÔÕÖØŌŎŐŕŗřŔŖŘśŝşšșŚŜŞŠȘţťŧțŢŤŦȚùúûüũūŭůűųÙÚÛÜŨŪŬŮŰŲŵŴýÿŷÝŸŶźżžŹŻŽ', 'aaaaaaaaaaaaaaaaaaccccccccddddeeeeeeeeeeeeeeeeeeggggggggiiiiiiiiiiiiiiiiiikkllllllllllnnnnnnnnoooooooooooooooooorrrrrrssssssssssttttttttuuuuuuuuuuuuuuuuuuuuwwyyyyyyzzzzzz')) STORED NOT NULL;--> statement-breakpoint
-CREATE INDEX "contacts_workspace_email_id_idx" ON "contacts" USING btree ("workspace_id","email","id");--> statement-breakpoint
-CREATE INDEX "contacts_search_trgm_idx" ON "contacts" USING gin ("search_text" gin_trgm_ops);--> statement-breakpoint
-CREATE INDEX "events_workspace_contact_time_idx" ON "events" USING btree ("workspace_id","contact_id","occurred_at","id");--> statement-breakpoint
-CREATE INDEX "messages_workspace_created_idx" ON "messages" USING btree ("workspace_id","created_at","id");--> statement-breakpoint
-CREATE INDEX "messages_workspace_contact_created_idx" ON "messages" USING btree ("workspace_id","contact_id","created_at","id");

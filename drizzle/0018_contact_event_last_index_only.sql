@@ -1,2 +1,0 @@
-DROP INDEX "contact_event_last_workspace_event_at_idx";--> statement-breakpoint
-CREATE INDEX "contact_event_last_workspace_event_at_idx" ON "contact_event_last" USING btree ("workspace_id","event_name","last_at","contact_id");
