@@ -374,7 +374,7 @@ describe(`set-based writes (${testDriver()})`, () => {
 
   it("a batch of orders credits each flow the customer opened, in one pass", async () => {
     const now = Date.UTC(2026, 6, 1, 12, 0);
-    const simple = timeFlow({ type: "event", event: "Bench Never", filter: null } as TriggerConfig);
+    const simple = timeFlow({ type: "event", event: "Bench Never", filter: null });
     const news = await publishGraph(t.db, {
       workspaceId: member.workspace.id,
       userId: member.user.id,
@@ -415,11 +415,11 @@ describe(`set-based writes (${testDriver()})`, () => {
       });
       return m!.id;
     };
-    const anaNews = await sent(news.flowId, ana!.id, 3 * HOUR);
-    const anaCart = await sent(cart.flowId, ana!.id, HOUR);
-    const benCart = await sent(cart.flowId, ben!.id, 2 * HOUR);
+    const anaNews = await sent(news.flowId, ana.id, 3 * HOUR);
+    const anaCart = await sent(cart.flowId, ana.id, HOUR);
+    const benCart = await sent(cart.flowId, ben.id, 2 * HOUR);
     // Ben opened News too long ago (10 days): no credit for News.
-    await sent(news.flowId, ben!.id, 10 * DAY);
+    await sent(news.flowId, ben.id, 10 * DAY);
     const order = (contactId: string, value: number) =>
       storeEvent(t.db, {
         workspaceId: member.workspace.id,
@@ -428,7 +428,7 @@ describe(`set-based writes (${testDriver()})`, () => {
         properties: { value, currency: "EUR" },
         at: now,
       });
-    const batch = [await order(ana!.id, 40), await order(ben!.id, 25), await order(cy!.id, 10)];
+    const batch = [await order(ana.id, 40), await order(ben.id, 25), await order(cy.id, 10)];
     await enrollFromEvents(t.db, batch, now, new ExecutorCaches());
     const rows = await t.db
       .select()
@@ -445,9 +445,9 @@ describe(`set-based writes (${testDriver()})`, () => {
       .sort((a, b) => String(a[0]).localeCompare(String(b[0])) || String(a[1]).localeCompare(String(b[1])));
     expect(got).toEqual(
       [
-        ["Cart", ana!.id, anaCart, 4000, "EUR"],
-        ["Cart", ben!.id, benCart, 2500, "EUR"],
-        ["News", ana!.id, anaNews, 4000, "EUR"],
+        ["Cart", ana.id, anaCart, 4000, "EUR"],
+        ["Cart", ben.id, benCart, 2500, "EUR"],
+        ["News", ana.id, anaNews, 4000, "EUR"],
       ].sort((a, b) => String(a[0]).localeCompare(String(b[0])) || String(a[1]).localeCompare(String(b[1]))),
     );
   });
