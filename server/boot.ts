@@ -35,7 +35,9 @@ export async function boot(): Promise<void> {
     const executor = await getProcessExecutor(handle);
     await executor.start();
     // Forecasts of drafts are replayed here too, one at a time, beside the executor.
-    new ForecastRunner(handle.db, { log: (message, error) => console.error(`[forecast] ${message}:`, error) }).start();
+    new ForecastRunner(handle.db, {
+      log: (message, error) => console.error(`[forecast] ${message}:`, error),
+    }).start();
     // The request that stored the events returns at once; enrolling and sending happen
     // right after. Should the process die in between, the executor's sweep of
     // un-triggered events picks them up.

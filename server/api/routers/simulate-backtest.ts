@@ -37,5 +37,7 @@ export const backtestRouter = router({
     ),
   latest: workspaceProcedure
     .input(z.object({ flowId: FlowId }))
-    .query(({ ctx, input }) => latestForecast(ctx.db, { workspaceId: ctx.workspaceId, flowId: input.flowId })),
+    .query(({ ctx, input }) =>
+      latestForecast(ctx.db, { workspaceId: ctx.workspaceId, flowId: input.flowId }),
+    ),
 });
