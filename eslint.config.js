@@ -32,6 +32,7 @@ const SERVER_LAYERS = [
   "contacts",
   "outbox",
   "executor",
+  "simulate",
   "store",
   "seed",
   "api",
