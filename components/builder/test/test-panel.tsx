@@ -569,8 +569,12 @@ function Timeline({
   onOpen: (step: SimStepView) => void;
 }) {
   const start = simulation.trigger.occurredAt;
+  const convertedAt = new Set(simulation.steps.filter((s) => s.kind === "convert").map((s) => s.at));
   const shown = simulation.steps.filter(
-    (step) => !(step.kind === "step" && QUIET_PASS_KINDS.has(kinds.get(step.nodeId) ?? "")),
+    (step) =>
+      !(step.kind === "step" && QUIET_PASS_KINDS.has(kinds.get(step.nodeId) ?? "")) &&
+      // The goal's exit is the conversion line just above it.
+      !(step.kind === "exit" && convertedAt.has(step.at)),
   );
   const sends = simulation.steps.filter((s) => s.kind === "send").length;
   return (

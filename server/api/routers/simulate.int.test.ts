@@ -153,6 +153,24 @@ describe(`testing a draft with a contact (${testDriver()})`, () => {
     expect(sim.steps[0]?.at).toBe(checkoutAt);
   });
 
+  it("starts a time trigger from now, with what the contact does next timed from it", async () => {
+    const winBack = await a.caller.flows.createFromTemplate({ templateKey: "win_back" });
+    const listed = await a.caller.simulate.contactEvents({ flowId: winBack.id, contactId: nina.id });
+    expect(listed).toEqual({ triggerEvent: null, events: [] });
+    const before = Date.now();
+    const result = await a.caller.simulate.contact({
+      flowId: winBack.id,
+      contactId: nina.id,
+      trigger: { now: true },
+      // Timed from the browser's "now", a moment before the server's.
+      injections: [{ kind: "event", at: before - 1000, name: "Placed Order", properties: {} }],
+    });
+    expect(result.kind).toBe("run");
+    if (result.kind !== "run") return;
+    expect(result.simulation.trigger.name).toBe("inactivity");
+    expect(result.simulation.trigger.occurredAt).toBeGreaterThanOrEqual(before);
+  });
+
   it("lists the draft's problems instead of a run", async () => {
     const blank = await a.caller.flows.create({ name: "Half-built" });
     const result = await a.caller.simulate.contact({
