@@ -5,7 +5,7 @@
  */
 import type { Locator, Page } from "@playwright/test";
 import { flowTemplates } from "../server/engine/templates";
-import { expect, signIn, test } from "./fixtures";
+import { expect, signIn, test, openCreateFlow } from "./fixtures";
 
 // One sign-in for the whole file (sign-in is rate limited); every test starts signed in on the flows list.
 const AUTH_STATE = "test-results/builder-auth-state.json";
@@ -27,7 +27,7 @@ const inspector = (page: Page) => page.getByTestId("inspector");
 const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 
 async function createBlankFlow(page: Page, name: string) {
-  await page.getByRole("button", { name: "Create flow" }).first().click();
+  await openCreateFlow(page);
   await page.getByLabel("Flow name").fill(name);
   await page.getByRole("button", { name: "Create", exact: true }).click();
   await expect(page).toHaveURL(/\/flows\/[0-9a-f-]{36}$/);
@@ -36,7 +36,7 @@ async function createBlankFlow(page: Page, name: string) {
 
 async function openTemplate(page: Page, key: string) {
   await page.goto("/flows");
-  await page.getByRole("button", { name: "Create flow" }).first().click();
+  await openCreateFlow(page);
   await page.getByTestId(`template-${key}`).click();
   await expect(page).toHaveURL(/\/flows\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("canvas")).toHaveAttribute("data-ready", "true");

@@ -7,7 +7,7 @@
  * view too.
  */
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { expect, test, openCreateFlow } from "./fixtures";
 import { longBranchedFlow } from "./generated-flow";
 
 test.use({ viewport: { width: 1440, height: 1000 } });
@@ -195,7 +195,7 @@ test("with a step selected, the edge + opens its menu on the first click; palett
   signedIn: page,
 }) => {
   await page.goto("/flows");
-  await page.getByRole("button", { name: "Create flow" }).first().click();
+  await openCreateFlow(page);
   await page.getByTestId("template-abandoned_cart").click();
   await expect(page).toHaveURL(/\/flows\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("canvas")).toHaveAttribute("data-ready", "true");
@@ -242,7 +242,7 @@ test("with a step selected, the edge + opens its menu on the first click; palett
 
 test("a step dropped from the palette right below another is connected to it", async ({ signedIn: page }) => {
   await page.goto("/flows");
-  await page.getByRole("button", { name: "Create flow" }).first().click();
+  await openCreateFlow(page);
   await page.getByTestId("template-abandoned_cart").click();
   await expect(page).toHaveURL(/\/flows\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("canvas")).toHaveAttribute("data-ready", "true");

@@ -1,4 +1,4 @@
-import { expect, test } from "./fixtures";
+import { expect, test, openCreateFlow } from "./fixtures";
 
 test("a coupon pool is filled from a CSV, set on the birthday email, and its next code previewed without using it", async ({
   signedIn: page,
@@ -35,7 +35,7 @@ test("a coupon pool is filled from a CSV, set on the birthday email, and its nex
 
   // The birthday template: its email draws from a pool; pick ours and preview the next code.
   await page.goto("/flows");
-  await page.getByRole("button", { name: "Create flow" }).first().click();
+  await openCreateFlow(page);
   await page.getByTestId("template-birthday").click();
   await expect(page).toHaveURL(/\/flows\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("canvas")).toHaveAttribute("data-ready", "true");

@@ -3,7 +3,7 @@
  * totals, the daily chart, the funnel from trigger to goal, the A/B section and the newest
  * enrollments, and follows the chosen date range.
  */
-import { expect, test } from "./fixtures";
+import { expect, test, openCreateFlow } from "./fixtures";
 
 test.use({ viewport: { width: 1440, height: 1000 } });
 
@@ -11,7 +11,7 @@ test("a flow's dashboard shows its chart, funnel and enrollments by date range",
   signedIn: page,
 }) => {
   // A flow of its own, from the abandoned-cart template; the builder header links to its dashboard.
-  await page.getByRole("button", { name: "Create flow" }).first().click();
+  await openCreateFlow(page);
   await page.getByTestId("template-abandoned_cart").click();
   await expect(page).toHaveURL(/\/flows\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("canvas")).toHaveAttribute("data-ready", "true");

@@ -1,4 +1,4 @@
-import { test, expect } from "./fixtures";
+import { test, expect, openCreateFlow } from "./fixtures";
 
 test("previews an email for a real contact, sends a test, and unsubscribes from the Outbox", async ({
   signedIn: page,
@@ -143,7 +143,7 @@ test("the email step's inspector previews the email for a real contact, at deskt
 }) => {
   await page.setViewportSize({ width: 1600, height: 1000 });
   await page.goto("/flows");
-  await page.getByRole("button", { name: "Create flow" }).first().click();
+  await openCreateFlow(page);
   await page.getByTestId("template-abandoned_cart").click();
   await expect(page).toHaveURL(/\/flows\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("canvas")).toHaveAttribute("data-ready", "true");

@@ -4,7 +4,7 @@
  * switch — all kept after a reload.
  */
 import type { Page } from "@playwright/test";
-import { expect, signIn, test } from "./fixtures";
+import { expect, signIn, test, openCreateFlow } from "./fixtures";
 
 const AUTH_STATE = "test-results/engagement-auth-state.json";
 test.beforeAll(async ({ browser }) => {
@@ -36,7 +36,7 @@ test("builds “opened the thank-you email” and “opened no email in 60 days�
 }) => {
   test.setTimeout(120_000);
   await page.goto("/flows");
-  await page.getByRole("button", { name: "Create flow" }).first().click();
+  await openCreateFlow(page);
   await page.getByLabel("Flow name").fill("Thank-you follow-up");
   await page.getByRole("button", { name: "Create", exact: true }).click();
   await expect(page).toHaveURL(/\/flows\/[0-9a-f-]{36}$/);

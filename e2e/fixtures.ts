@@ -18,3 +18,15 @@ export const test = base.extend<{ signedIn: Page }>({
   },
 });
 export { expect };
+
+/**
+ * Opens the "Create flow" dialog from the flows list. A click that lands before the page has
+ * hydrated does nothing, so it clicks again until the dialog is there.
+ */
+export async function openCreateFlow(page: Page) {
+  const dialog = page.getByRole("dialog");
+  await expect(async () => {
+    if (!(await dialog.isVisible())) await page.getByRole("button", { name: "Create flow" }).first().click();
+    await expect(dialog).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+}

@@ -1,4 +1,4 @@
-import { test, expect, signIn } from "./fixtures";
+import { test, expect, signIn, openCreateFlow } from "./fixtures";
 
 test("signs in with the demo login and sees the sidebar and the flows list", async ({ signedIn: page }) => {
   const nav = page.getByRole("complementary", { name: "Main" });
@@ -8,7 +8,7 @@ test("signs in with the demo login and sees the sidebar and the flows list", asy
   await page.screenshot({ path: "test-results/flows-page.png", fullPage: true });
 
   const name = `Spring launch ${Date.now()}`;
-  await page.getByRole("button", { name: "Create flow" }).first().click();
+  await openCreateFlow(page);
   await page.getByLabel("Flow name").fill(name);
   await page.getByRole("button", { name: "Create", exact: true }).click();
   // A new flow opens in the builder; back on the list it has its row.

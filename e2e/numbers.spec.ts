@@ -5,7 +5,7 @@
  * builder says "Published · no changes" with Publish disabled until the next edit.
  */
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { expect, test, openCreateFlow } from "./fixtures";
 
 test.use({ viewport: { width: 1440, height: 1000 } });
 
@@ -76,7 +76,7 @@ test("the list's 30-day conversions and revenue match the dashboard and the canv
 });
 
 test("after publishing, Publish is disabled until the next edit", async ({ signedIn: page }) => {
-  await page.getByRole("button", { name: "Create flow" }).first().click();
+  await openCreateFlow(page);
   await page.getByTestId("template-order_confirmation").click();
   await expect(page.getByTestId("canvas")).toHaveAttribute("data-ready", "true");
   const publishButton = page.getByTestId("publish-button");

@@ -4,7 +4,7 @@
  * both kept after a reload.
  */
 import type { Page } from "@playwright/test";
-import { expect, signIn, test } from "./fixtures";
+import { expect, signIn, test, openCreateFlow } from "./fixtures";
 
 const AUTH_STATE = "test-results/trigger-aware-auth-state.json";
 test.beforeAll(async ({ browser }) => {
@@ -23,7 +23,7 @@ const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id
 test("builds 'same product viewed twice' with the trigger as the operand", async ({ page }) => {
   test.setTimeout(120_000);
   await page.goto("/flows");
-  await page.getByRole("button", { name: "Create flow" }).first().click();
+  await openCreateFlow(page);
   await page.getByLabel("Flow name").fill("Viewed twice");
   await page.getByRole("button", { name: "Create", exact: true }).click();
   await expect(page).toHaveURL(/\/flows\/[0-9a-f-]{36}$/);

@@ -2,14 +2,14 @@
  * Publishing the win-back template asks whether contacts already inactive enter: the
  * dialog counts them, the marketer lets them in, and they enter the flow.
  */
-import { expect, test } from "./fixtures";
+import { expect, test, openCreateFlow } from "./fixtures";
 
 test("publishes the win-back with catch-up and the contacts already inactive enter", async ({
   signedIn: page,
 }) => {
   test.setTimeout(120_000);
   await page.goto("/flows");
-  await page.getByRole("button", { name: "Create flow" }).first().click();
+  await openCreateFlow(page);
   await page.getByTestId("template-win_back").click();
   await expect(page).toHaveURL(/\/flows\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("canvas")).toHaveAttribute("data-ready", "true");
