@@ -10,7 +10,8 @@ import type { DbOrTx } from "@/server/db/client";
 import { rowsOf } from "@/server/db/rows";
 import { contacts, couponCodes, messageEvents, messages } from "@/server/db/schema";
 import type { FlowGraph, FlowSettings } from "@/server/engine";
-import { requiredEventNames, usesEngagement } from "@/server/engine";
+import { eventValueCents, requiredEventNames, usesEngagement } from "@/server/engine";
+import { conversionEventOf, creditedTouch, type Touch } from "@/server/analytics/attribution";
 import type { Channel, EngagementFact, EventFact } from "@/server/engine/facts";
 import { triggerNode } from "@/server/engine/graph";
 import { unitInterval } from "@/server/engine/hash";
@@ -23,6 +24,7 @@ import {
   triggerEventName,
   type PastSend,
   type VirtualContact,
+  type VirtualJourney,
   type VirtualSend,
 } from "./virtual";
 
@@ -83,6 +85,9 @@ export async function backtest(
   const timeTrigger = trigger?.type === "date_property" || trigger?.type === "schedule";
   const names = new Set(requiredEventNames(graph));
   if (triggerName) names.add(triggerName);
+  // Orders are credited to the message opened or clicked before them, as live numbers are.
+  const goalName = conversionEventOf(graph);
+  names.add(goalName);
 
   // 1. The window's events, once, in time order, into a per-contact index.
   const total = await countEvents(db, input.workspaceId, [...names], from, to);
@@ -125,10 +130,11 @@ export async function backtest(
       .map(([id]) => id);
   else candidates = [];
 
-  const engagementOf =
-    usesEngagement(graph) && options.engagement !== "none"
+  const engagementModelled =
+    options.engagement !== "none"
       ? engagementModel(await observedRates(db, input.workspaceId, to))
       : undefined;
+  const engagementOf = usesEngagement(graph) ? engagementModelled : undefined;
   const couponsLeft = await couponCounts(db, input.workspaceId, graph, from);
   const counter = new ForecastCounter(graph, engagementOf !== undefined);
   const paths = options.collectPaths ? new Map<string, string[]>() : undefined;
@@ -171,6 +177,12 @@ export async function backtest(
         couponsLeft,
         ...(options.grid ? { grid: options.grid } : {}),
         idPrefix: `bt-${contactId}`,
+      });
+      creditConversions(counter, run.journeys, window, {
+        contactId,
+        goalName,
+        attributionDays: graph.settings.attributionDays,
+        engagementOf: engagementModelled,
       });
       for (const journey of run.journeys) {
         counter.add(journey);
@@ -397,6 +409,54 @@ export function engagementModel(rates: ObservedRates): (send: VirtualSend) => En
     if (u < r.clicked) out.push({ ...base, type: "clicked", occurredAt: send.at + 3_900_000 });
     return out;
   };
+}
+
+/**
+ * Conversions as the live numbers count them (server/analytics/attribution.ts): each order in
+ * the window is credited, once, to the last message of this run the contact opened or clicked
+ * within the flow's attribution window. Opens and clicks of the run's messages come from the
+ * same engagement model as its branches, so they are estimates.
+ */
+function creditConversions(
+  counter: ForecastCounter,
+  journeys: readonly VirtualJourney[],
+  events: readonly EventFact[],
+  input: {
+    contactId: string;
+    goalName: string;
+    attributionDays: number;
+    engagementOf: ((send: VirtualSend) => EngagementFact[]) | undefined;
+  },
+) {
+  if (!input.engagementOf) return;
+  const touches: Touch[] = [];
+  for (const journey of journeys)
+    for (const { at, effect } of journey.records) {
+      if (effect.type !== "send") continue;
+      const send = {
+        contactId: input.contactId,
+        enrollmentId: journey.id,
+        nodeId: effect.nodeId,
+        visit: effect.visit,
+        channel: effect.channel,
+        at,
+      };
+      for (const e of input.engagementOf(send))
+        if (e.type === "opened" || e.type === "clicked")
+          touches.push({
+            messageId: e.messageId,
+            nodeId: e.nodeId,
+            channel: e.channel,
+            type: e.type,
+            at: e.occurredAt,
+          });
+    }
+  if (touches.length === 0) return;
+  for (const event of events) {
+    if (event.name !== input.goalName) continue;
+    const touch = creditedTouch(touches, event.occurredAt, input.attributionDays);
+    if (touch?.nodeId) counter.credit(touch.nodeId, eventValueCents(event.properties));
+  }
 }
 
 /** A time trigger's occurrences for the contact in [from, to). */

@@ -1,7 +1,8 @@
 /**
  * Per-step forecast numbers from virtual journeys, counted as the live metrics count real
  * ones (server/analytics/metrics.ts): a step's outputs taken, where journeys stopped and
- * why, who is still waiting at the window's end, messages sent and skipped, goal conversions.
+ * why, who is still waiting at the window's end, messages sent and skipped, and conversions
+ * credited to the message opened or clicked before the order.
  */
 import { engagementPredicatesIn } from "@/server/engine/predicate";
 import type { FlowGraph } from "@/server/engine/graph";
@@ -53,6 +54,13 @@ export class ForecastCounter {
     return f;
   }
 
+  /** An order credited to the message this step sent (see `creditConversions` in backtest.ts). */
+  credit(nodeId: string, valueCents: number) {
+    const f = this.at(nodeId);
+    f.conversions++;
+    f.revenueCents += valueCents;
+  }
+
   add(journey: VirtualJourney) {
     const arrived = new Set<string>();
     for (const { effect } of journey.records) {
@@ -76,12 +84,6 @@ export class ForecastCounter {
         case "skip": {
           const f = this.at(effect.nodeId);
           f.skipped[effect.reason] = (f.skipped[effect.reason] ?? 0) + 1;
-          break;
-        }
-        case "convert": {
-          const f = this.at(effect.nodeId);
-          f.conversions++;
-          f.revenueCents += effect.valueCents;
           break;
         }
         case "exit": {

@@ -108,7 +108,7 @@ export const ForecastStatsBlock = memo(function ForecastStatsBlock({
           <div
             className="mt-2 flex items-baseline justify-between gap-2 rounded-md bg-emerald-50 px-2 py-1 text-emerald-900"
             data-stat="conversions"
-            title="Goal conversions and revenue from the contacts' real later orders: an estimate"
+            title="The contacts' real later orders credited to this message, as live numbers credit them (the last message opened or clicked before the order); opens and clicks are drawn at the shop's observed rates, so this is an estimate"
           >
             <span className="text-[11px] font-semibold uppercase tracking-wide">
               Conversions <span className="font-medium normal-case tracking-normal">(estimate)</span>
