@@ -5,7 +5,7 @@
  * an SMS or push click. Revenue is the event's value. An order nobody touched is not
  * credited to any message (a goal exit still records it, unattributed).
  */
-import { and, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { conversions, messageEvents, messages } from "@/server/db/schema";
 import type { Channel } from "@/server/engine/facts";
@@ -53,90 +53,7 @@ export interface ConversionInput {
 
 /** Records the conversion (once per flow and event), credited to the touch that earned it. Returns whether a row was written. */
 export async function recordConversion(db: DbOrTx, input: ConversionInput): Promise<boolean> {
-  const windowDays = input.graph.settings.attributionDays;
-  const since = new Date(input.event.occurredAt - Math.max(windowDays * DAY, CLICK_WINDOW_SMS_PUSH_MS));
-  const rows = await db
-    .select({
-      messageId: messages.id,
-      nodeId: messages.nodeId,
-      channel: messages.channel,
-      type: messageEvents.type,
-      at: messageEvents.occurredAt,
-    })
-    .from(messageEvents)
-    .innerJoin(messages, eq(messages.id, messageEvents.messageId))
-    .where(
-      and(
-        eq(messageEvents.workspaceId, input.workspaceId),
-        eq(messages.flowId, input.flowId),
-        eq(messages.contactId, input.contactId),
-        inArray(messageEvents.type, ["opened", "clicked"]),
-        gte(messageEvents.occurredAt, since),
-        lte(messageEvents.occurredAt, new Date(input.event.occurredAt)),
-      ),
-    )
-    .orderBy(desc(messageEvents.occurredAt))
-    .limit(50);
-  const touch = creditedTouch(
-    rows.map((r) => ({
-      messageId: r.messageId,
-      nodeId: r.nodeId,
-      channel: r.channel,
-      type: r.type as Touch["type"],
-      at: r.at.getTime(),
-    })),
-    input.event.occurredAt,
-    windowDays,
-  );
-  if (!touch && !input.enrollmentId) return false;
-  const currency =
-    typeof input.event.properties.currency === "string"
-      ? input.event.properties.currency.slice(0, 3).toUpperCase()
-      : "USD";
-  const inserted = await db
-    .insert(conversions)
-    .values({
-      workspaceId: input.workspaceId,
-      flowId: input.flowId,
-      enrollmentId: input.enrollmentId,
-      contactId: input.contactId,
-      eventId: input.event.id,
-      messageId: touch?.messageId ?? null,
-      nodeId: touch?.nodeId ?? null,
-      valueCents: eventValueCents(input.event.properties),
-      currency,
-      occurredAt: new Date(input.event.occurredAt),
-    })
-    .onConflictDoUpdate({
-      target: [conversions.flowId, conversions.eventId],
-      // A goal exit and the event path may both see the order: keep one row, credited if either found the touch.
-      set: {
-        messageId: sql`coalesce(${conversions.messageId}, excluded.message_id)`,
-        nodeId: sql`coalesce(${conversions.nodeId}, excluded.node_id)`,
-        enrollmentId: sql`coalesce(${conversions.enrollmentId}, excluded.enrollment_id)`,
-      },
-    })
-    .returning({ id: conversions.id });
-  return inserted.length > 0;
-}
-
-/** Flows whose messages reached this contact recently: candidates for crediting an order. */
-export async function flowsTouchingContact(
-  db: DbOrTx,
-  input: { workspaceId: string; contactId: string; at: number; lookbackDays: number },
-) {
-  const rows = await db
-    .selectDistinct({ flowId: messages.flowId })
-    .from(messages)
-    .where(
-      and(
-        eq(messages.workspaceId, input.workspaceId),
-        eq(messages.contactId, input.contactId),
-        gte(messages.createdAt, new Date(input.at - input.lookbackDays * DAY)),
-        lte(messages.createdAt, new Date(input.at)),
-      ),
-    );
-  return rows.flatMap((r) => (r.flowId ? [r.flowId] : []));
+  return (await recordConversions(db, [input])) > 0;
 }
 
 /**
@@ -169,7 +86,8 @@ export async function flowsTouchingContacts(
 }
 
 /**
- * `recordConversion` for many conversions at once: the touches of every (flow, contact, event)
+ * Records many conversions at once (once per flow and event, each credited to the touch that
+ * earned it): the touches of every (flow, contact, event)
  * read in one query, the conversions written in one insert. Returns how many rows were written.
  */
 export async function recordConversions(db: DbOrTx, inputs: readonly ConversionInput[]): Promise<number> {
@@ -248,6 +166,7 @@ export async function recordConversions(db: DbOrTx, inputs: readonly ConversionI
     .values(rows)
     .onConflictDoUpdate({
       target: [conversions.flowId, conversions.eventId],
+      // A goal exit and the event path may both see the order: keep one row, credited if either found the touch.
       set: {
         messageId: sql`coalesce(${conversions.messageId}, excluded.message_id)`,
         nodeId: sql`coalesce(${conversions.nodeId}, excluded.node_id)`,

@@ -543,11 +543,11 @@ export async function listPreviewContacts(
   return rows.map((r) => shape(r, null));
 }
 
-/** A contact's recent events, newest first, summarised for the event picker. */
+/** A contact's recent events, newest first, summarised for the event pickers (with their properties, to edit a copy). */
 export async function listContactEvents(
   db: DbOrTx,
   input: { workspace: WorkspaceRow; contactId: string; eventName?: string | undefined; limit: number },
-): Promise<PreviewEventSummary[]> {
+): Promise<Array<PreviewEventSummary & { properties: Record<string, unknown> }>> {
   await getContact(db, input.workspace.id, input.contactId);
   const conditions: SQL[] = [
     eq(events.workspaceId, input.workspace.id),
@@ -563,13 +563,14 @@ export async function listContactEvents(
     })
     .from(events)
     .where(and(...conditions))
-    .orderBy(desc(events.occurredAt))
+    .orderBy(desc(events.occurredAt), desc(events.id))
     .limit(input.limit);
   const ew = emailWorkspaceOf(input.workspace);
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
     occurredAt: r.occurredAt,
+    properties: r.properties,
     summary: summariseEvent({ name: r.name, properties: r.properties }, ew),
   }));
 }

@@ -21,6 +21,7 @@ import { ForecastCounter } from "./forecast";
 import type { BacktestOptions, BacktestResult } from "./types";
 import {
   runVirtual,
+  SMART_SENDING_LOOKBACK_MS,
   triggerEventName,
   type PastSend,
   type VirtualContact,
@@ -292,12 +293,18 @@ async function allContactIds(db: DbOrTx, workspaceId: string): Promise<string[]>
 }
 
 /**
- * The workspace's real marketing sends to these contacts that smart sending reads in the
- * window (a week before it included), other than the forecast flow's own.
+ * The workspace's real marketing sends to these contacts that smart sending reads from a week
+ * before `from` (to `to`, when given), other than `flowId`'s own when given.
  */
-async function pastSends(
+export async function pastSends(
   db: DbOrTx,
-  input: { workspaceId: string; contactIds: string[]; from: number; to: number; flowId?: string | undefined },
+  input: {
+    workspaceId: string;
+    contactIds: string[];
+    from: number;
+    to?: number;
+    flowId?: string | undefined;
+  },
 ): Promise<Map<string, PastSend[]>> {
   const rows = await db
     .select({ contactId: messages.contactId, channel: messages.channel, at: messages.createdAt })
@@ -308,8 +315,8 @@ async function pastSends(
         inArray(messages.contactId, input.contactIds),
         eq(messages.category, "marketing"),
         inArray(messages.status, ["queued", "sending", "sent", "delivered"]),
-        gte(messages.createdAt, new Date(input.from - 7 * DAY)),
-        lt(messages.createdAt, new Date(input.to)),
+        gte(messages.createdAt, new Date(input.from - SMART_SENDING_LOOKBACK_MS)),
+        ...(input.to !== undefined ? [lt(messages.createdAt, new Date(input.to))] : []),
         ...(input.flowId ? [or(isNull(messages.flowId), ne(messages.flowId, input.flowId))!] : []),
       ),
     );

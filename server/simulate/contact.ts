@@ -6,9 +6,9 @@
  * rendered with the dispatcher's renderers; coupon codes are peeked, never drawn. Nothing
  * is written and nothing is sent.
  */
-import { and, eq, gte, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
-import { contacts, messages, workspaces } from "@/server/db/schema";
+import { contacts, workspaces } from "@/server/db/schema";
 import type { FlowGraph, FlowSettings } from "@/server/engine";
 import type { Effect } from "@/server/engine/effects";
 import type { EngagementFact, EventFact } from "@/server/engine/facts";
@@ -21,7 +21,8 @@ import { peekCoupon } from "@/server/coupons/coupons";
 import { appUrl } from "@/server/env";
 import { notFound } from "@/server/errors";
 import type { ContactSimulation, SimInjection, SimMessage, SimStep, SimTrigger } from "./types";
-import { runVirtual, type PastSend } from "./virtual";
+import { pastSends } from "./backtest";
+import { runVirtual } from "./virtual";
 import { describeEffect } from "./describe";
 
 export type SimulateContactInput = {
@@ -83,19 +84,11 @@ export async function simulateContact(db: DbOrTx, input: SimulateContactInput): 
     else injectedEngagement.push(injection);
   });
 
-  const sendRows = await db
-    .select({ channel: messages.channel, at: messages.createdAt, status: messages.status })
-    .from(messages)
-    .where(
-      and(
-        eq(messages.workspaceId, input.workspaceId),
-        eq(messages.contactId, input.contactId),
-        eq(messages.category, "marketing"),
-        inArray(messages.status, ["queued", "sending", "sent", "delivered"]),
-        gte(messages.createdAt, new Date(start - 7 * DAY)),
-      ),
-    );
-  const pastSends: PastSend[] = sendRows.map((r) => ({ channel: r.channel, at: r.at.getTime() }));
+  const sends = await pastSends(db, {
+    workspaceId: input.workspaceId,
+    contactIds: [input.contactId],
+    from: start,
+  });
 
   const run = runVirtual(
     {
@@ -103,7 +96,7 @@ export async function simulateContact(db: DbOrTx, input: SimulateContactInput): 
       workspaceTimezone: facts.workspaceTimezone,
       events,
       engagement: facts.engagement ?? [],
-      pastSends,
+      pastSends: sends.get(input.contactId) ?? [],
     },
     {
       graph,

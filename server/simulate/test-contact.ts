@@ -5,7 +5,7 @@
  * a draft that does not validate answers with its problems instead of a run.
  */
 import { randomUUID } from "node:crypto";
-import { and, desc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { getFlow } from "@/server/db/queries/flows";
 import { contacts, events, type workspaces } from "@/server/db/schema";
@@ -13,7 +13,7 @@ import { FlowGraph, triggerNode, validateGraph, type Issue } from "@/server/engi
 import { MESSAGE_KINDS } from "@/server/engine/nodes";
 import { triggerEventName } from "@/server/engine/validate";
 import { badRequest, DomainError } from "@/server/errors";
-import { emailWorkspaceOf, summariseEvent } from "@/server/messages/preview";
+import { listContactEvents } from "@/server/messages/preview";
 import {
   simulateContact,
   type ContactSimulation,
@@ -180,28 +180,14 @@ export async function listTestTriggerEvents(
   const triggerEvent = triggerEventName(config ?? null);
   // A time trigger starts from "now", not from an event.
   if (config && !triggerEvent) return { triggerEvent: null, events: [] };
-  const conditions = [eq(events.workspaceId, input.workspace.id), eq(events.contactId, input.contactId)];
-  if (triggerEvent) conditions.push(eq(events.name, triggerEvent));
-  const rows = await db
-    .select({
-      id: events.id,
-      name: events.name,
-      properties: events.properties,
-      occurredAt: events.occurredAt,
-    })
-    .from(events)
-    .where(and(...conditions))
-    .orderBy(desc(events.occurredAt), desc(events.id))
-    .limit(input.limit);
-  const ew = emailWorkspaceOf(input.workspace);
+  const rows = await listContactEvents(db, {
+    workspace: input.workspace,
+    contactId: input.contactId,
+    eventName: triggerEvent ?? undefined,
+    limit: input.limit,
+  });
   return {
     triggerEvent,
-    events: rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      occurredAt: r.occurredAt.getTime(),
-      properties: r.properties,
-      summary: summariseEvent({ name: r.name, properties: r.properties }, ew),
-    })),
+    events: rows.map((r) => ({ ...r, occurredAt: r.occurredAt.getTime() })),
   };
 }
