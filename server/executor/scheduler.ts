@@ -342,6 +342,14 @@ interface ContactDates extends TriggerContact {
   id: string;
 }
 
+/** The columns a contact's occurrences are computed from. */
+const CONTACT_DATES = {
+  id: contacts.id,
+  timezone: contacts.timezone,
+  birthday: contacts.birthday,
+  properties: contacts.properties,
+};
+
 const toContact = (row: {
   id: string;
   timezone: string | null;
@@ -422,12 +430,7 @@ async function buildOccurrences(db: Db, flow: DateFlow, now: number) {
     for (;;) {
       const page: ContactDates[] = (
         await tx
-          .select({
-            id: contacts.id,
-            timezone: contacts.timezone,
-            birthday: contacts.birthday,
-            properties: contacts.properties,
-          })
+          .select(CONTACT_DATES)
           .from(contacts)
           .where(
             and(
@@ -485,17 +488,9 @@ async function recomputeChanged(db: Db, workspaceId: string, wsFlows: DateFlow[]
           returning contact_id`),
       ).map((r) => String(r.contact_id));
       if (queued.length === 0) return true;
-      const rows = (
-        await tx
-          .select({
-            id: contacts.id,
-            timezone: contacts.timezone,
-            birthday: contacts.birthday,
-            properties: contacts.properties,
-          })
-          .from(contacts)
-          .where(inArray(contacts.id, queued))
-      ).map(toContact);
+      const rows = (await tx.select(CONTACT_DATES).from(contacts).where(inArray(contacts.id, queued))).map(
+        toContact,
+      );
       const zone = await zoneOf(tx, workspaceId);
       for (const flow of wsFlows)
         await writeOccurrences(
