@@ -334,16 +334,16 @@ describe.runIf(postgres)("npm run cluster: 2 web servers, 3 workers, one Postgre
     const publishedAt = Date.now();
     const posted = new Map<string, number>();
     let next = N;
-    for (let burst = 0; burst < 4; burst++) {
-      const wave = Array.from({ length: 6 }, () => next++);
+    // Waves of six orders through B until 0.8 s after the publish (at least three waves).
+    for (let wave = 0; wave < 3 || Date.now() - publishedAt < 800; wave++) {
+      const orders = Array.from({ length: 6 }, () => next++);
       await Promise.all(
-        wave.map(async (k) => {
+        orders.map(async (k) => {
           posted.set(`ord_${k}`, Date.now() - publishedAt);
           await placeOrder(b, k, k % 2 === 0 ? "batch" : "track");
         }),
       );
-      const wait = publishedAt + (burst + 1) * 200 - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      await new Promise((r) => setTimeout(r, 100));
     }
     const total = next;
     const all = await until(() => settled(total), 60_000, "the orders after the publish to complete");

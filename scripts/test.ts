@@ -59,6 +59,13 @@ function vitest(label: string, project: string, out: string, env: Record<string,
   if (!ok && !existsSync(out)) failed++;
 }
 
+let built: boolean | undefined;
+/** One production build per run: e2e serves it, and so does the cluster test on Postgres. */
+function productionBuild(): boolean {
+  built ??= run("production build", "npx", ["next", "build"]);
+  return built;
+}
+
 if (want("typecheck") && !run("type-check", "npx", ["tsc", "--noEmit"])) failed++;
 if (want("lint") && !run("lint", "npx", ["eslint", "--max-warnings=0", "."])) failed++;
 if (want("format") && !run("format", "npx", ["prettier", "--check", "."])) failed++;
@@ -66,6 +73,9 @@ if (want("unit")) vitest("unit tests", "unit", "test-results/unit.json");
 if (want("int")) {
   vitest("integration tests · PGlite", "int", "test-results/int-pglite.json", { TEST_DRIVER: "pglite" });
   if (process.env.TEST_DATABASE_URL) {
+    // scripts/cluster.int.test.ts starts `npm run cluster`, which serves the production build:
+    // build it from these sources first (run alone, the test builds one only when there is none).
+    if (want("e2e")) productionBuild();
     vitest("integration tests · Postgres", "int", "test-results/int-postgres.json", {
       TEST_DRIVER: "postgres",
     });
@@ -74,7 +84,7 @@ if (want("int")) {
   }
 }
 if (want("e2e")) {
-  if (run("production build", "npx", ["next", "build"])) {
+  if (productionBuild()) {
     const out = "test-results/e2e.json";
     rmSync(out, { force: true });
     run("e2e · Chromium", "npx", ["playwright", "test"], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
