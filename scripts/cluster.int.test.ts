@@ -347,6 +347,7 @@ describe.runIf(postgres)("npm run cluster: 2 web servers, 3 workers, one Postgre
     }
     const total = next;
     const all = await until(() => settled(total), 60_000, "the orders after the publish to complete");
+    expect(new Set(all.map((j) => j.orderId)).size).toBe(total); // one journey per order
     const after = all.filter((j) => posted.has(j.orderId));
     expect(after).toHaveLength(total - N);
     const firstAt = Math.min(...after.map((j) => new Date(j.at).getTime())) - publishedAt;
