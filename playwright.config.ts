@@ -5,6 +5,7 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const chromium =
   process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+// The e2e server's PGlite folder (scripts/test.ts seeds the same one).
 const dataDir = `.data/e2e-${port}`;
 
 export default defineConfig({
@@ -39,8 +40,9 @@ export default defineConfig({
     },
   },
   webServer: {
-    // A fresh embedded database per run: the server seeds the demo shop on start.
-    command: `rm -rf ${dataDir} && npx next start -p ${port} -H 127.0.0.1`,
+    // A fresh embedded database per run: the server seeds the demo shop on start, unless
+    // E2E_SEEDED=1 says the folder was just seeded (`npm test` does it while `next build` runs).
+    command: `${process.env.E2E_SEEDED === "1" ? "" : `rm -rf ${dataDir} && `}npx next start -p ${port} -H 127.0.0.1`,
     url: `${baseURL}/sign-in`,
     timeout: 420_000,
     reuseExistingServer: false,

@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type Cookie, type Page } from "@playwright/test";
 
 export const DEMO = { email: "demo@tidings.dev", password: "tidings-demo" };
 
@@ -9,10 +9,28 @@ export async function signIn(page: Page, email = DEMO.email, password = DEMO.pas
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-/** A page already signed in as the demo marketer. */
-export const test = base.extend<{ signedIn: Page }>({
-  signedIn: async ({ page }, provide) => {
-    await signIn(page);
+/**
+ * `demoSession`: the demo marketer's session cookies, from one sign-in through the form per
+ * worker (a sign-in hashes the password on the server and loads two pages; sign-ins are rate
+ * limited too). `signedIn`: a page of the test's own context carrying that session, on the
+ * flows list. The sign-in form itself is tested in foundation.spec.ts.
+ */
+export const test = base.extend<{ signedIn: Page }, { demoSession: Cookie[] }>({
+  demoSession: [
+    async ({ browser }, provide, workerInfo) => {
+      const context = await browser.newContext({ baseURL: workerInfo.project.use.baseURL });
+      const page = await context.newPage();
+      await signIn(page);
+      await expect(page).toHaveURL(/\/flows$/);
+      const { cookies } = await context.storageState();
+      await context.close();
+      await provide(cookies);
+    },
+    { scope: "worker" },
+  ],
+  signedIn: async ({ page, demoSession }, provide) => {
+    await page.context().addCookies(demoSession);
+    await page.goto("/flows");
     await expect(page).toHaveURL(/\/flows$/);
     await provide(page);
   },

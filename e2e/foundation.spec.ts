@@ -1,6 +1,8 @@
 import { test, expect, signIn, openCreateFlow } from "./fixtures";
 
-test("signs in with the demo login and sees the sidebar and the flows list", async ({ signedIn: page }) => {
+test("signs in with the demo login and sees the sidebar and the flows list", async ({ page }) => {
+  await signIn(page);
+  await expect(page).toHaveURL(/\/flows$/);
   const nav = page.getByRole("complementary", { name: "Main" });
   for (const item of ["Flows", "Contacts", "Outbox", "Settings"])
     await expect(nav.getByRole("link", { name: item })).toBeVisible();

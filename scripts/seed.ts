@@ -1,11 +1,15 @@
-/** `npm run seed`: seeds the demo shop into the configured database (PGlite by default). */
+/**
+ * `npm run seed`: seeds the demo shop into the configured database (PGlite by default), with
+ * its flows run over the history unless TIDINGS_SEED_HISTORY=off (as on a first start).
+ */
 import { openDb } from "@/server/db/client";
+import { env } from "@/server/env";
 import { DEMO_LOGIN, seedDemoShop } from "@/server/seed/demo-shop";
 
 const started = Date.now();
 const handle = await openDb({ url: process.env.DATABASE_URL || undefined });
 try {
-  const result = await seedDemoShop(handle.db);
+  const result = await seedDemoShop(handle.db, { history: env().TIDINGS_SEED_HISTORY !== "off" });
   if (result.created) {
     const c = result.counts;
     console.log(
