@@ -8,21 +8,25 @@
  *     sweep with nothing due; target after ≤ 50 ms, the same at every shop size;
  *   - ingest through the batch path with the events table empty vs holding the shop's events;
  *   - publish moving 100,000 in-flight enrollments (target ≤ 5 s);
+ *   - contact search (one word, two words, email prefix) and a contact's page data, p50/p99 over
+ *     200 each, on the largest shop (given messages and journeys first);
  *   - the database size on disk.
  *
  * Options (env): DATABASE_URL; BENCH_SCALE_SHOPS = "contacts:events,…" (default
- * "100000:1000000,1000000:10000000"); BENCH_SCALE_ONLY = comma-separated section names;
+ * "100000:1000000,1000000:10000000"; BENCH_SCALE_QUICK=1 for "10000:100000,50000:500000"); BENCH_SCALE_ONLY = comma-separated section names;
  * BENCH_SCALE_TRIGGERS = "birthday,inactivity" (which sweeps); BENCH_SCALE_RUNS = sweeps measured per figure (default 3); BENCH_SCALE_BEFORE_MAX = skip the
  * "before" sweeps on shops with more contacts than this; BENCH_SCALE_EMPTY_DB = database for the empty-table ingest run (default `<db>_empty`, created
  * and dropped by the run).
  *
  * A shop is found again by its sizes (its workspace id is derived from them), so a second run
- * skips the load. Other sections plug in through `SECTIONS` below.
+ * skips the load, and a run stopped while loading events resumes after them
+ * (BENCH_SCALE_LOAD=off: measure the shop with the events it has). Other sections plug in through `SECTIONS` below.
  */
 import { createHash, randomUUID } from "node:crypto";
 import os from "node:os";
 import postgres, { type Sql } from "postgres";
 import { generateShop, contactIdSql } from "./bench-scale/data";
+import { addContactHistory, benchContactPage, benchSearch, type Percentiles } from "./bench-scale/search";
 import type { DbHandle } from "@/server/db/client";
 
 export const BENCH_NOW = new Date(process.env.BENCH_SCALE_NOW ?? "2026-12-03T12:00:00Z");
@@ -65,14 +69,15 @@ export function shopId(contacts: number, events: number): string {
 
 async function ensureShop(sql: Sql, contacts: number, events: number): Promise<Shop> {
   const workspaceId = shopId(contacts, events);
-  const [have] = await sql<{ n: number }[]>`
-    select count(*)::int as n from contacts where workspace_id = ${workspaceId}`;
-  if (have && have.n >= contacts) {
-    const [ev] = await sql<
-      { n: number }[]
-    >`select count(*)::int as n from events where workspace_id = ${workspaceId}`;
-    console.log(`shop ${fmt(contacts)} contacts: reused (${fmt(ev?.n ?? 0)} events)`);
-    return { workspaceId, contacts, events: ev?.n ?? 0 };
+  const [have] = await sql<{ contacts: number; events: number }[]>`
+    select (select count(*)::int from contacts where workspace_id = ${workspaceId}) as contacts,
+      (select count(*)::int from events where workspace_id = ${workspaceId}) as events`;
+  const haveContacts = (have?.contacts ?? 0) >= contacts;
+  // BENCH_SCALE_LOAD=off: measure the shop as it is (e.g. a load stopped part way).
+  const asIs = process.env.BENCH_SCALE_LOAD === "off" && haveContacts;
+  if (asIs || (haveContacts && (have?.events ?? 0) >= events)) {
+    console.log(`shop ${fmt(contacts)} contacts: reused (${fmt(have?.events ?? 0)} events)`);
+    return { workspaceId, contacts, events: have?.events ?? 0 };
   }
   const start = performance.now();
   const shop = await generateShop(sql, {
@@ -80,6 +85,9 @@ async function ensureShop(sql: Sql, contacts: number, events: number): Promise<S
     events,
     workspaceId,
     now: BENCH_NOW,
+    // A run stopped while loading events resumes after the events already there.
+    skipContacts: haveContacts,
+    eventsFrom: haveContacts ? (have?.events ?? 0) + 1 : 1,
     onProgress: (what, done, total) =>
       console.log(
         `  ${what} ${fmt(done)} / ${fmt(total)} (${((performance.now() - start) / 1000).toFixed(0)} s)`,
@@ -88,7 +96,7 @@ async function ensureShop(sql: Sql, contacts: number, events: number): Promise<S
   console.log(
     `shop ${fmt(contacts)} contacts, ${fmt(events)} events: loaded in ${((performance.now() - start) / 1000).toFixed(1)} s ` +
       `(contacts ${(shop.contactsMs / 1000).toFixed(1)} s, events ${(shop.eventsMs / 1000).toFixed(1)} s, ` +
-      `${fmt(Math.round(events / (shop.eventsMs / 1000)))} events/s)`,
+      `of which indexes and each contact's last events built after the load ${(shop.indexMs / 1000).toFixed(1)} s)`,
   );
   return { workspaceId, contacts, events };
 }
@@ -256,6 +264,9 @@ const timeTriggers: Section = {
 
 // ---------------------------------------------------------------- ingest
 
+/** `BENCH_SCALE_QUICK=1`: shops small enough for a run of a few minutes. */
+const QUICK_SHOPS = "10000:100000,50000:500000";
+
 const BATCHES = Number(process.env.BENCH_SCALE_BATCHES ?? 40);
 const BATCH_SIZE = 100;
 const CONCURRENCY = 4;
@@ -411,6 +422,53 @@ const publishMove: Section = {
   },
 };
 
+// ---------------------------------------------------------------- search and the contact page
+
+const searchAndPage: Section = {
+  name: "search",
+  async run(ctx) {
+    const shop = ctx.shops.at(-1)!;
+    const [had] = await ctx.sql<{ n: number }[]>`
+      select count(*)::int as n from messages where workspace_id = ${shop.workspaceId}`;
+    if (!had?.n) {
+      // The contact page reads messages and journeys too: two messages and a fifth of a journey per contact.
+      const messages = 2 * shop.contacts;
+      const journeys = Math.ceil(shop.contacts / 5);
+      const history = await addContactHistory(ctx.sql, {
+        workspaceId: shop.workspaceId,
+        contacts: shop.contacts,
+        messages,
+        journeys,
+        now: BENCH_NOW,
+      });
+      // As autovacuum would have by the time anyone searches: hint bits set, visibility map built.
+      await ctx.sql.unsafe(`vacuum analyze messages, enrollments, enrollment_steps`);
+      console.log(
+        `contact history: ${fmt(messages)} messages and ${fmt(journeys)} journeys loaded in ${(history.ms / 1000).toFixed(1)} s`,
+      );
+    }
+    const line = (what: string, p: Percentiles, unit: string, target: number) =>
+      console.log(
+        `  ${what.padEnd(34)} p50 ${ms(p.p50).padStart(9)}  p99 ${ms(p.p99).padStart(9)}  ` +
+          `(${fmt(Math.round(p.rows))} ${unit} on average; target p99 ≤ ${target} ms: ${verdict(p.p99 <= target)})`,
+      );
+    const search = await benchSearch(ctx.handle.db, ctx.sql, {
+      workspaceId: shop.workspaceId,
+      contacts: shop.contacts,
+    });
+    console.log(`contact search at ${fmt(shop.contacts)} contacts, 200 queries each:`);
+    line("one word (a first or last name)", search.oneWord, "matches", 100);
+    line("two words (first and last name)", search.twoWords, "matches", 100);
+    line("email prefix", search.emailPrefix, "matches", 100);
+    const page = await benchContactPage(ctx.handle.db, ctx.sql, {
+      workspaceId: shop.workspaceId,
+      contacts: shop.contacts,
+    });
+    console.log(`contact page data, 200 contacts:`);
+    line("profile, journeys, messages, timeline", page, "messages and events shown", 200);
+  },
+};
+
 // ---------------------------------------------------------------- size on disk
 
 const size: Section = {
@@ -434,7 +492,7 @@ const size: Section = {
  * The sections, in order. Another part of the product adds its own by appending here (e.g. a
  * `scripts/bench-scale/search.ts` exporting a `Section`).
  */
-export const SECTIONS: Section[] = [timeTriggers, ingest, publishMove, size];
+export const SECTIONS: Section[] = [timeTriggers, ingest, publishMove, searchAndPage, size];
 
 async function main() {
   const url = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/tidings_scale";
@@ -444,7 +502,10 @@ async function main() {
   const sql = postgres(url, { max: 2, onnotice: () => {} });
   try {
     const shops: Shop[] = [];
-    for (const spec of (process.env.BENCH_SCALE_SHOPS ?? "100000:1000000,1000000:10000000").split(",")) {
+    const shopsSpec =
+      process.env.BENCH_SCALE_SHOPS ??
+      (process.env.BENCH_SCALE_QUICK === "1" ? QUICK_SHOPS : "100000:1000000,1000000:10000000");
+    for (const spec of shopsSpec.split(",")) {
       const [contacts, events] = spec.split(":").map(Number);
       shops.push(await ensureShop(sql, contacts!, events!));
     }

@@ -84,10 +84,12 @@ export async function listContacts(
   let n: number | undefined;
   if (search) {
     // Ranking reads every match anyway, so the same pass counts them (`count(*) over ()`,
-    // taken before the cursor narrows to the rows after it).
+    // taken before the cursor narrows to the rows after it). That pass carries only each
+    // match's id and rank, so it stays in memory whatever the number of matches; the page's
+    // own rows are read afterwards, by id.
     const matches = db
       .select({
-        ...listedColumns,
+        id: contacts.id,
         rank: search.rank.as("rank"),
         distance: search.distance.as("distance"),
         matched: sql<number>`count(*) over ()`.mapWith(Number).as("matched"),
@@ -95,7 +97,7 @@ export async function listContacts(
       .from(contacts)
       .where(and(...filters))
       .as("matches");
-    const rows = await db
+    const ranked = db
       .select()
       .from(matches)
       .where(
@@ -104,7 +106,13 @@ export async function listContacts(
           : undefined,
       )
       .orderBy(matches.rank, matches.distance, asc(matches.id))
-      .limit(input.limit + 1);
+      .limit(input.limit + 1)
+      .as("ranked");
+    const rows = await db
+      .select({ ...listedColumns, rank: ranked.rank, distance: ranked.distance, matched: ranked.matched })
+      .from(ranked)
+      .innerJoin(contacts, eq(contacts.id, ranked.id))
+      .orderBy(ranked.rank, ranked.distance, asc(ranked.id));
     items = rows.map(({ matched: _matched, ...c }) => c);
     n = rows[0]?.matched;
   }

@@ -214,6 +214,8 @@ export const contacts = pgTable(
     /** One contact per email in a workspace, whatever the letter case (identify merges into it). */
     uniqueIndex("contacts_workspace_email_uq").on(t.workspaceId, sql`lower(${t.email})`),
     index("contacts_workspace_created_idx").on(t.workspaceId, t.createdAt),
+    /** A schedule in each contact's own clock reads the workspace's zones, then one zone's contacts page by page. */
+    index("contacts_workspace_timezone_id_idx").on(t.workspaceId, t.timezone, t.id),
     /** The contacts list's order (email, then id), read page by page from a cursor. */
     index("contacts_workspace_email_id_idx").on(t.workspaceId, t.email, t.id),
     /** Search: every word of the query is a `like '%word%'` on the folded text (pg_trgm). */
@@ -1013,6 +1015,22 @@ export const flowTriggerDue = pgTable(
   },
   (t) => [index("flow_trigger_due_workspace_idx").on(t.workspaceId)],
 );
+
+/**
+ * How far a schedule or inactivity flow's live version has been swept: the next sweep reads
+ * only the occurrences and lapses after `swept_to`, so a sweep every 30 seconds weighs what
+ * fell due since the last one, not the whole look-back window again.
+ */
+export const flowTriggerSweeps = pgTable("flow_trigger_sweeps", {
+  flowId: uuid("flow_id")
+    .primaryKey()
+    .references(() => flows.id, { onDelete: "cascade" }),
+  workspaceId: uuid("workspace_id")
+    .notNull()
+    .references(() => workspaces.id, { onDelete: "cascade" }),
+  versionId: uuid("version_id").notNull(),
+  sweptTo: tz("swept_to").notNull(),
+});
 
 /**
  * Contacts whose date, time zone or properties changed since their occurrences were

@@ -19,9 +19,12 @@ import {
   conversions,
   enrollments,
   flows,
+  flowTriggerSweeps,
   messageEvents,
   messages,
+  workspaces,
 } from "@/server/db/schema";
+import { when } from "@/server/engine/predicate";
 import { openDb } from "@/server/db/client";
 import { edge, graph, node } from "@/server/engine/templates/build";
 import type { TriggerConfig } from "@/server/engine/nodes/trigger";
@@ -240,6 +243,94 @@ describe(`inactivity reads each customer's last order (${testDriver()})`, () => 
     await sweepTimeTriggers(t.db, start + 30 * DAY, { workspaceId: member.workspace.id });
     const got = await entries(flow.flowId);
     expect(got.map((g) => [g.contactId, g.occurrence])).toEqual([[ravi.id, iso(start + 30 * DAY)]]);
+  });
+});
+
+describe(`schedules and segmented inactivity weigh what fell due since the last sweep (${testDriver()})`, () => {
+  it("a daily 09:00 in each customer's clock reaches Tokyo, then Paris, then those with no zone (the shop's New York), once each", async () => {
+    await t.db
+      .update(workspaces)
+      .set({ timezone: "America/New_York" })
+      .where(eq(workspaces.id, member.workspace.id));
+    const start = Date.UTC(2026, 11, 2, 20, 0); // 15:00 in New York, 05:00 on the 3rd in Tokyo
+    const flow = await publishGraph(t.db, {
+      workspaceId: member.workspace.id,
+      userId: member.user.id,
+      graph: timeFlow({
+        type: "schedule",
+        schedule: { frequency: "daily", time: "09:00" },
+        timezone: "contact",
+        segment: null,
+      }),
+      now: start,
+    });
+    const tokyo = await createContact(t.db, member.workspace.id, { timezone: "Asia/Tokyo" });
+    const paris = await createContact(t.db, member.workspace.id, { timezone: "Europe/Paris" });
+    const zoneless = await createContact(t.db, member.workspace.id, { timezone: null });
+    const sweep = (at: number) =>
+      Promise.all([
+        sweepTimeTriggers(t.db, at, { workspaceId: member.workspace.id }),
+        sweepTimeTriggers(t.db, at, { workspaceId: member.workspace.id }),
+      ]);
+    const who = async () =>
+      (await entries(flow.flowId))
+        .sort((a, b) => a.occurrence.localeCompare(b.occurrence))
+        .map((e) => [e.contactId, e.occurrence]);
+
+    await sweep(Date.UTC(2026, 11, 2, 23, 0)); // 08:00 in Tokyo on the 3rd: nothing yet
+    expect(await who()).toEqual([]);
+    await sweep(Date.UTC(2026, 11, 3, 0, 30)); // 09:30 in Tokyo
+    expect(await who()).toEqual([[tokyo.id, iso(Date.UTC(2026, 11, 3, 0, 0))]]);
+    await sweep(Date.UTC(2026, 11, 3, 8, 30)); // 09:30 in Paris
+    await sweep(Date.UTC(2026, 11, 3, 14, 30)); // 09:30 in New York
+    await sweep(Date.UTC(2026, 11, 3, 15, 0));
+    expect(await who()).toEqual([
+      [tokyo.id, iso(Date.UTC(2026, 11, 3, 0, 0))],
+      [paris.id, iso(Date.UTC(2026, 11, 3, 8, 0))],
+      [zoneless.id, iso(Date.UTC(2026, 11, 3, 14, 0))],
+    ]);
+    const [mark] = await t.db
+      .select()
+      .from(flowTriggerSweeps)
+      .where(eq(flowTriggerSweeps.flowId, flow.flowId));
+    expect(mark?.sweptTo.getTime()).toBe(Date.UTC(2026, 11, 3, 15, 0));
+    // A sweep running late (behind the mark) weighs nothing again and leaves the mark where it was.
+    await sweepTimeTriggers(t.db, Date.UTC(2026, 11, 3, 9, 0), { workspaceId: member.workspace.id });
+    expect(await who()).toHaveLength(3);
+    const [still] = await t.db
+      .select()
+      .from(flowTriggerSweeps)
+      .where(eq(flowTriggerSweeps.flowId, flow.flowId));
+    expect(still?.sweptTo.getTime()).toBe(Date.UTC(2026, 11, 3, 15, 0));
+  });
+
+  it("'no order for 30 days, US only' weighs a lapse when it falls due: a customer refused then is not let in by a later sweep", async () => {
+    const start = Date.UTC(2026, 5, 1, 12, 0);
+    const flow = await publishGraph(t.db, {
+      workspaceId: member.workspace.id,
+      userId: member.user.id,
+      graph: timeFlow({
+        type: "inactivity",
+        event: "Placed Order",
+        days: 30,
+        segment: when.contact("country", "eq", "US"),
+      }),
+      now: start - 10 * DAY,
+    });
+    const amelie = await createContact(t.db, member.workspace.id, { country: "FR" });
+    const bob = await createContact(t.db, member.workspace.id, { country: "US" });
+    const order = (contactId: string, at: number) =>
+      storeEvent(t.db, { workspaceId: member.workspace.id, contactId, name: "Placed Order", at });
+    await order(amelie.id, start - 30 * DAY - HOUR); // lapses an hour before `start`
+    await order(bob.id, start - 30 * DAY + 2 * HOUR); // lapses two hours after it
+    await sweepTimeTriggers(t.db, start, { workspaceId: member.workspace.id });
+    expect(await entries(flow.flowId)).toEqual([]);
+    // Amélie moves to the US after her lapse was weighed: the next sweeps leave her lapse alone.
+    await t.db.update(contacts).set({ country: "US" }).where(eq(contacts.id, amelie.id));
+    await sweepTimeTriggers(t.db, start + HOUR, { workspaceId: member.workspace.id });
+    await sweepTimeTriggers(t.db, start + 3 * HOUR, { workspaceId: member.workspace.id });
+    const got = await entries(flow.flowId);
+    expect(got.map((g) => [g.contactId, g.occurrence])).toEqual([[bob.id, iso(start + 2 * HOUR)]]);
   });
 });
 

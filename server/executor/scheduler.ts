@@ -18,7 +18,7 @@
  * The former whole-workspace computation stays callable (`strategy: "scan"`) as the
  * reference the benchmark measures against.
  */
-import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
 import {
   contactTriggerDirty,
@@ -26,6 +26,7 @@ import {
   contacts,
   enrollments,
   flowTriggerDue,
+  flowTriggerSweeps,
   flows,
   flowVersions,
   workspaces,
@@ -88,20 +89,59 @@ export async function sweepTimeTriggers(
 ): Promise<SweepResult> {
   const strategy = options.strategy ?? "due";
   const result: SweepResult = { flows: 0, enrolled: 0 };
-  const live = (await liveTimeFlows(db, options.workspaceId)).map((flow) => ({
-    ...flow,
-    from: Math.max(now - SWEEP_LOOKBACK_MS, flow.publishedAt.getTime()),
-    // Catch-up is for the sweeps right after the publish; later ones look back as usual, so
-    // contacts a segment or re-entry rule refuses are not weighed again on every sweep.
-    catchUp: flow.catchUp && now - flow.publishedAt.getTime() <= SWEEP_LOOKBACK_MS,
-    now,
-  }));
+  const found = await liveTimeFlows(db, options.workspaceId);
+  const swept = strategy === "due" ? await sweptTo(db, found) : new Map<string, number>();
+  const live = found.map((flow) => {
+    const from = Math.max(now - SWEEP_LOOKBACK_MS, flow.publishedAt.getTime());
+    const mark = swept.get(`${flow.flowId}:${flow.versionId}`);
+    return {
+      ...flow,
+      // A schedule or inactivity flow already swept up to `mark` reads only what fell due since.
+      from: mark === undefined ? from : Math.max(from, mark),
+      // Catch-up is for the first sweep after the publish; later ones read only what falls due,
+      // so contacts a segment or re-entry rule refuses are not weighed again on every sweep.
+      catchUp: flow.catchUp && now - flow.publishedAt.getTime() <= SWEEP_LOOKBACK_MS && mark === undefined,
+      now,
+    };
+  });
   if (strategy === "due") await prepareOccurrences(db, live, now, options.workspaceId);
   for (const flow of live) {
     result.flows++;
     result.enrolled += await sweepFlow(db, flow, strategy);
+    if (strategy === "due" && !isDateFlow(flow)) await markSwept(db, flow);
   }
   return result;
+}
+
+/** How far each schedule or inactivity flow's live version was swept, keyed `flow:version`. */
+async function sweptTo(db: Db, live: Array<{ flowId: string; config: TriggerConfig }>) {
+  const ids = live.filter((f) => f.config.type !== "date_property").map((f) => f.flowId);
+  if (ids.length === 0) return new Map<string, number>();
+  const rows = await db
+    .select({
+      flowId: flowTriggerSweeps.flowId,
+      versionId: flowTriggerSweeps.versionId,
+      sweptTo: flowTriggerSweeps.sweptTo,
+    })
+    .from(flowTriggerSweeps)
+    .where(inArray(flowTriggerSweeps.flowId, ids));
+  return new Map(rows.map((r) => [`${r.flowId}:${r.versionId}`, r.sweptTo.getTime()]));
+}
+
+/** After a sweep: everything due up to its `now` was weighed (a later version starts afresh). */
+async function markSwept(db: Db, flow: FlowSweep) {
+  const sweptTo = new Date(flow.now);
+  await db
+    .insert(flowTriggerSweeps)
+    .values({ flowId: flow.flowId, workspaceId: flow.workspaceId, versionId: flow.versionId, sweptTo })
+    .onConflictDoUpdate({
+      target: flowTriggerSweeps.flowId,
+      set: {
+        versionId: flow.versionId,
+        sweptTo: sql`case when ${flowTriggerSweeps.versionId} = excluded.version_id
+          then greatest(${flowTriggerSweeps.sweptTo}, excluded.swept_to) else excluded.swept_to end`,
+      },
+    });
 }
 
 interface FlowSweep {
@@ -127,6 +167,7 @@ async function sweepFlow(db: Db, flow: FlowSweep, strategy: SweepStrategy): Prom
   if (strategy === "due" && isDateFlow(flow)) return sweepStoredOccurrences(db, flow);
   if (strategy === "due" && flow.config.type === "inactivity" && !flow.config.segment)
     return enrollInactiveAtOnce(db, flow, flow.config);
+  if (strategy === "due" && flow.config.type === "schedule") return sweepSchedule(db, flow, flow.config);
   const due =
     flow.config.type === "inactivity"
       ? await dueInactive(db, flow, flow.config, strategy)
@@ -544,4 +585,81 @@ async function sweepStoredOccurrences(db: Db, flow: DateFlow): Promise<number> {
     });
     if (taken < DUE_BATCH) return enrolled;
   }
+}
+
+// ---------------------------------------------------------------- schedule, by time zone
+
+type ScheduleConfig = Extract<TriggerConfig, { type: "schedule" }>;
+/** Contacts read per page when a schedule fires in a time zone. */
+const SCHEDULE_PAGE = 1000;
+
+/**
+ * The time zones the workspace's contacts are in (null: none set, the workspace's clock),
+ * read by skipping through `(workspace_id, timezone, id)`: one index probe per zone.
+ */
+async function contactZones(db: DbOrTx, workspaceId: string): Promise<Array<string | null>> {
+  const zones = rowsOf<{ tz: string | null }>(
+    await db.execute(sql`
+      with recursive z(tz) as (
+        select min(timezone) from ${contacts} where workspace_id = ${workspaceId}
+        union all
+        select (select min(timezone) from ${contacts} where workspace_id = ${workspaceId} and timezone > z.tz)
+        from z where z.tz is not null
+      )
+      select tz from z where tz is not null`),
+  ).map((r) => String(r.tz));
+  const [none] = rowsOf<{ any: boolean }>(
+    await db.execute(sql`
+      select exists (select 1 from ${contacts} where workspace_id = ${workspaceId} and timezone is null) as any`),
+  );
+  return none?.any ? [...zones, null] : zones;
+}
+
+/**
+ * A schedule fires at one instant per wall clock: the workspace's, or each contact's zone.
+ * The sweep works out, per zone its contacts are in, the latest occurrence in its window;
+ * only the zones where one fell are read, page by page through the zone's index, and their
+ * contacts weighed (segment, re-entry) and enrolled once per occurrence.
+ */
+async function sweepSchedule(db: Db, flow: FlowSweep, config: ScheduleConfig): Promise<number> {
+  const zone = await zoneOf(db, flow.workspaceId);
+  let enrolled = 0;
+  for (const tz of await contactZones(db, flow.workspaceId)) {
+    const at = latestOccurrence(
+      config,
+      { timezone: tz, birthday: null, properties: {} },
+      flow.from,
+      flow.now,
+      zone,
+    );
+    if (at === null) continue;
+    const key = `time:${new Date(at).toISOString()}`;
+    let after: string | null = null;
+    for (;;) {
+      const page: string[] = (
+        await db
+          .select({ id: contacts.id })
+          .from(contacts)
+          .where(
+            and(
+              eq(contacts.workspaceId, flow.workspaceId),
+              tz === null ? isNull(contacts.timezone) : eq(contacts.timezone, tz),
+              after === null ? sql`true` : sql`${contacts.id} > ${after}`,
+            ),
+          )
+          .orderBy(contacts.id)
+          .limit(SCHEDULE_PAGE)
+      ).map((r) => r.id);
+      if (page.length === 0) break;
+      after = page[page.length - 1]!;
+      for (let i = 0; i < page.length; i += CHUNK)
+        enrolled += await enrollDue(
+          db,
+          flow,
+          page.slice(i, i + CHUNK).map((contactId) => ({ contactId, at, key })),
+        );
+      if (page.length < SCHEDULE_PAGE) break;
+    }
+  }
+  return enrolled;
 }

@@ -31,6 +31,7 @@ import { SUBSCRIBED_TO_BACK_IN_STOCK } from "./events";
 import type { StoredEvent } from "./hooks";
 import type { ContactTraits, IdentifyMessage, IngestMessage, Issue, TrackMessage } from "./schemas";
 import { rowsOf } from "@/server/db/rows";
+import { timeOrderedId } from "@/server/db/time-ordered-id";
 
 export type IngestOutcome =
   | {
@@ -271,7 +272,7 @@ function trackStatement(ctx: Ctx, input: string, shape: TrackShape): SQL {
     // Only the first message of each key not stored before: a repeat changes nothing.
     sql`input as (
       select * from jsonb_to_recordset(${input}::jsonb) as i(
-        k int, user_id text, anonymous_id text, contact_id uuid, name text, properties jsonb,
+        k int, id uuid, user_id text, anonymous_id text, contact_id uuid, name text, properties jsonb,
         occurred_at timestamptz, idempotency_key text, timezone text, first boolean)
       where i.first and not exists (
         select 1 from ${events} e where e.workspace_id = ${ws} and e.idempotency_key = i.idempotency_key)
@@ -362,8 +363,8 @@ function trackStatement(ctx: Ctx, input: string, shape: TrackShape): SQL {
     sql`, `,
   );
   parts.push(sql`inserted as (
-    insert into ${events} (workspace_id, contact_id, anonymous_id, name, properties, occurred_at, received_at, idempotency_key)
-    select ${ws}, coalesce(${contactId}), i.anonymous_id, i.name, i.properties, i.occurred_at, ${now}, i.idempotency_key
+    insert into ${events} (id, workspace_id, contact_id, anonymous_id, name, properties, occurred_at, received_at, idempotency_key)
+    select i.id, ${ws}, coalesce(${contactId}), i.anonymous_id, i.name, i.properties, i.occurred_at, ${now}, i.idempotency_key
     from input i
     ${shape.users ? sql`left join resolved r on r.external_id = i.user_id and i.contact_id is null` : sql``}
     ${shape.anonymousOnly ? sql`left join anon an on i.user_id is null and i.contact_id is null and an.anonymous_id = i.anonymous_id` : sql``}
@@ -407,6 +408,8 @@ async function storeTracks(
     if (first) firstWithKey.set(key, k);
     return {
       k,
+      // Time-ordered: a new event lands at the end of the events' primary-key index.
+      id: timeOrderedId(ctx.now.getTime()),
       user_id: m.userId ?? null,
       anonymous_id: m.anonymousId ?? null,
       contact_id: m.contactId ?? null,
