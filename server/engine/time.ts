@@ -76,13 +76,50 @@ export function isClock(text: string): boolean {
 export function localInstant(date: CalendarDate, clock: Clock, zone: string): number {
   const dt = DateTime.fromObject(
     { ...date, hour: clock.hour, minute: clock.minute },
-    { zone: resolveZone(zone) },
+    { zone: zoneObject(zone) },
   );
   return Math.min(...dt.getPossibleOffsets().map((d) => d.toMillis()), dt.toMillis());
 }
 
+const QUARTER_HOUR = 15 * MINUTE;
+
+/**
+ * An IANA zone that remembers its UTC offsets per quarter of an hour. Offsets change only at
+ * a zone's transitions, and every transition since the 1970s falls on a quarter hour, so a
+ * quarter whose two ends have the same offset has it throughout; a quarter that straddles a
+ * transition (or an odd historical offset) is asked of Intl every time. Asking Intl is what
+ * a wait or quiet-hours check costs (the forecast asks millions of times).
+ */
+class RememberingZone extends IANAZone {
+  static readonly #byName = new Map<string, RememberingZone>();
+  readonly #offsets = new Map<number, number>();
+
+  static of(name: string): RememberingZone {
+    let zone = RememberingZone.#byName.get(name);
+    if (!zone) RememberingZone.#byName.set(name, (zone = new RememberingZone(name)));
+    return zone;
+  }
+
+  override offset(ts: number): number {
+    const quarter = Math.floor(ts / QUARTER_HOUR);
+    const known = this.#offsets.get(quarter);
+    if (known !== undefined) return known;
+    const start = super.offset(quarter * QUARTER_HOUR);
+    if (super.offset(quarter * QUARTER_HOUR + QUARTER_HOUR - 1) !== start) return super.offset(ts);
+    // Bounded: a long-running process does not grow it without end.
+    if (this.#offsets.size >= 100_000) this.#offsets.clear();
+    this.#offsets.set(quarter, start);
+    return start;
+  }
+}
+
+/** The zone object luxon computes with (its offsets remembered). */
+function zoneObject(zone: string): RememberingZone {
+  return RememberingZone.of(resolveZone(zone));
+}
+
 function localDate(at: number, zone: string): DateTime {
-  return DateTime.fromMillis(at, { zone: resolveZone(zone) });
+  return DateTime.fromMillis(at, { zone: zoneObject(zone) });
 }
 
 /** Calendar arithmetic on dates, independent of zones. */
