@@ -148,10 +148,29 @@ export function addDuration(from: number, duration: Duration, zone: string): num
     case "hours":
       return from + duration.amount * HOUR;
     case "days":
-      return localDate(from, zone).plus({ days: duration.amount }).toMillis();
+      return plusLocalDays(from, duration.amount, zone);
     case "weeks":
-      return localDate(from, zone).plus({ weeks: duration.amount }).toMillis();
+      return plusLocalDays(from, duration.amount * 7, zone);
   }
+}
+
+/**
+ * `days` calendar days later on the zone's wall clock: luxon's `plus({ days })` (the same
+ * wall-clock time `days` later, moved by the gap when it falls in a spring-forward hour, its
+ * first occurrence when it happens twice) without building a DateTime.
+ */
+function plusLocalDays(from: number, days: number, zone: string): number {
+  const tz = zoneObject(zone);
+  const before = tz.offset(from);
+  const local = from + before * MINUTE + days * DAY;
+  // Luxon's fixOffset: guess with the old offset, correct once, settle on the earlier reading.
+  let guess = local - before * MINUTE;
+  const o2 = tz.offset(guess);
+  if (o2 === before) return guess;
+  guess -= (o2 - before) * MINUTE;
+  const o3 = tz.offset(guess);
+  if (o3 === o2) return guess;
+  return local - Math.min(o2, o3) * MINUTE;
 }
 
 /**
@@ -191,8 +210,9 @@ export function quietHoursEnd(at: number, window: QuietHours, zone: string): num
   const startMin = start.hour * 60 + start.minute;
   const endMin = end.hour * 60 + end.minute;
   if (startMin === endMin) return null;
-  const local = localDate(at, zone);
-  const minutes = local.hour * 60 + local.minute;
+  // The wall clock's minute of the day, from the zone's offset at `at`.
+  const local = at + zoneObject(zone).offset(at) * MINUTE;
+  const minutes = Math.floor((((local % DAY) + DAY) % DAY) / MINUTE);
   const inside =
     startMin < endMin ? minutes >= startMin && minutes < endMin : minutes >= startMin || minutes < endMin;
   if (!inside) return null;

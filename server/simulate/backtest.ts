@@ -5,9 +5,10 @@
  * per-event query) and each is run through the virtual executor, with time triggers firing
  * at their occurrences. Nothing is written.
  */
-import { and, eq, gte, inArray, isNotNull, lt, ne, or, sql, isNull } from "drizzle-orm";
+import { and, eq, gte, inArray, is, isNotNull, lt, ne, or, sql, isNull, type SQL } from "drizzle-orm";
+import { PgDialect, PgTransaction } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/server/db/client";
-import { rowsOf } from "@/server/db/rows";
+import { anyOf, rowsOf } from "@/server/db/rows";
 import { contacts, couponCodes, messageEvents, messages } from "@/server/db/schema";
 import type { FlowGraph, FlowSettings } from "@/server/engine";
 import { eventValueCents, requiredEventNames, usesEngagement } from "@/server/engine";
@@ -20,6 +21,7 @@ import { loadFacts } from "@/server/executor/load";
 import { ForecastCounter } from "./forecast";
 import type { BacktestOptions, BacktestResult } from "./types";
 import {
+  planVirtual,
   runVirtual,
   SMART_SENDING_LOOKBACK_MS,
   triggerEventName,
@@ -56,7 +58,7 @@ export type BacktestTuning = {
 
 const DAY = 86_400_000;
 const CHUNK = 5_000;
-const BATCH = 1_000;
+const BATCH = 5_000;
 
 export class BacktestAborted extends Error {
   override name = "BacktestAborted";
@@ -139,6 +141,7 @@ export async function backtest(
   const couponsLeft = await couponCounts(db, input.workspaceId, graph, from);
   const counter = new ForecastCounter(graph, engagementOf !== undefined);
   const paths = options.collectPaths ? new Map<string, string[]>() : undefined;
+  const plan = planVirtual(graph);
 
   // 2. Facts in batches, then each contact on the virtual clock.
   let done = 0;
@@ -178,6 +181,7 @@ export async function backtest(
         couponsLeft,
         ...(options.grid ? { grid: options.grid } : {}),
         idPrefix: `bt-${contactId}`,
+        plan,
       });
       creditConversions(counter, run.journeys, window, {
         contactId,
@@ -229,7 +233,36 @@ async function countEvents(db: DbOrTx, workspaceId: string, names: string[], fro
 
 type StreamedEvent = EventFact & { contactId: string };
 
-/** The window's events in (occurred_at, id) order, `size` at a time, by keyset. */
+type EventRow = {
+  id: string;
+  contact_id: string;
+  name: string;
+  properties: Record<string, unknown> | string;
+  at_ms: string | number;
+  at_text: string;
+};
+
+const toStreamed = (r: EventRow): StreamedEvent => ({
+  id: r.id,
+  contactId: r.contact_id,
+  name: r.name,
+  properties:
+    typeof r.properties === "string" ? (JSON.parse(r.properties) as Record<string, unknown>) : r.properties,
+  occurredAt: Math.round(Number(r.at_ms)),
+});
+
+/** postgres.js's client under drizzle (absent on PGlite). */
+type CursorClient = {
+  unsafe: (query: string, params: unknown[]) => { cursor: (rows: number) => AsyncIterable<EventRow[]> };
+};
+
+const dialect = new PgDialect();
+
+/**
+ * The window's events in (occurred_at, id) order, `size` at a time: on postgres.js one query
+ * read through a cursor (the rows come as the server produces them, one plan); elsewhere (PGlite,
+ * inside a transaction) by keyset, a query per chunk.
+ */
 export async function* streamEvents(
   db: DbOrTx,
   workspaceId: string,
@@ -238,46 +271,37 @@ export async function* streamEvents(
   to: number,
   size: number,
 ): AsyncGenerator<StreamedEvent[]> {
-  let cursor: { at: string; id: string } | null = null;
   const nameList = sql.join(
     names.map((n) => sql`${n}`),
     sql`, `,
   );
+  const query = (after: SQL, limit: SQL) => sql`
+    select id, contact_id, name, properties,
+      (extract(epoch from occurred_at) * 1000)::float8 as at_ms, occurred_at::text as at_text
+    from events
+    where workspace_id = ${workspaceId} and contact_id is not null
+      and name in (${nameList})
+      and occurred_at >= ${new Date(from).toISOString()}::timestamptz
+      and occurred_at < ${new Date(to).toISOString()}::timestamptz
+      ${after}
+    order by occurred_at, id
+    ${limit}`;
+
+  const client = is(db, PgTransaction) ? undefined : (db as { $client?: Partial<CursorClient> }).$client;
+  if (client && typeof client.unsafe === "function" && !("waitReady" in client)) {
+    const { sql: text, params } = dialect.sqlToQuery(query(sql``, sql``));
+    for await (const rows of client.unsafe(text, params).cursor(size)) yield rows.map(toStreamed);
+    return;
+  }
+
+  let cursor: { at: string; id: string } | null = null;
   for (;;) {
-    const after: ReturnType<typeof sql> = cursor
+    const after: SQL = cursor
       ? sql`and (occurred_at, id) > (${cursor.at}::timestamptz, ${cursor.id}::uuid)`
       : sql``;
-    const rows = rowsOf<{
-      id: string;
-      contact_id: string;
-      name: string;
-      properties: Record<string, unknown> | string;
-      at_ms: string | number;
-      at_text: string;
-    }>(
-      await db.execute(sql`
-        select id, contact_id, name, properties,
-          (extract(epoch from occurred_at) * 1000)::float8 as at_ms, occurred_at::text as at_text
-        from events
-        where workspace_id = ${workspaceId} and contact_id is not null
-          and name in (${nameList})
-          and occurred_at >= ${new Date(from).toISOString()}::timestamptz
-          and occurred_at < ${new Date(to).toISOString()}::timestamptz
-          ${after}
-        order by occurred_at, id
-        limit ${size}`),
-    );
+    const rows = rowsOf<EventRow>(await db.execute(query(after, sql`limit ${size}`)));
     if (rows.length === 0) return;
-    yield rows.map((r) => ({
-      id: r.id,
-      contactId: r.contact_id,
-      name: r.name,
-      properties:
-        typeof r.properties === "string"
-          ? (JSON.parse(r.properties) as Record<string, unknown>)
-          : r.properties,
-      occurredAt: Math.round(Number(r.at_ms)),
-    }));
+    yield rows.map(toStreamed);
     const last = rows[rows.length - 1]!;
     cursor = { at: last.at_text, id: last.id };
     if (rows.length < size) return;
@@ -312,7 +336,7 @@ export async function pastSends(
     .where(
       and(
         eq(messages.workspaceId, input.workspaceId),
-        inArray(messages.contactId, input.contactIds),
+        anyOf(messages.contactId, input.contactIds, "uuid"),
         eq(messages.category, "marketing"),
         inArray(messages.status, ["queued", "sending", "sent", "delivered"]),
         gte(messages.createdAt, new Date(input.from - SMART_SENDING_LOOKBACK_MS)),

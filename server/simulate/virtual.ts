@@ -73,7 +73,27 @@ export type VirtualOptions = {
   grid?: { origin: number; stepMs: number };
   /** Ids for the virtual enrollments (deterministic per contact). */
   idPrefix?: string;
+  /** What the run reads off the graph, worked out once by a caller running many contacts. */
+  plan?: VirtualPlan;
 };
+
+/** What a run reads off the graph before its first step; the same for every contact. */
+export type VirtualPlan = {
+  watched: ReadonlySet<string>;
+  triggerName: string | null;
+  engagementUsed: boolean;
+  /** The trigger's kind, the name of a time trigger's entries. */
+  triggerKind: string;
+};
+
+export function planVirtual(graph: FlowGraph): VirtualPlan {
+  return {
+    watched: new Set(requiredEventNames(graph)),
+    triggerName: triggerEventName(graph),
+    engagementUsed: usesEngagement(graph),
+    triggerKind: triggerNode(graph)?.config.type ?? "schedule",
+  };
+}
 
 export type VirtualRecord = { at: number; effect: Effect };
 
@@ -116,9 +136,7 @@ export function triggerEventName(graph: FlowGraph): string | null {
 /** Runs one contact through the flow from `from` to `to`. */
 export function runVirtual(subject: VirtualContact, options: VirtualOptions): VirtualRun {
   const { graph } = options;
-  const watched = new Set(requiredEventNames(graph));
-  const triggerName = triggerEventName(graph);
-  const engagementUsed = usesEngagement(graph);
+  const { watched, triggerName, engagementUsed, triggerKind } = options.plan ?? planVirtual(graph);
   const events = [...subject.events].sort(eventOrder);
   const engagement = [...subject.engagement];
   const sends: PastSend[] = [...subject.pastSends].sort((a, b) => a.at - b.at);
@@ -316,8 +334,12 @@ export function runVirtual(subject: VirtualContact, options: VirtualOptions): Vi
 
     while (occ < occurrences.length && occurrences[occ]! <= now) {
       const at = occurrences[occ++]!;
-      const name = triggerNode(graph)?.config.type ?? "schedule";
-      const journey = enter({ eventId: null, name, properties: {}, occurredAt: at }, null, now, true);
+      const journey = enter(
+        { eventId: null, name: triggerKind, properties: {}, occurredAt: at },
+        null,
+        now,
+        true,
+      );
       if (journey) run(journey, now);
     }
 
