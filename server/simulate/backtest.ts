@@ -19,6 +19,8 @@ import { unitInterval } from "@/server/engine/hash";
 import { nextOccurrence } from "@/server/engine/nodes/trigger";
 import { loadFacts } from "@/server/executor/load";
 import { ForecastCounter } from "./forecast";
+import { contactAsOfStart, contactHistories } from "./history";
+import { inactivityOccurrences } from "./inactivity";
 import type { BacktestOptions, BacktestResult } from "./types";
 import {
   planVirtual,
@@ -85,9 +87,13 @@ export async function backtest(
 
   const triggerName = triggerEventName(graph);
   const trigger = triggerNode(graph)?.config;
-  const timeTrigger = trigger?.type === "date_property" || trigger?.type === "schedule";
+  const inactivity = trigger?.type === "inactivity" ? trigger : null;
+  const timeTrigger =
+    trigger?.type === "date_property" || trigger?.type === "schedule" || inactivity !== null;
   const names = new Set(requiredEventNames(graph));
   if (triggerName) names.add(triggerName);
+  // An inactivity trigger watches its event: each one in the window restarts the count.
+  if (inactivity && inactivity.event.trim() !== "") names.add(inactivity.event);
   // Orders are credited to the message opened or clicked before them, as live numbers are.
   const goalName = conversionEventOf(graph);
   names.add(goalName);
@@ -149,7 +155,7 @@ export async function backtest(
   for (let i = 0; i < candidates.length; i += batchSize) {
     check();
     const ids = candidates.slice(i, i + batchSize);
-    const [facts, sends] = await Promise.all([
+    const [facts, sends, histories, lapses] = await Promise.all([
       loadFacts(
         db,
         ids.map((contactId) => ({ workspaceId: input.workspaceId, contactId, graph })),
@@ -157,20 +163,41 @@ export async function backtest(
         { eventsBefore: from },
       ),
       pastSends(db, { workspaceId: input.workspaceId, contactIds: ids, from, to, flowId: input.flowId }),
+      contactHistories(db, { workspaceId: input.workspaceId, contactIds: ids, from, flowId: input.flowId }),
+      inactivity ? lapseStarts(db, input.workspaceId, ids, inactivity.event, from) : null,
     ]);
     lap("factsMs");
     for (const contactId of ids) {
       const f = facts.get(contactId);
       const window = byContact.get(contactId) ?? [];
       if (!f) continue;
+      // Consent and suppression as they were at the window's start, changed as it goes.
+      const { contact, history } = contactAsOfStart(f.contact, histories.get(contactId));
       const subject: VirtualContact = {
-        contact: f.contact,
+        contact,
         workspaceTimezone: f.workspaceTimezone,
         events: f.events.concat(window),
         engagement: f.engagement ?? [],
         pastSends: sends.get(contactId) ?? [],
+        ...(history ? { history } : {}),
       };
-      const occurrences = timeTrigger ? occurrencesOf(graph, subject, from, to) : undefined;
+      let occurrences: number[] | undefined;
+      if (inactivity) {
+        const lapse = lapses?.get(contactId);
+        occurrences = lapse
+          ? inactivityOccurrences(
+              inactivity,
+              {
+                lastBefore: lapse.lastBefore,
+                times: window.filter((e) => e.name === inactivity.event).map((e) => e.occurredAt),
+                joinedAt: lapse.joinedAt,
+                hasEmail: lapse.hasEmail,
+              },
+              from,
+              to,
+            )
+          : [];
+      } else if (timeTrigger) occurrences = occurrencesOf(graph, subject, from, to);
       const run = runVirtual(subject, {
         graph,
         from,
@@ -306,6 +333,41 @@ export async function* streamEvents(
     cursor = { at: last.at_text, id: last.id };
     if (rows.length < size) return;
   }
+}
+
+/** Per contact: when they joined, whether they have an email, and their last `event` before `from`. */
+async function lapseStarts(
+  db: DbOrTx,
+  workspaceId: string,
+  contactIds: string[],
+  event: string,
+  from: number,
+): Promise<Map<string, { joinedAt: number; hasEmail: boolean; lastBefore: number | null }>> {
+  const rows = rowsOf<{
+    id: string;
+    joined_ms: string | number;
+    has_email: boolean;
+    last_ms: string | number | null;
+  }>(
+    await db.execute(sql`
+      select c.id, (extract(epoch from c.created_at) * 1000)::float8 as joined_ms,
+        (c.email is not null and c.email <> '') as has_email,
+        (select (extract(epoch from max(e.occurred_at)) * 1000)::float8 from events e
+          where e.workspace_id = ${workspaceId} and e.contact_id = c.id and e.name = ${event}
+            and e.occurred_at < ${new Date(from).toISOString()}::timestamptz) as last_ms
+      from contacts c
+      where c.workspace_id = ${workspaceId} and ${anyOf(sql`c.id`, contactIds, "uuid")}`),
+  );
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        joinedAt: Math.round(Number(r.joined_ms)),
+        hasEmail: r.has_email === true || String(r.has_email) === "t",
+        lastBefore: r.last_ms === null ? null : Math.round(Number(r.last_ms)),
+      },
+    ]),
+  );
 }
 
 async function allContactIds(db: DbOrTx, workspaceId: string): Promise<string[]> {
