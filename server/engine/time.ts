@@ -76,13 +76,50 @@ export function isClock(text: string): boolean {
 export function localInstant(date: CalendarDate, clock: Clock, zone: string): number {
   const dt = DateTime.fromObject(
     { ...date, hour: clock.hour, minute: clock.minute },
-    { zone: resolveZone(zone) },
+    { zone: zoneObject(zone) },
   );
   return Math.min(...dt.getPossibleOffsets().map((d) => d.toMillis()), dt.toMillis());
 }
 
+const QUARTER_HOUR = 15 * MINUTE;
+
+/**
+ * An IANA zone that remembers its UTC offsets per quarter of an hour. Offsets change only at
+ * a zone's transitions, and every transition since the 1970s falls on a quarter hour, so a
+ * quarter whose two ends have the same offset has it throughout; a quarter that straddles a
+ * transition (or an odd historical offset) is asked of Intl every time. Asking Intl is what
+ * a wait or quiet-hours check costs (the forecast asks millions of times).
+ */
+class RememberingZone extends IANAZone {
+  static readonly #byName = new Map<string, RememberingZone>();
+  readonly #offsets = new Map<number, number>();
+
+  static of(name: string): RememberingZone {
+    let zone = RememberingZone.#byName.get(name);
+    if (!zone) RememberingZone.#byName.set(name, (zone = new RememberingZone(name)));
+    return zone;
+  }
+
+  override offset(ts: number): number {
+    const quarter = Math.floor(ts / QUARTER_HOUR);
+    const known = this.#offsets.get(quarter);
+    if (known !== undefined) return known;
+    const start = super.offset(quarter * QUARTER_HOUR);
+    if (super.offset(quarter * QUARTER_HOUR + QUARTER_HOUR - 1) !== start) return super.offset(ts);
+    // Bounded: a long-running process does not grow it without end.
+    if (this.#offsets.size >= 100_000) this.#offsets.clear();
+    this.#offsets.set(quarter, start);
+    return start;
+  }
+}
+
+/** The zone object luxon computes with (its offsets remembered). */
+function zoneObject(zone: string): RememberingZone {
+  return RememberingZone.of(resolveZone(zone));
+}
+
 function localDate(at: number, zone: string): DateTime {
-  return DateTime.fromMillis(at, { zone: resolveZone(zone) });
+  return DateTime.fromMillis(at, { zone: zoneObject(zone) });
 }
 
 /** Calendar arithmetic on dates, independent of zones. */
@@ -111,10 +148,29 @@ export function addDuration(from: number, duration: Duration, zone: string): num
     case "hours":
       return from + duration.amount * HOUR;
     case "days":
-      return localDate(from, zone).plus({ days: duration.amount }).toMillis();
+      return plusLocalDays(from, duration.amount, zone);
     case "weeks":
-      return localDate(from, zone).plus({ weeks: duration.amount }).toMillis();
+      return plusLocalDays(from, duration.amount * 7, zone);
   }
+}
+
+/**
+ * `days` calendar days later on the zone's wall clock: luxon's `plus({ days })` (the same
+ * wall-clock time `days` later, moved by the gap when it falls in a spring-forward hour, its
+ * first occurrence when it happens twice) without building a DateTime.
+ */
+function plusLocalDays(from: number, days: number, zone: string): number {
+  const tz = zoneObject(zone);
+  const before = tz.offset(from);
+  const local = from + before * MINUTE + days * DAY;
+  // Luxon's fixOffset: guess with the old offset, correct once, settle on the earlier reading.
+  let guess = local - before * MINUTE;
+  const o2 = tz.offset(guess);
+  if (o2 === before) return guess;
+  guess -= (o2 - before) * MINUTE;
+  const o3 = tz.offset(guess);
+  if (o3 === o2) return guess;
+  return local - Math.min(o2, o3) * MINUTE;
 }
 
 /**
@@ -154,8 +210,9 @@ export function quietHoursEnd(at: number, window: QuietHours, zone: string): num
   const startMin = start.hour * 60 + start.minute;
   const endMin = end.hour * 60 + end.minute;
   if (startMin === endMin) return null;
-  const local = localDate(at, zone);
-  const minutes = local.hour * 60 + local.minute;
+  // The wall clock's minute of the day, from the zone's offset at `at`.
+  const local = at + zoneObject(zone).offset(at) * MINUTE;
+  const minutes = Math.floor((((local % DAY) + DAY) % DAY) / MINUTE);
   const inside =
     startMin < endMin ? minutes >= startMin && minutes < endMin : minutes >= startMin || minutes < endMin;
   if (!inside) return null;

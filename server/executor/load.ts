@@ -10,6 +10,7 @@
  */
 import { and, eq, gt, gte, inArray, isNull, lt, max, or, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
+import { anyOf } from "@/server/db/rows";
 import {
   consentConfirmations,
   contacts,
@@ -111,7 +112,10 @@ export async function loadFacts(
     : null;
 
   const [contactRows, workspaceRows, lastSends, pendingOptIns] = await Promise.all([
-    db.select().from(contacts).where(inArray(contacts.id, contactIds)),
+    db
+      .select()
+      .from(contacts)
+      .where(anyOf(contacts.id, contactIds, "uuid")),
     db
       .select({ id: workspaces.id, timezone: workspaces.timezone })
       .from(workspaces)
@@ -122,7 +126,7 @@ export async function loadFacts(
       .where(
         and(
           inArray(messages.workspaceId, workspaceIds),
-          inArray(messages.contactId, contactIds),
+          anyOf(messages.contactId, contactIds, "uuid"),
           eq(messages.category, "marketing"),
           inArray(messages.status, ["queued", "sending", "sent", "delivered"]),
           gte(messages.createdAt, new Date(now - 7 * 86_400_000)),
@@ -140,7 +144,7 @@ export async function loadFacts(
       .where(
         and(
           inArray(consentConfirmations.workspaceId, workspaceIds),
-          inArray(consentConfirmations.contactId, contactIds),
+          anyOf(consentConfirmations.contactId, contactIds, "uuid"),
           isNull(consentConfirmations.confirmedAt),
           gt(consentConfirmations.expiresAt, new Date(now)),
         ),
@@ -161,7 +165,7 @@ export async function loadFacts(
         .where(
           and(
             inArray(events.workspaceId, workspaceIds),
-            inArray(events.contactId, contactIds),
+            anyOf(events.contactId, contactIds, "uuid"),
             inArray(events.name, [...names]),
             ...(options.eventsBefore === undefined
               ? []
@@ -176,9 +180,9 @@ export async function loadFacts(
   const phones = [...new Set(contactRows.flatMap((c) => (c.phone ? [c.phone] : [])))];
   const byAddress: SQL[] = [];
   if (emails.length)
-    byAddress.push(and(eq(suppressions.channel, "email"), inArray(suppressions.address, emails))!);
+    byAddress.push(and(eq(suppressions.channel, "email"), anyOf(suppressions.address, emails, "text"))!);
   if (phones.length)
-    byAddress.push(and(eq(suppressions.channel, "sms"), inArray(suppressions.address, phones))!);
+    byAddress.push(and(eq(suppressions.channel, "sms"), anyOf(suppressions.address, phones, "text"))!);
   const suppressed = byAddress.length
     ? await db
         .select({
@@ -263,7 +267,7 @@ async function loadEngagement(
       and(
         inArray(messageEvents.workspaceId, input.workspaceIds),
         inArray(messages.workspaceId, input.workspaceIds),
-        inArray(messages.contactId, input.contactIds),
+        anyOf(messages.contactId, input.contactIds, "uuid"),
         inArray(messageEvents.type, [...ENGAGEMENTS]),
         gte(messageEvents.occurredAt, new Date(input.now - ENGAGEMENT_LOOKBACK_DAYS * 86_400_000)),
       ),

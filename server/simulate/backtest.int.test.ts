@@ -3,7 +3,7 @@ import { count } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { createMember } from "@/server/testing/fixtures";
 import { createContact, DAY, HOUR, storeEvent } from "@/server/testing/flows";
-import { enrollments, messages } from "@/server/db/schema";
+import { consentChanges, enrollments, messages, suppressions } from "@/server/db/schema";
 import { abandonedCart } from "@/server/engine/templates/abandoned-cart";
 import { FlowGraph } from "@/server/engine/graph";
 import { backtest, BacktestAborted } from "./backtest";
@@ -219,6 +219,57 @@ describe(`forecast of a draft over past events (${testDriver()})`, () => {
       to: TO,
     });
     expect(again.nodes.opened!.outcomes).toEqual(opened.outcomes);
+  });
+
+  it("takes consent and suppression as they were at each moment, from their recorded changes, and says where that mattered", async () => {
+    const run = () =>
+      backtest(t.db, { workspaceId, graph: cart, settings: cart.settings, from: FROM, to: TO });
+    const before = await run();
+    const at = FROM + 4 * DAY + 10 * HOUR;
+    // Unsubscribed from email today, 20 hours after checking out (after the first email, before the second).
+    const unsubscribed = await createContact(t.db, workspaceId, {
+      firstName: "Uma",
+      timezone: "UTC",
+      emailConsent: "unsubscribed",
+    });
+    await t.db.insert(consentChanges).values({
+      workspaceId,
+      contactId: unsubscribed.id,
+      channel: "email",
+      fromStatus: "subscribed",
+      toStatus: "unsubscribed",
+      source: "flow",
+      occurredAt: new Date(at + 20 * HOUR),
+    });
+    // Suppressed today, since five hours after checking out (after the first email).
+    const bounced = await createContact(t.db, workspaceId, { firstName: "Bo", timezone: "UTC" });
+    await t.db.insert(suppressions).values({
+      workspaceId,
+      channel: "email",
+      address: bounced.email!.toLowerCase(),
+      reason: "hard_bounce",
+      createdAt: new Date(at + 5 * HOUR),
+    });
+    for (const [i, contact] of [unsubscribed, bounced].entries())
+      await storeEvent(t.db, {
+        workspaceId,
+        contactId: contact.id,
+        name: "Started Checkout",
+        properties: { cart_id: `then-${i}` },
+        at: at + i * 60_000,
+      });
+
+    const after = await run();
+    // Both got the first email then (today both would be skipped), neither the later ones.
+    expect(after.nodes.email_1!.sent).toBe(before.nodes.email_1!.sent + 2);
+    expect(after.nodes.email_1!.asOf).toEqual({ consent: 1, suppression: 1 });
+    expect(after.nodes.email_2!.sent).toBe(before.nodes.email_2!.sent);
+    expect(after.nodes.email_2!.skipped).toEqual({
+      ...before.nodes.email_2!.skipped,
+      no_consent: (before.nodes.email_2!.skipped.no_consent ?? 0) + 1,
+      suppressed: (before.nodes.email_2!.skipped.suppressed ?? 0) + 1,
+    });
+    expect(after.nodes.email_2!.asOf).toBeUndefined();
   });
 
   it("can be cancelled", async () => {

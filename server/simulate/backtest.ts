@@ -5,9 +5,10 @@
  * per-event query) and each is run through the virtual executor, with time triggers firing
  * at their occurrences. Nothing is written.
  */
-import { and, eq, gte, inArray, isNotNull, lt, ne, or, sql, isNull } from "drizzle-orm";
+import { and, eq, gte, inArray, is, isNotNull, lt, ne, or, sql, isNull, type SQL } from "drizzle-orm";
+import { PgDialect, PgTransaction } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/server/db/client";
-import { rowsOf } from "@/server/db/rows";
+import { anyOf, rowsOf } from "@/server/db/rows";
 import { contacts, couponCodes, messageEvents, messages } from "@/server/db/schema";
 import type { FlowGraph, FlowSettings } from "@/server/engine";
 import { eventValueCents, requiredEventNames, usesEngagement } from "@/server/engine";
@@ -18,8 +19,11 @@ import { unitInterval } from "@/server/engine/hash";
 import { nextOccurrence } from "@/server/engine/nodes/trigger";
 import { loadFacts } from "@/server/executor/load";
 import { ForecastCounter } from "./forecast";
+import { contactAsOfStart, contactHistories } from "./history";
+import { inactivityOccurrences } from "./inactivity";
 import type { BacktestOptions, BacktestResult } from "./types";
 import {
+  planVirtual,
   runVirtual,
   SMART_SENDING_LOOKBACK_MS,
   triggerEventName,
@@ -56,7 +60,7 @@ export type BacktestTuning = {
 
 const DAY = 86_400_000;
 const CHUNK = 5_000;
-const BATCH = 1_000;
+const BATCH = 5_000;
 
 export class BacktestAborted extends Error {
   override name = "BacktestAborted";
@@ -83,9 +87,13 @@ export async function backtest(
 
   const triggerName = triggerEventName(graph);
   const trigger = triggerNode(graph)?.config;
-  const timeTrigger = trigger?.type === "date_property" || trigger?.type === "schedule";
+  const inactivity = trigger?.type === "inactivity" ? trigger : null;
+  const timeTrigger =
+    trigger?.type === "date_property" || trigger?.type === "schedule" || inactivity !== null;
   const names = new Set(requiredEventNames(graph));
   if (triggerName) names.add(triggerName);
+  // An inactivity trigger watches its event: each one in the window restarts the count.
+  if (inactivity && inactivity.event.trim() !== "") names.add(inactivity.event);
   // Orders are credited to the message opened or clicked before them, as live numbers are.
   const goalName = conversionEventOf(graph);
   names.add(goalName);
@@ -139,6 +147,7 @@ export async function backtest(
   const couponsLeft = await couponCounts(db, input.workspaceId, graph, from);
   const counter = new ForecastCounter(graph, engagementOf !== undefined);
   const paths = options.collectPaths ? new Map<string, string[]>() : undefined;
+  const plan = planVirtual(graph);
 
   // 2. Facts in batches, then each contact on the virtual clock.
   let done = 0;
@@ -146,7 +155,7 @@ export async function backtest(
   for (let i = 0; i < candidates.length; i += batchSize) {
     check();
     const ids = candidates.slice(i, i + batchSize);
-    const [facts, sends] = await Promise.all([
+    const [facts, sends, histories, lapses] = await Promise.all([
       loadFacts(
         db,
         ids.map((contactId) => ({ workspaceId: input.workspaceId, contactId, graph })),
@@ -154,20 +163,41 @@ export async function backtest(
         { eventsBefore: from },
       ),
       pastSends(db, { workspaceId: input.workspaceId, contactIds: ids, from, to, flowId: input.flowId }),
+      contactHistories(db, { workspaceId: input.workspaceId, contactIds: ids, from, flowId: input.flowId }),
+      inactivity ? lapseStarts(db, input.workspaceId, ids, inactivity.event, from) : null,
     ]);
     lap("factsMs");
     for (const contactId of ids) {
       const f = facts.get(contactId);
       const window = byContact.get(contactId) ?? [];
       if (!f) continue;
+      // Consent and suppression as they were at the window's start, changed as it goes.
+      const { contact, history } = contactAsOfStart(f.contact, histories.get(contactId));
       const subject: VirtualContact = {
-        contact: f.contact,
+        contact,
         workspaceTimezone: f.workspaceTimezone,
         events: f.events.concat(window),
         engagement: f.engagement ?? [],
         pastSends: sends.get(contactId) ?? [],
+        ...(history ? { history } : {}),
       };
-      const occurrences = timeTrigger ? occurrencesOf(graph, subject, from, to) : undefined;
+      let occurrences: number[] | undefined;
+      if (inactivity) {
+        const lapse = lapses?.get(contactId);
+        occurrences = lapse
+          ? inactivityOccurrences(
+              inactivity,
+              {
+                lastBefore: lapse.lastBefore,
+                times: window.filter((e) => e.name === inactivity.event).map((e) => e.occurredAt),
+                joinedAt: lapse.joinedAt,
+                hasEmail: lapse.hasEmail,
+              },
+              from,
+              to,
+            )
+          : [];
+      } else if (timeTrigger) occurrences = occurrencesOf(graph, subject, from, to);
       const run = runVirtual(subject, {
         graph,
         from,
@@ -178,6 +208,7 @@ export async function backtest(
         couponsLeft,
         ...(options.grid ? { grid: options.grid } : {}),
         idPrefix: `bt-${contactId}`,
+        plan,
       });
       creditConversions(counter, run.journeys, window, {
         contactId,
@@ -229,7 +260,36 @@ async function countEvents(db: DbOrTx, workspaceId: string, names: string[], fro
 
 type StreamedEvent = EventFact & { contactId: string };
 
-/** The window's events in (occurred_at, id) order, `size` at a time, by keyset. */
+type EventRow = {
+  id: string;
+  contact_id: string;
+  name: string;
+  properties: Record<string, unknown> | string;
+  at_ms: string | number;
+  at_text: string;
+};
+
+const toStreamed = (r: EventRow): StreamedEvent => ({
+  id: r.id,
+  contactId: r.contact_id,
+  name: r.name,
+  properties:
+    typeof r.properties === "string" ? (JSON.parse(r.properties) as Record<string, unknown>) : r.properties,
+  occurredAt: Math.round(Number(r.at_ms)),
+});
+
+/** postgres.js's client under drizzle (absent on PGlite). */
+type CursorClient = {
+  unsafe: (query: string, params: unknown[]) => { cursor: (rows: number) => AsyncIterable<EventRow[]> };
+};
+
+const dialect = new PgDialect();
+
+/**
+ * The window's events in (occurred_at, id) order, `size` at a time: on postgres.js one query
+ * read through a cursor (the rows come as the server produces them, one plan); elsewhere (PGlite,
+ * inside a transaction) by keyset, a query per chunk.
+ */
 export async function* streamEvents(
   db: DbOrTx,
   workspaceId: string,
@@ -238,50 +298,76 @@ export async function* streamEvents(
   to: number,
   size: number,
 ): AsyncGenerator<StreamedEvent[]> {
-  let cursor: { at: string; id: string } | null = null;
   const nameList = sql.join(
     names.map((n) => sql`${n}`),
     sql`, `,
   );
+  const query = (after: SQL, limit: SQL) => sql`
+    select id, contact_id, name, properties,
+      (extract(epoch from occurred_at) * 1000)::float8 as at_ms, occurred_at::text as at_text
+    from events
+    where workspace_id = ${workspaceId} and contact_id is not null
+      and name in (${nameList})
+      and occurred_at >= ${new Date(from).toISOString()}::timestamptz
+      and occurred_at < ${new Date(to).toISOString()}::timestamptz
+      ${after}
+    order by occurred_at, id
+    ${limit}`;
+
+  const client = is(db, PgTransaction) ? undefined : (db as { $client?: Partial<CursorClient> }).$client;
+  if (client && typeof client.unsafe === "function" && !("waitReady" in client)) {
+    const { sql: text, params } = dialect.sqlToQuery(query(sql``, sql``));
+    for await (const rows of client.unsafe(text, params).cursor(size)) yield rows.map(toStreamed);
+    return;
+  }
+
+  let cursor: { at: string; id: string } | null = null;
   for (;;) {
-    const after: ReturnType<typeof sql> = cursor
+    const after: SQL = cursor
       ? sql`and (occurred_at, id) > (${cursor.at}::timestamptz, ${cursor.id}::uuid)`
       : sql``;
-    const rows = rowsOf<{
-      id: string;
-      contact_id: string;
-      name: string;
-      properties: Record<string, unknown> | string;
-      at_ms: string | number;
-      at_text: string;
-    }>(
-      await db.execute(sql`
-        select id, contact_id, name, properties,
-          (extract(epoch from occurred_at) * 1000)::float8 as at_ms, occurred_at::text as at_text
-        from events
-        where workspace_id = ${workspaceId} and contact_id is not null
-          and name in (${nameList})
-          and occurred_at >= ${new Date(from).toISOString()}::timestamptz
-          and occurred_at < ${new Date(to).toISOString()}::timestamptz
-          ${after}
-        order by occurred_at, id
-        limit ${size}`),
-    );
+    const rows = rowsOf<EventRow>(await db.execute(query(after, sql`limit ${size}`)));
     if (rows.length === 0) return;
-    yield rows.map((r) => ({
-      id: r.id,
-      contactId: r.contact_id,
-      name: r.name,
-      properties:
-        typeof r.properties === "string"
-          ? (JSON.parse(r.properties) as Record<string, unknown>)
-          : r.properties,
-      occurredAt: Math.round(Number(r.at_ms)),
-    }));
+    yield rows.map(toStreamed);
     const last = rows[rows.length - 1]!;
     cursor = { at: last.at_text, id: last.id };
     if (rows.length < size) return;
   }
+}
+
+/** Per contact: when they joined, whether they have an email, and their last `event` before `from`. */
+async function lapseStarts(
+  db: DbOrTx,
+  workspaceId: string,
+  contactIds: string[],
+  event: string,
+  from: number,
+): Promise<Map<string, { joinedAt: number; hasEmail: boolean; lastBefore: number | null }>> {
+  const rows = rowsOf<{
+    id: string;
+    joined_ms: string | number;
+    has_email: boolean;
+    last_ms: string | number | null;
+  }>(
+    await db.execute(sql`
+      select c.id, (extract(epoch from c.created_at) * 1000)::float8 as joined_ms,
+        (c.email is not null and c.email <> '') as has_email,
+        (select (extract(epoch from max(e.occurred_at)) * 1000)::float8 from events e
+          where e.workspace_id = ${workspaceId} and e.contact_id = c.id and e.name = ${event}
+            and e.occurred_at < ${new Date(from).toISOString()}::timestamptz) as last_ms
+      from contacts c
+      where c.workspace_id = ${workspaceId} and ${anyOf(sql`c.id`, contactIds, "uuid")}`),
+  );
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        joinedAt: Math.round(Number(r.joined_ms)),
+        hasEmail: r.has_email === true || String(r.has_email) === "t",
+        lastBefore: r.last_ms === null ? null : Math.round(Number(r.last_ms)),
+      },
+    ]),
+  );
 }
 
 async function allContactIds(db: DbOrTx, workspaceId: string): Promise<string[]> {
@@ -312,7 +398,7 @@ export async function pastSends(
     .where(
       and(
         eq(messages.workspaceId, input.workspaceId),
-        inArray(messages.contactId, input.contactIds),
+        anyOf(messages.contactId, input.contactIds, "uuid"),
         eq(messages.category, "marketing"),
         inArray(messages.status, ["queued", "sending", "sent", "delivered"]),
         gte(messages.createdAt, new Date(input.from - SMART_SENDING_LOOKBACK_MS)),

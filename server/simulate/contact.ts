@@ -22,6 +22,7 @@ import { appUrl } from "@/server/env";
 import { notFound } from "@/server/errors";
 import type { ContactSimulation, SimInjection, SimMessage, SimStep, SimTrigger } from "./types";
 import { pastSends } from "./backtest";
+import { contactAsOfStart, contactHistories } from "./history";
 import { runVirtual } from "./virtual";
 import { describeEffect } from "./describe";
 
@@ -40,6 +41,18 @@ export type SimulateContactInput = {
 };
 
 const DAY = 86_400_000;
+
+/** Where the contact's consent or suppression then, not today's, decided a step. */
+const ASOF_NOTE = {
+  consent: (sent: boolean) =>
+    sent
+      ? "Consent as it was then: the contact has unsubscribed since, so today this would be skipped."
+      : "Consent as it was then: the contact has subscribed since, so today this would be sent.",
+  suppression: (sent: boolean) =>
+    sent
+      ? "The address was not suppressed yet then: today this would be skipped."
+      : "The address was suppressed then (it is not today).",
+} as const;
 
 /** Run the draft for one contact on a virtual clock: nothing written, nothing sent. */
 export async function simulateContact(db: DbOrTx, input: SimulateContactInput): Promise<ContactSimulation> {
@@ -89,14 +102,23 @@ export async function simulateContact(db: DbOrTx, input: SimulateContactInput): 
     contactIds: [input.contactId],
     from: start,
   });
+  // Consent and suppression as they were at the trigger's time, changed as the clock passes
+  // what was recorded since.
+  const recorded = await contactHistories(db, {
+    workspaceId: input.workspaceId,
+    contactIds: [input.contactId],
+    from: start,
+  });
+  const { contact: asOfStart, history } = contactAsOfStart(facts.contact, recorded.get(input.contactId));
 
   const run = runVirtual(
     {
-      contact: facts.contact,
+      contact: asOfStart,
       workspaceTimezone: facts.workspaceTimezone,
       events,
       engagement: facts.engagement ?? [],
       pastSends: sends.get(input.contactId) ?? [],
+      ...(history ? { history } : {}),
     },
     {
       graph,
@@ -196,13 +218,17 @@ export async function simulateContact(db: DbOrTx, input: SimulateContactInput): 
       text: `Entered on ${input.trigger.name}`,
     },
   ];
-  for (const { at, effect } of journey.records) {
+  for (const { at, effect, asOf } of journey.records) {
     const step = describeEffect(effect, at, {
       nodes,
       contact: facts.contact,
       zone: facts.contact.timezone ?? facts.workspaceTimezone,
     });
     if (!step) continue;
+    if (asOf) {
+      const past = ASOF_NOTE[asOf](effect.type === "send");
+      step.note = step.note ? `${step.note} ${past}` : past;
+    }
     if (effect.type === "send") {
       const message = await render(effect);
       if (message) {

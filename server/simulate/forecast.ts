@@ -63,7 +63,12 @@ export class ForecastCounter {
 
   add(journey: VirtualJourney) {
     const arrived = new Set<string>();
-    for (const { effect } of journey.records) {
+    for (const { effect, asOf } of journey.records) {
+      if (asOf) {
+        const f = this.at(effect.nodeId);
+        f.asOf ??= { consent: 0, suppression: 0 };
+        f.asOf[asOf]++;
+      }
       switch (effect.type) {
         case "step": {
           const key = `${effect.nodeId}#${effect.visit}`;

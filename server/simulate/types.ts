@@ -70,6 +70,11 @@ export type NodeForecast = {
   revenueCents: number;
   /** True where a branch used observed open/click rates. */
   estimated: boolean;
+  /**
+   * Sends and skips decided on consent or suppression as they were then, which differ from
+   * today's (present only when some were).
+   */
+  asOf?: { consent: number; suppression: number };
 };
 
 export type BacktestResult = {

@@ -21,6 +21,7 @@ import type {
 import { triggerNode, type FlowGraph } from "@/server/engine/graph";
 import { applyAction, isContactEffect } from "@/server/engine/actions";
 import { BACK_IN_STOCK_EVENT } from "@/server/engine/nodes/trigger";
+import { applyChanges, type ContactHistory } from "./history";
 
 /** How far back the real executor reads marketing sends for smart sending (load.ts). */
 export const SMART_SENDING_LOOKBACK_MS = 7 * 86_400_000;
@@ -37,6 +38,11 @@ export type VirtualContact = {
   engagement: EngagementFact[];
   /** The workspace's real marketing sends to the contact (other flows'), any time. */
   pastSends: PastSend[];
+  /**
+   * Consent and suppression changes recorded since `contact` (which is as of the run's
+   * start), applied as the virtual clock reaches them.
+   */
+  history?: ContactHistory;
 };
 
 /** A message this run sent, as the engagement model sees it. */
@@ -73,9 +79,37 @@ export type VirtualOptions = {
   grid?: { origin: number; stepMs: number };
   /** Ids for the virtual enrollments (deterministic per contact). */
   idPrefix?: string;
+  /** What the run reads off the graph, worked out once by a caller running many contacts. */
+  plan?: VirtualPlan;
 };
 
-export type VirtualRecord = { at: number; effect: Effect };
+/** What a run reads off the graph before its first step; the same for every contact. */
+export type VirtualPlan = {
+  watched: ReadonlySet<string>;
+  triggerName: string | null;
+  engagementUsed: boolean;
+  /** The trigger's kind, the name of a time trigger's entries. */
+  triggerKind: string;
+};
+
+export function planVirtual(graph: FlowGraph): VirtualPlan {
+  return {
+    watched: new Set(requiredEventNames(graph)),
+    triggerName: triggerEventName(graph),
+    engagementUsed: usesEngagement(graph),
+    triggerKind: triggerNode(graph)?.config.type ?? "schedule",
+  };
+}
+
+export type VirtualRecord = {
+  at: number;
+  effect: Effect;
+  /**
+   * A send or skip decided on consent or suppression that differ from today's (history
+   * undone to the virtual time): with today's values it would have gone the other way.
+   */
+  asOf?: "consent" | "suppression";
+};
 
 export type VirtualJourney = {
   id: string;
@@ -116,13 +150,30 @@ export function triggerEventName(graph: FlowGraph): string | null {
 /** Runs one contact through the flow from `from` to `to`. */
 export function runVirtual(subject: VirtualContact, options: VirtualOptions): VirtualRun {
   const { graph } = options;
-  const watched = new Set(requiredEventNames(graph));
-  const triggerName = triggerEventName(graph);
-  const engagementUsed = usesEngagement(graph);
+  const { watched, triggerName, engagementUsed, triggerKind } = options.plan ?? planVirtual(graph);
   const events = [...subject.events].sort(eventOrder);
   const engagement = [...subject.engagement];
   const sends: PastSend[] = [...subject.pastSends].sort((a, b) => a.at - b.at);
   let contact = subject.contact;
+  const history = subject.history;
+  let changed = 0;
+  // Today's values, with the run's own consent steps applied to them as well.
+  let today: ContactFacts | null = history ? { ...contact, ...history.today } : null;
+  /** Whether consent or suppression as of now, not today's, decided this send or skip. */
+  const decidedByPast = (effect: Effect): VirtualRecord["asOf"] => {
+    if (!today) return undefined;
+    if (effect.type === "skip" && effect.reason !== "suppressed" && effect.reason !== "no_consent")
+      return undefined;
+    if (effect.type !== "send" && effect.type !== "skip") return undefined;
+    const channel = effect.channel;
+    if (contact.suppressed[channel] !== today.suppressed[channel]) return "suppression";
+    if (
+      effect.category === "marketing" &&
+      (contact.consent[channel] === "subscribed") !== (today.consent[channel] === "subscribed")
+    )
+      return "consent";
+    return undefined;
+  };
   const journeys: Live[] = [];
   const refused: VirtualRun["refused"] = [];
   const prefix = options.idPrefix ?? `sim-${subject.contact.id}`;
@@ -213,7 +264,10 @@ export function runVirtual(subject: VirtualContact, options: VirtualOptions): Vi
       }
       case "action":
       case "consent":
-        if (isContactEffect(effect)) contact = applyAction(contact, effect);
+        if (isContactEffect(effect)) {
+          contact = applyAction(contact, effect);
+          if (today) today = applyAction(today, effect);
+        }
         break;
       case "exit":
         journey.exitReason = effect.reason;
@@ -223,7 +277,8 @@ export function runVirtual(subject: VirtualContact, options: VirtualOptions): Vi
       case "convert":
         break;
     }
-    journey.records.push({ at: now, effect });
+    const asOf = decidedByPast(effect);
+    journey.records.push(asOf ? { at: now, effect, asOf } : { at: now, effect });
   };
 
   const enter = (trigger: TriggerData, event: EventFact | null, now: number, rules: boolean): Live | null => {
@@ -294,6 +349,7 @@ export function runVirtual(subject: VirtualContact, options: VirtualOptions): Vi
     const next = Math.min(nextEvent, nextWake, nextOcc, nextFixed);
     if (next === Infinity || next > options.to) break;
     const now = tick(next);
+    if (history) ({ contact, next: changed } = applyChanges(contact, history.changes, changed, now));
 
     // What fell due first (in wake-up order), then the events up to now.
     for (;;) {
@@ -316,8 +372,12 @@ export function runVirtual(subject: VirtualContact, options: VirtualOptions): Vi
 
     while (occ < occurrences.length && occurrences[occ]! <= now) {
       const at = occurrences[occ++]!;
-      const name = triggerNode(graph)?.config.type ?? "schedule";
-      const journey = enter({ eventId: null, name, properties: {}, occurredAt: at }, null, now, true);
+      const journey = enter(
+        { eventId: null, name: triggerKind, properties: {}, occurredAt: at },
+        null,
+        now,
+        true,
+      );
       if (journey) run(journey, now);
     }
 

@@ -10,6 +10,7 @@ import { FlaskConical } from "lucide-react";
 import type { FlowGraph } from "@/server/engine/graph";
 import { formatCount } from "@/components/format";
 import {
+  asOfNote,
   EMPTY_FORECAST,
   estimateNote,
   forecastCells,
@@ -122,6 +123,15 @@ export const ForecastStatsBlock = memo(function ForecastStatsBlock({
             </span>
           </div>
         </>
+      )}
+      {asOfNote(f) && (
+        <p
+          className="mt-1 text-[11px] leading-snug text-slate-600"
+          data-testid="forecast-as-of"
+          title="Consent and suppression are taken as they were at each moment of the window, from their recorded changes; today's values would have decided these differently"
+        >
+          {asOfNote(f)}
+        </p>
       )}
       {live && (
         <p

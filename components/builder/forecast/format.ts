@@ -22,7 +22,23 @@ export type NodeForecastLike = {
   conversions: number;
   revenueCents: number;
   estimated: boolean;
+  /** Sends and skips decided on consent or suppression as they were then (not today's). */
+  asOf?: { consent: number; suppression: number };
 };
+
+/**
+ * Where consent or suppression as of the window, not today's, decided this step's messages:
+ * "3 decided on consent as it was then (changed since)". Null where it made no difference.
+ */
+export function asOfNote(f: Pick<NodeForecastLike, "asOf">): string | null {
+  const consent = f.asOf?.consent ?? 0;
+  const suppression = f.asOf?.suppression ?? 0;
+  const parts = [
+    consent > 0 ? `${consent} on consent` : null,
+    suppression > 0 ? `${suppression} on suppression` : null,
+  ].filter((p): p is string => p !== null);
+  return parts.length ? `${parts.join(", ")} as it was then (changed since)` : null;
+}
 
 /** The workspace's observed open and click rates per channel, when the replay reports them. */
 export type ObservedRatesLike = Partial<Record<string, { opened: number; clicked: number }>>;
