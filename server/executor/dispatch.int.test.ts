@@ -8,7 +8,9 @@ import { eq, inArray } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { createMember } from "@/server/testing/fixtures";
 import { createContact, FakeClock, publishGraph, storeEvent, testExecutor } from "@/server/testing/flows";
-import { contacts, enrollments, messages, workspaces } from "@/server/db/schema";
+import { contacts, enrollments, messages, renderedDesigns, workspaces } from "@/server/db/schema";
+import { withEmailBodies } from "@/server/channels/email-bodies";
+import { getOutboxMessage } from "@/server/outbox/outbox";
 import { getFlowTemplate } from "@/server/engine";
 import { createChannels } from "@/server/channels";
 import { createResendEmailProvider } from "@/server/channels/email-resend";
@@ -194,6 +196,51 @@ describe(`dispatcher batches (${testDriver()})`, () => {
     rows.forEach((r, i) =>
       expect(received[i]?.html).toContain(`Thanks for your order, ${firstName.get(r.contactId!)}!`),
     );
+  });
+
+  it("each sent email is stored as its difference from the step's base and rebuilt byte for byte as sent", async () => {
+    const clock = new FakeClock(START);
+    const { member, flow, executor, events } = await ordersPlaced(clock, 6);
+    // Five in one batch call, then one alone.
+    await executor.handleEvents(events.slice(0, 5));
+    await executor.handleEvents(events.slice(5));
+    const rows = await t.db
+      .select()
+      .from(messages)
+      .where(eq(messages.flowId, flow.flowId))
+      .orderBy(messages.createdAt, messages.batchIndex);
+    expect(rows.map((r) => [r.status, r.lastError])).toEqual(Array.from({ length: 6 }, () => ["sent", null]));
+    expect(fake.requests().map((r) => [r.path, r.emails])).toEqual([
+      ["/emails/batch", 5],
+      ["/emails", 1],
+    ]);
+    // Neither the HTML nor the text is stored whole; one base for the step, in this process.
+    for (const r of rows) {
+      expect(r.content).not.toHaveProperty("html");
+      expect(r.content).not.toHaveProperty("text");
+      expect(r.body).not.toBeNull();
+    }
+    expect(new Set(rows.map((r) => r.bodyDesign)).size).toBe(1);
+    const bases = await t.db
+      .select()
+      .from(renderedDesigns)
+      .where(eq(renderedDesigns.workspaceId, member.workspace.id));
+    expect(bases).toHaveLength(1);
+    // Rebuilt from storage: exactly what the provider received, byte for byte.
+    const rebuilt = await withEmailBodies(t.db, rows);
+    const byId = new Map(
+      fake.received().map((e) => [e.tags.find((tag) => tag.name === "message_id")?.value, e]),
+    );
+    for (const r of rebuilt) {
+      const sent = byId.get(r.id);
+      expect(Buffer.from(String(r.content.html)).equals(Buffer.from(sent?.html ?? "-"))).toBe(true);
+      expect(Buffer.from(String(r.content.text)).equals(Buffer.from(sent?.text ?? "-"))).toBe(true);
+      expect(r.body!.length).toBeLessThan((sent?.html?.length ?? 0) / 5);
+    }
+    // The Outbox shows the email as sent (tracking links unwrapped, as for any stored email).
+    const view = await getOutboxMessage(t.db, { workspaceId: member.workspace.id, id: rows[5]!.id });
+    expect(view.email?.text).toBe(byId.get(rows[5]!.id)?.text);
+    expect(view.email?.html).toContain("Thanks for your order");
   });
 
   it("a lost answer: the batch is resent as first written, whichever member is claimed, and sent once", async () => {

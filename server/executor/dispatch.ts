@@ -25,7 +25,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
-import type { Db } from "@/server/db/client";
+import type { Db, Tx } from "@/server/db/client";
 import { contacts, enrollments, messages, workspaces } from "@/server/db/schema";
 import type { Channels, SendResult } from "@/server/channels";
 import type { EmailMessage } from "@/server/channels/types";
@@ -36,6 +36,14 @@ import { messageRenderContext, unsubscribeLinks } from "@/server/channels/messag
 import { addTracking } from "@/server/analytics/tracking";
 import type { EmailContent } from "@/emails/types";
 import { rowsOf } from "@/server/db/rows";
+import {
+  EmailBodyBases,
+  packEmailBody,
+  saveEmailBodyBases,
+  stepKeyOf,
+  withEmailBodies,
+  type EmailBodyBase,
+} from "@/server/channels/email-bodies";
 import pLimit from "p-limit";
 
 export interface DispatchOptions {
@@ -59,6 +67,8 @@ export interface DispatchOptions {
   random?: () => number;
   /** Email designs rendered once per step and filled in per contact (the executor's own). */
   designs?: EmailDesignCache;
+  /** The bases sent emails are stored against, one per step (the executor's own; default: this pass's). */
+  bodyBases?: EmailBodyBases;
 }
 
 export interface DispatchResult {
@@ -110,7 +120,7 @@ export async function claimMessages(
     returning id`);
   const ids = rowsOf<{ id: string }>(rows).map((r) => r.id);
   if (ids.length === 0) return [];
-  return db.select().from(messages).where(inArray(messages.id, ids));
+  return withEmailBodies(db, await db.select().from(messages).where(inArray(messages.id, ids)));
 }
 
 /**
@@ -140,11 +150,14 @@ async function claimBatchMembers(
         notInArray(messages.id, claimedIds),
       ),
     );
-  return db
-    .select()
-    .from(messages)
-    .where(inArray(messages.batchId, batchIds))
-    .orderBy(messages.batchId, messages.batchIndex);
+  return withEmailBodies(
+    db,
+    await db
+      .select()
+      .from(messages)
+      .where(inArray(messages.batchId, batchIds))
+      .orderBy(messages.batchId, messages.batchIndex),
+  );
 }
 
 interface Context {
@@ -154,6 +167,7 @@ interface Context {
   contactOf: Map<string, ContactRow>;
   options: DispatchOptions;
   record: RecordContext;
+  bodyBases: EmailBodyBases;
 }
 
 export async function dispatchMessages(
@@ -199,6 +213,7 @@ export async function dispatchMessages(
     workspaceOf: new Map(workspaceRows.map((w) => [w.id, w])),
     contactOf: new Map(contactRows.map((c) => [c.id, c])),
     options,
+    bodyBases: options.bodyBases ?? new EmailBodyBases(),
     record: {
       now,
       clock,
@@ -436,11 +451,23 @@ async function sendEmailAlone(
   prepared: Extract<PreparedEmail, { ok: true }>,
 ): Promise<SendOutcome> {
   // A retry must send exactly what the first attempt sent under this idempotency key.
-  if (!prepared.stored)
-    await ctx.db
-      .update(messages)
-      .set({ content: prepared.content, subject: prepared.email.subject })
-      .where(eq(messages.id, message.id));
+  if (!prepared.stored) {
+    const frozen = freeze(ctx, message, prepared);
+    const saved = await ctx.db.transaction(async (tx) => {
+      const unsaved = await saveBases(ctx, tx, [frozen.base]);
+      await tx
+        .update(messages)
+        .set({
+          content: frozen.content,
+          subject: prepared.email.subject,
+          bodyDesign: frozen.base.hash,
+          body: frozen.body,
+        })
+        .where(eq(messages.id, message.id));
+      return unsaved;
+    });
+    ctx.bodyBases.markSaved(saved);
+  }
   const result = await ctx.channels.email.send(prepared.email, { idempotencyKey: message.id });
   return { result, provider: ctx.channels.email.name, rendered: null };
 }
@@ -529,26 +556,40 @@ async function sendNewBatch(ctx: Context, chunk: MessageRow[]) {
     return;
   }
   const batchId = randomUUID();
+  const bases: EmailBodyBase[] = [];
   const frozen = JSON.stringify(
-    ready.map(({ message, prepared }, batchIndex) => ({
-      id: message.id,
-      claims: message.claims,
-      batch_index: batchIndex,
-      subject: prepared.email.subject,
-      content: prepared.content,
-    })),
+    ready.map(({ message, prepared }, batchIndex) => {
+      const f = freeze(ctx, message, prepared);
+      bases.push(f.base);
+      return {
+        id: message.id,
+        claims: message.claims,
+        batch_index: batchIndex,
+        subject: prepared.email.subject,
+        content: f.content,
+        body_design: f.base.hash,
+        body: f.body.toString("base64"),
+      };
+    }),
   );
+  let saved: EmailBodyBase[] = [];
   const written = await db
     .transaction(async (tx) => {
+      saved = await saveBases(ctx, tx, bases);
       // One statement for the whole batch, taking only rows still under this sender's claim:
       // a lease that ran out meanwhile may have been claimed (and sent) by another.
       const rows = await tx.execute(sql`
-        update messages as m set content = x.content, subject = x.subject, batch_id = ${batchId}::uuid, batch_index = x.batch_index
-        from jsonb_to_recordset(${frozen}::jsonb) as x(id uuid, claims int, batch_index int, subject text, content jsonb)
+        update messages as m set content = x.content, subject = x.subject, batch_id = ${batchId}::uuid, batch_index = x.batch_index,
+          body_design = x.body_design, body = decode(x.body, 'base64')
+        from jsonb_to_recordset(${frozen}::jsonb) as x(id uuid, claims int, batch_index int, subject text, content jsonb, body_design text, body text)
         where m.id = x.id and m.status = 'sending' and m.claims = x.claims and m.batch_id is null
         returning m.id`);
       if (rowsOf(rows).length !== ready.length) throw new LostClaim();
       return true;
+    })
+    .then((ok) => {
+      ctx.bodyBases.markSaved(saved);
+      return ok;
     })
     .catch((error: unknown) => {
       if (error instanceof LostClaim) return false;
@@ -581,6 +622,27 @@ async function sendNewBatch(ctx: Context, chunk: MessageRow[]) {
 }
 
 class LostClaim extends Error {}
+
+/**
+ * What is written on a message before its email goes out: the content without the HTML and
+ * text, which are kept as their difference from the step's base (see `email-bodies.ts`).
+ */
+function freeze(ctx: Context, message: MessageRow, prepared: Extract<PreparedEmail, { ok: true }>) {
+  const body = { html: prepared.email.html, text: prepared.email.text };
+  const base = ctx.bodyBases.baseFor(message.workspaceId, stepKeyOf(message.content), body);
+  const { html: _html, text: _text, ...content } = prepared.content;
+  return { content, base, body: packEmailBody(body, base) };
+}
+
+/**
+ * Writes the bases this sender has not written yet, in the transaction that first refers to
+ * them; answers them, to be marked written once that transaction commits.
+ */
+async function saveBases(ctx: Context, tx: Tx, bases: EmailBodyBase[]): Promise<EmailBodyBase[]> {
+  const unsaved = ctx.bodyBases.unsaved(bases);
+  if (unsaved.length > 0) await saveEmailBodyBases(tx, unsaved);
+  return unsaved;
+}
 
 /** A batch that was written before: the same request again, from the stored content, for every member. */
 async function resendBatch(ctx: Context, batch: MessageRow[]) {
