@@ -10,6 +10,8 @@ import { createMember } from "@/server/testing/fixtures";
 import { createContact, FakeClock, publishGraph, storeEvent, testExecutor } from "@/server/testing/flows";
 import { contacts, enrollments, messages, renderedDesigns, workspaces } from "@/server/db/schema";
 import { withEmailBodies } from "@/server/channels/email-bodies";
+import { EmailDesignCache } from "@/server/channels/email-designs";
+import type { RenderEmailInput } from "@/server/channels/render-email";
 import { getOutboxMessage } from "@/server/outbox/outbox";
 import { getFlowTemplate } from "@/server/engine";
 import { createChannels } from "@/server/channels";
@@ -414,6 +416,46 @@ describe(`dispatcher retries (${testDriver()})`, () => {
     rows = await flowMessages(flow.flowId);
     expect(rows.map((r) => [r.status, r.attempts, r.claims])).toEqual(
       Array.from({ length: 3 }, () => ["sent", 0, 2]),
+    );
+  });
+
+  it("a sender whose lease ran out before it wrote anything sends nothing: the email goes once, in the new holder's batch", async () => {
+    const clock = new FakeClock(START);
+    const { flow, channels, events } = await ordersPlaced(clock, 2);
+    await queueOnly(events, clock.t);
+    // The first sender claims one email and is held up while rendering it.
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reached = () => {};
+    const rendering = new Promise<void>((resolve) => (reached = resolve));
+    class HeldUp extends EmailDesignCache {
+      override async render(input: RenderEmailInput) {
+        reached();
+        await gate;
+        return super.render(input);
+      }
+    }
+    const first = dispatchMessages(t.db, channels, {
+      ...options(START),
+      limit: 1,
+      leaseMs: 1_000,
+      designs: new HeldUp(),
+    });
+    await rendering;
+    // Its lease runs out; a second sender claims both emails and sends them in one batch.
+    const second = await dispatchMessages(t.db, channels, { ...options(START + 60_000), leaseMs: 60_000 });
+    expect(second).toMatchObject({ claimed: 2, sent: 2 });
+    release();
+    expect(await first).toMatchObject({ claimed: 1, sent: 0, retried: 0, failed: 0 });
+    const rows = await flowMessages(flow.flowId);
+    expect(rows.every((r) => r.status === "sent" && r.lastError === null)).toBe(true);
+    expect(fake.requests().map((r) => [r.path, r.emails])).toEqual([["/emails/batch", 2]]);
+    expect(Object.values(fake.countsByTag("message_id"))).toEqual([1, 1]);
+    expect(rows.map((r) => r.providerMessageId).sort()).toEqual(
+      fake
+        .received()
+        .map((e) => e.id)
+        .sort(),
     );
   });
 

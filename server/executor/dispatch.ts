@@ -24,7 +24,7 @@
  * never sent, and may join a batch.
  */
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/server/db/client";
 import { contacts, enrollments, messages, workspaces } from "@/server/db/schema";
 import type { Channels, SendResult } from "@/server/channels";
@@ -182,6 +182,26 @@ export async function dispatchMessages(
   const claimed = await claimMessages(db, now, options.limit ?? 100, leaseMs);
   const result: DispatchResult = { claimed: claimed.length, sent: 0, retried: 0, failed: 0 };
   if (claimed.length === 0) return result;
+  // Renewed from the claim on: the reads and renders before the first call count too.
+  const renewal = renewLeases(db, claimed, leaseMs, clock);
+  try {
+    return await sendClaimed(db, channels, options, claimed, result, renewal, clock);
+  } finally {
+    await renewal.stop();
+  }
+}
+
+async function sendClaimed(
+  db: Db,
+  channels: Channels,
+  options: DispatchOptions,
+  claimed: MessageRow[],
+  result: DispatchResult,
+  renewal: ReturnType<typeof renewLeases>,
+  clock: () => number,
+): Promise<DispatchResult> {
+  const { now } = options;
+  const leaseMs = options.leaseMs ?? 60_000;
 
   const batchIds = [
     ...new Set(claimed.flatMap((m) => (m.channel === "email" && m.batchId ? [m.batchId] : []))),
@@ -196,7 +216,9 @@ export async function dispatchMessages(
       )
     : [];
   const unsettled = members.filter((m) => m.status === "sending");
-  result.claimed += unsettled.filter((m) => !claimed.some((c) => c.id === m.id)).length;
+  const taken = unsettled.filter((m) => !claimed.some((c) => c.id === m.id));
+  result.claimed += taken.length;
+  renewal.hold(taken);
   const rows = [...claimed, ...members];
 
   const workspaceRows = await db
@@ -224,10 +246,11 @@ export async function dispatchMessages(
     },
   };
 
-  const jobs: (() => Promise<void>)[] = [];
+  // Each job with the rows it settles: a job that throws gives them back to the queue.
+  const jobs: { rows: MessageRow[]; run: () => Promise<void> }[] = [];
   for (const batchId of batchIds) {
     const batch = members.filter((m) => m.batchId === batchId);
-    jobs.push(() => resendBatch(ctx, batch));
+    jobs.push({ rows: batch.filter((m) => m.status === "sending"), run: () => resendBatch(ctx, batch) });
   }
   // Never sent: no batch, and nothing frozen on the row (an email that went out alone keeps its own key).
   const unsent = claimed.filter(
@@ -236,39 +259,59 @@ export async function dispatchMessages(
   const batched = unsent.length >= (options.minBatch ?? MIN_EMAIL_BATCH) ? unsent : [];
   for (let i = 0; i < batched.length; i += EMAIL_BATCH_LIMIT) {
     const chunk = batched.slice(i, i + EMAIL_BATCH_LIMIT);
-    jobs.push(() => sendNewBatch(ctx, chunk));
+    jobs.push({ rows: chunk, run: () => sendNewBatch(ctx, chunk) });
   }
   for (const message of claimed) {
     if (message.batchId && message.channel === "email") continue;
     if (batched.includes(message)) continue;
-    jobs.push(async () => {
-      const outcome = pastWindow(message, ctx.record)
-        ? gaveUp(message, ctx.record)
-        : await sendOne(ctx, message).catch((error: unknown) => failure(error));
-      await record(db, message, outcome, ctx.record);
+    jobs.push({
+      rows: [message],
+      run: async () => {
+        const outcome = pastWindow(message, ctx.record)
+          ? gaveUp(message, ctx.record)
+          : await sendOne(ctx, message).catch((error: unknown) => failure(error));
+        await record(db, message, outcome, ctx.record);
+      },
     });
   }
 
   const limit = pLimit(options.concurrency ?? 8);
-  const held = [...claimed, ...unsettled.filter((m) => !claimed.some((c) => c.id === m.id))];
-  const renewal = renewLeases(db, held, leaseMs, clock);
-  try {
-    await Promise.all(jobs.map((job) => limit(job)));
-  } finally {
-    await renewal.stop();
+  // Every job runs to its end (none is left running unrenewed when another fails); the rows of
+  // one that failed go back to the queue at once instead of waiting for their lease to run
+  // out: whatever it wrote or sent, the next claim repeats it under the same key.
+  const outcomes = await Promise.allSettled(jobs.map((job) => limit(job.run)));
+  const failed = jobs.filter((_, i) => outcomes[i]?.status === "rejected");
+  if (failed.length > 0) {
+    await release(
+      db,
+      failed.flatMap((job) => job.rows),
+    ).catch(() => {});
+    const first = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+    throw first?.reason;
   }
   return result;
+}
+
+/** Rows still under this claim go back to the queue, due now, without counting an attempt. */
+async function release(db: Db, rows: MessageRow[]) {
+  if (rows.length === 0) return;
+  const mine = JSON.stringify(rows.map((m) => ({ id: m.id, claims: m.claims })));
+  await db.execute(sql`
+    update messages as m set status = 'queued', locked_until = null
+    from jsonb_to_recordset(${mine}::jsonb) as x(id uuid, claims int)
+    where m.id = x.id and m.status = 'sending' and m.claims = x.claims`);
 }
 
 /**
  * Keeps the lease on what this sender holds while its calls are in flight: every third of
  * the lease, `locked_until` moves on for the rows still under this claim (same `claims`).
  */
-function renewLeases(db: Db, held: MessageRow[], leaseMs: number, clock: () => number) {
-  const mine = JSON.stringify(held.map((m) => ({ id: m.id, claims: m.claims })));
+function renewLeases(db: Db, claimed: MessageRow[], leaseMs: number, clock: () => number) {
+  const held = claimed.map((m) => ({ id: m.id, claims: m.claims }));
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(
     () => {
+      const mine = JSON.stringify(held);
       running = running.then(() =>
         db
           .execute(
@@ -283,6 +326,8 @@ function renewLeases(db: Db, held: MessageRow[], leaseMs: number, clock: () => n
     Math.max(20, Math.floor(leaseMs / 3)),
   );
   return {
+    /** Batch members taken with the claimed rows. */
+    hold: (rows: MessageRow[]) => held.push(...rows.map((m) => ({ id: m.id, claims: m.claims }))),
     stop: async () => {
       clearInterval(timer);
       await running;
@@ -314,11 +359,19 @@ function gaveUp(message: MessageRow, ctx: RecordContext): SendOutcome {
 
 interface SendOutcome {
   result: SendResult;
+  /** The claim passed to another sender before anything was sent: that sender settles it. */
+  lostClaim?: boolean;
   /** Given up without calling the provider: not an attempt. */
   notAttempted?: boolean;
   provider?: string;
   rendered: { subject: string | null; content: Record<string, unknown> } | null;
 }
+
+const LOST_CLAIM: SendOutcome = {
+  result: { ok: false, retryable: true, error: "claimed by another sender" },
+  rendered: null,
+  lostClaim: true,
+};
 
 function failure(error: unknown): SendOutcome {
   return {
@@ -455,7 +508,9 @@ async function sendEmailAlone(
     const frozen = freeze(ctx, message, prepared);
     const saved = await ctx.db.transaction(async (tx) => {
       const unsaved = await saveBases(ctx, tx, [frozen.base]);
-      await tx
+      // Only while the claim is still this sender's: after its lease ran out another sender
+      // may have claimed the email and sent it in a batch, under another key.
+      const written = await tx
         .update(messages)
         .set({
           content: frozen.content,
@@ -463,9 +518,18 @@ async function sendEmailAlone(
           bodyDesign: frozen.base.hash,
           body: frozen.body,
         })
-        .where(eq(messages.id, message.id));
-      return unsaved;
+        .where(
+          and(
+            eq(messages.id, message.id),
+            eq(messages.status, "sending"),
+            eq(messages.claims, message.claims),
+            isNull(messages.batchId),
+          ),
+        )
+        .returning({ id: messages.id });
+      return written.length === 1 ? unsaved : null;
     });
+    if (saved === null) return LOST_CLAIM;
     ctx.bodyBases.markSaved(saved);
   }
   const result = await ctx.channels.email.send(prepared.email, { idempotencyKey: message.id });
@@ -710,6 +774,13 @@ interface RecordContext {
 
 async function record(db: Db, message: MessageRow, outcome: SendOutcome, ctx: RecordContext) {
   const { result } = outcome;
+  if (outcome.lostClaim) return;
+  // A failure is only this sender's to record while the claim is still its own.
+  const mine = and(
+    eq(messages.id, message.id),
+    eq(messages.status, "sending"),
+    eq(messages.claims, message.claims),
+  );
   if (result.ok) {
     ctx.result.sent++;
     await db
@@ -740,7 +811,7 @@ async function record(db: Db, message: MessageRow, outcome: SendOutcome, ctx: Re
         lockedUntil: null,
         lastError: result.error,
       })
-      .where(and(eq(messages.id, message.id), eq(messages.status, "sending")));
+      .where(mine);
     return;
   }
   // A rate limit that says when to come back (or a key still busy at the provider) is not the message's failure.
@@ -766,7 +837,7 @@ async function record(db: Db, message: MessageRow, outcome: SendOutcome, ctx: Re
         // From the failure, not from the start of this pass.
         nextAttemptAt: new Date(failedAt + delay),
       })
-      .where(and(eq(messages.id, message.id), eq(messages.status, "sending")));
+      .where(mine);
     return;
   }
   ctx.result.failed++;
@@ -779,7 +850,7 @@ async function record(db: Db, message: MessageRow, outcome: SendOutcome, ctx: Re
     const failed = await tx
       .update(messages)
       .set({ status: "failed", attempts, lockedUntil: null, lastError: result.error })
-      .where(and(eq(messages.id, message.id), eq(messages.status, "sending")))
+      .where(mine)
       .returning({ id: messages.id });
     if (failed.length === 0 || !message.enrollmentId) return;
     await tx
