@@ -438,12 +438,13 @@ describe(`dispatcher retries (${testDriver()})`, () => {
     const first = dispatchMessages(t.db, channels, {
       ...options(START),
       limit: 1,
-      leaseMs: 1_000,
+      leaseMs: 30_000,
       designs: new HeldUp(),
     });
     await rendering;
-    // Its lease runs out; a second sender claims both emails and sends them in one batch.
-    const second = await dispatchMessages(t.db, channels, { ...options(START + 60_000), leaseMs: 60_000 });
+    // Its lease runs out (its renewal, every 10 s of wall time, cannot reach past START + 120 s
+    // within this test); a second sender claims both emails and sends them in one batch.
+    const second = await dispatchMessages(t.db, channels, { ...options(START + 120_000), leaseMs: 60_000 });
     expect(second).toMatchObject({ claimed: 2, sent: 2 });
     release();
     expect(await first).toMatchObject({ claimed: 1, sent: 0, retried: 0, failed: 0 });
