@@ -34,6 +34,7 @@ import type { EmailDesignCache } from "@/server/channels/email-designs";
 import { renderPush, renderSms } from "@/server/channels/render-text";
 import { messageRenderContext, unsubscribeLinks } from "@/server/channels/message-render";
 import { addTracking } from "@/server/analytics/tracking";
+import { isMergeTimeout } from "@/server/channels/merge";
 import type { EmailContent } from "@/emails/types";
 import { rowsOf } from "@/server/db/rows";
 import {
@@ -375,7 +376,12 @@ const LOST_CLAIM: SendOutcome = {
 
 function failure(error: unknown): SendOutcome {
   return {
-    result: { ok: false, retryable: false, error: error instanceof Error ? error.message : String(error) },
+    result: {
+      ok: false,
+      // A render that ran out of time on a starved machine is tried again, like a provider error.
+      retryable: isMergeTimeout(error),
+      error: error instanceof Error ? error.message : String(error),
+    },
     rendered: null,
   };
 }
