@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { sampleContact, sampleTriggers, sampleWorkspace } from "@/emails/samples";
 import {
   MERGE_FIELDS,
@@ -7,6 +7,7 @@ import {
   checkMergeFields,
   mergeEmailContent,
   mergeKeysForTrigger,
+  isMergeTimeout,
   renderMerge,
 } from "./merge";
 
@@ -108,6 +109,23 @@ describe("renderMerge", () => {
     expect(() => renderMerge("{% for i in (1..100000000) %}{{ i }}{% endfor %}", cartContext)).toThrow(
       MergeError,
     );
+  });
+
+  it("says when a render ran out of wall-clock time, so a starved sender tries again instead of giving up", () => {
+    // A process descheduled for a second mid-render: the clock jumps past the limit.
+    let t = 0;
+    const spy = vi.spyOn(performance, "now").mockImplementation(() => (t += 1_000));
+    try {
+      renderMerge("Hi {{ first_name }}", cartContext);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(MergeError);
+      expect(isMergeTimeout(error)).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(isMergeTimeout(new MergeError("unknown filter"))).toBe(false);
+    expect(renderMerge("Hi {{ first_name }}", cartContext)).toBe(`Hi ${sampleContact.firstName}`);
   });
 });
 

@@ -33,6 +33,21 @@ export type MergeContext = Record<string, unknown>;
 
 export class MergeError extends Error {
   override name = "MergeError";
+  /**
+   * The render ran past its time limit. The limit is wall-clock time, so a process starved of
+   * CPU (a loaded machine, a long GC pause) can reach it with any content: worth trying again,
+   * never a reason to give a message up at once.
+   */
+  readonly timedOut: boolean;
+  constructor(message: string, options: { timedOut?: boolean } = {}) {
+    super(message);
+    this.timedOut = options.timedOut ?? false;
+  }
+}
+
+/** A merge that ran out of its wall-clock time limit (see `MergeError.timedOut`). */
+export function isMergeTimeout(error: unknown): boolean {
+  return error instanceof MergeError && error.timedOut;
 }
 
 // ------------------------------------------------------------------ field list
@@ -238,7 +253,8 @@ export function renderMerge(source: string, context: MergeContext, mode: MergeMo
     const out: unknown = engines[mode].renderSync(templates, context);
     return typeof out === "string" ? out : display(out);
   } catch (err) {
-    throw new MergeError(err instanceof Error ? err.message : String(err));
+    const message = err instanceof Error ? err.message : String(err);
+    throw new MergeError(message, { timedOut: /template render limit exceeded/.test(message) });
   }
 }
 

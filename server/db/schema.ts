@@ -8,6 +8,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  customType,
   date,
   doublePrecision,
   index,
@@ -27,6 +28,11 @@ import type { FlowGraph } from "@/server/engine/graph";
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
 const tz = (name: string) => timestamp(name, { withTimezone: true });
+/** Binary data: a Buffer on both drivers (PGlite answers a Uint8Array). */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
 
 // ---------------------------------------------------------------- auth (better-auth, plural table names)
 
@@ -589,6 +595,14 @@ export const messages = pgTable(
      */
     batchId: uuid("batch_id"),
     batchIndex: integer("batch_index"),
+    /**
+     * A sent email's HTML and plain text, kept as their difference from a rendered email of the
+     * same step (`rendered_designs.hash`): raw DEFLATE of `[html, text]` with that email as the
+     * preset dictionary, byte for byte what went out. `content` then holds neither; readers
+     * get them back through `withEmailBodies` (`server/channels/email-bodies.ts`).
+     */
+    bodyDesign: text("body_design"),
+    body: bytea("body"),
     createdAt: createdAt(),
     sentAt: tz("sent_at"),
     /** First time each engagement happened (set by a trigger on message_events); unique counts read these. */
@@ -940,6 +954,25 @@ export const forecastRuns = pgTable(
  * atomic UPDATE … RETURNING and waits until the slot's time. `tokens` may go below zero:
  * that many slots are already promised to senders who are waiting.
  */
+/**
+ * A rendered email that the sent emails of one step are stored against (by a hash of its HTML
+ * and text): each message keeps only its difference from it (`messages.body`). Written once per
+ * step and sending process, never changed, so a resend rebuilds its request byte for byte.
+ */
+export const renderedDesigns = pgTable(
+  "rendered_designs",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    hash: text("hash").notNull(),
+    html: text("html").notNull(),
+    text: text("text").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.hash] })],
+);
+
 export const providerRateLimits = pgTable("provider_rate_limits", {
   key: text("key").primaryKey(),
   tokens: doublePrecision("tokens").notNull(),

@@ -11,6 +11,7 @@
  */
 import type { FlowGraph } from "@/server/engine/graph";
 import { EmailDesignCache } from "@/server/channels/email-designs";
+import { EmailBodyBases } from "@/server/channels/email-bodies";
 
 export interface LiveFlow {
   flowId: string;
@@ -36,6 +37,8 @@ export class ExecutorCaches {
   readonly splitCheckedAt = new Map<string, number>();
   /** Email steps' designs, rendered once and filled in per contact. */
   readonly emailDesigns = new EmailDesignCache();
+  /** The bases sent emails are stored against, one per step. */
+  readonly emailBodyBases = new EmailBodyBases();
 
   constructor(options: { liveTtlMs?: number } = {}) {
     this.liveTtlMs = options.liveTtlMs ?? 2_000;

@@ -8,7 +8,11 @@ import { eq, inArray } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { createMember } from "@/server/testing/fixtures";
 import { createContact, FakeClock, publishGraph, storeEvent, testExecutor } from "@/server/testing/flows";
-import { contacts, enrollments, messages, workspaces } from "@/server/db/schema";
+import { contacts, enrollments, messages, renderedDesigns, workspaces } from "@/server/db/schema";
+import { withEmailBodies } from "@/server/channels/email-bodies";
+import { EmailDesignCache } from "@/server/channels/email-designs";
+import type { RenderEmailInput } from "@/server/channels/render-email";
+import { getOutboxMessage } from "@/server/outbox/outbox";
 import { getFlowTemplate } from "@/server/engine";
 import { createChannels } from "@/server/channels";
 import { createResendEmailProvider } from "@/server/channels/email-resend";
@@ -196,6 +200,51 @@ describe(`dispatcher batches (${testDriver()})`, () => {
     );
   });
 
+  it("each sent email is stored as its difference from the step's base and rebuilt byte for byte as sent", async () => {
+    const clock = new FakeClock(START);
+    const { member, flow, executor, events } = await ordersPlaced(clock, 6);
+    // Five in one batch call, then one alone.
+    await executor.handleEvents(events.slice(0, 5));
+    await executor.handleEvents(events.slice(5));
+    const rows = await t.db
+      .select()
+      .from(messages)
+      .where(eq(messages.flowId, flow.flowId))
+      .orderBy(messages.createdAt, messages.batchIndex);
+    expect(rows.map((r) => [r.status, r.lastError])).toEqual(Array.from({ length: 6 }, () => ["sent", null]));
+    expect(fake.requests().map((r) => [r.path, r.emails])).toEqual([
+      ["/emails/batch", 5],
+      ["/emails", 1],
+    ]);
+    // Neither the HTML nor the text is stored whole; one base for the step, in this process.
+    for (const r of rows) {
+      expect(r.content).not.toHaveProperty("html");
+      expect(r.content).not.toHaveProperty("text");
+      expect(r.body).not.toBeNull();
+    }
+    expect(new Set(rows.map((r) => r.bodyDesign)).size).toBe(1);
+    const bases = await t.db
+      .select()
+      .from(renderedDesigns)
+      .where(eq(renderedDesigns.workspaceId, member.workspace.id));
+    expect(bases).toHaveLength(1);
+    // Rebuilt from storage: exactly what the provider received, byte for byte.
+    const rebuilt = await withEmailBodies(t.db, rows);
+    const byId = new Map(
+      fake.received().map((e) => [e.tags.find((tag) => tag.name === "message_id")?.value, e]),
+    );
+    for (const r of rebuilt) {
+      const sent = byId.get(r.id);
+      expect(Buffer.from(String(r.content.html)).equals(Buffer.from(sent?.html ?? "-"))).toBe(true);
+      expect(Buffer.from(String(r.content.text)).equals(Buffer.from(sent?.text ?? "-"))).toBe(true);
+      expect(r.body!.length).toBeLessThan((sent?.html?.length ?? 0) / 5);
+    }
+    // The Outbox shows the email as sent (tracking links unwrapped, as for any stored email).
+    const view = await getOutboxMessage(t.db, { workspaceId: member.workspace.id, id: rows[5]!.id });
+    expect(view.email?.text).toBe(byId.get(rows[5]!.id)?.text);
+    expect(view.email?.html).toContain("Thanks for your order");
+  });
+
   it("a lost answer: the batch is resent as first written, whichever member is claimed, and sent once", async () => {
     const clock = new FakeClock(START);
     const { member, flow, executor, channels, events } = await ordersPlaced(clock, 4);
@@ -367,6 +416,47 @@ describe(`dispatcher retries (${testDriver()})`, () => {
     rows = await flowMessages(flow.flowId);
     expect(rows.map((r) => [r.status, r.attempts, r.claims])).toEqual(
       Array.from({ length: 3 }, () => ["sent", 0, 2]),
+    );
+  });
+
+  it("a sender whose lease ran out before it wrote anything sends nothing: the email goes once, in the new holder's batch", async () => {
+    const clock = new FakeClock(START);
+    const { flow, channels, events } = await ordersPlaced(clock, 2);
+    await queueOnly(events, clock.t);
+    // The first sender claims one email and is held up while rendering it.
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reached = () => {};
+    const rendering = new Promise<void>((resolve) => (reached = resolve));
+    class HeldUp extends EmailDesignCache {
+      override async render(input: RenderEmailInput) {
+        reached();
+        await gate;
+        return super.render(input);
+      }
+    }
+    const first = dispatchMessages(t.db, channels, {
+      ...options(START),
+      limit: 1,
+      leaseMs: 30_000,
+      designs: new HeldUp(),
+    });
+    await rendering;
+    // Its lease runs out (its renewal, every 10 s of wall time, cannot reach past START + 120 s
+    // within this test); a second sender claims both emails and sends them in one batch.
+    const second = await dispatchMessages(t.db, channels, { ...options(START + 120_000), leaseMs: 60_000 });
+    expect(second).toMatchObject({ claimed: 2, sent: 2 });
+    release();
+    expect(await first).toMatchObject({ claimed: 1, sent: 0, retried: 0, failed: 0 });
+    const rows = await flowMessages(flow.flowId);
+    expect(rows.every((r) => r.status === "sent" && r.lastError === null)).toBe(true);
+    expect(fake.requests().map((r) => [r.path, r.emails])).toEqual([["/emails/batch", 2]]);
+    expect(Object.values(fake.countsByTag("message_id"))).toEqual([1, 1]);
+    expect(rows.map((r) => r.providerMessageId).sort()).toEqual(
+      fake
+        .received()
+        .map((e) => e.id)
+        .sort(),
     );
   });
 

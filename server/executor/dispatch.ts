@@ -24,8 +24,8 @@
  * never sent, and may join a batch.
  */
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
-import type { Db } from "@/server/db/client";
+import { and, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import type { Db, Tx } from "@/server/db/client";
 import { contacts, enrollments, messages, workspaces } from "@/server/db/schema";
 import type { Channels, SendResult } from "@/server/channels";
 import type { EmailMessage } from "@/server/channels/types";
@@ -34,8 +34,17 @@ import type { EmailDesignCache } from "@/server/channels/email-designs";
 import { renderPush, renderSms } from "@/server/channels/render-text";
 import { messageRenderContext, unsubscribeLinks } from "@/server/channels/message-render";
 import { addTracking } from "@/server/analytics/tracking";
+import { isMergeTimeout } from "@/server/channels/merge";
 import type { EmailContent } from "@/emails/types";
 import { rowsOf } from "@/server/db/rows";
+import {
+  EmailBodyBases,
+  packEmailBody,
+  saveEmailBodyBases,
+  stepKeyOf,
+  withEmailBodies,
+  type EmailBodyBase,
+} from "@/server/channels/email-bodies";
 import pLimit from "p-limit";
 
 export interface DispatchOptions {
@@ -59,6 +68,8 @@ export interface DispatchOptions {
   random?: () => number;
   /** Email designs rendered once per step and filled in per contact (the executor's own). */
   designs?: EmailDesignCache;
+  /** The bases sent emails are stored against, one per step (the executor's own; default: this pass's). */
+  bodyBases?: EmailBodyBases;
 }
 
 export interface DispatchResult {
@@ -110,7 +121,7 @@ export async function claimMessages(
     returning id`);
   const ids = rowsOf<{ id: string }>(rows).map((r) => r.id);
   if (ids.length === 0) return [];
-  return db.select().from(messages).where(inArray(messages.id, ids));
+  return withEmailBodies(db, await db.select().from(messages).where(inArray(messages.id, ids)));
 }
 
 /**
@@ -140,11 +151,14 @@ async function claimBatchMembers(
         notInArray(messages.id, claimedIds),
       ),
     );
-  return db
-    .select()
-    .from(messages)
-    .where(inArray(messages.batchId, batchIds))
-    .orderBy(messages.batchId, messages.batchIndex);
+  return withEmailBodies(
+    db,
+    await db
+      .select()
+      .from(messages)
+      .where(inArray(messages.batchId, batchIds))
+      .orderBy(messages.batchId, messages.batchIndex),
+  );
 }
 
 interface Context {
@@ -154,6 +168,7 @@ interface Context {
   contactOf: Map<string, ContactRow>;
   options: DispatchOptions;
   record: RecordContext;
+  bodyBases: EmailBodyBases;
 }
 
 export async function dispatchMessages(
@@ -168,6 +183,26 @@ export async function dispatchMessages(
   const claimed = await claimMessages(db, now, options.limit ?? 100, leaseMs);
   const result: DispatchResult = { claimed: claimed.length, sent: 0, retried: 0, failed: 0 };
   if (claimed.length === 0) return result;
+  // Renewed from the claim on: the reads and renders before the first call count too.
+  const renewal = renewLeases(db, claimed, leaseMs, clock);
+  try {
+    return await sendClaimed(db, channels, options, claimed, result, renewal, clock);
+  } finally {
+    await renewal.stop();
+  }
+}
+
+async function sendClaimed(
+  db: Db,
+  channels: Channels,
+  options: DispatchOptions,
+  claimed: MessageRow[],
+  result: DispatchResult,
+  renewal: ReturnType<typeof renewLeases>,
+  clock: () => number,
+): Promise<DispatchResult> {
+  const { now } = options;
+  const leaseMs = options.leaseMs ?? 60_000;
 
   const batchIds = [
     ...new Set(claimed.flatMap((m) => (m.channel === "email" && m.batchId ? [m.batchId] : []))),
@@ -182,7 +217,9 @@ export async function dispatchMessages(
       )
     : [];
   const unsettled = members.filter((m) => m.status === "sending");
-  result.claimed += unsettled.filter((m) => !claimed.some((c) => c.id === m.id)).length;
+  const taken = unsettled.filter((m) => !claimed.some((c) => c.id === m.id));
+  result.claimed += taken.length;
+  renewal.hold(taken);
   const rows = [...claimed, ...members];
 
   const workspaceRows = await db
@@ -199,6 +236,7 @@ export async function dispatchMessages(
     workspaceOf: new Map(workspaceRows.map((w) => [w.id, w])),
     contactOf: new Map(contactRows.map((c) => [c.id, c])),
     options,
+    bodyBases: options.bodyBases ?? new EmailBodyBases(),
     record: {
       now,
       clock,
@@ -209,10 +247,11 @@ export async function dispatchMessages(
     },
   };
 
-  const jobs: (() => Promise<void>)[] = [];
+  // Each job with the rows it settles: a job that throws gives them back to the queue.
+  const jobs: { rows: MessageRow[]; run: () => Promise<void> }[] = [];
   for (const batchId of batchIds) {
     const batch = members.filter((m) => m.batchId === batchId);
-    jobs.push(() => resendBatch(ctx, batch));
+    jobs.push({ rows: batch.filter((m) => m.status === "sending"), run: () => resendBatch(ctx, batch) });
   }
   // Never sent: no batch, and nothing frozen on the row (an email that went out alone keeps its own key).
   const unsent = claimed.filter(
@@ -221,39 +260,59 @@ export async function dispatchMessages(
   const batched = unsent.length >= (options.minBatch ?? MIN_EMAIL_BATCH) ? unsent : [];
   for (let i = 0; i < batched.length; i += EMAIL_BATCH_LIMIT) {
     const chunk = batched.slice(i, i + EMAIL_BATCH_LIMIT);
-    jobs.push(() => sendNewBatch(ctx, chunk));
+    jobs.push({ rows: chunk, run: () => sendNewBatch(ctx, chunk) });
   }
   for (const message of claimed) {
     if (message.batchId && message.channel === "email") continue;
     if (batched.includes(message)) continue;
-    jobs.push(async () => {
-      const outcome = pastWindow(message, ctx.record)
-        ? gaveUp(message, ctx.record)
-        : await sendOne(ctx, message).catch((error: unknown) => failure(error));
-      await record(db, message, outcome, ctx.record);
+    jobs.push({
+      rows: [message],
+      run: async () => {
+        const outcome = pastWindow(message, ctx.record)
+          ? gaveUp(message, ctx.record)
+          : await sendOne(ctx, message).catch((error: unknown) => failure(error));
+        await record(db, message, outcome, ctx.record);
+      },
     });
   }
 
   const limit = pLimit(options.concurrency ?? 8);
-  const held = [...claimed, ...unsettled.filter((m) => !claimed.some((c) => c.id === m.id))];
-  const renewal = renewLeases(db, held, leaseMs, clock);
-  try {
-    await Promise.all(jobs.map((job) => limit(job)));
-  } finally {
-    await renewal.stop();
+  // Every job runs to its end (none is left running unrenewed when another fails); the rows of
+  // one that failed go back to the queue at once instead of waiting for their lease to run
+  // out: whatever it wrote or sent, the next claim repeats it under the same key.
+  const outcomes = await Promise.allSettled(jobs.map((job) => limit(job.run)));
+  const failed = jobs.filter((_, i) => outcomes[i]?.status === "rejected");
+  if (failed.length > 0) {
+    await release(
+      db,
+      failed.flatMap((job) => job.rows),
+    ).catch(() => {});
+    const first = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+    throw first?.reason;
   }
   return result;
+}
+
+/** Rows still under this claim go back to the queue, due now, without counting an attempt. */
+async function release(db: Db, rows: MessageRow[]) {
+  if (rows.length === 0) return;
+  const mine = JSON.stringify(rows.map((m) => ({ id: m.id, claims: m.claims })));
+  await db.execute(sql`
+    update messages as m set status = 'queued', locked_until = null
+    from jsonb_to_recordset(${mine}::jsonb) as x(id uuid, claims int)
+    where m.id = x.id and m.status = 'sending' and m.claims = x.claims`);
 }
 
 /**
  * Keeps the lease on what this sender holds while its calls are in flight: every third of
  * the lease, `locked_until` moves on for the rows still under this claim (same `claims`).
  */
-function renewLeases(db: Db, held: MessageRow[], leaseMs: number, clock: () => number) {
-  const mine = JSON.stringify(held.map((m) => ({ id: m.id, claims: m.claims })));
+function renewLeases(db: Db, claimed: MessageRow[], leaseMs: number, clock: () => number) {
+  const held = claimed.map((m) => ({ id: m.id, claims: m.claims }));
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(
     () => {
+      const mine = JSON.stringify(held);
       running = running.then(() =>
         db
           .execute(
@@ -268,6 +327,8 @@ function renewLeases(db: Db, held: MessageRow[], leaseMs: number, clock: () => n
     Math.max(20, Math.floor(leaseMs / 3)),
   );
   return {
+    /** Batch members taken with the claimed rows. */
+    hold: (rows: MessageRow[]) => held.push(...rows.map((m) => ({ id: m.id, claims: m.claims }))),
     stop: async () => {
       clearInterval(timer);
       await running;
@@ -299,15 +360,28 @@ function gaveUp(message: MessageRow, ctx: RecordContext): SendOutcome {
 
 interface SendOutcome {
   result: SendResult;
+  /** The claim passed to another sender before anything was sent: that sender settles it. */
+  lostClaim?: boolean;
   /** Given up without calling the provider: not an attempt. */
   notAttempted?: boolean;
   provider?: string;
   rendered: { subject: string | null; content: Record<string, unknown> } | null;
 }
 
+const LOST_CLAIM: SendOutcome = {
+  result: { ok: false, retryable: true, error: "claimed by another sender" },
+  rendered: null,
+  lostClaim: true,
+};
+
 function failure(error: unknown): SendOutcome {
   return {
-    result: { ok: false, retryable: false, error: error instanceof Error ? error.message : String(error) },
+    result: {
+      ok: false,
+      // A render that ran out of time on a starved machine is tried again, like a provider error.
+      retryable: isMergeTimeout(error),
+      error: error instanceof Error ? error.message : String(error),
+    },
     rendered: null,
   };
 }
@@ -436,11 +510,34 @@ async function sendEmailAlone(
   prepared: Extract<PreparedEmail, { ok: true }>,
 ): Promise<SendOutcome> {
   // A retry must send exactly what the first attempt sent under this idempotency key.
-  if (!prepared.stored)
-    await ctx.db
-      .update(messages)
-      .set({ content: prepared.content, subject: prepared.email.subject })
-      .where(eq(messages.id, message.id));
+  if (!prepared.stored) {
+    const frozen = freeze(ctx, message, prepared);
+    const saved = await ctx.db.transaction(async (tx) => {
+      const unsaved = await saveBases(ctx, tx, [frozen.base]);
+      // Only while the claim is still this sender's: after its lease ran out another sender
+      // may have claimed the email and sent it in a batch, under another key.
+      const written = await tx
+        .update(messages)
+        .set({
+          content: frozen.content,
+          subject: prepared.email.subject,
+          bodyDesign: frozen.base.hash,
+          body: frozen.body,
+        })
+        .where(
+          and(
+            eq(messages.id, message.id),
+            eq(messages.status, "sending"),
+            eq(messages.claims, message.claims),
+            isNull(messages.batchId),
+          ),
+        )
+        .returning({ id: messages.id });
+      return written.length === 1 ? unsaved : null;
+    });
+    if (saved === null) return LOST_CLAIM;
+    ctx.bodyBases.markSaved(saved);
+  }
   const result = await ctx.channels.email.send(prepared.email, { idempotencyKey: message.id });
   return { result, provider: ctx.channels.email.name, rendered: null };
 }
@@ -529,26 +626,40 @@ async function sendNewBatch(ctx: Context, chunk: MessageRow[]) {
     return;
   }
   const batchId = randomUUID();
+  const bases: EmailBodyBase[] = [];
   const frozen = JSON.stringify(
-    ready.map(({ message, prepared }, batchIndex) => ({
-      id: message.id,
-      claims: message.claims,
-      batch_index: batchIndex,
-      subject: prepared.email.subject,
-      content: prepared.content,
-    })),
+    ready.map(({ message, prepared }, batchIndex) => {
+      const f = freeze(ctx, message, prepared);
+      bases.push(f.base);
+      return {
+        id: message.id,
+        claims: message.claims,
+        batch_index: batchIndex,
+        subject: prepared.email.subject,
+        content: f.content,
+        body_design: f.base.hash,
+        body: f.body.toString("base64"),
+      };
+    }),
   );
+  let saved: EmailBodyBase[] = [];
   const written = await db
     .transaction(async (tx) => {
+      saved = await saveBases(ctx, tx, bases);
       // One statement for the whole batch, taking only rows still under this sender's claim:
       // a lease that ran out meanwhile may have been claimed (and sent) by another.
       const rows = await tx.execute(sql`
-        update messages as m set content = x.content, subject = x.subject, batch_id = ${batchId}::uuid, batch_index = x.batch_index
-        from jsonb_to_recordset(${frozen}::jsonb) as x(id uuid, claims int, batch_index int, subject text, content jsonb)
+        update messages as m set content = x.content, subject = x.subject, batch_id = ${batchId}::uuid, batch_index = x.batch_index,
+          body_design = x.body_design, body = decode(x.body, 'base64')
+        from jsonb_to_recordset(${frozen}::jsonb) as x(id uuid, claims int, batch_index int, subject text, content jsonb, body_design text, body text)
         where m.id = x.id and m.status = 'sending' and m.claims = x.claims and m.batch_id is null
         returning m.id`);
       if (rowsOf(rows).length !== ready.length) throw new LostClaim();
       return true;
+    })
+    .then((ok) => {
+      ctx.bodyBases.markSaved(saved);
+      return ok;
     })
     .catch((error: unknown) => {
       if (error instanceof LostClaim) return false;
@@ -581,6 +692,27 @@ async function sendNewBatch(ctx: Context, chunk: MessageRow[]) {
 }
 
 class LostClaim extends Error {}
+
+/**
+ * What is written on a message before its email goes out: the content without the HTML and
+ * text, which are kept as their difference from the step's base (see `email-bodies.ts`).
+ */
+function freeze(ctx: Context, message: MessageRow, prepared: Extract<PreparedEmail, { ok: true }>) {
+  const body = { html: prepared.email.html, text: prepared.email.text };
+  const base = ctx.bodyBases.baseFor(message.workspaceId, stepKeyOf(message.content), body);
+  const { html: _html, text: _text, ...content } = prepared.content;
+  return { content, base, body: packEmailBody(body, base) };
+}
+
+/**
+ * Writes the bases this sender has not written yet, in the transaction that first refers to
+ * them; answers them, to be marked written once that transaction commits.
+ */
+async function saveBases(ctx: Context, tx: Tx, bases: EmailBodyBase[]): Promise<EmailBodyBase[]> {
+  const unsaved = ctx.bodyBases.unsaved(bases);
+  if (unsaved.length > 0) await saveEmailBodyBases(tx, unsaved);
+  return unsaved;
+}
 
 /** A batch that was written before: the same request again, from the stored content, for every member. */
 async function resendBatch(ctx: Context, batch: MessageRow[]) {
@@ -648,6 +780,13 @@ interface RecordContext {
 
 async function record(db: Db, message: MessageRow, outcome: SendOutcome, ctx: RecordContext) {
   const { result } = outcome;
+  if (outcome.lostClaim) return;
+  // A failure is only this sender's to record while the claim is still its own.
+  const mine = and(
+    eq(messages.id, message.id),
+    eq(messages.status, "sending"),
+    eq(messages.claims, message.claims),
+  );
   if (result.ok) {
     ctx.result.sent++;
     await db
@@ -678,7 +817,7 @@ async function record(db: Db, message: MessageRow, outcome: SendOutcome, ctx: Re
         lockedUntil: null,
         lastError: result.error,
       })
-      .where(and(eq(messages.id, message.id), eq(messages.status, "sending")));
+      .where(mine);
     return;
   }
   // A rate limit that says when to come back (or a key still busy at the provider) is not the message's failure.
@@ -704,7 +843,7 @@ async function record(db: Db, message: MessageRow, outcome: SendOutcome, ctx: Re
         // From the failure, not from the start of this pass.
         nextAttemptAt: new Date(failedAt + delay),
       })
-      .where(and(eq(messages.id, message.id), eq(messages.status, "sending")));
+      .where(mine);
     return;
   }
   ctx.result.failed++;
@@ -717,7 +856,7 @@ async function record(db: Db, message: MessageRow, outcome: SendOutcome, ctx: Re
     const failed = await tx
       .update(messages)
       .set({ status: "failed", attempts, lockedUntil: null, lastError: result.error })
-      .where(and(eq(messages.id, message.id), eq(messages.status, "sending")))
+      .where(mine)
       .returning({ id: messages.id });
     if (failed.length === 0 || !message.enrollmentId) return;
     await tx

@@ -179,6 +179,7 @@ export class Executor {
       leaseMs: this.options.leaseMs,
       minBatch: this.options.minEmailBatch,
       designs: this.caches.emailDesigns,
+      bodyBases: this.caches.emailBodyBases,
       // As many messages per pass as enrollments per claim (WORKER_BATCH): a burst of due
       // emails goes out in several batch calls at once rather than 100 per pass.
       limit: Math.max(100, this.options.batchSize ?? 100),

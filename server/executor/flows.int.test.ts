@@ -2,6 +2,7 @@
  * Every seed flow end to end through the real executor and database, with a fake clock:
  * triggers, waits, conditions, goals and time-based entries, messages in the Outbox.
  */
+import { withEmailBodies } from "@/server/channels/email-bodies";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { generateCoupons, listCouponPools } from "@/server/coupons/coupons";
 import { withWorkspacePools } from "@/server/flows/flows";
@@ -83,9 +84,13 @@ async function setup(key: FlowTemplateKey, clock: FakeClock, publishedAt = clock
   return { flow, executor: testExecutor(t, clock) };
 }
 
+/** The flow's messages, each sent email with its HTML and text as sent. */
 async function sentFor(flowId: string) {
-  return t.db
+  const rows = await t.db
     .select({
+      workspaceId: messages.workspaceId,
+      bodyDesign: messages.bodyDesign,
+      body: messages.body,
       nodeId: messages.nodeId,
       channel: messages.channel,
       status: messages.status,
@@ -98,6 +103,7 @@ async function sentFor(flowId: string) {
     .from(messages)
     .where(eq(messages.flowId, flowId))
     .orderBy(asc(messages.createdAt), asc(messages.nodeId));
+  return withEmailBodies(t.db, rows);
 }
 
 describe(`seed flows end to end (${testDriver()})`, () => {

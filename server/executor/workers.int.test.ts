@@ -486,6 +486,63 @@ describe.runIf(postgres)("worker processes on Postgres", () => {
     }
   }, 300_000);
 
+  it("leases that run out mid-send under a shared rate limit: every email sent exactly once, none lost", async () => {
+    // A lease of 1 ms: whatever one worker holds, the other may claim at any moment — before
+    // the email is rendered, while its batch is written, while it waits for a slot, mid-call.
+    const fake: FakeResend = await startFakeResend();
+    try {
+      const member = await createMember(t.db, "Races");
+      const template = getFlowTemplate("order_confirmation");
+      if (!template) throw new Error("template");
+      const flow = await publishGraph(t.db, {
+        workspaceId: member.workspace.id,
+        userId: member.user.id,
+        graph: template.graph,
+        now: Date.now(),
+      });
+      const N = 300;
+      await enrollMany(member.workspace.id, flow, N, (i) => ({ email: `race${i}@example.com` }));
+      const env = {
+        RESEND_API_KEY: "re_test_races",
+        RESEND_BASE_URL: fake.url,
+        RESEND_REQUESTS_PER_SECOND: "20",
+        WORKER_LEASE_MS: "1",
+        WORKER_BATCH: "40",
+        WORKER_POLL_MS: "20",
+      };
+      startWorker(env);
+      startWorker(env);
+      await until(
+        async () => {
+          const [done] = await t.db
+            .select({ n: count() })
+            .from(messages)
+            .where(and(eq(messages.flowId, flow.flowId), eq(messages.status, "sent")));
+          return done?.n === N;
+        },
+        240_000,
+        "every email to be sent",
+      );
+      await stopAll();
+      const rows = await t.db.select().from(messages).where(eq(messages.flowId, flow.flowId));
+      const counts = fake.countsByTag("message_id");
+      expect(rows).toHaveLength(N);
+      expect(rows.filter((r) => counts[r.id] !== 1).map((r) => [r.id, counts[r.id] ?? 0])).toEqual([]);
+      // (Counted by flow: a worker left over from an earlier test may post to a reused port.)
+      const ours = fake
+        .received()
+        .filter((e) => e.tags.some((tag) => tag.name === "flow_id" && tag.value === flow.flowId));
+      expect(ours).toHaveLength(N);
+      // Claimed again and again, and still each one delivered once.
+      expect(Math.max(...rows.map((r) => r.claims))).toBeGreaterThan(1);
+      // What the provider answered is what each row recorded.
+      const ids = new Map(ours.map((e) => [e.id, e.tags.find((tag) => tag.name === "message_id")?.value]));
+      expect(rows.filter((r) => ids.get(r.providerMessageId ?? "") !== r.id)).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  }, 300_000);
+
   it("a 429 storm longer than six claims: every email still sent once, no attempt counted", async () => {
     const fake: FakeResend = await startFakeResend();
     try {

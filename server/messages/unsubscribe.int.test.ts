@@ -3,6 +3,7 @@
  * never does, the preference page resubscribes, a tampered token is a 400 that changes
  * nothing, and the executor honours the change from the contact's next step.
  */
+import { withEmailBodies } from "@/server/channels/email-bodies";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
@@ -244,7 +245,10 @@ describe(`unsubscribe links (${testDriver()})`, () => {
     ]);
     await runUntilIdle(t.db, executor, clock, { until: START + 2 * HOUR });
 
-    const [first] = await t.db.select().from(messages).where(eq(messages.flowId, flow.flowId));
+    const [first] = await withEmailBodies(
+      t.db,
+      await t.db.select().from(messages).where(eq(messages.flowId, flow.flowId)),
+    );
     expect(first?.status).toBe("sent");
     const link = /href="https:\/\/shop\.example\.com\/u\/([A-Za-z0-9_.-]+)"/.exec(
       String(first?.content.html),

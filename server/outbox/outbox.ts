@@ -12,6 +12,7 @@ import { emailWorkspaceFor, messageRenderContext, unsubscribeLinks } from "@/ser
 import { linkSigningKey } from "@/server/messages/consent";
 import { readLink, safeDestination } from "@/server/analytics/tracking";
 import { buildMergeContext, renderMerge } from "@/server/channels/merge";
+import { withEmailBodies } from "@/server/channels/email-bodies";
 import { encodeCursor, TimestampKey, UuidKey } from "@/server/pagination/cursor";
 import { z } from "zod";
 
@@ -246,7 +247,9 @@ export async function getOutboxMessage(
     .where(and(eq(messages.workspaceId, input.workspaceId), eq(messages.id, input.id)))
     .limit(1);
   if (!row) throw notFound("Message");
-  const m = row.message;
+  // A sent email's HTML and text are stored against its step's base: put them back, as sent.
+  const [m] = await withEmailBodies(db, [row.message]);
+  if (!m) throw notFound("Message");
   const c = m.content;
   const test = typeof c.test === "object" && c.test !== null ? (c.test as Record<string, unknown>) : null;
   const contactId = m.contactId ?? str(test?.previewContactId);

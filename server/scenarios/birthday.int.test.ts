@@ -7,6 +7,7 @@
  * Day 0 is Monday 2 March 2026; a birthday on Sunday 8 March is celebrated on Thursday
  * 5 March (day 3) at 10:00 London time.
  */
+import { withEmailBodies } from "@/server/channels/email-bodies";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import { couponCodes, messages } from "@/server/db/schema";
@@ -43,11 +44,14 @@ const CODES =
 
 /** What each message carried: step, status, the code drawn and the text the customer read. */
 async function letters(shop: Shop) {
-  const rows = await t.db
-    .select()
-    .from(messages)
-    .where(eq(messages.flowId, shop.flowId))
-    .orderBy(asc(messages.createdAt), asc(messages.nodeId));
+  const rows = await withEmailBodies(
+    t.db,
+    await t.db
+      .select()
+      .from(messages)
+      .where(eq(messages.flowId, shop.flowId))
+      .orderBy(asc(messages.createdAt), asc(messages.nodeId)),
+  );
   return rows.map((m) => ({
     step: m.nodeId,
     status: m.status,
