@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { createShop } from "@/server/testing/ingest-requests";
+import { callHttp } from "@/server/testing/fixtures";
 import { ingestMessages } from "@/server/ingest/ingest";
 import { createContact } from "@/server/testing/flows";
 import { ORDER_EVENT } from "@/server/engine";
@@ -17,15 +18,24 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const NOW = new Date("2026-12-03T18:00:00Z");
-const monthsAgo = (n: number, day = 10) => new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth() - n, day, 12));
+const monthsAgo = (n: number, day = 10) =>
+  new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth() - n, day, 12));
 const ymd = (d: Date) => d.toISOString().slice(0, 10);
 
 async function partitionOf(eventId: string): Promise<string | undefined> {
-  const rows = rowsOf(await t.db.execute(sql`select tableoid::regclass::text as p from events where id = ${eventId}`));
+  const rows = rowsOf(
+    await t.db.execute(sql`select tableoid::regclass::text as p from events where id = ${eventId}`),
+  );
   return rows[0]?.p as string | undefined;
 }
 
-async function insertEvent(workspaceId: string, contactId: string, name: string, at: Date, key: string = randomUUID()) {
+async function insertEvent(
+  workspaceId: string,
+  contactId: string,
+  name: string,
+  at: Date,
+  key: string = randomUUID(),
+) {
   const [row] = await t.db
     .insert(events)
     .values({ workspaceId, contactId, name, occurredAt: at, idempotencyKey: key })
@@ -43,7 +53,9 @@ describe(`history by month (${testDriver()})`, () => {
     expect(await partitionOf(early.id)).toBe("events_default");
 
     const sweep = await sweepHistory(t.db, new Date(Date.UTC(2027, 3, 1)));
-    expect(sweep?.created).toEqual(expect.arrayContaining(["events_p2027_04", "events_p2027_05", "events_p2027_06"]));
+    expect(sweep?.created).toEqual(
+      expect.arrayContaining(["events_p2027_04", "events_p2027_05", "events_p2027_06"]),
+    );
     const months = (await listHistoryPartitions(t.db, "events")).map((p) => p.month);
     for (let offset = 0; offset <= 3; offset++)
       expect(months).toContain(ymd(monthStart(new Date(Date.UTC(2027, 3, 1)), offset)));
@@ -63,9 +75,17 @@ describe(`history by month (${testDriver()})`, () => {
     const viewed = await insertEvent(ws, contact.id, "Viewed Product", oldMonth, "old-view");
     const order = await insertEvent(ws, contact.id, ORDER_EVENT, oldMonth, "old-order");
     // Older than any month partition: in the default partition, expired row by row.
-    const ancient = await insertEvent(ws, contact.id, "Viewed Product", new Date("2009-03-01T00:00:00Z"), "ancient");
+    const ancient = await insertEvent(
+      ws,
+      contact.id,
+      "Viewed Product",
+      new Date("2009-03-01T00:00:00Z"),
+      "ancient",
+    );
     const recent = await insertEvent(ws, contact.id, "Viewed Product", monthsAgo(2), "recent");
-    expect(await partitionOf(order.id)).toBe(`events_p${ymd(monthStart(oldMonth)).slice(0, 7).replace("-", "_")}`);
+    expect(await partitionOf(order.id)).toBe(
+      `events_p${ymd(monthStart(oldMonth)).slice(0, 7).replace("-", "_")}`,
+    );
     expect(await partitionOf(ancient.id)).toBe("events_default");
 
     // The order was credited to a flow: its conversion and the daily rollup are not history rows.
@@ -108,13 +128,22 @@ describe(`history by month (${testDriver()})`, () => {
     expect(Number(rollup?.n)).toBe(4200);
 
     // Keys: the expired events' keys are released, the order's is kept.
-    const keys = (await t.db.select().from(eventKeys).where(eq(eventKeys.workspaceId, ws))).map((k) => k.idempotencyKey);
+    const keys = (await t.db.select().from(eventKeys).where(eq(eventKeys.workspaceId, ws))).map(
+      (k) => k.idempotencyKey,
+    );
     expect(keys.sort()).toEqual(["old-order", "recent"]);
     const replay = await ingestMessages(t.db, {
       workspaceId: ws,
       now: NOW,
       messages: [
-        { type: "track", userId: "u1", event: ORDER_EVENT, properties: {}, timestamp: monthsAgo(1), messageId: "old-order" },
+        {
+          type: "track",
+          userId: "u1",
+          event: ORDER_EVENT,
+          properties: {},
+          timestamp: monthsAgo(1),
+          messageId: "old-order",
+        },
       ],
     });
     expect(replay.outcomes[0]).toMatchObject({ ok: true, duplicate: true, id: order.id });
@@ -147,8 +176,22 @@ describe(`history by month (${testDriver()})`, () => {
         workspaceId: ws,
         now: NOW,
         messages: [
-          { type: "track", userId: "u9", event: "Viewed Product", properties: {}, timestamp, messageId: "m-1" },
-          { type: "track", userId: "u9", event: "Viewed Product", properties: {}, timestamp, messageId: "m-1" },
+          {
+            type: "track",
+            userId: "u9",
+            event: "Viewed Product",
+            properties: {},
+            timestamp,
+            messageId: "m-1",
+          },
+          {
+            type: "track",
+            userId: "u9",
+            event: "Viewed Product",
+            properties: {},
+            timestamp,
+            messageId: "m-1",
+          },
         ],
       });
     const first = await send(monthsAgo(3));
@@ -167,5 +210,25 @@ describe(`history by month (${testDriver()})`, () => {
         idempotencyKey: "m-1",
       }),
     ).rejects.toThrow();
+  });
+
+  it("is set per workspace in Settings; a bad value is a 400 naming the field", async () => {
+    const shop = await createShop(t.db, "Setting");
+    expect((await shop.caller.workspace.current()).historyMonths).toBe(25);
+    for (const bad of [0, 1.5, 121, "twelve", null]) {
+      const res = await callHttp(
+        t.db,
+        shop.user,
+        "workspace.setHistoryMonths",
+        { historyMonths: bad },
+        "mutation",
+      );
+      expect(res.status, String(bad)).toBe(400);
+      expect(Object.keys(res.body.error?.json.data.fieldErrors ?? {}), String(bad)).toEqual([
+        "historyMonths",
+      ]);
+    }
+    await shop.caller.workspace.setHistoryMonths({ historyMonths: 13 });
+    expect((await shop.caller.workspace.current()).historyMonths).toBe(13);
   });
 });

@@ -82,14 +82,20 @@ export async function listHistoryPartitions(db: DbOrTx, table: string): Promise<
 }
 
 /** Creates the partitions of the current month and the `ahead` next ones where missing. */
-export async function createHistoryPartitions(db: DbOrTx, now: Date, ahead = MONTHS_AHEAD): Promise<string[]> {
+export async function createHistoryPartitions(
+  db: DbOrTx,
+  now: Date,
+  ahead = MONTHS_AHEAD,
+): Promise<string[]> {
   const created: string[] = [];
   for (const { table } of HISTORY_TABLES) {
     const existing = new Set((await listHistoryPartitions(db, table)).map((p) => p.month));
     for (let offset = 0; offset <= ahead; offset++) {
       const month = day(monthStart(now, offset));
       if (existing.has(month)) continue;
-      const result = await db.execute(sql`select tidings_history_partition(${table}, ${month}::date) as name`);
+      const result = await db.execute(
+        sql`select tidings_history_partition(${table}, ${month}::date) as name`,
+      );
       created.push(String(rowsOf(result)[0]?.name));
     }
   }
@@ -103,7 +109,9 @@ export async function createHistoryPartitions(db: DbOrTx, now: Date, ahead = MON
  */
 export async function sweepHistory(db: DbOrTx, now: Date): Promise<HistorySweep | null> {
   return db.transaction(async (tx) => {
-    const locked = rowsOf(await tx.execute(sql`select pg_try_advisory_xact_lock(${HISTORY_LOCK_ID}) as ok`))[0];
+    const locked = rowsOf(
+      await tx.execute(sql`select pg_try_advisory_xact_lock(${HISTORY_LOCK_ID}) as ok`),
+    )[0];
     if (!locked?.ok) return null;
     const sweep: HistorySweep = { created: [], expired: [], removed: {}, keysRemoved: 0 };
     sweep.created = await createHistoryPartitions(tx, now);

@@ -64,7 +64,9 @@ describe(`migrations (${testDriver()})`, () => {
     expect(claimed).toEqual([]);
     await expect(t.db.insert(events).values(row)).rejects.toThrow();
     // The same key in another month is refused too.
-    await expect(t.db.insert(events).values({ ...row, occurredAt: new Date("2020-01-15T00:00:00Z") })).rejects.toThrow();
+    await expect(
+      t.db.insert(events).values({ ...row, occurredAt: new Date("2020-01-15T00:00:00Z") }),
+    ).rejects.toThrow();
     const [count] = await t.db.select({ n: sql<number>`count(*)::int` }).from(events);
     expect(count?.n).toBe(1);
     const keys = await t.db.select().from(eventKeys);
