@@ -1,8 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { createTestDb, testDriver, type TestDb } from "@/server/testing/db";
 import { migrateDb } from "./client";
-import { events, workspaces } from "./schema";
+import { eventKeys, events, workspaces } from "./schema";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -53,10 +54,22 @@ describe(`migrations (${testDriver()})`, () => {
       .values({ name: "Shop", slug: `shop-${Date.now()}` })
       .returning();
     const row = { workspaceId: ws!.id, name: "Signed Up", occurredAt: new Date(), idempotencyKey: "msg-1" };
-    await t.db.insert(events).values(row);
-    await t.db.insert(events).values(row).onConflictDoNothing();
+    const [first] = await t.db.insert(events).values(row).returning();
+    // Writers claim the key first (events are partitioned by month, so the key is unique in event_keys).
+    const claimed = await t.db
+      .insert(eventKeys)
+      .values({ workspaceId: ws!.id, idempotencyKey: "msg-1", eventId: randomUUID(), occurredAt: new Date() })
+      .onConflictDoNothing()
+      .returning();
+    expect(claimed).toEqual([]);
     await expect(t.db.insert(events).values(row)).rejects.toThrow();
+    // The same key in another month is refused too.
+    await expect(
+      t.db.insert(events).values({ ...row, occurredAt: new Date("2020-01-15T00:00:00Z") }),
+    ).rejects.toThrow();
     const [count] = await t.db.select({ n: sql<number>`count(*)::int` }).from(events);
     expect(count?.n).toBe(1);
+    const keys = await t.db.select().from(eventKeys);
+    expect(keys).toEqual([expect.objectContaining({ idempotencyKey: "msg-1", eventId: first!.id })]);
   });
 });

@@ -115,6 +115,11 @@ export const workspaces = pgTable("workspaces", {
   senderEmail: text("sender_email").notNull().default("hello@example.com"),
   /** Signing secret of the shop's Shopify webhooks (HMAC-SHA256 of the body); null until set in Settings. */
   shopifyWebhookSecret: text("shopify_webhook_secret"),
+  /**
+   * Months of history kept (events, messages, message events, journey steps); older months
+   * are dropped by the history sweep (`server/db/history.ts`). Orders are kept forever.
+   */
+  historyMonths: integer("history_months").notNull().default(25),
   createdAt: createdAt(),
 });
 
@@ -267,10 +272,15 @@ export const contactMerges = pgTable(
   ],
 );
 
+/**
+ * Partitioned by month of `occurred_at` (a migration converts it; the history sweep creates
+ * months ahead and drops expired ones, keeping orders). The idempotency key's uniqueness
+ * across all months lives in `event_keys`.
+ */
 export const events = pgTable(
   "events",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: uuid("id").notNull().defaultRandom(),
     workspaceId: uuid("workspace_id")
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
@@ -286,7 +296,7 @@ export const events = pgTable(
     triggeredAt: tz("triggered_at"),
   },
   (t) => [
-    uniqueIndex("events_workspace_idempotency_uq").on(t.workspaceId, t.idempotencyKey),
+    primaryKey({ columns: [t.id, t.occurredAt] }),
     index("events_workspace_contact_name_time_idx").on(t.workspaceId, t.contactId, t.name, t.occurredAt),
     index("events_workspace_name_time_idx").on(t.workspaceId, t.name, t.occurredAt),
     /** A forecast reads a window of the workspace's events in time order, by keyset. */
@@ -299,6 +309,31 @@ export const events = pgTable(
     index("events_workspace_anonymous_idx")
       .on(t.workspaceId, t.anonymousId)
       .where(sql`${t.anonymousId} is not null and ${t.contactId} is null`),
+  ],
+);
+
+/**
+ * Every event's idempotency key (Segment `messageId`), one row per key in a workspace, not
+ * partitioned: a partitioned table's unique keys must include the month, so the "stored
+ * once" guarantee across all months is this table's primary key. A statement trigger on
+ * `events` writes it for every insert and refuses a key already held by another event;
+ * ingest claims keys here first (`on conflict do nothing`) and inserts only the events whose
+ * key it claimed. The history sweep removes the keys of events it expired.
+ */
+export const eventKeys = pgTable(
+  "event_keys",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    idempotencyKey: text("idempotency_key").notNull(),
+    eventId: uuid("event_id").notNull(),
+    /** The event's `occurred_at`: the event's month, and when the key may expire with it. */
+    occurredAt: tz("occurred_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.idempotencyKey] }),
+    index("event_keys_workspace_time_idx").on(t.workspaceId, t.occurredAt),
   ],
 );
 

@@ -7,6 +7,7 @@
 import type { DbHandle } from "@/server/db/client";
 import type { Channels } from "@/server/channels";
 import { listenForFlowChanges } from "@/server/db/flow-changes";
+import { sweepHistory } from "@/server/db/history";
 import { ExecutorCaches } from "./caches";
 import { dispatchMessages } from "./dispatch";
 import { enrollFromEvents, sweepUntriggeredEvents, type EnrollEvent } from "./enroll";
@@ -42,6 +43,11 @@ export interface ExecutorOptions {
   minEmailBatch?: number;
   /** How often time-based triggers are swept (default every 30 s; 0 = every tick). */
   sweepEveryMs?: number;
+  /**
+   * How often the history sweep runs (months created ahead, expired months dropped); off when
+   * left out. The processes built by `createExecutor` run it hourly; one runs at a time.
+   */
+  historyEveryMs?: number;
   log?: (message: string, error?: unknown) => void;
   /** The HTTP client for flows' webhook calls (default: the global fetch). */
   webhookFetch?: typeof fetch;
@@ -64,6 +70,7 @@ export class Executor {
   private unlisten: (() => Promise<void>) | null = null;
   private readonly clock: Clock;
   private lastSweep = Number.NEGATIVE_INFINITY;
+  private lastHistorySweep = Number.NEGATIVE_INFINITY;
   /** Another process stored events: enroll them on the next tick instead of after the sweep's grace. */
   private eventsAnnounced = false;
   private heardAt = 0;
@@ -149,6 +156,15 @@ export class Executor {
       this.lastSweep = now;
       const timed = await sweepTimeTriggers(db, now);
       total.swept += timed.enrolled;
+    }
+    const historyEvery = this.options.historyEveryMs;
+    if (historyEvery !== undefined && now - this.lastHistorySweep >= historyEvery) {
+      this.lastHistorySweep = now;
+      try {
+        await sweepHistory(db, new Date(now));
+      } catch (error) {
+        this.options.log?.("history sweep failed", error);
+      }
     }
     return total;
   }

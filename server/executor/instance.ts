@@ -11,6 +11,9 @@ import { appUrl, env } from "@/server/env";
 import { onEventsStored } from "@/server/ingest/hooks";
 import { EVENTS_CHANNEL, Executor, type Clock } from "./executor";
 
+/** The history sweep (partitions ahead, expired months) runs hourly in every executor process. */
+export const HISTORY_SWEEP_EVERY_MS = 3_600_000;
+
 export async function createExecutor(
   handle: DbHandle,
   overrides: {
@@ -19,6 +22,7 @@ export async function createExecutor(
     pollMs?: number;
     batchSize?: number;
     sweepEveryMs?: number;
+    historyEveryMs?: number;
     leaseMs?: number;
     minEmailBatch?: number;
   } = {},
@@ -34,6 +38,7 @@ export async function createExecutor(
     pollMs: overrides.pollMs,
     batchSize: overrides.batchSize,
     sweepEveryMs: overrides.sweepEveryMs,
+    historyEveryMs: overrides.historyEveryMs ?? HISTORY_SWEEP_EVERY_MS,
     leaseMs: overrides.leaseMs,
     minEmailBatch: overrides.minEmailBatch,
     log: (message, error) =>

@@ -122,11 +122,8 @@ async function emitBackInStock(
       idempotencyKey: `bis-${s.id}`,
     }));
     stored.push(
-      ...(await tx
-        .insert(events)
-        .values(rows)
-        .onConflictDoNothing({ target: [events.workspaceId, events.idempotencyKey] })
-        .returning()),
+      // Each key names a fresh notification of one subscription, so none was stored before.
+      ...(await tx.insert(events).values(rows).returning()),
     );
   }
   return stored;

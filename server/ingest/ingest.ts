@@ -23,7 +23,7 @@ import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, is, isNull, sql, type SQL } from "drizzle-orm";
 import { PgDialect, PgTransaction } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/server/db/client";
-import { backInStockSubscriptions, contacts, events, ingestedMessages } from "@/server/db/schema";
+import { backInStockSubscriptions, contacts, eventKeys, events, ingestedMessages } from "@/server/db/schema";
 import { badRequest, conflict, DomainError, HTTP_STATUS } from "@/server/errors";
 import { mergeContacts } from "@/server/db/queries/contact-merges";
 import { eventTime } from "./event-time";
@@ -275,7 +275,7 @@ function trackStatement(ctx: Ctx, input: string, shape: TrackShape): SQL {
         k int, id uuid, user_id text, anonymous_id text, contact_id uuid, name text, properties jsonb,
         occurred_at timestamptz, idempotency_key text, timezone text, first boolean)
       where i.first and not exists (
-        select 1 from ${events} e where e.workspace_id = ${ws} and e.idempotency_key = i.idempotency_key)
+        select 1 from ${eventKeys} ek where ek.workspace_id = ${ws} and ek.idempotency_key = i.idempotency_key)
     )`,
   ];
   if (shape.users) {
@@ -362,16 +362,27 @@ function trackStatement(ctx: Ctx, input: string, shape: TrackShape): SQL {
     ],
     sql`, `,
   );
-  parts.push(sql`inserted as (
-    insert into ${events} (id, workspace_id, contact_id, anonymous_id, name, properties, occurred_at, received_at, idempotency_key)
-    select i.id, ${ws}, coalesce(${contactId}), i.anonymous_id, i.name, i.properties, i.occurred_at, ${now}, i.idempotency_key
-    from input i
-    ${shape.users ? sql`left join resolved r on r.external_id = i.user_id and i.contact_id is null` : sql``}
-    ${shape.anonymousOnly ? sql`left join anon an on i.user_id is null and i.contact_id is null and an.anonymous_id = i.anonymous_id` : sql``}
-    order by i.k
-    on conflict (workspace_id, idempotency_key) do nothing
-    returning id, idempotency_key, contact_id, name, properties
-  )`);
+  // The key is claimed first (unique across all months in event_keys; a concurrent run with
+  // the same key waits for this one and then skips it), and only claimed keys become events.
+  parts.push(
+    sql`claimed as (
+      insert into ${eventKeys} (workspace_id, idempotency_key, event_id, occurred_at)
+      select ${ws}, i.idempotency_key, i.id, i.occurred_at from input i
+      order by i.k
+      on conflict do nothing
+      returning idempotency_key, event_id
+    )`,
+    sql`inserted as (
+      insert into ${events} (id, workspace_id, contact_id, anonymous_id, name, properties, occurred_at, received_at, idempotency_key)
+      select cl.event_id, ${ws}, coalesce(${contactId}), i.anonymous_id, i.name, i.properties, i.occurred_at, ${now}, i.idempotency_key
+      from input i
+      join claimed cl on cl.idempotency_key = i.idempotency_key
+      ${shape.users ? sql`left join resolved r on r.external_id = i.user_id and i.contact_id is null` : sql``}
+      ${shape.anonymousOnly ? sql`left join anon an on i.user_id is null and i.contact_id is null and an.anonymous_id = i.anonymous_id` : sql``}
+      order by i.k
+      returning id, idempotency_key, contact_id, name, properties
+    )`,
+  );
   if (shape.backInStock) {
     parts.push(sql`subscribed as (
       insert into ${backInStockSubscriptions} as s (workspace_id, product_id, contact_id, created_at)
@@ -467,7 +478,7 @@ async function storeTracks(
   if (existingKeys.length) {
     try {
       const found = await db.execute(sql`
-        select id, idempotency_key from ${events}
+        select event_id as id, idempotency_key from ${eventKeys}
         where workspace_id = ${ctx.workspaceId}::uuid and idempotency_key = any(array(select jsonb_array_elements_text(${JSON.stringify(existingKeys)}::jsonb)))`);
       for (const row of rowsOf(found)) existing.set(textOf(row.idempotency_key), textOf(row.id));
     } catch (error) {

@@ -39,3 +39,14 @@ export async function getWorkspaceForUser(db: DbOrTx, userId: string) {
     .limit(1);
   return row ?? null;
 }
+
+/** Sets how many months of history the workspace keeps (the history sweep drops older months; orders stay). */
+export async function setHistoryMonths(db: DbOrTx, input: { workspaceId: string; months: number }) {
+  const [row] = await db
+    .update(workspaces)
+    .set({ historyMonths: input.months })
+    .where(eq(workspaces.id, input.workspaceId))
+    .returning({ historyMonths: workspaces.historyMonths });
+  if (!row) throw new Error("workspace not found");
+  return row;
+}

@@ -7,6 +7,7 @@ import { PageHeader } from "@/components/shell/page-header";
 import { ApiKeysCard } from "@/components/settings/api-keys-card";
 import { ShopifyCard } from "@/components/settings/shopify-card";
 import { CouponsCard } from "@/components/settings/coupons-card";
+import { HistoryCard } from "@/components/settings/history-card";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -80,6 +81,7 @@ export default async function SettingsPage() {
           <ApiKeysCard apiBaseUrl={origin} />
           <ShopifyCard appBaseUrl={origin} />
           <CouponsCard />
+          <HistoryCard months={ws.historyMonths} />
         </HydrateClient>
       </div>
     </>
