@@ -32,9 +32,9 @@ export function HistoryCard({ months }: { months: number }) {
       </CardHeader>
       <CardContent className="flex flex-col gap-3 text-sm text-slate-700">
         <p>
-          Events, messages and journey steps older than this are deleted a month at a time. Orders are kept
-          forever, and every flow&apos;s numbers (sent, opened, clicked, conversions, revenue) stay as they
-          were.
+          Events older than this are deleted a month at a time. Orders are kept forever, and every flow&apos;s
+          numbers (sent, opened, clicked, conversions, revenue) stay as they were. Messages and journey steps
+          are not deleted.
         </p>
         <form onSubmit={onSave} aria-label="History kept" className="flex items-end gap-2">
           <div className="flex flex-col gap-1.5">
