@@ -55,8 +55,11 @@ const MAX_DESIGNS = 2_000;
 /** Only single spaces between non-space characters: whitespace handling cannot tell it apart. */
 const PLAIN_TEXT_VALUE =
   /^[^\s\u00ad\u180e\u200b-\u200d\u2060\ufeff\ue000-\uf8ff]+(?: [^\s\u00ad\u180e\u200b-\u200d\u2060\ufeff\ue000-\uf8ff]+)*$/;
-/** Characters a URL parser keeps as they are, in a path, query or fragment. */
-const URL_INERT_VALUE = /^[A-Za-z0-9._~@+\-!$*,;:=]+$/;
+/**
+ * Characters every URL serialisation keeps as they are, URLSearchParams' form encoding included
+ * (a link whose query a template rebuilds, as the rating stars do, turns `@` into `%40`).
+ */
+const URL_INERT_VALUE = /^[A-Za-z0-9._*-]+$/;
 const TOKEN = /^[A-Za-z0-9_.-]+$/;
 
 const REACT_ESCAPES: Record<string, string> = {
