@@ -22,17 +22,20 @@ import {
   ControlButton,
   Controls,
   getNodesBounds,
+  getViewportForBounds,
   MiniMap,
   ReactFlow,
   useNodesInitialized,
   useReactFlow,
   useStore as useFlowStore,
+  useStoreApi,
   type Connection as RFConnection,
+  type NodeChange,
   type Edge,
   type FinalConnectionState,
   type Node,
 } from "@xyflow/react";
-import { LayoutGrid, Map as MapIcon } from "lucide-react";
+import { LayoutGrid, Map as MapIcon, Maximize } from "lucide-react";
 import { useShallow } from "zustand/react/shallow";
 import { isNodeKind, type NodeKind } from "@/server/engine/nodes";
 import type { Issue } from "@/server/engine/issues";
@@ -51,9 +54,10 @@ import {
   zoomTier,
 } from "./viewport";
 import { CompactContext } from "./compact-context";
-import { sideRoom } from "./compact-room";
+import { sideRoom, spreadFactor, spreadX, unspreadX } from "./compact-room";
+import { faceTitle, twoLineWidth } from "./compact-face";
 import { nodeTypes, nodeUiOf } from "./nodes";
-import { compactTitle, describeNode } from "./nodes/node-card";
+import { compactTitle, describeNode, stepNamesOf } from "./nodes/node-card";
 import { TONES } from "./nodes/types";
 import { cn } from "@/components/ui/cn";
 import { DND_TYPE } from "./palette";
@@ -65,6 +69,9 @@ const FIT_BESIDE_MINIMAP = {
   padding: { top: "32px", bottom: "32px", left: "32px", right: "248px" },
   maxZoom: 1,
 } as const;
+const MIN_ZOOM = 0.05;
+/** Below this zoom cards are plain tiles (see `zoomTier`). */
+const TILE_ZOOM = 0.16;
 /** Below this zoom the dot grid is not drawn (thousands of dots to repaint on every frame). */
 const NO_GRID = 0.25;
 /** From this many steps on, the overview map is on unless turned off. */
@@ -171,45 +178,164 @@ function ZoomStyle({ target }: { target: RefObject<HTMLDivElement | null> }) {
   return null;
 }
 
-/** A compact face spreads at most one card width beyond each side of its card. */
-const ROOM_CAP = DEFAULT_NODE_SIZE.width;
+/** A compact face spreads at most this far beyond each side of its card (canvas px). */
+const ROOM_CAP = 4 * DEFAULT_NODE_SIZE.width;
 /** On-screen heights of a compact face with one and two lines of words (see builder.css), and the edge left visible above and below it. */
 const FACE_PX = { one: 21, two: 35, edge: 8 };
+/** A face's icon, gap, padding and border, with a little to spare, in em; an analytics headline number. */
+const FACE_EXTRA_EM = 3;
+const NUMBER_EM = 12;
+
+let textWidths: { measure: (text: string) => number; widths: Map<string, number> } | null = null;
+
+/** A compact face's words' width on screen at `COMPACT_TEXT_PX`, measured with the page's font (cached). */
+function measureFaceText(text: string): number {
+  if (!textWidths) {
+    const ctx = typeof document === "undefined" ? null : document.createElement("canvas").getContext("2d");
+    if (ctx)
+      ctx.font = `600 ${COMPACT_TEXT_PX}px ${getComputedStyle(document.body).fontFamily || "sans-serif"}`;
+    textWidths = {
+      measure: ctx ? (t) => ctx.measureText(t).width : (t) => t.length * 0.7 * COMPACT_TEXT_PX,
+      widths: new Map(),
+    };
+  }
+  let width = textWidths.widths.get(text);
+  if (width === undefined) {
+    width = textWidths.measure(text);
+    textWidths.widths.set(text, width);
+  }
+  return width;
+}
+
+/** How wide a face must be on screen for its title (and number) on one or two lines. */
+function faceWidth(title: string, twoLines: boolean, numbers: boolean): number {
+  const em = COMPACT_TEXT_PX;
+  const { head, tail } = faceTitle(title);
+  const oneLine = measureFaceText(tail ? `${head}…` : head);
+  const words = numbers
+    ? twoLines
+      ? Math.max(oneLine, NUMBER_EM * em)
+      : oneLine + NUMBER_EM * em
+    : twoLines
+      ? twoLineWidth(head + tail, measureFaceText)
+      : oneLine;
+  return words + FACE_EXTRA_EM * em;
+}
+
+type Bounds = { x: number; y: number; width: number; height: number };
+
+/** The middle of the cards across: a compact layout spreads away from it. */
+function middleX(nodes: readonly CanvasNode[]): number {
+  if (nodes.length === 0) return 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const n of nodes) {
+    min = Math.min(min, n.position.x);
+    max = Math.max(max, n.position.x + (n.measured?.width ?? DEFAULT_NODE_SIZE.width));
+  }
+  return (min + max) / 2;
+}
 
 /**
- * Each card's room for its compact face at this zoom step: how far it spreads sideways (CSS
- * variables on its node), and whether it has the height for two lines (else one, class
- * `flow-face-1`). `numbers`: the analytics canvas, whose faces also show a number.
+ * The compact layout at this zoom step (semantic zoom): each card's face, one line or two
+ * (class `flow-face-1` for one, when the rows are too close for two), how wide its title needs
+ * it, the flow spread sideways from `anchor` so that faces side by side all get that width
+ * (`spreadFactor`), and each face's room beside its card (CSS variables on its node). Returns
+ * the nodes as drawn, the spread, and the bounds of the faces. `numbers`: the analytics
+ * canvas, whose faces also show a number.
  */
-function withRoom(nodes: readonly CanvasNode[], step: number, numbers: boolean): CanvasNode[] {
-  const em = COMPACT_TEXT_PX / step;
-  const room = sideRoom(
-    nodes.map((n) => {
-      const { label, summary } = describeNode(n.type, n.data);
-      // Bold words take about 0.7 em a character; icon, gaps and padding 3 em; a number ~12 em.
-      const chars = compactTitle(label, summary).length * 0.7 + 3 + (numbers ? 12 : 0);
-      return {
-        id: n.id,
-        x: n.position.x,
-        y: n.position.y,
-        width: n.measured?.width ?? DEFAULT_NODE_SIZE.width,
-        height: n.measured?.height ?? DEFAULT_NODE_SIZE.height,
-        want: chars * em,
-      };
-    }),
-    ROOM_CAP,
-  );
-  return nodes.map((n) => {
-    const r = room.get(n.id);
-    if (!r) return n;
-    const style = { "--room-l": `${Math.round(r.left)}px`, "--room-r": `${Math.round(r.right)}px` };
-    const twoLines = r.height * step >= FACE_PX.two + 2 * FACE_PX.edge;
+function compactLayout(
+  nodes: readonly CanvasNode[],
+  step: number,
+  numbers: boolean,
+  anchor: number,
+): { nodes: CanvasNode[]; factor: number; bounds: Bounds } {
+  const names = nodes.some((n) => n.type === "condition") ? stepNamesOf(nodes) : undefined;
+  const cards = nodes.map((n) => {
+    const { label, summary } = describeNode(n.type, n.data, n.type === "condition" ? names : undefined);
     return {
-      ...n,
-      style: { ...n.style, ...(style as CSSProperties) },
-      className: cn(n.className, !twoLines && "flow-face-1"),
+      id: n.id,
+      title: compactTitle(label, summary),
+      x: n.position.x,
+      y: n.position.y,
+      width: n.measured?.width ?? DEFAULT_NODE_SIZE.width,
+      height: n.measured?.height ?? DEFAULT_NODE_SIZE.height,
     };
   });
+  // Two lines where the rows leave the height for them (the spread only adds room).
+  const heights = sideRoom(cards, ROOM_CAP);
+  const faces = cards.map((c) => {
+    const twoLines = heights.get(c.id)!.height * step >= FACE_PX.two + 2 * FACE_PX.edge;
+    return { ...c, twoLines, want: faceWidth(c.title, twoLines, numbers) / step };
+  });
+  const factor = spreadFactor(faces);
+  const spread = faces.map((f) => ({ ...f, x: spreadX(f.x, f.width, anchor, factor) }));
+  const room = sideRoom(spread, ROOM_CAP);
+  const bounds = { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
+  for (const f of spread) {
+    const r = room.get(f.id)!;
+    bounds.left = Math.min(bounds.left, f.x - r.left);
+    bounds.right = Math.max(bounds.right, f.x + f.width + r.right);
+    bounds.top = Math.min(bounds.top, f.y);
+    bounds.bottom = Math.max(bounds.bottom, f.y + f.height);
+  }
+  const shown = nodes.map((n, i) => {
+    const f = spread[i]!;
+    const r = room.get(n.id)!;
+    const style = { "--room-l": `${Math.round(r.left)}px`, "--room-r": `${Math.round(r.right)}px` };
+    return {
+      ...n,
+      position: factor === 1 ? n.position : { x: f.x, y: n.position.y },
+      style: { ...n.style, ...(style as CSSProperties) },
+      className: cn(n.className, !f.twoLines && "flow-face-1"),
+    };
+  });
+  return {
+    nodes: shown,
+    factor,
+    bounds: {
+      x: bounds.left,
+      y: bounds.top,
+      width: Math.max(1, bounds.right - bounds.left),
+      height: Math.max(1, bounds.bottom - bounds.top),
+    },
+  };
+}
+
+/** The view that fits the flow as drawn at that view's own zoom (a zoomed-out flow is drawn spread, see `compactLayout`). */
+function fitCompact(
+  nodes: readonly CanvasNode[],
+  view: { width: number; height: number },
+  padding: (typeof FIT)["padding"] | (typeof FIT_BESIDE_MINIMAP)["padding"],
+  numbers: boolean,
+): { x: number; y: number; zoom: number; anchor: number } {
+  const anchor = middleX(nodes);
+  let viewport = getViewportForBounds(
+    getNodesBounds(nodes as CanvasNode[]),
+    view.width,
+    view.height,
+    MIN_ZOOM,
+    1,
+    padding,
+  );
+  // Spread at the fitted zoom, fitted again, until the zoom step holds (a few rounds at most).
+  for (let round = 0; round < 4 && isCompactZoom(viewport.zoom); round++) {
+    const step = zoomStep(viewport.zoom);
+    const { bounds } = compactLayout(nodes, step, numbers, anchor);
+    viewport = getViewportForBounds(bounds, view.width, view.height, MIN_ZOOM, 1, padding);
+    if (zoomStep(viewport.zoom) >= step) break;
+  }
+  // Spread too wide for compact faces at all: plain tiles, fitted as they are.
+  if (viewport.zoom < TILE_ZOOM)
+    viewport = getViewportForBounds(
+      getNodesBounds(nodes as CanvasNode[]),
+      view.width,
+      view.height,
+      MIN_ZOOM,
+      TILE_ZOOM - 0.001,
+      padding,
+    );
+  return { ...viewport, anchor };
 }
 
 /** `readOnly`: the analytics canvas — look, pan and zoom; no moving, connecting, dropping or keys that edit. */
@@ -252,14 +378,53 @@ export function FlowCanvas({
     () => (highlightPath ? pathHighlight(highlightPath, edges) : null),
     [highlightPath, edges],
   );
-  const shownNodes = useMemo(() => {
+  // The compact layout spreads from the middle of the flow as it was when the zoom step was
+  // entered (or as Fit View fitted it), so a card dragged while zoomed out does not move the rest.
+  const [anchor, setAnchor] = useState({ step: 0, x: 0 });
+  if (compact && anchor.step !== step) setAnchor({ step, x: middleX(nodes) });
+  const anchorX = anchor.step === step ? anchor.x : middleX(nodes);
+  const shown = useMemo(() => {
     const marked = highlight
       ? nodes.map((n) => ({ ...n, className: highlight.nodes.has(n.id) ? "sim-visited" : "sim-dimmed" }))
       : readOnly && activeStepId
         ? nodes.map((n) => (n.id === activeStepId ? { ...n, className: "flow-node-active" } : n))
         : nodes;
-    return step > 0 ? withRoom(marked, step, readOnly) : marked;
-  }, [nodes, readOnly, activeStepId, highlight, step]);
+    return step > 0 ? compactLayout(marked, step, readOnly, anchorX) : { nodes: marked, factor: 1 };
+  }, [nodes, readOnly, activeStepId, highlight, step, anchorX]);
+  const shownNodes = shown.nodes;
+  const spread = shown.factor;
+  // Cards dragged in the compact layout are stored where they sit in the flow.
+  const onShownNodesChange = useCallback(
+    (changes: NodeChange<CanvasNode>[]) => {
+      if (spread === 1) return onNodesChange(changes);
+      const widthOf = (id: string) =>
+        store.getState().nodes.find((n) => n.id === id)?.measured?.width ?? DEFAULT_NODE_SIZE.width;
+      onNodesChange(
+        changes.map((c) =>
+          c.type === "position" && c.position
+            ? {
+                ...c,
+                position: { x: unspreadX(c.position.x, widthOf(c.id), anchorX, spread), y: c.position.y },
+              }
+            : c,
+        ),
+      );
+    },
+    [onNodesChange, store, spread, anchorX],
+  );
+  const flowStore = useStoreApi<CanvasNode, CanvasEdge>();
+  const { setViewport } = useReactFlow<CanvasNode, CanvasEdge>();
+  const fitView = useCallback(() => {
+    const { width, height } = flowStore.getState();
+    const { anchor: x, ...viewport } = fitCompact(
+      store.getState().nodes,
+      { width, height },
+      minimap ? FIT_BESIDE_MINIMAP.padding : FIT.padding,
+      readOnly,
+    );
+    setAnchor({ step: isCompactZoom(viewport.zoom) ? zoomStep(viewport.zoom) : 0, x });
+    void setViewport(viewport);
+  }, [flowStore, store, minimap, readOnly, setViewport]);
   const shownEdges = useMemo(
     () =>
       highlight
@@ -319,16 +484,14 @@ export function FlowCanvas({
       if (!isNodeKind(kind)) return;
       event.preventDefault();
       const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      const width = DEFAULT_NODE_SIZE.width;
+      const x = spread === 1 ? at.x - width / 2 : unspreadX(at.x - width / 2, width, anchorX, spread);
       store
         .getState()
-        .dropNode(
-          kind,
-          { x: Math.round(at.x - 132), y: Math.round(at.y - 36) },
-          nodeUiOf(kind).initialConfig?.(),
-        );
+        .dropNode(kind, { x: Math.round(x), y: Math.round(at.y - 36) }, nodeUiOf(kind).initialConfig?.());
       wrapper.current?.focus({ preventScroll: true });
     },
-    [screenToFlowPosition, store],
+    [screenToFlowPosition, store, spread, anchorX],
   );
 
   useEffect(() => {
@@ -387,7 +550,7 @@ export function FlowCanvas({
           onNodeClick={readOnly ? onNodeClick : undefined}
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}
-          onNodesChange={onNodesChange}
+          onNodesChange={onShownNodesChange}
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
           onConnectStart={onConnectStart}
@@ -399,7 +562,7 @@ export function FlowCanvas({
           deleteKeyCode={null}
           selectionKeyCode="Shift"
           multiSelectionKeyCode={["Meta", "Control"]}
-          minZoom={0.05}
+          minZoom={MIN_ZOOM}
           maxZoom={1.75}
           defaultViewport={{ x: 80, y: 40, zoom: 1 }}
           connectionRadius={28}
@@ -424,11 +587,15 @@ export function FlowCanvas({
               style={MINIMAP_SIZE}
             />
           )}
-          <Controls
-            showInteractive={false}
-            fitViewOptions={minimap ? FIT_BESIDE_MINIMAP : FIT}
-            aria-label="Zoom"
-          >
+          <Controls showInteractive={false} showFitView={false} aria-label="Zoom">
+            <ControlButton
+              onClick={fitView}
+              className="react-flow__controls-fitview"
+              title="Fit View"
+              aria-label="Fit View"
+            >
+              <Maximize aria-hidden />
+            </ControlButton>
             <ControlButton
               onClick={() => setMinimap((on) => !on)}
               title={minimap ? "Hide the overview map" : "Show the overview map"}

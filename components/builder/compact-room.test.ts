@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sideRoom } from "./compact-room";
+import { MAX_SPREAD, sideRoom, spreadFactor, spreadX, unspreadX } from "./compact-room";
 import { zoomStep } from "./viewport";
 
 const card = (id: string, x: number, y: number) => ({ id, x, y, width: 264, height: 72 });
@@ -56,5 +56,32 @@ describe("zoomed-out card faces", () => {
       expect(zoomStep(zoom * 1.001)).toBeGreaterThanOrEqual(step);
     }
     expect(zoomStep(0.3)).toBe(zoomStep(0.31));
+  });
+});
+
+describe("the compact layout", () => {
+  it("keeps a flow whose faces fit as it is", () => {
+    expect(spreadFactor([card("a", 0, 0), card("b", 0, 144), { ...card("c", 320, 144), want: 300 }])).toBe(1);
+  });
+
+  it("spreads cards side by side until both faces fit with a margin, columns kept", () => {
+    const row = [
+      { ...card("exit", 0, 0), want: 264 },
+      { ...card("sms", 320, 0), want: 700 },
+      { ...card("below", 320, 144), want: 1000 },
+    ];
+    const factor = spreadFactor(row);
+    // Centres 320 apart must become (264 + 700) / 2 + 16 = 498.
+    expect(factor).toBeCloseTo(498 / 320);
+    const anchor = 292;
+    const sms = spreadX(320, 264, anchor, factor);
+    expect(sms + 132 - (spreadX(0, 264, anchor, factor) + 132)).toBeCloseTo(498);
+    // The card below keeps its column.
+    expect(spreadX(320, 264, anchor, factor)).toBe(sms);
+    expect(unspreadX(sms, 264, anchor, factor)).toBeCloseTo(320);
+  });
+
+  it("never spreads more than its cap", () => {
+    expect(spreadFactor([{ ...card("a", 0, 0), want: 9000 }, card("b", 320, 0)])).toBe(MAX_SPREAD);
   });
 });

@@ -14,6 +14,7 @@ import type { FlowNode } from "@/server/engine/graph";
 import { cn } from "@/components/ui/cn";
 import { CompactHeadline, NodeStatsBlock } from "../analytics/node-stats";
 import { useCompact } from "../compact-context";
+import { faceTitle } from "../compact-face";
 import { useBuilder } from "../store-provider";
 import { TONES, type Tone } from "./types";
 
@@ -67,6 +68,20 @@ function namesIn(nodes: readonly { id: string; type: NodeKind; data: unknown }[]
 export function compactTitle(label: string, summary: string): string {
   const lead = `${label}: `;
   return summary.startsWith(lead) && summary.length > lead.length ? summary.slice(lead.length) : summary;
+}
+
+/**
+ * A zoomed-out card's title: its head always, the rest where the face has two lines (else
+ * hidden, the head ending in "…"; see builder.css). The whole title as `data-title`.
+ */
+function CompactTitle({ title }: { title: string }) {
+  const { head, tail } = faceTitle(title);
+  return (
+    <span className="flow-card-compact-text" data-title={title}>
+      <span className={cn(tail && "flow-face-head-cut")}>{head}</span>
+      {tail && <span className="flow-face-tail">{tail}</span>}
+    </span>
+  );
 }
 
 export function NodeCard({
@@ -155,7 +170,7 @@ export function NodeCard({
           <span className={cn("flow-card-compact-icon", TONES[tone].icon)}>
             <Icon />
           </span>
-          <span className="flow-card-compact-text">{compactTitle(label, summary)}</span>
+          <CompactTitle title={compactTitle(label, summary)} />
           <CompactHeadline id={id} kind={kind} />
         </div>
       )}
