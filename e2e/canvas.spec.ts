@@ -72,7 +72,7 @@ async function expectReadableAtFit(page: Page, steps: number, shot: string): Pro
     );
     if (seen.length < full.length) cut.push(`${seen}…`);
     const px = await title.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
-    expect(px * zoom, `${text}: ${(px * zoom).toFixed(1)} px on screen`).toBeGreaterThanOrEqual(10);
+    expect(px * zoom, `${full}: ${(px * zoom).toFixed(1)} px on screen`).toBeGreaterThanOrEqual(10);
     const box = (await compact.boundingBox())!;
     expect(box.x).toBeGreaterThanOrEqual(canvasBox.x - 1);
     expect(box.x + box.width).toBeLessThanOrEqual(canvasBox.x + canvasBox.width + 1);

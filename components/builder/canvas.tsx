@@ -169,12 +169,14 @@ const MINIMAP_SIZE = { width: 200, height: 150 };
 function ZoomStyle({ target }: { target: RefObject<HTMLDivElement | null> }) {
   const tier = useFlowStore((s) => zoomTier(s.transform[2]));
   const step = useFlowStore((s) => zoomStep(s.transform[2]));
+  // Up close `--zs` is unused: left as it is, so opening a flow does not restyle every card.
+  const zs = tier === "near" ? null : String(1 / step);
   useLayoutEffect(() => {
     const el = target.current;
     if (!el) return;
     el.dataset.zoom = tier;
-    el.style.setProperty("--zs", String(1 / step));
-  }, [target, tier, step]);
+    if (zs !== null) el.style.setProperty("--zs", zs);
+  }, [target, tier, zs]);
   return null;
 }
 
@@ -373,6 +375,7 @@ export function FlowCanvas({
   const step = useFlowStore((s) => (isCompactZoom(s.transform[2]) ? zoomStep(s.transform[2]) : 0));
   const compact = step > 0;
   const noGrid = useFlowStore((s) => s.transform[2] < NO_GRID);
+  const tiles = useFlowStore((s) => zoomTier(s.transform[2]) === "tiny");
   const [minimap, setMinimap] = useState(nodes.length >= MINIMAP_FROM);
   const highlight = useMemo(
     () => (highlightPath ? pathHighlight(highlightPath, edges) : null),
@@ -381,7 +384,7 @@ export function FlowCanvas({
   // The compact layout spreads from the middle of the flow as it was when the zoom step was
   // entered (or as Fit View fitted it), so a card dragged while zoomed out does not move the rest.
   const [anchor, setAnchor] = useState({ step: 0, x: 0 });
-  if (compact && anchor.step !== step) setAnchor({ step, x: middleX(nodes) });
+  if (anchor.step !== step) setAnchor({ step, x: compact ? middleX(nodes) : 0 });
   const anchorX = anchor.step === step ? anchor.x : middleX(nodes);
   const shown = useMemo(() => {
     const marked = highlight
@@ -543,7 +546,7 @@ export function FlowCanvas({
       onDragOver={readOnly ? undefined : onDragOver}
       onDrop={readOnly ? undefined : onDrop}
     >
-      <CompactContext value={compact}>
+      <CompactContext value={compact ? "compact" : tiles ? "tile" : "full"}>
         <ReactFlow<CanvasNode, CanvasEdge>
           nodes={shownNodes}
           edges={shownEdges}
@@ -576,7 +579,8 @@ export function FlowCanvas({
         >
           {/* Far out, the dot grid would be thousands of dots to repaint on every frame. */}
           {!noGrid && <Background gap={24} size={1.5} color="#cbd5e1" />}
-          {minimap && (
+          {/* Drawn once the canvas is ready: not part of the first render of a big flow. */}
+          {minimap && ready && (
             <MiniMap
               pannable
               zoomable

@@ -13,7 +13,7 @@ import type { StepNames } from "@/server/engine/predicate";
 import type { FlowNode } from "@/server/engine/graph";
 import { cn } from "@/components/ui/cn";
 import { CompactHeadline, NodeStatsBlock } from "../analytics/node-stats";
-import { useCompact } from "../compact-context";
+import { useCardFace } from "../compact-context";
 import { faceTitle } from "../compact-face";
 import { useBuilder } from "../store-provider";
 import { TONES, type Tone } from "./types";
@@ -111,7 +111,8 @@ export function NodeCard({
   const described = describeNode(kind, config);
   const { label, outputs } = described;
   const summary = namedSummary ?? described.summary;
-  const compact = useCompact();
+  const face = useCardFace();
+  const compact = face === "compact";
   const branched = outputs.length > 1;
   return (
     <div
@@ -134,7 +135,7 @@ export function NodeCard({
           className={cn("flex size-9 shrink-0 items-center justify-center rounded-lg", TONES[tone].icon)}
           aria-hidden
         >
-          <Icon className="size-[18px]" />
+          {face !== "tile" && <Icon className="size-[18px]" />}
         </span>
         <div className="flow-card-text min-w-0 flex-1">
           <div className="flex items-center justify-between gap-2">
