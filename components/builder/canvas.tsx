@@ -54,7 +54,7 @@ import {
   zoomTier,
 } from "./viewport";
 import { CompactContext } from "./compact-context";
-import { sideRoom, spreadFactor, spreadX, unspreadX } from "./compact-room";
+import { MAX_SPREAD, sideRoom, spreadFactor, spreadX, unspreadX } from "./compact-room";
 import { faceTitle, twoLineWidth } from "./compact-face";
 import { nodeTypes, nodeUiOf } from "./nodes";
 import { compactTitle, describeNode, stepNamesOf } from "./nodes/node-card";
@@ -69,9 +69,9 @@ const FIT_BESIDE_MINIMAP = {
   padding: { top: "32px", bottom: "32px", left: "32px", right: "248px" },
   maxZoom: 1,
 } as const;
+/** Or above it, when that fits a tall flow larger. */
+const FIT_ABOVE_MINIMAP = { top: "32px", bottom: "182px", left: "32px", right: "32px" } as const;
 const MIN_ZOOM = 0.05;
-/** Below this zoom cards are plain tiles (see `zoomTier`). */
-const TILE_ZOOM = 0.16;
 /** Below this zoom the dot grid is not drawn (thousands of dots to repaint on every frame). */
 const NO_GRID = 0.25;
 /** From this many steps on, the overview map is on unless turned off. */
@@ -251,6 +251,7 @@ function compactLayout(
   step: number,
   numbers: boolean,
   anchor: number,
+  cap: number,
 ): { nodes: CanvasNode[]; factor: number; bounds: Bounds } {
   const names = nodes.some((n) => n.type === "condition") ? stepNamesOf(nodes) : undefined;
   const cards = nodes.map((n) => {
@@ -270,7 +271,7 @@ function compactLayout(
     const twoLines = heights.get(c.id)!.height * step >= FACE_PX.two + 2 * FACE_PX.edge;
     return { ...c, twoLines, want: faceWidth(c.title, twoLines, numbers) / step };
   });
-  const factor = spreadFactor(faces);
+  const factor = spreadFactor(faces, cap);
   const spread = faces.map((f) => ({ ...f, x: spreadX(f.x, f.width, anchor, factor) }));
   const room = sideRoom(spread, ROOM_CAP);
   const bounds = { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
@@ -304,40 +305,42 @@ function compactLayout(
   };
 }
 
-/** The view that fits the flow as drawn at that view's own zoom (a zoomed-out flow is drawn spread, see `compactLayout`). */
+type FitPadding = (typeof FIT)["padding"] | (typeof FIT_BESIDE_MINIMAP)["padding"];
+
+/**
+ * The view that fits the flow as drawn at that view's own zoom (a zoomed-out flow is drawn
+ * spread, see `compactLayout`), with the spread it was fitted with (`cap`: 1 when spreading
+ * would take the flow down to plain tiles — then it is fitted as it is). Of several paddings
+ * (beside or above the overview map), the one whose titles read, then the larger zoom.
+ */
 function fitCompact(
   nodes: readonly CanvasNode[],
   view: { width: number; height: number },
-  padding: (typeof FIT)["padding"] | (typeof FIT_BESIDE_MINIMAP)["padding"],
+  paddings: readonly FitPadding[],
   numbers: boolean,
-): { x: number; y: number; zoom: number; anchor: number } {
+): { x: number; y: number; zoom: number; anchor: number; cap: number } {
   const anchor = middleX(nodes);
-  let viewport = getViewportForBounds(
-    getNodesBounds(nodes as CanvasNode[]),
-    view.width,
-    view.height,
-    MIN_ZOOM,
-    1,
-    padding,
-  );
-  // Spread at the fitted zoom, fitted again, until the zoom step holds (a few rounds at most).
-  for (let round = 0; round < 4 && isCompactZoom(viewport.zoom); round++) {
-    const step = zoomStep(viewport.zoom);
-    const { bounds } = compactLayout(nodes, step, numbers, anchor);
-    viewport = getViewportForBounds(bounds, view.width, view.height, MIN_ZOOM, 1, padding);
-    if (zoomStep(viewport.zoom) >= step) break;
+  const raw = getNodesBounds(nodes as CanvasNode[]);
+  let best: { x: number; y: number; zoom: number; cap: number } | null = null;
+  for (const padding of paddings) {
+    const fit = (bounds: Bounds) =>
+      getViewportForBounds(bounds, view.width, view.height, MIN_ZOOM, 1, padding);
+    const plain = fit(raw);
+    let viewport = plain;
+    // Spread at the fitted zoom, fitted again, until the zoom step holds (a few rounds at most).
+    for (let round = 0; round < 4 && isCompactZoom(viewport.zoom); round++) {
+      const step = zoomStep(viewport.zoom);
+      viewport = fit(compactLayout(nodes, step, numbers, anchor, MAX_SPREAD).bounds);
+      if (zoomStep(viewport.zoom) >= step) break;
+    }
+    const found =
+      isCompactZoom(plain.zoom) && !isCompactZoom(viewport.zoom)
+        ? { ...plain, cap: 1 }
+        : { ...viewport, cap: MAX_SPREAD };
+    if (!best || (found.cap > best.cap ? true : found.cap === best.cap && found.zoom > best.zoom))
+      best = found;
   }
-  // Spread too wide for compact faces at all: plain tiles, fitted as they are.
-  if (viewport.zoom < TILE_ZOOM)
-    viewport = getViewportForBounds(
-      getNodesBounds(nodes as CanvasNode[]),
-      view.width,
-      view.height,
-      MIN_ZOOM,
-      TILE_ZOOM - 0.001,
-      padding,
-    );
-  return { ...viewport, anchor };
+  return { ...best!, anchor };
 }
 
 /** `readOnly`: the analytics canvas — look, pan and zoom; no moving, connecting, dropping or keys that edit. */
@@ -383,17 +386,18 @@ export function FlowCanvas({
   );
   // The compact layout spreads from the middle of the flow as it was when the zoom step was
   // entered (or as Fit View fitted it), so a card dragged while zoomed out does not move the rest.
-  const [anchor, setAnchor] = useState({ step: 0, x: 0 });
-  if (anchor.step !== step) setAnchor({ step, x: compact ? middleX(nodes) : 0 });
+  const [anchor, setAnchor] = useState({ step: 0, x: 0, cap: MAX_SPREAD });
+  if (anchor.step !== step) setAnchor({ step, x: compact ? middleX(nodes) : 0, cap: MAX_SPREAD });
   const anchorX = anchor.step === step ? anchor.x : middleX(nodes);
+  const cap = anchor.step === step ? anchor.cap : MAX_SPREAD;
   const shown = useMemo(() => {
     const marked = highlight
       ? nodes.map((n) => ({ ...n, className: highlight.nodes.has(n.id) ? "sim-visited" : "sim-dimmed" }))
       : readOnly && activeStepId
         ? nodes.map((n) => (n.id === activeStepId ? { ...n, className: "flow-node-active" } : n))
         : nodes;
-    return step > 0 ? compactLayout(marked, step, readOnly, anchorX) : { nodes: marked, factor: 1 };
-  }, [nodes, readOnly, activeStepId, highlight, step, anchorX]);
+    return step > 0 ? compactLayout(marked, step, readOnly, anchorX, cap) : { nodes: marked, factor: 1 };
+  }, [nodes, readOnly, activeStepId, highlight, step, anchorX, cap]);
   const shownNodes = shown.nodes;
   const spread = shown.factor;
   // Cards dragged in the compact layout are stored where they sit in the flow.
@@ -419,13 +423,17 @@ export function FlowCanvas({
   const { setViewport } = useReactFlow<CanvasNode, CanvasEdge>();
   const fitView = useCallback(() => {
     const { width, height } = flowStore.getState();
-    const { anchor: x, ...viewport } = fitCompact(
+    const {
+      anchor: x,
+      cap: fitted,
+      ...viewport
+    } = fitCompact(
       store.getState().nodes,
       { width, height },
-      minimap ? FIT_BESIDE_MINIMAP.padding : FIT.padding,
+      minimap ? [FIT_BESIDE_MINIMAP.padding, FIT_ABOVE_MINIMAP] : [FIT.padding],
       readOnly,
     );
-    setAnchor({ step: isCompactZoom(viewport.zoom) ? zoomStep(viewport.zoom) : 0, x });
+    setAnchor({ step: isCompactZoom(viewport.zoom) ? zoomStep(viewport.zoom) : 0, x, cap: fitted });
     void setViewport(viewport);
   }, [flowStore, store, minimap, readOnly, setViewport]);
   const shownEdges = useMemo(
