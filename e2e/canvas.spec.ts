@@ -64,7 +64,10 @@ async function expectReadableAtFit(page: Page, steps: number, shot: string): Pro
       text: el.innerText.replace(/\s+/g, " ").trim(),
       clipped: el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1,
     }));
-    expect(shown.clipped, `“${full}” is cut off on screen`).toBe(false);
+    expect(
+      shown.clipped,
+      `“${full}” is cut off on screen (canvas ${Math.round(canvasBox.width)} px wide, zoom ${zoom.toFixed(2)}, spread ${await page.getByTestId("canvas").getAttribute("data-spread")})`,
+    ).toBe(false);
     const seen = full.startsWith(shown.text) ? shown.text : shown.text.replace(/…$/, "");
     expect(full.startsWith(seen), `“${shown.text}” is not the start of “${full}”`).toBe(true);
     expect(seen.length, `only “${seen}” of “${full}” reads`).toBeGreaterThanOrEqual(
@@ -98,7 +101,7 @@ async function expectReadableAtFit(page: Page, steps: number, shot: string): Pro
   expect(stroke * zoom).toBeGreaterThanOrEqual(1.5);
   await page.screenshot({ path: `test-results/${shot}.png` });
   console.log(
-    `${shot}: zoom ${(zoom * 100).toFixed(0)} %, ${steps - cut.length} of ${steps} titles whole${cut.length ? `; shortened: ${cut.join(" | ")}` : ""}`,
+    `${shot}: zoom ${(zoom * 100).toFixed(0)} %, spread ${(await page.getByTestId("canvas").getAttribute("data-spread")) ?? "none"}, ${steps - cut.length} of ${steps} titles whole${cut.length ? `; shortened: ${cut.join(" | ")}` : ""}`,
   );
   return zoom;
 }

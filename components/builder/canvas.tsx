@@ -163,8 +163,9 @@ function RevealNewStep({ minimap }: { minimap: boolean }) {
 const MINIMAP_SIZE = { width: 200, height: 150 };
 
 /**
- * Semantic zoom without re-rendering the canvas: the zoom tier as `data-zoom` and the inverse
- * zoom step as `--zs` on the canvas root; builder.css does the rest (see `zoomStep`).
+ * Semantic zoom without re-rendering the canvas on every zoom step: the inverse zoom step as
+ * `--zs` on the canvas root; builder.css does the rest (see `zoomStep`). The tier is the root's
+ * `data-zoom`, rendered by the canvas (it re-renders at each tier anyway).
  */
 function ZoomStyle({ target }: { target: RefObject<HTMLDivElement | null> }) {
   const tier = useFlowStore((s) => zoomTier(s.transform[2]));
@@ -174,7 +175,6 @@ function ZoomStyle({ target }: { target: RefObject<HTMLDivElement | null> }) {
   useLayoutEffect(() => {
     const el = target.current;
     if (!el) return;
-    el.dataset.zoom = tier;
     if (zs !== null) el.style.setProperty("--zs", zs);
   }, [target, tier, zs]);
   return null;
@@ -305,7 +305,10 @@ function compactLayout(
   };
 }
 
-type FitPadding = (typeof FIT)["padding"] | (typeof FIT_BESIDE_MINIMAP)["padding"];
+/** The spreads Fit View tries, widest first (past the last, the flow is fitted as it is). */
+const FIT_SPREADS = [MAX_SPREAD, 2.5, 2, 1.6, 1.3];
+
+type FitPadding = (typeof FIT)["padding"] | (typeof FIT_BESIDE_MINIMAP)["padding"] | typeof FIT_ABOVE_MINIMAP;
 
 /**
  * The view that fits the flow as drawn at that view's own zoom (a zoomed-out flow is drawn
@@ -326,17 +329,21 @@ function fitCompact(
     const fit = (bounds: Bounds) =>
       getViewportForBounds(bounds, view.width, view.height, MIN_ZOOM, 1, padding);
     const plain = fit(raw);
-    let viewport = plain;
-    // Spread at the fitted zoom, fitted again, until the zoom step holds (a few rounds at most).
-    for (let round = 0; round < 4 && isCompactZoom(viewport.zoom); round++) {
-      const step = zoomStep(viewport.zoom);
-      viewport = fit(compactLayout(nodes, step, numbers, anchor, MAX_SPREAD).bounds);
-      if (zoomStep(viewport.zoom) >= step) break;
+    let found = { ...plain, cap: isCompactZoom(plain.zoom) ? 1 : MAX_SPREAD };
+    // The widest spread that still leaves compact faces: spread at the fitted zoom, fitted
+    // again, until the zoom step holds (a few rounds at most).
+    for (const cap of isCompactZoom(plain.zoom) ? FIT_SPREADS : []) {
+      let viewport = plain;
+      for (let round = 0; round < 4 && isCompactZoom(viewport.zoom); round++) {
+        const step = zoomStep(viewport.zoom);
+        viewport = fit(compactLayout(nodes, step, numbers, anchor, cap).bounds);
+        if (zoomStep(viewport.zoom) >= step) break;
+      }
+      if (isCompactZoom(viewport.zoom)) {
+        found = { ...viewport, cap };
+        break;
+      }
     }
-    const found =
-      isCompactZoom(plain.zoom) && !isCompactZoom(viewport.zoom)
-        ? { ...plain, cap: 1 }
-        : { ...viewport, cap: MAX_SPREAD };
     if (!best || (found.cap > best.cap ? true : found.cap === best.cap && found.zoom > best.zoom))
       best = found;
   }
@@ -378,7 +385,8 @@ export function FlowCanvas({
   const step = useFlowStore((s) => (isCompactZoom(s.transform[2]) ? zoomStep(s.transform[2]) : 0));
   const compact = step > 0;
   const noGrid = useFlowStore((s) => s.transform[2] < NO_GRID);
-  const tiles = useFlowStore((s) => zoomTier(s.transform[2]) === "tiny");
+  const tier = useFlowStore((s) => zoomTier(s.transform[2]));
+  const tiles = tier === "tiny";
   const [minimap, setMinimap] = useState(nodes.length >= MINIMAP_FROM);
   const highlight = useMemo(
     () => (highlightPath ? pathHighlight(highlightPath, edges) : null),
@@ -550,6 +558,8 @@ export function FlowCanvas({
       className={cn("relative h-full w-full outline-none", readOnly && onStepClick && "steps-clickable")}
       data-testid={readOnly ? "analytics-canvas" : "canvas"}
       data-ready={ready ? "true" : "false"}
+      data-zoom={tier}
+      data-spread={spread === 1 ? undefined : spread.toFixed(2)}
       data-testing={highlight ? "true" : undefined}
       onDragOver={readOnly ? undefined : onDragOver}
       onDrop={readOnly ? undefined : onDrop}

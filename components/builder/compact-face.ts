@@ -6,7 +6,7 @@
 
 /** A one-line face shows the title up to a word break within these bounds (else cut at the most). */
 const HEAD_MIN = 16;
-const HEAD_MAX = 28;
+const HEAD_MAX = 20;
 /** Longer titles end in "…" after this many characters, even on two lines. */
 export const FACE_MAX_CHARS = 56;
 
@@ -18,10 +18,20 @@ export function faceTitle(title: string): { head: string; tail: string } {
   return { head, tail: text.slice(head.length) };
 }
 
-/** The text up to the last word break at or before `max` (not before `HEAD_MIN`), else its first `max` characters. */
+/** A word that ends within this many characters past the most is kept whole. */
+const WORD_SLACK = 4;
+
+/**
+ * The text up to the last word break at or before `max` (not before `HEAD_MIN`), else up to
+ * the first one (or the end) just past it, else its first `max` characters.
+ */
 function cutAtWord(text: string, max: number): string {
-  const space = text.lastIndexOf(" ", max);
-  return (space >= HEAD_MIN ? text.slice(0, space) : text.slice(0, max)).trimEnd();
+  const before = text.lastIndexOf(" ", max);
+  if (before >= HEAD_MIN) return text.slice(0, before).trimEnd();
+  const space = text.indexOf(" ", max);
+  const after = space === -1 ? text.length : space;
+  if (after <= max + WORD_SLACK) return text.slice(0, after).trimEnd();
+  return text.slice(0, max).trimEnd();
 }
 
 /**
