@@ -70,7 +70,7 @@ const FIT_BESIDE_MINIMAP = {
   maxZoom: 1,
 } as const;
 /** Or above it, when that fits a tall flow larger. */
-const FIT_ABOVE_MINIMAP = { top: "32px", bottom: "182px", left: "32px", right: "32px" } as const;
+const FIT_ABOVE_MINIMAP = { top: "32px", bottom: "182px", left: "16px", right: "16px" } as const;
 const MIN_ZOOM = 0.05;
 /** Below this zoom the dot grid is not drawn (thousands of dots to repaint on every frame). */
 const NO_GRID = 0.25;
@@ -185,7 +185,7 @@ const ROOM_CAP = 4 * DEFAULT_NODE_SIZE.width;
 /** On-screen heights of a compact face with one and two lines of words (see builder.css), and the edge left visible above and below it. */
 const FACE_PX = { one: 21, two: 35, edge: 8 };
 /** A face's icon, gap, padding and border, with a little to spare, in em; an analytics headline number. */
-const FACE_EXTRA_EM = 3;
+const FACE_EXTRA_EM = 2.6;
 const NUMBER_EM = 12;
 
 let textWidths: { measure: (text: string) => number; widths: Map<string, number> } | null = null;
@@ -321,7 +321,7 @@ function fitCompact(
   view: { width: number; height: number },
   paddings: readonly FitPadding[],
   numbers: boolean,
-): { x: number; y: number; zoom: number; anchor: number; cap: number } {
+): { x: number; y: number; zoom: number; anchor: number; cap: number; fits: boolean } {
   const anchor = middleX(nodes);
   const raw = getNodesBounds(nodes as CanvasNode[]);
   let best: { x: number; y: number; zoom: number; cap: number } | null = null;
@@ -347,7 +347,7 @@ function fitCompact(
     if (!best || (found.cap > best.cap ? true : found.cap === best.cap && found.zoom > best.zoom))
       best = found;
   }
-  return { ...best!, anchor };
+  return { ...best!, anchor, fits: best!.cap === MAX_SPREAD };
 }
 
 /** `readOnly`: the analytics canvas — look, pan and zoom; no moving, connecting, dropping or keys that edit. */
@@ -357,8 +357,14 @@ export function FlowCanvas({
   onStepClick,
   activeStepId = null,
   highlightPath = null,
+  onNeedWidth,
 }: {
   onReady?: () => void;
+  /**
+   * Fit View found the canvas too narrow for the flow's faces side by side: asks for more width
+   * (the builder collapses its side panels). True when the canvas will grow.
+   */
+  onNeedWidth?: () => boolean;
   readOnly?: boolean;
   /** Read-only canvas: a click on a step (its report opens beside the canvas). */
   onStepClick?: (nodeId: string) => void;
@@ -395,7 +401,12 @@ export function FlowCanvas({
   // The compact layout spreads from the middle of the flow as it was when the zoom step was
   // entered (or as Fit View fitted it), so a card dragged while zoomed out does not move the rest.
   const [anchor, setAnchor] = useState({ step: 0, x: 0, cap: MAX_SPREAD });
-  if (anchor.step !== step) setAnchor({ step, x: compact ? middleX(nodes) : 0, cap: MAX_SPREAD });
+  // The spread Fit View fitted with, kept when the canvas reaches its zoom step.
+  const [fitted, setFitted] = useState<typeof anchor | null>(null);
+  if (anchor.step !== step)
+    setAnchor(
+      fitted && fitted.step === step ? fitted : { step, x: compact ? middleX(nodes) : 0, cap: MAX_SPREAD },
+    );
   const anchorX = anchor.step === step ? anchor.x : middleX(nodes);
   const cap = anchor.step === step ? anchor.cap : MAX_SPREAD;
   const shown = useMemo(() => {
@@ -430,20 +441,35 @@ export function FlowCanvas({
   const flowStore = useStoreApi<CanvasNode, CanvasEdge>();
   const { setViewport } = useReactFlow<CanvasNode, CanvasEdge>();
   const fitView = useCallback(() => {
-    const { width, height } = flowStore.getState();
-    const {
-      anchor: x,
-      cap: fitted,
-      ...viewport
-    } = fitCompact(
-      store.getState().nodes,
-      { width, height },
-      minimap ? [FIT_BESIDE_MINIMAP.padding, FIT_ABOVE_MINIMAP] : [FIT.padding],
-      readOnly,
-    );
-    setAnchor({ step: isCompactZoom(viewport.zoom) ? zoomStep(viewport.zoom) : 0, x, cap: fitted });
-    void setViewport(viewport);
-  }, [flowStore, store, minimap, readOnly, setViewport]);
+    const fit = () => {
+      const { width, height } = flowStore.getState();
+      const {
+        anchor: x,
+        cap: spreadCap,
+        fits,
+        ...viewport
+      } = fitCompact(
+        store.getState().nodes,
+        { width, height },
+        minimap ? [FIT_BESIDE_MINIMAP.padding, FIT_ABOVE_MINIMAP] : [FIT.padding],
+        readOnly,
+      );
+      const at = { step: isCompactZoom(viewport.zoom) ? zoomStep(viewport.zoom) : 0, x, cap: spreadCap };
+      setFitted(at);
+      setAnchor(at);
+      void setViewport(viewport);
+      return { fits, width };
+    };
+    const { fits, width } = fit();
+    if (fits || !onNeedWidth?.()) return;
+    // Fitted again once the side panels have made room (a few frames).
+    let frames = 0;
+    const again = () => {
+      if (flowStore.getState().width !== width || ++frames > 30) fit();
+      else requestAnimationFrame(again);
+    };
+    requestAnimationFrame(again);
+  }, [flowStore, store, minimap, readOnly, setViewport, onNeedWidth]);
   const shownEdges = useMemo(
     () =>
       highlight

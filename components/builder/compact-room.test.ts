@@ -12,9 +12,9 @@ describe("zoomed-out card faces", () => {
 
   it("share the gap between two branches side by side, keeping a margin", () => {
     const room = sideRoom([card("yes", 0, 300), card("no", 320, 300), card("below", 0, 600)], 200);
-    // Gap 56, margin 16: 20 each.
-    expect(room.get("yes")).toMatchObject({ left: 200, right: 20 });
-    expect(room.get("no")).toMatchObject({ left: 20, right: 200 });
+    // Gap 56, margin 12: 22 each.
+    expect(room.get("yes")).toMatchObject({ left: 200, right: 22 });
+    expect(room.get("no")).toMatchObject({ left: 22, right: 200 });
     expect(room.get("below")).toMatchObject({ left: 200, right: 200 });
   });
 
@@ -23,9 +23,9 @@ describe("zoomed-out card faces", () => {
       [card("mid", 400, 100), card("far-left", 0, 90), card("near-left", 100, 130), card("right", 700, 180)],
       500,
     );
-    expect(room.get("mid")).toMatchObject({ left: 10, right: 10 });
+    expect(room.get("mid")).toMatchObject({ left: 12, right: 12 });
     // far-left overlaps near-left across (a stacked card), so only mid limits it.
-    expect(room.get("far-left")!.right).toBe(60);
+    expect(room.get("far-left")!.right).toBe(62);
   });
 
   it("leave a short neighbour's unused share of the gap to a long title", () => {
@@ -36,8 +36,8 @@ describe("zoomed-out card faces", () => {
       ],
       300,
     );
-    // Gap 56, margin 16: the exit's face fits its card, so the SMS may take all 40.
-    expect(room.get("sms")!.right).toBe(40);
+    // Gap 56, margin 12: the exit's face fits its card, so the SMS may take all 44.
+    expect(room.get("sms")!.right).toBe(44);
     expect(room.get("exit")!.left).toBe(0);
   });
 
@@ -71,11 +71,11 @@ describe("the compact layout", () => {
       { ...card("below", 320, 144), want: 1000 },
     ];
     const factor = spreadFactor(row);
-    // Centres 320 apart must become (264 + 700) / 2 + 16 = 498.
-    expect(factor).toBeCloseTo(498 / 320);
+    // Centres 320 apart must become (264 + 700) / 2 + 12 = 494.
+    expect(factor).toBeCloseTo(494 / 320);
     const anchor = 292;
     const sms = spreadX(320, 264, anchor, factor);
-    expect(sms + 132 - (spreadX(0, 264, anchor, factor) + 132)).toBeCloseTo(498);
+    expect(sms + 132 - (spreadX(0, 264, anchor, factor) + 132)).toBeCloseTo(494);
     // The card below keeps its column.
     expect(spreadX(320, 264, anchor, factor)).toBe(sms);
     expect(unspreadX(sms, 264, anchor, factor)).toBeCloseTo(320);

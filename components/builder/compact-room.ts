@@ -16,7 +16,7 @@ export type FaceCard = Box & { id: string; want?: number };
 /** Cards whose boxes come within this distance above or below count as on the same rows. */
 const ROW_SLACK = 24;
 /** Kept clear between two faces that spread towards each other. */
-const FACE_GAP = 16;
+const FACE_GAP = 12;
 /** Height free for a card with nothing above or below it. */
 const OPEN_HEIGHT = 100_000;
 
