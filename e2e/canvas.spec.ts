@@ -41,6 +41,15 @@ async function zoomOf(page: Page): Promise<number> {
 async function expectReadableAtFit(page: Page, steps: number, shot: string): Promise<number> {
   await page.getByRole("button", { name: "Fit View" }).click();
   await expect.poll(() => zoomOf(page)).toBeLessThan(0.5);
+  // A flow too wide for the canvas is fitted again once the side panels have made room.
+  const settled = async () => [await zoomOf(page), (await page.getByTestId("canvas").boundingBox())!.width];
+  await expect
+    .poll(async () => {
+      const before = await settled();
+      await page.waitForTimeout(300);
+      return (await settled()).join() === before.join();
+    })
+    .toBe(true);
   const zoom = await zoomOf(page);
   await expect(page.getByTestId("canvas")).not.toHaveAttribute("data-zoom", "near");
   const cards = page.locator(".react-flow__node");

@@ -305,6 +305,8 @@ function compactLayout(
   };
 }
 
+/** Kept free beside a spread flow's faces at fit view, on screen (px a side). */
+const FIT_SLACK_PX = 24;
 /** The spreads Fit View tries, widest first (past the last, the flow is fitted as it is). */
 const FIT_SPREADS = [MAX_SPREAD, 2.5, 2, 1.6, 1.3];
 
@@ -334,12 +336,16 @@ function fitCompact(
     // again, until the zoom step holds (a few rounds at most).
     for (const cap of isCompactZoom(plain.zoom) ? FIT_SPREADS : []) {
       let viewport = plain;
-      for (let round = 0; round < 4 && isCompactZoom(viewport.zoom); round++) {
+      let held = false;
+      for (let round = 0; round < 8 && isCompactZoom(viewport.zoom); round++) {
         const step = zoomStep(viewport.zoom);
-        viewport = fit(compactLayout(nodes, step, numbers, anchor, cap).bounds);
-        if (zoomStep(viewport.zoom) >= step) break;
+        const { bounds } = compactLayout(nodes, step, numbers, anchor, cap);
+        const slack = FIT_SLACK_PX / step;
+        viewport = fit({ ...bounds, x: bounds.x - slack, width: bounds.width + 2 * slack });
+        held = zoomStep(viewport.zoom) >= step;
+        if (held) break;
       }
-      if (isCompactZoom(viewport.zoom)) {
+      if (held && isCompactZoom(viewport.zoom)) {
         found = { ...viewport, cap };
         break;
       }
