@@ -34,18 +34,29 @@ async function zoomOf(page: Page): Promise<number> {
 }
 
 /**
- * After Fit View: every card shows its compact title, at least 10 px tall on screen, inside the
- * canvas, and no two faces overlap; edges at least 1.5 px wide. Returns the zoom.
+ * After Fit View: every card shows its compact title — whole, or its first ~20 characters and
+ * "…", none of it cut off — at least 10 px tall on screen, inside the canvas, and no two faces
+ * overlap; edges at least 1.5 px wide. Returns the zoom.
  */
 async function expectReadableAtFit(page: Page, steps: number, shot: string): Promise<number> {
   await page.getByRole("button", { name: "Fit View" }).click();
   await expect.poll(() => zoomOf(page)).toBeLessThan(0.5);
+  // A flow too wide for the canvas is fitted again once the side panels have made room.
+  const settled = async () => [await zoomOf(page), (await page.getByTestId("canvas").boundingBox())!.width];
+  await expect
+    .poll(async () => {
+      const before = await settled();
+      await page.waitForTimeout(300);
+      return (await settled()).join() === before.join();
+    })
+    .toBe(true);
   const zoom = await zoomOf(page);
   await expect(page.getByTestId("canvas")).not.toHaveAttribute("data-zoom", "near");
   const cards = page.locator(".react-flow__node");
   await expect(cards).toHaveCount(steps);
   const canvasBox = (await page.getByTestId("canvas").boundingBox())!;
   const faces: Rect[] = [];
+  const cut: string[] = [];
   for (let i = 0; i < steps; i++) {
     const card = cards.nth(i);
     const compact = card.getByTestId("node-compact");
@@ -53,11 +64,27 @@ async function expectReadableAtFit(page: Page, steps: number, shot: string): Pro
     await expect(title).toBeVisible();
     // The compact title is the card's summary without an "Email: " lead-in.
     const summary = (await card.getByTestId("node-summary").textContent())!;
-    const text = (await title.textContent())!;
-    expect(text.length).toBeGreaterThan(0);
-    expect(summary.endsWith(text)).toBe(true);
+    const full = (await title.getAttribute("data-title"))!;
+    expect(full.length).toBeGreaterThan(0);
+    expect(summary.endsWith(full)).toBe(true);
+    // What the face shows is the whole title, or at least its first ~20 characters (cut at a
+    // word, then "…"), and nothing of it is cut off by the face's box.
+    const shown = await title.evaluate((el: HTMLElement) => ({
+      text: el.innerText.replace(/\s+/g, " ").trim(),
+      clipped: el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1,
+    }));
+    expect(
+      shown.clipped,
+      `“${full}” is cut off on screen (canvas ${Math.round(canvasBox.width)} px wide, zoom ${zoom.toFixed(2)}, spread ${await page.getByTestId("canvas").getAttribute("data-spread")})`,
+    ).toBe(false);
+    const seen = full.startsWith(shown.text) ? shown.text : shown.text.replace(/…$/, "");
+    expect(full.startsWith(seen), `“${shown.text}” is not the start of “${full}”`).toBe(true);
+    expect(seen.length, `only “${seen}” of “${full}” reads`).toBeGreaterThanOrEqual(
+      Math.min(full.length, 16),
+    );
+    if (seen.length < full.length) cut.push(`${seen}…`);
     const px = await title.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
-    expect(px * zoom, `${text}: ${(px * zoom).toFixed(1)} px on screen`).toBeGreaterThanOrEqual(10);
+    expect(px * zoom, `${full}: ${(px * zoom).toFixed(1)} px on screen`).toBeGreaterThanOrEqual(10);
     const box = (await compact.boundingBox())!;
     expect(box.x).toBeGreaterThanOrEqual(canvasBox.x - 1);
     expect(box.x + box.width).toBeLessThanOrEqual(canvasBox.x + canvasBox.width + 1);
@@ -82,6 +109,9 @@ async function expectReadableAtFit(page: Page, steps: number, shot: string): Pro
     .evaluate((el) => parseFloat(getComputedStyle(el).strokeWidth));
   expect(stroke * zoom).toBeGreaterThanOrEqual(1.5);
   await page.screenshot({ path: `test-results/${shot}.png` });
+  console.log(
+    `${shot}: zoom ${(zoom * 100).toFixed(0)} %, spread ${(await page.getByTestId("canvas").getAttribute("data-spread")) ?? "none"}, ${steps - cut.length} of ${steps} titles whole${cut.length ? `; shortened: ${cut.join(" | ")}` : ""}`,
+  );
   return zoom;
 }
 
@@ -123,6 +153,31 @@ test("fit view on the abandoned-cart flow reads every step's title, edges visibl
       ).length;
     })
     .toBe(0);
+});
+
+test("fit view on every seeded flow reads every step's title", async ({ signedIn: page }) => {
+  test.slow(); // six flows, each card read on screen
+  for (const name of [
+    "Welcome series",
+    "Order confirmation",
+    "Review request",
+    "Post-purchase",
+    "Browse abandonment",
+  ]) {
+    await openSeeded(page, name);
+    const steps = await page.locator(".react-flow__node").count();
+    const shot = `canvas-fit-${name.toLowerCase().replace(/[^a-z]+/g, "-")}`;
+    await page.getByRole("button", { name: "Fit View" }).click();
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    if ((await zoomOf(page)) < 0.5) {
+      await expectReadableAtFit(page, steps, shot);
+      continue;
+    }
+    // A small flow fits at a zoom where whole cards read (two lines of each summary).
+    await expect(page.getByTestId("canvas")).toHaveAttribute("data-zoom", "near");
+    for (const summary of await page.getByTestId("node-summary").all()) await expect(summary).toBeVisible();
+    await page.screenshot({ path: `test-results/${shot}.png` });
+  }
 });
 
 test("fit view on a generated 40-step flow with branches reads every step's title", async ({

@@ -16,7 +16,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Page } from "@playwright/test";
+import { chromium, type CDPSession, type Page } from "@playwright/test";
 import { layoutGraph } from "@/components/builder/layout";
 import { validateGraph, type FlowGraph } from "@/server/engine";
 import { defaultSettings } from "@/server/engine/settings";
@@ -240,6 +240,40 @@ function report(label: string, frames: number[]) {
   );
 }
 
+/** BENCH_PROFILE: a comma list of `load`, `fit`, `pan` (or 1: pan) — where to take a CPU profile. */
+function profiling(part: "load" | "fit" | "pan"): boolean {
+  const parts = (process.env.BENCH_PROFILE ?? "").split(",");
+  return parts.includes(part) || (part === "pan" && parts.includes("1"));
+}
+
+async function startProfile(cdp: CDPSession) {
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+  await cdp.send("Profiler.start");
+}
+
+/** Stops the CPU profile and prints the 15 functions with the most self time. */
+async function printProfile(cdp: CDPSession, what: string) {
+  const { profile } = (await cdp.send("Profiler.stop")) as {
+    profile: {
+      nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+      samples: number[];
+      timeDeltas: number[];
+    };
+  };
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const byName = new Map<string, number>();
+  for (const n of profile.nodes) {
+    const key = `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.split("/").pop() ?? ""}:${n.callFrame.lineNumber}`;
+    byName.set(key, (byName.get(key) ?? 0) + (self.get(n.id) ?? 0) / 1000);
+  }
+  const total = [...byName.values()].reduce((a, b) => a + b, 0);
+  console.log(`  CPU profile ${what} (self time, ${ms(total)} sampled):`);
+  for (const [name, t] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 15))
+    console.log(`    ${ms(t).padStart(9)}  ${name}`);
+}
+
 const layoutStarted = performance.now();
 const graph = generateFlow(NODES);
 const layoutMs = performance.now() - layoutStarted;
@@ -338,7 +372,9 @@ try {
     });
   }, graph.nodes.length);
   const loads: { rendered: number; ready: number }[] = [];
+  const loadCdp = profiling("load") ? await page.context().newCDPSession(page) : null;
   for (let run = 0; run < 3; run++) {
+    if (loadCdp && run === 2) await startProfile(loadCdp);
     await page.goto(`${BASE}/flows/${flow.id}`);
     await page.waitForFunction(
       () => Boolean((window as unknown as { __bench: { ready?: number } }).__bench.ready),
@@ -351,6 +387,7 @@ try {
       ),
     );
   }
+  if (loadCdp) await printProfile(loadCdp, "over the third load");
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   console.log(
     `  first render: all ${graph.nodes.length} cards in the DOM     ${ms(median(loads.map((l) => l.rendered)))} after navigation start (median of 3: ${loads.map((l) => ms(l.rendered)).join(", ")})`,
@@ -361,6 +398,8 @@ try {
 
   const viewport = page.locator(".react-flow__viewport");
   const before = await viewport.getAttribute("style");
+  const fitCdp = profiling("fit") ? await page.context().newCDPSession(page) : null;
+  if (fitCdp) await startProfile(fitCdp);
   const fitStarted = await page.evaluate(() => performance.now());
   await page.getByRole("button", { name: "Fit View" }).click();
   const fitted = await page.waitForFunction(
@@ -370,6 +409,7 @@ try {
     { polling: "raf" },
   );
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  if (fitCdp) await printProfile(fitCdp, "over fit view");
   const zoom = await viewport.evaluate((el) =>
     Number(/scale\(([\d.]+)\)/.exec((el as HTMLElement).style.transform)?.[1] ?? 1),
   );
@@ -385,31 +425,10 @@ try {
   );
 
   console.log("  panning (mouse drag on the canvas, 6 strokes of 40 moves):");
-  const cdp = process.env.BENCH_PROFILE === "1" ? await page.context().newCDPSession(page) : null;
-  if (cdp) {
-    await cdp.send("Profiler.enable");
-    await cdp.send("Profiler.start");
-  }
+  const cdp = profiling("pan") ? await page.context().newCDPSession(page) : null;
+  if (cdp) await startProfile(cdp);
   report(`at fit view (${(zoom * 100).toFixed(0)} %, all cards visible)`, await pan(page, 6));
-  if (cdp) {
-    const { profile } = (await cdp.send("Profiler.stop")) as {
-      profile: {
-        nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
-        samples: number[];
-        timeDeltas: number[];
-      };
-    };
-    const self = new Map<number, number>();
-    profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-    const byName = new Map<string, number>();
-    for (const n of profile.nodes) {
-      const key = `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.split("/").pop() ?? ""}:${n.callFrame.lineNumber}`;
-      byName.set(key, (byName.get(key) ?? 0) + (self.get(n.id) ?? 0) / 1000);
-    }
-    console.log("  CPU profile while panning at fit view (self time):");
-    for (const [name, t] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 15))
-      console.log(`    ${ms(t).padStart(9)}  ${name}`);
-  }
+  if (cdp) await printProfile(cdp, "while panning at fit view");
   // Back to 100 %, around the middle of the flow.
   for (
     let i = 0;

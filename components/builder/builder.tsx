@@ -101,6 +101,13 @@ function BuilderShell({
   const [testPath, setTestPath] = useState<string[] | null>(null);
   const [paletteCollapsed, togglePalette] = useRememberedToggle("tidings.builder.palette-collapsed");
   const [inspectorCollapsed, toggleInspector] = useRememberedToggle("tidings.builder.inspector-collapsed");
+  // Fit View collapsed the inspector to make room: a step selected brings it back.
+  const [inspectorMadeRoom, setInspectorMadeRoom] = useState(false);
+  const stepSelected = useBuilder((s) => s.nodes.some((n) => n.selected));
+  if (inspectorMadeRoom && stepSelected) {
+    setInspectorMadeRoom(false);
+    toggleInspector(false, false);
+  }
   return (
     <BuilderContext.Provider value={context}>
       <div className="flex h-full min-h-[560px] flex-col" data-testid="flow-builder">
@@ -136,7 +143,19 @@ function BuilderShell({
           <div className="flex min-h-0 flex-1">
             <Palette collapsed={paletteCollapsed} onToggle={() => togglePalette()} />
             <div className="relative min-w-0 flex-1 bg-slate-50">
-              <FlowCanvas highlightPath={testing ? testPath : null} />
+              <FlowCanvas
+                highlightPath={testing ? testPath : null}
+                onNeedWidth={() => {
+                  if (paletteCollapsed && inspectorCollapsed) return false;
+                  // For this view only: the panels' remembered state is left as it was.
+                  togglePalette(true, false);
+                  if (!inspectorCollapsed) {
+                    toggleInspector(true, false);
+                    setInspectorMadeRoom(true);
+                  }
+                  return true;
+                }}
+              />
               {issuesOpen && (
                 <IssuesPanel
                   onClose={() => setIssuesOpen(false)}
@@ -173,7 +192,7 @@ function BuilderShell({
 }
 
 /** A panel's collapsed state, remembered in this browser (panels start open). */
-function useRememberedToggle(key: string): [boolean, (on?: boolean) => void] {
+function useRememberedToggle(key: string): [boolean, (on?: boolean, remember?: boolean) => void] {
   const [on, setOn] = useState(false);
   // Read after the first render, so the server's page and the browser's agree.
   useEffect(() => {
@@ -184,9 +203,10 @@ function useRememberedToggle(key: string): [boolean, (on?: boolean) => void] {
     }
   }, [key]);
   const set = useCallback(
-    (next?: boolean) => {
+    (next?: boolean, remember = true) => {
       setOn((was) => {
         const value = next ?? !was;
+        if (!remember) return value;
         try {
           window.localStorage.setItem(key, value ? "1" : "0");
         } catch {

@@ -22,17 +22,20 @@ import {
   ControlButton,
   Controls,
   getNodesBounds,
+  getViewportForBounds,
   MiniMap,
   ReactFlow,
   useNodesInitialized,
   useReactFlow,
   useStore as useFlowStore,
+  useStoreApi,
   type Connection as RFConnection,
+  type NodeChange,
   type Edge,
   type FinalConnectionState,
   type Node,
 } from "@xyflow/react";
-import { LayoutGrid, Map as MapIcon } from "lucide-react";
+import { LayoutGrid, Map as MapIcon, Maximize } from "lucide-react";
 import { useShallow } from "zustand/react/shallow";
 import { isNodeKind, type NodeKind } from "@/server/engine/nodes";
 import type { Issue } from "@/server/engine/issues";
@@ -51,9 +54,10 @@ import {
   zoomTier,
 } from "./viewport";
 import { CompactContext } from "./compact-context";
-import { sideRoom } from "./compact-room";
+import { MAX_SPREAD, sideRoom, spreadFactor, spreadX, unspreadX } from "./compact-room";
+import { faceTitle, twoLineWidth } from "./compact-face";
 import { nodeTypes, nodeUiOf } from "./nodes";
-import { compactTitle, describeNode } from "./nodes/node-card";
+import { compactTitle, describeNode, stepNamesOf } from "./nodes/node-card";
 import { TONES } from "./nodes/types";
 import { cn } from "@/components/ui/cn";
 import { DND_TYPE } from "./palette";
@@ -65,6 +69,9 @@ const FIT_BESIDE_MINIMAP = {
   padding: { top: "32px", bottom: "32px", left: "32px", right: "248px" },
   maxZoom: 1,
 } as const;
+/** Or above it, when that fits a tall flow larger. */
+const FIT_ABOVE_MINIMAP = { top: "32px", bottom: "182px", left: "16px", right: "16px" } as const;
+const MIN_ZOOM = 0.05;
 /** Below this zoom the dot grid is not drawn (thousands of dots to repaint on every frame). */
 const NO_GRID = 0.25;
 /** From this many steps on, the overview map is on unless turned off. */
@@ -156,60 +163,197 @@ function RevealNewStep({ minimap }: { minimap: boolean }) {
 const MINIMAP_SIZE = { width: 200, height: 150 };
 
 /**
- * Semantic zoom without re-rendering the canvas: the zoom tier as `data-zoom` and the inverse
- * zoom step as `--zs` on the canvas root; builder.css does the rest (see `zoomStep`).
+ * Semantic zoom without re-rendering the canvas on every zoom step: the inverse zoom step as
+ * `--zs` on the canvas root; builder.css does the rest (see `zoomStep`). The tier is the root's
+ * `data-zoom`, rendered by the canvas (it re-renders at each tier anyway).
  */
 function ZoomStyle({ target }: { target: RefObject<HTMLDivElement | null> }) {
   const tier = useFlowStore((s) => zoomTier(s.transform[2]));
   const step = useFlowStore((s) => zoomStep(s.transform[2]));
+  // Up close `--zs` is unused: left as it is, so opening a flow does not restyle every card.
+  const zs = tier === "near" ? null : String(1 / step);
   useLayoutEffect(() => {
     const el = target.current;
     if (!el) return;
-    el.dataset.zoom = tier;
-    el.style.setProperty("--zs", String(1 / step));
-  }, [target, tier, step]);
+    if (zs !== null) el.style.setProperty("--zs", zs);
+  }, [target, tier, zs]);
   return null;
 }
 
-/** A compact face spreads at most one card width beyond each side of its card. */
-const ROOM_CAP = DEFAULT_NODE_SIZE.width;
+/** A compact face spreads at most this far beyond each side of its card (canvas px). */
+const ROOM_CAP = 4 * DEFAULT_NODE_SIZE.width;
 /** On-screen heights of a compact face with one and two lines of words (see builder.css), and the edge left visible above and below it. */
 const FACE_PX = { one: 21, two: 35, edge: 8 };
+/** A face's icon, gap, padding and border, with a little to spare, in em; an analytics headline number. */
+const FACE_EXTRA_EM = 2.6;
+const NUMBER_EM = 12;
+
+let textWidths: { measure: (text: string) => number; widths: Map<string, number> } | null = null;
+
+/** A compact face's words' width on screen at `COMPACT_TEXT_PX`, measured with the page's font (cached). */
+function measureFaceText(text: string): number {
+  if (!textWidths) {
+    const ctx = typeof document === "undefined" ? null : document.createElement("canvas").getContext("2d");
+    if (ctx)
+      ctx.font = `600 ${COMPACT_TEXT_PX}px ${getComputedStyle(document.body).fontFamily || "sans-serif"}`;
+    textWidths = {
+      measure: ctx ? (t) => ctx.measureText(t).width : (t) => t.length * 0.7 * COMPACT_TEXT_PX,
+      widths: new Map(),
+    };
+  }
+  let width = textWidths.widths.get(text);
+  if (width === undefined) {
+    width = textWidths.measure(text);
+    textWidths.widths.set(text, width);
+  }
+  return width;
+}
+
+/** How wide a face must be on screen for its title (and number) on one or two lines. */
+function faceWidth(title: string, twoLines: boolean, numbers: boolean): number {
+  const em = COMPACT_TEXT_PX;
+  const { head, tail } = faceTitle(title);
+  const oneLine = measureFaceText(tail ? `${head}…` : head);
+  const words = numbers
+    ? twoLines
+      ? Math.max(oneLine, NUMBER_EM * em)
+      : oneLine + NUMBER_EM * em
+    : twoLines
+      ? twoLineWidth(head + tail, measureFaceText)
+      : oneLine;
+  return words + FACE_EXTRA_EM * em;
+}
+
+type Bounds = { x: number; y: number; width: number; height: number };
+
+/** The middle of the cards across: a compact layout spreads away from it. */
+function middleX(nodes: readonly CanvasNode[]): number {
+  if (nodes.length === 0) return 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const n of nodes) {
+    min = Math.min(min, n.position.x);
+    max = Math.max(max, n.position.x + (n.measured?.width ?? DEFAULT_NODE_SIZE.width));
+  }
+  return (min + max) / 2;
+}
 
 /**
- * Each card's room for its compact face at this zoom step: how far it spreads sideways (CSS
- * variables on its node), and whether it has the height for two lines (else one, class
- * `flow-face-1`). `numbers`: the analytics canvas, whose faces also show a number.
+ * The compact layout at this zoom step (semantic zoom): each card's face, one line or two
+ * (class `flow-face-1` for one, when the rows are too close for two), how wide its title needs
+ * it, the flow spread sideways from `anchor` so that faces side by side all get that width
+ * (`spreadFactor`), and each face's room beside its card (CSS variables on its node). Returns
+ * the nodes as drawn, the spread, and the bounds of the faces. `numbers`: the analytics
+ * canvas, whose faces also show a number.
  */
-function withRoom(nodes: readonly CanvasNode[], step: number, numbers: boolean): CanvasNode[] {
-  const em = COMPACT_TEXT_PX / step;
-  const room = sideRoom(
-    nodes.map((n) => {
-      const { label, summary } = describeNode(n.type, n.data);
-      // Bold words take about 0.7 em a character; icon, gaps and padding 3 em; a number ~12 em.
-      const chars = compactTitle(label, summary).length * 0.7 + 3 + (numbers ? 12 : 0);
-      return {
-        id: n.id,
-        x: n.position.x,
-        y: n.position.y,
-        width: n.measured?.width ?? DEFAULT_NODE_SIZE.width,
-        height: n.measured?.height ?? DEFAULT_NODE_SIZE.height,
-        want: chars * em,
-      };
-    }),
-    ROOM_CAP,
-  );
-  return nodes.map((n) => {
-    const r = room.get(n.id);
-    if (!r) return n;
-    const style = { "--room-l": `${Math.round(r.left)}px`, "--room-r": `${Math.round(r.right)}px` };
-    const twoLines = r.height * step >= FACE_PX.two + 2 * FACE_PX.edge;
+function compactLayout(
+  nodes: readonly CanvasNode[],
+  step: number,
+  numbers: boolean,
+  anchor: number,
+  cap: number,
+): { nodes: CanvasNode[]; factor: number; bounds: Bounds } {
+  const names = nodes.some((n) => n.type === "condition") ? stepNamesOf(nodes) : undefined;
+  const cards = nodes.map((n) => {
+    const { label, summary } = describeNode(n.type, n.data, n.type === "condition" ? names : undefined);
     return {
-      ...n,
-      style: { ...n.style, ...(style as CSSProperties) },
-      className: cn(n.className, !twoLines && "flow-face-1"),
+      id: n.id,
+      title: compactTitle(label, summary),
+      x: n.position.x,
+      y: n.position.y,
+      width: n.measured?.width ?? DEFAULT_NODE_SIZE.width,
+      height: n.measured?.height ?? DEFAULT_NODE_SIZE.height,
     };
   });
+  // Two lines where the rows leave the height for them (the spread only adds room).
+  const heights = sideRoom(cards, ROOM_CAP);
+  const faces = cards.map((c) => {
+    const twoLines = heights.get(c.id)!.height * step >= FACE_PX.two + 2 * FACE_PX.edge;
+    return { ...c, twoLines, want: faceWidth(c.title, twoLines, numbers) / step };
+  });
+  const factor = spreadFactor(faces, cap);
+  const spread = faces.map((f) => ({ ...f, x: spreadX(f.x, f.width, anchor, factor) }));
+  const room = sideRoom(spread, ROOM_CAP);
+  const bounds = { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
+  for (const f of spread) {
+    const r = room.get(f.id)!;
+    bounds.left = Math.min(bounds.left, f.x - r.left);
+    bounds.right = Math.max(bounds.right, f.x + f.width + r.right);
+    bounds.top = Math.min(bounds.top, f.y);
+    bounds.bottom = Math.max(bounds.bottom, f.y + f.height);
+  }
+  const shown = nodes.map((n, i) => {
+    const f = spread[i]!;
+    const r = room.get(n.id)!;
+    const style = { "--room-l": `${Math.round(r.left)}px`, "--room-r": `${Math.round(r.right)}px` };
+    return {
+      ...n,
+      position: factor === 1 ? n.position : { x: f.x, y: n.position.y },
+      style: { ...n.style, ...(style as CSSProperties) },
+      className: cn(n.className, !f.twoLines && "flow-face-1"),
+    };
+  });
+  return {
+    nodes: shown,
+    factor,
+    bounds: {
+      x: bounds.left,
+      y: bounds.top,
+      width: Math.max(1, bounds.right - bounds.left),
+      height: Math.max(1, bounds.bottom - bounds.top),
+    },
+  };
+}
+
+/** Kept free beside a spread flow's faces at fit view, on screen (px a side). */
+const FIT_SLACK_PX = 24;
+/** The spreads Fit View tries, widest first (past the last, the flow is fitted as it is). */
+const FIT_SPREADS = [MAX_SPREAD, 2.5, 2, 1.6, 1.3];
+
+type FitPadding = (typeof FIT)["padding"] | (typeof FIT_BESIDE_MINIMAP)["padding"] | typeof FIT_ABOVE_MINIMAP;
+
+/**
+ * The view that fits the flow as drawn at that view's own zoom (a zoomed-out flow is drawn
+ * spread, see `compactLayout`), with the spread it was fitted with (`cap`: 1 when spreading
+ * would take the flow down to plain tiles — then it is fitted as it is). Of several paddings
+ * (beside or above the overview map), the one whose titles read, then the larger zoom.
+ */
+function fitCompact(
+  nodes: readonly CanvasNode[],
+  view: { width: number; height: number },
+  paddings: readonly FitPadding[],
+  numbers: boolean,
+): { x: number; y: number; zoom: number; anchor: number; cap: number; fits: boolean } {
+  const anchor = middleX(nodes);
+  const raw = getNodesBounds(nodes as CanvasNode[]);
+  let best: { x: number; y: number; zoom: number; cap: number } | null = null;
+  for (const padding of paddings) {
+    const fit = (bounds: Bounds) =>
+      getViewportForBounds(bounds, view.width, view.height, MIN_ZOOM, 1, padding);
+    const plain = fit(raw);
+    let found = { ...plain, cap: isCompactZoom(plain.zoom) ? 1 : MAX_SPREAD };
+    // The widest spread that still leaves compact faces: spread at the fitted zoom, fitted
+    // again, until the zoom step holds (a few rounds at most).
+    for (const cap of isCompactZoom(plain.zoom) ? FIT_SPREADS : []) {
+      let viewport = plain;
+      let held = false;
+      for (let round = 0; round < 8 && isCompactZoom(viewport.zoom); round++) {
+        const step = zoomStep(viewport.zoom);
+        const { bounds } = compactLayout(nodes, step, numbers, anchor, cap);
+        const slack = FIT_SLACK_PX / step;
+        viewport = fit({ ...bounds, x: bounds.x - slack, width: bounds.width + 2 * slack });
+        held = zoomStep(viewport.zoom) >= step;
+        if (held) break;
+      }
+      if (held && isCompactZoom(viewport.zoom)) {
+        found = { ...viewport, cap };
+        break;
+      }
+    }
+    if (!best || (found.cap > best.cap ? true : found.cap === best.cap && found.zoom > best.zoom))
+      best = found;
+  }
+  return { ...best!, anchor, fits: best!.cap === MAX_SPREAD };
 }
 
 /** `readOnly`: the analytics canvas — look, pan and zoom; no moving, connecting, dropping or keys that edit. */
@@ -219,8 +363,14 @@ export function FlowCanvas({
   onStepClick,
   activeStepId = null,
   highlightPath = null,
+  onNeedWidth,
 }: {
   onReady?: () => void;
+  /**
+   * Fit View found the canvas too narrow for the flow's faces side by side: asks for more width
+   * (the builder collapses its side panels). True when the canvas will grow.
+   */
+  onNeedWidth?: () => boolean;
   readOnly?: boolean;
   /** Read-only canvas: a click on a step (its report opens beside the canvas). */
   onStepClick?: (nodeId: string) => void;
@@ -247,19 +397,85 @@ export function FlowCanvas({
   const step = useFlowStore((s) => (isCompactZoom(s.transform[2]) ? zoomStep(s.transform[2]) : 0));
   const compact = step > 0;
   const noGrid = useFlowStore((s) => s.transform[2] < NO_GRID);
+  const tier = useFlowStore((s) => zoomTier(s.transform[2]));
+  const tiles = tier === "tiny";
   const [minimap, setMinimap] = useState(nodes.length >= MINIMAP_FROM);
   const highlight = useMemo(
     () => (highlightPath ? pathHighlight(highlightPath, edges) : null),
     [highlightPath, edges],
   );
-  const shownNodes = useMemo(() => {
+  // The compact layout spreads from the middle of the flow as it was when the zoom step was
+  // entered (or as Fit View fitted it), so a card dragged while zoomed out does not move the rest.
+  const [anchor, setAnchor] = useState({ step: 0, x: 0, cap: MAX_SPREAD });
+  // The spread Fit View fitted with, kept when the canvas reaches its zoom step.
+  const [fitted, setFitted] = useState<typeof anchor | null>(null);
+  if (anchor.step !== step)
+    setAnchor(
+      fitted && fitted.step === step ? fitted : { step, x: compact ? middleX(nodes) : 0, cap: MAX_SPREAD },
+    );
+  const anchorX = anchor.step === step ? anchor.x : middleX(nodes);
+  const cap = anchor.step === step ? anchor.cap : MAX_SPREAD;
+  const shown = useMemo(() => {
     const marked = highlight
       ? nodes.map((n) => ({ ...n, className: highlight.nodes.has(n.id) ? "sim-visited" : "sim-dimmed" }))
       : readOnly && activeStepId
         ? nodes.map((n) => (n.id === activeStepId ? { ...n, className: "flow-node-active" } : n))
         : nodes;
-    return step > 0 ? withRoom(marked, step, readOnly) : marked;
-  }, [nodes, readOnly, activeStepId, highlight, step]);
+    return step > 0 ? compactLayout(marked, step, readOnly, anchorX, cap) : { nodes: marked, factor: 1 };
+  }, [nodes, readOnly, activeStepId, highlight, step, anchorX, cap]);
+  const shownNodes = shown.nodes;
+  const spread = shown.factor;
+  // Cards dragged in the compact layout are stored where they sit in the flow.
+  const onShownNodesChange = useCallback(
+    (changes: NodeChange<CanvasNode>[]) => {
+      if (spread === 1) return onNodesChange(changes);
+      const widthOf = (id: string) =>
+        store.getState().nodes.find((n) => n.id === id)?.measured?.width ?? DEFAULT_NODE_SIZE.width;
+      onNodesChange(
+        changes.map((c) =>
+          c.type === "position" && c.position
+            ? {
+                ...c,
+                position: { x: unspreadX(c.position.x, widthOf(c.id), anchorX, spread), y: c.position.y },
+              }
+            : c,
+        ),
+      );
+    },
+    [onNodesChange, store, spread, anchorX],
+  );
+  const flowStore = useStoreApi<CanvasNode, CanvasEdge>();
+  const { setViewport } = useReactFlow<CanvasNode, CanvasEdge>();
+  const fitView = useCallback(() => {
+    const fit = () => {
+      const { width, height } = flowStore.getState();
+      const {
+        anchor: x,
+        cap: spreadCap,
+        fits,
+        ...viewport
+      } = fitCompact(
+        store.getState().nodes,
+        { width, height },
+        minimap ? [FIT_BESIDE_MINIMAP.padding, FIT_ABOVE_MINIMAP] : [FIT.padding],
+        readOnly,
+      );
+      const at = { step: isCompactZoom(viewport.zoom) ? zoomStep(viewport.zoom) : 0, x, cap: spreadCap };
+      setFitted(at);
+      setAnchor(at);
+      void setViewport(viewport);
+      return { fits, width };
+    };
+    const { fits, width } = fit();
+    if (fits || !onNeedWidth?.()) return;
+    // Fitted again once the side panels have made room (a few frames).
+    let frames = 0;
+    const again = () => {
+      if (flowStore.getState().width !== width || ++frames > 30) fit();
+      else requestAnimationFrame(again);
+    };
+    requestAnimationFrame(again);
+  }, [flowStore, store, minimap, readOnly, setViewport, onNeedWidth]);
   const shownEdges = useMemo(
     () =>
       highlight
@@ -319,16 +535,14 @@ export function FlowCanvas({
       if (!isNodeKind(kind)) return;
       event.preventDefault();
       const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      const width = DEFAULT_NODE_SIZE.width;
+      const x = spread === 1 ? at.x - width / 2 : unspreadX(at.x - width / 2, width, anchorX, spread);
       store
         .getState()
-        .dropNode(
-          kind,
-          { x: Math.round(at.x - 132), y: Math.round(at.y - 36) },
-          nodeUiOf(kind).initialConfig?.(),
-        );
+        .dropNode(kind, { x: Math.round(x), y: Math.round(at.y - 36) }, nodeUiOf(kind).initialConfig?.());
       wrapper.current?.focus({ preventScroll: true });
     },
-    [screenToFlowPosition, store],
+    [screenToFlowPosition, store, spread, anchorX],
   );
 
   useEffect(() => {
@@ -376,18 +590,20 @@ export function FlowCanvas({
       className={cn("relative h-full w-full outline-none", readOnly && onStepClick && "steps-clickable")}
       data-testid={readOnly ? "analytics-canvas" : "canvas"}
       data-ready={ready ? "true" : "false"}
+      data-zoom={tier}
+      data-spread={spread === 1 ? undefined : spread.toFixed(2)}
       data-testing={highlight ? "true" : undefined}
       onDragOver={readOnly ? undefined : onDragOver}
       onDrop={readOnly ? undefined : onDrop}
     >
-      <CompactContext value={compact}>
+      <CompactContext value={compact ? "compact" : tiles ? "tile" : "full"}>
         <ReactFlow<CanvasNode, CanvasEdge>
           nodes={shownNodes}
           edges={shownEdges}
           onNodeClick={readOnly ? onNodeClick : undefined}
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}
-          onNodesChange={onNodesChange}
+          onNodesChange={onShownNodesChange}
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
           onConnectStart={onConnectStart}
@@ -399,7 +615,7 @@ export function FlowCanvas({
           deleteKeyCode={null}
           selectionKeyCode="Shift"
           multiSelectionKeyCode={["Meta", "Control"]}
-          minZoom={0.05}
+          minZoom={MIN_ZOOM}
           maxZoom={1.75}
           defaultViewport={{ x: 80, y: 40, zoom: 1 }}
           connectionRadius={28}
@@ -413,7 +629,8 @@ export function FlowCanvas({
         >
           {/* Far out, the dot grid would be thousands of dots to repaint on every frame. */}
           {!noGrid && <Background gap={24} size={1.5} color="#cbd5e1" />}
-          {minimap && (
+          {/* Drawn once the canvas is ready: not part of the first render of a big flow. */}
+          {minimap && ready && (
             <MiniMap
               pannable
               zoomable
@@ -424,11 +641,15 @@ export function FlowCanvas({
               style={MINIMAP_SIZE}
             />
           )}
-          <Controls
-            showInteractive={false}
-            fitViewOptions={minimap ? FIT_BESIDE_MINIMAP : FIT}
-            aria-label="Zoom"
-          >
+          <Controls showInteractive={false} showFitView={false} aria-label="Zoom">
+            <ControlButton
+              onClick={fitView}
+              className="react-flow__controls-fitview"
+              title="Fit View"
+              aria-label="Fit View"
+            >
+              <Maximize aria-hidden />
+            </ControlButton>
             <ControlButton
               onClick={() => setMinimap((on) => !on)}
               title={minimap ? "Hide the overview map" : "Show the overview map"}

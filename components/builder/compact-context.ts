@@ -1,12 +1,16 @@
 "use client";
 /**
- * Whether the canvas is zoomed out to compact cards (semantic zoom): cards render their
- * compact face only then, so a big flow seen up close carries no second face per card.
+ * Which face the canvas's cards show (semantic zoom): the full card, the compact face when
+ * zoomed out (rendered only then, so a big flow seen up close carries no second face per card),
+ * or a plain tile far out, whose icon is left out (too small to see, and a big flow fitted in
+ * view mounts hundreds of cards at once).
  */
 import { createContext, useContext } from "react";
 
-export const CompactContext = createContext(false);
+export type CardFace = "full" | "compact" | "tile";
 
-export function useCompact(): boolean {
+export const CompactContext = createContext<CardFace>("full");
+
+export function useCardFace(): CardFace {
   return useContext(CompactContext);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sideRoom } from "./compact-room";
+import { MAX_SPREAD, sideRoom, spreadFactor, spreadX, unspreadX } from "./compact-room";
 import { zoomStep } from "./viewport";
 
 const card = (id: string, x: number, y: number) => ({ id, x, y, width: 264, height: 72 });
@@ -12,9 +12,9 @@ describe("zoomed-out card faces", () => {
 
   it("share the gap between two branches side by side, keeping a margin", () => {
     const room = sideRoom([card("yes", 0, 300), card("no", 320, 300), card("below", 0, 600)], 200);
-    // Gap 56, margin 16: 20 each.
-    expect(room.get("yes")).toMatchObject({ left: 200, right: 20 });
-    expect(room.get("no")).toMatchObject({ left: 20, right: 200 });
+    // Gap 56, margin 12: 22 each.
+    expect(room.get("yes")).toMatchObject({ left: 200, right: 22 });
+    expect(room.get("no")).toMatchObject({ left: 22, right: 200 });
     expect(room.get("below")).toMatchObject({ left: 200, right: 200 });
   });
 
@@ -23,9 +23,9 @@ describe("zoomed-out card faces", () => {
       [card("mid", 400, 100), card("far-left", 0, 90), card("near-left", 100, 130), card("right", 700, 180)],
       500,
     );
-    expect(room.get("mid")).toMatchObject({ left: 10, right: 10 });
+    expect(room.get("mid")).toMatchObject({ left: 12, right: 12 });
     // far-left overlaps near-left across (a stacked card), so only mid limits it.
-    expect(room.get("far-left")!.right).toBe(60);
+    expect(room.get("far-left")!.right).toBe(62);
   });
 
   it("leave a short neighbour's unused share of the gap to a long title", () => {
@@ -36,8 +36,8 @@ describe("zoomed-out card faces", () => {
       ],
       300,
     );
-    // Gap 56, margin 16: the exit's face fits its card, so the SMS may take all 40.
-    expect(room.get("sms")!.right).toBe(40);
+    // Gap 56, margin 12: the exit's face fits its card, so the SMS may take all 44.
+    expect(room.get("sms")!.right).toBe(44);
     expect(room.get("exit")!.left).toBe(0);
   });
 
@@ -56,5 +56,32 @@ describe("zoomed-out card faces", () => {
       expect(zoomStep(zoom * 1.001)).toBeGreaterThanOrEqual(step);
     }
     expect(zoomStep(0.3)).toBe(zoomStep(0.31));
+  });
+});
+
+describe("the compact layout", () => {
+  it("keeps a flow whose faces fit as it is", () => {
+    expect(spreadFactor([card("a", 0, 0), card("b", 0, 144), { ...card("c", 320, 144), want: 300 }])).toBe(1);
+  });
+
+  it("spreads cards side by side until both faces fit with a margin, columns kept", () => {
+    const row = [
+      { ...card("exit", 0, 0), want: 264 },
+      { ...card("sms", 320, 0), want: 700 },
+      { ...card("below", 320, 144), want: 1000 },
+    ];
+    const factor = spreadFactor(row);
+    // Centres 320 apart must become (264 + 700) / 2 + 12 = 494.
+    expect(factor).toBeCloseTo(494 / 320);
+    const anchor = 292;
+    const sms = spreadX(320, 264, anchor, factor);
+    expect(sms + 132 - (spreadX(0, 264, anchor, factor) + 132)).toBeCloseTo(494);
+    // The card below keeps its column.
+    expect(spreadX(320, 264, anchor, factor)).toBe(sms);
+    expect(unspreadX(sms, 264, anchor, factor)).toBeCloseTo(320);
+  });
+
+  it("never spreads more than its cap", () => {
+    expect(spreadFactor([{ ...card("a", 0, 0), want: 9000 }, card("b", 320, 0)])).toBe(MAX_SPREAD);
   });
 });

@@ -16,7 +16,7 @@ export type FaceCard = Box & { id: string; want?: number };
 /** Cards whose boxes come within this distance above or below count as on the same rows. */
 const ROW_SLACK = 24;
 /** Kept clear between two faces that spread towards each other. */
-const FACE_GAP = 16;
+const FACE_GAP = 12;
 /** Height free for a card with nothing above or below it. */
 const OPEN_HEIGHT = 100_000;
 
@@ -69,4 +69,43 @@ export function sideRoom(cards: readonly FaceCard[], cap: number): Map<string, R
     r.height = Math.min(OPEN_HEIGHT, c.height + half);
   }
   return room;
+}
+
+/** A compact layout never spreads a flow wider than this many times its width. */
+export const MAX_SPREAD = 3;
+
+/**
+ * The compact layout (semantic zoom): how many times wider than drawn a zoomed-out flow is laid
+ * out so that every face on a row gets the width it wants beside its neighbours — cards side by
+ * side whose titles would not fit move apart, columns stay columns. Each pair of cards on the
+ * same rows needs its centres at least half of both faces plus a margin apart. 1 when all fit,
+ * at most `cap`. Pure, for the tests.
+ */
+export function spreadFactor(cards: readonly FaceCard[], cap = MAX_SPREAD): number {
+  const sorted = [...cards].sort((a, b) => a.y - b.y);
+  const face = (c: FaceCard) => Math.max(c.width, c.want ?? c.width);
+  let factor = 1;
+  for (let i = 0; i < sorted.length; i++) {
+    const a = sorted[i]!;
+    for (let j = i + 1; j < sorted.length; j++) {
+      const b = sorted[j]!;
+      if (b.y > a.y + a.height + ROW_SLACK) break;
+      const across = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+      if (across > 0) continue;
+      const apart = Math.abs(b.x + b.width / 2 - (a.x + a.width / 2));
+      if (apart === 0) continue;
+      factor = Math.max(factor, ((face(a) + face(b)) / 2 + FACE_GAP) / apart);
+    }
+  }
+  return Math.min(cap, factor);
+}
+
+/** A card's left edge in the compact layout: its centre moved `factor` times as far from `anchor`. */
+export function spreadX(x: number, width: number, anchor: number, factor: number): number {
+  return anchor + (x + width / 2 - anchor) * factor - width / 2;
+}
+
+/** The inverse of `spreadX`: where a card moved in the compact layout sits in the flow. */
+export function unspreadX(x: number, width: number, anchor: number, factor: number): number {
+  return anchor + (x + width / 2 - anchor) / factor - width / 2;
 }

@@ -13,7 +13,8 @@ import type { StepNames } from "@/server/engine/predicate";
 import type { FlowNode } from "@/server/engine/graph";
 import { cn } from "@/components/ui/cn";
 import { CompactHeadline, NodeStatsBlock } from "../analytics/node-stats";
-import { useCompact } from "../compact-context";
+import { useCardFace } from "../compact-context";
+import { faceTitle } from "../compact-face";
 import { useBuilder } from "../store-provider";
 import { TONES, type Tone } from "./types";
 
@@ -69,6 +70,20 @@ export function compactTitle(label: string, summary: string): string {
   return summary.startsWith(lead) && summary.length > lead.length ? summary.slice(lead.length) : summary;
 }
 
+/**
+ * A zoomed-out card's title: its head always, the rest where the face has two lines (else
+ * hidden, the head ending in "…"; see builder.css). The whole title as `data-title`.
+ */
+function CompactTitle({ title }: { title: string }) {
+  const { head, tail } = faceTitle(title);
+  return (
+    <span className="flow-card-compact-text" data-title={title}>
+      <span className={cn(tail && "flow-face-head-cut")}>{head}</span>
+      {tail && <span className="flow-face-tail">{tail}</span>}
+    </span>
+  );
+}
+
 export function NodeCard({
   id,
   kind,
@@ -96,7 +111,8 @@ export function NodeCard({
   const described = describeNode(kind, config);
   const { label, outputs } = described;
   const summary = namedSummary ?? described.summary;
-  const compact = useCompact();
+  const face = useCardFace();
+  const compact = face === "compact";
   const branched = outputs.length > 1;
   return (
     <div
@@ -119,7 +135,7 @@ export function NodeCard({
           className={cn("flex size-9 shrink-0 items-center justify-center rounded-lg", TONES[tone].icon)}
           aria-hidden
         >
-          <Icon className="size-[18px]" />
+          {face !== "tile" && <Icon className="size-[18px]" />}
         </span>
         <div className="flow-card-text min-w-0 flex-1">
           <div className="flex items-center justify-between gap-2">
@@ -155,7 +171,7 @@ export function NodeCard({
           <span className={cn("flow-card-compact-icon", TONES[tone].icon)}>
             <Icon />
           </span>
-          <span className="flow-card-compact-text">{compactTitle(label, summary)}</span>
+          <CompactTitle title={compactTitle(label, summary)} />
           <CompactHeadline id={id} kind={kind} />
         </div>
       )}
