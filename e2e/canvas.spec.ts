@@ -42,13 +42,18 @@ async function expectReadableAtFit(page: Page, steps: number, shot: string): Pro
   await page.getByRole("button", { name: "Fit View" }).click();
   await expect.poll(() => zoomOf(page)).toBeLessThan(0.5);
   // A flow too wide for the canvas is fitted again once the side panels have made room.
-  const settled = async () => [await zoomOf(page), (await page.getByTestId("canvas").boundingBox())!.width];
+  // Settled: the zoom and the canvas width read the same on two polls in a row.
+  let last = "";
   await expect
-    .poll(async () => {
-      const before = await settled();
-      await page.waitForTimeout(300);
-      return (await settled()).join() === before.join();
-    })
+    .poll(
+      async () => {
+        const now = [await zoomOf(page), (await page.getByTestId("canvas").boundingBox())!.width].join();
+        const same = now === last;
+        last = now;
+        return same;
+      },
+      { intervals: [300] },
+    )
     .toBe(true);
   const zoom = await zoomOf(page);
   await expect(page.getByTestId("canvas")).not.toHaveAttribute("data-zoom", "near");
